@@ -1,0 +1,28 @@
+/**
+ * The command tree of `orchestrate`.
+ * @module
+ */
+
+import config from "../../deno.json" with { type: "json" };
+import type { CommandSpec } from "./command.ts";
+import { initCommand } from "./init.ts";
+import { planCompileCommand } from "./plan_compile.ts";
+import { planValidateCommand } from "./plan_validate.ts";
+
+/** The tool's version, from deno.json. */
+export const VERSION: string = config.version;
+
+/** Root of the command tree. */
+export const app: CommandSpec = {
+  name: "orchestrate",
+  summary:
+    "Run a repo-local work plan as a DAG of tasks, checks and approval gates.",
+  subcommands: [
+    {
+      name: "plan",
+      summary: "Validate or compile the plan",
+      subcommands: [planValidateCommand, planCompileCommand],
+    },
+    initCommand,
+  ],
+};

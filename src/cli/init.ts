@@ -1,0 +1,109 @@
+/**
+ * `orchestrate init [--ts] [--force]`: write a starter plan.
+ * @module
+ */
+
+import { join } from "node:path";
+import type { CommandSpec } from "./command.ts";
+
+const SCHEMA_PATH = ".codex/orchestrator.schema.json";
+const DSL_PATH = ".codex/orchestrate.ts";
+
+const YAML_STARTER = `# yaml-language-server: $schema=./${SCHEMA_PATH}
+version: 1
+project:
+  name: my-project
+  build:
+    test: "echo 'replace with your test command'"
+orchestrator:
+  strategy: conservative
+  approvals:
+    required: []
+
+tasks:
+  - id: SETUP-001
+    title: Write the README
+    type: docs
+    paths:
+      preferred: [README.md]
+    commands: {}
+    acceptance:
+      - "File exists: README.md"
+    dependencies: []
+`;
+
+const TS_STARTER =
+  `import { definePlan, defineTask, fileExists } from "./${DSL_PATH}";
+
+const readme = defineTask({
+  id: "SETUP-001",
+  title: "Write the README",
+  type: "docs",
+  paths: { preferred: ["README.md"] },
+  commands: {},
+  acceptance: [fileExists("README.md")],
+});
+
+export default definePlan({
+  version: 1,
+  project: { name: "my-project", build: { test: "echo 'replace with your test command'" } },
+  orchestrator: { strategy: "conservative", approvals: { required: [] } },
+  tasks: [readme],
+});
+`;
+
+/** The `init` command. */
+export const initCommand: CommandSpec = {
+  name: "init",
+  summary: "Write a starter orchestrator.yml (or orchestrator.ts with --ts)",
+  options: {
+    ts: {
+      type: "boolean",
+      description: "Write orchestrator.ts using the typed DSL",
+    },
+    force: { type: "boolean", description: "Overwrite existing files" },
+  },
+  async run({ options }) {
+    const ts = options.ts === true;
+    const target = ts ? "orchestrator.ts" : "orchestrator.yml";
+    if (!options.force && await exists(target)) {
+      console.error(
+        `error: ${target} already exists; use --force to overwrite it`,
+      );
+      return 2;
+    }
+    await Deno.mkdir(".codex", { recursive: true });
+    if (ts) {
+      const dsl = await Deno.readTextFile(
+        new URL("../dsl/dsl.ts", import.meta.url),
+      );
+      await Deno.writeTextFile(DSL_PATH, dsl);
+      await Deno.writeTextFile(target, TS_STARTER);
+      console.log(
+        `Wrote ${target} and ${DSL_PATH} (the typed DSL; check with "deno check ${target}")`,
+      );
+    } else {
+      const { default: schema } = await import(
+        "../../schema/orchestrator.schema.json",
+        { with: { type: "json" } }
+      );
+      await Deno.writeTextFile(
+        SCHEMA_PATH,
+        JSON.stringify(schema, null, 2) + "\n",
+      );
+      await Deno.writeTextFile(target, YAML_STARTER);
+      console.log(`Wrote ${target} and ${SCHEMA_PATH} (for editor completion)`);
+    }
+    console.log(`Next: orchestrate plan validate --file ${target}`);
+    return 0;
+  },
+};
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(join(Deno.cwd(), path));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Shared by every command that reads the plan: `--file`, discovery, and
+ * diagnostics printed as `file:line:col: message` with exit code 2.
+ * @module
+ */
+
+import type { OptionSpec } from "./command.ts";
+import { UsageError } from "./command.ts";
+import { discoverPlan, PLAN_FILE_NAMES } from "../plan/discover.ts";
+import { formatDiagnostic } from "../plan/diagnostic.ts";
+import { type LoadedPlan, loadPlan } from "../plan/load.ts";
+
+/** The `--file` flag, identical on every command. */
+export const FILE_OPTION: OptionSpec = {
+  type: "string",
+  short: "f",
+  value: "FILE",
+  description: `Plan file (default: ${PLAN_FILE_NAMES.join(", then ")})`,
+};
+
+/** Exit code for an invalid plan or bad usage. */
+export const EXIT_INVALID = 2;
+
+/**
+ * Loads the plan named by `--file` (or discovered). On failure prints every
+ * diagnostic to stderr and returns the exit code instead of a plan.
+ */
+export async function loadPlanOrReport(
+  file: string | boolean | undefined,
+): Promise<LoadedPlan | number> {
+  const path = discoverPlan(
+    Deno.cwd(),
+    typeof file === "string" ? file : undefined,
+  );
+  if (path === undefined) {
+    throw new UsageError(
+      `No plan found: expected ${
+        PLAN_FILE_NAMES.join(", ")
+      } here, or --file (run "orchestrate init" to start one)`,
+      "",
+    );
+  }
+  const result = await loadPlan(path);
+  if (result.ok) return result.value;
+  for (const d of result.diagnostics) console.error(formatDiagnostic(d));
+  const n = result.diagnostics.length;
+  console.error(`\n${n} error${n === 1 ? "" : "s"} in ${path}`);
+  return EXIT_INVALID;
+}

@@ -1,0 +1,188 @@
+/**
+ * The intermediate representation: the one normalized shape every plan
+ * format compiles into, and the only thing the engine executes. Types come
+ * from the zod schema so they cannot drift from it.
+ * @module
+ */
+
+import { z } from "zod";
+import type { Check } from "./check.ts";
+import { CheckObjectSchema, STRATEGIES, TASK_TYPES } from "./schema.ts";
+
+const RetryIR = z.strictObject({
+  attempts: z.number().int().min(1),
+  backoff_ms: z.number().int().min(0),
+  max_backoff_ms: z.number().int().min(0),
+});
+
+const CommandIR = z.strictObject({
+  name: z.string(),
+  run: z.string(),
+  retry: RetryIR.optional(),
+  timeout_ms: z.number().int().optional(),
+});
+
+const PathsIR = z.strictObject({
+  preferred: z.array(z.string()),
+  forbidden: z.array(z.string()),
+});
+
+const ShardIR = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  paths: PathsIR,
+  commands: z.array(CommandIR),
+  acceptance: z.array(CheckObjectSchema),
+});
+
+const TaskIR = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  type: z.enum(TASK_TYPES),
+  paths: PathsIR,
+  commands: z.array(CommandIR),
+  acceptance: z.array(CheckObjectSchema),
+  dependencies: z.array(z.string()),
+  shards: z.array(ShardIR),
+  constraints: z.strictObject({
+    style: z.string().optional(),
+    language: z.string().optional(),
+    forbidden_paths: z.array(z.string()),
+    timebox_ms: z.number().int().optional(),
+  }),
+  approvals: z.array(z.string()),
+  inputs: z.array(z.string()),
+  outputs: z.array(z.string()),
+  retry: RetryIR.optional(),
+  skip_when_accepted: z.boolean(),
+});
+
+/** Schema of the IR; `plan compile` prints a value of this shape. */
+export const PlanIRSchema = z.strictObject({
+  version: z.literal(1),
+  project: z.strictObject({
+    name: z.string(),
+    root: z.string(),
+    language: z.string().optional(),
+    build: z.array(CommandIR),
+  }),
+  orchestrator: z.strictObject({
+    strategy: z.enum(STRATEGIES),
+    approvals: z.strictObject({ required: z.array(z.string()) }),
+    concurrency: z.number().int().optional(),
+  }),
+  tasks: z.array(TaskIR),
+});
+
+/** A retry policy of the IR: total attempts and exponential backoff. */
+export interface Retry {
+  /** Total attempts, the first included. */
+  attempts: number;
+  /** Delay before the second attempt; doubles after each failure. */
+  backoff_ms: number;
+  /** Cap on the delay between attempts. */
+  max_backoff_ms: number;
+}
+
+/** A named command of the IR. */
+export interface Command {
+  /** Its name in the plan (`lint`, `test`, `build`, ...). */
+  name: string;
+  /** The command line, run by `sh -c`. */
+  run: string;
+  /** Its own retry policy, over the task's. */
+  retry?: Retry;
+  /** Kill it after this long. */
+  timeout_ms?: number;
+}
+
+/** Files to edit (preferred) and never to touch (forbidden). */
+export interface Paths {
+  /** Files and folders to edit or create. */
+  preferred: string[];
+  /** Files and folders never to touch. */
+  forbidden: string[];
+}
+
+/** A shard of the IR: a sub-task run in order inside its task. */
+export interface Shard {
+  /** Unique across tasks and shards. */
+  id: string;
+  /** One line for people. */
+  title: string;
+  /** Longer text; empty when none. */
+  description: string;
+  /** Where its work happens. */
+  paths: Paths;
+  /** Its own commands, in order. */
+  commands: Command[];
+  /** Its own checks. */
+  acceptance: Check[];
+}
+
+/** A task of the IR. */
+export interface Task {
+  /** Unique across tasks and shards. */
+  id: string;
+  /** One line for people. */
+  title: string;
+  /** Longer text; empty when none. */
+  description: string;
+  /** What kind of work it is. */
+  type: "code_change" | "docs" | "test" | "release" | "deploy" | "chore";
+  /** Where its work happens. */
+  paths: Paths;
+  /** Its commands, in order (project build defaults already applied). */
+  commands: Command[];
+  /** Its acceptance checks. */
+  acceptance: Check[];
+  /** Ids of tasks that must complete first. */
+  dependencies: string[];
+  /** Its shards, run in order before its commands. */
+  shards: Shard[];
+  /** Guidance and limits. */
+  constraints: {
+    style?: string;
+    language?: string;
+    forbidden_paths: string[];
+    timebox_ms?: number;
+  };
+  /** Human gates. */
+  approvals: string[];
+  /** Globs whose content feeds the up-to-date fingerprint. */
+  inputs: string[];
+  /** Globs the task produces. */
+  outputs: string[];
+  /** Retry policy for its commands. */
+  retry?: Retry;
+  /** Skip the task when its acceptance already holds. */
+  skip_when_accepted: boolean;
+}
+
+/** A validated, normalized plan. Only `loadPlan` produces one. */
+export interface Plan {
+  /** Plan format version. */
+  version: 1;
+  /** Project metadata. */
+  project: {
+    name: string;
+    root: string;
+    language?: string;
+    build: Command[];
+  };
+  /** Run-wide settings. */
+  orchestrator: {
+    strategy: "conservative" | "keep_going";
+    approvals: { required: string[] };
+    concurrency?: number;
+  };
+  /** Tasks in plan order. */
+  tasks: Task[];
+}
+
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time proof that the interfaces above and the zod schema agree. */
+const _irMatchesSchema: Exact<z.infer<typeof PlanIRSchema>, Plan> = true;
+void _irMatchesSchema;

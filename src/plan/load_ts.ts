@@ -1,0 +1,280 @@
+/**
+ * Loads `orchestrator.ts` without `import()`: a compiled binary can neither
+ * import files that were not embedded nor transpile TypeScript. The source
+ * is transpiled with sucrase (which keeps line numbers), evaluated with a
+ * `require` that maps the DSL to the built-in one and loads relative `.ts`
+ * files the same way; every other import is refused.
+ * @module
+ */
+
+import { transform } from "sucrase";
+import { basename, dirname, resolve } from "node:path";
+import {
+  fileURLToPath as fromFileUrl,
+  pathToFileURL as toFileUrl,
+} from "node:url";
+import * as dsl from "../dsl/dsl.ts";
+import type { Diagnostic, Result } from "./diagnostic.ts";
+import { valueAt } from "./issues.ts";
+
+/** Lines the `AsyncFunction` constructor adds before the body. */
+const FUNCTION_HEADER_LINES = 2;
+const DSL_SPECIFIERS =
+  /^(orchestrate|(jsr|npm):@?orchestrate(\/orchestrate)?(@[^/]*)?)$/;
+const OWN_MOD = fromFileUrl(new URL("../../mod.ts", import.meta.url));
+
+/** Where a DSL call that produced an object was written. */
+const callSites = new WeakMap<object, { file: string; line: number }>();
+
+const AsyncFunction = Object.getPrototypeOf(async function () {})
+  .constructor as new (
+    ...args: string[]
+  ) => (...args: unknown[]) => Promise<void>;
+
+class PlanScriptError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+/**
+ * Evaluates a TypeScript plan and returns its default export (plain data for
+ * the schema), or a located diagnostic.
+ *
+ * @example
+ * ```ts ignore
+ * const r = await loadTsPlan("orchestrator.ts", await Deno.readTextFile("orchestrator.ts"));
+ * ```
+ */
+export async function loadTsPlan(
+  file: string,
+  source: string,
+): Promise<Result<unknown>> {
+  const loaded = new Map<string, Record<string, unknown>>();
+  const files = new Set<string>();
+  try {
+    const exports = await evaluate(resolve(file), source, file, loaded, files);
+    const plan = exports.default ?? exports.plan;
+    if (plan === undefined) {
+      return fail(
+        file,
+        1,
+        1,
+        `${file} has no default export: end it with "export default definePlan({ ... })"`,
+      );
+    }
+    return { ok: true, value: plan };
+  } catch (e) {
+    if (e instanceof PlanScriptError) {
+      return { ok: false, diagnostics: [e.diagnostic] };
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    const site = siteFromStack(err.stack ?? "", files);
+    const shown = site ? site.display : file;
+    return fail(
+      shown,
+      site?.line ?? 1,
+      site?.col ?? 1,
+      `Plan script threw: ${err.name}: ${err.message}`,
+    );
+  }
+}
+
+async function evaluate(
+  absolute: string,
+  source: string,
+  display: string,
+  loaded: Map<string, Record<string, unknown>>,
+  files: Set<string>,
+): Promise<Record<string, unknown>> {
+  files.add(absolute);
+  let code: string;
+  try {
+    code = transform(source, {
+      transforms: ["typescript", "imports"],
+      keepUnusedImports: true,
+      filePath: absolute,
+    }).code;
+  } catch (e) {
+    const loc = (e as { loc?: { line: number; column: number } }).loc;
+    throw new PlanScriptError({
+      file: display,
+      line: loc?.line ?? 1,
+      col: (loc?.column ?? 0) + 1,
+      message: `Cannot parse TypeScript: ${
+        (e as Error).message.replace(/^Error transforming [^:]*: /, "").replace(
+          /\s*\(\d+:\d+\)$/,
+          "",
+        )
+      }`,
+    });
+  }
+  const module = { exports: {} as Record<string, unknown> };
+  loaded.set(absolute, module.exports);
+  const require = (specifier: string): unknown => {
+    const target = resolve(dirname(absolute), specifier);
+    if (
+      DSL_SPECIFIERS.test(specifier) || basename(target) === "orchestrate.ts" ||
+      target === OWN_MOD
+    ) {
+      return trackedDsl(files);
+    }
+    if (!specifier.startsWith(".") || !/\.[cm]?ts$/.test(specifier)) {
+      throw new PlanScriptError(importError(display, source, specifier));
+    }
+    const cached = loaded.get(target);
+    if (cached) return cached;
+    throw new Error(`Internal error: "${specifier}" was not preloaded`);
+  };
+  // Relative imports are loaded up front (require is synchronous): find them first.
+  for (const specifier of relativeImports(code)) {
+    const target = resolve(dirname(absolute), specifier);
+    if (
+      loaded.has(target) || basename(target) === "orchestrate.ts" ||
+      target === OWN_MOD
+    ) continue;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(target);
+    } catch {
+      throw new PlanScriptError({
+        ...importError(display, source, specifier),
+        message: `Cannot import "${specifier}" in ${display}: file not found`,
+      });
+    }
+    await evaluate(target, text, relativeDisplay(target), loaded, files);
+  }
+  const body = `${code}\n//# sourceURL=${toFileUrl(absolute)}`;
+  await new AsyncFunction("require", "module", "exports", body)(
+    require,
+    module,
+    module.exports,
+  );
+  loaded.set(absolute, module.exports);
+  return module.exports;
+}
+
+function relativeImports(code: string): string[] {
+  return [...code.matchAll(/require\((["'])(\.{1,2}\/[^"']+)\1\)/g)].map((m) =>
+    m[2]!
+  )
+    .filter((s) => /\.[cm]?ts$/.test(s));
+}
+
+function importError(
+  display: string,
+  source: string,
+  specifier: string,
+): Diagnostic {
+  const lines = source.split("\n");
+  const index = lines.findIndex((l) =>
+    l.includes(`"${specifier}"`) || l.includes(`'${specifier}'`)
+  );
+  const col = index < 0 ? 1 : lines[index]!.indexOf(specifier);
+  return {
+    file: display,
+    line: index + 1 || 1,
+    col: Math.max(1, col),
+    message:
+      `Cannot import "${specifier}" in ${display}: a plan may import only the orchestrate DSL ` +
+      `("./.codex/orchestrate.ts" or "orchestrate") and relative .ts files`,
+  };
+}
+
+/** The DSL with each task and plan remembering where it was defined. */
+function trackedDsl(files: Set<string>): typeof dsl {
+  const here = () => {
+    const site = siteFromStack(new Error().stack ?? "", files);
+    return site ? { file: site.display, line: site.line } : undefined;
+  };
+  const mark = (
+    target: object,
+    site: { file: string; line: number } | undefined,
+  ) => {
+    if (site && !callSites.has(target)) callSites.set(target, site);
+  };
+  return {
+    ...dsl,
+    defineTask(task) {
+      const out = dsl.defineTask(task);
+      mark(out, callSites.get(task) ?? here());
+      return out;
+    },
+    definePlan(plan) {
+      const site = here();
+      const out = dsl.definePlan(plan);
+      out.tasks.forEach((t, i) =>
+        mark(t, callSites.get(plan.tasks[i]!) ?? site)
+      );
+      mark(out, site);
+      return out;
+    },
+  };
+}
+
+function siteFromStack(stack: string, files: Set<string>) {
+  for (
+    const m of stack.matchAll(
+      /(file:\/\/[^\s),]+?)(?:, <anonymous>)?:(\d+):(\d+)/g,
+    )
+  ) {
+    const path = fromFileUrl(m[1]!);
+    if (files.has(path)) {
+      return {
+        display: relativeDisplay(path),
+        line: Number(m[2]) - FUNCTION_HEADER_LINES,
+        col: Number(m[3]),
+      };
+    }
+  }
+  return undefined;
+}
+
+function relativeDisplay(path: string): string {
+  const cwd = Deno.cwd();
+  return path.startsWith(cwd + "/") ? path.slice(cwd.length + 1) : path;
+}
+
+/**
+ * Places diagnostics about a TS plan's data at the line of the DSL call that
+ * defined the offending task (or the key inside it, when found nearby).
+ */
+export function locateInTs(
+  diagnostics: Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  data: unknown,
+): Diagnostic[] {
+  return diagnostics.map((d) => {
+    if (d.line !== undefined || !d.path || !sources.has(d.file)) return d;
+    let site: { file: string; line: number } | undefined;
+    for (let n = d.path.length; n >= 0 && !site; n--) {
+      const value = valueAt(data, d.path.slice(0, n));
+      if (value !== null && typeof value === "object") {
+        site = callSites.get(value);
+      }
+    }
+    const file = site?.file ?? d.file;
+    const source = sources.get(file) ?? sources.get(resolve(file)) ?? "";
+    const lines = source.split("\n");
+    let line = site?.line ?? 1;
+    const key = [...d.path].reverse().find((k) => typeof k === "string");
+    if (key) {
+      const found = lines.findIndex((l, i) =>
+        i >= line - 1 && i < line + 60 && new RegExp(`\\b${key}\\s*:`).test(l)
+      );
+      if (found >= 0) line = found + 1;
+    }
+    const text = lines[line - 1] ?? "";
+    const col = Math.max(1, text.search(/\S/) + 1);
+    return { ...d, file, line, col, sourceLine: text };
+  });
+}
+
+function fail(
+  file: string,
+  line: number,
+  col: number,
+  message: string,
+): Result<never> {
+  return { ok: false, diagnostics: [{ file, line, col, message }] };
+}

@@ -1,0 +1,175 @@
+/**
+ * Plan as written → IR. Pure; runs only on input the schema accepted.
+ * @module
+ */
+
+import { type Check, parseCheck } from "./check.ts";
+import { parseDuration } from "./duration.ts";
+import type { Command, Plan, Retry, Shard, Task } from "./ir.ts";
+import type {
+  CheckInput,
+  CommandInput,
+  PlanFile,
+  RetryInput,
+  ShardInput,
+  TaskInput,
+} from "./schema.ts";
+
+/** Build commands that run after the DAG rather than inside tasks. */
+export const FINAL_BUILD_STEPS = ["release", "install"] as const;
+
+const DEFAULT_BACKOFF_MS = 1000;
+const DEFAULT_MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Normalizes a schema-valid plan file and the tasks of its includes into the IR.
+ *
+ * Rule for commands: a task that omits `commands` inherits the project's
+ * `build` commands except `release` and `install` (which run once, after
+ * the DAG); a task that writes `commands: {}` runs none.
+ *
+ * @example
+ * ```ts
+ * import { normalizePlan } from "./normalize.ts";
+ * const ir = normalizePlan({ version: 1, tasks: [{ id: "A", title: "a" }] }, [], "demo");
+ * ir.tasks[0]!.type; // "chore"
+ * ```
+ */
+export function normalizePlan(
+  file: PlanFile,
+  included: TaskInput[],
+  defaultName: string,
+): Plan {
+  const build = commandList(file.project?.build);
+  const inherited = build.filter((c) =>
+    !(FINAL_BUILD_STEPS as readonly string[]).includes(c.name)
+  );
+  const planRetry = file.orchestrator?.retry;
+  const tasks = [...(file.tasks ?? []), ...included].map((t) =>
+    normalizeTask(t, inherited, planRetry)
+  );
+  const plan: Plan = {
+    version: 1,
+    project: {
+      name: file.project?.name ?? defaultName,
+      root: file.project?.root ?? ".",
+      build,
+    },
+    orchestrator: {
+      strategy: file.orchestrator?.strategy ?? "conservative",
+      approvals: { required: file.orchestrator?.approvals?.required ?? [] },
+    },
+    tasks,
+  };
+  if (file.project?.language !== undefined) {
+    plan.project.language = file.project.language;
+  }
+  if (file.orchestrator?.concurrency !== undefined) {
+    plan.orchestrator.concurrency = file.orchestrator.concurrency;
+  }
+  return plan;
+}
+
+function normalizeTask(
+  t: TaskInput,
+  inherited: Command[],
+  planRetry: RetryInput | undefined,
+): Task {
+  const task: Task = {
+    id: t.id,
+    title: t.title,
+    description: t.description ?? "",
+    type: t.type ?? "chore",
+    paths: normalizePaths(t.paths),
+    commands: t.commands === undefined
+      ? inherited.map((c) => ({ ...c }))
+      : commandList(t.commands),
+    acceptance: (t.acceptance ?? []).map(normalizeCheck),
+    dependencies: [...(t.dependencies ?? [])],
+    shards: (t.shards ?? []).map(normalizeShard),
+    constraints: {
+      forbidden_paths: [...(t.constraints?.forbidden_paths ?? [])],
+    },
+    approvals: [...(t.approvals ?? [])],
+    inputs: [...(t.inputs ?? [])],
+    outputs: [...(t.outputs ?? [])],
+    skip_when_accepted: t.skip_when_accepted ?? false,
+  };
+  const c = t.constraints;
+  if (c?.style !== undefined) task.constraints.style = c.style;
+  if (c?.language !== undefined) task.constraints.language = c.language;
+  if (c?.timebox !== undefined) {
+    task.constraints.timebox_ms = parseDuration(c.timebox)!;
+  }
+  const retry = t.retry ?? planRetry;
+  if (retry !== undefined) task.retry = normalizeRetry(retry);
+  return task;
+}
+
+function normalizeShard(s: ShardInput): Shard {
+  return {
+    id: s.id,
+    title: s.title,
+    description: s.description ?? "",
+    paths: normalizePaths(s.paths),
+    commands: commandList(s.commands),
+    acceptance: (s.acceptance ?? []).map(normalizeCheck),
+  };
+}
+
+function normalizePaths(paths: TaskInput["paths"]): Task["paths"] {
+  if (paths === undefined) return { preferred: [], forbidden: [] };
+  if (Array.isArray(paths)) return { preferred: [...paths], forbidden: [] };
+  return {
+    preferred: [...(paths.preferred ?? [])],
+    forbidden: [...(paths.forbidden ?? [])],
+  };
+}
+
+function commandList(
+  commands: Record<string, CommandInput> | undefined,
+): Command[] {
+  return Object.entries(commands ?? {}).map(([name, c]) => {
+    if (typeof c === "string") return { name, run: c };
+    const command: Command = { name, run: c.run };
+    if (c.retry !== undefined) command.retry = normalizeRetry(c.retry);
+    if (c.timeout !== undefined) command.timeout_ms = parseDuration(c.timeout)!;
+    return command;
+  });
+}
+
+function normalizeRetry(retry: RetryInput): Retry {
+  if (typeof retry === "number") {
+    return {
+      attempts: retry,
+      backoff_ms: DEFAULT_BACKOFF_MS,
+      max_backoff_ms: DEFAULT_MAX_BACKOFF_MS,
+    };
+  }
+  return {
+    attempts: retry.attempts,
+    backoff_ms: retry.backoff === undefined
+      ? DEFAULT_BACKOFF_MS
+      : parseDuration(retry.backoff)!,
+    max_backoff_ms: retry.max_backoff === undefined
+      ? DEFAULT_MAX_BACKOFF_MS
+      : parseDuration(retry.max_backoff)!,
+  };
+}
+
+function normalizeCheck(check: CheckInput): Check {
+  if (typeof check !== "string") {
+    // Rebuild with a fixed key order so YAML objects and DSL helpers give identical IR.
+    const out: Record<string, unknown> = { kind: check.kind };
+    for (const key of ["command", "path", "text", "pattern", "flags", "file"]) {
+      const value = (check as Record<string, unknown>)[key];
+      if (value !== undefined) out[key] = value;
+    }
+    return out as Check;
+  }
+  const parsed = parseCheck(check);
+  if (!parsed.ok) {
+    throw new Error(`Internal error: unvalidated check "${check}"`);
+  }
+  return normalizeCheck(parsed.check);
+}

@@ -1,0 +1,110 @@
+/**
+ * Places diagnostics at their YAML/JSON nodes. Only the error path loads
+ * `npm:yaml` (exact node ranges, but slow), so valid plans never pay for it.
+ * @module
+ */
+
+import type { Diagnostic, DocPath } from "./diagnostic.ts";
+
+/** Source text of each file that diagnostics may point into. */
+export type Sources = ReadonlyMap<string, string>;
+
+/**
+ * Fills `line`, `col` and `sourceLine` of every diagnostic that has a `path`
+ * (and of `related` places, into the message).
+ *
+ * @example
+ * ```ts
+ * import { locate } from "./positions.ts";
+ * const [d] = await locate(
+ *   [{ file: "a.yml", path: ["tasks", 0, "id"], message: "Bad id" }],
+ *   new Map([["a.yml", "tasks:\n  - id: 1x\n"]]),
+ * );
+ * [d!.line, d!.col]; // [2, 9]
+ * ```
+ */
+export async function locate(
+  diagnostics: Diagnostic[],
+  sources: Sources,
+): Promise<Diagnostic[]> {
+  const { LineCounter, parseDocument, isMap, isNode } = await import("yaml");
+  const docs = new Map<
+    string,
+    {
+      doc: ReturnType<typeof parseDocument>;
+      lc: InstanceType<typeof LineCounter>;
+    }
+  >();
+  const docFor = (file: string) => {
+    if (!docs.has(file)) {
+      const source = sources.get(file);
+      if (source === undefined) return undefined;
+      const lc = new LineCounter();
+      try {
+        docs.set(file, {
+          doc: parseDocument(source, { lineCounter: lc, uniqueKeys: false }),
+          lc,
+        });
+      } catch {
+        return undefined; // Too deep for the position parser: fall back to line 1.
+      }
+    }
+    return docs.get(file);
+  };
+  const position = (file: string, path: DocPath, atKey: boolean) => {
+    const entry = docFor(file);
+    if (!entry) return undefined;
+    const { doc, lc } = entry;
+    for (let n = path.length; n >= 0; n--) {
+      const prefix = path.slice(0, n);
+      if (atKey && n === path.length && n > 0) {
+        const parent = prefix.length === 1
+          ? doc.contents
+          : doc.getIn(prefix.slice(0, -1), true);
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) =>
+            isNode(p.key) && String(p.key.toJSON()) === String(path[n - 1])
+          );
+          if (pair && isNode(pair.key) && pair.key.range) {
+            return lc.linePos(pair.key.range[0]);
+          }
+        }
+        continue;
+      }
+      const node = n === 0 ? doc.contents : doc.getIn(prefix, true);
+      if (isNode(node) && node.range) return lc.linePos(node.range[0]);
+    }
+    return undefined;
+  };
+  return diagnostics.map((d) => {
+    const out: Diagnostic = { ...d };
+    if (d.path && d.line === undefined) {
+      const pos = position(d.file, d.path, d.atKey ?? false);
+      if (pos) {
+        out.line = pos.line;
+        out.col = pos.col;
+      }
+    }
+    if (d.related) {
+      const pos = position(d.related.file, d.related.path, false);
+      out.message += ` (${d.related.label} ${d.related.file}:${
+        pos?.line ?? 1
+      }:${pos?.col ?? 1})`;
+    }
+    const source = sources.get(d.file);
+    if (source !== undefined && out.line !== undefined) {
+      out.sourceLine = lineOf(source, out.line);
+    }
+    return out;
+  });
+}
+
+function lineOf(source: string, line: number): string {
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    start = source.indexOf("\n", start) + 1;
+    if (start === 0) return "";
+  }
+  const end = source.indexOf("\n", start);
+  return source.slice(start, end < 0 ? undefined : end).replace(/\r$/, "");
+}

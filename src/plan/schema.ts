@@ -1,0 +1,233 @@
+/**
+ * The zod schema of a plan file as people write it (YAML, JSON or the TS
+ * DSL). `normalize.ts` turns a value accepted here into the IR (`ir.ts`).
+ * `schema/orchestrator.schema.json` is generated from {@link PlanFileSchema}.
+ * @module
+ */
+
+import { z } from "zod";
+import { parseCheck } from "./check.ts";
+import { parseDuration } from "./duration.ts";
+
+/** Task and shard ids: a letter, then letters, digits, `_`, `-` or `.`. */
+export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+const Id = z.string().regex(ID_PATTERN, {
+  message:
+    "Invalid id: use a letter, then letters, digits, '_', '-' or '.' (e.g. EXC-001)",
+});
+
+const Duration = z.string().refine((s) => parseDuration(s) !== undefined, {
+  message:
+    'Invalid duration: use a number with a unit, e.g. "90s", "10m", "1h30m", "500ms"',
+});
+
+/** Why a path is not a relative path inside the project, or `undefined`. */
+export function pathProblem(path: string): string | undefined {
+  if (/^([A-Za-z]:)?[\\/]/.test(path) || path.startsWith("~")) {
+    return `Path "${path}" must be relative to the project root, not absolute`;
+  }
+  const parts = path.split(/[\\/]+/);
+  let depth = 0;
+  for (const part of parts) {
+    if (part === "..") depth--;
+    else if (part !== "." && part !== "") depth++;
+    if (depth < 0) return `Path "${path}" escapes the project root`;
+  }
+  return undefined;
+}
+
+const RelPath = z.string().min(1).superRefine((path, ctx) => {
+  const problem = pathProblem(path);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const NonEmpty = z.string().min(1, { message: "Must not be empty" });
+
+const RetryObject = z.strictObject({
+  attempts: z.number().int().min(1).max(100).describe(
+    "Total attempts, the first included",
+  ),
+  backoff: Duration.optional().describe(
+    "Delay before the second attempt; doubles each time (default 1s)",
+  ),
+  max_backoff: Duration.optional().describe(
+    "Cap on the delay between attempts (default 30s)",
+  ),
+});
+
+/** A retry policy: a number of attempts, or attempts with backoff. */
+export const RetrySchema = z.union([
+  z.number().int().min(1).max(100),
+  RetryObject,
+])
+  .describe(
+    "Retry policy for transient failures: attempts, or {attempts, backoff, max_backoff}",
+  );
+
+/** One command: a shell string, or a string with its own retry and timeout. */
+export const CommandSchema = z.union([
+  NonEmpty,
+  z.strictObject({
+    run: NonEmpty.describe("The command line"),
+    retry: RetrySchema.optional(),
+    timeout: Duration.optional().describe("Kill the command after this long"),
+  }),
+]);
+
+const Commands = z.record(
+  z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/),
+  CommandSchema,
+)
+  .describe("Named commands run in declared order (lint, test, build, ...)");
+
+const CheckString = z.string().superRefine((text, ctx) => {
+  const parsed = parseCheck(text);
+  if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+});
+
+const InFile = RelPath.optional().describe(
+  "File to search; default: the task's paths",
+);
+
+/** The object form of an acceptance check (the IR form). */
+export const CheckObjectSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("tests_pass"), command: NonEmpty }),
+  z.strictObject({ kind: z.literal("command"), command: NonEmpty }),
+  z.strictObject({ kind: z.literal("file_exists"), path: RelPath }),
+  z.strictObject({ kind: z.literal("contains"), text: NonEmpty, file: InFile }),
+  z.strictObject({
+    kind: z.literal("not_contains"),
+    text: NonEmpty,
+    file: InFile,
+  }),
+  z.strictObject({
+    kind: z.literal("matches"),
+    pattern: NonEmpty,
+    flags: z.string().regex(/^[dgimsuvy]*$/).optional(),
+    file: InFile,
+  }),
+  z.strictObject({ kind: z.literal("manual"), text: NonEmpty }),
+]);
+
+/** An acceptance check: `"Tests pass: cmd"`-style string or object. */
+export const CheckSchema = z.union([CheckString, CheckObjectSchema])
+  .describe(
+    'e.g. "Tests pass: cargo test", "File exists: src/a.rs", "Contains: enum AppError"',
+  );
+
+const Paths = z.union([
+  z.array(RelPath),
+  z.strictObject({
+    preferred: z.array(RelPath).optional().describe(
+      "Files and folders to edit or create",
+    ),
+    forbidden: z.array(RelPath).optional().describe(
+      "Files and folders never to touch",
+    ),
+  }),
+]);
+
+const Constraints = z.strictObject({
+  style: z.string().optional(),
+  language: z.string().optional(),
+  forbidden_paths: z.array(RelPath).optional(),
+  timebox: Duration.optional().describe(
+    "Fail the task with reason timeout after this long",
+  ),
+});
+
+/** Task types of the PRD. */
+export const TASK_TYPES = [
+  "code_change",
+  "docs",
+  "test",
+  "release",
+  "deploy",
+  "chore",
+] as const;
+
+/** A shard: a sub-task run in order inside its task. */
+export const ShardSchema = z.strictObject({
+  id: Id,
+  title: NonEmpty,
+  description: z.string().optional(),
+  paths: Paths.optional(),
+  commands: Commands.optional(),
+  acceptance: z.array(CheckSchema).optional(),
+});
+
+/** A task of the plan. */
+export const TaskSchema = z.strictObject({
+  id: Id,
+  title: NonEmpty,
+  description: z.string().optional(),
+  type: z.enum(TASK_TYPES).optional(),
+  paths: Paths.optional(),
+  commands: Commands.optional()
+    .describe("Omit to inherit project.build lint/test/build; {} for none"),
+  acceptance: z.array(CheckSchema).optional(),
+  dependencies: z.array(Id).optional(),
+  shards: z.array(ShardSchema).optional(),
+  constraints: Constraints.optional(),
+  approvals: z.array(NonEmpty).optional().describe("Human gates for this task"),
+  inputs: z.array(RelPath).optional().describe(
+    "Globs whose content feeds the up-to-date fingerprint",
+  ),
+  outputs: z.array(RelPath).optional().describe("Globs the task produces"),
+  retry: RetrySchema.optional(),
+  skip_when_accepted: z.boolean().optional()
+    .describe(
+      "Skip the task when its acceptance checks already pass before it runs",
+    ),
+});
+
+/** Execution strategies: stop at the first failure, or keep running what does not depend on it. */
+export const STRATEGIES = ["conservative", "keep_going"] as const;
+
+/** The whole plan file. */
+export const PlanFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1, {
+    message: "Unsupported plan version: this orchestrate reads version 1",
+  }),
+  project: z.strictObject({
+    name: NonEmpty.optional(),
+    root: RelPath.optional(),
+    language: z.string().optional(),
+    build: Commands.optional()
+      .describe(
+        "Defaults: lint/test/build for tasks without commands; release/install after the run",
+      ),
+  }).optional(),
+  orchestrator: z.strictObject({
+    strategy: z.enum(STRATEGIES).optional(),
+    approvals: z.strictObject({ required: z.array(NonEmpty).optional() })
+      .optional(),
+    concurrency: z.number().int().min(1).optional(),
+    retry: RetrySchema.optional(),
+  }).optional(),
+  include: z.array(RelPath).optional().describe(
+    "Globs of further YAML/JSON files holding `tasks:`",
+  ),
+  tasks: z.array(TaskSchema).optional(),
+});
+
+/** A file pulled in by `include:`: more tasks. */
+export const IncludeFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  tasks: z.array(TaskSchema),
+});
+
+/** A plan as written, after schema validation. */
+export type PlanFile = z.infer<typeof PlanFileSchema>;
+/** A task as written. */
+export type TaskInput = z.infer<typeof TaskSchema>;
+/** A shard as written. */
+export type ShardInput = z.infer<typeof ShardSchema>;
+/** A command as written. */
+export type CommandInput = z.infer<typeof CommandSchema>;
+/** A retry policy as written. */
+export type RetryInput = z.infer<typeof RetrySchema>;
+/** A check as written. */
+export type CheckInput = z.infer<typeof CheckSchema>;

@@ -1,0 +1,130 @@
+/**
+ * Semantic validation of the IR: ids, dependencies, cycles. Pure.
+ * @module
+ */
+
+import { findCycles } from "../graph/cycles.ts";
+import type { Diagnostic, DocPath } from "./diagnostic.ts";
+import { closest } from "./suggest.ts";
+
+/** The part of a plan these checks read; raw data of a plan that failed the schema fits too. */
+export interface PlanGraph {
+  tasks: readonly {
+    id: string;
+    dependencies: readonly string[];
+    shards: readonly { id: string }[];
+  }[];
+}
+
+/** Where a task of the IR was written: its file and its index in that file's `tasks`. */
+export interface TaskOrigin {
+  file: string;
+  index: number;
+}
+
+/**
+ * Checks what the schema cannot: ids unique across tasks and shards,
+ * dependencies that exist, no cycles. Returns every problem found.
+ *
+ * @example
+ * ```ts
+ * import { validatePlan } from "./validate.ts";
+ * import { normalizePlan } from "./normalize.ts";
+ * const plan = normalizePlan({ version: 1, tasks: [{ id: "A", title: "a", dependencies: ["B"] }] }, [], "p");
+ * validatePlan(plan, [{ file: "orchestrator.yml", index: 0 }])[0]!.message;
+ * // 'Unknown dependency "B"'
+ * ```
+ */
+export function validatePlan(
+  plan: PlanGraph,
+  origins: readonly TaskOrigin[],
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const at = (
+    i: number,
+    ...rest: (string | number)[]
+  ): { file: string; path: DocPath } => ({
+    file: origins[i]!.file,
+    path: ["tasks", origins[i]!.index, ...rest],
+  });
+
+  const seen = new Map<string, { file: string; path: DocPath }>();
+  const taskIds = new Set<string>();
+  const shardOwner = new Map<string, string>();
+  plan.tasks.forEach((task, i) => {
+    const claim = (id: string, where: { file: string; path: DocPath }) => {
+      const first = seen.get(id);
+      if (first) {
+        diagnostics.push({
+          ...where,
+          message:
+            `Duplicate id "${id}": ids must be unique across tasks and shards`,
+          related: { ...first, label: "first defined at" },
+        });
+      } else seen.set(id, where);
+    };
+    claim(task.id, at(i, "id"));
+    taskIds.add(task.id);
+    task.shards.forEach((shard, s) => {
+      claim(shard.id, at(i, "shards", s, "id"));
+      shardOwner.set(shard.id, task.id);
+    });
+  });
+
+  plan.tasks.forEach((task, i) => {
+    task.dependencies.forEach((dep, d) => {
+      if (taskIds.has(dep)) return;
+      const owner = shardOwner.get(dep);
+      let message = `Unknown dependency "${dep}"`;
+      if (owner) {
+        message += `: it is a shard of "${owner}"; depend on "${owner}"`;
+      } else {
+        const near = closest(dep, taskIds);
+        if (near) message += `: did you mean "${near}"?`;
+      }
+      diagnostics.push({ ...at(i, "dependencies", d), message });
+    });
+  });
+
+  const index = new Map(plan.tasks.map((t, i) => [t.id, i]));
+  for (const cycle of findCycles(plan.tasks)) {
+    const from = index.get(cycle[0]!)!;
+    const d = plan.tasks[from]!.dependencies.indexOf(cycle[1]!);
+    diagnostics.push({
+      ...at(from, "dependencies", d),
+      message: `Dependency cycle: ${cycle.join(" -> ")}`,
+    });
+  }
+  return diagnostics;
+}
+
+/**
+ * The well-formed part of raw plan data (tasks with string ids and
+ * dependency lists), so cross-task checks can run even when the schema failed.
+ */
+export function graphOfRawTasks(
+  rawTasks: readonly unknown[],
+): { graph: PlanGraph; indices: number[] } {
+  const tasks: PlanGraph["tasks"][number][] = [];
+  const indices: number[] = [];
+  rawTasks.forEach((raw, i) => {
+    if (raw === null || typeof raw !== "object") return;
+    const t = raw as Record<string, unknown>;
+    if (typeof t.id !== "string") return;
+    const dependencies = Array.isArray(t.dependencies)
+      ? t.dependencies.filter((d) => typeof d === "string")
+      : [];
+    const shards = Array.isArray(t.shards)
+      ? t.shards.filter((s) => typeof s?.id === "string").map((s) => ({
+        id: s.id as string,
+      }))
+      : [];
+    if (
+      dependencies.length !==
+        (Array.isArray(t.dependencies) ? t.dependencies.length : 0)
+    ) return;
+    tasks.push({ id: t.id, dependencies, shards });
+    indices.push(i);
+  });
+  return { graph: { tasks }, indices };
+}

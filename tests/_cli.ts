@@ -1,0 +1,79 @@
+/**
+ * Test rig: runs the real CLI (`deno run` with exactly the permission flags
+ * that `deno task compile` bakes in) in a temporary project directory.
+ * @module
+ */
+
+import { join } from "node:path";
+
+/** The permission flags of the compiled binary (kept equal to deno.json's compile task). */
+export const PERMISSIONS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+  "--allow-env",
+  "--allow-sys",
+];
+
+const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
+
+/** What a CLI run produced. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@link cli}. */
+export interface CliOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+/** Runs `orchestrate <args>` in `cwd` and collects its output (ANSI codes stripped). */
+export async function cli(
+  args: string[],
+  options: CliOptions,
+): Promise<CliResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, MAIN, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = command.spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const decode = (b: Uint8Array) =>
+    new TextDecoder().decode(b).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+  return {
+    code: out.code,
+    stdout: decode(out.stdout),
+    stderr: decode(out.stderr),
+  };
+}
+
+/** Creates a temporary project with the given files (path → content). */
+export async function tempProject(
+  files: Record<string, string> = {},
+): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "orchestrate-test-" });
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(dir, path);
+    await Deno.mkdir(join(full, ".."), { recursive: true });
+    await Deno.writeTextFile(full, content);
+  }
+  return dir;
+}
+
+/** Absolute path of a file in this repository. */
+export function repoPath(relative: string): string {
+  return new URL(`../${relative}`, import.meta.url).pathname;
+}

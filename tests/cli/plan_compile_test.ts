@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { cli, repoPath, tempProject } from "../_cli.ts";
+
+Deno.test("plan compile: YAML (with includes) and TS versions of examples/multi give byte-identical IR", async () => {
+  const cwd = repoPath("examples/multi");
+  const yaml = await cli(["plan", "compile", "--file", "orchestrator.yml"], {
+    cwd,
+  });
+  const ts = await cli(["plan", "compile", "--file", "orchestrator.ts"], {
+    cwd,
+  });
+  assert.equal(yaml.code, 0, yaml.stderr);
+  assert.equal(ts.code, 0, ts.stderr);
+  assert.equal(ts.stdout, yaml.stdout);
+  const ir = JSON.parse(yaml.stdout);
+  assert.deepEqual(ir.tasks.map((t: { id: string }) => t.id), [
+    "CORE-001",
+    "TEST-001",
+    "DOC-001",
+    "REL-001",
+  ]);
+});
+
+Deno.test("plan compile: acceptance strings become structured checks", async () => {
+  const cwd = repoPath("examples/exc-001");
+  const r = await cli(["plan", "compile"], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const task = JSON.parse(r.stdout).tasks[0];
+  assert.deepEqual(task.acceptance, [
+    { kind: "tests_pass", command: "cargo test --package codex-agentic" },
+    { kind: "file_exists", path: "codex-agentic/src/error.rs" },
+    { kind: "contains", text: "enum AppError" },
+  ]);
+  assert.deepEqual(task.shards.map((s: { id: string }) => s.id), [
+    "EXC-001A",
+    "EXC-001B",
+  ]);
+});
+
+Deno.test("plan compile: output is stable across runs", async () => {
+  const cwd = await tempProject({
+    "orchestrator.json": JSON.stringify({
+      version: 1,
+      tasks: [{ id: "A", title: "a", acceptance: ["Manual: ok"] }],
+    }),
+  });
+  const a = await cli(["plan", "compile"], { cwd });
+  const b = await cli(["plan", "compile"], { cwd });
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(a.stdout, b.stdout);
+  assert.equal(JSON.parse(a.stdout).tasks[0].acceptance[0].kind, "manual");
+});
