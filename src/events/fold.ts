@@ -1,0 +1,250 @@
+/**
+ * State is a pure fold of the events: `status`, TASKS.md, `resume` and the
+ * engine's up-to-date checks all derive it here, never from a second file.
+ * @module
+ */
+
+import type { FailureReason, RunEvent, TaskStateName } from "./types.ts";
+import { unreachable } from "./types.ts";
+
+/** State of one shard. */
+export interface ShardState {
+  id: string;
+  state: TaskStateName;
+  duration_ms: number | null;
+  reason: string | null;
+}
+
+/** State of one task. */
+export interface TaskState {
+  id: string;
+  state: TaskStateName;
+  /** Run id of the event that set the state. */
+  run: string;
+  started_at: string | null;
+  duration_ms: number | null;
+  /** Why it failed, is blocked or was skipped. */
+  reason: string | null;
+  /** Failure detail (command, check) or the blocking task. */
+  detail: string | null;
+  failure: FailureReason | null;
+  fingerprint: string | null;
+  shards: Map<string, ShardState>;
+  /** Output file of the last command or check, for the dashboard. */
+  last_output: string | null;
+}
+
+/** Everything known about a run after its events. */
+export interface RunState {
+  run: string | null;
+  plan_file: string | null;
+  plan_hash: string | null;
+  task_hashes: Record<string, string>;
+  selection: string | null;
+  selected: string[];
+  started_at: string | null;
+  ended_at: string | null;
+  outcome: "success" | "failed" | "interrupted" | null;
+  resumes: number;
+  /** Tasks in the order they first appear. */
+  tasks: Map<string, TaskState>;
+}
+
+/** A fresh, empty state. */
+export function emptyState(): RunState {
+  return {
+    run: null,
+    plan_file: null,
+    plan_hash: null,
+    task_hashes: {},
+    selection: null,
+    selected: [],
+    started_at: null,
+    ended_at: null,
+    outcome: null,
+    resumes: 0,
+    tasks: new Map(),
+  };
+}
+
+/**
+ * Folds events into state. Pure: the same events always give the same state.
+ *
+ * @example
+ * ```ts
+ * import { foldEvents } from "./fold.ts";
+ * const state = foldEvents([
+ *   { ts: "2026-01-01T00:00:00Z", run: "r", type: "task_started", task: "A", shard: null },
+ *   { ts: "2026-01-01T00:00:01Z", run: "r", type: "task_completed", task: "A", shard: null, duration_ms: 1000, fingerprint: null },
+ * ]);
+ * state.tasks.get("A")!.state; // "completed"
+ * ```
+ */
+export function foldEvents(events: Iterable<RunEvent>): RunState {
+  const state = emptyState();
+  for (const event of events) applyEvent(state, event);
+  return state;
+}
+
+function taskOf(state: RunState, id: string, run: string): TaskState {
+  let task = state.tasks.get(id);
+  if (!task) {
+    task = {
+      id,
+      state: "pending",
+      run,
+      started_at: null,
+      duration_ms: null,
+      reason: null,
+      detail: null,
+      failure: null,
+      fingerprint: null,
+      shards: new Map(),
+      last_output: null,
+    };
+    state.tasks.set(id, task);
+  }
+  return task;
+}
+
+function reset(task: TaskState, run: string): void {
+  task.state = "pending";
+  task.run = run;
+  task.duration_ms = null;
+  task.reason = null;
+  task.detail = null;
+  task.failure = null;
+  task.shards.clear();
+}
+
+function shardOf(task: TaskState, id: string): ShardState {
+  let shard = task.shards.get(id);
+  if (!shard) {
+    shard = { id, state: "pending", duration_ms: null, reason: null };
+    task.shards.set(id, shard);
+  }
+  return shard;
+}
+
+/**
+ * Applies one event to `state` in place (the engine folds its own events as
+ * it writes them; `foldEvents` is the pure wrapper).
+ */
+export function applyEvent(state: RunState, event: RunEvent): void {
+  const task = event.task === null ? undefined : taskOf(state, event.task, event.run);
+  switch (event.type) {
+    case "run_started":
+      Object.assign(state, emptyState(), {
+        run: event.run,
+        plan_file: event.plan_file,
+        plan_hash: event.plan_hash,
+        task_hashes: event.task_hashes,
+        selection: event.selection,
+        selected: event.selected,
+        started_at: event.ts,
+      });
+      for (const id of event.selected) taskOf(state, id, event.run);
+      return;
+    case "plan_validated":
+      return;
+    case "plan_updated":
+      state.plan_hash = event.plan_hash;
+      state.task_hashes = event.task_hashes;
+      for (const id of event.removed) state.tasks.delete(id);
+      for (const id of [...event.changed, ...event.added]) reset(taskOf(state, id, event.run), event.run);
+      return;
+    case "resumed":
+      state.resumes++;
+      state.outcome = null;
+      state.ended_at = null;
+      for (const id of event.rerun) reset(taskOf(state, id, event.run), event.run);
+      return;
+    case "task_started":
+      reset(task!, event.run);
+      task!.state = "in_progress";
+      task!.started_at = event.ts;
+      return;
+    case "task_completed":
+      task!.state = "completed";
+      task!.duration_ms = event.duration_ms;
+      task!.fingerprint = event.fingerprint;
+      return;
+    case "task_failed":
+      task!.state = "failed";
+      task!.duration_ms = event.duration_ms;
+      task!.failure = event.reason;
+      task!.reason = event.reason;
+      task!.detail = event.detail;
+      return;
+    case "task_blocked":
+      reset(task!, event.run);
+      task!.state = "blocked";
+      task!.reason = event.reason;
+      task!.detail = event.by;
+      return;
+    case "skipped":
+      reset(task!, event.run);
+      task!.state = "skipped";
+      task!.reason = event.reason;
+      if (event.fingerprint !== null) task!.fingerprint = event.fingerprint;
+      return;
+    case "shard_started":
+      shardOf(task!, event.shard!).state = "in_progress";
+      return;
+    case "shard_completed": {
+      const shard = shardOf(task!, event.shard!);
+      shard.state = "completed";
+      shard.duration_ms = event.duration_ms;
+      return;
+    }
+    case "shard_failed": {
+      const shard = shardOf(task!, event.shard!);
+      shard.state = "failed";
+      shard.duration_ms = event.duration_ms;
+      shard.reason = event.detail;
+      return;
+    }
+    case "command_run":
+      if (task) task.last_output = event.output;
+      return;
+    case "acceptance_passed":
+      if (task && event.output) task.last_output = event.output;
+      return;
+    case "acceptance_failed":
+      if (task && event.output) task.last_output = event.output;
+      return;
+    case "retry_scheduled":
+    case "build_started":
+      return;
+    case "interrupted":
+      return;
+    case "completed":
+      state.outcome = event.outcome;
+      state.ended_at = event.ts;
+      return;
+    default:
+      unreachable(event);
+  }
+}
+
+/**
+ * Counts of tasks per state.
+ *
+ * @example
+ * ```ts
+ * import { countStates, emptyState } from "./fold.ts";
+ * countStates(emptyState()).completed; // 0
+ * ```
+ */
+export function countStates(state: RunState): Record<TaskStateName, number> {
+  const counts: Record<TaskStateName, number> = {
+    pending: 0,
+    in_progress: 0,
+    blocked: 0,
+    failed: 0,
+    completed: 0,
+    skipped: 0,
+  };
+  for (const task of state.tasks.values()) counts[task.state]++;
+  return counts;
+}

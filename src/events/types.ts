@@ -1,0 +1,225 @@
+/**
+ * The one union of everything that can happen in a run. The JSONL log, the
+ * fold, TASKS.md and the terminal view are all consumers of it.
+ * @module
+ */
+
+/** Task and shard states. */
+export type TaskStateName = "pending" | "in_progress" | "blocked" | "failed" | "completed" | "skipped";
+
+/** Why a task failed. */
+export type FailureReason = "command_failed" | "acceptance_failed" | "timeout" | "interrupted" | "error";
+
+/** Fields every event carries. */
+export interface EventBase {
+  /** ISO 8601 UTC time. */
+  ts: string;
+  /** The run this event belongs to. */
+  run: string;
+  /** Task id, or null for run-wide events. */
+  task: string | null;
+  /** Shard id, or null. */
+  shard: string | null;
+}
+
+/** CI identifiers recorded with a run (GitHub Actions, GitLab, Buildkite, ...). */
+export type CiInfo = Record<string, string>;
+
+/** The run started: what it runs and with what. */
+export interface RunStartedEvent extends EventBase {
+  type: "run_started";
+  plan_file: string;
+  plan_hash: string;
+  /** Per task: hash of its definition and its dependencies' definitions. */
+  task_hashes: Record<string, string>;
+  tool_version: string;
+  deno_version: string;
+  /** `--task` target, or null for the whole plan. */
+  selection: string | null;
+  selected: string[];
+  concurrency: number;
+  strategy: "conservative" | "keep_going";
+  force: boolean;
+  ci: CiInfo;
+}
+
+/** The plan was loaded and validated. */
+export interface PlanValidatedEvent extends EventBase {
+  type: "plan_validated";
+  plan_hash: string;
+  tasks: number;
+}
+
+/** On resume, the plan differs from the one the run started with. */
+export interface PlanUpdatedEvent extends EventBase {
+  type: "plan_updated";
+  previous_hash: string;
+  plan_hash: string;
+  task_hashes: Record<string, string>;
+  /** Tasks whose definition (or a dependency's) changed: they run again. */
+  changed: string[];
+  added: string[];
+  removed: string[];
+}
+
+/** `resume` continues this run. */
+export interface ResumedEvent extends EventBase {
+  type: "resumed";
+  /** Tasks that will run again (in progress at a crash, failed, blocked, changed). */
+  rerun: string[];
+}
+
+/** A task started. */
+export interface TaskStartedEvent extends EventBase {
+  type: "task_started";
+}
+
+/** A task completed: every shard, command and check passed. */
+export interface TaskCompletedEvent extends EventBase {
+  type: "task_completed";
+  duration_ms: number;
+  /** Up-to-date fingerprint; null when the task declares no inputs. */
+  fingerprint: string | null;
+}
+
+/** A task failed. */
+export interface TaskFailedEvent extends EventBase {
+  type: "task_failed";
+  duration_ms: number;
+  reason: FailureReason;
+  detail: string;
+}
+
+/** A task will not run because a dependency failed or is blocked. */
+export interface TaskBlockedEvent extends EventBase {
+  type: "task_blocked";
+  /** The failed task at the root of the block. */
+  reason: string;
+  by: string;
+}
+
+/** A task was skipped (up to date, acceptance already holds, outside the selection). */
+export interface SkippedEvent extends EventBase {
+  type: "skipped";
+  reason: string;
+  fingerprint: string | null;
+}
+
+/** A shard started. */
+export interface ShardStartedEvent extends EventBase {
+  type: "shard_started";
+}
+
+/** A shard completed. */
+export interface ShardCompletedEvent extends EventBase {
+  type: "shard_completed";
+  duration_ms: number;
+}
+
+/** A shard failed (its task fails with it). */
+export interface ShardFailedEvent extends EventBase {
+  type: "shard_failed";
+  duration_ms: number;
+  reason: FailureReason;
+  detail: string;
+}
+
+/** One attempt of one command finished. */
+export interface CommandRunEvent extends EventBase {
+  type: "command_run";
+  /** The command's name in the plan (`lint`, `test`, `release`, ...). */
+  name: string;
+  cmd: string;
+  /** Exit code; null when killed by a signal. */
+  status: number | null;
+  signal: string | null;
+  duration_ms: number;
+  /** Captured stdout+stderr, relative to the project root. */
+  output: string;
+  attempt: number;
+  attempts: number;
+  timed_out: boolean;
+}
+
+/** A failed attempt will be retried after a delay. */
+export interface RetryScheduledEvent extends EventBase {
+  type: "retry_scheduled";
+  name: string;
+  attempt: number;
+  delay_ms: number;
+}
+
+/** An acceptance check passed. */
+export interface AcceptancePassedEvent extends EventBase {
+  type: "acceptance_passed";
+  /** Kind label, e.g. `Tests pass`. */
+  check: string;
+  /** The whole check, e.g. `Tests pass: cargo test`. */
+  detail: string;
+  output: string | null;
+}
+
+/** An acceptance check failed. */
+export interface AcceptanceFailedEvent extends EventBase {
+  type: "acceptance_failed";
+  check: string;
+  detail: string;
+  reason: string;
+  output: string | null;
+}
+
+/** The final release build or install step started (task null). */
+export interface BuildStartedEvent extends EventBase {
+  type: "build_started";
+  steps: string[];
+}
+
+/** The run was interrupted by a signal. */
+export interface InterruptedEvent extends EventBase {
+  type: "interrupted";
+  signal: string;
+  /** Tasks that were running and were stopped. */
+  stopped: string[];
+}
+
+/** The run ended. */
+export interface CompletedEvent extends EventBase {
+  type: "completed";
+  /** `success` when every selected task completed or was skipped. */
+  outcome: "success" | "failed" | "interrupted";
+  duration_ms: number;
+  counts: Record<TaskStateName, number>;
+}
+
+/** Every event of the log. */
+export type RunEvent =
+  | RunStartedEvent
+  | PlanValidatedEvent
+  | PlanUpdatedEvent
+  | ResumedEvent
+  | TaskStartedEvent
+  | TaskCompletedEvent
+  | TaskFailedEvent
+  | TaskBlockedEvent
+  | SkippedEvent
+  | ShardStartedEvent
+  | ShardCompletedEvent
+  | ShardFailedEvent
+  | CommandRunEvent
+  | RetryScheduledEvent
+  | AcceptancePassedEvent
+  | AcceptanceFailedEvent
+  | BuildStartedEvent
+  | InterruptedEvent
+  | CompletedEvent;
+
+/** Event type names. */
+export type RunEventType = RunEvent["type"];
+
+/** An event before the log stamps it with `ts` and `run`. */
+export type NewEvent = RunEvent extends infer E ? E extends RunEvent ? Omit<E, "ts" | "run"> : never : never;
+
+/** For exhaustive switches: a new event type that is not handled fails to compile. */
+export function unreachable(value: never): never {
+  throw new Error(`Internal error: unhandled ${JSON.stringify(value)}`);
+}
