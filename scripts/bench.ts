@@ -1,0 +1,261 @@
+/**
+ * `deno task bench`: whole-process benchmarks of the CLI against peers
+ * measured in the same run, printed as a table of times and ratios.
+ *
+ * Flags: `--only validate,startup,exec,status` runs some sections;
+ * `--reps N` overrides the repetitions of every section.
+ * @module
+ */
+
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import config from "../deno.json" with { type: "json" };
+import {
+  buildNinja,
+  layeredGraph,
+  makefile,
+  planYaml,
+} from "./bench/gen_exec.ts";
+import { generatePlanYaml } from "./bench/gen_plan.ts";
+import {
+  type Cmd,
+  compare,
+  denoRun,
+  fmtRatio,
+  fmtTime,
+  hasGnuTime,
+  peakRssMb,
+  spawn,
+  spawnOk,
+} from "./bench/measure.ts";
+
+const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
+const HERE = new URL("./bench/", import.meta.url).pathname;
+const MINIMAL = new URL("../examples/minimal/orchestrator.yml", import.meta.url)
+  .pathname;
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { only: { type: "string" }, reps: { type: "string" } },
+});
+const sections = new Set(
+  (values.only ?? "validate,startup,exec,status").split(","),
+);
+const reps = (n: number) => values.reps ? Number(values.reps) : n;
+
+const orchestrate = (args: string[], cwd?: string): Cmd =>
+  denoRun(MAIN, args, cwd);
+
+const work = await Deno.makeTempDir({ prefix: "orchestrate-bench-" });
+const cleanup: string[] = [work];
+const row = (cells: string[]) => console.log(cells.join(" | "));
+
+try {
+  console.log(
+    `orchestrate bench — deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} CPUs, js-yaml ${
+      config.imports["js-yaml"].replace(/^npm:js-yaml@/, "")
+    }\n`,
+  );
+  if (sections.has("validate")) await benchValidate();
+  if (sections.has("startup")) await benchStartup();
+  if (sections.has("exec")) await benchExec();
+  if (sections.has("status")) await benchStatus();
+} finally {
+  for (const dir of cleanup) await Deno.remove(dir, { recursive: true });
+}
+
+async function benchValidate(): Promise<void> {
+  const gnuTime = await hasGnuTime();
+  for (
+    const [label, tasks, n] of [["1k", 1000, 7], ["10k", 10_000, 5]] as const
+  ) {
+    const file = join(work, `plan-${label}.yml`);
+    await Deno.writeTextFile(file, generatePlanYaml(tasks));
+    const size = (await Deno.stat(file)).size / 1e6;
+    const check = await spawnOk(
+      orchestrate(["plan", "validate", "--file", file]),
+      "validate",
+    );
+    if (!check.stdout.includes(`${tasks} tasks`)) {
+      throw new Error(`Unexpected validate output: ${check.stdout}`);
+    }
+    const t = await compare({
+      validate: () => orchestrate(["plan", "validate", "--file", file]),
+      yaml: () => denoRun(join(HERE, "yaml_load.ts"), [file]),
+    }, reps(n));
+    const cells = [
+      `validate ${label} tasks (${size.toFixed(1)} MB): ${
+        fmtTime(t.validate!)
+      }`,
+      `js-yaml load: ${fmtTime(t.yaml!)}`,
+      `ratio ${fmtRatio(t.validate!, t.yaml!)} (target <= 2x)`,
+    ];
+    if (gnuTime) {
+      const peak = await peakRssMb(
+        orchestrate(["plan", "validate", "--file", file]),
+      );
+      const peerPeak = await peakRssMb(
+        denoRun(join(HERE, "yaml_load.ts"), [file]),
+      );
+      cells.push(
+        `peak ${peak.toFixed(0)} MB${
+          tasks === 10_000 ? " (target < 300 MB)" : ""
+        }`,
+        `js-yaml peak ${peerPeak.toFixed(0)} MB`,
+      );
+    } else cells.push("peak RSS: skipped (no GNU /usr/bin/time)");
+    row(cells);
+  }
+}
+
+async function benchStartup(): Promise<void> {
+  const t = await compare({
+    validate: () => orchestrate(["plan", "validate", "--file", MINIMAL]),
+    empty: () => denoRun(join(HERE, "empty.ts"), []),
+  }, reps(15));
+  row([
+    `start-up (plan validate, minimal plan): ${fmtTime(t.validate!)}`,
+    `empty deno run: ${fmtTime(t.empty!)}`,
+    `ratio ${fmtRatio(t.validate!, t.empty!)} (target <= 3x)`,
+  ]);
+}
+
+/** Whether the CLI has `command` (its `--help` exits 0). */
+async function hasCommand(command: string): Promise<boolean> {
+  return (await spawn(orchestrate([command, "--help"]))).code === 0;
+}
+
+async function hasTool(tool: string): Promise<boolean> {
+  try {
+    return (await new Deno.Command(tool, {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output()).code === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** A fresh directory holding `plan.yml`, removed at the end of the bench. */
+async function freshProject(plan: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "orchestrate-bench-run-" });
+  cleanup.push(dir);
+  await Deno.writeTextFile(join(dir, "plan.yml"), plan);
+  return dir;
+}
+
+async function benchExec(): Promise<void> {
+  const nodes = layeredGraph(20, 50);
+  const dir = join(work, "exec");
+  await Deno.mkdir(dir);
+  await Deno.writeTextFile(join(dir, "Makefile"), makefile(nodes));
+  await Deno.writeTextFile(join(dir, "build.ninja"), buildNinja(nodes));
+  const plan = planYaml(nodes);
+  const edges = nodes.reduce((n, x) => n + x.deps.length, 0);
+  console.log(
+    `\nexecution: ${nodes.length} tasks in 20 layers of 50, ${edges} edges, every command \`true\`, 2 in flight`,
+  );
+  const cmds: Record<string, () => Cmd | Promise<Cmd>> = {
+    floor: () =>
+      denoRun(join(HERE, "spawn_floor.ts"), [String(nodes.length), "2"]),
+  };
+  if (await hasTool("make")) {
+    cmds.make = () => ({
+      cmd: "make",
+      args: ["-s", "-j2", "-C", dir, "-f", "Makefile"],
+    });
+  }
+  if (await hasTool("ninja")) {
+    cmds.ninja = () => ({ cmd: "ninja", args: ["-j2", "-C", dir] });
+  }
+  const hasRun = await hasCommand("run");
+  if (hasRun) {
+    cmds.run = async () =>
+      orchestrate(
+        ["run", "--file", "plan.yml", "--concurrency", "2", "--no-build"],
+        await freshProject(plan),
+      );
+  }
+  const t = await compare(cmds, reps(5));
+  const peers = [`deno spawn floor: ${fmtTime(t.floor!)}`];
+  if (t.make !== undefined) {
+    peers.push(
+      `make -j2: ${fmtTime(t.make)} (floor/make ${fmtRatio(t.floor!, t.make)})`,
+    );
+  } else peers.push("make: not installed");
+  if (t.ninja !== undefined) {
+    peers.push(
+      `ninja -j2: ${fmtTime(t.ninja)} (floor/ninja ${
+        fmtRatio(t.floor!, t.ninja)
+      })`,
+    );
+  } else peers.push("ninja: not installed");
+  row(peers);
+  if (t.run === undefined) {
+    console.log("run: not implemented yet");
+    return;
+  }
+  const cells = [
+    `orchestrate run 1k tasks: ${fmtTime(t.run)}`,
+    `ratio to floor ${fmtRatio(t.run, t.floor!)} (target <= 1.2x)`,
+  ];
+  if (t.make !== undefined) cells.push(`vs make ${fmtRatio(t.run, t.make)}`);
+  if (t.ninja !== undefined) cells.push(`vs ninja ${fmtRatio(t.run, t.ninja)}`);
+  row(cells);
+}
+
+const STATUS_EVENTS = 50_000;
+
+async function benchStatus(): Promise<void> {
+  if (!(await hasCommand("status"))) {
+    console.log("status: not implemented yet (skipped)");
+    return;
+  }
+  if (!(await hasCommand("run"))) {
+    console.log("status: skipped, `run` is needed to make the event log");
+    return;
+  }
+  // Size the plan from a probe run's events per task.
+  const shape = { shards: 4, commands: 1 };
+  const probe = await runForLog(layeredGraph(2, 10), shape);
+  const perTask = probe.events / 20;
+  const layers = Math.ceil(STATUS_EVENTS / perTask / 50);
+  const { dir, events } = await runForLog(layeredGraph(layers, 50), shape);
+  const t = await compare({
+    status: () => orchestrate(["status", "--file", "plan.yml"], dir),
+  }, reps(5));
+  row([
+    `status on ${events} events (${layers * 50} tasks): ${fmtTime(t.status!)}`,
+    `target < 500 ms${
+      events < STATUS_EVENTS ? ` (log smaller than ${STATUS_EVENTS})` : ""
+    }`,
+  ]);
+}
+
+async function runForLog(
+  nodes: ReturnType<typeof layeredGraph>,
+  shape: { shards: number; commands: number },
+): Promise<{ dir: string; events: number }> {
+  const dir = await freshProject(planYaml(nodes, shape));
+  await spawnOk(
+    orchestrate([
+      "run",
+      "--file",
+      "plan.yml",
+      "--concurrency",
+      "2",
+      "--no-build",
+    ], dir),
+    "orchestrate run",
+  );
+  const runs = join(dir, ".codex", "runs");
+  let events = 0;
+  for await (const e of Deno.readDir(runs)) {
+    if (e.isFile && e.name.endsWith(".jsonl")) {
+      const text = await Deno.readTextFile(join(runs, e.name));
+      events += text.split("\n").filter((l) => l.trim() !== "").length;
+    }
+  }
+  return { dir, events };
+}

@@ -1,0 +1,4 @@
+/**
+ * Peer of the start-up benchmark: a script that does nothing.
+ * @module
+ */

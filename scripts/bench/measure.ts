@@ -1,0 +1,154 @@
+/**
+ * Whole-process measurements: wall time of a spawned command, medians, and
+ * peak RSS through GNU time.
+ * @module
+ */
+
+/** A command line to spawn. */
+export interface Cmd {
+  cmd: string;
+  args: string[];
+  cwd?: string;
+}
+
+/** The permission flags of the compiled binary. */
+export const PERMISSIONS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+  "--allow-env",
+  "--allow-sys",
+];
+
+/** `deno run --quiet <permissions> <script> <args>` as a {@link Cmd}. */
+export function denoRun(script: string, args: string[], cwd?: string): Cmd {
+  return {
+    cmd: Deno.execPath(),
+    args: ["run", "--quiet", ...PERMISSIONS, script, ...args],
+    cwd,
+  };
+}
+
+/** Result of one spawn. */
+export interface Spawned {
+  seconds: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `c` to completion, timing it from spawn to exit. */
+export async function spawn(c: Cmd): Promise<Spawned> {
+  const command = new Deno.Command(c.cmd, {
+    args: c.args,
+    cwd: c.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  });
+  const start = performance.now();
+  const out = await command.output();
+  const seconds = (performance.now() - start) / 1000;
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return {
+    seconds,
+    code: out.code,
+    stdout: decode(out.stdout),
+    stderr: decode(out.stderr),
+  };
+}
+
+/** Runs `c` and throws with its output unless it exits 0. */
+export async function spawnOk(c: Cmd, what: string): Promise<Spawned> {
+  const r = await spawn(c);
+  if (r.code !== 0) {
+    throw new Error(
+      `${what} exited ${r.code}:\n${r.stdout.slice(-2000)}${
+        r.stderr.slice(-2000)
+      }`,
+    );
+  }
+  return r;
+}
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Times every command `reps` times after one warm-up run each, interleaving
+ * them so drift affects all alike. `prepare` runs before every spawn (not
+ * timed), e.g. to make a fresh directory. Returns the median seconds of each.
+ */
+export async function compare(
+  cmds: Record<string, () => Cmd | Promise<Cmd>>,
+  reps: number,
+): Promise<Record<string, number>> {
+  const times: Record<string, number[]> = {};
+  for (const [name, make] of Object.entries(cmds)) {
+    await spawnOk(await make(), name);
+    times[name] = [];
+  }
+  for (let r = 0; r < reps; r++) {
+    for (const [name, make] of Object.entries(cmds)) {
+      times[name]!.push((await spawnOk(await make(), name)).seconds);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(times).map(([name, xs]) => [name, median(xs)]),
+  );
+}
+
+const GNU_TIME = "/usr/bin/time";
+
+/** Whether GNU time (with `-f %M`) is available. */
+export async function hasGnuTime(): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(GNU_TIME, {
+      args: ["-f", "%M", "true"],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    return out.code === 0 &&
+      /^\d+\s*$/.test(new TextDecoder().decode(out.stderr));
+  } catch {
+    return false;
+  }
+}
+
+/** Peak resident set size of `c` in MB, measured with GNU time. */
+export async function peakRssMb(c: Cmd): Promise<number> {
+  const report = await Deno.makeTempFile({ prefix: "bench-rss-" });
+  try {
+    await spawnOk(
+      {
+        cmd: GNU_TIME,
+        args: ["-f", "%M", "-o", report, c.cmd, ...c.args],
+        cwd: c.cwd,
+      },
+      `${c.cmd} under ${GNU_TIME}`,
+    );
+    const kb = Number(
+      (await Deno.readTextFile(report)).trim().split("\n").pop(),
+    );
+    return kb / 1024;
+  } finally {
+    await Deno.remove(report);
+  }
+}
+
+/** `1.234` → `"1.23 s"`; below a second, milliseconds. */
+export function fmtTime(seconds: number): string {
+  return seconds < 1
+    ? `${(seconds * 1000).toFixed(0)} ms`
+    : `${seconds.toFixed(2)} s`;
+}
+
+/** `a / b` as `"1.65x"`. */
+export function fmtRatio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}x`;
+}
