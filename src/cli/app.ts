@@ -5,9 +5,11 @@
 
 import config from "../../deno.json" with { type: "json" };
 import type { CommandSpec } from "./command.ts";
+import { approveCommand } from "./approve.ts";
 import { initCommand } from "./init.ts";
 import { planCompileCommand } from "./plan_compile.ts";
 import { planValidateCommand } from "./plan_validate.ts";
+import { resumeCommand, runCommand } from "./run.ts";
 
 /** The tool's version, from deno.json. */
 export const VERSION: string = config.version;
@@ -23,6 +25,9 @@ export const app: CommandSpec = {
       summary: "Validate or compile the plan",
       subcommands: [planValidateCommand, planCompileCommand],
     },
+    runCommand,
+    resumeCommand,
+    approveCommand,
     initCommand,
   ],
 };

@@ -44,8 +44,10 @@ export interface RunState {
   selected: string[];
   started_at: string | null;
   ended_at: string | null;
-  outcome: "success" | "failed" | "interrupted" | null;
+  outcome: "success" | "failed" | "paused" | "interrupted" | null;
   resumes: number;
+  /** Granted gates: `gate` for every task, `gate@TASK` for one. */
+  approvals: Set<string>;
   /** Tasks in the order they first appear. */
   tasks: Map<string, TaskState>;
 }
@@ -63,6 +65,7 @@ export function emptyState(): RunState {
     ended_at: null,
     outcome: null,
     resumes: 0,
+    approvals: new Set(),
     tasks: new Map(),
   };
 }
@@ -131,7 +134,9 @@ function shardOf(task: TaskState, id: string): ShardState {
  * it writes them; `foldEvents` is the pure wrapper).
  */
 export function applyEvent(state: RunState, event: RunEvent): void {
-  const task = event.task === null ? undefined : taskOf(state, event.task, event.run);
+  const task = event.task === null
+    ? undefined
+    : taskOf(state, event.task, event.run);
   switch (event.type) {
     case "run_started":
       Object.assign(state, emptyState(), {
@@ -151,13 +156,17 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       state.plan_hash = event.plan_hash;
       state.task_hashes = event.task_hashes;
       for (const id of event.removed) state.tasks.delete(id);
-      for (const id of [...event.changed, ...event.added]) reset(taskOf(state, id, event.run), event.run);
+      for (const id of [...event.changed, ...event.added]) {
+        reset(taskOf(state, id, event.run), event.run);
+      }
       return;
     case "resumed":
       state.resumes++;
       state.outcome = null;
       state.ended_at = null;
-      for (const id of event.rerun) reset(taskOf(state, id, event.run), event.run);
+      for (const id of event.rerun) {
+        reset(taskOf(state, id, event.run), event.run);
+      }
       return;
     case "task_started":
       reset(task!, event.run);
@@ -212,6 +221,15 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       return;
     case "acceptance_failed":
       if (task && event.output) task.last_output = event.output;
+      return;
+    case "awaiting_approval":
+      reset(task!, event.run);
+      task!.reason = `awaiting approval: ${event.gates.join(", ")}`;
+      return;
+    case "approval_granted":
+      state.approvals.add(
+        event.task === null ? event.gate : `${event.gate}@${event.task}`,
+      );
       return;
     case "retry_scheduled":
     case "build_started":

@@ -63,7 +63,9 @@ export class EventLog {
     const full = { ts: now.toISOString(), run: this.run, ...event } as RunEvent;
     const bytes = this.#encoder.encode(JSON.stringify(full) + "\n");
     let written = 0;
-    while (written < bytes.length) written += this.#file.writeSync(bytes.subarray(written));
+    while (written < bytes.length) {
+      written += this.#file.writeSync(bytes.subarray(written));
+    }
     return full;
   }
 
@@ -85,7 +87,10 @@ async function repairTornTail(path: string): Promise<void> {
     return;
   }
   if (text.length === 0 || text.endsWith("\n")) return;
-  await Deno.truncate(path, new TextEncoder().encode(text.slice(0, text.lastIndexOf("\n") + 1)).length);
+  await Deno.truncate(
+    path,
+    new TextEncoder().encode(text.slice(0, text.lastIndexOf("\n") + 1)).length,
+  );
 }
 
 /** Events of a log, and what was wrong with it. */
@@ -117,11 +122,15 @@ export function parseLog(text: string, path: string): ReadLog {
   const end = text.lastIndexOf("\n");
   const body = end < 0 ? "" : text.slice(0, end);
   const tail = text.slice(end + 1);
-  if (tail.trim() !== "") warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
+  if (tail.trim() !== "") {
+    warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
+  }
   let events: RunEvent[];
   try {
     // One parse of the whole log is several times faster than a parse per line.
-    events = body === "" ? [] : JSON.parse(`[${body.replace(/\n(?=.)/g, ",")}]`);
+    events = body === ""
+      ? []
+      : JSON.parse(`[${body.replace(/\n(?=.)/g, ",")}]`);
   } catch {
     events = [];
     body.split("\n").forEach((line, i) => {
@@ -141,7 +150,9 @@ export async function listRuns(root: string): Promise<string[]> {
   const runs: string[] = [];
   try {
     for await (const entry of Deno.readDir(join(root, RUNS_DIR))) {
-      if (entry.isFile && entry.name.endsWith(".jsonl")) runs.push(entry.name.slice(0, -".jsonl".length));
+      if (entry.isFile && entry.name.endsWith(".jsonl")) {
+        runs.push(entry.name.slice(0, -".jsonl".length));
+      }
     }
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;

@@ -5,10 +5,21 @@
  */
 
 /** Task and shard states. */
-export type TaskStateName = "pending" | "in_progress" | "blocked" | "failed" | "completed" | "skipped";
+export type TaskStateName =
+  | "pending"
+  | "in_progress"
+  | "blocked"
+  | "failed"
+  | "completed"
+  | "skipped";
 
 /** Why a task failed. */
-export type FailureReason = "command_failed" | "acceptance_failed" | "timeout" | "interrupted" | "error";
+export type FailureReason =
+  | "command_failed"
+  | "acceptance_failed"
+  | "timeout"
+  | "interrupted"
+  | "error";
 
 /** Fields every event carries. */
 export interface EventBase {
@@ -168,6 +179,23 @@ export interface AcceptanceFailedEvent extends EventBase {
   output: string | null;
 }
 
+/** A task is ready but waits for people to approve its gates. */
+export interface AwaitingApprovalEvent extends EventBase {
+  type: "awaiting_approval";
+  /** Gates not yet approved, e.g. `deploy`, `manual`. */
+  gates: string[];
+}
+
+/** `orchestrate approve` granted a gate, for one task or (task null) for all. */
+export interface ApprovalGrantedEvent extends EventBase {
+  type: "approval_granted";
+  gate: string;
+  /** Who approved (the user name from the environment). */
+  by: string;
+  /** The plan the approver saw. */
+  plan_hash: string;
+}
+
 /** The final release build or install step started (task null). */
 export interface BuildStartedEvent extends EventBase {
   type: "build_started";
@@ -186,7 +214,7 @@ export interface InterruptedEvent extends EventBase {
 export interface CompletedEvent extends EventBase {
   type: "completed";
   /** `success` when every selected task completed or was skipped. */
-  outcome: "success" | "failed" | "interrupted";
+  outcome: "success" | "failed" | "paused" | "interrupted";
   duration_ms: number;
   counts: Record<TaskStateName, number>;
 }
@@ -209,6 +237,8 @@ export type RunEvent =
   | RetryScheduledEvent
   | AcceptancePassedEvent
   | AcceptanceFailedEvent
+  | AwaitingApprovalEvent
+  | ApprovalGrantedEvent
   | BuildStartedEvent
   | InterruptedEvent
   | CompletedEvent;
@@ -217,7 +247,9 @@ export type RunEvent =
 export type RunEventType = RunEvent["type"];
 
 /** An event before the log stamps it with `ts` and `run`. */
-export type NewEvent = RunEvent extends infer E ? E extends RunEvent ? Omit<E, "ts" | "run"> : never : never;
+export type NewEvent = RunEvent extends infer E
+  ? E extends RunEvent ? Omit<E, "ts" | "run"> : never
+  : never;
 
 /** For exhaustive switches: a new event type that is not handled fails to compile. */
 export function unreachable(value: never): never {
