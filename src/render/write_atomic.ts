@@ -1,0 +1,66 @@
+/**
+ * Atomic file writes: a reader sees the old file or the new one, never half
+ * of one (a temporary file in the same folder, then a rename).
+ * @module
+ */
+
+import { basename, dirname, join } from "node:path";
+import { TASKS_MD } from "./tasks_md.ts";
+
+/**
+ * Writes `text` to `path` atomically: first to a temporary file beside it,
+ * then renamed over it. The temporary file is removed if the write fails.
+ *
+ * @param path The file to replace (its folder must exist).
+ * @param text The new content.
+ * @throws {Deno.errors.NotFound} When the folder does not exist.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeFileAtomic } from "./write_atomic.ts";
+ * const dir = Deno.makeTempDirSync();
+ * writeFileAtomic(`${dir}/a.txt`, "hello\n");
+ * assert.equal(Deno.readTextFileSync(`${dir}/a.txt`), "hello\n");
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  const temp = join(
+    dirname(path),
+    `.${basename(path)}.${Deno.pid}.${_counter++}.tmp`,
+  );
+  try {
+    Deno.writeTextFileSync(temp, text);
+    Deno.renameSync(temp, path);
+  } catch (e) {
+    try {
+      Deno.removeSync(temp);
+    } catch {
+      // Already gone, or never created.
+    }
+    throw e;
+  }
+}
+
+let _counter = 0;
+
+/**
+ * Writes TASKS.md at the project root, atomically.
+ *
+ * @param root The project root.
+ * @param text The rendered dashboard (see `renderTasksMd`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeTasksMd } from "./write_atomic.ts";
+ * const root = Deno.makeTempDirSync();
+ * writeTasksMd(root, "# Tasks — Status Dashboard\n");
+ * assert.ok(Deno.readTextFileSync(`${root}/TASKS.md`).startsWith("# Tasks"));
+ * Deno.removeSync(root, { recursive: true });
+ * ```
+ */
+export function writeTasksMd(root: string, text: string): void {
+  writeFileAtomic(join(root, TASKS_MD), text);
+}
