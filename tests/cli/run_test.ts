@@ -1,0 +1,389 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cli, tempProject } from "../_cli.ts";
+import {
+  latestEvents,
+  processWith,
+  runCount,
+  sequence,
+} from "../engine/_events.ts";
+
+const DIAMOND = `version: 1
+orchestrator: { concurrency: 1 }
+tasks:
+  - id: A
+    title: Root
+    commands: { make: "echo a >> order.txt" }
+  - id: B
+    title: Left
+    dependencies: [A]
+    commands: { make: "echo b >> order.txt" }
+  - id: C
+    title: Right
+    dependencies: [A]
+    commands: { make: "echo c >> order.txt" }
+  - id: D
+    title: Join
+    dependencies: [C, B]
+    commands: { make: "echo d >> order.txt" }
+    acceptance: ["Contains in order.txt: c"]
+`;
+
+Deno.test("run: a diamond runs in topological order, ties by plan order, with the PRD's events", async () => {
+  const dir = await tempProject({ "orchestrator.yml": DIAMOND });
+  const r = await cli(["run"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.equal(await Deno.readTextFile(join(dir, "order.txt")), "a\nb\nc\nd\n");
+  const events = await latestEvents(dir);
+  assert.deepEqual(sequence(events, ["task_started", "task_completed"]), [
+    "task_started A",
+    "task_completed A",
+    "task_started B",
+    "task_completed B",
+    "task_started C",
+    "task_completed C",
+    "task_started D",
+    "task_completed D",
+  ]);
+  assert.equal(events[0]!.type, "run_started");
+  assert.equal(events.at(-1)!.type, "completed");
+  for (const e of events) {
+    assert.match(e.ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.ok("task" in e && "shard" in e);
+  }
+  const command = events.find((e) =>
+    e.type === "command_run" && e.task === "A"
+  );
+  assert.ok(command && command.type === "command_run");
+  assert.equal(command.cmd, "echo a >> order.txt");
+  assert.equal(command.status, 0);
+  assert.equal(typeof command.duration_ms, "number");
+  assert.ok(await Deno.stat(join(dir, command.output)).then(() => true));
+  const passed = events.find((e) => e.type === "acceptance_passed");
+  assert.ok(
+    passed && passed.type === "acceptance_passed" &&
+      passed.check === "Contains",
+  );
+});
+
+Deno.test("run: with --concurrency 1 two runs give the same event sequence", async () => {
+  const strip = (events: Awaited<ReturnType<typeof latestEvents>>) =>
+    events.map((e) => {
+      const { ts: _ts, run: _run, ...rest } = e as unknown as Record<
+        string,
+        unknown
+      >;
+      for (
+        const key of [
+          "duration_ms",
+          "output",
+          "ci",
+          "deno_version",
+          "plan_hash",
+        ]
+      ) delete rest[key];
+      return JSON.stringify(rest);
+    });
+  const a = await tempProject({ "orchestrator.yml": DIAMOND });
+  const b = await tempProject({ "orchestrator.yml": DIAMOND });
+  assert.equal((await cli(["run", "--concurrency", "1"], { cwd: a })).code, 0);
+  assert.equal((await cli(["run", "--concurrency", "1"], { cwd: b })).code, 0);
+  assert.deepEqual(strip(await latestEvents(a)), strip(await latestEvents(b)));
+});
+
+Deno.test("run --task: runs the task and its dependencies only; a shard id selects its task", async () => {
+  const plan = `version: 1
+tasks:
+  - { id: A, title: a, commands: { x: "touch a" } }
+  - { id: B, title: b, dependencies: [A], commands: { x: "touch b" } }
+  - { id: C, title: c, dependencies: [A], commands: { x: "touch c" }, shards: [{ id: C1, title: c1 }] }
+  - { id: D, title: d, commands: { x: "touch d" } }
+`;
+  const dir = await tempProject({ "orchestrator.yml": plan });
+  const r = await cli(["run", "--task", "B"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const exists = (f: string) =>
+    Deno.stat(join(dir, f)).then(() => true, () => false);
+  assert.deepEqual(await Promise.all(["a", "b", "c", "d"].map(exists)), [
+    true,
+    true,
+    false,
+    false,
+  ]);
+  const skipped = (await latestEvents(dir)).filter((e) => e.type === "skipped");
+  assert.deepEqual(
+    skipped.map((e) => [e.task, e.type === "skipped" && e.reason]),
+    [
+      ["C", "outside the selection"],
+      ["D", "outside the selection"],
+    ],
+  );
+  const viaShard = await tempProject({ "orchestrator.yml": plan });
+  assert.equal((await cli(["run", "--task", "C1"], { cwd: viaShard })).code, 0);
+  assert.equal(
+    await Deno.stat(join(viaShard, "c")).then(() => true, () => false),
+    true,
+  );
+  const unknown = await cli(["run", "--task", "Z"], { cwd: viaShard });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown task "Z"/);
+});
+
+const FAILING = (strategy: string) =>
+  `version: 1
+orchestrator: { strategy: ${strategy}, concurrency: 1 }
+tasks:
+  - { id: BAD, title: fails, commands: { test: "sh -c 'echo boom; exit 3'" } }
+  - { id: AFTER, title: depends on the failure, dependencies: [BAD], commands: { x: "touch after" } }
+  - { id: LATER, title: depends on that, dependencies: [AFTER], commands: { x: "touch later" } }
+  - { id: OTHER, title: independent, commands: { x: "touch other" } }
+`;
+
+Deno.test("run: a failure blocks its dependents; conservative stops scheduling, keep_going does not", async () => {
+  const conservative = await tempProject({
+    "orchestrator.yml": FAILING("conservative"),
+  });
+  const r = await cli(["run"], { cwd: conservative });
+  assert.equal(r.code, 1);
+  const events = await latestEvents(conservative);
+  const failed = events.find((e) => e.type === "task_failed");
+  assert.ok(failed && failed.type === "task_failed");
+  assert.equal(failed.reason, "command_failed");
+  assert.match(failed.detail, /command "test" exited 3/);
+  const blocked = events.filter((e) => e.type === "task_blocked");
+  assert.deepEqual(blocked.map((e) => e.task), ["AFTER", "LATER"]);
+  assert.ok(blocked.every((e) => e.type === "task_blocked" && e.by === "BAD"));
+  assert.equal(
+    await Deno.stat(join(conservative, "other")).then(() => true, () => false),
+    false,
+  );
+  const output = events.find((e) =>
+    e.type === "command_run" && e.task === "BAD"
+  );
+  assert.ok(output && output.type === "command_run");
+  assert.equal(
+    await Deno.readTextFile(join(conservative, output.output)),
+    "boom\n",
+  );
+
+  const keepGoing = await tempProject({
+    "orchestrator.yml": FAILING("keep_going"),
+  });
+  assert.equal((await cli(["run"], { cwd: keepGoing })).code, 1);
+  assert.equal(
+    await Deno.stat(join(keepGoing, "other")).then(() => true, () => false),
+    true,
+  );
+  assert.equal(
+    await Deno.stat(join(keepGoing, "after")).then(() => true, () => false),
+    false,
+  );
+});
+
+Deno.test("run: retries a failing command with backoff, each attempt an event", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: FLAKY
+    title: fails twice, then passes
+    commands:
+      test:
+        run: "sh -c 'n=$(cat n 2>/dev/null || echo 0); n=$((n+1)); echo $n > n; [ $n -ge 3 ]'"
+        retry: { attempts: 4, backoff: 10ms, max_backoff: 20ms }
+`,
+  });
+  const r = await cli(["run"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const events = await latestEvents(dir);
+  const runs = events.filter((e) => e.type === "command_run");
+  assert.deepEqual(
+    runs.map((e) =>
+      e.type === "command_run" && [e.attempt, e.attempts, e.status]
+    ),
+    [
+      [1, 4, 1],
+      [2, 4, 1],
+      [3, 4, 0],
+    ],
+  );
+  const delays = events.filter((e) => e.type === "retry_scheduled").map((e) =>
+    e.type === "retry_scheduled" && e.delay_ms
+  );
+  assert.deepEqual(delays, [10, 20]);
+});
+
+Deno.test("run: a timebox kills the task's command and its whole process group", async () => {
+  const marker = `sleep 37.${Math.floor(Math.random() * 1e6)}`;
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: SLOW
+    title: too slow
+    commands: { wait: "sh -c '${marker} & ${marker}; echo done'" }
+    constraints: { timebox: 300ms }
+`,
+  });
+  const r = await cli(["run"], { cwd: dir });
+  assert.equal(r.code, 1);
+  const failed = (await latestEvents(dir)).find((e) =>
+    e.type === "task_failed"
+  );
+  assert.ok(failed && failed.type === "task_failed");
+  assert.equal(failed.reason, "timeout");
+  assert.equal(
+    await processWith(marker),
+    false,
+    "the sleep grandchild must be gone",
+  );
+});
+
+Deno.test("run: SIGINT stops the children, records the interruption, exits 130", async () => {
+  const marker = `sleep 41.${Math.floor(Math.random() * 1e6)}`;
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: LONG, title: long, commands: { wait: "sh -c '${marker} & ${marker}'" } }
+  - { id: NEXT, title: next, dependencies: [LONG], commands: { x: "touch next" } }
+`,
+  });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "-A",
+      new URL("../../src/main.ts", import.meta.url).pathname,
+      "run",
+    ],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  while (!(await processWith(marker))) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill("SIGINT");
+  const out = await child.output();
+  assert.equal(out.code, 130);
+  const events = await latestEvents(dir);
+  const types = sequence(events, ["task_failed", "interrupted", "completed"]);
+  assert.deepEqual(types, ["task_failed LONG", "interrupted", "completed"]);
+  assert.equal(await processWith(marker), false);
+  assert.ok(
+    await Deno.stat(join(dir, "TASKS.md")).then(() => true, () => false),
+    "TASKS.md written",
+  );
+  assert.equal(
+    await Deno.stat(join(dir, ".codex/lock")).then(() => true, () => false),
+    false,
+    "lock released",
+  );
+});
+
+Deno.test("run: a second run while one is live is refused; a stale lock is taken over", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml":
+      `version: 1\ntasks:\n  - { id: A, title: a, commands: { x: "true" } }\n`,
+  });
+  await Deno.mkdir(join(dir, ".codex"), { recursive: true });
+  const host =
+    (await new Deno.Command("hostname", { stdout: "piped" }).output()).stdout;
+  const hostname = new TextDecoder().decode(host).trim();
+  const sleeper = new Deno.Command("sleep", { args: ["30"] }).spawn();
+  try {
+    const live = {
+      pid: sleeper.pid,
+      host: hostname,
+      run: "other",
+      started: "2026-01-01T00:00:00Z",
+    };
+    await Deno.writeTextFile(join(dir, ".codex/lock"), JSON.stringify(live));
+    const refused = await cli(["run"], { cwd: dir });
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Another run \(other, pid \d+/);
+    assert.equal(await runCount(dir), 0, "nothing recorded");
+  } finally {
+    sleeper.kill();
+    await sleeper.status;
+  }
+  const stale = {
+    pid: sleeper.pid,
+    host: hostname,
+    run: "old",
+    started: "2026-01-01T00:00:00Z",
+  };
+  await Deno.writeTextFile(join(dir, ".codex/lock"), JSON.stringify(stale));
+  const taken = await cli(["run"], { cwd: dir });
+  assert.equal(taken.code, 0, taken.stderr);
+  assert.match(taken.stderr, /stale lock/);
+});
+
+Deno.test("run: up to date tasks are skipped; --force runs them; a changed input re-runs", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: GEN
+    title: generate
+    inputs: ["src/**"]
+    commands: { gen: "sh -c 'cat src/in.txt > out.txt; echo x >> count'" }
+    acceptance: ["File exists: out.txt"]
+`,
+    "src/in.txt": "one\n",
+  });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  const second = await latestEvents(dir);
+  const skip = second.find((e) => e.type === "skipped");
+  assert.ok(skip && skip.type === "skipped");
+  assert.equal(skip.reason, "up to date");
+  assert.equal(await Deno.readTextFile(join(dir, "count")), "x\n");
+  assert.equal((await cli(["run", "--force"], { cwd: dir })).code, 0);
+  assert.equal(await Deno.readTextFile(join(dir, "count")), "x\nx\n");
+  await Deno.writeTextFile(join(dir, "src/in.txt"), "two\n");
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  assert.equal(await Deno.readTextFile(join(dir, "out.txt")), "two\n");
+  await Deno.remove(join(dir, "out.txt"));
+  assert.equal(
+    (await cli(["run"], { cwd: dir })).code,
+    0,
+    "acceptance no longer holds: runs again",
+  );
+  assert.equal(await Deno.readTextFile(join(dir, "count")), "x\nx\nx\nx\n");
+});
+
+Deno.test("run: approval gates pause the run (exit 3) until approve + resume", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+orchestrator: { approvals: { required: [deploy] } }
+project: { build: { release: "touch released" } }
+tasks:
+  - { id: BUILD, title: build, commands: { x: "touch built" } }
+  - { id: SHIP, title: ship, type: deploy, dependencies: [BUILD], commands: { x: "touch shipped" } }
+`,
+  });
+  const first = await cli(["run"], { cwd: dir });
+  assert.equal(first.code, 3, first.stderr);
+  const exists = (f: string) =>
+    Deno.stat(join(dir, f)).then(() => true, () => false);
+  assert.deepEqual([
+    await exists("built"),
+    await exists("shipped"),
+    await exists("released"),
+  ], [true, false, false]);
+  const wrong = await cli(["approve", "deplyo"], { cwd: dir });
+  assert.equal(wrong.code, 2);
+  assert.equal(
+    (await cli(["approve", "deploy", "--task", "SHIP"], { cwd: dir })).code,
+    0,
+  );
+  const resumed = await cli(["resume"], { cwd: dir });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual([await exists("shipped"), await exists("released")], [
+    true,
+    true,
+  ]);
+  assert.deepEqual(sequence(await latestEvents(dir), ["task_started"]), [
+    "task_started BUILD",
+    "task_started SHIP",
+  ]);
+});
