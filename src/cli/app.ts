@@ -10,6 +10,7 @@ import { initCommand } from "./init.ts";
 import { planCompileCommand } from "./plan_compile.ts";
 import { planValidateCommand } from "./plan_validate.ts";
 import { resumeCommand, runCommand } from "./run.ts";
+import { statusCommand } from "./status.ts";
 
 /** The tool's version, from deno.json. */
 export const VERSION: string = config.version;
@@ -27,6 +28,7 @@ export const app: CommandSpec = {
     },
     runCommand,
     resumeCommand,
+    statusCommand,
     approveCommand,
     initCommand,
   ],

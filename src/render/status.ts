@@ -7,6 +7,7 @@
 import type { RunState } from "../events/fold.ts";
 import type { TaskStateName } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
+import { RUNS_DIR } from "../events/log.ts";
 import { formatDuration } from "./duration.ts";
 import { summaryLine } from "./summary.ts";
 import { countViews, taskViews } from "./task_view.ts";
@@ -176,7 +177,9 @@ function _header(
   logPath: string | null,
 ): string {
   const id = state.run ?? run;
-  if (id === null) return "No runs yet: every task is pending.";
+  if (id === null) {
+    return `No runs yet in ${RUNS_DIR}/: every task is pending (start one with "orchestrate run").`;
+  }
   const outcome = state.outcome ??
     (state.run === null ? "no events yet" : "not finished");
   return `Run ${id}: ${outcome}${logPath ? ` · log ${logPath}` : ""}`;

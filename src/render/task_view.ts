@@ -96,7 +96,11 @@ function _view(task: Task, folded: TaskState | undefined): TaskView {
  * ```ts
  * import assert from "node:assert/strict";
  * import { taskNote } from "./task_view.ts";
- * const task = { state: "blocked", reason: "EXC-001", detail: "EXC-001" } as const;
+ * const task = {
+ *   state: "blocked",
+ *   reason: "dependency EXC-001 failed",
+ *   detail: "EXC-001",
+ * } as const;
  * assert.equal(taskNote(task), "blocked by EXC-001");
  * ```
  */
@@ -106,13 +110,8 @@ export function taskNote(
   switch (task.state) {
     case "failed":
       return failureText(task.reason ?? "error", task.detail);
-    case "blocked": {
-      const by = task.detail ?? task.reason ?? "a dependency";
-      const root = task.reason && task.reason !== by
-        ? `; ${task.reason} failed`
-        : "";
-      return `blocked by ${by}${root}`;
-    }
+    case "blocked":
+      return `blocked by ${task.detail ?? task.reason ?? "a dependency"}`;
     case "skipped":
     case "pending":
       return task.reason ? _oneLine(task.reason) : null;
@@ -137,6 +136,29 @@ export function taskNote(
 export function failureText(reason: string, detail: string | null): string {
   const d = detail ? _oneLine(detail) : "";
   return d === "" ? reason : `${reason} — ${d}`;
+}
+
+/**
+ * The skip reason the engine gives a task that a `--task` run left out: such
+ * a task is not done, unlike one skipped as up to date.
+ */
+export const OUTSIDE_SELECTION = "outside the selection";
+
+/**
+ * Whether nothing is left to do for a task or shard: completed, or skipped
+ * for a reason other than being outside the selection.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isDone } from "./task_view.ts";
+ * assert.equal(isDone({ state: "skipped", note: "up to date" }), true);
+ * assert.equal(isDone({ state: "skipped", note: "outside the selection" }), false);
+ * ```
+ */
+export function isDone(view: Pick<TaskView, "state" | "note">): boolean {
+  return view.state === "completed" ||
+    (view.state === "skipped" && view.note !== OUTSIDE_SELECTION);
 }
 
 const MAX_NOTE = 200;

@@ -11,7 +11,7 @@ import { formatDuration } from "./duration.ts";
 import { escapeMarkdown, markdownLink } from "./markdown.ts";
 import { stateText } from "./state_text.ts";
 import { summaryLine } from "./summary.ts";
-import { countViews, type ShardView, taskViews } from "./task_view.ts";
+import { countViews, isDone, type ShardView, taskViews } from "./task_view.ts";
 
 /** The file name of the dashboard, at the project root. */
 export const TASKS_MD = "TASKS.md";
@@ -19,8 +19,8 @@ export const TASKS_MD = "TASKS.md";
 /**
  * Renders TASKS.md. Pure and deterministic: the same plan and state give
  * the same text (no clock in it). Tasks come in plan order; a task the
- * state does not name is `pending`. A task is checked when completed or
- * skipped (nothing is left to do for it).
+ * state does not name is `pending`. A task is checked when nothing is left
+ * to do for it: completed, or skipped other than as outside the selection.
  *
  * @param plan The plan.
  * @param state The state folded from the run's events.
@@ -89,8 +89,8 @@ export function renderTasksMd(
   return lines.join("\n");
 }
 
-function _checked(view: Pick<ShardView, "state">): string {
-  return view.state === "completed" || view.state === "skipped" ? "x" : " ";
+function _checked(view: Pick<ShardView, "state" | "note">): string {
+  return isDone(view) ? "x" : " ";
 }
 
 function _runText(state: RunState): string {

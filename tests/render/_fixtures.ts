@@ -180,7 +180,11 @@ export function scriptedRun(s: Script = new Script()): RunEvent[] {
     reason: "acceptance_failed",
     detail: "Contains: enum AppError",
   });
-  s.add("task_blocked", { ...t("TEST-001"), reason: "EXC-001", by: "EXC-001" });
+  s.add("task_blocked", {
+    ...t("TEST-001"),
+    reason: "dependency EXC-001 failed",
+    by: "EXC-001",
+  });
   s.add("skipped", { ...t("REL-001"), reason: "up to date", fingerprint: "f" });
   s.add("task_started", t("LINT-001"));
   return s.events;

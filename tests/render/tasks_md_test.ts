@@ -78,3 +78,25 @@ Deno.test("renderTasksMd: details stay on one line and Markdown in them is escap
     md,
   );
 });
+
+Deno.test("renderTasksMd: a task outside a --task selection stays unchecked", () => {
+  const events = scriptedRun();
+  events.push({
+    ts: "2025-09-22T11:04:00.000Z",
+    run: RUN,
+    type: "skipped",
+    task: "PEND-001",
+    shard: null,
+    reason: "outside the selection",
+    fingerprint: null,
+  });
+  const md = renderTasksMd(PLAN, foldEvents(events), LOG);
+  assert.ok(
+    md.includes(
+      "- [ ] PEND-001 — Later work (skipped: outside the selection)\n",
+    ),
+  );
+  assert.ok(
+    md.includes("- [x] REL-001 — Release notes (skipped: up to date)\n"),
+  );
+});

@@ -1,0 +1,48 @@
+/**
+ * TASKS.md as a consumer of a run's events, like the terminal view.
+ * @module
+ */
+
+import { relative, resolve } from "node:path";
+import type { RunState } from "../events/fold.ts";
+import type { RunEvent } from "../events/types.ts";
+import type { Plan } from "../plan/ir.ts";
+import type { Reporter } from "./reporter.ts";
+import { TasksMdWriter, type TasksMdWriterOptions } from "./tasks_md_writer.ts";
+
+/**
+ * A {@link Reporter} that keeps `<root>/TASKS.md` current: written at the
+ * start, rewritten at most every ~250 ms while events come, and written once
+ * more on `close`.
+ *
+ * @param root The project root (absolute, or relative to the working directory).
+ * @param options Interval, writer and timers (tests inject these).
+ * @returns The reporter; its `start` takes the log path as the engine gives
+ * it (relative to the working directory) and links it relative to the root.
+ *
+ * @example
+ * ```ts ignore
+ * const observers = [createReporter(terminalOptions()), tasksMdReporter(root)];
+ * ```
+ */
+export function tasksMdReporter(
+  root: string,
+  options: TasksMdWriterOptions = {},
+): Reporter {
+  let writer: TasksMdWriter | null = null;
+  let plan: Plan | null = null;
+  return {
+    start(p: Plan, state: RunState, logPath: string) {
+      plan = p;
+      const link = relative(root, resolve(logPath)).replaceAll("\\", "/");
+      writer = new TasksMdWriter(root, link, options);
+      writer.flush(p, state);
+    },
+    onEvent(_event: RunEvent, state: RunState) {
+      if (writer && plan) writer.schedule(plan, state);
+    },
+    close(state: RunState) {
+      if (writer && plan) writer.flush(plan, state);
+    },
+  };
+}
