@@ -3,7 +3,9 @@
  * @module
  */
 
-import { distance } from "fastest-levenshtein";
+// The ESM build: the package's CommonJS `main` would start Deno's Node
+// compatibility layer, about 40 ms on every command.
+import { distance } from "fastest-levenshtein/esm/mod.js";
 
 /**
  * The candidate nearest to `word`, when it is near enough to be a likely typo.
