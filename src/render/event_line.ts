@@ -1,0 +1,160 @@
+/**
+ * One line for people per event that matters, shared by the plain and the
+ * live terminal views: `[EXC-001] ✓ completed in 1.2s`.
+ * @module
+ */
+
+import type { CommandRunEvent, RunEvent } from "../events/types.ts";
+import { unreachable } from "../events/types.ts";
+import type { Style } from "./ansi.ts";
+import { formatDuration } from "./duration.ts";
+import { failureText, OUTSIDE_SELECTION } from "./task_view.ts";
+
+/**
+ * How much to say: `all` (the plain view: also task starts and every
+ * command) or `outcomes` (the live view, whose running block already shows
+ * starts: failed commands only).
+ */
+export type Verbosity = "all" | "outcomes";
+
+const LIST_MAX = 5;
+
+/**
+ * The line for an event, without a newline, or null when the event is not
+ * worth a line (plan_validated, shard starts, passed checks, ...).
+ *
+ * @param event The event.
+ * @param s Colours (see `style`).
+ * @param verbosity `all` for the plain view, `outcomes` for the live view.
+ * @returns e.g. `[EXC-001] ✗ failed: command "test" exited 1 (see …)`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { style } from "./ansi.ts";
+ * import { eventLine } from "./event_line.ts";
+ * const event = {
+ *   ts: "2025-09-22T11:03:30Z", run: "R", type: "task_completed",
+ *   task: "EXC-001", shard: null, duration_ms: 1200, fingerprint: null,
+ * } as const;
+ * assert.equal(eventLine(event, style(false), "all"), "[EXC-001] ✓ completed in 1.2s");
+ * ```
+ */
+export function eventLine(
+  event: RunEvent,
+  s: Style,
+  verbosity: Verbosity,
+): string | null {
+  const who = event.task === null
+    ? ""
+    : `[${event.task}${event.shard ? `/${event.shard}` : ""}] `;
+  switch (event.type) {
+    case "run_started": {
+      const n = event.selected.length;
+      const target = event.selection ? ` for ${event.selection}` : "";
+      return `Running ${n} task${
+        n === 1 ? "" : "s"
+      }${target} (concurrency ${event.concurrency}, ${event.strategy})`;
+    }
+    case "plan_validated":
+      return null;
+    case "plan_updated": {
+      const n = event.changed.length + event.added.length;
+      return `The plan changed since this run started: ${n} task${
+        n === 1 ? "" : "s"
+      } to run again${_paren([...event.changed, ...event.added])}`;
+    }
+    case "resumed":
+      return `Resuming: ${event.rerun.length} task${
+        event.rerun.length === 1 ? "" : "s"
+      } to run${_paren(event.rerun)}`;
+    case "task_started":
+      return verbosity === "all" ? `${who}started` : null;
+    case "task_completed":
+    case "shard_completed":
+      return `${who}${s.green("✓")} completed in ${
+        formatDuration(event.duration_ms)
+      }`;
+    case "task_failed":
+    case "shard_failed":
+      return `${who}${s.red("✗ failed")}: ${
+        event.reason === "command_failed" && event.detail
+          ? event.detail
+          : failureText(event.reason, event.detail)
+      }`;
+    case "task_blocked":
+      return `${who}${s.yellow("blocked")} by ${event.by}`;
+    case "skipped":
+      return event.reason === OUTSIDE_SELECTION
+        ? null
+        : `${who}${s.dim(`skipped: ${event.reason}`)}`;
+    case "shard_started":
+      return null;
+    case "command_run":
+      return _commandLine(event, who || "[build] ", s, verbosity);
+    case "retry_scheduled":
+      return `${who}${s.yellow("↻")} retrying "${event.name}" in ${
+        formatDuration(event.delay_ms)
+      } (attempt ${event.attempt})`;
+    case "acceptance_passed":
+      return null;
+    case "acceptance_failed":
+      return `${who}${s.red("acceptance failed")}: ${event.detail}${
+        event.reason ? ` (${event.reason})` : ""
+      }`;
+    case "awaiting_approval":
+      return `${who}${s.yellow("⏸ awaiting approval")}: ${
+        event.gates.join(", ")
+      } (orchestrate approve ${event.gates[0] ?? "<gate>"})`;
+    case "approval_granted":
+      return `${who}approved: ${event.gate} by ${event.by}`;
+    case "build_started":
+      return `[build] started: ${event.steps.join(", ")}`;
+    case "interrupted":
+      return `${s.red("Interrupted")} by ${event.signal}${
+        event.stopped.length > 0 ? `: stopped ${_list(event.stopped)}` : ""
+      }`;
+    case "completed":
+      return null;
+    default:
+      return unreachable(event);
+  }
+}
+
+function _commandLine(
+  event: CommandRunEvent,
+  who: string,
+  s: Style,
+  verbosity: Verbosity,
+): string | null {
+  const ok = event.status === 0;
+  if (ok && verbosity !== "all") return null;
+  const how = ok
+    ? "ok"
+    : event.timed_out
+    ? "timed out"
+    : event.status === null
+    ? `was killed by ${event.signal ?? "a signal"}`
+    : `exited ${event.status}`;
+  const notes: string[] = [];
+  if (event.attempts > 1) {
+    notes.push(`attempt ${event.attempt}/${event.attempts}`);
+  }
+  if (!ok) notes.push(`see ${event.output}`);
+  return `${who}${
+    ok ? s.green("✓") : s.red("✗")
+  } command "${event.name}" ${how} in ${formatDuration(event.duration_ms)}${
+    notes.length > 0 ? ` (${notes.join(", ")})` : ""
+  }`;
+}
+
+function _list(ids: readonly string[]): string {
+  const shown = ids.slice(0, LIST_MAX).join(", ");
+  return ids.length > LIST_MAX
+    ? `${shown} and ${ids.length - LIST_MAX} more`
+    : shown;
+}
+
+function _paren(ids: readonly string[]): string {
+  return ids.length === 0 ? "" : ` (${_list(ids)})`;
+}

@@ -1,0 +1,69 @@
+/**
+ * The terminal view for logs and CI: one line per event that matters.
+ * @module
+ */
+
+import type { RunState } from "../events/fold.ts";
+import type { RunEvent } from "../events/types.ts";
+import type { Plan } from "../plan/ir.ts";
+import { type Style, style } from "./ansi.ts";
+import { eventLine } from "./event_line.ts";
+import type { Reporter } from "./reporter.ts";
+import { runSummary } from "./run_summary.ts";
+
+/**
+ * A {@link Reporter} that writes one line per event that matters (task and
+ * shard outcomes, every command with its duration, retries, failed checks,
+ * build steps, interrupts) and a final summary with counts and the log.
+ * Never moves the cursor: safe for CI logs and pipes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emptyState } from "../events/fold.ts";
+ * import type { Plan } from "../plan/ir.ts";
+ * import { PlainReporter } from "./plain_reporter.ts";
+ * let text = "";
+ * const reporter = new PlainReporter({ color: false, out: (t) => text += t });
+ * reporter.start({ tasks: [] } as unknown as Plan, emptyState(), "run.jsonl");
+ * reporter.close(emptyState());
+ * assert.equal(text, "log: run.jsonl\nstopped: no tasks · log run.jsonl\n");
+ * ```
+ */
+export class PlainReporter implements Reporter {
+  #out: (text: string) => void;
+  #style: Style;
+  #logPath = "";
+  #durationMs: number | null = null;
+  #closed = false;
+
+  /**
+   * @param options `color`: ANSI colours on; `out`: where text goes.
+   */
+  constructor(options: { color: boolean; out: (text: string) => void }) {
+    this.#out = options.out;
+    this.#style = style(options.color);
+  }
+
+  /** Prints where the log is. */
+  start(_plan: Plan, _state: RunState, logPath: string): void {
+    this.#logPath = logPath;
+    this.#out(`log: ${logPath}\n`);
+  }
+
+  /** Prints the event's line, if it has one. */
+  onEvent(event: RunEvent, _state: RunState): void {
+    if (event.type === "completed") this.#durationMs = event.duration_ms;
+    const line = eventLine(event, this.#style, "all");
+    if (line !== null) this.#out(`${line}\n`);
+  }
+
+  /** Prints the summary (once). */
+  close(state: RunState): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#out(
+      `${runSummary(state, this.#durationMs, this.#logPath, this.#style)}\n`,
+    );
+  }
+}

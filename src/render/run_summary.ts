@@ -1,0 +1,80 @@
+/**
+ * The end of a run in one line, and the counts the terminal view shows.
+ * @module
+ */
+
+import type { RunState } from "../events/fold.ts";
+import type { TaskStateName } from "../events/types.ts";
+import type { Style } from "./ansi.ts";
+import { formatDuration } from "./duration.ts";
+import { summaryLine } from "./summary.ts";
+import { OUTSIDE_SELECTION } from "./task_view.ts";
+
+/**
+ * Tasks per state among those the run selected (tasks a `--task` run left
+ * out are not counted).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emptyState } from "../events/fold.ts";
+ * import { runCounts } from "./run_summary.ts";
+ * assert.equal(runCounts(emptyState()).pending, 0);
+ * ```
+ */
+export function runCounts(state: RunState): Record<TaskStateName, number> {
+  const counts: Record<TaskStateName, number> = {
+    pending: 0,
+    in_progress: 0,
+    blocked: 0,
+    failed: 0,
+    completed: 0,
+    skipped: 0,
+  };
+  for (const task of state.tasks.values()) {
+    if (task.state === "skipped" && task.reason === OUTSIDE_SELECTION) continue;
+    counts[task.state]++;
+  }
+  return counts;
+}
+
+const OUTCOME: Record<string, [string, keyof Style]> = {
+  success: ["✓ done", "green"],
+  failed: ["✗ failed", "red"],
+  paused: ["⏸ paused", "yellow"],
+  interrupted: ["✗ interrupted", "red"],
+};
+
+/**
+ * The final line of a run: outcome, counts, time and log.
+ *
+ * @param state The state at the end.
+ * @param durationMs The run's duration, or null when unknown.
+ * @param logPath The run log as shown to the user.
+ * @param s Colours.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emptyState } from "../events/fold.ts";
+ * import { style } from "./ansi.ts";
+ * import { runSummary } from "./run_summary.ts";
+ * const state = { ...emptyState(), outcome: "success" as const };
+ * assert.equal(
+ *   runSummary(state, 1500, ".codex/runs/R.jsonl", style(false)),
+ *   "✓ done: no tasks in 1.5s · log .codex/runs/R.jsonl",
+ * );
+ * ```
+ */
+export function runSummary(
+  state: RunState,
+  durationMs: number | null,
+  logPath: string,
+  s: Style,
+): string {
+  const [word, color] = OUTCOME[state.outcome ?? ""] ?? ["stopped", "yellow"];
+  const time = durationMs === null ? "" : ` in ${formatDuration(durationMs)}`;
+  return `${s[color](word)}: ${
+    summaryLine(runCounts(state))
+  }${time} · log ${logPath}`;
+}
