@@ -113,10 +113,12 @@ function taskOf(state: RunState, id: string, run: string): TaskState {
 function reset(task: TaskState, run: string): void {
   task.state = "pending";
   task.run = run;
+  task.started_at = null;
   task.duration_ms = null;
   task.reason = null;
   task.detail = null;
   task.failure = null;
+  task.last_output = null;
   task.shards.clear();
 }
 
