@@ -52,6 +52,7 @@ export async function cli(
   }
   const out = await child.output();
   const decode = (b: Uint8Array) =>
+    // deno-lint-ignore no-control-regex
     new TextDecoder().decode(b).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
   return {
     code: out.code,

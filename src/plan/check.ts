@@ -108,16 +108,8 @@ function buildCheck(
       const m = /^\/(.*)\/([a-z]*)$/s.exec(arg);
       const pattern = m ? m[1]! : arg;
       const flags = m ? m[2]! : "";
-      try {
-        new RegExp(pattern, flags);
-      } catch (e) {
-        return {
-          ok: false,
-          message: `Invalid regular expression in "Matches:": ${
-            (e as Error).message
-          }`,
-        };
-      }
+      const problem = regexProblem(pattern, flags);
+      if (problem) return { ok: false, message: problem };
       const check: Check = { kind, pattern };
       if (flags) check.flags = flags;
       if (file) check.file = file;
@@ -165,5 +157,31 @@ export function describeCheck(check: Check): string {
       return `${label}${
         check.file ? ` in ${check.file}` : ""
       }: /${check.pattern}/${check.flags ?? ""}`;
+  }
+}
+
+/**
+ * Why `pattern` with `flags` is not a valid regular expression, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { regexProblem } from "./check.ts";
+ * regexProblem("a(", ""); // 'Invalid regular expression /a(/: Unterminated group'
+ * regexProblem("a+", "i"); // undefined
+ * ```
+ */
+export function regexProblem(
+  pattern: string,
+  flags: string,
+): string | undefined {
+  if (!/^[dgimsuvy]*$/.test(flags)) {
+    return `Invalid regular expression flags "${flags}": use d, g, i, m, s, u, v, y`;
+  }
+  try {
+    new RegExp(pattern, flags);
+    return undefined;
+  } catch (e) {
+    const reason = (e as Error).message.replace(/^.*: /s, "");
+    return `Invalid regular expression /${pattern}/${flags}: ${reason}`;
   }
 }

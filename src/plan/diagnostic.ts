@@ -28,6 +28,9 @@ export type Result<T> = { ok: true; value: T } | {
   diagnostics: Diagnostic[];
 };
 
+/** Characters of a source line shown under a diagnostic. */
+const SHOWN = 200;
+
 /**
  * Formats a located diagnostic as `file:line:col: message`, followed by the
  * source line and a caret when known.
@@ -43,10 +46,15 @@ export function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.file}:${d.line ?? 1}:${d.col ?? 1}`;
   let text = `${where}: ${d.message}`;
   if (d.sourceLine !== undefined && d.sourceLine.trim() !== "") {
-    const line = d.sourceLine.length > 200
-      ? d.sourceLine.slice(0, 200) + "…"
-      : d.sourceLine;
-    text += `\n  ${line}\n  ${" ".repeat(Math.max(0, (d.col ?? 1) - 1))}^`;
+    // Long lines (minified JSON) are shown as a window around the column.
+    const col = Math.max(0, (d.col ?? 1) - 1);
+    const from = d.sourceLine.length > SHOWN && col > SHOWN / 2
+      ? col - SHOWN / 2
+      : 0;
+    const before = from > 0 ? "…" : "";
+    const after = d.sourceLine.length > from + SHOWN ? "…" : "";
+    const line = before + d.sourceLine.slice(from, from + SHOWN) + after;
+    text += `\n  ${line}\n  ${" ".repeat(col - from + before.length)}^`;
   }
   return text;
 }

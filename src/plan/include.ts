@@ -7,8 +7,9 @@ import picomatch from "picomatch";
 import { join, relative } from "node:path";
 
 /**
- * Expands include globs relative to `root` into sorted, de-duplicated
- * relative paths; `exclude` (the plan file itself) is never returned.
+ * Expands include globs relative to `root` into sorted relative paths of
+ * files, one list per glob; `exclude` (the plan file itself) is never
+ * returned, and a name without wildcards yields it only when it is a file.
  *
  * @example
  * ```ts ignore
@@ -28,7 +29,7 @@ export async function expandIncludes(
     const matcher = picomatch(normalized, { dot: false });
     const found: string[] = [];
     if (!scan.isGlob) {
-      found.push(normalized);
+      if (await isFile(join(root, normalized))) found.push(normalized);
     } else {
       await walk(join(root, scan.base), (abs) => {
         const rel = relative(root, abs).split("\\").join("/");
@@ -38,6 +39,20 @@ export async function expandIncludes(
     result.push(found.filter((f) => f !== exclude).sort());
   }
   return result;
+}
+
+/**
+ * Whether `glob` (as written in `include:`) names the relative `path`.
+ *
+ * @example
+ * ```ts
+ * import { includesFile } from "./include.ts";
+ * includesFile("*.yml", "orchestrator.yml"); // true
+ * includesFile("./tasks/*.yml", "tasks/a.yml"); // true
+ * ```
+ */
+export function includesFile(glob: string, path: string): boolean {
+  return picomatch(glob.replace(/^\.\//, ""), { dot: false })(path);
 }
 
 async function walk(dir: string, visit: (path: string) => void): Promise<void> {
@@ -52,5 +67,13 @@ async function walk(dir: string, visit: (path: string) => void): Promise<void> {
     if (entry.isDirectory && !entry.name.startsWith(".")) {
       await walk(path, visit);
     } else if (entry.isFile) visit(path);
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
   }
 }

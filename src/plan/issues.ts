@@ -1,6 +1,7 @@
 /**
  * zod issues → diagnostics: unions flattened to the branch the user meant,
- * unknown keys with the nearest known key, enum values with a suggestion.
+ * unknown keys with the nearest known key, enum values with a suggestion,
+ * types named as YAML users know them (mapping, list).
  * @module
  */
 
@@ -11,8 +12,17 @@ import { closest } from "./suggest.ts";
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
 
+/** A "Missing required key" diagnostic, kept apart until typos are known. */
+interface Missing {
+  diagnostic: Diagnostic;
+  parent: string;
+  key: string;
+}
+
 /**
  * Turns the issues of a failed `safeParse` into diagnostics for `file`.
+ * A missing key is not reported when an unknown key of the same mapping is a
+ * typo of it (`titel` for `title`): the typo's diagnostic says it all.
  *
  * @example
  * ```ts
@@ -20,8 +30,9 @@ type AnySchema = z.core.$ZodType;
  * import { issuesToDiagnostics } from "./issues.ts";
  * const schema = z.strictObject({ title: z.string() });
  * const r = schema.safeParse({ titel: "x" });
- * issuesToDiagnostics(r.error!.issues, schema, { titel: "x" }, "plan.yml")[1]!.message;
- * // 'Unknown key "titel": did you mean "title"?'
+ * issuesToDiagnostics(r.error!.issues, schema, { titel: "x" }, "plan.yml")
+ *   .map((d) => d.message);
+ * // ['Unknown key "titel": did you mean "title"?']
  * ```
  */
 export function issuesToDiagnostics(
@@ -31,16 +42,36 @@ export function issuesToDiagnostics(
   file: string,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const missing: Missing[] = [];
+  const typos = new Set<string>();
+  const push = (path: DocPath, message: string, atKey = false) => {
+    const d: Diagnostic = { file, path, message };
+    if (atKey) d.atKey = true;
+    out.push(d);
+    return d;
+  };
+  const pushMissing = (parent: DocPath, key: string, message: string) =>
+    missing.push({
+      diagnostic: push(parent, message),
+      parent: JSON.stringify(parent),
+      key,
+    });
   const visit = (issue: Issue, prefix: DocPath) => {
     const path = [...prefix, ...issue.path] as (string | number)[];
+    const value = valueAt(data, path);
     switch (issue.code) {
       case "invalid_union": {
         if (issue.errors.length === 0) {
-          out.push({
-            file,
-            path,
-            message: discriminatorMessage(issue, valueAt(data, path)),
-          });
+          const options = (issue as unknown as { options?: unknown[] }).options;
+          if (value === undefined) {
+            pushMissing(
+              path.slice(0, -1),
+              String(path[path.length - 1]),
+              `Missing required key "${String(path[path.length - 1])}": ${
+                oneOf((options ?? []).map(String))
+              }`,
+            );
+          } else push(path, discriminatorMessage(options ?? [], value));
           return;
         }
         const matching = issue.errors.filter((branch) =>
@@ -52,75 +83,138 @@ export function issuesToDiagnostics(
         }
         const expected = issue.errors.flatMap((b) =>
           b.filter((i) => i.code === "invalid_type").map((i) =>
-            (i as { expected: string }).expected
+            typeName((i as { expected: string }).expected)
           )
         );
-        out.push({
-          file,
+        push(
           path,
-          message: `Invalid value: expected ${
-            [...new Set(expected)].join(" or ")
-          }, got ${kindOf(valueAt(data, path))}`,
-        });
+          `Invalid type: expected ${[...new Set(expected)].join(" or ")}, got ${
+            kindOf(value)
+          }`,
+        );
         return;
       }
       case "unrecognized_keys": {
-        const known = knownKeysAt(schema, path);
+        const known = knownKeysAt(schema, path, data);
         for (const key of issue.keys) {
           const near = closest(key, known);
+          if (near) typos.add(JSON.stringify([JSON.stringify(path), near]));
           const hint = near
             ? `did you mean "${near}"?`
             : `known keys: ${known.join(", ")}`;
-          out.push({
-            file,
-            path: [...path, key],
-            atKey: true,
-            message: `Unknown key "${key}": ${hint}`,
-          });
+          push([...path, key], `Unknown key "${key}": ${hint}`, true);
         }
         return;
       }
       case "invalid_value": {
-        const value = valueAt(data, path);
-        const values = issue.values.map((v) => String(v));
-        let message = issue.message;
-        if (typeof value === "string") {
-          const near = closest(value, values);
-          message =
-            `Invalid value "${value}": expected one of ${values.join(", ")}` +
-            (near ? `; did you mean "${near}"?` : "");
-        }
-        out.push({ file, path, message });
+        const values = issue.values;
+        if (value === undefined) {
+          const key = String(path[path.length - 1]);
+          const hint = values.length === 1
+            ? `: add ${key}: ${JSON.stringify(values[0])}`
+            : "";
+          pushMissing(
+            path.slice(0, -1),
+            key,
+            `Missing required key "${key}"${hint}`,
+          );
+        } else if (values.every((v) => typeof v === "string")) {
+          push(path, enumMessage(value, values as string[]));
+        } else push(path, issue.message);
         return;
       }
       case "invalid_type": {
-        const value = valueAt(data, path);
-        const message = value === undefined
-          ? `Missing required key "${String(path[path.length - 1])}"`
-          : `Invalid type: expected ${issue.expected}, got ${kindOf(value)}`;
-        out.push({
-          file,
-          path: value === undefined ? path.slice(0, -1) : path,
-          message,
-        });
+        if (value === undefined) {
+          const key = String(path[path.length - 1]);
+          pushMissing(path.slice(0, -1), key, `Missing required key "${key}"`);
+          return;
+        }
+        if (!issue.message.startsWith("Invalid input")) {
+          push(path, issue.message); // the schema's own words
+          return;
+        }
+        if (path.length === 0) {
+          push(
+            path,
+            `Expected a mapping with "tasks:" at the top level, got ${
+              kindOf(value)
+            }`,
+          );
+          return;
+        }
+        let message = `Invalid type: expected ${
+          typeName(issue.expected)
+        }, got ${kindOf(value)}`;
+        if (issue.expected === "array" && typeof value === "string") {
+          message += ` (write [${JSON.stringify(value)}])`;
+        }
+        push(path, message);
+        return;
+      }
+      case "invalid_key": {
+        const inner = issue.issues[0]?.message ?? issue.message;
+        push(
+          path,
+          `Invalid name ${JSON.stringify(path[path.length - 1])}: ${inner}`,
+          true,
+        );
+        return;
+      }
+      case "too_small":
+      case "too_big": {
+        if (issue.origin === "number") {
+          const bound = issue.code === "too_small"
+            ? `at least ${issue.minimum}`
+            : `at most ${issue.maximum}`;
+          push(
+            path,
+            `Invalid value ${JSON.stringify(value)}: must be ${bound}`,
+          );
+        } else push(path, issue.message);
         return;
       }
       default:
-        out.push({ file, path, message: issue.message });
+        push(path, issue.message);
     }
   };
   for (const issue of issues) visit(issue, []);
-  return out;
+  const typo = (m: Missing) => typos.has(JSON.stringify([m.parent, m.key]));
+  const hidden = new Set(missing.filter(typo).map((m) => m.diagnostic));
+  return out.filter((d) => !hidden.has(d));
 }
 
-function discriminatorMessage(issue: Issue, value: unknown): string {
-  const options = ((issue as unknown as { options?: unknown[] }).options ?? [])
-    .map(String);
-  const near = typeof value === "string" ? closest(value, options) : undefined;
-  return `Invalid check kind ${JSON.stringify(value)}: expected one of ${
-    options.join(", ")
-  }` +
+function enumMessage(value: unknown, values: string[]): string {
+  if (typeof value !== "string") {
+    return `Invalid value ${kindOf(value)}: ${oneOf(values)}`;
+  }
+  const near = closest(value, values);
+  return `Invalid value "${value}": ${oneOf(values)}` +
     (near ? `; did you mean "${near}"?` : "");
+}
+
+function discriminatorMessage(options: unknown[], value: unknown): string {
+  const names = options.map(String);
+  const near = typeof value === "string" ? closest(value, names) : undefined;
+  return `Invalid check kind ${JSON.stringify(value)}: ${oneOf(names)}` +
+    (near ? `; did you mean "${near}"?` : "");
+}
+
+function oneOf(values: readonly string[]): string {
+  return `expected one of ${values.join(", ")}`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: "a mapping",
+  record: "a mapping",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+};
+
+function typeName(expected: string): string {
+  return TYPE_NAMES[expected] ?? expected;
 }
 
 function kindOf(value: unknown): string {
@@ -140,35 +234,74 @@ export function valueAt(data: unknown, path: DocPath): unknown {
   return here;
 }
 
-/** Keys the schema allows for the object at `path` (all object branches). */
-export function knownKeysAt(schema: AnySchema, path: DocPath): string[] {
+/**
+ * Keys the schema allows for the object at `path`: of every object branch,
+ * or, in a discriminated union, of the branch that `data` selects.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { knownKeysAt } from "./issues.ts";
+ * const schema = z.object({ a: z.object({ b: z.string(), c: z.string() }) });
+ * knownKeysAt(schema, ["a"]); // ["b", "c"]
+ * ```
+ */
+export function knownKeysAt(
+  schema: AnySchema,
+  path: DocPath,
+  data?: unknown,
+): string[] {
   let current: AnySchema[] = [schema];
-  for (const step of path) {
-    current = current.flatMap(unwrap).flatMap((s) => childOf(s, step));
-  }
-  const keys = current.flatMap(unwrap).flatMap((s) => {
+  path.forEach((step, n) => {
+    const here = valueAt(data, path.slice(0, n));
+    current = current.flatMap((s) => unwrap(s, here)).flatMap((s) =>
+      childOf(s, step)
+    );
+  });
+  const here = valueAt(data, path);
+  const keys = current.flatMap((s) => unwrap(s, here)).flatMap((s) => {
     const def = s._zod.def as { type: string; shape?: Record<string, unknown> };
     return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
   });
   return [...new Set(keys)];
 }
 
-function unwrap(s: AnySchema): AnySchema[] {
+/** Object branches of `s`; `value` picks the branch of a discriminated union. */
+function unwrap(s: AnySchema, value?: unknown): AnySchema[] {
   const def = s._zod.def as {
     type: string;
     innerType?: AnySchema;
     options?: AnySchema[];
+    discriminator?: string;
     in?: AnySchema;
   };
   if (
     (def.type === "optional" || def.type === "default" ||
       def.type === "nullable") && def.innerType
   ) {
-    return unwrap(def.innerType);
+    return unwrap(def.innerType, value);
   }
-  if (def.type === "union" && def.options) return def.options.flatMap(unwrap);
-  if (def.type === "pipe" && def.in) return unwrap(def.in);
+  if (def.type === "union" && def.options) {
+    const tag = def.discriminator === undefined
+      ? undefined
+      : valueAt(value, [def.discriminator]);
+    const chosen = def.options.filter((o) =>
+      tag === undefined || literalsOf(o, def.discriminator!).includes(tag)
+    );
+    return (chosen.length > 0 ? chosen : def.options).flatMap((o) =>
+      unwrap(o, value)
+    );
+  }
+  if (def.type === "pipe" && def.in) return unwrap(def.in, value);
   return [s];
+}
+
+function literalsOf(option: AnySchema, key: string): unknown[] {
+  const shape = (option._zod.def as { shape?: Record<string, AnySchema> })
+    .shape;
+  const values = (shape?.[key]?._zod.def as { values?: unknown[] } | undefined)
+    ?.values;
+  return values ?? [];
 }
 
 function childOf(s: AnySchema, step: string | number): AnySchema[] {

@@ -14,6 +14,7 @@ import { normalizePlan } from "./normalize.ts";
 import { parseSource } from "./parse_source.ts";
 import {
   IncludeFileSchema,
+  pathProblem,
   type PlanFile,
   PlanFileSchema,
   type TaskInput,
@@ -59,37 +60,45 @@ export async function loadPlan(file: string): Promise<Result<LoadedPlan>> {
       ),
     );
   }
-  const planFile: PlanFile | undefined = parsed.success
-    ? parsed.data
-    : undefined;
-  const origins: TaskOrigin[] = (planFile?.tasks ?? []).map((_, index) => ({
-    file,
-    index,
-  }));
+  const raw: RawTask[] = rawTasksOf(data.value, file);
   const included: TaskInput[] = [];
+  let includesOk = true;
   const planDir = dirname(file);
-  if (planFile?.include) {
-    const { expandIncludes } = await import("./include.ts");
+  const includes = includeList(data.value);
+  if (includes.length > 0) {
+    const { expandIncludes, includesFile } = await import("./include.ts");
+    const self = relative(planDir, file);
     const groups = await expandIncludes(
       planDir,
-      planFile.include,
-      relative(planDir, file),
+      includes.map((i) => i.glob),
+      self,
     );
+    const seen = new Set<string>();
     for (const [g, files] of groups.entries()) {
+      const { glob, index } = includes[g]!;
       if (files.length === 0) {
         diagnostics.push({
           file,
-          path: ["include", g],
-          message: `Include "${planFile.include[g]}" matches no file`,
+          path: ["include", index],
+          message: await isFolder(join(planDir, glob))
+            ? `Include "${glob}" is a folder: name its files, e.g. "${
+              glob.replace(/\/+$/, "")
+            }/*.yml"`
+            : `Include "${glob}" matches no file${
+              includesFile(glob, self) ? " but the plan itself" : ""
+            }`,
         });
       }
-      for (const rel of files) {
+      for (const rel of files.filter((f) => !seen.has(f))) {
+        seen.add(rel);
         const path = join(planDir, rel);
         const inc = await readPlanData(path, sources);
         if (!inc.ok) {
           diagnostics.push(...inc.diagnostics);
+          includesOk = false;
           continue;
         }
+        raw.push(...rawTasksOf(inc.value, path));
         const r = IncludeFileSchema.safeParse(inc.value);
         if (!r.success) {
           diagnostics.push(
@@ -100,29 +109,25 @@ export async function loadPlan(file: string): Promise<Result<LoadedPlan>> {
               path,
             ),
           );
+          includesOk = false;
           continue;
         }
-        r.data.tasks.forEach((t, index) => {
-          included.push(t);
-          origins.push({ file: path, index });
-        });
+        included.push(...r.data.tasks);
       }
     }
   }
-  if (!planFile) {
+  if (!parsed.success || !includesOk) {
+    const { graph, indices } = graphOfRawTasks(raw.map((t) => t.task));
     diagnostics.push(
-      ...crossTaskChecks(
-        data.value,
-        file,
-        origins.slice((data.value as PlanFile)?.tasks?.length),
-      ),
+      ...validatePlan(graph, indices.map((i) => raw[i]!.origin)),
     );
     return failWith(diagnostics, sources, data.value);
   }
 
+  const planFile: PlanFile = parsed.data;
   const root = resolve(planDir, planFile.project?.root ?? ".");
   const plan = normalizePlan(planFile, included, basename(root));
-  diagnostics.push(...validatePlan(plan, origins));
+  diagnostics.push(...validatePlan(plan, raw.map((t) => t.origin)));
   if (diagnostics.length > 0) return failWith(diagnostics, sources, data.value);
   return {
     ok: true,
@@ -130,16 +135,36 @@ export async function loadPlan(file: string): Promise<Result<LoadedPlan>> {
   };
 }
 
-/** Duplicate ids, unknown dependencies and cycles, on the well-formed tasks of a plan the schema rejected. */
-function crossTaskChecks(
-  raw: unknown,
-  file: string,
-  includedOrigins: TaskOrigin[],
-) {
-  const rawTasks = (raw as { tasks?: unknown })?.tasks;
-  if (!Array.isArray(rawTasks) || includedOrigins.length > 0) return [];
-  const { graph, indices } = graphOfRawTasks(rawTasks);
-  return validatePlan(graph, indices.map((index) => ({ file, index })));
+/** A task as found in a file's `tasks:` list, before any schema check. */
+interface RawTask {
+  task: unknown;
+  origin: TaskOrigin;
+}
+
+function rawTasksOf(data: unknown, file: string): RawTask[] {
+  const tasks = (data as { tasks?: unknown } | null)?.tasks;
+  return Array.isArray(tasks)
+    ? tasks.map((task, index) => ({ task, origin: { file, index } }))
+    : [];
+}
+
+/** The usable `include:` entries (with their index), even when the schema rejected something else. */
+function includeList(data: unknown): { glob: string; index: number }[] {
+  const include = (data as { include?: unknown } | null)?.include;
+  if (!Array.isArray(include)) return [];
+  return include.flatMap((glob, index) =>
+    typeof glob === "string" && glob !== "" && !pathProblem(glob)
+      ? [{ glob, index }]
+      : []
+  );
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 async function readPlanData(
@@ -168,7 +193,7 @@ async function readPlanData(
     const { loadTsPlan } = await import("./load_ts.ts");
     return await loadTsPlan(file, source);
   }
-  return parseSource(source, file);
+  return await parseSource(source, file);
 }
 
 async function failWith(

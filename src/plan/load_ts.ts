@@ -14,7 +14,7 @@ import {
   pathToFileURL as toFileUrl,
 } from "node:url";
 import * as dsl from "../dsl/dsl.ts";
-import type { Diagnostic, Result } from "./diagnostic.ts";
+import type { Diagnostic, DocPath, Result } from "./diagnostic.ts";
 import { valueAt } from "./issues.ts";
 
 /** Lines the `AsyncFunction` constructor adds before the body. */
@@ -22,6 +22,9 @@ const FUNCTION_HEADER_LINES = 2;
 const DSL_SPECIFIERS =
   /^(orchestrate|(jsr|npm):@?orchestrate(\/orchestrate)?(@[^/]*)?)$/;
 const OWN_MOD = fromFileUrl(new URL("../../mod.ts", import.meta.url));
+
+/** Source text of every plan file evaluated, by absolute path. */
+type Sources = Map<string, string>;
 
 /** Where a DSL call that produced an object was written. */
 const callSites = new WeakMap<object, { file: string; line: number }>();
@@ -51,7 +54,7 @@ export async function loadTsPlan(
   source: string,
 ): Promise<Result<unknown>> {
   const loaded = new Map<string, Record<string, unknown>>();
-  const files = new Set<string>();
+  const files: Sources = new Map();
   try {
     const exports = await evaluate(resolve(file), source, file, loaded, files);
     const plan = exports.default ?? exports.plan;
@@ -60,7 +63,7 @@ export async function loadTsPlan(
         file,
         1,
         1,
-        `${file} has no default export: end it with "export default definePlan({ ... })"`,
+        `No default export: end the plan with "export default definePlan({ ... })"`,
       );
     }
     return { ok: true, value: plan };
@@ -70,13 +73,24 @@ export async function loadTsPlan(
     }
     const err = e instanceof Error ? e : new Error(String(e));
     const site = siteFromStack(err.stack ?? "", files);
-    const shown = site ? site.display : file;
-    return fail(
-      shown,
-      site?.line ?? 1,
-      site?.col ?? 1,
-      `Plan script threw: ${err.name}: ${err.message}`,
-    );
+    if (!site) {
+      return fail(file, 1, 1, `Plan script threw: ${err.name}: ${err.message}`);
+    }
+    // Columns shift in transpiled code (sucrase rewrites exported names):
+    // point at the `throw` of the line, else at the reported column.
+    const text = (files.get(site.path) ?? "").split("\n")[site.line - 1] ?? "";
+    const thrown = text.search(/\bthrow\b/);
+    const col = thrown >= 0 ? thrown + 1 : Math.min(site.col, text.length || 1);
+    return {
+      ok: false,
+      diagnostics: [{
+        file: site.display,
+        line: site.line,
+        col,
+        message: `Plan script threw: ${err.name}: ${err.message}`,
+        sourceLine: text,
+      }],
+    };
   }
 }
 
@@ -85,9 +99,9 @@ async function evaluate(
   source: string,
   display: string,
   loaded: Map<string, Record<string, unknown>>,
-  files: Set<string>,
+  files: Sources,
 ): Promise<Record<string, unknown>> {
-  files.add(absolute);
+  files.set(absolute, source);
   let code: string;
   try {
     code = transform(source, {
@@ -100,7 +114,8 @@ async function evaluate(
     throw new PlanScriptError({
       file: display,
       line: loc?.line ?? 1,
-      col: (loc?.column ?? 0) + 1,
+      col: Math.max(1, loc?.column ?? 1), // sucrase columns are 1-based
+      sourceLine: source.split("\n")[(loc?.line ?? 1) - 1] ?? "",
       message: `Cannot parse TypeScript: ${
         (e as Error).message.replace(/^Error transforming [^:]*: /, "").replace(
           /\s*\(\d+:\d+\)$/,
@@ -139,7 +154,7 @@ async function evaluate(
     } catch {
       throw new PlanScriptError({
         ...importError(display, source, specifier),
-        message: `Cannot import "${specifier}" in ${display}: file not found`,
+        message: `Cannot import "${specifier}": file not found`,
       });
     }
     await evaluate(target, text, relativeDisplay(target), loaded, files);
@@ -175,14 +190,15 @@ function importError(
     file: display,
     line: index + 1 || 1,
     col: Math.max(1, col),
+    sourceLine: lines[index] ?? "",
     message:
-      `Cannot import "${specifier}" in ${display}: a plan may import only the orchestrate DSL ` +
+      `Cannot import "${specifier}": a plan may import only the orchestrate DSL ` +
       `("./.codex/orchestrate.ts" or "orchestrate") and relative .ts files`,
   };
 }
 
 /** The DSL with each task and plan remembering where it was defined. */
-function trackedDsl(files: Set<string>): typeof dsl {
+function trackedDsl(files: Sources): typeof dsl {
   const here = () => {
     const site = siteFromStack(new Error().stack ?? "", files);
     return site ? { file: site.display, line: site.line } : undefined;
@@ -212,7 +228,7 @@ function trackedDsl(files: Set<string>): typeof dsl {
   };
 }
 
-function siteFromStack(stack: string, files: Set<string>) {
+function siteFromStack(stack: string, files: Sources) {
   for (
     const m of stack.matchAll(
       /(file:\/\/[^\s),]+?)(?:, <anonymous>)?:(\d+):(\d+)/g,
@@ -221,6 +237,7 @@ function siteFromStack(stack: string, files: Set<string>) {
     const path = fromFileUrl(m[1]!);
     if (files.has(path)) {
       return {
+        path,
         display: relativeDisplay(path),
         line: Number(m[2]) - FUNCTION_HEADER_LINES,
         col: Number(m[3]),
@@ -244,30 +261,68 @@ export function locateInTs(
   sources: ReadonlyMap<string, string>,
   data: unknown,
 ): Diagnostic[] {
-  return diagnostics.map((d) => {
-    if (d.line !== undefined || !d.path || !sources.has(d.file)) return d;
+  const place = (fallback: string, path: DocPath) => {
     let site: { file: string; line: number } | undefined;
-    for (let n = d.path.length; n >= 0 && !site; n--) {
-      const value = valueAt(data, d.path.slice(0, n));
+    for (let n = path.length; n >= 0 && !site; n--) {
+      const value = valueAt(data, path.slice(0, n));
       if (value !== null && typeof value === "object") {
         site = callSites.get(value);
       }
     }
-    const file = site?.file ?? d.file;
+    const file = site?.file ?? fallback;
     const source = sources.get(file) ?? sources.get(resolve(file)) ?? "";
     const lines = source.split("\n");
     let line = site?.line ?? 1;
-    const key = [...d.path].reverse().find((k) => typeof k === "string");
+    let col = 0;
+    const key = [...path].reverse().find((k) => typeof k === "string");
     if (key) {
-      const found = lines.findIndex((l, i) =>
-        i >= line - 1 && i < line + 60 && new RegExp(`\\b${key}\\s*:`).test(l)
+      const pattern = new RegExp(
+        `(?<![\\w$])["']?${escapeRegExp(key)}["']?\\s*:`,
       );
-      if (found >= 0) line = found + 1;
+      const found = lines.findIndex((l, i) =>
+        i >= line - 1 && i < line + 60 && pattern.test(l)
+      );
+      if (found >= 0) {
+        line = found + 1;
+        col = lines[found]!.search(pattern) + 1;
+      }
+    }
+    // A scalar written literally near its key: point at it.
+    const value = valueAt(data, path);
+    if (col > 0 && (typeof value === "string" || typeof value === "number")) {
+      const literals = typeof value === "number"
+        ? [String(value)]
+        : [JSON.stringify(value), `'${value}'`, `\`${value}\``];
+      for (let i = line - 1; i < Math.min(lines.length, line + 5); i++) {
+        const from = i === line - 1 ? col - 1 : 0;
+        const at = Math.min(
+          ...literals.map((l) => lines[i]!.indexOf(l, from)).filter((n) =>
+            n >= 0
+          ),
+        );
+        if (Number.isFinite(at)) {
+          [line, col] = [i + 1, at + 1];
+          break;
+        }
+      }
     }
     const text = lines[line - 1] ?? "";
-    const col = Math.max(1, text.search(/\S/) + 1);
-    return { ...d, file, line, col, sourceLine: text };
+    if (col === 0) col = Math.max(1, text.search(/\S/) + 1);
+    return { file, line, col, sourceLine: text };
+  };
+  return diagnostics.map((d) => {
+    if (d.line !== undefined || !d.path || !sources.has(d.file)) return d;
+    const out: Diagnostic = { ...d, ...place(d.file, d.path) };
+    if (d.related) {
+      const r = place(d.related.file, d.related.path);
+      out.message += ` (${d.related.label} ${r.file}:${r.line}:${r.col})`;
+    }
+    return out;
   });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function fail(

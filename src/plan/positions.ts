@@ -76,6 +76,22 @@ export async function locate(
     }
     return undefined;
   };
+  const starts = new Map<string, number[]>();
+  const lineStarts = (file: string, source: string) => {
+    let list = starts.get(file);
+    if (!list) {
+      list = [0];
+      for (
+        let i = source.indexOf("\n");
+        i >= 0;
+        i = source.indexOf("\n", i + 1)
+      ) {
+        list.push(i + 1);
+      }
+      starts.set(file, list);
+    }
+    return list;
+  };
   return diagnostics.map((d) => {
     const out: Diagnostic = { ...d };
     if (d.path && d.line === undefined) {
@@ -93,18 +109,15 @@ export async function locate(
     }
     const source = sources.get(d.file);
     if (source !== undefined && out.line !== undefined) {
-      out.sourceLine = lineOf(source, out.line);
+      out.sourceLine = lineOf(source, lineStarts(d.file, source), out.line);
     }
     return out;
   });
 }
 
-function lineOf(source: string, line: number): string {
-  let start = 0;
-  for (let i = 1; i < line; i++) {
-    start = source.indexOf("\n", start) + 1;
-    if (start === 0) return "";
-  }
+function lineOf(source: string, starts: number[], line: number): string {
+  const start = starts[line - 1];
+  if (start === undefined) return "";
   const end = source.indexOf("\n", start);
   return source.slice(start, end < 0 ? undefined : end).replace(/\r$/, "");
 }

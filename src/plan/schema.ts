@@ -6,7 +6,7 @@
  */
 
 import { z } from "zod";
-import { parseCheck } from "./check.ts";
+import { parseCheck, regexProblem } from "./check.ts";
 import { parseDuration } from "./duration.ts";
 
 /** Task and shard ids: a letter, then letters, digits, `_`, `-` or `.`. */
@@ -17,9 +17,16 @@ const Id = z.string().regex(ID_PATTERN, {
     "Invalid id: use a letter, then letters, digits, '_', '-' or '.' (e.g. EXC-001)",
 });
 
-const Duration = z.string().refine((s) => parseDuration(s) !== undefined, {
-  message:
-    'Invalid duration: use a number with a unit, e.g. "90s", "10m", "1h30m", "500ms"',
+const DURATION_HINT = 'use a number with a unit, e.g. "90s", "10m", "1h30m"';
+
+const Duration = z.string({
+  error: ({ input }) =>
+    typeof input === "number"
+      ? `Invalid duration ${input}: add a unit, e.g. "${input}s" or "${input}m"`
+      : undefined,
+}).refine((s) => parseDuration(s) !== undefined, {
+  error: ({ input }) =>
+    `Invalid duration ${JSON.stringify(input)}: ${DURATION_HINT}`,
 });
 
 /** Why a path is not a relative path inside the project, or `undefined`. */
@@ -37,12 +44,12 @@ export function pathProblem(path: string): string | undefined {
   return undefined;
 }
 
-const RelPath = z.string().min(1).superRefine((path, ctx) => {
+const NonEmpty = z.string().min(1, { message: "Must not be empty" });
+
+const RelPath = NonEmpty.superRefine((path, ctx) => {
   const problem = pathProblem(path);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
-
-const NonEmpty = z.string().min(1, { message: "Must not be empty" });
 
 const RetryObject = z.strictObject({
   attempts: z.number().int().min(1).max(100).describe(
@@ -76,14 +83,25 @@ export const CommandSchema = z.union([
 ]);
 
 const Commands = z.record(
-  z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/),
+  z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
+    message:
+      "a command name is a letter, then letters, digits, '_' or '-' (e.g. lint)",
+  }),
   CommandSchema,
 )
   .describe("Named commands run in declared order (lint, test, build, ...)");
 
 const CheckString = z.string().superRefine((text, ctx) => {
   const parsed = parseCheck(text);
-  if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return;
+  }
+  const check = parsed.check as { path?: string; file?: string };
+  const problem = [check.path, check.file].map((p) =>
+    p === undefined ? undefined : pathProblem(p)
+  ).find((p) => p !== undefined);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 const InFile = RelPath.optional().describe(
@@ -104,8 +122,19 @@ export const CheckObjectSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("matches"),
     pattern: NonEmpty,
-    flags: z.string().regex(/^[dgimsuvy]*$/).optional(),
+    flags: z.string().regex(/^[dgimsuvy]*$/, {
+      error: ({ input }) =>
+        `Invalid regular expression flags ${
+          JSON.stringify(input)
+        }: use d, g, i, m, s, u, v, y`,
+    }).optional(),
     file: InFile,
+  }).superRefine((check, ctx) => {
+    if (!/^[dgimsuvy]*$/.test(check.flags ?? "")) return; // reported on flags
+    const problem = regexProblem(check.pattern, check.flags ?? "");
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem, path: ["pattern"] });
+    }
   }),
   z.strictObject({ kind: z.literal("manual"), text: NonEmpty }),
 ]);
@@ -182,15 +211,25 @@ export const TaskSchema = z.strictObject({
     ),
 });
 
+/** The plan format version: 1, with messages for the likely mistakes. */
+const Version = z.literal(1, {
+  error: ({ input }) =>
+    typeof input === "string" && input.trim() === "1"
+      ? `Invalid version ${
+        JSON.stringify(input)
+      }: write version: 1 (a number, not a string)`
+      : `Unsupported plan version ${
+        JSON.stringify(input)
+      }: this orchestrate reads version 1`,
+});
+
 /** Execution strategies: stop at the first failure, or keep running what does not depend on it. */
 export const STRATEGIES = ["conservative", "keep_going"] as const;
 
 /** The whole plan file. */
 export const PlanFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  version: z.literal(1, {
-    message: "Unsupported plan version: this orchestrate reads version 1",
-  }),
+  version: Version,
   project: z.strictObject({
     name: NonEmpty.optional(),
     root: RelPath.optional(),
@@ -213,9 +252,10 @@ export const PlanFileSchema = z.strictObject({
   tasks: z.array(TaskSchema).optional(),
 });
 
-/** A file pulled in by `include:`: more tasks. */
+/** A file pulled in by `include:`: more tasks (and, optionally, the version). */
 export const IncludeFileSchema = z.strictObject({
   $schema: z.string().optional(),
+  version: Version.optional(),
   tasks: z.array(TaskSchema),
 });
 

@@ -5,14 +5,17 @@
 
 import { findCycles } from "../graph/cycles.ts";
 import type { Diagnostic, DocPath } from "./diagnostic.ts";
+import { ID_PATTERN } from "./schema.ts";
 import { closest } from "./suggest.ts";
 
 /** The part of a plan these checks read; raw data of a plan that failed the schema fits too. */
 export interface PlanGraph {
   tasks: readonly {
     id: string;
-    dependencies: readonly string[];
-    shards: readonly { id: string }[];
+    /** `undefined` marks an entry the schema rejects (kept so indices match the file). */
+    dependencies: readonly (string | undefined)[];
+    /** `undefined` marks a shard without a usable id. */
+    shards: readonly ({ id: string } | undefined)[];
   }[];
 }
 
@@ -66,6 +69,7 @@ export function validatePlan(
     claim(task.id, at(i, "id"));
     taskIds.add(task.id);
     task.shards.forEach((shard, s) => {
+      if (shard === undefined) return;
       claim(shard.id, at(i, "shards", s, "id"));
       shardOwner.set(shard.id, task.id);
     });
@@ -73,7 +77,7 @@ export function validatePlan(
 
   plan.tasks.forEach((task, i) => {
     task.dependencies.forEach((dep, d) => {
-      if (taskIds.has(dep)) return;
+      if (dep === undefined || taskIds.has(dep)) return;
       const owner = shardOwner.get(dep);
       let message = `Unknown dependency "${dep}"`;
       if (owner) {
@@ -86,21 +90,38 @@ export function validatePlan(
     });
   });
 
-  const index = new Map(plan.tasks.map((t, i) => [t.id, i]));
-  for (const cycle of findCycles(plan.tasks)) {
+  // A duplicated id is reported above; cycles follow its first definition.
+  const index = new Map<string, number>();
+  plan.tasks.forEach((t, i) => index.has(t.id) || index.set(t.id, i));
+  const nodes = [...index].map(([id, i]) => ({
+    id,
+    dependencies: plan.tasks[i]!.dependencies.filter((d) => d !== undefined),
+  }));
+  for (const cycle of findCycles(nodes)) {
     const from = index.get(cycle[0]!)!;
     const d = plan.tasks[from]!.dependencies.indexOf(cycle[1]!);
     diagnostics.push({
       ...at(from, "dependencies", d),
-      message: `Dependency cycle: ${cycle.join(" -> ")}`,
+      message: cycle.length === 2
+        ? `Task "${cycle[0]}" depends on itself`
+        : `Dependency cycle: ${cycle.join(" -> ")}`,
     });
   }
   return diagnostics;
 }
 
 /**
- * The well-formed part of raw plan data (tasks with string ids and
- * dependency lists), so cross-task checks can run even when the schema failed.
+ * The well-formed part of raw plan data (tasks with string ids), so
+ * cross-task checks can run even when the schema failed. Indices of the
+ * tasks kept are returned; malformed dependencies and shards stay as
+ * `undefined` so positions still match the file.
+ *
+ * @example
+ * ```ts
+ * import { graphOfRawTasks } from "./validate.ts";
+ * graphOfRawTasks([{ id: "A", dependencies: ["B", 5] }, "junk"]);
+ * // { graph: { tasks: [{ id: "A", dependencies: ["B", undefined], shards: [] }] }, indices: [0] }
+ * ```
  */
 export function graphOfRawTasks(
   rawTasks: readonly unknown[],
@@ -112,17 +133,15 @@ export function graphOfRawTasks(
     const t = raw as Record<string, unknown>;
     if (typeof t.id !== "string") return;
     const dependencies = Array.isArray(t.dependencies)
-      ? t.dependencies.filter((d) => typeof d === "string")
+      ? t.dependencies.map((d) =>
+        typeof d === "string" && ID_PATTERN.test(d) ? d : undefined
+      )
       : [];
     const shards = Array.isArray(t.shards)
-      ? t.shards.filter((s) => typeof s?.id === "string").map((s) => ({
-        id: s.id as string,
-      }))
+      ? t.shards.map((s) =>
+        typeof s?.id === "string" ? { id: s.id as string } : undefined
+      )
       : [];
-    if (
-      dependencies.length !==
-        (Array.isArray(t.dependencies) ? t.dependencies.length : 0)
-    ) return;
     tasks.push({ id: t.id, dependencies, shards });
     indices.push(i);
   });

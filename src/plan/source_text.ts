@@ -1,0 +1,58 @@
+/**
+ * Offsets in source text: line and column, the source line, the limits that
+ * keep hostile plans from exhausting the parsers.
+ * @module
+ */
+
+import type { Diagnostic, Result } from "./diagnostic.ts";
+
+/** Alias nodes allowed in one document; plans rarely need more than a few. */
+export const MAX_ALIASES = 1000;
+/** Collection nesting allowed; plans are about eight levels deep. */
+export const MAX_DEPTH = 100;
+
+/**
+ * 1-based line and column of a character offset.
+ *
+ * @example
+ * ```ts
+ * import { lineCol } from "./source_text.ts";
+ * lineCol("a\nbc", 3); // [2, 2]
+ * ```
+ */
+export function lineCol(source: string, offset: number): [number, number] {
+  let line = 1, start = 0;
+  for (
+    let i = source.indexOf("\n");
+    i >= 0 && i < offset;
+    i = source.indexOf("\n", i + 1)
+  ) {
+    line++;
+    start = i + 1;
+  }
+  return [line, offset - start + 1];
+}
+
+/** A failed parse: one diagnostic at `offset` of `source`, with its source line. */
+export function failAt(
+  source: string,
+  file: string,
+  offset: number,
+  message: string,
+): Result<never> {
+  const at = Math.max(0, Math.min(offset, source.length));
+  const [line, col] = lineCol(source, at);
+  const start = at - (col - 1);
+  const end = source.indexOf("\n", start);
+  const d: Diagnostic = {
+    file,
+    line,
+    col,
+    message,
+    sourceLine: source.slice(start, end < 0 ? undefined : end).replace(
+      /\r$/,
+      "",
+    ),
+  };
+  return { ok: false, diagnostics: [d] };
+}
