@@ -18,6 +18,8 @@ export interface CheckContext {
   output: { absolute: string; relative: string };
   signal?: AbortSignal;
   env?: Record<string, string>;
+  /** Run command checks in their own process group (the task has a timebox). */
+  ownProcessGroup?: boolean;
 }
 
 /** How a check came out. */
@@ -64,6 +66,7 @@ export async function evaluateCheck(
         outputPath: ctx.output.absolute,
         signal: ctx.signal,
         env: ctx.env,
+        ownProcessGroup: ctx.ownProcessGroup,
       });
       const passed = r.status === 0;
       const reason = passed

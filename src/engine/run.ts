@@ -373,7 +373,7 @@ async function finalBuild(
       status: r.status,
       signal: r.signal,
       duration_ms: Math.round(r.durationMs),
-      output: `${relative(root, artifacts)}/${file}`,
+      output: r.wroteOutput ? `${relative(root, artifacts)}/${file}` : null,
       attempt: 1,
       attempts: 1,
       timed_out: r.timedOut,

@@ -176,6 +176,7 @@ async function runCommands(
         cwd: ctx.root,
         outputPath: join(ctx.artifacts, file),
         timeoutMs: command.timeout_ms,
+        ownProcessGroup: task.constraints.timebox_ms !== undefined,
         signal,
         env: step.env,
       });
@@ -188,7 +189,7 @@ async function runCommands(
         status: r.status,
         signal: r.signal,
         duration_ms: Math.round(r.durationMs),
-        output: `${ctx.artifactsRelative}/${file}`,
+        output: r.wroteOutput ? `${ctx.artifactsRelative}/${file}` : null,
         attempt,
         attempts: policy.attempts,
         timed_out: r.timedOut,
@@ -265,6 +266,7 @@ async function runChecks(
       },
       signal,
       env: step.env,
+      ownProcessGroup: task.constraints.timebox_ms !== undefined,
     });
     if (outcome.passed) {
       ctx.emit({ type: "acceptance_passed", ...base, output: outcome.output });

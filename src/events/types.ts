@@ -145,8 +145,8 @@ export interface CommandRunEvent extends EventBase {
   status: number | null;
   signal: string | null;
   duration_ms: number;
-  /** Captured stdout+stderr, relative to the project root. */
-  output: string;
+  /** Captured stdout+stderr, relative to the project root; null when the command printed nothing. */
+  output: string | null;
   attempt: number;
   attempts: number;
   timed_out: boolean;

@@ -15,6 +15,8 @@ export interface RunRequest {
   timeoutMs?: number;
   /** Aborting kills the command's process group (timebox, interrupt). */
   signal?: AbortSignal;
+  /** Give the command its own process group (set when it can be cut short by a timebox). */
+  ownProcessGroup?: boolean;
   /** Extra environment variables (the rest is inherited). */
   env?: Record<string, string>;
 }
@@ -28,6 +30,8 @@ export interface RunResult {
   timedOut: boolean;
   /** Ended because `signal` was aborted. */
   aborted: boolean;
+  /** Whether the command printed anything (else no output file was created). */
+  wroteOutput: boolean;
 }
 
 /** Starts commands. */
