@@ -148,6 +148,22 @@ function valueStartsAt(source: string, i: number): boolean {
   return p === "-" && spaced && /\s/.test(source[j - 1] ?? "\n");
 }
 
+/** The parser's token names, as people write them. */
+const TOKENS: Record<string, string> = {
+  "block-seq-ind": '"- " (a list item)',
+  "explicit-key-ind": '"?"',
+  "map-value-ind": '":"',
+  "flow-map-end": '"}"',
+  "flow-seq-end": '"]"',
+  "flow-error-end": "end of flow collection",
+  "comma": '","',
+  "doc-start": '"---"',
+};
+
 function lower(message: string): string {
-  return message.charAt(0).toLowerCase() + message.slice(1);
+  const text = message.replace(
+    /\b[a-z]+(-[a-z]+)+\b|\bcomma\b/g,
+    (t) => TOKENS[t] ?? t,
+  ).replace(/ token in YAML stream: .*$/, "");
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

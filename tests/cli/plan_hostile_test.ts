@@ -1,0 +1,109 @@
+/**
+ * Hostile plans through the real CLI: each ends with a clear diagnostic (or a
+ * valid result), exit code 2 for errors, never a stack trace. No time limits
+ * are asserted (shared machines are noisy); finishing at all is the point.
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { cli, type CliResult, tempProject } from "../_cli.ts";
+
+const N = 10_000;
+
+function assertClean(r: CliResult): void {
+  const output = r.stdout + r.stderr;
+  assert.doesNotMatch(output, /Internal error/);
+  assert.doesNotMatch(output, /^\s+at /m, "stack trace in the output");
+}
+
+async function validate(files: Record<string, string>, file: string) {
+  const cwd = await tempProject(files);
+  const r = await cli(["plan", "validate", "--file", file], { cwd });
+  assertClean(r);
+  return r;
+}
+
+/** A plan of `n` tasks chained by dependencies; `typoEvery` tasks misspell `title`. */
+function bigPlan(n: number, typoEvery = 0): string {
+  let out = "version: 1\ntasks:\n";
+  for (let i = 0; i < n; i++) {
+    const key = typoEvery && i % typoEvery === 0 ? "titel" : "title";
+    out += `  - id: T-${i}\n    ${key}: Task ${i} ${"x".repeat(300)}\n` +
+      `    dependencies: [${i > 0 ? `T-${i - 1}` : ""}]\n`;
+  }
+  return out;
+}
+
+Deno.test("hostile: a billion-laughs alias bomb ends in a clear error", async () => {
+  const lines = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ];
+  for (let i = 1; i < 10; i++) {
+    const name = String.fromCharCode(97 + i),
+      prev = String.fromCharCode(96 + i);
+    lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(",")}]`);
+  }
+  const r = await validate(
+    { "bomb.yml": `version: 1\n${lines.join("\n")}\n` },
+    "bomb.yml",
+  );
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^bomb\.yml:3:\d+: .*alias bomb/m);
+});
+
+Deno.test("hostile: 10,000-deep nesting (YAML flow, YAML block, JSON) ends in a clear error", async () => {
+  const files = {
+    "flow.yml": "version: 1\ntasks: " + "[".repeat(N) + "]".repeat(N) + "\n",
+    "block.yml": "version: 1\ntasks:\n" + "- ".repeat(N) + "x\n",
+    "deep.json": '{"version": 1, "tasks": ' + "[".repeat(N) + "]".repeat(N) +
+      "}",
+  };
+  for (const file of Object.keys(files)) {
+    const r = await validate(files, file);
+    assert.equal(r.code, 2, file);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^${
+          file.replace(".", "\\.")
+        }:\\d+:\\d+: Nesting deeper than 100 levels`,
+        "m",
+      ),
+    );
+  }
+});
+
+Deno.test("hostile: a 10 MB valid plan validates", async () => {
+  const plan = bigPlan(30_000);
+  assert.ok(plan.length > 10_000_000);
+  const r = await validate({ "orchestrator.yml": plan }, "orchestrator.yml");
+  assert.equal(r.code, 0, r.stderr.slice(0, 2000));
+  assert.match(r.stdout, /30000 tasks/);
+});
+
+Deno.test("hostile: a 10 MB plan with errors reports each one, located", async () => {
+  const r = await validate(
+    { "orchestrator.yml": bigPlan(30_000, 1000) },
+    "orchestrator.yml",
+  );
+  assert.equal(r.code, 2);
+  const lines = r.stderr.split("\n").filter((l) => /^\S+:\d+:\d+: /.test(l));
+  assert.equal(lines.length, 30);
+  assert.equal(
+    lines[1],
+    'orchestrator.yml:3004:5: Unknown key "titel": did you mean "title"?',
+  );
+  assert.match(r.stderr, /\n30 errors in orchestrator\.yml/);
+});
+
+Deno.test("hostile: a 10 MB single-line JSON plan with an error shows a short excerpt", async () => {
+  const tasks = Array.from({ length: 30_000 }, (_, i) => ({
+    id: `T-${i}`,
+    title: "x".repeat(300),
+  }));
+  const text = JSON.stringify({ version: 1, tasks }).replace(/\}\]\}$/, "},]}");
+  const r = await validate({ "plan.json": text }, "plan.json");
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^plan\.json:1:\d+: Invalid JSON: trailing comma/m);
+  assert.ok(r.stderr.length < 2000, `${r.stderr.length} bytes of output`);
+});
