@@ -15,6 +15,7 @@ import {
   layeredGraph,
   makefile,
   planYaml,
+  type TaskShape,
 } from "./bench/gen_exec.ts";
 import { generatePlanYaml } from "./bench/gen_plan.ts";
 import {
@@ -31,6 +32,8 @@ import {
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 const HERE = new URL("./bench/", import.meta.url).pathname;
+/** Events in the log that `status` reads. */
+const STATUS_EVENTS = 50_000;
 const MINIMAL = new URL("../examples/minimal/orchestrator.yml", import.meta.url)
   .pathname;
 
@@ -205,8 +208,6 @@ async function benchExec(): Promise<void> {
   row(cells);
 }
 
-const STATUS_EVENTS = 50_000;
-
 async function benchStatus(): Promise<void> {
   if (!(await hasCommand("status"))) {
     console.log("status: not implemented yet (skipped)");
@@ -217,25 +218,30 @@ async function benchStatus(): Promise<void> {
     return;
   }
   // Size the plan from a probe run's events per task.
-  const shape = { shards: 4, commands: 1 };
+  // One process per task; most events come from checks that spawn nothing.
+  const shape = { commands: 1, checks: 20, shards: 2, shardChecks: 5 };
   const probe = await runForLog(layeredGraph(2, 10), shape);
   const perTask = probe.events / 20;
-  const layers = Math.ceil(STATUS_EVENTS / perTask / 50);
+  // 5% spare: the probe's per-run events inflate its per-task count.
+  const layers = Math.ceil(STATUS_EVENTS * 1.05 / perTask / 50);
   const { dir, events } = await runForLog(layeredGraph(layers, 50), shape);
   const t = await compare({
     status: () => orchestrate(["status", "--file", "plan.yml"], dir),
+    validate: () =>
+      orchestrate(["plan", "validate", "--file", "plan.yml"], dir),
   }, reps(5));
   row([
     `status on ${events} events (${layers * 50} tasks): ${fmtTime(t.status!)}`,
     `target < 500 ms${
       events < STATUS_EVENTS ? ` (log smaller than ${STATUS_EVENTS})` : ""
     }`,
+    `plan validate of the same plan: ${fmtTime(t.validate!)}`,
   ]);
 }
 
 async function runForLog(
   nodes: ReturnType<typeof layeredGraph>,
-  shape: { shards: number; commands: number },
+  shape: TaskShape,
 ): Promise<{ dir: string; events: number }> {
   const dir = await freshProject(planYaml(nodes, shape));
   await spawnOk(
