@@ -50,6 +50,7 @@ const tests = defineTask({
     matches(/Hello, [A-Z][a-z]+!/, "tests/run.sh"),
   ],
   retry: { attempts: 2, backoff: "100ms" },
+  inputs: ["src/**", "tests/**"],
 });
 
 const docs = defineTask({
@@ -64,6 +65,7 @@ const docs = defineTask({
     fileExists("docs/usage.md"),
     notContains("TODO", "docs/usage.md"),
   ],
+  inputs: ["docs/**"],
 });
 
 const release = defineTask({
