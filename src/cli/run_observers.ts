@@ -4,22 +4,11 @@
  */
 
 import type { RunObserver } from "../engine/run.ts";
+import { createReporter } from "../render/progress.ts";
+import { tasksMdReporter } from "../render/tasks_md_reporter.ts";
+import { terminalOptions } from "../render/terminal.ts";
 
-/** Observers for a run in `root`. */
-export function runObservers(_root: string): RunObserver[] {
-  return [{
-    start(_plan, _state, logPath) {
-      console.log(`log: ${logPath}`);
-    },
-    onEvent(event) {
-      if (event.task !== null) {
-        console.log(
-          `[${event.task}${
-            event.shard ? "/" + event.shard : ""
-          }] ${event.type}`,
-        );
-      } else console.log(`${event.type}`);
-    },
-    close() {},
-  }];
+/** Observers for a run in `root`: progress on stdout, TASKS.md at the root. */
+export function runObservers(root: string): RunObserver[] {
+  return [createReporter(terminalOptions()), tasksMdReporter(root)];
 }
