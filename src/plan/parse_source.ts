@@ -33,7 +33,15 @@ export async function parseSource(
 }
 
 function onlyComments(source: string): boolean {
-  return source.split("\n").every((line) => /^\s*(#.*)?$/.test(line));
+  // Line by line without splitting: a real plan stops at its first lines.
+  for (let start = 0; start <= source.length;) {
+    const end = source.indexOf("\n", start);
+    const line = source.slice(start, end < 0 ? source.length : end);
+    if (!/^\s*(#.*)?$/.test(line)) return false;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return true;
 }
 
 function empty(file: string): Result<never> {
