@@ -4,8 +4,9 @@
  * @module
  */
 
-import { emptyState, foldEvents } from "../events/fold.ts";
-import { listRuns, logPath, readLog, RUNS_DIR } from "../events/log.ts";
+import { emptyState } from "../events/fold.ts";
+import { foldLog } from "../events/fold_log.ts";
+import { listRuns, logPath, RUNS_DIR } from "../events/log.ts";
 import { renderStatus, statusJson } from "../render/status.ts";
 import type { CommandSpec } from "./command.ts";
 import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
@@ -32,9 +33,11 @@ export const statusCommand: CommandSpec = {
       }
     } else {
       log = `${RUNS_DIR}/${run}.jsonl`;
-      const read = await readLog(logPath(root, run));
-      for (const warning of read.warnings) console.error(`warning: ${warning}`);
-      state = foldEvents(read.events);
+      const folded = await foldLog(logPath(root, run));
+      for (const warning of folded.warnings) {
+        console.error(`warning: ${warning}`);
+      }
+      state = folded.state;
     }
     console.log(
       options.json
