@@ -126,28 +126,34 @@ async function evaluate(
   }
   const module = { exports: {} as Record<string, unknown> };
   loaded.set(absolute, module.exports);
-  const require = (specifier: string): unknown => {
+  const isDsl = (specifier: string) => {
     const target = resolve(dirname(absolute), specifier);
-    if (
-      DSL_SPECIFIERS.test(specifier) || basename(target) === "orchestrate.ts" ||
-      target === OWN_MOD
-    ) {
-      return trackedDsl(files);
-    }
-    if (!specifier.startsWith(".") || !/\.[cm]?ts$/.test(specifier)) {
+    return DSL_SPECIFIERS.test(specifier) ||
+      basename(target) === "orchestrate.ts" || target === OWN_MOD;
+  };
+  const allowed = (specifier: string) =>
+    isDsl(specifier) ||
+    (specifier.startsWith(".") && /\.[cm]?ts$/.test(specifier));
+  // ES modules import before they run: refuse a bad import before any code runs.
+  const refused = requires(code).find((specifier) => !allowed(specifier));
+  if (refused !== undefined) {
+    throw new PlanScriptError(importError(display, source, refused));
+  }
+  const require = (specifier: string): unknown => {
+    if (isDsl(specifier)) return trackedDsl(files);
+    if (!allowed(specifier)) {
       throw new PlanScriptError(importError(display, source, specifier));
     }
+    const target = resolve(dirname(absolute), specifier);
     const cached = loaded.get(target);
     if (cached) return cached;
     throw new Error(`Internal error: "${specifier}" was not preloaded`);
   };
   // Relative imports are loaded up front (require is synchronous): find them first.
-  for (const specifier of relativeImports(code)) {
+  for (const specifier of requires(code)) {
+    if (isDsl(specifier)) continue;
     const target = resolve(dirname(absolute), specifier);
-    if (
-      loaded.has(target) || basename(target) === "orchestrate.ts" ||
-      target === OWN_MOD
-    ) continue;
+    if (loaded.has(target)) continue;
     let text: string;
     try {
       text = await Deno.readTextFile(target);
@@ -169,11 +175,11 @@ async function evaluate(
   return module.exports;
 }
 
-function relativeImports(code: string): string[] {
-  return [...code.matchAll(/require\((["'])(\.{1,2}\/[^"']+)\1\)/g)].map((m) =>
+/** Specifiers of the transpiled imports (static and dynamic), in order. */
+function requires(code: string): string[] {
+  return [...code.matchAll(/\brequire\((["'])([^"'\n]+)\1\)/g)].map((m) =>
     m[2]!
-  )
-    .filter((s) => /\.[cm]?ts$/.test(s));
+  );
 }
 
 function importError(
