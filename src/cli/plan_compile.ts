@@ -4,7 +4,7 @@
  */
 
 import type { CommandSpec } from "./command.ts";
-import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
+import { checkPlanOrReport, FILE_OPTION } from "./plan_source.ts";
 
 /** The `plan compile` command. */
 export const planCompileCommand: CommandSpec = {
@@ -12,7 +12,7 @@ export const planCompileCommand: CommandSpec = {
   summary: "Print the plan's intermediate representation (IR) as JSON",
   options: { file: FILE_OPTION },
   async run({ options }) {
-    const loaded = await loadPlanOrReport(options.file);
+    const loaded = await checkPlanOrReport(options.file);
     if (typeof loaded === "number") return loaded;
     console.log(JSON.stringify(loaded.plan, null, 2));
     return 0;

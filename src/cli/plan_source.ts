@@ -8,7 +8,13 @@ import type { OptionSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { discoverPlan, PLAN_FILE_NAMES } from "../plan/discover.ts";
 import { formatDiagnostic } from "../plan/diagnostic.ts";
-import { type LoadedPlan, loadPlan } from "../plan/load.ts";
+import type { Result } from "../plan/diagnostic.ts";
+import {
+  type CheckedPlan,
+  checkPlan,
+  type LoadedPlan,
+  loadPlan,
+} from "../plan/load.ts";
 
 /** The `--file` flag, identical on every command. */
 export const FILE_OPTION: OptionSpec = {
@@ -28,6 +34,23 @@ export const EXIT_INVALID = 2;
 export async function loadPlanOrReport(
   file: string | boolean | undefined,
 ): Promise<LoadedPlan | number> {
+  return await orReport(file, loadPlan);
+}
+
+/**
+ * {@link loadPlanOrReport} without the plan's hash, for commands that only
+ * read the plan.
+ */
+export async function checkPlanOrReport(
+  file: string | boolean | undefined,
+): Promise<CheckedPlan | number> {
+  return await orReport(file, checkPlan);
+}
+
+async function orReport<T>(
+  file: string | boolean | undefined,
+  load: (path: string) => Promise<Result<T>>,
+): Promise<T | number> {
   const path = discoverPlan(
     Deno.cwd(),
     typeof file === "string" ? file : undefined,
@@ -40,7 +63,7 @@ export async function loadPlanOrReport(
       "",
     );
   }
-  const result = await loadPlan(path);
+  const result = await load(path);
   if (result.ok) return result.value;
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
   const n = result.diagnostics.length;

@@ -4,7 +4,7 @@
  */
 
 import type { CommandSpec } from "./command.ts";
-import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
+import { checkPlanOrReport, FILE_OPTION } from "./plan_source.ts";
 
 /** The `plan validate` command. */
 export const planValidateCommand: CommandSpec = {
@@ -12,7 +12,7 @@ export const planValidateCommand: CommandSpec = {
   summary: "Check a plan: schema, ids, dependencies, cycles, checks, paths",
   options: { file: FILE_OPTION },
   async run({ options }) {
-    const loaded = await loadPlanOrReport(options.file);
+    const loaded = await checkPlanOrReport(options.file);
     if (typeof loaded === "number") return loaded;
     const { plan } = loaded;
     const shards = plan.tasks.reduce((n, t) => n + t.shards.length, 0);
