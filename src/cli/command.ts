@@ -77,8 +77,12 @@ export async function dispatch(
     const sub = spec.subcommands.find((c) => c.name === first);
     if (!sub) {
       if (first.startsWith("-")) {
+        const flags = trail === spec.name ? ["help", "version"] : ["help"];
+        const near = closest(first.replace(/^-+/, ""), flags);
         throw new UsageError(
-          `Unknown option "${first}"`,
+          `Unknown option "${first}"${
+            near ? `: did you mean "--${near}"?` : ""
+          }`,
           helpText(spec, trail),
         );
       }
@@ -152,6 +156,14 @@ export function helpText(spec: CommandSpec, trail: string): string {
     const width = Math.max(...spec.subcommands.map((c) => c.name.length));
     for (const c of spec.subcommands) {
       lines.push(`  ${c.name.padEnd(width)}  ${c.summary}`);
+    }
+    if (trail === spec.name) {
+      lines.push(
+        "",
+        "Options:",
+        "  -V, --version  Print the version",
+        "  -h, --help     Show this help",
+      );
     }
     lines.push("", `Run "${trail} <command> --help" for a command's options.`);
   } else {

@@ -5,6 +5,7 @@
 
 import { join } from "node:path";
 import type { CommandSpec } from "./command.ts";
+import { PLAN_FILE_NAMES } from "../plan/discover.ts";
 
 const SCHEMA_PATH = ".codex/orchestrator.schema.json";
 const DSL_PATH = ".codex/orchestrate.ts";
@@ -66,11 +67,17 @@ export const initCommand: CommandSpec = {
   async run({ options }) {
     const ts = options.ts === true;
     const target = ts ? "orchestrator.ts" : "orchestrator.yml";
-    if (!options.force && await exists(target)) {
-      console.error(
-        `error: ${target} already exists; use --force to overwrite it`,
-      );
-      return 2;
+    if (!options.force) {
+      // Any plan here would shadow (or be shadowed by) the new one.
+      for (const name of [target, ...PLAN_FILE_NAMES]) {
+        if (!await exists(name)) continue;
+        console.error(
+          name === target
+            ? `error: ${target} already exists; use --force to overwrite it`
+            : `error: ${name} already exists (a plan is already here); use --force to write ${target} anyway`,
+        );
+        return 2;
+      }
     }
     await Deno.mkdir(".codex", { recursive: true });
     if (ts) {
