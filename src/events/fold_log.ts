@@ -11,7 +11,9 @@ import type { RunEvent } from "./types.ts";
 
 /** State folded from a log, and what was wrong with the log. */
 export interface FoldedLog {
+  /** The folded state. */
   state: RunState;
+  /** One line per skipped line of the log. */
   warnings: string[];
 }
 
@@ -69,10 +71,12 @@ export function foldLogText(text: string, path: string): FoldedLog {
 }
 
 function _apply(
+  /** The folded state. */
   state: RunState,
   line: string,
   path: string,
   n: number,
+  /** One line per skipped line of the log. */
   warnings: string[],
 ): void {
   let event: RunEvent;

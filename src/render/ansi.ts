@@ -5,11 +5,17 @@
 
 /** Colours that are no-ops when colour is off. */
 export interface Style {
+  /** Success. */
   green(text: string): string;
+  /** Failure. */
   red(text: string): string;
+  /** Blocked, retries, waiting. */
   yellow(text: string): string;
+  /** The spinner. */
   cyan(text: string): string;
+  /** Secondary text: skips, elapsed time. */
   dim(text: string): string;
+  /** Emphasis. */
   bold(text: string): string;
 }
 

@@ -74,7 +74,10 @@ export class LiveReporter implements Reporter {
   #durationMs: number | null = null;
   #closed = false;
 
-  /** @param options Output, colours, width and timers. */
+  /**
+   * Creates the view; nothing is drawn before `start`.
+   * @param options Output, colours, width and timers.
+   */
   constructor(options: LiveReporterOptions) {
     this.#out = options.out;
     this.#style = style(options.color);

@@ -38,6 +38,7 @@ export class PlainReporter implements Reporter {
   #closed = false;
 
   /**
+   * Creates the view.
    * @param options `color`: ANSI colours on; `out`: where text goes.
    */
   constructor(options: { color: boolean; out: (text: string) => void }) {

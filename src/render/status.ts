@@ -14,18 +14,27 @@ import { countViews, taskViews } from "./task_view.ts";
 
 /** One shard in {@link StatusJson}. */
 export interface ShardStatusJson {
+  /** Task or shard id. */
   id: string;
+  /** Its title in the plan. */
   title: string;
+  /** Its state (`pending` when the log never named it). */
   state: TaskStateName;
+  /** How long it took, when it finished. */
   duration_ms: number | null;
+  /** Why it failed, is blocked or was skipped, for people; null otherwise. */
   note: string | null;
 }
 
 /** One task in {@link StatusJson}. */
 export interface TaskStatusJson {
+  /** Task or shard id. */
   id: string;
+  /** Its title in the plan. */
   title: string;
+  /** Its state (`pending` when the log never named it). */
   state: TaskStateName;
+  /** How long it took, when it finished. */
   duration_ms: number | null;
   /** Why it failed, is blocked or was skipped, for people. */
   note: string | null;
@@ -35,9 +44,11 @@ export interface TaskStatusJson {
   detail: string | null;
   /** The run its state comes from; null when the log never named it. */
   run: string | null;
+  /** When it started (ISO 8601). */
   started_at: string | null;
   /** Output of its last command or check (relative to the root), when it failed. */
   output: string | null;
+  /** Its shards, in plan order. */
   shards: ShardStatusJson[];
 }
 
@@ -47,11 +58,17 @@ export interface StatusJson {
   run: string | null;
   /** Its log, relative to the project root. */
   log: string | null;
+  /** How the run ended; null while it runs or after a crash. */
   outcome: RunState["outcome"];
+  /** When the run started (ISO 8601), or null. */
   started_at: string | null;
+  /** When the run ended (ISO 8601), or null. */
   ended_at: string | null;
+  /** The counts in one line, e.g. `7 completed, 1 failed, 2 blocked`. */
   summary: string;
+  /** Tasks of the plan per state. */
   counts: Record<TaskStateName, number>;
+  /** Every task of the plan, in plan order. */
   tasks: TaskStatusJson[];
 }
 

@@ -10,9 +10,13 @@ import type { Plan, Task } from "../plan/ir.ts";
 
 /** What a renderer shows of one shard. */
 export interface ShardView {
+  /** Task or shard id. */
   id: string;
+  /** Its title in the plan. */
   title: string;
+  /** Its state (`pending` when the log never named it). */
   state: TaskStateName;
+  /** How long it took, when it finished. */
   duration_ms: number | null;
   /** Why it failed, or null. */
   note: string | null;
@@ -20,9 +24,13 @@ export interface ShardView {
 
 /** What a renderer shows of one task. */
 export interface TaskView {
+  /** Task or shard id. */
   id: string;
+  /** Its title in the plan. */
   title: string;
+  /** Its state (`pending` when the log never named it). */
   state: TaskStateName;
+  /** How long it took, when it finished. */
   duration_ms: number | null;
   /** Why it failed, is blocked or was skipped, for people; null otherwise. */
   note: string | null;
@@ -32,6 +40,7 @@ export interface TaskView {
   output: string | null;
   /** The folded state, or null when the log never named the task. */
   folded: TaskState | null;
+  /** Its shards, in plan order. */
   shards: ShardView[];
 }
 

@@ -43,6 +43,7 @@ export class TasksMdWriter {
   #state: RunState | null = null;
 
   /**
+   * Creates the writer; nothing is written before `schedule` or `flush`.
    * @param root The project root (TASKS.md is written there).
    * @param logPath The run log, relative to the root (linked from TASKS.md).
    * @param options Interval, writer and timers.

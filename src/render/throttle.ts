@@ -32,6 +32,7 @@ export class Throttle {
   #lastRun = -Infinity;
 
   /**
+   * Creates the throttle; nothing runs before `request`.
    * @param job The work to run.
    * @param intervalMs Least time between two runs.
    * @param timers Clock and timers (real ones by default).
