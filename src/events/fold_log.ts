@@ -21,7 +21,14 @@ export interface FoldedLog {
  * Folds a log file (see {@link foldLogText}).
  *
  * @param path The `.jsonl` file.
+ * @returns The state and one warning per skipped line.
  * @throws {Deno.errors.NotFound} When it does not exist.
+ *
+ * @example
+ * ```ts ignore
+ * import { foldLog } from "./fold_log.ts";
+ * const { state, warnings } = await foldLog(".codex/runs/20250922T110314.123Z.jsonl");
+ * ```
  */
 export async function foldLog(path: string): Promise<FoldedLog> {
   return foldLogText(await Deno.readTextFile(path), path);
