@@ -6,7 +6,7 @@
 
 import type { Result } from "./diagnostic.ts";
 import { jsonSyntaxError } from "./json_syntax.ts";
-import { failAt, MAX_DEPTH } from "./source_text.ts";
+import { failAt, MAX_DEPTH, TOO_DEEP } from "./source_text.ts";
 
 /**
  * Parses strict JSON (no comments, no trailing commas) into plain data.
@@ -25,7 +25,7 @@ export function parseJson(source: string, file: string): Result<unknown> {
       source,
       file,
       deep,
-      `Nesting deeper than ${MAX_DEPTH} levels: no plan is this deep; refusing it`,
+      TOO_DEEP,
     );
   }
   try {

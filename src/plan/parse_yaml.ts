@@ -6,7 +6,7 @@
 
 import { load } from "js-yaml";
 import type { Result } from "./diagnostic.ts";
-import { failAt, MAX_ALIASES, MAX_DEPTH } from "./source_text.ts";
+import { failAt, MAX_ALIASES, MAX_DEPTH, TOO_DEEP } from "./source_text.ts";
 
 /** Values visited per byte of source beyond which aliases must be multiplying the document. */
 const EXPANSION_PER_BYTE = 2;
@@ -74,7 +74,7 @@ async function syntaxError(
       source,
       file,
       at,
-      `Nesting deeper than ${MAX_DEPTH} levels: no plan is this deep; refusing it`,
+      TOO_DEEP,
     );
   }
   if (/maxAliases/.test(e.reason)) {

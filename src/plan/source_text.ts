@@ -10,6 +10,9 @@ import type { Diagnostic, Result } from "./diagnostic.ts";
 export const MAX_ALIASES = 1000;
 /** Collection nesting allowed; plans are about eight levels deep. */
 export const MAX_DEPTH = 100;
+/** The message for a document nested deeper than {@link MAX_DEPTH}. */
+export const TOO_DEEP =
+  `Nesting deeper than ${MAX_DEPTH} levels: no plan is this deep; refusing it`;
 
 /**
  * 1-based line and column of a character offset.

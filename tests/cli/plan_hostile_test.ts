@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { cli, type CliResult, tempProject } from "../_cli.ts";
+import { billionLaughs, chainPlan } from "../_plans.ts";
 
 const N = 10_000;
 
@@ -23,28 +24,9 @@ async function validate(files: Record<string, string>, file: string) {
   return r;
 }
 
-/** A plan of `n` tasks chained by dependencies; `typoEvery` tasks misspell `title`. */
-function bigPlan(n: number, typoEvery = 0): string {
-  let out = "version: 1\ntasks:\n";
-  for (let i = 0; i < n; i++) {
-    const key = typoEvery && i % typoEvery === 0 ? "titel" : "title";
-    out += `  - id: T-${i}\n    ${key}: Task ${i} ${"x".repeat(300)}\n` +
-      `    dependencies: [${i > 0 ? `T-${i - 1}` : ""}]\n`;
-  }
-  return out;
-}
-
 Deno.test("hostile: a billion-laughs alias bomb ends in a clear error", async () => {
-  const lines = [
-    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-  ];
-  for (let i = 1; i < 10; i++) {
-    const name = String.fromCharCode(97 + i),
-      prev = String.fromCharCode(96 + i);
-    lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(",")}]`);
-  }
   const r = await validate(
-    { "bomb.yml": `version: 1\n${lines.join("\n")}\n` },
+    { "bomb.yml": billionLaughs() },
     "bomb.yml",
   );
   assert.equal(r.code, 2);
@@ -74,7 +56,7 @@ Deno.test("hostile: 10,000-deep nesting (YAML flow, YAML block, JSON) ends in a 
 });
 
 Deno.test("hostile: a 10 MB valid plan validates", async () => {
-  const plan = bigPlan(30_000);
+  const plan = chainPlan(30_000);
   assert.ok(plan.length > 10_000_000);
   const r = await validate({ "orchestrator.yml": plan }, "orchestrator.yml");
   assert.equal(r.code, 0, r.stderr.slice(0, 2000));
@@ -83,7 +65,7 @@ Deno.test("hostile: a 10 MB valid plan validates", async () => {
 
 Deno.test("hostile: a 10 MB plan with errors reports each one, located", async () => {
   const r = await validate(
-    { "orchestrator.yml": bigPlan(30_000, 1000) },
+    { "orchestrator.yml": chainPlan(30_000, { typoEvery: 1000 }) },
     "orchestrator.yml",
   );
   assert.equal(r.code, 2);
@@ -97,11 +79,7 @@ Deno.test("hostile: a 10 MB plan with errors reports each one, located", async (
 });
 
 Deno.test("hostile: a 10 MB single-line JSON plan with an error shows a short excerpt", async () => {
-  const tasks = Array.from({ length: 30_000 }, (_, i) => ({
-    id: `T-${i}`,
-    title: "x".repeat(300),
-  }));
-  const text = JSON.stringify({ version: 1, tasks }).replace(/\}\]\}$/, "},]}");
+  const text = chainPlan(30_000, { json: true }).replace(/\}\]\}$/, "},]}");
   const r = await validate({ "plan.json": text }, "plan.json");
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^plan\.json:1:\d+: Invalid JSON: trailing comma/m);

@@ -20,72 +20,54 @@ function problem(text: string): string {
   return r.message;
 }
 
-Deno.test("parseCheck: every prefix of the grammar", () => {
-  assert.deepEqual(parsed("Tests pass: cargo test --all"), {
+/** Acceptance strings and the checks they parse to. */
+const GRAMMAR: [string, Check][] = [
+  ["Tests pass: cargo test --all", {
     kind: "tests_pass",
     command: "cargo test --all",
-  });
-  assert.deepEqual(parsed("Command: test -d dist"), {
-    kind: "command",
-    command: "test -d dist",
-  });
-  assert.deepEqual(parsed("File exists: src/**/*.rs"), {
-    kind: "file_exists",
-    path: "src/**/*.rs",
-  });
-  assert.deepEqual(parsed("Contains: enum AppError"), {
-    kind: "contains",
-    text: "enum AppError",
-  });
-  assert.deepEqual(parsed("Not contains: TODO"), {
-    kind: "not_contains",
-    text: "TODO",
-  });
-  assert.deepEqual(parsed("Matches: /fn \\w+\\(/i"), {
+  }],
+  ["Command: test -d dist", { kind: "command", command: "test -d dist" }],
+  ["File exists: src/**/*.rs", { kind: "file_exists", path: "src/**/*.rs" }],
+  ["Contains: enum AppError", { kind: "contains", text: "enum AppError" }],
+  ["Not contains: TODO", { kind: "not_contains", text: "TODO" }],
+  ["Matches: /fn \\w+\\(/i", {
     kind: "matches",
     pattern: "fn \\w+\\(",
     flags: "i",
-  });
-  assert.deepEqual(parsed("Manual: UI reviewed by design"), {
+  }],
+  ["Manual: UI reviewed by design", {
     kind: "manual",
     text: "UI reviewed by design",
-  });
+  }],
+  // Only the first colon separates; the argument keeps the rest, trimmed.
+  [
+    "Contains: impl std::error::Error for AppError",
+    { kind: "contains", text: "impl std::error::Error for AppError" },
+  ],
+  ["  Tests pass:   make test  ", { kind: "tests_pass", command: "make test" }],
+  // `in <file>` names the file for Contains, Not contains and Matches.
+  [
+    "Contains in src/lib.rs: mod error;",
+    { kind: "contains", text: "mod error;", file: "src/lib.rs" },
+  ],
+  [
+    "Not contains in docs/a.md: TODO",
+    { kind: "not_contains", text: "TODO", file: "docs/a.md" },
+  ],
+  ["Matches in a.txt: /x+/", { kind: "matches", pattern: "x+", file: "a.txt" }],
+  // Without slashes, the argument is the pattern itself.
+  ["Matches: a|b", { kind: "matches", pattern: "a|b" }],
+];
+
+Deno.test("parseCheck: the grammar, prefix by prefix", () => {
+  for (const [text, check] of GRAMMAR) {
+    assert.deepEqual(parsed(text), check, text);
+  }
   assert.equal(Object.keys(CHECK_PREFIXES).length, 7);
 });
 
-Deno.test("parseCheck: only the first colon separates; the argument keeps the rest", () => {
-  assert.deepEqual(parsed("Contains: impl std::error::Error for AppError"), {
-    kind: "contains",
-    text: "impl std::error::Error for AppError",
-  });
-  assert.deepEqual(parsed("  Tests pass:   make test  "), {
-    kind: "tests_pass",
-    command: "make test",
-  });
-});
-
-Deno.test("parseCheck: `in <file>` names the file for Contains, Not contains, Matches", () => {
-  assert.deepEqual(parsed("Contains in src/lib.rs: mod error;"), {
-    kind: "contains",
-    text: "mod error;",
-    file: "src/lib.rs",
-  });
-  assert.deepEqual(parsed("Not contains in docs/a.md: TODO"), {
-    kind: "not_contains",
-    text: "TODO",
-    file: "docs/a.md",
-  });
-  assert.deepEqual(parsed("Matches in a.txt: /x+/"), {
-    kind: "matches",
-    pattern: "x+",
-    file: "a.txt",
-  });
-  // Other kinds do not take a file.
+Deno.test("parseCheck: only Contains, Not contains and Matches take `in <file>`", () => {
   assert.match(problem("Tests pass in x: y"), /Unknown acceptance check kind/);
-});
-
-Deno.test("parseCheck: Matches without slashes is the pattern itself", () => {
-  assert.deepEqual(parsed("Matches: a|b"), { kind: "matches", pattern: "a|b" });
 });
 
 Deno.test("parseCheck: unknown kinds get a suggestion, or the list", () => {

@@ -6,6 +6,7 @@ import {
   MAX_DEPTH,
   parseSource,
 } from "../../src/plan/parse_source.ts";
+import { billionLaughs, chainPlan } from "../_plans.ts";
 
 /** The single diagnostic of a failed parse. */
 function failure(result: Result<unknown>): Diagnostic {
@@ -13,35 +14,6 @@ function failure(result: Result<unknown>): Diagnostic {
   if (result.ok) throw new Error("unreachable");
   assert.equal(result.diagnostics.length, 1);
   return result.diagnostics[0]!;
-}
-
-/** The classic "billion laughs": nine levels of nine aliases each. */
-function billionLaughs(): string {
-  const lines = [
-    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-  ];
-  for (let i = 1; i < 10; i++) {
-    const name = String.fromCharCode(97 + i),
-      prev = String.fromCharCode(96 + i);
-    lines.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(",")}]`);
-  }
-  return `version: 1\n${lines.join("\n")}\n`;
-}
-
-/** A valid plan of `n` tasks, each depending on the one before. */
-function bigPlan(n: number, json = false): string {
-  const tasks = Array.from({ length: n }, (_, i) => ({
-    id: `T-${i}`,
-    title: `Task ${i} ${"x".repeat(300)}`,
-    dependencies: i > 0 ? [`T-${i - 1}`] : [],
-    acceptance: [`File exists: out/${i}.txt`],
-  }));
-  if (json) return JSON.stringify({ version: 1, tasks });
-  return "version: 1\ntasks:\n" +
-    tasks.map((t) =>
-      `  - id: ${t.id}\n    title: ${t.title}\n    dependencies: [${t.dependencies}]\n` +
-      `    acceptance: ["${t.acceptance[0]}"]\n`
-    ).join("");
 }
 
 Deno.test("parseSource: YAML and strict JSON to plain data", async () => {
@@ -163,7 +135,7 @@ Deno.test("parseSource: nesting up to the limit is fine", async () => {
 
 Deno.test("parseSource: a 10 MB plan (YAML and JSON) parses", async () => {
   for (const json of [false, true]) {
-    const source = bigPlan(30_000, json);
+    const source = chainPlan(30_000, { json });
     assert.ok(source.length > 10_000_000, `${source.length} bytes`);
     const r = await parseSource(source, json ? "big.json" : "big.yml");
     assert.ok(r.ok);
