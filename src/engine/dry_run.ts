@@ -8,8 +8,9 @@ import { selectWithDependencies } from "../graph/select.ts";
 import { topologicalOrder } from "../graph/topo.ts";
 import { describeCheck } from "../plan/check.ts";
 import type { LoadedPlan } from "../plan/load.ts";
-import { foldEvents } from "../events/fold.ts";
-import { listRuns, logPath, readLog } from "../events/log.ts";
+import { listRuns, logPath } from "../events/log.ts";
+import { foldLog } from "../events/fold_log.ts";
+import { OUTSIDE_SELECTION } from "../events/types.ts";
 import { definitionHashes, fingerprint } from "./fingerprint.ts";
 import { gatesOf, pendingGates } from "./gates.ts";
 import { previousFingerprints } from "./history.ts";
@@ -71,9 +72,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
         "Nothing to resume: no run has been recorded in this project yet",
       );
     }
-    const state = foldEvents(
-      (await readLog(logPath(root, runs[runs.length - 1]!))).events,
-    );
+    const { state } = await foldLog(logPath(root, runs[runs.length - 1]!));
     selection = state.selection;
     approvals = state.approvals;
     for (const task of state.tasks.values()) {
@@ -81,7 +80,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
       if (
         unchanged &&
         (task.state === "completed" ||
-          (task.state === "skipped" && task.reason !== "outside the selection"))
+          (task.state === "skipped" && task.reason !== OUTSIDE_SELECTION))
       ) {
         done.set(task.id, `${task.state} in run ${task.run}`);
       }
@@ -125,7 +124,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
     );
     if (!selected.has(id)) {
       entry.action = "skip";
-      entry.reason = "outside the selection";
+      entry.reason = OUTSIDE_SELECTION;
     } else if (done.has(id)) {
       entry.action = "skip";
       entry.reason = done.get(id)!;

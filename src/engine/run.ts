@@ -11,7 +11,6 @@ import {
   applyEvent,
   countStates,
   emptyState,
-  foldEvents,
   type RunState,
 } from "../events/fold.ts";
 import {
@@ -20,9 +19,13 @@ import {
   listRuns,
   logPath,
   newRunId,
-  readLog,
 } from "../events/log.ts";
-import type { NewEvent, RunEvent } from "../events/types.ts";
+import { foldLog } from "../events/fold_log.ts";
+import {
+  type NewEvent,
+  OUTSIDE_SELECTION,
+  type RunEvent,
+} from "../events/types.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import { FINAL_BUILD_STEPS } from "../plan/normalize.ts";
 import { ciInfo } from "./ci.ts";
@@ -88,9 +91,9 @@ export async function executeRun(options: RunOptions): Promise<number> {
       );
     }
     runId = runs[runs.length - 1]!;
-    const read = await readLog(logPath(root, runId));
+    const read = await foldLog(logPath(root, runId));
     read.warnings.forEach(options.warn);
-    prior = foldEvents(read.events);
+    prior = read.state;
     if (prior.run === null) {
       throw new RunRefused(
         `Cannot resume ${runId}: its log has no run_started event`,
@@ -266,7 +269,7 @@ function startSelection(
         type: "skipped",
         task: task.id,
         shard: null,
-        reason: "outside the selection",
+        reason: OUTSIDE_SELECTION,
         fingerprint: null,
       });
     }
@@ -315,7 +318,7 @@ function resumeSelection(
     if (
       task &&
       (task.state === "completed" ||
-        (task.state === "skipped" && task.reason !== "outside the selection"))
+        (task.state === "skipped" && task.reason !== OUTSIDE_SELECTION))
     ) {
       done.set(id, task.fingerprint);
     } else toRun.add(id);

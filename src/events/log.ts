@@ -127,7 +127,6 @@ export function parseLog(text: string, path: string): ReadLog {
   }
   let events: RunEvent[];
   try {
-    // One parse of the whole log is several times faster than a parse per line.
     events = body === ""
       ? []
       : JSON.parse(`[${body.replace(/\n(?=.)/g, ",")}]`);

@@ -104,10 +104,14 @@ export interface TaskFailedEvent extends EventBase {
 /** A task will not run because a dependency failed or is blocked. */
 export interface TaskBlockedEvent extends EventBase {
   type: "task_blocked";
-  /** The failed task at the root of the block. */
+  /** A sentence for people: `dependency X failed`. */
   reason: string;
+  /** The failed task at the root of the block. */
   by: string;
 }
+
+/** The `skipped` reason of tasks a `--task` selection leaves out. */
+export const OUTSIDE_SELECTION = "outside the selection";
 
 /** A task was skipped (up to date, acceptance already holds, outside the selection). */
 export interface SkippedEvent extends EventBase {

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { findCycles } from "../graph/cycles.ts";
+import { findCycles, type GraphNode } from "../graph/cycles.ts";
 import type { Diagnostic, DocPath } from "./diagnostic.ts";
 import { ID_PATTERN } from "./schema.ts";
 import { closest } from "./suggest.ts";
@@ -51,26 +51,36 @@ export function validatePlan(
     path: ["tasks", origins[i]!.index, ...rest],
   });
 
-  const seen = new Map<string, { file: string; path: DocPath }>();
+  // Where each id was first seen, as `task * stride + shard + 1` (0 for the
+  // task itself): a location is built only for a duplicate.
+  const stride = 1 +
+    plan.tasks.reduce((m, t) => Math.max(m, t.shards.length), 0);
+  const where = (code: number) => {
+    const i = Math.floor(code / stride), s = code % stride - 1;
+    return s < 0 ? at(i, "id") : at(i, "shards", s, "id");
+  };
+  const seen = new Map<string, number>();
+  const claim = (id: string, code: number) => {
+    const first = seen.get(id);
+    if (first === undefined) {
+      seen.set(id, code);
+      return;
+    }
+    diagnostics.push({
+      ...where(code),
+      message:
+        `Duplicate id "${id}": ids must be unique across tasks and shards`,
+      related: { ...where(first), label: "first defined at" },
+    });
+  };
   const taskIds = new Set<string>();
   const shardOwner = new Map<string, string>();
   plan.tasks.forEach((task, i) => {
-    const claim = (id: string, where: { file: string; path: DocPath }) => {
-      const first = seen.get(id);
-      if (first) {
-        diagnostics.push({
-          ...where,
-          message:
-            `Duplicate id "${id}": ids must be unique across tasks and shards`,
-          related: { ...first, label: "first defined at" },
-        });
-      } else seen.set(id, where);
-    };
-    claim(task.id, at(i, "id"));
+    claim(task.id, i * stride);
     taskIds.add(task.id);
     task.shards.forEach((shard, s) => {
       if (shard === undefined) return;
-      claim(shard.id, at(i, "shards", s, "id"));
+      claim(shard.id, i * stride + s + 1);
       shardOwner.set(shard.id, task.id);
     });
   });
@@ -93,10 +103,15 @@ export function validatePlan(
   // A duplicated id is reported above; cycles follow its first definition.
   const index = new Map<string, number>();
   plan.tasks.forEach((t, i) => index.has(t.id) || index.set(t.id, i));
-  const nodes = [...index].map(([id, i]) => ({
-    id,
-    dependencies: plan.tasks[i]!.dependencies.filter((d) => d !== undefined),
-  }));
+  // A well-formed plan (every IR) is its own graph: no copy of 10,000 tasks.
+  const wellFormed = index.size === plan.tasks.length &&
+    plan.tasks.every((t) => !t.dependencies.includes(undefined));
+  const nodes: readonly GraphNode[] = wellFormed
+    ? plan.tasks as readonly GraphNode[]
+    : [...index].map(([id, i]) => ({
+      id,
+      dependencies: plan.tasks[i]!.dependencies.filter((d) => d !== undefined),
+    }));
   for (const cycle of findCycles(nodes)) {
     const from = index.get(cycle[0]!)!;
     const d = plan.tasks[from]!.dependencies.indexOf(cycle[1]!);

@@ -147,11 +147,8 @@ export function failureText(reason: string, detail: string | null): string {
   return d === "" ? reason : `${reason} — ${d}`;
 }
 
-/**
- * The skip reason the engine gives a task that a `--task` run left out: such
- * a task is not done, unlike one skipped as up to date.
- */
-export const OUTSIDE_SELECTION = "outside the selection";
+import { OUTSIDE_SELECTION } from "../events/types.ts";
+export { OUTSIDE_SELECTION };
 
 /**
  * Whether nothing is left to do for a task or shard: completed, or skipped
