@@ -159,13 +159,28 @@ function normalizeRetry(retry: RetryInput): Retry {
 
 function normalizeCheck(check: CheckInput): Check {
   if (typeof check !== "string") {
-    // Rebuild with a fixed key order so YAML objects and DSL helpers give identical IR.
-    const out: Record<string, unknown> = { kind: check.kind };
-    for (const key of ["command", "path", "text", "pattern", "flags", "file"]) {
-      const value = (check as Record<string, unknown>)[key];
-      if (value !== undefined) out[key] = value;
+    // Rebuild with a fixed key order (kind, command, path, text, pattern,
+    // flags, file) so YAML objects and DSL helpers give identical IR.
+    switch (check.kind) {
+      case "tests_pass":
+      case "command":
+        return { kind: check.kind, command: check.command };
+      case "file_exists":
+        return { kind: check.kind, path: check.path };
+      case "manual":
+        return { kind: check.kind, text: check.text };
+      case "contains":
+      case "not_contains":
+        return check.file === undefined
+          ? { kind: check.kind, text: check.text }
+          : { kind: check.kind, text: check.text, file: check.file };
+      case "matches": {
+        const out: Check = { kind: check.kind, pattern: check.pattern };
+        if (check.flags !== undefined) out.flags = check.flags;
+        if (check.file !== undefined) out.file = check.file;
+        return out;
+      }
     }
-    return out as Check;
   }
   const parsed = parseCheck(check);
   if (!parsed.ok) {
