@@ -52,6 +52,9 @@ const orchestrate = (args: string[], cwd?: string): Cmd =>
 const work = await Deno.makeTempDir({ prefix: "orchestrate-bench-" });
 const cleanup: string[] = [work];
 const row = (cells: string[]) => console.log(cells.join(" | "));
+const verdicts: string[] = [];
+const judge = (target: string, met: boolean) =>
+  verdicts.push(`${met ? "met   " : "MISSED"}  ${target}`);
 
 try {
   console.log(
@@ -63,6 +66,9 @@ try {
   if (sections.has("startup")) await benchStartup();
   if (sections.has("exec")) await benchExec();
   if (sections.has("status")) await benchStatus();
+  if (verdicts.length > 0) {
+    console.log(`\ntargets:\n  ${verdicts.join("\n  ")}`);
+  }
 } finally {
   for (const dir of cleanup) await Deno.remove(dir, { recursive: true });
 }
@@ -86,6 +92,12 @@ async function benchValidate(): Promise<void> {
       validate: () => orchestrate(["plan", "validate", "--file", file]),
       yaml: () => denoRun(join(HERE, "yaml_load.ts"), [file]),
     }, reps(n));
+    if (tasks === 10_000) {
+      judge(
+        "validate 10k tasks <= 2x js-yaml load",
+        t.validate! <= 2 * t.yaml!,
+      );
+    }
     const cells = [
       `validate ${label} tasks (${size.toFixed(1)} MB): ${
         fmtTime(t.validate!)
@@ -100,6 +112,7 @@ async function benchValidate(): Promise<void> {
       const peerPeak = await peakRssMb(
         denoRun(join(HERE, "yaml_load.ts"), [file]),
       );
+      if (tasks === 10_000) judge("validate 10k tasks < 300 MB", peak < 300);
       cells.push(
         `peak ${peak.toFixed(0)} MB${
           tasks === 10_000 ? " (target < 300 MB)" : ""
@@ -116,6 +129,7 @@ async function benchStartup(): Promise<void> {
     validate: () => orchestrate(["plan", "validate", "--file", MINIMAL]),
     empty: () => denoRun(join(HERE, "empty.ts"), []),
   }, reps(15));
+  judge("start-up <= 3x empty deno run", t.validate! <= 3 * t.empty!);
   row([
     `start-up (plan validate, minimal plan): ${fmtTime(t.validate!)}`,
     `empty deno run: ${fmtTime(t.empty!)}`,
@@ -199,6 +213,7 @@ async function benchExec(): Promise<void> {
     console.log("run: not implemented yet");
     return;
   }
+  judge("run <= 1.2x Deno spawn floor", t.run <= 1.2 * t.floor!);
   const cells = [
     `orchestrate run 1k tasks: ${fmtTime(t.run)}`,
     `ratio to floor ${fmtRatio(t.run, t.floor!)} (target <= 1.2x)`,
@@ -230,6 +245,10 @@ async function benchStatus(): Promise<void> {
     validate: () =>
       orchestrate(["plan", "validate", "--file", "plan.yml"], dir),
   }, reps(5));
+  judge(
+    "status on 50,000 events < 500 ms",
+    t.status! < 0.5 && events >= STATUS_EVENTS,
+  );
   row([
     `status on ${events} events (${layers * 50} tasks): ${fmtTime(t.status!)}`,
     `target < 500 ms${
