@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  buildNinja,
+  layeredGraph,
+  makefile,
+  planYaml,
+} from "../../scripts/bench/gen_exec.ts";
+import { generatePlanYaml } from "../../scripts/bench/gen_plan.ts";
+import { checkPlan } from "../../src/plan/load.ts";
+
+async function check(yaml: string) {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = join(dir, "plan.yml");
+    await Deno.writeTextFile(file, yaml);
+    return await checkPlan(file);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("bench: the validation plan is valid, deterministic, ~3 dependencies a task", async () => {
+  const yaml = generatePlanYaml(300);
+  assert.equal(generatePlanYaml(300), yaml);
+  const result = await check(yaml);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.diagnostics));
+  const { tasks } = result.value.plan;
+  assert.equal(tasks.length, 300);
+  assert.ok(tasks.every((t) => t.shards.length === 2));
+  assert.ok(tasks.every((t) => t.acceptance.length === 3));
+  const later = tasks.slice(50);
+  const mean = later.reduce((n, t) => n + t.dependencies.length, 0) /
+    later.length;
+  assert.ok(mean >= 2.5 && mean <= 3.5, `mean dependencies ${mean}`);
+});
+
+Deno.test("bench: the plan, Makefile and build.ninja of the execution graph have the same edges", async () => {
+  const nodes = layeredGraph(4, 10);
+  const edges = new Set(
+    nodes.flatMap((n) => n.deps.map((d) => `${n.id}<${d}`)),
+  );
+  const make = new Set(
+    makefile(nodes).split("\n").filter((l) => /^t\d+:/.test(l)).flatMap((l) => {
+      const [target, deps] = l.split(":");
+      return deps!.trim().split(/\s+/).filter(Boolean).map((d) =>
+        `${target}<${d}`
+      );
+    }),
+  );
+  const ninja = new Set(
+    buildNinja(nodes).split("\n").filter((l) => l.startsWith("build "))
+      .flatMap((l) => {
+        const [, target, deps] = /^build (\S+): run(?: \| (.*))?$/.exec(l)!;
+        return (deps ?? "").split(" ").filter(Boolean).map((d) =>
+          `${target}<${d}`
+        );
+      }),
+  );
+  assert.deepEqual(make, edges);
+  assert.deepEqual(ninja, edges);
+  const result = await check(planYaml(nodes));
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.diagnostics));
+  const plan = new Set(
+    result.value.plan.tasks.flatMap((t) =>
+      t.dependencies.map((d) => `${t.id}<${d}`)
+    ),
+  );
+  assert.deepEqual(plan, edges);
+});
