@@ -257,7 +257,14 @@ export function applyEvent(state: RunState, event: RunEvent): void {
  * ```
  */
 export function countStates(state: RunState): Record<TaskStateName, number> {
-  const counts: Record<TaskStateName, number> = {
+  const counts = zeroCounts();
+  for (const task of state.tasks.values()) counts[task.state]++;
+  return counts;
+}
+
+/** A count of zero for every state, to add to. */
+export function zeroCounts(): Record<TaskStateName, number> {
+  return {
     pending: 0,
     in_progress: 0,
     blocked: 0,
@@ -265,6 +272,4 @@ export function countStates(state: RunState): Record<TaskStateName, number> {
     completed: 0,
     skipped: 0,
   };
-  for (const task of state.tasks.values()) counts[task.state]++;
-  return counts;
 }

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { zeroCounts } from "../events/fold.ts";
 import type { RunState } from "../events/fold.ts";
 import type { TaskStateName } from "../events/types.ts";
 import type { Style } from "./ansi.ts";
@@ -23,14 +24,7 @@ import { OUTSIDE_SELECTION } from "./task_view.ts";
  * ```
  */
 export function runCounts(state: RunState): Record<TaskStateName, number> {
-  const counts: Record<TaskStateName, number> = {
-    pending: 0,
-    in_progress: 0,
-    blocked: 0,
-    failed: 0,
-    completed: 0,
-    skipped: 0,
-  };
+  const counts = zeroCounts();
   for (const task of state.tasks.values()) {
     if (task.state === "skipped" && task.reason === OUTSIDE_SELECTION) continue;
     counts[task.state]++;

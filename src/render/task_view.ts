@@ -4,6 +4,7 @@
  * @module
  */
 
+import { zeroCounts } from "../events/fold.ts";
 import type { RunState, TaskState } from "../events/fold.ts";
 import type { TaskStateName } from "../events/types.ts";
 import type { Plan, Task } from "../plan/ir.ts";
@@ -187,14 +188,7 @@ function _oneLine(text: string): string {
 export function countViews(
   views: readonly Pick<TaskView, "state">[],
 ): Record<TaskStateName, number> {
-  const counts: Record<TaskStateName, number> = {
-    pending: 0,
-    in_progress: 0,
-    blocked: 0,
-    failed: 0,
-    completed: 0,
-    skipped: 0,
-  };
+  const counts = zeroCounts();
   for (const view of views) counts[view.state]++;
   return counts;
 }
