@@ -63,7 +63,9 @@ export function parseCheck(text: string): CheckParse {
   const arg = text.slice(colon + 1).trim();
   const inFile = /^(Contains|Not contains|Matches) in (.+)$/.exec(head);
   const prefix = inFile ? inFile[1]! : head;
-  const kind = (CHECK_PREFIXES as Record<string, Check["kind"]>)[prefix];
+  const kind = Object.hasOwn(CHECK_PREFIXES, prefix)
+    ? (CHECK_PREFIXES as Record<string, Check["kind"]>)[prefix]
+    : undefined;
   if (!kind) {
     const known = Object.keys(CHECK_PREFIXES);
     const near = closest(prefix, known);
