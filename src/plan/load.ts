@@ -7,6 +7,7 @@
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Diagnostic, Result } from "./diagnostic.ts";
 import { sortDiagnostics } from "./diagnostic.ts";
+import { readCachedPlan, refreshCachedHash, writeCachedPlan } from "./cache.ts";
 import { sha256 } from "./hash.ts";
 import type { Plan } from "./ir.ts";
 import { issuesToDiagnostics } from "./issues.ts";
@@ -48,10 +49,27 @@ export interface LoadedPlan extends CheckedPlan {
  * ```
  */
 export async function loadPlan(file: string): Promise<Result<LoadedPlan>> {
-  const checked = await checkPlan(file);
+  const hit = await readCachedPlan(file);
+  if (hit) {
+    const hash = hit.hash ?? await planHash(hit.plan);
+    if (hit.hash === null) await refreshCachedHash(file, hash);
+    return { ok: true, value: { ...fromCache(file, hit.plan), hash } };
+  }
+  const checked = await checkAndCache(file);
   if (!checked.ok) return checked;
-  const hash = await planHash(checked.value.plan);
+  const { plan } = checked.value;
+  const hash = await planHash(plan);
+  await writeCachedPlan(
+    file,
+    { plan, hash },
+    checked.fresh.include,
+    checked.fresh.sources,
+  );
   return { ok: true, value: { ...checked.value, hash } };
+}
+
+function fromCache(file: string, plan: Plan): CheckedPlan {
+  return { plan, file, root: resolve(dirname(file), plan.project.root) };
 }
 
 /**
@@ -67,6 +85,30 @@ export async function loadPlan(file: string): Promise<Result<LoadedPlan>> {
  * ```
  */
 export async function checkPlan(file: string): Promise<Result<CheckedPlan>> {
+  const hit = await readCachedPlan(file);
+  if (hit) return { ok: true, value: fromCache(file, hit.plan) };
+  const checked = await checkAndCache(file);
+  if (checked.ok) {
+    await writeCachedPlan(
+      file,
+      { plan: checked.value.plan, hash: null },
+      checked.fresh.include,
+      checked.fresh.sources,
+    );
+  }
+  return checked;
+}
+
+/** A fresh check, and what the cache needs to recognise its sources. */
+type FreshCheck =
+  | {
+    ok: true;
+    value: CheckedPlan;
+    fresh: { include: string[]; sources: Map<string, string> };
+  }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+async function checkAndCache(file: string): Promise<FreshCheck> {
   const sources = new Map<string, string>();
   const data = await readPlanData(file, sources);
   if (!data.ok) return data;
@@ -152,7 +194,11 @@ export async function checkPlan(file: string): Promise<Result<CheckedPlan>> {
   const plan = normalizePlan(planFile, included, basename(root));
   diagnostics.push(...validatePlan(plan, raw.map((t) => t.origin)));
   if (diagnostics.length > 0) return failWith(diagnostics, sources, data.value);
-  return { ok: true, value: { plan, file, root } };
+  return {
+    ok: true,
+    value: { plan, file, root },
+    fresh: { include: planFile.include ?? [], sources },
+  };
 }
 
 /**
@@ -233,7 +279,7 @@ async function failWith(
   diagnostics: Diagnostic[],
   sources: Map<string, string>,
   tsData: unknown,
-): Promise<Result<never>> {
+): Promise<{ ok: false; diagnostics: Diagnostic[] }> {
   const yamlSources = new Map(
     [...sources].filter(([f]) => !/\.[cm]?ts$/.test(f)),
   );

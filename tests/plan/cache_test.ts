@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readCachedPlan } from "../../src/plan/cache.ts";
+import { checkPlan, loadPlan } from "../../src/plan/load.ts";
+import { tempProject } from "../_cli.ts";
+
+const MAIN = `version: 1
+include: ["tasks/*.yml"]
+tasks:
+  - { id: A, title: a }
+`;
+
+async function project(withCodex = true): Promise<string> {
+  const dir = await tempProject({
+    "orchestrator.yml": MAIN,
+    "tasks/b.yml": "tasks:\n  - { id: B, title: b }\n",
+  });
+  if (withCodex) await Deno.mkdir(join(dir, ".codex"));
+  return dir;
+}
+
+Deno.test("cache: a checked plan is reused while the plan and its includes are unchanged", async () => {
+  const dir = await project();
+  const file = join(dir, "orchestrator.yml");
+  assert.equal(await readCachedPlan(file), undefined);
+  const first = await loadPlan(file);
+  assert.ok(first.ok);
+  const hit = await readCachedPlan(file);
+  assert.ok(hit);
+  assert.deepEqual(hit.plan, first.value.plan);
+  assert.equal(hit.hash, first.value.hash);
+  const again = await loadPlan(file);
+  assert.ok(again.ok);
+  assert.deepEqual(again.value, first.value);
+});
+
+Deno.test("cache: any change to the plan, an included file, or the include expansion misses", async () => {
+  const dir = await project();
+  const file = join(dir, "orchestrator.yml");
+  assert.ok((await checkPlan(file)).ok);
+  assert.ok(await readCachedPlan(file));
+
+  await Deno.writeTextFile(
+    join(dir, "tasks/b.yml"),
+    "tasks:\n  - { id: B, title: changed }\n",
+  );
+  assert.equal(await readCachedPlan(file), undefined, "included file changed");
+  const changed = await checkPlan(file);
+  assert.ok(changed.ok);
+  assert.equal(changed.value.plan.tasks[1]!.title, "changed");
+
+  await Deno.writeTextFile(
+    join(dir, "tasks/c.yml"),
+    "tasks:\n  - { id: C, title: c }\n",
+  );
+  assert.equal(
+    await readCachedPlan(file),
+    undefined,
+    "a new file matches the include",
+  );
+  const grown = await checkPlan(file);
+  assert.ok(grown.ok);
+  assert.deepEqual(grown.value.plan.tasks.map((t) => t.id), ["A", "B", "C"]);
+
+  await Deno.writeTextFile(file, MAIN.replace("title: a", "title: a2"));
+  assert.equal(await readCachedPlan(file), undefined, "plan file changed");
+  const edited = await checkPlan(file);
+  assert.ok(edited.ok);
+  assert.equal(edited.value.plan.tasks[0]!.title, "a2");
+});
+
+Deno.test("cache: nothing is written without .codex/, and invalid plans are never cached", async () => {
+  const bare = await project(false);
+  assert.ok((await loadPlan(join(bare, "orchestrator.yml"))).ok);
+  assert.equal(
+    await Deno.stat(join(bare, ".codex")).then(() => true, () => false),
+    false,
+  );
+
+  const dir = await project();
+  const file = join(dir, "orchestrator.yml");
+  await Deno.writeTextFile(file, "version: 1\ntasks:\n  - { id: A }\n");
+  assert.equal((await checkPlan(file)).ok, false);
+  assert.equal(await readCachedPlan(file), undefined);
+});
