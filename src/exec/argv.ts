@@ -40,6 +40,18 @@ const SHELL_ONLY = new Set([
  * ```
  */
 export function commandArgv(line: string): string[] {
+  let argv = known.get(line);
+  if (argv === undefined) {
+    argv = parseArgv(line);
+    if (known.size < 10_000) known.set(line, argv);
+  }
+  return [...argv];
+}
+
+/** Lines already split: big plans repeat the same commands. */
+const known = new Map<string, readonly string[]>();
+
+function parseArgv(line: string): string[] {
   const shell = ["sh", "-c", line];
   if (/[`\n\\]|\$\(/.test(line)) return shell;
   let usesVariable = false;

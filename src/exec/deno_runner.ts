@@ -89,8 +89,12 @@ export class DenoRunner implements ProcessRunner {
     if (request.signal?.aborted) onAbort();
     request.signal?.addEventListener("abort", onAbort, { once: true });
 
+    // A reader loop costs measurably less per spawn than `for await`.
     const drain = async (stream: ReadableStream<Uint8Array>) => {
-      for await (const chunk of stream) output.write(chunk);
+      const reader = stream.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        output.write(r.value);
+      }
     };
     const [status] = await Promise.all([
       child.status,
