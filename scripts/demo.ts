@@ -5,15 +5,10 @@
  * @module
  */
 
+import { PERMISSIONS } from "./compile.ts";
+
 import { join } from "node:path";
 
-const PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-run",
-  "--allow-env",
-  "--allow-sys",
-];
 const main = new URL("../src/main.ts", import.meta.url).pathname;
 const example = new URL("../examples/multi", import.meta.url).pathname;
 

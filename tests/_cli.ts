@@ -4,16 +4,10 @@
  * @module
  */
 
-import { join } from "node:path";
+import { PERMISSIONS } from "../scripts/compile.ts";
+export { PERMISSIONS };
 
-/** The permission flags of the compiled binary (kept equal to deno.json's compile task). */
-export const PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-run",
-  "--allow-env",
-  "--allow-sys",
-];
+import { join } from "node:path";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 

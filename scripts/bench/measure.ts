@@ -4,21 +4,15 @@
  * @module
  */
 
+import { PERMISSIONS } from "../compile.ts";
+export { PERMISSIONS };
+
 /** A command line to spawn. */
 export interface Cmd {
   cmd: string;
   args: string[];
   cwd?: string;
 }
-
-/** The permission flags of the compiled binary. */
-export const PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-run",
-  "--allow-env",
-  "--allow-sys",
-];
 
 /** `deno run --quiet <permissions> <script> <args>` as a {@link Cmd}. */
 export function denoRun(script: string, args: string[], cwd?: string): Cmd {

@@ -77,3 +77,12 @@ Deno.test("compile: the binary gets exactly the permission flags the tests run w
   assert.match(config.tasks.compile, /scripts\/compile\.ts/);
   assert.match(config.tasks.orchestrate, new RegExp(PERMISSIONS.join(" ")));
 });
+
+Deno.test("deno.json: `orchestrate`, `test` and `demo` tasks use exactly the binary's permission flags", () => {
+  for (const task of ["orchestrate", "test", "demo"] as const) {
+    const flags = config.tasks[task].split(/\s+/).filter((w) =>
+      w.startsWith("--allow")
+    );
+    assert.deepEqual(flags, [...PERMISSIONS], task);
+  }
+});
