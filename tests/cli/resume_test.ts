@@ -36,8 +36,11 @@ for (const killAfter of [1, 3, 5, 8, 12, 16]) {
       stdout: "null",
       stderr: "null",
     }).spawn();
+    let exited = false;
+    child.status.then(() => exited = true);
     let lines = 0;
     while (lines < killAfter) {
+      assert.ok(!exited, `the run ended before writing ${killAfter} events`);
       await new Promise((r) => setTimeout(r, 5));
       lines = await logText(dir).then((t) => t.split("\n").length - 1, () => 0);
     }

@@ -259,7 +259,10 @@ tasks:
     stderr: "piped",
     env: { NO_COLOR: "1" },
   }).spawn();
+  let exited = false;
+  child.status.then(() => exited = true);
   while (!(await processWith(marker))) {
+    assert.ok(!exited, "the run ended before its command started");
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill("SIGINT");
