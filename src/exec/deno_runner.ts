@@ -31,7 +31,7 @@ export class DenoRunner implements ProcessRunner {
   async run(request: RunRequest): Promise<RunResult> {
     const started = performance.now();
     const output = new OutputFile(request.outputPath);
-    const [program, ...args] = commandArgv(request.command);
+    const [program, ...args] = await commandArgv(request.command);
     const ownGroup = request.timeoutMs !== undefined ||
       request.ownProcessGroup === true;
     let child: Deno.ChildProcess;
