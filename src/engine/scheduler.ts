@@ -135,8 +135,13 @@ export async function schedule(
     }
     const depPrints = task.dependencies.map((d) => fingerprints.get(d) ?? null);
     const defHash = options.definitionHashes[task.id]!;
+    // Without inputs a task has no fingerprint: skip the (async) computation.
+    const print = () =>
+      task.inputs.length === 0
+        ? null
+        : fingerprint(context.root, task, defHash, depPrints);
     if (!options.force) {
-      const before = await fingerprint(context.root, task, defHash, depPrints);
+      const before = await print();
       const upToDate = before !== null &&
         before === options.previousFingerprints.get(task.id);
       const worthChecking = upToDate ||
@@ -155,7 +160,7 @@ export async function schedule(
     const approvedGates = new Set(gatesOf(plan, task));
     const outcome = await runTask(task, { ...context, approvedGates });
     if (outcome.ok) {
-      const after = await fingerprint(context.root, task, defHash, depPrints);
+      const after = await print();
       emit({
         type: "task_completed",
         task: task.id,
