@@ -1,33 +1,53 @@
 /**
- * Regenerates schema/orchestrator.schema.json from the zod schema.
- * Usage: deno task schema [--check]
+ * Regenerates the JSON Schemas in schema/ from the zod schema: one for plan
+ * files, one for the files a plan includes (`tasks:` only).
+ * Usage: deno task schema
  * @module
  */
 
 import { z } from "zod";
-import { PlanFileSchema } from "../src/plan/schema.ts";
+import { IncludeFileSchema, PlanFileSchema } from "../src/plan/schema.ts";
 
-/** The JSON Schema text for plan files. */
-export function schemaText(): string {
-  const schema = z.toJSONSchema(PlanFileSchema, {
+/** Each generated file of schema/ and its zod source. */
+export const SCHEMAS = {
+  "orchestrator.schema.json": {
+    source: PlanFileSchema,
+    title: "orchestrate plan (orchestrator.yml)",
+    description:
+      "A repo-local work plan: tasks, shards, dependencies, commands, acceptance checks, approvals.",
+  },
+  "orchestrator-include.schema.json": {
+    source: IncludeFileSchema,
+    title: "orchestrate included tasks (a file named by a plan's include:)",
+    description: "More tasks for the plan that includes this file.",
+  },
+} as const;
+
+/**
+ * The JSON Schema text of one file of schema/.
+ *
+ * @example
+ * ```ts
+ * import { schemaText } from "./schema.ts";
+ * JSON.parse(schemaText()).required; // ["version"]
+ * ```
+ */
+export function schemaText(
+  name: keyof typeof SCHEMAS = "orchestrator.schema.json",
+): string {
+  const { source, title, description } = SCHEMAS[name];
+  const schema = z.toJSONSchema(source, {
     io: "input",
     unrepresentable: "any",
   });
-  return JSON.stringify(
-    {
-      ...schema,
-      $id: "orchestrator.schema.json",
-      title: "orchestrate plan (orchestrator.yml)",
-      description:
-        "A repo-local work plan: tasks, shards, dependencies, commands, acceptance checks, approvals.",
-    },
-    null,
-    2,
-  ) + "\n";
+  return JSON.stringify({ ...schema, $id: name, title, description }, null, 2) +
+    "\n";
 }
 
 if (import.meta.main) {
-  const target = new URL("../schema/orchestrator.schema.json", import.meta.url);
-  await Deno.writeTextFile(target, schemaText());
-  console.log(`wrote ${target.pathname}`);
+  for (const name of Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[]) {
+    const target = new URL(`../schema/${name}`, import.meta.url);
+    await Deno.writeTextFile(target, schemaText(name));
+    console.log(`wrote ${target.pathname}`);
+  }
 }

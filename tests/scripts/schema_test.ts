@@ -1,14 +1,22 @@
 import assert from "node:assert/strict";
-import { schemaText } from "../../scripts/schema.ts";
+import { SCHEMAS, schemaText } from "../../scripts/schema.ts";
 
-Deno.test("schema/orchestrator.schema.json is what the zod schema generates", async () => {
-  const checkedIn = await Deno.readTextFile(
-    new URL("../../schema/orchestrator.schema.json", import.meta.url),
-  );
-  assert.ok(
-    checkedIn === schemaText(),
-    "schema/orchestrator.schema.json is stale: run `deno task schema` and commit the result",
-  );
+for (const name of Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[]) {
+  Deno.test(`schema/${name} is what the zod schema generates`, async () => {
+    const checkedIn = await Deno.readTextFile(
+      new URL(`../../schema/${name}`, import.meta.url),
+    );
+    assert.ok(
+      checkedIn === schemaText(name),
+      `schema/${name} is stale: run \`deno task schema\` and commit the result`,
+    );
+  });
+}
+
+Deno.test("the include schema allows tasks without a version", () => {
+  const schema = JSON.parse(schemaText("orchestrator-include.schema.json"));
+  assert.deepEqual(schema.required, ["tasks"]);
+  assert.equal(schema.additionalProperties, false);
 });
 
 Deno.test("the JSON Schema describes the plan: required version, tasks with id and title", () => {
