@@ -24,6 +24,9 @@ export const FILE_OPTION: OptionSpec = {
   description: `Plan file (default: ${PLAN_FILE_NAMES.join(", then ")})`,
 };
 
+/** Diagnostics printed at most: past that, a broken generator's output buries the first cause. */
+export const MAX_SHOWN = 200;
+
 /** Exit code for an invalid plan or bad usage. */
 export const EXIT_INVALID = 2;
 
@@ -65,8 +68,10 @@ async function orReport<T>(
   }
   const result = await load(path);
   if (result.ok) return result.value;
-  for (const d of result.diagnostics) console.error(formatDiagnostic(d));
+  const shown = result.diagnostics.slice(0, MAX_SHOWN);
+  console.error(shown.map(formatDiagnostic).join("\n"));
   const n = result.diagnostics.length;
-  console.error(`\n${n} error${n === 1 ? "" : "s"} in ${path}`);
+  const more = n > MAX_SHOWN ? ` (the first ${MAX_SHOWN} shown)` : "";
+  console.error(`\n${n} error${n === 1 ? "" : "s"} in ${path}${more}`);
   return EXIT_INVALID;
 }
