@@ -29,6 +29,14 @@ const Duration = z.string({
     `Invalid duration ${JSON.stringify(input)}: ${DURATION_HINT}`,
 });
 
+/** A limit (timeout, timebox): a duration, and not zero. */
+const Limit = Duration.refine((s) => parseDuration(s) !== 0, {
+  error: ({ input }) =>
+    `Invalid limit ${
+      JSON.stringify(input)
+    }: a timeout must be longer than zero`,
+});
+
 /** Why a path is not a relative path inside the project, or `undefined`. */
 export function pathProblem(path: string): string | undefined {
   if (/^([A-Za-z]:)?[\\/]/.test(path) || path.startsWith("~")) {
@@ -80,7 +88,7 @@ export const CommandSchema = z.union([
   z.strictObject({
     run: NonEmpty.describe("The command line"),
     retry: RetrySchema.optional(),
-    timeout: Duration.optional().describe("Kill the command after this long"),
+    timeout: Limit.optional().describe("Kill the command after this long"),
   }),
 ]);
 
@@ -164,7 +172,7 @@ const Constraints = z.strictObject({
   style: z.string().optional(),
   language: z.string().optional(),
   forbidden_paths: z.array(RelPath).optional(),
-  timebox: Duration.optional().describe(
+  timebox: Limit.optional().describe(
     "Fail the task with reason timeout after this long",
   ),
 });
