@@ -5,7 +5,6 @@
  */
 
 import { join } from "node:path";
-import { hostname } from "node:os";
 
 /** Lock file, relative to the project root. */
 export const LOCK_FILE = ".codex/lock";
@@ -38,7 +37,7 @@ export async function acquireLock(root: string, run: string): Promise<Lock> {
   await Deno.mkdir(join(root, ".codex"), { recursive: true });
   const mine: LockInfo = {
     pid: Deno.pid,
-    host: hostname(),
+    host: Deno.hostname(),
     run,
     started: new Date().toISOString(),
   };

@@ -180,22 +180,10 @@ async function kill(
   }
 }
 
-/** Every process below `pid` in the process tree (from one `ps` listing). */
+/** Every process below `pid` in the process tree (from /proc, else one `ps` listing). */
 async function descendants(pid: number): Promise<number[]> {
-  let listing: string;
-  try {
-    const out = await new Deno.Command("ps", {
-      args: ["-A", "-o", "pid=", "-o", "ppid="],
-      stdout: "piped",
-    }).output();
-    listing = new TextDecoder().decode(out.stdout);
-  } catch {
-    return [];
-  }
   const children = new Map<number, number[]>();
-  for (const line of listing.split("\n")) {
-    const [child, parent] = line.trim().split(/\s+/).map(Number);
-    if (!child || parent === undefined) continue;
+  for (const [child, parent] of await processParents()) {
     if (!children.has(parent)) children.set(parent, []);
     children.get(parent)!.push(child);
   }
@@ -207,6 +195,42 @@ async function descendants(pid: number): Promise<number[]> {
     todo.push(...(children.get(next) ?? []));
   }
   return found;
+}
+
+/** [pid, parent pid] of every process. */
+async function processParents(): Promise<[number, number][]> {
+  const pairs: [number, number][] = [];
+  try {
+    for await (const entry of Deno.readDir("/proc")) {
+      if (!/^\d+$/.test(entry.name)) continue;
+      const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`).catch(
+        () => "",
+      );
+      // The command name may hold spaces and parentheses: the fields start after the last ")".
+      const parent = Number(
+        stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1],
+      );
+      if (stat && Number.isInteger(parent)) {
+        pairs.push([Number(entry.name), parent]);
+      }
+    }
+    return pairs;
+  } catch {
+    // No /proc (macOS): ask ps.
+  }
+  try {
+    const out = await new Deno.Command("ps", {
+      args: ["-A", "-o", "pid=", "-o", "ppid="],
+      stdout: "piped",
+    }).output();
+    for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
+      const [child, parent] = line.trim().split(/\s+/).map(Number);
+      if (child && parent !== undefined) pairs.push([child, parent]);
+    }
+  } catch {
+    // Neither: only the direct child is signalled.
+  }
+  return pairs;
 }
 
 function killGroup(pid: number, signal: Deno.Signal): void {

@@ -289,9 +289,7 @@ Deno.test("run: a second run while one is live is refused; a stale lock is taken
       `version: 1\ntasks:\n  - { id: A, title: a, commands: { x: "true" } }\n`,
   });
   await Deno.mkdir(join(dir, ".codex"), { recursive: true });
-  const host =
-    (await new Deno.Command("hostname", { stdout: "piped" }).output()).stdout;
-  const hostname = new TextDecoder().decode(host).trim();
+  const hostname = Deno.hostname();
   const sleeper = new Deno.Command("sleep", { args: ["30"] }).spawn();
   try {
     const live = {

@@ -40,13 +40,23 @@ export function sequence(events: RunEvent[], types?: string[]): string[] {
   );
 }
 
-/** Whether any process's command line contains `marker`. */
+/** Whether any process's command line contains `marker` (from /proc, else `ps`). */
 export async function processWith(marker: string): Promise<boolean> {
-  const out = await new Deno.Command("ps", {
-    args: ["-eo", "args"],
-    stdout: "piped",
-  }).output();
-  return new TextDecoder().decode(out.stdout).split("\n").some((l) =>
-    l.includes(marker) && !l.includes("ps -eo")
-  );
+  try {
+    for await (const entry of Deno.readDir("/proc")) {
+      if (!/^\d+$/.test(entry.name)) continue;
+      const cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`)
+        .catch(() => "");
+      if (cmdline.replaceAll("\0", " ").includes(marker)) return true;
+    }
+    return false;
+  } catch {
+    const out = await new Deno.Command("ps", {
+      args: ["-eo", "args"],
+      stdout: "piped",
+    }).output();
+    return new TextDecoder().decode(out.stdout).split("\n").some((l) =>
+      l.includes(marker) && !l.includes("ps -eo")
+    );
+  }
 }
