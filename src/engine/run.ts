@@ -3,7 +3,7 @@
  * @module
  */
 
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { selectWithDependencies } from "../graph/select.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import type { Plan } from "../plan/ir.ts";
@@ -99,6 +99,12 @@ export async function executeRun(options: RunOptions): Promise<number> {
         `Cannot resume ${runId}: its log has no run_started event`,
       );
     }
+    if (prior.outcome === "success" && prior.plan_hash === loaded.hash) {
+      options.warn(
+        `Nothing to resume: run ${runId} completed and the plan has not changed since`,
+      );
+      return EXIT.ok;
+    }
   } else {
     runId = newRunId();
     if (options.target !== undefined) resolveTarget(plan, options.target);
@@ -135,7 +141,11 @@ export async function executeRun(options: RunOptions): Promise<number> {
       withInputs,
       options.resume ? null : runId,
     );
-    const artifacts = artifactDir(root, runId);
+    // Each resume writes its command output apart, so earlier output stays as the log names it.
+    const artifacts = join(
+      artifactDir(root, runId),
+      options.resume ? `resume-${state.resumes}` : "",
+    );
     await Deno.mkdir(artifacts, { recursive: true });
     const result = await schedule({
       plan,

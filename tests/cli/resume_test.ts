@@ -113,9 +113,14 @@ tasks:
 Deno.test("resume: a torn last line is ignored with a warning", async () => {
   const dir = await tempProject({
     "orchestrator.yml":
-      `version: 1\ntasks:\n  - { id: A, title: a, commands: { x: "true" } }\n  - { id: B, title: b, dependencies: [A], commands: { x: "true" } }\n`,
+      `version: 1\ntasks:\n  - { id: A, title: a, commands: { x: "true" } }\n  - { id: B, title: b, dependencies: [A], commands: { x: "test -f ok" } }\n`,
   });
-  assert.equal((await cli(["run", "--task", "A"], { cwd: dir })).code, 0);
+  assert.equal(
+    (await cli(["run"], { cwd: dir })).code,
+    1,
+    "B fails until ok exists",
+  );
+  await Deno.writeTextFile(join(dir, "ok"), "");
   const runs = join(dir, ".codex/runs");
   const name = (await Array.fromAsync(Deno.readDir(runs))).map((e) => e.name)
     .find((n) => n.endsWith(".jsonl"))!;
@@ -142,4 +147,38 @@ Deno.test("resume: nothing to resume is a clear error", async () => {
   const r = await cli(["resume"], { cwd: dir });
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Nothing to resume/);
+});
+
+Deno.test("resume: a completed run with an unchanged plan has nothing to resume", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml":
+      `version: 1\ntasks:\n  - { id: A, title: a, commands: { x: "true" } }\n`,
+  });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  const before = await latestEvents(dir);
+  const r = await cli(["resume"], { cwd: dir });
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /Nothing to resume: run \S+ completed/);
+  assert.equal(
+    (await latestEvents(dir)).length,
+    before.length,
+    "nothing appended",
+  );
+});
+
+Deno.test("resume: output of the first attempt is kept beside the resumed attempt's", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml":
+      `version: 1\ntasks:\n  - { id: A, title: a, commands: { x: "sh -c 'echo try; exit 1'" } }\n`,
+  });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 1);
+  assert.equal((await cli(["resume"], { cwd: dir })).code, 1);
+  const outputs = (await latestEvents(dir)).flatMap((e) =>
+    e.type === "command_run" && e.output ? [e.output] : []
+  );
+  assert.equal(outputs.length, 2);
+  assert.notEqual(outputs[0], outputs[1]);
+  for (const output of outputs) {
+    assert.equal(await Deno.readTextFile(join(dir, output)), "try\n");
+  }
 });
