@@ -9,7 +9,9 @@ import { topologicalOrder } from "../graph/topo.ts";
 import { describeCheck } from "../plan/check.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { listRuns, logPath } from "../events/log.ts";
+import { isDoneInRun } from "../events/fold.ts";
 import { foldLog } from "../events/fold_log.ts";
+import { FINAL_BUILD_STEPS } from "../plan/normalize.ts";
 import { OUTSIDE_SELECTION } from "../events/types.ts";
 import { definitionHashes, fingerprint } from "./fingerprint.ts";
 import { gatesOf, pendingGates } from "./gates.ts";
@@ -77,11 +79,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
     approvals = state.approvals;
     for (const task of state.tasks.values()) {
       const unchanged = state.task_hashes[task.id] === hashes[task.id];
-      if (
-        unchanged &&
-        (task.state === "completed" ||
-          (task.state === "skipped" && task.reason !== OUTSIDE_SELECTION))
-      ) {
+      if (unchanged && isDoneInRun(task.state, task.reason)) {
         done.set(task.id, `${task.state} in run ${task.run}`);
       }
     }
@@ -159,7 +157,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
     }
   }
   const build = plan.project.build.filter((c) =>
-    c.name === "release" || c.name === "install"
+    (FINAL_BUILD_STEPS as readonly string[]).includes(c.name)
   )
     .map(({ name, run }) => ({ name, run }));
   return {

@@ -11,6 +11,7 @@ import {
   applyEvent,
   countStates,
   emptyState,
+  isDoneInRun,
   type RunState,
 } from "../events/fold.ts";
 import {
@@ -325,11 +326,7 @@ function resumeSelection(
   for (const id of selection) {
     if (!inSelection(id) && !added.includes(id)) continue;
     const task = state.tasks.get(id);
-    if (
-      task &&
-      (task.state === "completed" ||
-        (task.state === "skipped" && task.reason !== OUTSIDE_SELECTION))
-    ) {
+    if (task && isDoneInRun(task.state, task.reason)) {
       done.set(id, task.fingerprint);
     } else toRun.add(id);
   }

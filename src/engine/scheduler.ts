@@ -11,7 +11,7 @@ import type { NewEvent } from "../events/types.ts";
 import { evaluateCheck } from "./acceptance.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { gatesOf, pendingGates } from "./gates.ts";
-import { runTask, type TaskContext } from "./task_runner.ts";
+import { logFileName, runTask, type TaskContext } from "./task_runner.ts";
 import { join } from "node:path";
 
 /** What the scheduler needs besides the task context. */
@@ -204,10 +204,7 @@ async function acceptanceHolds(
 ): Promise<boolean> {
   if (task.acceptance.some((c) => c.kind === "manual")) return false;
   for (const [i, check] of task.acceptance.entries()) {
-    const file = `${task.id}.precheck${i + 1}.log`.replace(
-      /[^A-Za-z0-9_.-]/g,
-      "_",
-    );
+    const file = logFileName(`${task.id}.precheck${i + 1}`);
     const outcome = await evaluateCheck(check, {
       root: context.root,
       runner: context.runner,

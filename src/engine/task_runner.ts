@@ -158,7 +158,12 @@ function outputName(
   attempt: number,
 ): string {
   const who = shard ? `${task.id}.${shard.id}` : task.id;
-  return `${who}.${name}.${attempt}.log`.replace(/[^A-Za-z0-9_.-]/g, "_");
+  return logFileName(`${who}.${name}.${attempt}`);
+}
+
+/** A file name for captured output: `<stem>.log`, safe on every OS. */
+export function logFileName(stem: string): string {
+  return `${stem}.log`.replace(/[^A-Za-z0-9_.-]/g, "_");
 }
 
 async function runCommands(

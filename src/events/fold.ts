@@ -5,7 +5,7 @@
  */
 
 import type { FailureReason, RunEvent, TaskStateName } from "./types.ts";
-import { unreachable } from "./types.ts";
+import { OUTSIDE_SELECTION, unreachable } from "./types.ts";
 
 /** State of one shard. */
 export interface ShardState {
@@ -260,6 +260,26 @@ export function countStates(state: RunState): Record<TaskStateName, number> {
   const counts = zeroCounts();
   for (const task of state.tasks.values()) counts[task.state]++;
   return counts;
+}
+
+/**
+ * Whether a task needs no more work in its run: completed, or skipped for a
+ * reason other than being outside the selection. `resume`, the dry run and
+ * the dashboards all use this one rule.
+ *
+ * @example
+ * ```ts
+ * import { isDoneInRun } from "./fold.ts";
+ * isDoneInRun("skipped", "up to date"); // true
+ * isDoneInRun("skipped", "outside the selection"); // false
+ * ```
+ */
+export function isDoneInRun(
+  state: TaskStateName,
+  reason: string | null,
+): boolean {
+  return state === "completed" ||
+    (state === "skipped" && reason !== OUTSIDE_SELECTION);
 }
 
 /** A count of zero for every state, to add to. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { zeroCounts } from "../events/fold.ts";
+import { isDoneInRun, zeroCounts } from "../events/fold.ts";
 import type { RunState, TaskState } from "../events/fold.ts";
 import type { TaskStateName } from "../events/types.ts";
 import type { Plan, Task } from "../plan/ir.ts";
@@ -164,8 +164,7 @@ export { OUTSIDE_SELECTION };
  * ```
  */
 export function isDone(view: Pick<TaskView, "state" | "note">): boolean {
-  return view.state === "completed" ||
-    (view.state === "skipped" && view.note !== OUTSIDE_SELECTION);
+  return isDoneInRun(view.state, view.note);
 }
 
 const MAX_NOTE = 200;
