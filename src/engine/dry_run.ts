@@ -4,19 +4,25 @@
  * @module
  */
 
-import { selectWithDependencies } from "../graph/select.ts";
 import { topologicalOrder } from "../graph/topo.ts";
 import { describeCheck } from "../plan/check.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { listRuns, logPath } from "../events/log.ts";
-import { isDoneInRun } from "../events/fold.ts";
 import { foldLog } from "../events/fold_log.ts";
 import { FINAL_BUILD_STEPS } from "../plan/normalize.ts";
 import { OUTSIDE_SELECTION } from "../events/types.ts";
 import { definitionHashes, fingerprint } from "./fingerprint.ts";
-import { gatesOf, pendingGates } from "./gates.ts";
+import { decideTask, gateHint } from "./decide.ts";
+import { outputsPresent } from "./files.ts";
+import { gatesOf, gateStatuses } from "./gates.ts";
 import { previousFingerprints } from "./history.ts";
-import { resolveTarget, RunRefused } from "./run.ts";
+import { RunRefused } from "./run.ts";
+import {
+  freshSelection,
+  resumeSelection,
+  type Selection,
+  UnknownTarget,
+} from "./selection.ts";
 
 /** One task's line in a dry run. */
 export interface DryRunTask {
@@ -56,17 +62,16 @@ export interface DryRunOptions {
 }
 
 /**
- * Decides, for every task in run order, whether it would run or be skipped
- * and why, without running anything.
+ * Decides, for every task in run order, whether it would run, be skipped or
+ * wait, and why, without running anything: the facts are gathered as a run
+ * gathers them and `decideTask` decides, as in a run.
  */
 export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   const { plan, root } = options.loaded;
   const hashes = definitionHashes(plan);
-  let selection: string | null = options.target === undefined
-    ? null
-    : resolveTarget(plan, options.target);
-  const done = new Map<string, string>();
+  let selection: Selection;
   let approvals = new Set<string>();
+  let force = options.force;
   if (options.resume) {
     const runs = await listRuns(root);
     if (runs.length === 0) {
@@ -75,32 +80,55 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
       );
     }
     const { state } = await foldLog(logPath(root, runs[runs.length - 1]!));
-    selection = state.selection;
+    selection = resumeSelection(plan, state, hashes);
     approvals = state.approvals;
-    for (const task of state.tasks.values()) {
-      const unchanged = state.task_hashes[task.id] === hashes[task.id];
-      if (unchanged && isDoneInRun(task.state, task.reason)) {
-        done.set(task.id, `${task.state} in run ${task.run}`);
-      }
+    force ||= state.force;
+  } else {
+    try {
+      selection = freshSelection(plan, options.target ?? null);
+    } catch (e) {
+      if (e instanceof UnknownTarget) throw new RunRefused(e.message);
+      throw e;
     }
   }
-  const selected = selection === null
-    ? new Set(plan.tasks.map((t) => t.id))
-    : selectWithDependencies(plan.tasks, selection);
   const withInputs = new Set(
-    plan.tasks.filter((t) => selected.has(t.id) && t.inputs.length > 0).map((
-      t,
-    ) => t.id),
+    plan.tasks.filter((t) =>
+      selection.selected.has(t.id) && t.inputs.length > 0
+    )
+      .map((t) => t.id),
   );
-  const previous = options.force
+  const previous = force
     ? new Map<string, string>()
     : await previousFingerprints(root, withInputs, null);
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
+  /** Fingerprint a task would leave for its dependents; null when it runs. */
   const prints = new Map<string, string | null>();
+  /** Why a task cannot start in this run (waiting, upstream of a gate). */
   const waits = new Map<string, string>();
   const tasks: DryRunTask[] = [];
   for (const id of topologicalOrder(plan.tasks)) {
     const task = byId.get(id)!;
+    const gates = gateStatuses(gatesOf(plan, task), id, approvals);
+    const deps = task.dependencies.map((d) => prints.get(d) ?? null);
+    const fingerprintNow = force || !selection.selected.has(id)
+      ? null
+      : await fingerprint(root, task, hashes[id]!, deps);
+    const previousPrint = previous.get(id) ?? null;
+    const decision = decideTask({
+      selected: selection.selected.has(id),
+      doneEarlier: selection.doneEarlier.has(id),
+      blockedBy: null,
+      waitingOn: task.dependencies.find((d) => waits.has(d)) ?? null,
+      gates,
+      force,
+      fingerprint: fingerprintNow,
+      previousFingerprint: previousPrint,
+      outputsPresent:
+        fingerprintNow !== null && fingerprintNow === previousPrint
+          ? await outputsPresent(root, task)
+          : true,
+      skipWhenAccepted: task.skip_when_accepted && task.acceptance.length > 0,
+    });
     const entry: DryRunTask = {
       id,
       title: task.title,
@@ -114,57 +142,71 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
         checks: s.acceptance.map(describeCheck),
       })),
       checks: task.acceptance.map(describeCheck),
-      gates: pendingGates(gatesOf(plan, task), id, approvals),
+      gates: gates.filter((g) => g.status !== "granted").map((g) => g.gate),
     };
     tasks.push(entry);
-    const waitingOn = task.dependencies.map((d) => waits.get(d)).find((w) =>
-      w !== undefined
-    );
-    if (!selected.has(id)) {
-      entry.action = "skip";
-      entry.reason = OUTSIDE_SELECTION;
-    } else if (done.has(id)) {
-      entry.action = "skip";
-      entry.reason = done.get(id)!;
-      prints.set(id, previous.get(id) ?? null);
-    } else if (waitingOn !== undefined) {
-      entry.action = "wait";
-      entry.reason = waitingOn;
-      waits.set(id, waitingOn);
-    } else if (entry.gates.length > 0) {
-      entry.action = "wait";
-      entry.reason = `stops at gate ${
-        entry.gates.join(", ")
-      } (orchestrate approve ${entry.gates[0]} --task ${id})`;
-      waits.set(id, `waits for ${id} (gate ${entry.gates.join(", ")})`);
-    } else {
-      const deps = task.dependencies.map((d) => prints.get(d) ?? null);
-      const print = options.force
-        ? null
-        : await fingerprint(root, task, hashes[id]!, deps);
-      if (print !== null && print === previous.get(id)) {
+    switch (decision.action) {
+      case "skip":
         entry.action = "skip";
-        entry.reason =
-          "up to date (fingerprint matches; acceptance is re-checked when run)";
-        prints.set(id, print);
-      } else {
-        prints.set(id, null);
-        if (task.skip_when_accepted && task.acceptance.length > 0) {
+        entry.reason = decision.reason === OUTSIDE_SELECTION
+          ? OUTSIDE_SELECTION
+          : `${decision.reason} (${stateOf(selection, id)})`;
+        prints.set(id, selection.doneEarlier.get(id) ?? null);
+        break;
+      case "wait_upstream":
+        entry.action = "wait";
+        entry.reason = waits.get(decision.on)!;
+        waits.set(id, entry.reason);
+        break;
+      case "wait":
+        entry.action = "wait";
+        entry.reason = `stops at gate ${
+          decision.gates.map((g) => gateHint(g, id)).join("; ")
+        }`;
+        waits.set(
+          id,
+          `waits for ${id} (gate ${
+            decision.gates.map((g) => g.gate).join(", ")
+          })`,
+        );
+        break;
+      case "blocked":
+        entry.action = "wait";
+        entry.reason = `blocked by ${decision.by}`;
+        waits.set(id, entry.reason);
+        break;
+      case "run":
+        if (decision.precheck === "up to date") {
+          entry.action = "skip";
           entry.reason =
-            "runs unless its acceptance already holds (checked when run)";
+            "up to date (fingerprint matches; acceptance is re-checked when run)";
+          prints.set(id, fingerprintNow);
+        } else {
+          prints.set(id, null);
+          if (decision.precheck === "acceptance already holds") {
+            entry.reason =
+              "runs unless its acceptance already holds (checked when run)";
+          }
         }
-      }
+        break;
     }
   }
-  const build = plan.project.build.filter((c) =>
-    (FINAL_BUILD_STEPS as readonly string[]).includes(c.name)
-  )
-    .map(({ name, run }) => ({ name, run }));
+  const build = selection.target !== null
+    ? []
+    : plan.project.build.filter((c) =>
+      (FINAL_BUILD_STEPS as readonly string[]).includes(c.name)
+    ).map(({ name, run }) => ({ name, run }));
   return {
     plan: options.loaded.file,
     resume: options.resume,
-    selection,
+    selection: selection.target,
     tasks,
     build,
   };
+}
+
+function stateOf(selection: Selection, id: string): string {
+  return selection.doneEarlier.get(id) === undefined
+    ? "earlier"
+    : "completed or skipped before";
 }

@@ -72,3 +72,14 @@ export function isGlob(path: string): boolean {
   // picomatch (loaded only when a glob is used: it costs ~45 ms of start-up) agrees on these.
   return /[*?[\]{}()!]/.test(path);
 }
+
+/** Whether every declared output of `task` matches at least one file (true when it declares none). */
+export async function outputsPresent(
+  root: string,
+  task: { outputs: readonly string[] },
+): Promise<boolean> {
+  for (const output of task.outputs) {
+    if ((await matchFiles(root, [output])).length === 0) return false;
+  }
+  return true;
+}

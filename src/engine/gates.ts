@@ -4,6 +4,7 @@
  */
 
 import type { Plan, Task } from "../plan/ir.ts";
+import type { GateStatus } from "./decide.ts";
 
 /** Task types whose name is also a gate when `orchestrator.approvals.required` lists it. */
 const TYPE_GATES = new Set(["deploy", "release"]);
@@ -36,4 +37,28 @@ export function pendingGates(
   return gates.filter((g) =>
     !approvals.has(g) && !approvals.has(`${g}@${taskId}`)
   );
+}
+
+/**
+ * The status of each gate of a task, for `decideTask`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { gateStatuses } from "./gates.ts";
+ * assert.deepEqual(gateStatuses(["deploy"], "D", new Set(["deploy@D"])), [
+ *   { gate: "deploy", status: "granted" },
+ * ]);
+ * ```
+ */
+export function gateStatuses(
+  gates: readonly string[],
+  taskId: string,
+  approvals: ReadonlySet<string>,
+): GateStatus[] {
+  const open = new Set(pendingGates(gates, taskId, approvals));
+  return gates.map((gate) => ({
+    gate,
+    status: open.has(gate) ? "missing" : "granted",
+  }));
 }

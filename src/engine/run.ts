@@ -4,14 +4,12 @@
  */
 
 import { join, relative } from "node:path";
-import { selectWithDependencies } from "../graph/select.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import type { Plan } from "../plan/ir.ts";
 import {
   applyEvent,
   countStates,
   emptyState,
-  isDoneInRun,
   type RunState,
 } from "../events/fold.ts";
 import {
@@ -20,20 +18,30 @@ import {
   listRuns,
   logPath,
   newRunId,
+  RUNS_DIR,
 } from "../events/log.ts";
 import { foldLog } from "../events/fold_log.ts";
-import {
-  type NewEvent,
-  OUTSIDE_SELECTION,
-  type RunEvent,
-} from "../events/types.ts";
+import type { NewEvent, RunEvent } from "../events/types.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import { FINAL_BUILD_STEPS } from "../plan/normalize.ts";
 import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
 import { acquireLock } from "./lock.ts";
+import { decideTask, type TaskFacts } from "./decide.ts";
+import { gatesOf, gateStatuses } from "./gates.ts";
+import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
+import {
+  freshSelection,
+  resolveTarget,
+  resumeSelection,
+  type Selection,
+  UnknownTarget,
+} from "./selection.ts";
+import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
+
+export { resolveTarget };
 
 /** Exit codes of a run (DESIGN.md). */
 export const EXIT = {
@@ -74,7 +82,9 @@ export class RunRefused extends Error {
 }
 
 /**
- * Executes (or resumes) a run and returns its exit code.
+ * Executes (or resumes) a run and returns its exit code. Every run that
+ * starts ends with `completed`: an unexpected error stops the running
+ * commands, is recorded, and the lock is released.
  */
 export async function executeRun(options: RunOptions): Promise<number> {
   const { loaded, runner } = options;
@@ -84,6 +94,7 @@ export async function executeRun(options: RunOptions): Promise<number> {
 
   let runId: string;
   let prior: RunState = emptyState();
+  let selection: Selection;
   if (options.resume) {
     const runs = await listRuns(root);
     if (runs.length === 0) {
@@ -106,32 +117,108 @@ export async function executeRun(options: RunOptions): Promise<number> {
       );
       return EXIT.ok;
     }
+    selection = resumeSelection(plan, prior, hashes);
   } else {
     runId = newRunId();
-    if (options.target !== undefined) resolveTarget(plan, options.target);
+    selection = freshSelectionOrRefuse(plan, options.target ?? null);
   }
+  // A resumed forced run stays forced.
+  const force = options.force || (options.resume && prior.force);
 
   const lock = await acquireLock(root, runId).catch((e) => {
     throw new RunRefused((e as Error).message);
   });
   if (lock.warning) options.warn(lock.warning);
-  const log = await EventLog.open(root, runId);
+  let log: EventLog | null = null;
   const state = prior;
-  const relLog = relative(Deno.cwd(), log.path) || log.path;
-  for (const o of options.observers) o.start(plan, state, relLog);
-  const emit = (event: NewEvent): RunEvent => {
-    const full = log.append(event);
-    applyEvent(state, full);
-    for (const o of options.observers) o.onEvent(full, state);
-    return full;
-  };
-
   try {
-    const { toRun, done } = options.resume
-      ? resumeSelection(plan, state, hashes, loaded.hash, emit)
-      : startSelection(plan, options, hashes, emit, loaded);
-    const concurrency = options.concurrency ?? plan.orchestrator.concurrency ??
-      navigator.hardwareConcurrency ?? 1;
+    log = await EventLog.open(root, runId);
+    const relLog = relative(Deno.cwd(), log.path) || log.path;
+    for (const o of options.observers) o.start(plan, state, relLog);
+    const appender = log;
+    const emit = (event: NewEvent): RunEvent => {
+      const full = appender.append(event);
+      applyEvent(state, full);
+      for (const o of options.observers) o.onEvent(full, state);
+      return full;
+    };
+    return await runRecorded({
+      halt: new AbortController(),
+      options,
+      state,
+      selection,
+      hashes,
+      force,
+      runId,
+      emit,
+      started,
+      runner,
+    });
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    // The log itself cannot be written (disk full, a removed folder): say so, end.
+    runner.killAll("SIGKILL");
+    options.warn(
+      `error: cannot record the run in ${
+        log?.path ?? RUNS_DIR
+      }: ${e.message}; what was recorded before is intact`,
+    );
+    return EXIT.failed;
+  } finally {
+    for (const o of options.observers) {
+      try {
+        await o.close(state);
+      } catch (e) {
+        options.warn(`warning: ${(e as Error).message}`);
+      }
+    }
+    log?.close();
+    lock.release();
+  }
+}
+
+interface Recorded {
+  options: RunOptions;
+  state: RunState;
+  selection: Selection;
+  hashes: Record<string, string>;
+  force: boolean;
+  runId: string;
+  emit: (e: NewEvent) => RunEvent;
+  started: number;
+  runner: ProcessRunner;
+  /** Aborted when the run must stop on an error of its own. */
+  halt: AbortController;
+}
+
+/** The run between its first and its last event. */
+async function runRecorded(r: Recorded): Promise<number> {
+  const { options, state, selection, hashes, emit, runId, runner } = r;
+  const { loaded } = options;
+  const { plan, root } = loaded;
+  const end = (
+    outcome: "success" | "failed" | "paused" | "interrupted",
+  ): number => {
+    emit({
+      type: "completed",
+      task: null,
+      shard: null,
+      outcome,
+      duration_ms: Math.round(performance.now() - r.started),
+      counts: countStates(state),
+    });
+    return EXIT_OF[outcome];
+  };
+  try {
+    if (options.resume) {
+      recordResume(plan, state, hashes, loaded.hash, selection, emit);
+    } else {
+      recordStart(plan, options, selection, hashes, r.force, emit, loaded);
+    }
+    const toRun = new Set(
+      [...selection.selected].filter((id) => !selection.doneEarlier.has(id)),
+    );
+    const concurrency = options.concurrency ?? defaultConcurrency(plan);
     const withInputs = new Set(
       plan.tasks.filter((t) => toRun.has(t.id) && t.inputs.length > 0).map((
         t,
@@ -148,26 +235,28 @@ export async function executeRun(options: RunOptions): Promise<number> {
       options.resume ? `resume-${state.resumes}` : "",
     );
     await Deno.mkdir(artifacts, { recursive: true });
+    const workspaces = projectWorkspaces(root, runId, runner);
     const result = await schedule({
       plan,
       toRun,
-      done,
+      done: selection.doneEarlier,
       concurrency,
       strategy: plan.orchestrator.strategy,
-      force: options.force,
+      force: r.force,
       definitionHashes: hashes,
       previousFingerprints: previous,
-      approvals: state.approvals,
+      gates: (task) =>
+        gateStatuses(gatesOf(plan, task), task.id, state.approvals),
+      workspaces,
       context: {
-        root,
         runId,
         artifacts,
         artifactsRelative: relative(root, artifacts),
-        runner,
         emit,
-        interrupt: options.interrupt,
+        interrupt: AbortSignal.any([options.interrupt, r.halt.signal]),
         sleep,
       },
+      onError: () => r.halt.abort(),
     });
 
     let outcome: "success" | "failed" | "paused" | "interrupted" = "success";
@@ -178,13 +267,15 @@ export async function executeRun(options: RunOptions): Promise<number> {
       outcome = "paused";
     }
 
-    if (outcome === "success" && !options.noBuild) {
+    // The final build belongs to the whole plan: a `--task` run skips it.
+    if (
+      outcome === "success" && !options.noBuild && selection.target === null
+    ) {
       outcome = await finalBuild(
         plan,
-        root,
-        runId,
+        workspaces.forBuild(),
         artifacts,
-        runner,
+        relative(root, artifacts),
         emit,
         options.interrupt,
       );
@@ -202,54 +293,50 @@ export async function executeRun(options: RunOptions): Promise<number> {
         stopped,
       });
     }
-    emit({
-      type: "completed",
-      task: null,
-      shard: null,
-      outcome,
-      duration_ms: Math.round(performance.now() - started),
-      counts: countStates(state),
-    });
-    return outcome === "success"
-      ? EXIT.ok
-      : outcome === "failed"
-      ? EXIT.failed
-      : outcome === "paused"
-      ? EXIT.paused
-      : EXIT.interrupted;
-  } finally {
-    for (const o of options.observers) await o.close(state);
-    log.close();
-    lock.release();
+    return end(outcome);
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    // Something outside any task failed (a bug, a fault): stop what runs, record, end.
+    r.halt.abort();
+    runner.killAll("SIGKILL");
+    options.warn(`error: the run stopped: ${e.name}: ${e.message}`);
+    return end("failed");
   }
 }
 
-/** The task named by `--task`: a task id, or a shard id that belongs to one task. */
-export function resolveTarget(plan: Plan, target: string): string {
-  if (plan.tasks.some((t) => t.id === target)) return target;
-  const owners = plan.tasks.filter((t) =>
-    t.shards.some((s) => s.id === target)
-  );
-  if (owners.length === 1) return owners[0]!.id;
-  throw new RunRefused(
-    `Unknown task "${target}": no task or shard has that id`,
-  );
+const EXIT_OF = {
+  success: EXIT.ok,
+  failed: EXIT.failed,
+  paused: EXIT.paused,
+  interrupted: EXIT.interrupted,
+} as const;
+
+/** Concurrency when neither `--concurrency` nor the plan sets it: the CPUs. */
+export function defaultConcurrency(plan: Plan): number {
+  return plan.orchestrator.concurrency ?? navigator.hardwareConcurrency ?? 1;
 }
 
-function startSelection(
+function freshSelectionOrRefuse(plan: Plan, target: string | null): Selection {
+  try {
+    return freshSelection(plan, target);
+  } catch (e) {
+    if (e instanceof UnknownTarget) throw new RunRefused(e.message);
+    throw e;
+  }
+}
+
+function recordStart(
   plan: Plan,
   options: RunOptions,
+  selection: Selection,
   hashes: Record<string, string>,
+  force: boolean,
   emit: (e: NewEvent) => RunEvent,
   loaded: LoadedPlan,
-) {
-  const target = options.target === undefined
-    ? null
-    : resolveTarget(plan, options.target);
-  const toRun = target === null
-    ? new Set(plan.tasks.map((t) => t.id))
-    : selectWithDependencies(plan.tasks, target);
-  const selected = plan.tasks.filter((t) => toRun.has(t.id)).map((t) => t.id);
+): void {
+  const selected = plan.tasks.filter((t) => selection.selected.has(t.id)).map(
+    (t) => t.id,
+  );
   emit({
     type: "run_started",
     task: null,
@@ -259,12 +346,11 @@ function startSelection(
     task_hashes: hashes,
     tool_version: options.toolVersion,
     deno_version: Deno.version.deno,
-    selection: target,
+    selection: selection.target,
     selected,
-    concurrency: options.concurrency ?? plan.orchestrator.concurrency ??
-      navigator.hardwareConcurrency ?? 1,
+    concurrency: options.concurrency ?? defaultConcurrency(plan),
     strategy: plan.orchestrator.strategy,
-    force: options.force,
+    force,
     ci: ciInfo(),
   });
   emit({
@@ -275,32 +361,48 @@ function startSelection(
     tasks: plan.tasks.length,
   });
   for (const task of plan.tasks) {
-    if (!toRun.has(task.id)) {
+    if (selection.selected.has(task.id)) continue;
+    const decision = decideTask({ ...UNSELECTED, force });
+    if (decision.action === "skip") {
       emit({
         type: "skipped",
         task: task.id,
         shard: null,
-        reason: OUTSIDE_SELECTION,
+        reason: decision.reason,
         fingerprint: null,
       });
     }
   }
-  return { toRun, done: new Map<string, string | null>(), selection: target };
 }
 
-function resumeSelection(
+/** The facts of a task outside the selection (only `selected` matters). */
+const UNSELECTED: TaskFacts = {
+  selected: false,
+  doneEarlier: false,
+  blockedBy: null,
+  waitingOn: null,
+  gates: [],
+  force: false,
+  fingerprint: null,
+  previousFingerprint: null,
+  outputsPresent: true,
+  skipWhenAccepted: false,
+};
+
+function recordResume(
   plan: Plan,
   state: RunState,
   hashes: Record<string, string>,
   planHash: string,
+  selection: Selection,
   emit: (e: NewEvent) => RunEvent,
-) {
+): void {
   const ids = new Set(plan.tasks.map((t) => t.id));
-  const old = state.task_hashes;
-  const added = plan.tasks.filter((t) => !(t.id in old)).map((t) => t.id);
-  const removed = Object.keys(old).filter((id) => !ids.has(id));
+  const old = new Map(Object.entries(state.task_hashes));
+  const added = plan.tasks.filter((t) => !old.has(t.id)).map((t) => t.id);
+  const removed = [...old.keys()].filter((id) => !ids.has(id));
   const changed = plan.tasks.filter((t) =>
-    t.id in old && old[t.id] !== hashes[t.id]
+    old.has(t.id) && old.get(t.id) !== hashes[t.id]
   ).map((t) => t.id);
   if (planHash !== state.plan_hash) {
     emit({
@@ -315,42 +417,17 @@ function resumeSelection(
       removed,
     });
   }
-  const wasSelected = new Set(state.selected);
-  const inSelection = (id: string) =>
-    state.selection === null ? ids.has(id) : wasSelected.has(id);
-  const selection = state.selection === null
-    ? [...ids]
-    : selectionFromTarget(plan, state.selection, wasSelected);
-  const toRun = new Set<string>();
-  const done = new Map<string, string | null>();
-  for (const id of selection) {
-    if (!inSelection(id) && !added.includes(id)) continue;
-    const task = state.tasks.get(id);
-    if (task && isDoneInRun(task.state, task.reason)) {
-      done.set(id, task.fingerprint);
-    } else toRun.add(id);
-  }
-  emit({ type: "resumed", task: null, shard: null, rerun: [...toRun] });
-  return { toRun, done, selection: state.selection };
-}
-
-function selectionFromTarget(
-  plan: Plan,
-  target: string,
-  previous: Set<string>,
-): string[] {
-  const now = plan.tasks.some((t) => t.id === target)
-    ? selectWithDependencies(plan.tasks, target)
-    : previous;
-  return plan.tasks.filter((t) => now.has(t.id)).map((t) => t.id);
+  const rerun = plan.tasks.filter((t) =>
+    selection.selected.has(t.id) && !selection.doneEarlier.has(t.id)
+  ).map((t) => t.id);
+  emit({ type: "resumed", task: null, shard: null, rerun });
 }
 
 async function finalBuild(
   plan: Plan,
-  root: string,
-  runId: string,
+  workspace: TaskWorkspace,
   artifacts: string,
-  runner: ProcessRunner,
+  artifactsRelative: string,
   emit: (e: NewEvent) => RunEvent,
   interrupt: AbortSignal,
 ): Promise<"success" | "failed" | "interrupted"> {
@@ -365,15 +442,18 @@ async function finalBuild(
     steps: steps.map((s) => s.name),
   });
   for (const step of steps) {
-    const file = `build.${step.name}.log`;
-    const r = await runner.run({
-      command: step.run,
-      cwd: root,
-      outputPath: `${artifacts}/${file}`,
+    const file = outputFileName({
+      task: null,
+      shard: null,
+      step: "build",
+      name: step.name,
+      attempt: 1,
+    });
+    const r = await workspace.runner.run(workspace.request(step.run, {
+      outputPath: join(artifacts, file),
       timeoutMs: step.timeout_ms,
       signal: interrupt,
-      env: { ORCHESTRATE_RUN_ID: runId },
-    });
+    }));
     emit({
       type: "command_run",
       task: null,
@@ -383,7 +463,7 @@ async function finalBuild(
       status: r.status,
       signal: r.signal,
       duration_ms: Math.round(r.durationMs),
-      output: r.wroteOutput ? `${relative(root, artifacts)}/${file}` : null,
+      output: r.wroteOutput ? `${artifactsRelative}/${file}` : null,
       attempt: 1,
       attempts: 1,
       timed_out: r.timedOut,

@@ -2,34 +2,48 @@
  * The DAG scheduler: starts tasks whose dependencies are done, at most N at
  * once, ties broken by plan order; marks tasks downstream of a failure
  * blocked; stops after the first failure under the conservative strategy.
+ * What each ready task does is `decideTask`'s call (the dry run asks the
+ * same function); the scheduler only gathers the facts and acts.
  * @module
  */
 
 import { MinHeap } from "../graph/topo.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import type { NewEvent } from "../events/types.ts";
-import { evaluateCheck } from "./acceptance.ts";
+import { decideTask, type GateStatus } from "./decide.ts";
+import { outputsPresent } from "./files.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { gatesOf, pendingGates } from "./gates.ts";
-import { logFileName, runTask, type TaskContext } from "./task_runner.ts";
-import { join } from "node:path";
+import { runTask, type TaskContext } from "./task_runner.ts";
+import type { WorkspaceProvider } from "./workspace.ts";
 
 /** What the scheduler needs besides the task context. */
 export interface ScheduleOptions {
   plan: Plan;
-  /** Ids to run (a selection closed under dependencies). */
+  /** Ids to run (a selection closed under dependencies, less what is done). */
   toRun: ReadonlySet<string>;
-  /** Ids already done before this schedule (completed or skipped earlier in the run). */
+  /** Ids already done before this schedule, with their fingerprints. */
   done: ReadonlyMap<string, string | null>;
   concurrency: number;
   strategy: "conservative" | "keep_going";
   force: boolean;
   /** Definition hashes (see `definitionHashes`). */
-  definitionHashes: Record<string, string>;
+  definitionHashes: Readonly<Record<string, string>>;
   /** Fingerprint of each task's last completed run, from earlier runs. */
   previousFingerprints: ReadonlyMap<string, string>;
-  approvals: ReadonlySet<string>;
-  context: Omit<TaskContext, "approvedGates">;
+  /**
+   * The status of each gate of a task. Asked when a task is ready, and again
+   * for paused tasks while the run goes on, so an approval given during the
+   * run lets the task start.
+   */
+  gates: (task: Task) => GateStatus[] | Promise<GateStatus[]>;
+  workspaces: WorkspaceProvider;
+  context: TaskContext;
+  /**
+   * Called once when starting or finishing a task throws (the log cannot be
+   * written, a bug): the caller stops the running commands. The schedule
+   * then waits for them and rethrows the error.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** How the schedule ended. */
@@ -41,8 +55,7 @@ export interface ScheduleResult {
   notStarted: string[];
 }
 
-type Done = "completed" | "skipped";
-type Settled = Done | "failed" | "blocked" | "paused";
+type Settled = "completed" | "skipped" | "failed" | "blocked" | "paused";
 
 /**
  * Runs the selected tasks of the plan to the end of the DAG.
@@ -83,7 +96,10 @@ export async function schedule(
     notStarted: [],
   };
   let stopped = false;
+  let failure: { error: unknown } | null = null;
   const running = new Map<string, Promise<void>>();
+  /** Paused at a gate; asked again when something settles. */
+  const paused = new Set<string>();
 
   const block = (root: string) => {
     const stack = [...(dependents.get(root) ?? [])];
@@ -123,43 +139,77 @@ export async function schedule(
       if (!context.interrupt.aborted) block(id);
       if (options.strategy === "conservative") stopped = true;
     } else if (outcome === "paused") {
-      result.paused.push(id);
+      paused.add(id);
     }
   };
 
   const start = async (task: Task) => {
-    const gates = pendingGates(gatesOf(plan, task), task.id, options.approvals);
-    if (gates.length > 0) {
-      emit({ type: "awaiting_approval", task: task.id, shard: null, gates });
-      return finish(task.id, "paused", null);
-    }
+    const workspace = options.workspaces.forTask(task);
+    const gates = await options.gates(task);
     const depPrints = task.dependencies.map((d) => fingerprints.get(d) ?? null);
-    const defHash = options.definitionHashes[task.id]!;
     // Without inputs a task has no fingerprint: skip the (async) computation.
     const print = () =>
-      task.inputs.length === 0
-        ? null
-        : fingerprint(context.root, task, defHash, depPrints);
-    if (!options.force) {
-      const before = await print();
-      const upToDate = before !== null &&
-        before === options.previousFingerprints.get(task.id);
-      const worthChecking = upToDate ||
-        (task.skip_when_accepted && task.acceptance.length > 0);
-      if (worthChecking && await acceptanceHolds(task, context)) {
+      task.inputs.length === 0 ? Promise.resolve(null) : fingerprint(
+        workspace.root,
+        task,
+        options.definitionHashes[task.id]!,
+        depPrints,
+      );
+    const before = options.force ? null : await print();
+    const previous = options.previousFingerprints.get(task.id) ?? null;
+    // Outputs matter only when the fingerprint matches; spare the glob otherwise.
+    const outputs = before !== null && before === previous
+      ? await outputsPresent(workspace.root, task)
+      : true;
+    const decision = decideTask({
+      selected: true,
+      doneEarlier: false,
+      blockedBy: null,
+      waitingOn: null,
+      gates,
+      force: options.force,
+      fingerprint: before,
+      previousFingerprint: previous,
+      outputsPresent: outputs,
+      skipWhenAccepted: task.skip_when_accepted && task.acceptance.length > 0,
+    });
+    if (decision.action === "wait") {
+      if (!paused.has(task.id)) {
         emit({
-          type: "skipped",
+          type: "awaiting_approval",
           task: task.id,
           shard: null,
-          reason: upToDate ? "up to date" : "acceptance already holds",
-          fingerprint: before,
+          gates: decision.gates.map((g) => g.gate),
         });
-        return finish(task.id, "skipped", before);
       }
+      return finish(task.id, "paused", null);
     }
-    const approvedGates = new Set(gatesOf(plan, task));
-    const outcome = await runTask(task, { ...context, approvedGates });
-    if (outcome.ok) {
+    if (decision.action !== "run") {
+      throw new Error(
+        `Internal error: ready task ${task.id} decided ${decision.action}`,
+      );
+    }
+    paused.delete(task.id);
+    const outcome = await runTask(
+      task,
+      workspace,
+      context,
+      {
+        precheck: decision.precheck,
+        approvedGates: new Set(gates.map((g) => g.gate)),
+      },
+    );
+    if (outcome.kind === "skipped") {
+      emit({
+        type: "skipped",
+        task: task.id,
+        shard: null,
+        reason: outcome.reason,
+        fingerprint: before,
+      });
+      return finish(task.id, "skipped", before);
+    }
+    if (outcome.kind === "completed") {
       const after = await print();
       emit({
         type: "task_completed",
@@ -181,41 +231,45 @@ export async function schedule(
     finish(task.id, "failed", null);
   };
 
+  /** Paused tasks whose gates are granted now go back to the ready queue. */
+  const recheckPaused = async () => {
+    for (const id of [...paused]) {
+      const gates = await options.gates(tasks[index.get(id)!]!);
+      if (gates.every((g) => g.status === "granted")) {
+        settled.delete(id);
+        ready.push(index.get(id)!);
+      }
+    }
+  };
+
   for (;;) {
     while (
       !stopped && !context.interrupt.aborted &&
       running.size < options.concurrency && ready.size > 0
     ) {
       const task = tasks[ready.pop()]!;
-      if (settled.has(task.id)) continue;
-      const promise = start(task).finally(() => running.delete(task.id));
+      if (settled.has(task.id) || running.has(task.id)) continue;
+      const promise = start(task).catch((error) => {
+        if (failure === null) {
+          failure = { error };
+          stopped = true;
+          options.onError?.(error);
+        }
+      }).finally(() => running.delete(task.id));
       running.set(task.id, promise);
     }
-    if (running.size === 0) break;
+    if (running.size === 0) {
+      if (paused.size === 0 || stopped || context.interrupt.aborted) break;
+      const before = ready.size;
+      await recheckPaused();
+      if (ready.size === before) break;
+      continue;
+    }
     await Promise.race(running.values());
+    if (paused.size > 0 && failure === null) await recheckPaused();
   }
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  result.paused = tasks.filter((t) => paused.has(t.id)).map((t) => t.id);
   for (const id of toRun) if (!settled.has(id)) result.notStarted.push(id);
   return result;
-}
-
-async function acceptanceHolds(
-  task: Task,
-  context: ScheduleOptions["context"],
-): Promise<boolean> {
-  if (task.acceptance.some((c) => c.kind === "manual")) return false;
-  for (const [i, check] of task.acceptance.entries()) {
-    const file = logFileName(`${task.id}.precheck${i + 1}`);
-    const outcome = await evaluateCheck(check, {
-      root: context.root,
-      runner: context.runner,
-      searchPaths: task.paths.preferred,
-      output: {
-        absolute: join(context.artifacts, file),
-        relative: `${context.artifactsRelative}/${file}`,
-      },
-      signal: context.interrupt,
-    });
-    if (!outcome.passed) return false;
-  }
-  return true;
 }

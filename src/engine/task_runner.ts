@@ -1,40 +1,53 @@
 /**
- * Runs one task: its shards in order (commands, then checks), then its own
- * commands in declared order, then its acceptance checks. Every step is an
- * event written before the next step starts.
+ * Runs one task: walks its compiled steps (see `steps.ts`) inside its
+ * timebox, in its workspace. Every step is an event written before the next
+ * step starts. An unexpected error (disk full, a bug) ends the task as
+ * failed with reason `error`, never the run.
  * @module
  */
 
 import { join } from "node:path";
 import { checkLabel, describeCheck } from "../plan/check.ts";
 import type { Command, Shard, Task } from "../plan/ir.ts";
-import type { ProcessRunner } from "../exec/runner.ts";
 import type { FailureReason, NewEvent } from "../events/types.ts";
+import { formatDuration } from "../render/duration.ts";
 import { evaluateCheck } from "./acceptance.ts";
+import type { Precheck } from "./decide.ts";
+import { outputFileName, type OutputOwner } from "./output_name.ts";
 import { backoffDelay, retryFor } from "./retry.ts";
+import {
+  acceptanceSteps,
+  type CheckStep,
+  compileSteps,
+  type StepGroup,
+} from "./steps.ts";
+import type { TaskWorkspace } from "./workspace.ts";
 
 /** What running a task needs from the run. */
 export interface TaskContext {
-  root: string;
   runId: string;
   /** Absolute folder for this run's artifacts. */
   artifacts: string;
-  /** The same folder relative to the root (for events). */
+  /** The same folder relative to the project root (for events). */
   artifactsRelative: string;
-  runner: ProcessRunner;
   emit: (event: NewEvent) => void;
   /** Aborted on interrupt. */
   interrupt: AbortSignal;
   /** Waits (injectable so tests need not sleep). */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Gates approved for this task (a `Manual:` check passes when "manual" is among them). */
-  approvedGates: ReadonlySet<string>;
 }
 
 /** How a task ended. */
 export type TaskOutcome =
-  | { ok: true; durationMs: number }
-  | { ok: false; durationMs: number; reason: FailureReason; detail: string };
+  | { kind: "completed"; durationMs: number }
+  /** Its pre-check found its acceptance holding: nothing ran. */
+  | { kind: "skipped"; reason: Precheck }
+  | {
+    kind: "failed";
+    durationMs: number;
+    reason: FailureReason;
+    detail: string;
+  };
 
 type StepResult = { ok: true } | {
   ok: false;
@@ -42,14 +55,27 @@ type StepResult = { ok: true } | {
   detail: string;
 };
 
+interface Walk {
+  task: Task;
+  workspace: TaskWorkspace;
+  ctx: TaskContext;
+  signal: AbortSignal;
+  /** Gates approved for this task (a `Manual:` check passes when "manual" is among them). */
+  approvedGates: ReadonlySet<string>;
+}
+
 /**
- * Runs `task` to completion or failure; emits `task_started`, the shard,
- * command and acceptance events, but not `task_completed`/`task_failed`
- * (the scheduler adds the fingerprint and emits those).
+ * Runs `task`: first its pre-check when `precheck` is set (its acceptance,
+ * with the task's environment and timebox; when it holds, the task is
+ * skipped), else `task_started` and its steps. Emits every event but
+ * `task_completed` / `task_failed` / `skipped`, which the scheduler adds
+ * with the fingerprint.
  */
 export async function runTask(
   task: Task,
+  workspace: TaskWorkspace,
   ctx: TaskContext,
+  options: { precheck: Precheck | null; approvedGates: ReadonlySet<string> },
 ): Promise<TaskOutcome> {
   const started = performance.now();
   const abort = new AbortController();
@@ -63,228 +89,260 @@ export async function runTask(
       timedOut = true;
       abort.abort();
     }, task.constraints.timebox_ms);
-  const env = { ORCHESTRATE_RUN_ID: ctx.runId, ORCHESTRATE_TASK_ID: task.id };
-  const step = { task, ctx, signal: abort.signal, env };
-  ctx.emit({ type: "task_started", task: task.id, shard: null });
-  let result: StepResult = { ok: true };
+  const walk: Walk = {
+    task,
+    workspace,
+    ctx,
+    signal: abort.signal,
+    approvedGates: options.approvedGates,
+  };
+  let result: StepResult;
   try {
-    for (const shard of task.shards) {
-      result = await runShard(shard, step);
-      if (!result.ok) break;
-    }
-    if (result.ok) result = await runCommands(task.commands, null, step);
-    if (result.ok) {
-      result = await runChecks(
-        task.acceptance,
-        null,
-        task.paths.preferred,
-        step,
-      );
-    }
+    if (
+      options.precheck !== null && !abort.signal.aborted &&
+      await acceptanceHolds(walk)
+    ) return { kind: "skipped", reason: options.precheck };
+    ctx.emit({ type: "task_started", task: task.id, shard: null });
+    result = await walkGroups(compileSteps(task), walk);
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    result = { ok: false, reason: "error", detail: errorText(e) };
   } finally {
     clearTimeout(timebox);
     ctx.interrupt.removeEventListener("abort", onInterrupt);
   }
   const durationMs = Math.round(performance.now() - started);
-  if (result.ok) return { ok: true, durationMs };
+  if (result.ok) return { kind: "completed", durationMs };
   if (timedOut) {
     return {
-      ok: false,
+      kind: "failed",
       durationMs,
       reason: "timeout",
-      detail: `timebox of ${task.constraints.timebox_ms} ms exceeded`,
+      detail: `timebox of ${
+        formatDuration(task.constraints.timebox_ms!)
+      } exceeded`,
     };
   }
   if (ctx.interrupt.aborted) {
     return {
-      ok: false,
+      kind: "failed",
       durationMs,
       reason: "interrupted",
       detail: "run interrupted",
     };
   }
-  return {
-    ok: false,
-    durationMs,
-    reason: result.reason,
-    detail: result.detail,
-  };
+  return { kind: "failed", durationMs, ...result };
 }
 
-interface Step {
-  task: Task;
-  ctx: TaskContext;
-  signal: AbortSignal;
-  env: Record<string, string>;
+/** A one-line description of an unexpected error, for `task_failed`. */
+function errorText(e: Error): string {
+  const code = (e as { code?: unknown }).code;
+  return `${e.name}: ${e.message}${
+    typeof code === "string" ? ` (${code})` : ""
+  }`;
 }
 
-async function runShard(shard: Shard, step: Step): Promise<StepResult> {
-  const { task, ctx } = step;
-  const started = performance.now();
-  ctx.emit({ type: "shard_started", task: task.id, shard: shard.id });
-  let result = await runCommands(shard.commands, shard, step);
-  const searchPaths = shard.paths.preferred.length > 0
-    ? shard.paths.preferred
-    : task.paths.preferred;
-  if (result.ok) {
-    result = await runChecks(shard.acceptance, shard, searchPaths, step);
-  }
-  const duration_ms = Math.round(performance.now() - started);
-  if (result.ok) {
-    ctx.emit({
-      type: "shard_completed",
-      task: task.id,
-      shard: shard.id,
-      duration_ms,
-    });
-  } else {
-    const { reason, detail } = result;
-    ctx.emit({
-      type: "shard_failed",
-      task: task.id,
-      shard: shard.id,
-      duration_ms,
-      reason,
-      detail,
-    });
-  }
-  return result;
-}
-
-function outputName(
-  task: Task,
-  shard: Shard | null,
-  name: string,
-  attempt: number,
-): string {
-  const who = shard ? `${task.id}.${shard.id}` : task.id;
-  return logFileName(`${who}.${name}.${attempt}`);
-}
-
-/** A file name for captured output: `<stem>.log`, safe on every OS. */
-export function logFileName(stem: string): string {
-  return `${stem}.log`.replace(/[^A-Za-z0-9_.-]/g, "_");
-}
-
-async function runCommands(
-  commands: Command[],
-  shard: Shard | null,
-  step: Step,
+async function walkGroups(
+  groups: StepGroup[],
+  walk: Walk,
 ): Promise<StepResult> {
-  const { task, ctx, signal } = step;
-  for (const command of commands) {
-    const policy = retryFor(command, task);
-    for (let attempt = 1;; attempt++) {
-      const file = outputName(task, shard, command.name, attempt);
-      const r = await ctx.runner.run({
-        command: command.run,
-        cwd: ctx.root,
-        outputPath: join(ctx.artifacts, file),
-        timeoutMs: command.timeout_ms,
-        ownProcessGroup: task.constraints.timebox_ms !== undefined,
-        signal,
-        env: step.env,
-      });
-      ctx.emit({
-        type: "command_run",
-        task: task.id,
-        shard: shard?.id ?? null,
-        name: command.name,
-        cmd: command.run,
-        status: r.status,
-        signal: r.signal,
-        duration_ms: Math.round(r.durationMs),
-        output: r.wroteOutput ? `${ctx.artifactsRelative}/${file}` : null,
-        attempt,
-        attempts: policy.attempts,
-        timed_out: r.timedOut,
-      });
-      if (r.status === 0) break;
-      const how = r.timedOut
-        ? `timed out after ${command.timeout_ms} ms`
-        : r.status === null
-        ? `was killed by ${r.signal}`
-        : `exited ${r.status}`;
-      const detail =
-        `command "${command.name}" ${how} (see ${ctx.artifactsRelative}/${file})`;
-      if (signal.aborted || attempt >= policy.attempts) {
-        return { ok: false, reason: "command_failed", detail };
-      }
-      const delay_ms = backoffDelay(policy, attempt + 1);
-      ctx.emit({
-        type: "retry_scheduled",
-        task: task.id,
-        shard: shard?.id ?? null,
-        name: command.name,
-        attempt: attempt + 1,
-        delay_ms,
-      });
-      await ctx.sleep(delay_ms, signal);
-      if (signal.aborted) {
-        return { ok: false, reason: "command_failed", detail };
+  const { task, ctx } = walk;
+  for (const group of groups) {
+    const shard = group.shard;
+    const started = performance.now();
+    if (shard) {
+      ctx.emit({ type: "shard_started", task: task.id, shard: shard.id });
+    }
+    let result: StepResult = { ok: true };
+    const failedChecks: string[] = [];
+    for (const step of group.steps) {
+      if (step.kind === "command") {
+        result = await runCommand(step.command, shard, walk);
+        if (!result.ok) break;
+      } else {
+        if (walk.signal.aborted) {
+          result = {
+            ok: false,
+            reason: "acceptance_failed",
+            detail: "stopped",
+          };
+          break;
+        }
+        const failure = await runCheck(step, shard, walk, "check");
+        if (failure !== null) failedChecks.push(failure);
       }
     }
+    if (result.ok && failedChecks.length > 0) {
+      result = {
+        ok: false,
+        reason: "acceptance_failed",
+        detail: failedChecks.join("; "),
+      };
+    }
+    if (shard) {
+      const duration_ms = Math.round(performance.now() - started);
+      ctx.emit(
+        result.ok
+          ? {
+            type: "shard_completed",
+            task: task.id,
+            shard: shard.id,
+            duration_ms,
+          }
+          : {
+            type: "shard_failed",
+            task: task.id,
+            shard: shard.id,
+            duration_ms,
+            reason: result.reason,
+            detail: result.detail,
+          },
+      );
+    }
+    if (!result.ok) return result;
   }
   return { ok: true };
 }
 
-async function runChecks(
-  checks: Task["acceptance"],
+/** The absolute path of an output file and how events name it. */
+function outputPaths(ctx: TaskContext, owner: OutputOwner) {
+  const file = outputFileName(owner);
+  return {
+    absolute: join(ctx.artifacts, file),
+    relative: `${ctx.artifactsRelative}/${file}`,
+  };
+}
+
+async function runCommand(
+  command: Command,
   shard: Shard | null,
-  searchPaths: readonly string[],
-  step: Step,
+  walk: Walk,
 ): Promise<StepResult> {
-  const { task, ctx, signal } = step;
-  const failed: string[] = [];
-  for (const [i, check] of checks.entries()) {
-    if (signal.aborted) {
-      return { ok: false, reason: "acceptance_failed", detail: "stopped" };
-    }
-    const base = {
+  const { task, ctx, signal, workspace } = walk;
+  const policy = retryFor(command, task);
+  for (let attempt = 1;; attempt++) {
+    const output = outputPaths(ctx, {
       task: task.id,
       shard: shard?.id ?? null,
-      check: checkLabel(check),
-      detail: describeCheck(check),
-    };
-    if (check.kind === "manual") {
-      if (ctx.approvedGates.has("manual")) {
-        ctx.emit({ type: "acceptance_passed", ...base, output: null });
-      } else {
-        ctx.emit({
-          type: "acceptance_failed",
-          ...base,
-          reason: "not approved",
-          output: null,
-        });
-        failed.push(base.detail);
-      }
-      continue;
-    }
-    const file = outputName(task, shard, `check${i + 1}`, 1);
-    const outcome = await evaluateCheck(check, {
-      root: ctx.root,
-      runner: ctx.runner,
-      searchPaths,
-      output: {
-        absolute: join(ctx.artifacts, file),
-        relative: `${ctx.artifactsRelative}/${file}`,
-      },
-      signal,
-      env: step.env,
-      ownProcessGroup: task.constraints.timebox_ms !== undefined,
+      step: "command",
+      name: command.name,
+      attempt,
     });
-    if (outcome.passed) {
-      ctx.emit({ type: "acceptance_passed", ...base, output: outcome.output });
-    } else {
-      ctx.emit({
-        type: "acceptance_failed",
-        ...base,
-        reason: outcome.reason,
-        output: outcome.output,
-      });
-      failed.push(`${base.detail} (${outcome.reason})`);
+    const r = await workspace.runner.run(workspace.request(command.run, {
+      outputPath: output.absolute,
+      timeoutMs: command.timeout_ms,
+      signal,
+      ownProcessGroup: task.constraints.timebox_ms !== undefined,
+    }));
+    ctx.emit({
+      type: "command_run",
+      task: task.id,
+      shard: shard?.id ?? null,
+      name: command.name,
+      cmd: command.run,
+      status: r.status,
+      signal: r.signal,
+      duration_ms: Math.round(r.durationMs),
+      output: r.wroteOutput ? output.relative : null,
+      attempt,
+      attempts: policy.attempts,
+      timed_out: r.timedOut,
+    });
+    if (r.status === 0) return { ok: true };
+    const how = r.timedOut
+      ? `timed out after ${formatDuration(command.timeout_ms ?? 0)}`
+      : r.status === null
+      ? `was killed by ${r.signal}`
+      : `exited ${r.status}`;
+    const detail = `command "${command.name}" ${how}${
+      r.wroteOutput ? ` (see ${output.relative})` : " (it printed nothing)"
+    }`;
+    const reason: FailureReason = r.timedOut ? "timeout" : "command_failed";
+    if (signal.aborted || attempt >= policy.attempts) {
+      return { ok: false, reason, detail };
     }
+    const delay_ms = backoffDelay(policy, attempt + 1);
+    ctx.emit({
+      type: "retry_scheduled",
+      task: task.id,
+      shard: shard?.id ?? null,
+      name: command.name,
+      attempt: attempt + 1,
+      delay_ms,
+    });
+    await ctx.sleep(delay_ms, signal);
+    if (signal.aborted) return { ok: false, reason, detail };
   }
-  if (failed.length === 0) return { ok: true };
-  return { ok: false, reason: "acceptance_failed", detail: failed.join("; ") };
+}
+
+/**
+ * Evaluates one check; emits its event (not for a pre-check, which records
+ * nothing) and returns null when it passed, else a description.
+ */
+async function runCheck(
+  step: CheckStep,
+  shard: Shard | null,
+  walk: Walk,
+  as: "check" | "precheck",
+): Promise<string | null> {
+  const { task, ctx, signal, workspace } = walk;
+  const check = step.check;
+  const emit = as === "check" ? ctx.emit : () => {};
+  const base = {
+    task: task.id,
+    shard: shard?.id ?? null,
+    check: checkLabel(check),
+    detail: describeCheck(check),
+  };
+  if (check.kind === "manual") {
+    if (walk.approvedGates.has("manual")) {
+      emit({ type: "acceptance_passed", ...base, output: null });
+      return null;
+    }
+    emit({
+      type: "acceptance_failed",
+      ...base,
+      reason: "not approved",
+      output: null,
+    });
+    return base.detail;
+  }
+  const output = outputPaths(ctx, {
+    task: task.id,
+    shard: shard?.id ?? null,
+    step: as,
+    name: String(step.index),
+    attempt: 1,
+  });
+  const outcome = await evaluateCheck(check, {
+    root: workspace.root,
+    runner: workspace.runner,
+    searchPaths: step.searchPaths,
+    output,
+    signal,
+    env: { ...workspace.env },
+    ownProcessGroup: task.constraints.timebox_ms !== undefined,
+  });
+  if (outcome.passed) {
+    emit({ type: "acceptance_passed", ...base, output: outcome.output });
+    return null;
+  }
+  emit({
+    type: "acceptance_failed",
+    ...base,
+    reason: outcome.reason,
+    output: outcome.output,
+  });
+  return `${base.detail} (${outcome.reason})`;
+}
+
+/** Whether every acceptance check of the task holds now (a `Manual:` check never does). */
+async function acceptanceHolds(walk: Walk): Promise<boolean> {
+  const steps = acceptanceSteps(walk.task);
+  if (steps.some((s) => s.check.kind === "manual")) return false;
+  for (const step of steps) {
+    if (walk.signal.aborted) return false;
+    if (await runCheck(step, null, walk, "precheck") !== null) return false;
+  }
+  return true;
 }

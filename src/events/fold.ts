@@ -42,6 +42,8 @@ export interface RunState {
   task_hashes: Record<string, string>;
   selection: string | null;
   selected: string[];
+  /** Started with `--force`: a resume of it stays forced. */
+  force: boolean;
   started_at: string | null;
   ended_at: string | null;
   outcome: "success" | "failed" | "paused" | "interrupted" | null;
@@ -61,6 +63,7 @@ export function emptyState(): RunState {
     task_hashes: {},
     selection: null,
     selected: [],
+    force: false,
     started_at: null,
     ended_at: null,
     outcome: null,
@@ -148,6 +151,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
         task_hashes: event.task_hashes,
         selection: event.selection,
         selected: event.selected,
+        force: event.force === true,
         started_at: event.ts,
       });
       for (const id of event.selected) taskOf(state, id, event.run);

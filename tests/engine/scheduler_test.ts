@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { schedule, type ScheduleOptions } from "../../src/engine/scheduler.ts";
 import { definitionHashes } from "../../src/engine/fingerprint.ts";
+import { projectWorkspaces } from "../../src/engine/workspace.ts";
 import type {
   ProcessRunner,
   RunRequest,
@@ -71,13 +72,12 @@ async function drive(
       force: false,
       definitionHashes: definitionHashes(p),
       previousFingerprints: new Map(),
-      approvals: new Set(),
+      gates: () => [],
+      workspaces: projectWorkspaces(Deno.cwd(), "test", runner),
       context: {
-        root: Deno.cwd(),
         runId: "test",
         artifacts: "/nonexistent",
         artifactsRelative: ".codex/runs/test",
-        runner,
         emit: (e) => events.push(e),
         interrupt: new AbortController().signal,
         sleep: () => Promise.resolve(),

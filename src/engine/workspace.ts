@@ -1,0 +1,93 @@
+/**
+ * The task workspace: one value per task that says where its work happens
+ * (its root), how its processes start (its runner), with which environment,
+ * and under which permission policy. Commands, checks, pre-checks and the
+ * final build get their process requests here and nowhere else, so a git
+ * worktree or a sandboxed runner replaces one provider, not the engine.
+ * @module
+ */
+
+import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
+import type { Task } from "../plan/ir.ts";
+
+/**
+ * What a task's processes may do. Today every command runs with the
+ * orchestrator's own permissions (`inherit`); scoped policies plug in here.
+ */
+export interface WorkspacePolicy {
+  kind: "inherit";
+}
+
+/** Where and how one task's processes run. */
+export interface TaskWorkspace {
+  /** The task's root: the project today, a git worktree for an agent. */
+  readonly root: string;
+  /** Starts its processes (bare, or wrapped in a sandbox). */
+  readonly runner: ProcessRunner;
+  /** Variables added to the inherited environment. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly policy: WorkspacePolicy;
+  /** A process request for a command line of this task. */
+  request(command: string, how: ProcessOptions): RunRequest;
+}
+
+/** Per-process details of a request. */
+export interface ProcessOptions {
+  /** Absolute file for its output. */
+  outputPath: string;
+  timeoutMs?: number;
+  /** Aborted by the timebox or an interrupt. */
+  signal: AbortSignal;
+  /** Its own process group (set when a timebox can cut it short). */
+  ownProcessGroup?: boolean;
+}
+
+/** Hands out workspaces: one per task, one for the final build. */
+export interface WorkspaceProvider {
+  forTask(task: Task): TaskWorkspace;
+  /** The workspace of the final release/install steps. */
+  forBuild(): TaskWorkspace;
+}
+
+/**
+ * The provider of a plain run: every task works in the project root with
+ * the given runner, and knows its run and task id from the environment.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { projectWorkspaces } from "./workspace.ts";
+ * const runner = { run: () => Promise.reject(new Error("unused")), killAll() {} };
+ * const ws = projectWorkspaces("/repo", "r1", runner).forBuild();
+ * const req = ws.request("make", { outputPath: "/tmp/o", signal: new AbortController().signal });
+ * assert.equal(req.cwd, "/repo");
+ * assert.equal(req.env?.ORCHESTRATE_RUN_ID, "r1");
+ * ```
+ */
+export function projectWorkspaces(
+  root: string,
+  runId: string,
+  runner: ProcessRunner,
+): WorkspaceProvider {
+  const make = (env: Record<string, string>): TaskWorkspace => ({
+    root,
+    runner,
+    env,
+    policy: { kind: "inherit" },
+    request: (command, how) => ({
+      command,
+      cwd: root,
+      outputPath: how.outputPath,
+      timeoutMs: how.timeoutMs,
+      signal: how.signal,
+      ownProcessGroup: how.ownProcessGroup,
+      env,
+    }),
+  });
+  const build = make({ ORCHESTRATE_RUN_ID: runId });
+  return {
+    forTask: (task) =>
+      make({ ORCHESTRATE_RUN_ID: runId, ORCHESTRATE_TASK_ID: task.id }),
+    forBuild: () => build,
+  };
+}
