@@ -3,7 +3,8 @@
  * @module
  */
 
-import { app, VERSION } from "./cli/app.ts";
+import { app } from "./cli/app.ts";
+import { VERSION } from "./cli/version.ts";
 import { dispatch, UsageError } from "./cli/command.ts";
 
 async function main(argv: string[]): Promise<number> {

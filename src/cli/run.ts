@@ -7,6 +7,7 @@ import type { CommandSpec, Invocation, OptionSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
 import { runObservers } from "./run_observers.ts";
+import { VERSION } from "./version.ts";
 
 const RUN_OPTIONS: Record<string, OptionSpec> = {
   file: FILE_OPTION,
@@ -121,7 +122,6 @@ async function runOrResume(
 
   const { executeRun, RunRefused, EXIT } = await import("../engine/run.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
-  const { VERSION } = await import("./app.ts");
   const runner = new DenoRunner();
   const interrupt = new AbortController();
   let interrupts = 0;
