@@ -6,10 +6,10 @@
 import type { RunState } from "../events/fold.ts";
 import type { RunEvent } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
-import { type Style, style } from "./ansi.ts";
-import { eventLine } from "./event_line.ts";
+import { type Style, style } from "../render/ansi.ts";
+import { eventLine } from "../render/event_line.ts";
 import type { Reporter } from "./reporter.ts";
-import { runSummary } from "./run_summary.ts";
+import { runSummary } from "../render/run_summary.ts";
 
 /**
  * A {@link Reporter} that writes one line per event that matters (task and

@@ -5,7 +5,7 @@
 
 import type { RunState } from "../events/fold.ts";
 import type { Plan } from "../plan/ir.ts";
-import { renderTasksMd, TASKS_MD } from "./tasks_md.ts";
+import { renderTasksMd, TASKS_MD } from "../render/tasks_md.ts";
 import { Throttle } from "./throttle.ts";
 import type { Timers } from "./timers.ts";
 import { writeTasksMd } from "./write_atomic.ts";

@@ -5,7 +5,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { TASKS_MD } from "./tasks_md.ts";
+import { TASKS_MD } from "../render/tasks_md.ts";
 
 /**
  * Writes `text` to `path` atomically: first to a temporary file beside it,

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { applyEvent, emptyState } from "../../src/events/fold.ts";
-import { TasksMdWriter } from "../../src/render/tasks_md_writer.ts";
-import { writeTasksMd } from "../../src/render/write_atomic.ts";
+import { TasksMdWriter } from "../../src/output/tasks_md_writer.ts";
+import { writeTasksMd } from "../../src/output/write_atomic.ts";
 import { FakeTimers } from "./_fake_timers.ts";
-import { finishedRun, LOG, PLAN } from "./_fixtures.ts";
+import { finishedRun, LOG, PLAN } from "../render/_fixtures.ts";
 
 Deno.test("TasksMdWriter: a burst of events gives one write per interval, flush writes the latest", () => {
   const timers = new FakeTimers();
