@@ -8,6 +8,7 @@ import type { Plan } from "../plan/ir.ts";
 import { renderTasksMd, TASKS_MD } from "../render/tasks_md.ts";
 import { Throttle } from "./throttle.ts";
 import type { Timers } from "./timers.ts";
+import { printError } from "./stdio.ts";
 import { writeTasksMd } from "./write_atomic.ts";
 
 /** Options of {@link TasksMdWriter}. */
@@ -56,7 +57,7 @@ export class TasksMdWriter {
     this.#logPath = logPath;
     this.#write = options.write ?? ((text) => writeTasksMd(root, text));
     this.#onError = options.onError ??
-      ((e) => console.error(`warning: Cannot write ${TASKS_MD}: ${e}`));
+      ((e) => printError(`warning: Cannot write ${TASKS_MD}: ${e}`));
     this.#throttle = new Throttle(
       () => this.#render(),
       options.intervalMs ?? 250,

@@ -6,8 +6,8 @@
  */
 
 // C0 and C1 controls, DEL, bidi marks/overrides/isolates, line and paragraph separators.
-// deno-lint-ignore no-control-regex
 const UNSAFE =
+  // deno-lint-ignore no-control-regex
   /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = {

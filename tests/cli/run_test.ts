@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, tempProject } from "../_cli.ts";
+import { cli, PERMISSIONS, repoPath, tempProject } from "../_cli.ts";
 import {
   latestEvents,
   processWith,
@@ -387,4 +387,115 @@ tasks:
     "task_started BUILD",
     "task_started SHIP",
   ]);
+});
+
+Deno.test("run --concurrency: -1, 0, abc and 1.5 each say what is wrong (exit 2, one line)", async () => {
+  const dir = await tempProject({ "orchestrator.yml": DIAMOND });
+  const cases: [string[], RegExp][] = [
+    [["--concurrency", "-1"], /at least 1; got -1$/],
+    [["-j", "-1"], /at least 1; got -1$/],
+    [["--concurrency=-1"], /at least 1; got -1$/],
+    [["--concurrency", "0"], /at least 1; got 0$/],
+    [["--concurrency", "abc"], /"abc" is not a number$/],
+    [["--concurrency", "1.5"], /"1\.5" is not a whole number$/],
+  ];
+  for (const [args, why] of cases) {
+    for (const command of ["run", "resume"]) {
+      const r = await cli([command, ...args], { cwd: dir });
+      const where = `${command} ${args.join(" ")}`;
+      assert.equal(r.code, 2, where);
+      const first = r.stderr.split("\n")[0]!;
+      assert.match(
+        first,
+        /^error: --concurrency must be a whole number/,
+        where,
+      );
+      assert.match(first, why, where);
+    }
+  }
+  assert.equal(await runCount(dir), 0, "nothing ran");
+});
+
+Deno.test("run --task: an unknown id gets a did-you-mean from the task and shard ids, before anything runs", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: EXC-001, title: a, commands: { x: "touch a" } }
+  - { id: DOC-002, title: b, commands: { x: "touch b" }, shards: [{ id: API-DOCS, title: c }] }
+`,
+  });
+  for (
+    const [args, near] of [
+      [["run", "--task", "EXC-01"], "EXC-001"],
+      [["run", "--task", "API-DOC", "--dry-run"], "API-DOCS"],
+    ] as const
+  ) {
+    const r = await cli([...args], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr.split("\n")[0],
+      `error: Unknown task "${
+        args[2]
+      }": no task or shard has that id; did you mean "${near}"?`,
+    );
+  }
+  assert.equal(await runCount(dir), 0);
+});
+
+/** Runs the CLI with stdout (and stderr, if asked) piped to a reader that is closed at once. */
+async function cliWithClosedOutput(
+  args: string[],
+  cwd: string,
+  closeStderr: boolean,
+): Promise<{ code: number; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...PERMISSIONS,
+      repoPath("src/main.ts"),
+      ...args,
+    ],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await child.stdout.cancel();
+  let stderr = "";
+  if (closeStderr) await child.stderr.cancel();
+  else stderr = await new Response(child.stderr).text();
+  const { code } = await child.status;
+  return { code, stderr };
+}
+
+Deno.test("run: stdout (and stderr) closed by the reader (EPIPE): the run goes on, records every task and exits with its code", async () => {
+  const tasks = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `  - { id: T-${i}, title: "Task ${i}", commands: { say: "echo ${i}" } }`,
+  );
+  tasks.push(`  - { id: BAD, title: bad, commands: { fail: "exit 4" } }`);
+  const plan = `version: 1
+orchestrator: { concurrency: 2, strategy: keep_going }
+tasks:
+${tasks.join("\n")}
+`;
+  for (const closeStderr of [false, true]) {
+    const dir = await tempProject({
+      "orchestrator.yml": plan,
+      // A hand-written TASKS.md: the run says on stderr where the dashboard went.
+      "TASKS.md": "# My own notes\n",
+    });
+    const r = await cliWithClosedOutput(["run"], dir, closeStderr);
+    assert.equal(r.code, 1, `closeStderr=${closeStderr}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /Internal error|BrokenPipe/);
+    const events = await latestEvents(dir);
+    const completed = events.filter((e) => e.type === "task_completed");
+    assert.equal(completed.length, 40);
+    assert.ok(events.some((e) => e.type === "task_failed" && e.task === "BAD"));
+    assert.equal(events.at(-1)!.type, "completed");
+    await assert.rejects(Deno.stat(join(dir, ".codex/lock")), "lock released");
+  }
 });
