@@ -6,6 +6,7 @@
 import { defineCommand } from "./command.ts";
 import { checkPlanOrThrow, FILE_OPTION } from "./plan_source.ts";
 import { print } from "../output/stdio.ts";
+import { safeText } from "../render/safe_text.ts";
 
 /** The `plan validate` command. */
 export const planValidateCommand = defineCommand({
@@ -17,7 +18,9 @@ export const planValidateCommand = defineCommand({
     const { plan } = loaded;
     const shards = plan.tasks.reduce((n, t) => n + t.shards.length, 0);
     print(
-      `${loaded.file}: valid plan "${plan.project.name}" — ${plan.tasks.length} task${
+      `${safeText(loaded.file)}: valid plan "${
+        safeText(plan.project.name)
+      }" — ${plan.tasks.length} task${
         plan.tasks.length === 1 ? "" : "s"
       }, ${shards} shard${shards === 1 ? "" : "s"}`,
     );

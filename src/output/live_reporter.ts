@@ -9,7 +9,11 @@ import type { RunState } from "../events/fold.ts";
 import type { RunEvent } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
 import { eraseLines, type Style, style } from "../render/ansi.ts";
-import { eventLine } from "../render/event_line.ts";
+import {
+  eventLine,
+  type LineContext,
+  sharedGates,
+} from "../render/event_line.ts";
 import type { Reporter } from "./reporter.ts";
 import { liveBlock } from "../render/live_block.ts";
 import { runSummary } from "../render/run_summary.ts";
@@ -72,6 +76,7 @@ export class LiveReporter implements Reporter {
   #startedAt = 0;
   #durationMs: number | null = null;
   #closed = false;
+  #context: LineContext = {};
 
   /**
    * Creates the view; nothing is drawn before `start`.
@@ -87,7 +92,8 @@ export class LiveReporter implements Reporter {
   }
 
   /** Draws the first frame and starts the redraw timer. */
-  start(_plan: Plan, state: RunState, logPath: string): void {
+  start(plan: Plan, state: RunState, logPath: string): void {
+    this.#context = { sharedGates: sharedGates(plan) };
     this.#state = state;
     this.#logPath = logPath;
     this.#startedAt = this.#timers.now();
@@ -124,7 +130,7 @@ export class LiveReporter implements Reporter {
         this.#durationMs = event.duration_ms;
         break;
     }
-    const line = eventLine(event, this.#style, "outcomes");
+    const line = eventLine(event, this.#style, "outcomes", this.#context);
     if (line !== null) this.#lines.push(line);
   }
 

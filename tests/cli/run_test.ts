@@ -561,3 +561,109 @@ tasks:
   }
   await assert.rejects(Deno.stat(join(dir, ".codex/TASKS.md")));
 });
+
+/** The CLI's raw stdout and stderr (the rig strips ANSI colour codes, which would hide an escape in a title). */
+async function rawCli(args: string[], cwd: string) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, repoPath("src/main.ts"), ...args],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return {
+    code: out.code,
+    stdout: decode(out.stdout),
+    stderr: decode(out.stderr),
+  };
+}
+
+Deno.test("run, dry run, status and TASKS.md escape control characters in titles, checks and gates", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+project: { name: "evil\\e[2Jname" }
+tasks:
+  - id: A
+    title: "Evil\\e]0;pwned\\a\\rtitle\\n- [x] FAKE done"
+    commands: { x: "true" }
+    acceptance: ["Contains in README.md: \\e]2;owned\\a"]
+    shards: [{ id: A1, title: "shard\\e[31m red\\u202e" }]
+  - { id: B, title: "gated", approvals: ["ok\\e[5m"], commands: { x: "true" } }
+`,
+    "README.md": "nothing here\n",
+  });
+  // deno-lint-ignore no-control-regex
+  const unsafe = /[\x00-\x09\x0b-\x1f\x7f\u202e]/;
+  const show = (text: string) => JSON.stringify(text);
+  const outputs = [
+    await rawCli(["plan", "validate"], dir),
+    await rawCli(["run", "--dry-run"], dir),
+    await rawCli(["run"], dir),
+    await rawCli(["status"], dir),
+  ];
+  for (const r of outputs) {
+    assert.doesNotMatch(r.stdout, unsafe, show(r.stdout));
+    assert.doesNotMatch(r.stderr, unsafe, show(r.stderr));
+  }
+  assert.match(
+    outputs[1]!.stdout,
+    /Evil\\x1b\]0;pwned\\x07\\rtitle\\n- \[x\] FAKE done/,
+  );
+  assert.match(
+    outputs[2]!.stdout,
+    /acceptance failed: Contains in README\.md: \\x1b\]2;owned\\x07/,
+  );
+  const md = await Deno.readTextFile(join(dir, "TASKS.md"));
+  assert.doesNotMatch(md, unsafe, show(md));
+  assert.doesNotMatch(
+    md,
+    /^\s*- \[x\] FAKE/m,
+    "a newline in a title starts no list item",
+  );
+  assert.match(md, /^- \[ \] A — Evil.*FAKE done \(failed/m);
+});
+
+Deno.test("run: a failed command that printed nothing is shown as such, never '(see null)' or a dead link", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: QUIET, title: quiet, commands: { x: "exit 3" } }
+`,
+  });
+  const r = await cli(["run"], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.doesNotMatch(r.stdout, /null/);
+  assert.match(
+    r.stdout,
+    /^\[QUIET\] ✗ command "x" exited 3 in \S+ \(no output\)$/m,
+  );
+  const md = await Deno.readTextFile(join(dir, "TASKS.md"));
+  assert.match(md, /^- \[ \] QUIET — quiet \(failed: .*\) · \S+ · no output$/m);
+  for (const target of linkTargets(md, dir)) {
+    assert.ok((await Deno.stat(target)).isFile, `${target} exists`);
+  }
+});
+
+Deno.test("run: the approval hint names the task when several tasks share the gate", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+orchestrator: { approvals: { required: [deploy] }, concurrency: 1 }
+tasks:
+  - { id: SHIP-EU, title: eu, type: deploy, commands: { x: "true" } }
+  - { id: SHIP-US, title: us, type: deploy, commands: { x: "true" } }
+  - { id: LEGAL, title: legal, approvals: [legal], commands: { x: "true" } }
+`,
+  });
+  const r = await cli(["run"], { cwd: dir });
+  assert.equal(r.code, 3, r.stderr);
+  const hints = r.stdout.split("\n").filter((l) => l.includes("awaiting"));
+  assert.deepEqual(hints.sort(), [
+    "[LEGAL] ⏸ awaiting approval: legal (orchestrate approve legal)",
+    "[SHIP-EU] ⏸ awaiting approval: deploy (orchestrate approve deploy --task SHIP-EU)",
+    "[SHIP-US] ⏸ awaiting approval: deploy (orchestrate approve deploy --task SHIP-US)",
+  ]);
+  const approved = await cli(["approve", "deploy", "--task", "SHIP-EU"], {
+    cwd: dir,
+  });
+  assert.equal(approved.code, 0, approved.stderr);
+});
