@@ -1,31 +1,53 @@
 /**
- * The `orchestrate` binary: the `deno compile` target.
+ * The `orchestrate` binary: the `deno compile` target. Maps every failure to
+ * one message and an exit code (README: "Exit codes"): a `CliError` is
+ * printed as it says; a file or folder that cannot be read or written is one
+ * `error:` line and exit 74; anything else is a bug: one line, a hint, exit
+ * 70 (the stack only with `ORCHESTRATE_DEBUG=1`).
  * @module
  */
 
-import { app, VERSION } from "./cli/app.ts";
-import { dispatch, UsageError } from "./cli/command.ts";
+import { app } from "./cli/app.ts";
+import { dispatch } from "./cli/command.ts";
+import { CliError, EXIT_CODE, isIoFault } from "./cli/errors.ts";
+import { VERSION } from "./cli/version.ts";
+import { print, printError } from "./output/stdio.ts";
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "--version" || argv[0] === "-V") {
-    console.log(`orchestrate ${VERSION}`);
+    print(`orchestrate ${VERSION}`);
     return 0;
   }
   try {
     return await dispatch(app, argv, "orchestrate");
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}`);
-      if (e.help) console.error(`\n${e.help}`);
-      return 2;
-    }
-    console.error(
-      `Internal error: ${
-        e instanceof Error ? e.stack ?? e.message : String(e)
-      }`,
-    );
-    return 70;
+    return report(e);
   }
+}
+
+function report(e: unknown): number {
+  if (e instanceof CliError) {
+    printError(e.text());
+    return e.exitCode;
+  }
+  const debug = Deno.env.get("ORCHESTRATE_DEBUG") === "1";
+  const message = e instanceof Error ? e.message : String(e);
+  const firstLine = message.split("\n")[0]!;
+  if (isIoFault(e)) {
+    printError(`error: ${firstLine}`);
+    if (debug && e instanceof Error && e.stack) printError(e.stack);
+    return EXIT_CODE.io;
+  }
+  const name = e instanceof Error ? e.name : typeof e;
+  printError(`Internal error (a bug in orchestrate): ${name}: ${firstLine}`);
+  if (debug) {
+    printError(e instanceof Error ? e.stack ?? message : message);
+  } else {
+    printError(
+      "hint: run again with ORCHESTRATE_DEBUG=1 to see where it happened, and report it",
+    );
+  }
+  return EXIT_CODE.internal;
 }
 
 Deno.exit(await main(Deno.args));

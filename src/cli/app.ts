@@ -3,7 +3,6 @@
  * @module
  */
 
-import config from "../../deno.json" with { type: "json" };
 import type { CommandSpec } from "./command.ts";
 import { approveCommand } from "./approve.ts";
 import { initCommand } from "./init.ts";
@@ -11,9 +10,6 @@ import { planCompileCommand } from "./plan_compile.ts";
 import { planValidateCommand } from "./plan_validate.ts";
 import { resumeCommand, runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
-
-/** The tool's version, from deno.json. */
-export const VERSION: string = config.version;
 
 /** Root of the command tree. */
 export const app: CommandSpec = {

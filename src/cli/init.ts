@@ -4,7 +4,9 @@
  */
 
 import { join } from "node:path";
-import type { CommandSpec } from "./command.ts";
+import { defineCommand } from "./command.ts";
+import { UsageError } from "./errors.ts";
+import { print } from "../output/stdio.ts";
 import { PLAN_FILE_NAMES } from "../plan/discover.ts";
 
 const SCHEMA_PATH = ".codex/orchestrator.schema.json";
@@ -54,7 +56,7 @@ export default definePlan({
 `;
 
 /** The `init` command. */
-export const initCommand: CommandSpec = {
+export const initCommand = defineCommand({
   name: "init",
   summary: "Write a starter orchestrator.yml (or orchestrator.ts with --ts)",
   options: {
@@ -71,12 +73,11 @@ export const initCommand: CommandSpec = {
       // Any plan here would shadow (or be shadowed by) the new one.
       for (const name of [target, ...PLAN_FILE_NAMES]) {
         if (!await exists(name)) continue;
-        console.error(
+        throw new UsageError(
           name === target
-            ? `error: ${target} already exists; use --force to overwrite it`
-            : `error: ${name} already exists (a plan is already here); use --force to write ${target} anyway`,
+            ? `${target} already exists; use --force to overwrite it`
+            : `${name} already exists (a plan is already here); use --force to write ${target} anyway`,
         );
-        return 2;
       }
     }
     await Deno.mkdir(".codex", { recursive: true });
@@ -86,7 +87,7 @@ export const initCommand: CommandSpec = {
       );
       await Deno.writeTextFile(DSL_PATH, dsl);
       await Deno.writeTextFile(target, TS_STARTER);
-      console.log(
+      print(
         `Wrote ${target} and ${DSL_PATH} (the typed DSL; check with "deno check ${target}")`,
       );
     } else {
@@ -99,18 +100,19 @@ export const initCommand: CommandSpec = {
         JSON.stringify(schema, null, 2) + "\n",
       );
       await Deno.writeTextFile(target, YAML_STARTER);
-      console.log(`Wrote ${target} and ${SCHEMA_PATH} (for editor completion)`);
+      print(`Wrote ${target} and ${SCHEMA_PATH} (for editor completion)`);
     }
-    console.log(`Next: orchestrate plan validate --file ${target}`);
+    print(`Next: orchestrate plan validate --file ${target}`);
     return 0;
   },
-};
+});
 
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(join(Deno.cwd(), path));
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
   }
 }

@@ -4,8 +4,9 @@
  * @module
  */
 
-import type { OptionSpec } from "./command.ts";
-import { UsageError } from "./command.ts";
+import type { StringOption } from "./command.ts";
+import { PlanInvalid, UsageError } from "./errors.ts";
+import { printError } from "../output/stdio.ts";
 import { discoverPlan, PLAN_FILE_NAMES } from "../plan/discover.ts";
 import { formatDiagnostic } from "../plan/diagnostic.ts";
 import type { Result } from "../plan/diagnostic.ts";
@@ -17,7 +18,7 @@ import {
 } from "../plan/load.ts";
 
 /** The `--file` flag, identical on every command. */
-export const FILE_OPTION: OptionSpec = {
+export const FILE_OPTION: StringOption = {
   type: "string",
   short: "f",
   value: "FILE",
@@ -31,29 +32,61 @@ export const MAX_SHOWN = 200;
 export const EXIT_INVALID = 2;
 
 /**
- * Loads the plan named by `--file` (or discovered). On failure prints every
- * diagnostic to stderr and returns the exit code instead of a plan.
+ * Loads the plan named by `--file` (or discovered).
+ * @throws {PlanInvalid} With every diagnostic, when the plan is invalid or cannot be read.
+ * @throws {UsageError} When no plan is found.
+ */
+export async function loadPlanOrThrow(
+  file: string | boolean | undefined,
+): Promise<LoadedPlan> {
+  return await orThrow(file, loadPlan);
+}
+
+/**
+ * {@link loadPlanOrThrow} without the plan's hash, for commands that only
+ * read the plan.
+ */
+export async function checkPlanOrThrow(
+  file: string | boolean | undefined,
+): Promise<CheckedPlan> {
+  return await orThrow(file, checkPlan);
+}
+
+/**
+ * Loads the plan; on failure prints every diagnostic to stderr and returns
+ * the exit code instead of a plan.
+ * @deprecated Use {@link loadPlanOrThrow}: `main` prints a `PlanInvalid`.
  */
 export async function loadPlanOrReport(
   file: string | boolean | undefined,
 ): Promise<LoadedPlan | number> {
-  return await orReport(file, loadPlan);
+  return await orReport(() => loadPlanOrThrow(file));
 }
 
 /**
- * {@link loadPlanOrReport} without the plan's hash, for commands that only
- * read the plan.
+ * {@link loadPlanOrReport} without the plan's hash.
+ * @deprecated Use {@link checkPlanOrThrow}.
  */
 export async function checkPlanOrReport(
   file: string | boolean | undefined,
 ): Promise<CheckedPlan | number> {
-  return await orReport(file, checkPlan);
+  return await orReport(() => checkPlanOrThrow(file));
 }
 
-async function orReport<T>(
+async function orReport<T>(load: () => Promise<T>): Promise<T | number> {
+  try {
+    return await load();
+  } catch (e) {
+    if (!(e instanceof PlanInvalid)) throw e;
+    printError(e.text());
+    return e.exitCode;
+  }
+}
+
+async function orThrow<T>(
   file: string | boolean | undefined,
   load: (path: string) => Promise<Result<T>>,
-): Promise<T | number> {
+): Promise<T> {
   const path = discoverPlan(
     Deno.cwd(),
     typeof file === "string" ? file : undefined,
@@ -66,12 +99,30 @@ async function orReport<T>(
       "",
     );
   }
+  await refuseSpecialFile(path);
   const result = await load(path);
   if (result.ok) return result.value;
   const shown = result.diagnostics.slice(0, MAX_SHOWN);
-  console.error(shown.map(formatDiagnostic).join("\n"));
   const n = result.diagnostics.length;
   const more = n > MAX_SHOWN ? ` (the first ${MAX_SHOWN} shown)` : "";
-  console.error(`\n${n} error${n === 1 ? "" : "s"} in ${path}${more}`);
-  return EXIT_INVALID;
+  throw new PlanInvalid(
+    `${shown.map(formatDiagnostic).join("\n")}\n\n${n} error${
+      n === 1 ? "" : "s"
+    } in ${path}${more}`,
+  );
+}
+
+// Reading a FIFO or a device would block or never end: only files and folders reach the loader
+// (which reports a folder, or a file it cannot read, as a located error).
+async function refuseSpecialFile(path: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch {
+    return; // The loader reports a missing or unreadable plan with its location.
+  }
+  if (info.isFile || info.isDirectory) return;
+  throw new PlanInvalid(
+    `${path}:1:1: Cannot read plan: not a regular file (a pipe, socket or device)\n\n1 error in ${path}`,
+  );
 }

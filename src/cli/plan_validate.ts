@@ -3,24 +3,27 @@
  * @module
  */
 
-import type { CommandSpec } from "./command.ts";
-import { checkPlanOrReport, FILE_OPTION } from "./plan_source.ts";
+import { defineCommand } from "./command.ts";
+import { checkPlanOrThrow, FILE_OPTION } from "./plan_source.ts";
+import { print } from "../output/stdio.ts";
+import { safeText } from "../render/safe_text.ts";
 
 /** The `plan validate` command. */
-export const planValidateCommand: CommandSpec = {
+export const planValidateCommand = defineCommand({
   name: "validate",
   summary: "Check a plan: schema, ids, dependencies, cycles, checks, paths",
   options: { file: FILE_OPTION },
   async run({ options }) {
-    const loaded = await checkPlanOrReport(options.file);
-    if (typeof loaded === "number") return loaded;
+    const loaded = await checkPlanOrThrow(options.file);
     const { plan } = loaded;
     const shards = plan.tasks.reduce((n, t) => n + t.shards.length, 0);
-    console.log(
-      `${loaded.file}: valid plan "${plan.project.name}" — ${plan.tasks.length} task${
+    print(
+      `${safeText(loaded.file)}: valid plan "${
+        safeText(plan.project.name)
+      }" — ${plan.tasks.length} task${
         plan.tasks.length === 1 ? "" : "s"
       }, ${shards} shard${shards === 1 ? "" : "s"}`,
     );
     return 0;
   },
-};
+});

@@ -3,12 +3,16 @@
  * @module
  */
 
-import type { CommandSpec, Invocation, OptionSpec } from "./command.ts";
-import { UsageError } from "./command.ts";
-import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
+import type { Plan } from "../plan/ir.ts";
+import { closest } from "../plan/suggest.ts";
+import { print, printError } from "../output/stdio.ts";
+import { defineCommand, type Invocation } from "./command.ts";
+import { CliError, EXIT_CODE, UsageError } from "./errors.ts";
+import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { runObservers } from "./run_observers.ts";
+import { VERSION } from "./version.ts";
 
-const RUN_OPTIONS: Record<string, OptionSpec> = {
+const RUN_OPTIONS = {
   file: FILE_OPTION,
   task: {
     type: "string",
@@ -34,7 +38,8 @@ const RUN_OPTIONS: Record<string, OptionSpec> = {
     description: "Skip the final release build and install",
   },
   concurrency: {
-    type: "string",
+    type: "integer",
+    min: 1,
     short: "j",
     value: "N",
     description: "Run at most N commands at once (default: CPUs)",
@@ -43,64 +48,68 @@ const RUN_OPTIONS: Record<string, OptionSpec> = {
     type: "boolean",
     description: "Run every task, even those up to date",
   },
-};
+} as const;
+
+type RunOptions = typeof RUN_OPTIONS;
 
 /** The `run` command. */
-export const runCommand: CommandSpec = {
+export const runCommand = defineCommand({
   name: "run",
   summary: "Run the plan's tasks in dependency order",
   options: RUN_OPTIONS,
   run: (invocation) =>
     runOrResume(invocation, invocation.options.resume === true),
-};
+});
 
 /** The `resume` command. */
-export const resumeCommand: CommandSpec = {
+export const resumeCommand = defineCommand({
   name: "resume",
   summary:
     "Continue the latest run: failed, blocked, interrupted and changed tasks run again",
   options: {
     file: FILE_OPTION,
-    "dry-run": RUN_OPTIONS["dry-run"]!,
-    json: RUN_OPTIONS.json!,
-    "no-build": RUN_OPTIONS["no-build"]!,
-    concurrency: RUN_OPTIONS.concurrency!,
-    force: RUN_OPTIONS.force!,
+    "dry-run": RUN_OPTIONS["dry-run"],
+    json: RUN_OPTIONS.json,
+    "no-build": RUN_OPTIONS["no-build"],
+    concurrency: RUN_OPTIONS.concurrency,
+    force: RUN_OPTIONS.force,
   },
   run: (invocation) => runOrResume(invocation, true),
-};
+});
 
-function parseConcurrency(
-  value: string | boolean | undefined,
-): number | undefined {
-  if (value === undefined || typeof value === "boolean") return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new UsageError(
-      `--concurrency must be a whole number >= 1, got "${value}"`,
-      "",
-    );
-  }
-  return n;
+/**
+ * The task `--task` names, or a usage error with the nearest id. A shard
+ * id names its task (the engine resolves it, and refuses a shard id that
+ * several tasks share).
+ */
+function checkTarget(plan: Plan, target: string): void {
+  const ids = plan.tasks.flatMap((t) => [t.id, ...t.shards.map((s) => s.id)]);
+  if (ids.includes(target)) return;
+  const near = closest(target, [...new Set(ids)]);
+  throw new UsageError(
+    `Unknown task "${target}": no task or shard has that id${
+      near ? `; did you mean "${near}"?` : ""
+    }`,
+  );
 }
 
 async function runOrResume(
-  { options }: Invocation,
+  { options }: Invocation<RunOptions>,
   resume: boolean,
 ): Promise<number> {
   if (options.task !== undefined && options.all) {
-    throw new UsageError("--task and --all exclude each other", "");
+    throw new UsageError("--task and --all exclude each other");
   }
   if (options.task !== undefined && resume) {
-    throw new UsageError("--task cannot be combined with resume", "");
+    throw new UsageError("--task cannot be combined with resume");
   }
   if (options.json && !options["dry-run"]) {
-    throw new UsageError("--json needs --dry-run (see `status --json`)", "");
+    throw new UsageError("--json needs --dry-run (see `status --json`)");
   }
-  const concurrency = parseConcurrency(options.concurrency);
-  const loaded = await loadPlanOrReport(options.file);
-  if (typeof loaded === "number") return loaded;
-  const target = typeof options.task === "string" ? options.task : undefined;
+  const concurrency = options.concurrency;
+  const loaded = await loadPlanOrThrow(options.file);
+  const target = options.task;
+  if (target !== undefined) checkTarget(loaded.plan, target);
   const force = options.force === true;
 
   if (options["dry-run"]) {
@@ -109,19 +118,18 @@ async function runOrResume(
     try {
       const report = await dryRun({ loaded, target, resume, force });
       const { renderDryRun } = await import("../render/dry_run.ts");
-      console.log(
+      print(
         options.json ? JSON.stringify(report, null, 2) : renderDryRun(report),
       );
       return 0;
     } catch (e) {
-      if (e instanceof RunRefused) throw new UsageError(e.message, "");
+      if (e instanceof RunRefused) throw new UsageError(e.message);
       throw e;
     }
   }
 
   const { executeRun, RunRefused, EXIT } = await import("../engine/run.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
-  const { VERSION } = await import("./app.ts");
   const runner = new DenoRunner();
   const interrupt = new AbortController();
   let interrupts = 0;
@@ -154,12 +162,11 @@ async function runOrResume(
       observers: runObservers(loaded.root),
       interrupt: interrupt.signal,
       toolVersion: VERSION,
-      warn: (m) => console.error(m),
+      warn: printError,
     });
   } catch (e) {
     if (e instanceof RunRefused) {
-      console.error(`error: ${e.message}`);
-      return EXIT.invalid;
+      throw new CliError(e.message, EXIT_CODE.invalid);
     }
     throw e;
   } finally {

@@ -4,9 +4,9 @@
  */
 
 import type { RunObserver } from "../engine/run.ts";
-import { createReporter } from "../render/progress.ts";
-import { tasksMdReporter } from "../render/tasks_md_reporter.ts";
-import { terminalOptions } from "../render/terminal.ts";
+import { createReporter } from "../output/progress.ts";
+import { tasksMdReporter } from "../output/tasks_md_reporter.ts";
+import { terminalOptions } from "../output/terminal.ts";
 
 /** Observers for a run in `root`: progress on stdout, TASKS.md at the root. */
 export function runObservers(root: string): RunObserver[] {

@@ -4,10 +4,13 @@
  * @module
  */
 
+import { gatesOf } from "../engine/gates.ts";
 import type { CommandRunEvent, RunEvent } from "../events/types.ts";
+import type { Plan } from "../plan/ir.ts";
 import { unreachable } from "../events/types.ts";
 import type { Style } from "./ansi.ts";
 import { formatDuration } from "./duration.ts";
+import { safeText } from "./safe_text.ts";
 import { failureText, OUTSIDE_SELECTION } from "./task_view.ts";
 
 /**
@@ -19,6 +22,45 @@ export type Verbosity = "all" | "outcomes";
 
 const LIST_MAX = 5;
 
+/** What the plan tells a line that the event alone does not. */
+export interface LineContext {
+  /**
+   * Gates that more than one task of the plan has: the approval hint then
+   * names the task (`orchestrate approve deploy --task SHIP`), since
+   * approving without `--task` would approve every task's gate.
+   */
+  sharedGates?: ReadonlySet<string>;
+}
+
+/**
+ * The gates that more than one task of `plan` has (see {@link LineContext}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Plan } from "../plan/ir.ts";
+ * import { sharedGates } from "./event_line.ts";
+ * const task = (id: string, approvals: string[]) =>
+ *   ({ id, type: "code", approvals, acceptance: [] });
+ * const plan = {
+ *   orchestrator: { approvals: { required: [] } },
+ *   tasks: [task("A", ["deploy"]), task("B", ["deploy", "legal"])],
+ * } as unknown as Plan;
+ * assert.deepEqual([...sharedGates(plan)], ["deploy"]);
+ * ```
+ */
+export function sharedGates(plan: Plan): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const task of plan.tasks) {
+    for (const gate of gatesOf(plan, task)) {
+      if (seen.has(gate)) shared.add(gate);
+      seen.add(gate);
+    }
+  }
+  return shared;
+}
+
 /**
  * The line for an event, without a newline, or null when the event is not
  * worth a line (plan_validated, shard starts, passed checks, ...).
@@ -26,7 +68,9 @@ const LIST_MAX = 5;
  * @param event The event.
  * @param s Colours (see `style`).
  * @param verbosity `all` for the plain view, `outcomes` for the live view.
- * @returns e.g. `[EXC-001] ✗ failed: command "test" exited 1 (see …)`.
+ * @param context Facts from the plan (see {@link LineContext}).
+ * @returns e.g. `[EXC-001] ✗ failed: command "test" exited 1 (see …)`;
+ * text from the plan or the log has its control characters escaped.
  *
  * @example
  * ```ts
@@ -44,14 +88,16 @@ export function eventLine(
   event: RunEvent,
   s: Style,
   verbosity: Verbosity,
+  context: LineContext = {},
 ): string | null {
+  const t = safeText;
   const who = event.task === null
     ? ""
-    : `[${event.task}${event.shard ? `/${event.shard}` : ""}] `;
+    : t(`[${event.task}${event.shard ? `/${event.shard}` : ""}] `);
   switch (event.type) {
     case "run_started": {
       const n = event.selected.length;
-      const target = event.selection ? ` for ${event.selection}` : "";
+      const target = event.selection ? ` for ${t(event.selection)}` : "";
       return `Running ${n} task${
         n === 1 ? "" : "s"
       }${target} (concurrency ${event.concurrency}, ${event.strategy})`;
@@ -78,38 +124,46 @@ export function eventLine(
     case "task_failed":
     case "shard_failed":
       return `${who}${s.red("✗ failed")}: ${
-        event.reason === "command_failed" && event.detail
-          ? event.detail
-          : failureText(event.reason, event.detail)
+        t(
+          event.reason === "command_failed" && event.detail
+            ? event.detail
+            : failureText(event.reason, event.detail),
+        )
       }`;
     case "task_blocked":
-      return `${who}${s.yellow("blocked")} by ${event.by}`;
+      return `${who}${s.yellow("blocked")} by ${t(event.by)}`;
     case "skipped":
       return event.reason === OUTSIDE_SELECTION
         ? null
-        : `${who}${s.dim(`skipped: ${event.reason}`)}`;
+        : `${who}${s.dim(`skipped: ${t(event.reason)}`)}`;
     case "shard_started":
       return null;
     case "command_run":
       return _commandLine(event, who || "[build] ", s, verbosity);
     case "retry_scheduled":
-      return `${who}${s.yellow("↻")} retrying "${event.name}" in ${
+      return `${who}${s.yellow("↻")} retrying "${t(event.name)}" in ${
         formatDuration(event.delay_ms)
       } (attempt ${event.attempt})`;
     case "acceptance_passed":
       return null;
     case "acceptance_failed":
-      return `${who}${s.red("acceptance failed")}: ${event.detail}${
-        event.reason ? ` (${event.reason})` : ""
+      return `${who}${s.red("acceptance failed")}: ${t(event.detail)}${
+        event.reason ? ` (${t(event.reason)})` : ""
       }`;
-    case "awaiting_approval":
+    case "awaiting_approval": {
+      const gate = event.gates[0] ?? "<gate>";
+      const only = event.task !== null &&
+          context.sharedGates?.has(gate)
+        ? ` --task ${event.task}`
+        : "";
       return `${who}${s.yellow("⏸ awaiting approval")}: ${
-        event.gates.join(", ")
-      } (orchestrate approve ${event.gates[0] ?? "<gate>"})`;
+        t(event.gates.join(", "))
+      } (orchestrate approve ${t(gate)}${t(only)})`;
+    }
     case "approval_granted":
-      return `${who}approved: ${event.gate} by ${event.by}`;
+      return `${who}approved: ${t(event.gate)} by ${t(event.by)}`;
     case "build_started":
-      return `[build] started: ${event.steps.join(", ")}`;
+      return `[build] started: ${t(event.steps.join(", "))}`;
     case "interrupted":
       return `${s.red("Interrupted")} by ${event.signal}${
         event.stopped.length > 0 ? `: stopped ${_list(event.stopped)}` : ""
@@ -140,16 +194,20 @@ function _commandLine(
   if (event.attempts > 1) {
     notes.push(`attempt ${event.attempt}/${event.attempts}`);
   }
-  if (!ok) notes.push(`see ${event.output}`);
-  return `${who}${
-    ok ? s.green("✓") : s.red("✗")
-  } command "${event.name}" ${how} in ${formatDuration(event.duration_ms)}${
+  if (!ok) {
+    notes.push(
+      event.output === null ? "no output" : `see ${safeText(event.output)}`,
+    );
+  }
+  return `${who}${ok ? s.green("✓") : s.red("✗")} command "${
+    safeText(event.name)
+  }" ${how} in ${formatDuration(event.duration_ms)}${
     notes.length > 0 ? ` (${notes.join(", ")})` : ""
   }`;
 }
 
 function _list(ids: readonly string[]): string {
-  const shown = ids.slice(0, LIST_MAX).join(", ");
+  const shown = safeText(ids.slice(0, LIST_MAX).join(", "));
   return ids.length > LIST_MAX
     ? `${shown} and ${ids.length - LIST_MAX} more`
     : shown;

@@ -9,6 +9,7 @@ import type { TaskStateName } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
 import { RUNS_DIR } from "../events/log.ts";
 import { formatDuration } from "./duration.ts";
+import { safeText } from "./safe_text.ts";
 import { summaryLine } from "./summary.ts";
 import { countViews, taskViews } from "./task_view.ts";
 
@@ -165,21 +166,21 @@ export function renderStatus(
   const rows: string[][] = [HEADERS.slice()];
   for (const v of views) {
     rows.push([
-      v.id,
+      safeText(v.id),
       v.state,
       v.duration_ms === null ? "" : formatDuration(v.duration_ms),
-      v.run ?? "-",
+      safeText(v.run ?? "-"),
       _clip(v.title),
-      v.note ?? "",
+      safeText(v.note ?? ""),
     ]);
     for (const s of v.shards) {
       rows.push([
-        `  ${s.id}`,
+        `  ${safeText(s.id)}`,
         s.state,
         s.duration_ms === null ? "" : formatDuration(s.duration_ms),
         "",
         _clip(s.title),
-        s.note ?? "",
+        safeText(s.note ?? ""),
       ]);
     }
   }
@@ -199,11 +200,13 @@ function _header(
   }
   const outcome = state.outcome ??
     (state.run === null ? "no events yet" : "not finished");
-  return `Run ${id}: ${outcome}${logPath ? ` · log ${logPath}` : ""}`;
+  return `Run ${safeText(id)}: ${outcome}${
+    logPath ? ` · log ${safeText(logPath)}` : ""
+  }`;
 }
 
 function _clip(text: string): string {
-  const line = text.replace(/\s+/g, " ");
+  const line = safeText(text.replace(/[ \t]+/g, " "));
   return line.length > MAX_TITLE ? `${line.slice(0, MAX_TITLE - 1)}…` : line;
 }
 

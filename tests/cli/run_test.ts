@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, tempProject } from "../_cli.ts";
+import { cli, PERMISSIONS, repoPath, tempProject } from "../_cli.ts";
 import {
   latestEvents,
   processWith,
@@ -387,4 +387,283 @@ tasks:
     "task_started BUILD",
     "task_started SHIP",
   ]);
+});
+
+Deno.test("run --concurrency: -1, 0, abc and 1.5 each say what is wrong (exit 2, one line)", async () => {
+  const dir = await tempProject({ "orchestrator.yml": DIAMOND });
+  const cases: [string[], RegExp][] = [
+    [["--concurrency", "-1"], /at least 1; got -1$/],
+    [["-j", "-1"], /at least 1; got -1$/],
+    [["--concurrency=-1"], /at least 1; got -1$/],
+    [["--concurrency", "0"], /at least 1; got 0$/],
+    [["--concurrency", "abc"], /"abc" is not a number$/],
+    [["--concurrency", "1.5"], /"1\.5" is not a whole number$/],
+  ];
+  for (const [args, why] of cases) {
+    for (const command of ["run", "resume"]) {
+      const r = await cli([command, ...args], { cwd: dir });
+      const where = `${command} ${args.join(" ")}`;
+      assert.equal(r.code, 2, where);
+      const first = r.stderr.split("\n")[0]!;
+      assert.match(
+        first,
+        /^error: --concurrency must be a whole number/,
+        where,
+      );
+      assert.match(first, why, where);
+    }
+  }
+  assert.equal(await runCount(dir), 0, "nothing ran");
+});
+
+Deno.test("run --task: an unknown id gets a did-you-mean from the task and shard ids, before anything runs", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: EXC-001, title: a, commands: { x: "touch a" } }
+  - { id: DOC-002, title: b, commands: { x: "touch b" }, shards: [{ id: API-DOCS, title: c }] }
+`,
+  });
+  for (
+    const [args, near] of [
+      [["run", "--task", "EXC-01"], "EXC-001"],
+      [["run", "--task", "API-DOC", "--dry-run"], "API-DOCS"],
+    ] as const
+  ) {
+    const r = await cli([...args], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr.split("\n")[0],
+      `error: Unknown task "${
+        args[2]
+      }": no task or shard has that id; did you mean "${near}"?`,
+    );
+  }
+  assert.equal(await runCount(dir), 0);
+});
+
+/** Runs the CLI with stdout (and stderr, if asked) piped to a reader that is closed at once. */
+async function cliWithClosedOutput(
+  args: string[],
+  cwd: string,
+  closeStderr: boolean,
+): Promise<{ code: number; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...PERMISSIONS,
+      repoPath("src/main.ts"),
+      ...args,
+    ],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await child.stdout.cancel();
+  let stderr = "";
+  if (closeStderr) await child.stderr.cancel();
+  else stderr = await new Response(child.stderr).text();
+  const { code } = await child.status;
+  return { code, stderr };
+}
+
+Deno.test("run: stdout (and stderr) closed by the reader (EPIPE): the run goes on, records every task and exits with its code", async () => {
+  const tasks = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `  - { id: T-${i}, title: "Task ${i}", commands: { say: "echo ${i}" } }`,
+  );
+  tasks.push(`  - { id: BAD, title: bad, commands: { fail: "exit 4" } }`);
+  const plan = `version: 1
+orchestrator: { concurrency: 2, strategy: keep_going }
+tasks:
+${tasks.join("\n")}
+`;
+  for (const closeStderr of [false, true]) {
+    const dir = await tempProject({
+      "orchestrator.yml": plan,
+      // A hand-written TASKS.md: the run says on stderr where the dashboard went.
+      "TASKS.md": "# My own notes\n",
+    });
+    const r = await cliWithClosedOutput(["run"], dir, closeStderr);
+    assert.equal(r.code, 1, `closeStderr=${closeStderr}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /Internal error|BrokenPipe/);
+    const events = await latestEvents(dir);
+    const completed = events.filter((e) => e.type === "task_completed");
+    assert.equal(completed.length, 40);
+    assert.ok(events.some((e) => e.type === "task_failed" && e.task === "BAD"));
+    assert.equal(events.at(-1)!.type, "completed");
+    await assert.rejects(Deno.stat(join(dir, ".codex/lock")), "lock released");
+  }
+});
+
+/** Targets of the Markdown links in `md`, resolved against `dir`. */
+function linkTargets(md: string, dir: string): string[] {
+  return [...md.matchAll(/\]\(([^)]+)\)/g)].map((m) =>
+    join(dir, decodeURI(m[1]!))
+  );
+}
+
+Deno.test("run: a hand-written TASKS.md is never overwritten; the dashboard goes to .codex/TASKS.md, said once, with working links", async () => {
+  const own = "# My notes\n\n- [ ] buy milk\n";
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+orchestrator: { strategy: keep_going }
+tasks:
+  - { id: A, title: a, commands: { x: "echo hello" } }
+  - { id: B, title: b, commands: { x: "echo oops; exit 3" } }
+`,
+    "TASKS.md": own,
+  });
+  for (let round = 0; round < 2; round++) {
+    const r = await cli(["run", "--force"], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(await Deno.readTextFile(join(dir, "TASKS.md")), own);
+    const notes = r.stderr.split("\n").filter((l) => l.includes("TASKS.md"));
+    assert.deepEqual(notes, [
+      "note: TASKS.md was not written by orchestrate, so it is left alone; the dashboard is in .codex/TASKS.md",
+    ]);
+    const aside = await Deno.readTextFile(join(dir, ".codex/TASKS.md"));
+    assert.match(aside, /^<!-- generated by orchestrate /);
+    assert.match(aside, /- \[ \] B — b \(failed: /);
+    const targets = linkTargets(aside, join(dir, ".codex"));
+    assert.equal(targets.length, 2, aside); // the log and B's output
+    for (const target of targets) {
+      assert.ok((await Deno.stat(target)).isFile, `${target} exists`);
+    }
+  }
+});
+
+Deno.test("run: a TASKS.md that orchestrate wrote (now or by an earlier version) is rewritten", async () => {
+  const legacy = `# Tasks — Status Dashboard
+
+<!-- Generated by orchestrate from the run log; edits are overwritten. -->
+
+1 pending
+`;
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: A, title: a, commands: { x: "true" } }
+`,
+    "TASKS.md": legacy,
+  });
+  for (let round = 0; round < 2; round++) {
+    const r = await cli(["run", "--force"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /TASKS\.md/);
+    const md = await Deno.readTextFile(join(dir, "TASKS.md"));
+    assert.match(md, /^<!-- generated by orchestrate /);
+    assert.match(md, /- \[x\] A — a \(completed\)/);
+  }
+  await assert.rejects(Deno.stat(join(dir, ".codex/TASKS.md")));
+});
+
+/** The CLI's raw stdout and stderr (the rig strips ANSI colour codes, which would hide an escape in a title). */
+async function rawCli(args: string[], cwd: string) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, repoPath("src/main.ts"), ...args],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+  }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return {
+    code: out.code,
+    stdout: decode(out.stdout),
+    stderr: decode(out.stderr),
+  };
+}
+
+Deno.test("run, dry run, status and TASKS.md escape control characters in titles, checks and gates", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+project: { name: "evil\\e[2Jname" }
+tasks:
+  - id: A
+    title: "Evil\\e]0;pwned\\a\\rtitle\\n- [x] FAKE done"
+    commands: { x: "true" }
+    acceptance: ["Contains in README.md: \\e]2;owned\\a"]
+    shards: [{ id: A1, title: "shard\\e[31m red\\u202e" }]
+  - { id: B, title: "gated", approvals: ["ok\\e[5m"], commands: { x: "true" } }
+`,
+    "README.md": "nothing here\n",
+  });
+  // deno-lint-ignore no-control-regex
+  const unsafe = /[\x00-\x09\x0b-\x1f\x7f\u202e]/;
+  const show = (text: string) => JSON.stringify(text);
+  const outputs = [
+    await rawCli(["plan", "validate"], dir),
+    await rawCli(["run", "--dry-run"], dir),
+    await rawCli(["run"], dir),
+    await rawCli(["status"], dir),
+  ];
+  for (const r of outputs) {
+    assert.doesNotMatch(r.stdout, unsafe, show(r.stdout));
+    assert.doesNotMatch(r.stderr, unsafe, show(r.stderr));
+  }
+  assert.match(
+    outputs[1]!.stdout,
+    /Evil\\x1b\]0;pwned\\x07\\rtitle\\n- \[x\] FAKE done/,
+  );
+  assert.match(
+    outputs[2]!.stdout,
+    /acceptance failed: Contains in README\.md: \\x1b\]2;owned\\x07/,
+  );
+  const md = await Deno.readTextFile(join(dir, "TASKS.md"));
+  assert.doesNotMatch(md, unsafe, show(md));
+  assert.doesNotMatch(
+    md,
+    /^\s*- \[x\] FAKE/m,
+    "a newline in a title starts no list item",
+  );
+  assert.match(md, /^- \[ \] A — Evil.*FAKE done \(failed/m);
+});
+
+Deno.test("run: a failed command that printed nothing is shown as such, never '(see null)' or a dead link", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: QUIET, title: quiet, commands: { x: "exit 3" } }
+`,
+  });
+  const r = await cli(["run"], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.doesNotMatch(r.stdout, /null/);
+  assert.match(
+    r.stdout,
+    /^\[QUIET\] ✗ command "x" exited 3 in \S+ \(no output\)$/m,
+  );
+  const md = await Deno.readTextFile(join(dir, "TASKS.md"));
+  assert.match(md, /^- \[ \] QUIET — quiet \(failed: .*\) · \S+ · no output$/m);
+  for (const target of linkTargets(md, dir)) {
+    assert.ok((await Deno.stat(target)).isFile, `${target} exists`);
+  }
+});
+
+Deno.test("run: the approval hint names the task when several tasks share the gate", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+orchestrator: { approvals: { required: [deploy] }, concurrency: 1 }
+tasks:
+  - { id: SHIP-EU, title: eu, type: deploy, commands: { x: "true" } }
+  - { id: SHIP-US, title: us, type: deploy, commands: { x: "true" } }
+  - { id: LEGAL, title: legal, approvals: [legal], commands: { x: "true" } }
+`,
+  });
+  const r = await cli(["run"], { cwd: dir });
+  assert.equal(r.code, 3, r.stderr);
+  const hints = r.stdout.split("\n").filter((l) => l.includes("awaiting"));
+  assert.deepEqual(hints.sort(), [
+    "[LEGAL] ⏸ awaiting approval: legal (orchestrate approve legal)",
+    "[SHIP-EU] ⏸ awaiting approval: deploy (orchestrate approve deploy --task SHIP-EU)",
+    "[SHIP-US] ⏸ awaiting approval: deploy (orchestrate approve deploy --task SHIP-US)",
+  ]);
+  const approved = await cli(["approve", "deploy", "--task", "SHIP-EU"], {
+    cwd: dir,
+  });
+  assert.equal(approved.code, 0, approved.stderr);
 });

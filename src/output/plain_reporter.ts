@@ -6,10 +6,14 @@
 import type { RunState } from "../events/fold.ts";
 import type { RunEvent } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
-import { type Style, style } from "./ansi.ts";
-import { eventLine } from "./event_line.ts";
+import { type Style, style } from "../render/ansi.ts";
+import {
+  eventLine,
+  type LineContext,
+  sharedGates,
+} from "../render/event_line.ts";
 import type { Reporter } from "./reporter.ts";
-import { runSummary } from "./run_summary.ts";
+import { runSummary } from "../render/run_summary.ts";
 
 /**
  * A {@link Reporter} that writes one line per event that matters (task and
@@ -36,6 +40,7 @@ export class PlainReporter implements Reporter {
   #logPath = "";
   #durationMs: number | null = null;
   #closed = false;
+  #context: LineContext = {};
 
   /**
    * Creates the view.
@@ -47,7 +52,8 @@ export class PlainReporter implements Reporter {
   }
 
   /** Prints where the log is. */
-  start(_plan: Plan, _state: RunState, logPath: string): void {
+  start(plan: Plan, _state: RunState, logPath: string): void {
+    this.#context = { sharedGates: sharedGates(plan) };
     this.#logPath = logPath;
     this.#out(`log: ${logPath}\n`);
   }
@@ -55,7 +61,7 @@ export class PlainReporter implements Reporter {
   /** Prints the event's line, if it has one. */
   onEvent(event: RunEvent, _state: RunState): void {
     if (event.type === "completed") this.#durationMs = event.duration_ms;
-    const line = eventLine(event, this.#style, "all");
+    const line = eventLine(event, this.#style, "all", this.#context);
     if (line !== null) this.#out(`${line}\n`);
   }
 

@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
 import { applyEvent, emptyState } from "../../src/events/fold.ts";
 import type { RunEvent } from "../../src/events/types.ts";
-import { LiveReporter } from "../../src/render/live_reporter.ts";
-import { PlainReporter } from "../../src/render/plain_reporter.ts";
-import { createReporter } from "../../src/render/progress.ts";
-import type { Reporter } from "../../src/render/reporter.ts";
+import { LiveReporter } from "../../src/output/live_reporter.ts";
+import { PlainReporter } from "../../src/output/plain_reporter.ts";
+import { createReporter } from "../../src/output/progress.ts";
+import type { Reporter } from "../../src/output/reporter.ts";
 import { FakeTimers } from "./_fake_timers.ts";
-import { finishedRun, LOG, PLAN, RUN, scriptedRun } from "./_fixtures.ts";
+import {
+  finishedRun,
+  LOG,
+  PLAN,
+  RUN,
+  scriptedRun,
+} from "../render/_fixtures.ts";
 
 // deno-lint-ignore no-control-regex
 const ERASE = /^\x1b\[\d+A\r\x1b\[J/;

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { stdout } from "./stdio.ts";
+
 /** Where progress goes and how. */
 export interface TerminalOptions {
   /** stdout is a terminal: redraw in place. */
@@ -12,26 +14,8 @@ export interface TerminalOptions {
   color: boolean;
   /** Terminal width, when known. */
   columns?: number;
-  /** Writes text to stdout, synchronously and completely. */
+  /** Writes text to stdout, synchronously and completely (dropped once nobody reads). */
   out: (text: string) => void;
-}
-
-const _encoder = new TextEncoder();
-
-/**
- * Writes text to stdout synchronously, looping until every byte is written.
- *
- * @example
- * ```ts ignore
- * writeStdout("hello\n");
- * ```
- */
-export function writeStdout(text: string): void {
-  const bytes = _encoder.encode(text);
-  let written = 0;
-  while (written < bytes.length) {
-    written += Deno.stdout.writeSync(bytes.subarray(written));
-  }
 }
 
 /**
@@ -41,6 +25,7 @@ export function writeStdout(text: string): void {
  *
  * @example
  * ```ts ignore
+ * // ignore: asks the real terminal
  * const reporter = createReporter(terminalOptions());
  * ```
  */
@@ -59,6 +44,6 @@ export function terminalOptions(): TerminalOptions {
     tty,
     color: tty && !noColor,
     ...(columns ? { columns } : {}),
-    out: writeStdout,
+    out: (text) => stdout.write(text),
   };
 }

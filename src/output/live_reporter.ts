@@ -8,12 +8,15 @@
 import type { RunState } from "../events/fold.ts";
 import type { RunEvent } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
-import { eraseLines, type Style, style } from "./ansi.ts";
-import { formatDuration } from "./duration.ts";
-import { eventLine } from "./event_line.ts";
+import { eraseLines, type Style, style } from "../render/ansi.ts";
+import {
+  eventLine,
+  type LineContext,
+  sharedGates,
+} from "../render/event_line.ts";
 import type { Reporter } from "./reporter.ts";
-import { runCounts, runSummary } from "./run_summary.ts";
-import { spinnerFrame } from "./spinner.ts";
+import { liveBlock } from "../render/live_block.ts";
+import { runSummary } from "../render/run_summary.ts";
 import { realTimers, type Timers } from "./timers.ts";
 
 /** Options of {@link LiveReporter}. */
@@ -73,6 +76,7 @@ export class LiveReporter implements Reporter {
   #startedAt = 0;
   #durationMs: number | null = null;
   #closed = false;
+  #context: LineContext = {};
 
   /**
    * Creates the view; nothing is drawn before `start`.
@@ -88,7 +92,8 @@ export class LiveReporter implements Reporter {
   }
 
   /** Draws the first frame and starts the redraw timer. */
-  start(_plan: Plan, state: RunState, logPath: string): void {
+  start(plan: Plan, state: RunState, logPath: string): void {
+    this.#context = { sharedGates: sharedGates(plan) };
     this.#state = state;
     this.#logPath = logPath;
     this.#startedAt = this.#timers.now();
@@ -125,7 +130,7 @@ export class LiveReporter implements Reporter {
         this.#durationMs = event.duration_ms;
         break;
     }
-    const line = eventLine(event, this.#style, "outcomes");
+    const line = eventLine(event, this.#style, "outcomes", this.#context);
     if (line !== null) this.#lines.push(line);
   }
 
@@ -168,44 +173,15 @@ export class LiveReporter implements Reporter {
   }
 
   #block(): string[] {
-    const s = this.#style;
-    const now = this.#timers.now();
-    const width = this.#columns - 1;
-    const lines: string[] = [];
-    const frame = s.cyan(spinnerFrame(this.#tick));
-    let shown = 0;
-    for (const [id, running] of this.#running) {
-      if (shown === this.#maxRunning) break;
-      shown++;
-      const name = running.shard ? `${id} › ${running.shard}` : id;
-      const elapsed = formatDuration(now - running.since);
-      const text = _clip(name, width - 4 - elapsed.length);
-      lines.push(`${frame} ${text}  ${s.dim(elapsed)}`);
-    }
-    if (this.#running.size > shown) {
-      lines.push(s.dim(`  … and ${this.#running.size - shown} more running`));
-    }
-    const c = runCounts(this.#state!);
-    const plain = [
-      `${c.completed + c.skipped} done`,
-      `${c.failed} failed`,
-      `${c.blocked} blocked`,
-      `${c.in_progress} running`,
-      `${c.pending} remaining`,
-      formatDuration(now - this.#startedAt),
-    ];
-    const counts = plain.join(" · ");
-    if (counts.length > width) lines.push(_clip(counts, width));
-    else {
-      if (c.failed > 0) plain[1] = s.red(plain[1]!);
-      if (c.blocked > 0) plain[2] = s.yellow(plain[2]!);
-      lines.push(plain.join(" · "));
-    }
-    return lines;
+    return liveBlock({
+      running: [...this.#running].map(([id, r]) => ({ id, ...r })),
+      state: this.#state!,
+      now: this.#timers.now(),
+      startedAt: this.#startedAt,
+      tick: this.#tick,
+      style: this.#style,
+      columns: this.#columns,
+      maxRunning: this.#maxRunning,
+    });
   }
-}
-
-function _clip(text: string, width: number): string {
-  if (text.length <= width) return text;
-  return width <= 1 ? "…" : `${text.slice(0, width - 1)}…`;
 }

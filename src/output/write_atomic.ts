@@ -5,7 +5,6 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { TASKS_MD } from "./tasks_md.ts";
 
 /**
  * Writes `text` to `path` atomically: first to a temporary file beside it,
@@ -44,23 +43,3 @@ export function writeFileAtomic(path: string, text: string): void {
 }
 
 let _counter = 0;
-
-/**
- * Writes TASKS.md at the project root, atomically.
- *
- * @param root The project root.
- * @param text The rendered dashboard (see `renderTasksMd`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { writeTasksMd } from "./write_atomic.ts";
- * const root = Deno.makeTempDirSync();
- * writeTasksMd(root, "# Tasks — Status Dashboard\n");
- * assert.ok(Deno.readTextFileSync(`${root}/TASKS.md`).startsWith("# Tasks"));
- * Deno.removeSync(root, { recursive: true });
- * ```
- */
-export function writeTasksMd(root: string, text: string): void {
-  writeFileAtomic(join(root, TASKS_MD), text);
-}

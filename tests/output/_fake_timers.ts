@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { Timers } from "../../src/render/timers.ts";
+import type { Timers } from "../../src/output/timers.ts";
 
 /** Fake {@link Timers}: `advance(ms)` moves the clock and fires what is due. */
 export class FakeTimers implements Timers {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { applyEvent, emptyState } from "../../src/events/fold.ts";
-import { TasksMdWriter } from "../../src/render/tasks_md_writer.ts";
-import { writeTasksMd } from "../../src/render/write_atomic.ts";
+import { TasksMdWriter } from "../../src/output/tasks_md_writer.ts";
+import { writeFileAtomic } from "../../src/output/write_atomic.ts";
+import { TASKS_MD_MARK } from "../../src/render/tasks_md.ts";
 import { FakeTimers } from "./_fake_timers.ts";
-import { finishedRun, LOG, PLAN } from "./_fixtures.ts";
+import { finishedRun, LOG, PLAN } from "../render/_fixtures.ts";
 
 Deno.test("TasksMdWriter: a burst of events gives one write per interval, flush writes the latest", () => {
   const timers = new FakeTimers();
@@ -54,11 +55,11 @@ Deno.test("TasksMdWriter: a failing write is reported, not thrown from the timer
   assert.equal(errors.length, 1);
 });
 
-Deno.test("writeTasksMd: replaces TASKS.md atomically, leaving no temporary file", async () => {
+Deno.test("writeFileAtomic: replaces a file atomically, leaving no temporary file", async () => {
   const root = await Deno.makeTempDir();
   try {
-    writeTasksMd(root, "one\n");
-    writeTasksMd(root, "two\n");
+    writeFileAtomic(join(root, "TASKS.md"), "one\n");
+    writeFileAtomic(join(root, "TASKS.md"), "two\n");
     assert.equal(await Deno.readTextFile(join(root, "TASKS.md")), "two\n");
     const names = [...Deno.readDirSync(root)].map((e) => e.name);
     assert.deepEqual(names, ["TASKS.md"]);
@@ -73,7 +74,9 @@ Deno.test("TasksMdWriter: writes TASKS.md under the root by default", async () =
     const writer = new TasksMdWriter(root, LOG);
     writer.flush(PLAN, emptyState());
     const text = await Deno.readTextFile(join(root, "TASKS.md"));
-    assert.ok(text.startsWith("# Tasks — Status Dashboard\n"));
+    assert.ok(
+      text.startsWith(`${TASKS_MD_MARK}\n\n# Tasks — Status Dashboard\n`),
+    );
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -22,6 +22,7 @@ import { TasksMdWriter, type TasksMdWriterOptions } from "./tasks_md_writer.ts";
  *
  * @example
  * ```ts ignore
+ * // ignore: writes TASKS.md into a real project during a run
  * const observers = [createReporter(terminalOptions()), tasksMdReporter(root)];
  * ```
  */

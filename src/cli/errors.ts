@@ -1,0 +1,168 @@
+/**
+ * The one error channel of commands: an expected failure is thrown as a
+ * {@link CliError} carrying what to print and the exit code; `main` prints
+ * it and exits with that code. Anything else that reaches `main` is either a
+ * fault of the machine (a file that cannot be read or written: exit 74) or a
+ * bug (exit 70).
+ * @module
+ */
+
+/** Exit codes of the CLI (README: "Exit codes"). */
+export const EXIT_CODE = {
+  /** Done. */
+  ok: 0,
+  /** A task failed or is blocked. */
+  failed: 1,
+  /** Invalid plan or bad usage. */
+  invalid: 2,
+  /** Paused at an approval gate. */
+  paused: 3,
+  /** A bug in orchestrate ("Internal error"). */
+  internal: 70,
+  /** A file or folder could not be read or written (permissions, disk full, a file where a folder should be). */
+  io: 74,
+  /** Interrupted (Ctrl-C). */
+  interrupted: 130,
+} as const;
+
+/**
+ * An expected failure of a command: printed as {@link CliError.text} on
+ * stderr, then the process exits with {@link CliError.exitCode}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CliError } from "./errors.ts";
+ * const e = new CliError("Another run holds the lock", 2);
+ * assert.equal(e.text(), "error: Another run holds the lock");
+ * assert.equal(e.exitCode, 2);
+ * ```
+ */
+export class CliError extends Error {
+  override name = "CliError";
+  /** The exit code of the process. */
+  readonly exitCode: number;
+
+  /**
+   * @param message One line, sentence case.
+   * @param exitCode The exit code (see {@link EXIT_CODE}).
+   */
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+
+  /** What to print on stderr. */
+  text(): string {
+    return `error: ${this.message}`;
+  }
+}
+
+/**
+ * Bad command-line usage: printed as one `error:` line, then the command's
+ * help when there is one; exit code 2.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "./errors.ts";
+ * const e = new UsageError('Unknown command "plna"', "Usage: orchestrate ...");
+ * assert.equal(e.text(), 'error: Unknown command "plna"\n\nUsage: orchestrate ...');
+ * assert.equal(e.exitCode, 2);
+ * ```
+ */
+export class UsageError extends CliError {
+  override name = "UsageError";
+  /** Help of the command it concerns ("" for none). */
+  readonly help: string;
+
+  /**
+   * @param message One line, sentence case.
+   * @param help The help text to print after it, or "".
+   */
+  constructor(message: string, help = "") {
+    super(message, EXIT_CODE.invalid);
+    this.help = help;
+  }
+
+  override text(): string {
+    return this.help ? `${super.text()}\n\n${this.help}` : super.text();
+  }
+}
+
+/**
+ * The plan could not be loaded: its diagnostics (`file:line:col: message`
+ * lines and the count) are the text; exit code 2.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PlanInvalid } from "./errors.ts";
+ * const e = new PlanInvalid("p.yml:3:5: Unknown key \"titel\"\n\n1 error in p.yml");
+ * assert.equal(e.exitCode, 2);
+ * assert.ok(e.text().startsWith("p.yml:3:5: "));
+ * ```
+ */
+export class PlanInvalid extends CliError {
+  override name = "PlanInvalid";
+
+  /** @param report The diagnostics, as printed. */
+  constructor(report: string) {
+    super(report, EXIT_CODE.invalid);
+  }
+
+  override text(): string {
+    return this.message;
+  }
+}
+
+const _IO_ERRORS = [
+  Deno.errors.PermissionDenied,
+  Deno.errors.NotCapable,
+  Deno.errors.NotFound,
+  Deno.errors.AlreadyExists,
+  Deno.errors.IsADirectory,
+  Deno.errors.NotADirectory,
+  Deno.errors.BrokenPipe,
+  Deno.errors.WriteZero,
+  Deno.errors.UnexpectedEof,
+  Deno.errors.FilesystemLoop,
+  Deno.errors.Busy,
+];
+
+// errno codes of faults of the disk that Deno reports as a plain Error.
+const _IO_CODES = new Set([
+  "ENOSPC",
+  "EDQUOT",
+  "EROFS",
+  "EIO",
+  "EACCES",
+  "EPERM",
+  "EMFILE",
+  "ENFILE",
+  "ENAMETOOLONG",
+  "ETXTBSY",
+  "EFBIG",
+]);
+
+/**
+ * Whether an error is a fault of the machine rather than a bug: a file or
+ * folder that cannot be read or written (permissions, a missing or
+ * misplaced path, a full or read-only disk, a closed pipe).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isIoFault } from "./errors.ts";
+ * assert.equal(isIoFault(new Deno.errors.PermissionDenied("mkdir '.codex/runs'")), true);
+ * assert.equal(isIoFault(Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" })), true);
+ * assert.equal(isIoFault(new TypeError("x is undefined")), false);
+ * ```
+ */
+export function isIoFault(error: unknown): boolean {
+  if (_IO_ERRORS.some((type) => error instanceof type)) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && _IO_CODES.has(code)) return true;
+  return error instanceof Error &&
+    /\(os error (28|30|5|122|13|1|24)\)/.test(error.message);
+}
