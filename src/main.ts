@@ -7,6 +7,9 @@ import { app, VERSION } from "./cli/app.ts";
 import { dispatch, UsageError } from "./cli/command.ts";
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "__check") { // the check helper process (engine/check_process.ts)
+    return await (await import("./engine/check_child.ts")).serveChecks();
+  }
   if (argv[0] === "--version" || argv[0] === "-V") {
     console.log(`orchestrate ${VERSION}`);
     return 0;
