@@ -31,35 +31,55 @@ const DROPPED: readonly Deno.PermissionDescriptor["name"][] = [
 ];
 
 /**
- * Serves check requests until stdin closes. Called by `main.ts` for the
- * hidden `__check` subcommand.
+ * Reads stdin in a Worker, posting each line to the main thread. When stdin
+ * closes (the run ended, or died without a chance to kill us) it ends the
+ * process from its own thread: the main thread may be stuck in a regex.
+ * A Blob URL, so a compiled binary needs nothing embedded for it.
+ */
+const STDIN_READER = `
+const decoder = new TextDecoder();
+let pending = "";
+for await (const chunk of Deno.stdin.readable) {
+  pending += decoder.decode(chunk, { stream: true });
+  let newline;
+  while ((newline = pending.indexOf("\\n")) >= 0) {
+    postMessage(pending.slice(0, newline));
+    pending = pending.slice(newline + 1);
+  }
+}
+Deno.kill(Deno.pid, "SIGKILL");
+`;
+
+/**
+ * Serves check requests until stdin closes (then the process ends). Called
+ * by `main.ts` for the hidden `__check` subcommand.
  *
  * @example
  * ```ts ignore
- * if (Deno.args[0] === "__check") Deno.exit(await serveChecks());
+ * if (Deno.args[0] === "__check") await serveChecks();
  * ```
  */
-export async function serveChecks(): Promise<number> {
+export function serveChecks(): Promise<never> {
   // A compiled binary carries every permission it was built with: drop them.
   for (const name of DROPPED) Deno.permissions.revokeSync({ name });
   // Ctrl-C reaches the whole terminal process group; the parent kills us when it is meant.
   Deno.addSignalListener("SIGINT", () => {});
   const out = Deno.stdout.writable.getWriter();
   const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const chunk of Deno.stdin.readable) {
-    pending += decoder.decode(chunk, { stream: true });
-    let newline: number;
-    while ((newline = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, newline);
-      pending = pending.slice(newline + 1);
-      if (line.trim() === "") continue;
+  const reader = new Worker(
+    URL.createObjectURL(new Blob([STDIN_READER], { type: "text/javascript" })),
+    { type: "module" },
+  );
+  let queue = Promise.resolve();
+  reader.onmessage = (e: MessageEvent<string>) => {
+    const line = e.data;
+    if (line.trim() === "") return;
+    queue = queue.then(async () => {
       const reply = await answer(line);
       await out.write(encoder.encode(JSON.stringify(reply) + "\n"));
-    }
-  }
-  return 0;
+    });
+  };
+  return new Promise<never>(() => {});
 }
 
 async function answer(line: string): Promise<CheckReplyLine> {
