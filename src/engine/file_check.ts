@@ -74,13 +74,22 @@ export async function evaluateFileCheck(
     if (!isGlob(check.path)) {
       const found = await resolveInside(root, check.path);
       if (found.kind === "outside") return fail(outsideReason(check.path));
+      if (found.kind === "unreadable") {
+        return fail(`cannot read ${check.path}: ${found.reason}`);
+      }
       return found.kind === "missing"
         ? fail(`${check.path} does not exist`)
         : PASS;
     }
     const m = await matchFiles(root, [check.path]);
     if (m.outside.length > 0) return fail(outsideReason(m.outside[0]!));
-    return m.files.length > 0 ? PASS : fail(`no file matches ${check.path}`);
+    if (m.files.length > 0) return PASS;
+    const unreadable = m.unreadable[0];
+    return fail(
+      unreadable
+        ? `cannot read ${unreadable.path}: ${unreadable.reason}`
+        : `no file matches ${check.path}`,
+    );
   }
   const patterns = check.file !== undefined
     ? [check.file]

@@ -45,7 +45,9 @@ export async function matchFiles(
     if (!isGlob(pattern)) {
       const found = await walker.resolve(pattern);
       if (found.kind === "outside") walker.outside.add(pattern);
-      else if (found.kind === "file") walker.files.add(pattern);
+      else if (found.kind === "unreadable") {
+        walker.unreadable.push({ path: pattern, reason: found.reason });
+      } else if (found.kind === "file") walker.files.add(pattern);
       else if (found.kind === "dir") {
         await walker.walk(pattern, found.real, ALL, [found.real]);
       } else if (found.kind === "special") walker.special.add(pattern);
@@ -55,16 +57,25 @@ export async function matchFiles(
     const base = picomatch.scan(pattern).base;
     const found = await walker.resolve(base);
     if (found.kind === "outside") walker.outside.add(base);
+    if (found.kind === "unreadable") {
+      walker.unreadable.push({ path: base || ".", reason: found.reason });
+    }
     if (found.kind !== "dir") continue;
     const isMatch = picomatch(pattern, { dot: true });
-    const segments = pattern.split("/");
+    // Segment by segment, unless a brace or paren group spans a slash.
+    const segments = /[{(][^})]*\//.test(pattern)
+      ? null
+      : pattern.split("/").map((seg) =>
+        seg === "**" ? "**" : picomatch(seg, { dot: true })
+      );
     const mayContain = (dir: string) => {
+      if (segments === null) return true;
       const parts = dir.split("/");
       for (const [i, part] of parts.entries()) {
         const seg = segments[i];
         if (seg === undefined) return false;
         if (seg === "**") return true;
-        if (!picomatch.isMatch(part, seg, { dot: true })) return false;
+        if (!seg(part)) return false;
       }
       return segments.length > parts.length;
     };
@@ -114,12 +125,13 @@ export function isGlob(path: string): boolean {
 export type Resolved =
   | { kind: "missing" }
   | { kind: "outside" }
+  | { kind: "unreadable"; reason: string }
   | { kind: "file" | "dir" | "special"; real: string };
 
 /**
  * Where `path` (relative to `root`) leads: missing (or a dangling link),
- * outside the root through a symlink, or a file, folder or other entry
- * inside it.
+ * outside the root through a symlink, unreadable (a folder on the way
+ * cannot be searched), or a file, folder or other entry inside it.
  *
  * @example
  * ```ts ignore
@@ -135,7 +147,7 @@ export async function resolveInside(
 
 interface Matcher {
   isMatch(rel: string): boolean;
-  /** Whether files below folder `rel` could match (decides if a link out of the root matters). */
+  /** Whether files below folder `rel` could match (whether to enter it, or report a link out). */
   mayContain(rel: string): boolean;
 }
 
@@ -154,15 +166,15 @@ class Walker {
   }
 
   async resolve(rel: string): Promise<Resolved> {
-    let real: string;
+    let real: string, info: Deno.FileInfo;
     try {
       real = await Deno.realPath(join(this.root, rel));
+      if (!this.inside(real)) return { kind: "outside" };
+      info = await Deno.stat(real);
     } catch (e) {
       if (isDangling(e)) return { kind: "missing" };
-      throw e;
+      return { kind: "unreadable", reason: errorReason(e) };
     }
-    if (!this.inside(real)) return { kind: "outside" };
-    const info = await Deno.stat(real);
     const kind = info.isFile ? "file" : info.isDirectory ? "dir" : "special";
     return { kind, real };
   }
@@ -185,7 +197,7 @@ class Walker {
     for (const entry of entries) {
       const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory) {
-        if (SKIP_DIRS.has(entry.name)) continue;
+        if (SKIP_DIRS.has(entry.name) || !matcher.mayContain(rel)) continue;
         const sub = join(real, entry.name);
         await this.walk(rel, sub, matcher, [...ancestors, sub]);
       } else if (entry.isFile) {
@@ -204,13 +216,17 @@ class Walker {
   ): Promise<void> {
     const found = await this.resolve(rel);
     if (found.kind === "missing") return;
-    if (found.kind === "outside") {
+    if (found.kind === "unreadable") {
+      if (matcher.isMatch(rel)) {
+        this.unreadable.push({ path: rel, reason: found.reason });
+      }
+    } else if (found.kind === "outside") {
       let isDir: boolean;
       try {
         isDir = (await Deno.stat(join(this.root, rel))).isDirectory;
       } catch (e) {
         if (isDangling(e)) return;
-        throw e;
+        isDir = false; // Cannot tell: it leads out either way.
       }
       if (isDir ? matcher.mayContain(rel) : matcher.isMatch(rel)) {
         this.outside.add(rel);
@@ -219,6 +235,7 @@ class Walker {
       if (matcher.isMatch(rel)) this.files.add(rel);
     } else if (found.kind === "dir") {
       if (SKIP_DIRS.has(name) || ancestors.includes(found.real)) return;
+      if (!matcher.mayContain(rel)) return;
       await this.walk(rel, found.real, matcher, [...ancestors, found.real]);
     }
   }

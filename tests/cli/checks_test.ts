@@ -217,9 +217,14 @@ tasks:
       - "Contains in secret.txt: password"
       - "Matches in secret.txt: /pass/"
       - "Not contains in pipe: x"
+      - "Not contains in locked: x"
+      - "Contains in locked/inner.txt: x"
+      - "File exists: locked/*.txt"
 `,
+    "locked/inner.txt": "x\n",
   });
   await Deno.chmod(join(dir, "secret.txt"), 0o000);
+  await Deno.chmod(join(dir, "locked"), 0o000);
   const mkfifo = await new Deno.Command("mkfifo", { args: [join(dir, "pipe")] })
     .output();
   assert.ok(mkfifo.success, "mkfifo");
@@ -235,5 +240,8 @@ tasks:
     denied,
     denied,
     "pipe is not a regular file",
+    "cannot read locked: permission denied",
+    "cannot read locked/inner.txt: permission denied",
+    "cannot read locked: permission denied",
   ]);
 });

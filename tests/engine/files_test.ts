@@ -134,3 +134,28 @@ Deno.test("errorReason: short reasons without Deno's path suffix", () => {
     "Input/output error",
   );
 });
+
+Deno.test("matchFiles: a glob enters only folders that can hold matches; braces may span a slash", async () => {
+  const root = await tempProject({
+    "docs/a/x.md": "",
+    "docs/b/y.md": "",
+    "src/z.md": "",
+    "top.txt": "",
+  });
+  await Deno.mkdir(join(root, "locked"));
+  await Deno.chmod(join(root, "locked"), 0o000);
+  try {
+    const top = await matchFiles(root, ["*.txt"]);
+    assert.deepEqual(top.files, ["top.txt"]);
+    assert.deepEqual(top.unreadable, [], "locked/ cannot hold *.txt");
+    assert.deepEqual((await matchFiles(root, ["{docs/a,src}/*.md"])).files, [
+      "docs/a/x.md",
+      "src/z.md",
+    ]);
+    assert.deepEqual((await matchFiles(root, ["docs/*/y.md"])).files, [
+      "docs/b/y.md",
+    ]);
+  } finally {
+    await Deno.chmod(join(root, "locked"), 0o700);
+  }
+});
