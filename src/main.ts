@@ -14,6 +14,9 @@ import { VERSION } from "./cli/version.ts";
 import { print, printError } from "./output/stdio.ts";
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "__check") { // the check helper process (engine/check_process.ts)
+    return await (await import("./engine/check_child.ts")).serveChecks();
+  }
   if (argv[0] === "--version" || argv[0] === "-V") {
     print(`orchestrate ${VERSION}`);
     return 0;

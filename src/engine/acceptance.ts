@@ -3,10 +3,11 @@
  * @module
  */
 
-import { join } from "node:path";
 import type { Check } from "../plan/check.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
-import { isGlob, matchFiles } from "./files.ts";
+import { type CheckHelpers, sharedCheckHelpers } from "./check_process.ts";
+import { evaluateFileCheck } from "./file_check.ts";
+import { isGlob } from "./files.ts";
 
 /** What a check needs from the run. */
 export interface CheckContext {
@@ -20,6 +21,8 @@ export interface CheckContext {
   env?: Record<string, string>;
   /** Run command checks in their own process group (the task has a timebox). */
   ownProcessGroup?: boolean;
+  /** Helper processes for file checks (default: the process-wide pool). */
+  checkHelpers?: CheckHelpers;
 }
 
 /** How a check came out. */
@@ -29,7 +32,7 @@ export interface CheckOutcome {
   reason: string;
   /** Output file of a command check, relative to the root. */
   output: string | null;
-  /** True when a command check was stopped by the abort signal. */
+  /** True when the check was stopped by the abort signal. */
   aborted: boolean;
 }
 
@@ -81,60 +84,27 @@ export async function evaluateCheck(
         aborted: r.aborted,
       };
     }
-    case "file_exists": {
-      if (!isGlob(check.path)) {
-        const exists = await Deno.stat(join(ctx.root, check.path)).then(
-          () => true,
-          () => false,
-        );
-        return exists ? pass() : fail(`${check.path} does not exist`);
-      }
-      return (await matchFiles(ctx.root, [check.path])).length > 0
-        ? pass()
-        : fail(`no file matches ${check.path}`);
-    }
+    case "file_exists":
     case "contains":
     case "not_contains":
     case "matches": {
-      const patterns = check.file !== undefined
-        ? [check.file]
-        : ctx.searchPaths;
-      if (patterns.length === 0) {
-        return fail(
-          'no file to search: name one ("Contains in <file>: ...") or give the task paths.preferred',
-        );
+      const request = {
+        root: ctx.root,
+        check,
+        searchPaths: ctx.searchPaths,
+      };
+      // A plain path is a stat away; anything that globs, reads or runs a
+      // regex goes to a helper process that the signal can kill.
+      if (check.kind === "file_exists" && !isGlob(check.path)) {
+        const r = await evaluateFileCheck(request);
+        return r.passed ? pass() : fail(r.reason);
       }
-      const files = await matchFiles(ctx.root, patterns);
-      if (files.length === 0) {
-        return fail(`no file matches ${patterns.join(", ")}`);
+      const helpers = ctx.checkHelpers ?? sharedCheckHelpers();
+      const r = await helpers.evaluate(request, ctx.signal);
+      if (r === null) {
+        return { ...fail("stopped before it finished"), aborted: true };
       }
-      const test = check.kind === "matches"
-        ? ((re: RegExp) => (text: string) => re.test(text))(
-          new RegExp(check.pattern, check.flags),
-        )
-        : ((needle: string) => (text: string) => text.includes(needle))(
-          check.text,
-        );
-      const hits: string[] = [];
-      for (const file of files) {
-        let text: string;
-        try {
-          text = await Deno.readTextFile(join(ctx.root, file));
-        } catch {
-          continue;
-        }
-        if (test(text)) hits.push(file);
-      }
-      if (check.kind === "not_contains") {
-        return hits.length === 0
-          ? pass()
-          : fail(`found in ${hits.slice(0, 3).join(", ")}`);
-      }
-      return hits.length > 0 ? pass() : fail(
-        `not found in ${files.slice(0, 3).join(", ")}${
-          files.length > 3 ? ", ..." : ""
-        }`,
-      );
+      return r.passed ? pass() : fail(r.reason);
     }
     case "manual":
       return fail("manual checks need a person's approval");

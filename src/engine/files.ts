@@ -1,70 +1,118 @@
 /**
- * Files named by paths and globs, relative to the project root.
+ * Files named by paths and globs, relative to the project root. Symlinks
+ * are followed only while they stay inside the root; one that leads out is
+ * reported, never read.
  * @module
  */
 
-import { join, relative } from "node:path";
+import { join, posix, sep } from "node:path";
+import type { Task } from "../plan/ir.ts";
 
 /** Folders never searched: version control and our own state. */
 const SKIP_DIRS = new Set([".git", ".codex", "node_modules"]);
 
+/** What a list of paths and globs names under a root. */
+export interface FileMatch {
+  /** Regular files inside the root (through in-root symlinks too), relative, sorted. */
+  files: string[];
+  /** Paths that lead outside the root through a symlink (not followed). */
+  outside: string[];
+  /** Paths named explicitly that are neither regular files nor folders (FIFOs, sockets, devices). */
+  special: string[];
+  /** Folders that could not be listed, with the reason. */
+  unreadable: { path: string; reason: string }[];
+}
+
 /**
- * Files under `root` matching any of `patterns` (paths, folders or globs),
- * sorted. A folder stands for every file below it.
+ * Files under `root` matching any of `patterns` (paths, folders or globs).
+ * A folder stands for every file below it. `.git`, `.codex` and
+ * `node_modules` are not searched.
  *
  * @example
  * ```ts ignore
- * await matchFiles("/repo", ["src/**\/*.ts", "README.md"]); // ["README.md", "src/a.ts"]
+ * const m = await matchFiles("/repo", ["src/**\/*.ts", "README.md"]);
+ * m.files; // ["README.md", "src/a.ts"]
+ * m.outside; // ["src/passwd.ts"] when src/passwd.ts links to /etc/passwd
  * ```
  */
 export async function matchFiles(
   root: string,
   patterns: readonly string[],
-): Promise<string[]> {
-  const found = new Set<string>();
+): Promise<FileMatch> {
+  const walker = new Walker(root, await Deno.realPath(root));
   for (const raw of patterns) {
-    const pattern = raw.replace(/^\.\//, "").replace(/\/+$/, "");
+    const pattern = normalizePattern(raw);
     if (!isGlob(pattern)) {
-      const stat = await statOrNull(join(root, pattern));
-      if (stat?.isFile) found.add(pattern);
-      else if (stat?.isDirectory) await walk(root, pattern, () => true, found);
+      const found = await walker.resolve(pattern);
+      if (found.kind === "outside") walker.outside.add(pattern);
+      else if (found.kind === "unreadable") {
+        walker.unreadable.push({ path: pattern, reason: found.reason });
+      } else if (found.kind === "file") walker.files.add(pattern);
+      else if (found.kind === "dir") {
+        await walker.walk(pattern, found.real, ALL, [found.real]);
+      } else if (found.kind === "special") walker.special.add(pattern);
       continue;
     }
     const { default: picomatch } = await import("picomatch");
-    const matcher = picomatch(pattern, { dot: true });
-    await walk(root, picomatch.scan(pattern).base, matcher, found);
+    const base = picomatch.scan(pattern).base;
+    const found = await walker.resolve(base);
+    if (found.kind === "outside") walker.outside.add(base);
+    if (found.kind === "unreadable") {
+      walker.unreadable.push({ path: base || ".", reason: found.reason });
+    }
+    if (found.kind !== "dir") continue;
+    const isMatch = picomatch(pattern, { dot: true });
+    // Segment by segment, unless a brace or paren group spans a slash.
+    const segments = /[{(][^})]*\//.test(pattern)
+      ? null
+      : pattern.split("/").map((seg) =>
+        seg === "**" ? "**" : picomatch(seg, { dot: true })
+      );
+    const mayContain = (dir: string) => {
+      if (segments === null) return true;
+      const parts = dir.split("/");
+      for (const [i, part] of parts.entries()) {
+        const seg = segments[i];
+        if (seg === undefined) return false;
+        if (seg === "**") return true;
+        if (!seg(part)) return false;
+      }
+      return segments.length > parts.length;
+    };
+    await walker.walk(base, found.real, { isMatch, mayContain }, [found.real]);
   }
-  return [...found].sort();
+  return {
+    files: [...walker.files].sort(),
+    outside: [...walker.outside].sort(),
+    special: [...walker.special].sort(),
+    unreadable: walker.unreadable,
+  };
 }
 
-async function walk(
+/**
+ * Whether every declared output of `task` (path, folder or glob) names at
+ * least one file inside `root`; a task whose outputs are missing is not up
+ * to date. True when the task declares no outputs.
+ *
+ * @example
+ * ```ts ignore
+ * await outputsPresent("/repo", task); // false when dist/*.js matches nothing
+ * ```
+ */
+export async function outputsPresent(
   root: string,
-  dir: string,
-  match: (rel: string) => boolean,
-  found: Set<string>,
-): Promise<void> {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(join(root, dir)));
-  } catch {
-    return;
+  task: Pick<Task, "outputs">,
+): Promise<boolean> {
+  for (const output of task.outputs) {
+    if ((await matchFiles(root, [output])).files.length === 0) return false;
   }
-  for (const entry of entries) {
-    const rel = relative(root, join(root, dir, entry.name)).split("\\").join(
-      "/",
-    );
-    if (entry.isDirectory) {
-      if (!SKIP_DIRS.has(entry.name)) await walk(root, rel, match, found);
-    } else if (entry.isFile && match(rel)) found.add(rel);
-  }
+  return true;
 }
 
-async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
-  try {
-    return await Deno.stat(path);
-  } catch {
-    return null;
-  }
+/** `./a/b/` → `a/b`; `.` → `` (the root). */
+function normalizePattern(raw: string): string {
+  const path = posix.normalize(raw).replace(/\/+$/, "");
+  return path === "." ? "" : path;
 }
 
 /** Whether a path has glob syntax. */
@@ -73,13 +121,149 @@ export function isGlob(path: string): boolean {
   return /[*?[\]{}()!]/.test(path);
 }
 
-/** Whether every declared output of `task` matches at least one file (true when it declares none). */
-export async function outputsPresent(
+/** Where a relative path leads, following symlinks. */
+export type Resolved =
+  | { kind: "missing" }
+  | { kind: "outside" }
+  | { kind: "unreadable"; reason: string }
+  | { kind: "file" | "dir" | "special"; real: string };
+
+/**
+ * Where `path` (relative to `root`) leads: missing (or a dangling link),
+ * outside the root through a symlink, unreadable (a folder on the way
+ * cannot be searched), or a file, folder or other entry inside it.
+ *
+ * @example
+ * ```ts ignore
+ * await resolveInside("/repo", "README.md"); // { kind: "file", real: "/repo/README.md" }
+ * ```
+ */
+export async function resolveInside(
   root: string,
-  task: { outputs: readonly string[] },
-): Promise<boolean> {
-  for (const output of task.outputs) {
-    if ((await matchFiles(root, [output])).length === 0) return false;
+  path: string,
+): Promise<Resolved> {
+  return await new Walker(root, await Deno.realPath(root)).resolve(path);
+}
+
+interface Matcher {
+  isMatch(rel: string): boolean;
+  /** Whether files below folder `rel` could match (whether to enter it, or report a link out). */
+  mayContain(rel: string): boolean;
+}
+
+const ALL: Matcher = { isMatch: () => true, mayContain: () => true };
+
+class Walker {
+  files = new Set<string>();
+  outside = new Set<string>();
+  special = new Set<string>();
+  unreadable: { path: string; reason: string }[] = [];
+  constructor(readonly root: string, readonly realRoot: string) {}
+
+  inside(real: string): boolean {
+    return real === this.realRoot || real.startsWith(this.realRoot + sep) ||
+      this.realRoot === sep;
   }
-  return true;
+
+  async resolve(rel: string): Promise<Resolved> {
+    let real: string, info: Deno.FileInfo;
+    try {
+      real = await Deno.realPath(join(this.root, rel));
+      if (!this.inside(real)) return { kind: "outside" };
+      info = await Deno.stat(real);
+    } catch (e) {
+      if (isDangling(e)) return { kind: "missing" };
+      return { kind: "unreadable", reason: errorReason(e) };
+    }
+    const kind = info.isFile ? "file" : info.isDirectory ? "dir" : "special";
+    return { kind, real };
+  }
+
+  /** Walks folder `dir` (relative; `real` is where it leads), keeping `ancestors` to stop link loops. */
+  async walk(
+    dir: string,
+    real: string,
+    matcher: Matcher,
+    ancestors: string[],
+  ): Promise<void> {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(real));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      this.unreadable.push({ path: dir || ".", reason: errorReason(e) });
+      return;
+    }
+    for (const entry of entries) {
+      const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory) {
+        if (SKIP_DIRS.has(entry.name) || !matcher.mayContain(rel)) continue;
+        const sub = join(real, entry.name);
+        await this.walk(rel, sub, matcher, [...ancestors, sub]);
+      } else if (entry.isFile) {
+        if (matcher.isMatch(rel)) this.files.add(rel);
+      } else if (entry.isSymlink) {
+        await this.followLink(rel, entry.name, matcher, ancestors);
+      }
+    }
+  }
+
+  async followLink(
+    rel: string,
+    name: string,
+    matcher: Matcher,
+    ancestors: string[],
+  ): Promise<void> {
+    const found = await this.resolve(rel);
+    if (found.kind === "missing") return;
+    if (found.kind === "unreadable") {
+      if (matcher.isMatch(rel)) {
+        this.unreadable.push({ path: rel, reason: found.reason });
+      }
+    } else if (found.kind === "outside") {
+      let isDir: boolean;
+      try {
+        isDir = (await Deno.stat(join(this.root, rel))).isDirectory;
+      } catch (e) {
+        if (isDangling(e)) return;
+        isDir = false; // Cannot tell: it leads out either way.
+      }
+      if (isDir ? matcher.mayContain(rel) : matcher.isMatch(rel)) {
+        this.outside.add(rel);
+      }
+    } else if (found.kind === "file") {
+      if (matcher.isMatch(rel)) this.files.add(rel);
+    } else if (found.kind === "dir") {
+      if (SKIP_DIRS.has(name) || ancestors.includes(found.real)) return;
+      if (!matcher.mayContain(rel)) return;
+      await this.walk(rel, found.real, matcher, [...ancestors, found.real]);
+    }
+  }
+}
+
+function isDangling(e: unknown): boolean {
+  return e instanceof Deno.errors.NotFound ||
+    e instanceof Deno.errors.FilesystemLoop ||
+    e instanceof Deno.errors.NotADirectory;
+}
+
+/**
+ * A short reason for a file system error ("permission denied"), without
+ * the absolute path Deno puts in its messages.
+ *
+ * @example
+ * ```ts
+ * import { errorReason } from "./files.ts";
+ * errorReason(new Deno.errors.PermissionDenied("Permission denied (os error 13): open '/x'")); // "permission denied"
+ * ```
+ */
+export function errorReason(e: unknown): string {
+  if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (e instanceof Deno.errors.NotCapable) return "permission denied";
+  if (e instanceof Deno.errors.IsADirectory) return "is a directory";
+  if (e instanceof Deno.errors.NotFound) return "no longer exists";
+  if (e instanceof Error) {
+    return e.message.replace(/\s*\(os error \d+\).*$/, "");
+  }
+  return String(e);
 }
