@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Diagnostic, Result } from "./diagnostic.ts";
 import { sortDiagnostics } from "./diagnostic.ts";
 import { issuesToDiagnostics } from "./issues.ts";
-import type { CheckedPlan } from "./load.ts";
+import type { CheckedPlan } from "./checked_plan.ts";
 import { normalizePlan } from "./normalize.ts";
 import { parseSource } from "./parse_source.ts";
 import {
