@@ -176,6 +176,8 @@ async function readPlanData(
       }],
     };
   }
+  // Editors on Windows save a byte order mark; it is not part of the plan.
+  if (source.startsWith("\uFEFF")) source = source.slice(1);
   sources.set(file, source);
   if (/\.[cm]?ts$/.test(file)) {
     const { loadTsPlan } = await import("./load_ts.ts");

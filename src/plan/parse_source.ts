@@ -12,8 +12,8 @@ import { parseYaml } from "./parse_yaml.ts";
 export { lineCol, MAX_ALIASES, MAX_DEPTH } from "./source_text.ts";
 
 /**
- * Parses `.json` files as strict JSON and everything else as YAML 1.2.
- * Never throws for bad input: every problem is a located diagnostic.
+ * Parses `.json` files as strict JSON and everything else as YAML 1.2; a
+ * leading byte order mark is ignored. Never throws for bad input: every problem is a located diagnostic.
  *
  * @example
  * ```ts
@@ -25,6 +25,7 @@ export async function parseSource(
   source: string,
   file: string,
 ): Promise<Result<unknown>> {
+  if (source.startsWith("\uFEFF")) source = source.slice(1); // byte order mark
   const json = file.endsWith(".json");
   if (source.trim() === "" || (!json && onlyComments(source))) {
     return empty(file);

@@ -50,3 +50,16 @@ Deno.test("plan compile: output is stable across runs", async () => {
   assert.equal(a.stdout, b.stdout);
   assert.equal(JSON.parse(a.stdout).tasks[0].acceptance[0].kind, "manual");
 });
+
+Deno.test("plan compile: a byte order mark at the start of a JSON or YAML plan is ignored", async () => {
+  const cwd = await tempProject({
+    "plan.json": '\uFEFF{"version": 1, "tasks": [{"id": "A", "title": "a"}]}',
+    "plan.yml": "\uFEFFversion: 1\ntasks:\n  - { id: A, title: a }\n",
+  });
+  const json = await cli(["plan", "compile", "--file", "plan.json"], { cwd });
+  const yaml = await cli(["plan", "compile", "--file", "plan.yml"], { cwd });
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal(yaml.code, 0, yaml.stderr);
+  assert.equal(json.stdout, yaml.stdout);
+  assert.equal(JSON.parse(json.stdout).tasks[0].id, "A");
+});
