@@ -7,7 +7,7 @@
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Diagnostic, Result } from "./diagnostic.ts";
 import { sortDiagnostics } from "./diagnostic.ts";
-import { issuesToDiagnostics } from "./issues.ts";
+import { issuesToDiagnostics, prototypeKeyIssues } from "./issues.ts";
 import type { CheckedPlan } from "./checked_plan.ts";
 import { normalizePlan } from "./normalize.ts";
 import { parseSource } from "./parse_source.ts";
@@ -47,6 +47,9 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
       ),
     );
   }
+  diagnostics.push(
+    ...prototypeKeys(PlanFileSchema, data.value, file, sources.get(file)!),
+  );
   const raw: RawTask[] = rawTasksOf(data.value, file);
   const included: TaskInput[] = [];
   let includesOk = true;
@@ -86,6 +89,14 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
           continue;
         }
         raw.push(...rawTasksOf(inc.value, path));
+        diagnostics.push(
+          ...prototypeKeys(
+            IncludeFileSchema,
+            inc.value,
+            path,
+            sources.get(path)!,
+          ),
+        );
         const r = IncludeFileSchema.safeParse(inc.value);
         if (!r.success) {
           diagnostics.push(
@@ -121,6 +132,24 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
     value: { plan, file, root },
     fresh: { include: planFile.include ?? [], sources },
   };
+}
+
+/**
+ * `__proto__` command names, which zod would drop without a word. Only
+ * sources that could hold one (the word itself, an escape, or code) are
+ * walked.
+ */
+function prototypeKeys(
+  schema: typeof PlanFileSchema | typeof IncludeFileSchema,
+  data: unknown,
+  file: string,
+  source: string,
+): Diagnostic[] {
+  const possible = /\.[cm]?ts$/.test(file) || source.includes("__proto__") ||
+    source.includes("\\");
+  if (!possible) return [];
+  const issues = prototypeKeyIssues(schema, data);
+  return issuesToDiagnostics(issues, schema, data, file);
 }
 
 /** A task as found in a file's `tasks:` list, before any schema check. */

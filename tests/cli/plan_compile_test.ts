@@ -63,3 +63,41 @@ Deno.test("plan compile: a byte order mark at the start of a JSON or YAML plan i
   assert.equal(json.stdout, yaml.stdout);
   assert.equal(JSON.parse(json.stdout).tasks[0].id, "A");
 });
+
+Deno.test("plan compile: ids and command names like constructor, toString, hasOwnProperty are kept", async () => {
+  const cwd = await tempProject({
+    "orchestrator.yml": `version: 1
+project:
+  build: { valueOf: echo build }
+tasks:
+  - id: constructor
+    title: c
+    commands:
+      constructor: echo ran-constructor
+      toString: echo ran-toString
+    shards:
+      - id: toString
+        title: s
+        commands: { hasOwnProperty: echo ran-shard }
+  - id: hasOwnProperty
+    title: h
+    dependencies: [constructor]
+`,
+  });
+  const r = await cli(["plan", "compile"], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const ir = JSON.parse(r.stdout);
+  assert.deepEqual(ir.project.build, [{ name: "valueOf", run: "echo build" }]);
+  const [c, h] = ir.tasks;
+  assert.deepEqual(c.commands, [
+    { name: "constructor", run: "echo ran-constructor" },
+    { name: "toString", run: "echo ran-toString" },
+  ]);
+  assert.equal(c.shards[0].id, "toString");
+  assert.deepEqual(c.shards[0].commands, [
+    { name: "hasOwnProperty", run: "echo ran-shard" },
+  ]);
+  assert.equal(h.id, "hasOwnProperty");
+  assert.deepEqual(h.dependencies, ["constructor"]);
+  assert.deepEqual(h.commands, [{ name: "valueOf", run: "echo build" }]);
+});
