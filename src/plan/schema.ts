@@ -7,7 +7,7 @@
 
 import { z } from "zod";
 import { parseCheck, regexProblem } from "./check.ts";
-import { parseDuration } from "./duration.ts";
+import { formatDuration, MAX_DURATION_MS, parseDuration } from "./duration.ts";
 
 /** Task and shard ids: a letter, then letters, digits, `_`, `-` or `.`. */
 export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
@@ -27,6 +27,13 @@ const Duration = z.string({
 }).refine((s) => parseDuration(s) !== undefined, {
   error: ({ input }) =>
     `Invalid duration ${JSON.stringify(input)}: ${DURATION_HINT}`,
+  abort: true,
+}).refine((s) => parseDuration(s)! <= MAX_DURATION_MS, {
+  error: ({ input }) =>
+    `Invalid duration ${JSON.stringify(input)}: at most ${
+      formatDuration(MAX_DURATION_MS)
+    }, the longest a timer can wait`,
+  abort: true,
 });
 
 /** A limit (timeout, timebox): a duration, and not zero. */
