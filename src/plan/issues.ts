@@ -7,6 +7,7 @@
 
 import type { z } from "zod";
 import type { Diagnostic, DocPath } from "./diagnostic.ts";
+import { EXPECTED } from "./expected.ts";
 import { closest } from "./suggest.ts";
 
 type Issue = z.core.$ZodIssue;
@@ -88,9 +89,10 @@ export function issuesToDiagnostics(
         );
         push(
           path,
-          `Invalid type: expected ${[...new Set(expected)].join(" or ")}, got ${
-            kindOf(value)
-          }`,
+          `${fieldPath(path)}: expected ${
+            expectedAt(schema, path, data) ??
+              [...new Set(expected)].join(" or ")
+          }, got ${kindOf(value)}`,
         );
         return;
       }
@@ -142,8 +144,8 @@ export function issuesToDiagnostics(
           );
           return;
         }
-        let message = `Invalid type: expected ${
-          typeName(issue.expected)
+        let message = `${fieldPath(path)}: expected ${
+          expectedAt(schema, path, data) ?? typeName(issue.expected)
         }, got ${kindOf(value)}`;
         if (issue.expected === "array" && typeof value === "string") {
           message += ` (write [${JSON.stringify(value)}])`;
@@ -222,6 +224,54 @@ function kindOf(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   return `${typeof value} ${JSON.stringify(value)}`.slice(0, 60);
+}
+
+/**
+ * A document path as people read it: `tasks[2].commands.lint`.
+ *
+ * @example
+ * ```ts
+ * import { fieldPath } from "./issues.ts";
+ * fieldPath(["orchestrator", "approvals", "required"]); // "orchestrator.approvals.required"
+ * fieldPath(["tasks", 2, "my key"]); // 'tasks[2]["my key"]'
+ * ```
+ */
+export function fieldPath(path: DocPath): string {
+  let text = "";
+  for (const step of path) {
+    if (typeof step === "number") text += `[${step}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(step)) {
+      text += text === "" ? step : `.${step}`;
+    } else text += `[${JSON.stringify(step)}]`;
+  }
+  return text;
+}
+
+/** What the schema wants at `path`, in words, when it says (see `expected.ts`). */
+function expectedAt(
+  schema: AnySchema,
+  path: DocPath,
+  data: unknown,
+): string | undefined {
+  let current: AnySchema[] = [schema];
+  path.forEach((step, n) => {
+    const here = valueAt(data, path.slice(0, n));
+    current = current.flatMap((s) => unwrap(s, here)).flatMap((s) =>
+      childOf(s, step)
+    );
+  });
+  for (let s of current) {
+    for (;;) {
+      const words = EXPECTED.get(s)?.expected;
+      if (words !== undefined) return words;
+      const def = s._zod.def as { type: string; innerType?: AnySchema };
+      const wrapper = def.type === "optional" || def.type === "default" ||
+        def.type === "nullable";
+      if (!wrapper || !def.innerType) break;
+      s = def.innerType;
+    }
+  }
+  return undefined;
 }
 
 /** The value at `path` in `data` (own properties only), or `undefined`. */
