@@ -7,7 +7,7 @@
 import type { OptionSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { discoverPlan, PLAN_FILE_NAMES } from "../plan/discover.ts";
-import { formatDiagnostic } from "../plan/diagnostic.ts";
+import { errorSummary, formatDiagnostic } from "../plan/diagnostic.ts";
 import type { Result } from "../plan/diagnostic.ts";
 import {
   type CheckedPlan,
@@ -72,6 +72,6 @@ async function orReport<T>(
   console.error(shown.map(formatDiagnostic).join("\n"));
   const n = result.diagnostics.length;
   const more = n > MAX_SHOWN ? ` (the first ${MAX_SHOWN} shown)` : "";
-  console.error(`\n${n} error${n === 1 ? "" : "s"} in ${path}${more}`);
+  console.error(`\n${errorSummary(result.diagnostics, path)}${more}`);
   return EXIT_INVALID;
 }

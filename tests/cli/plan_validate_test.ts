@@ -192,3 +192,24 @@ Deno.test("plan validate: no plan here is a usage error naming the files looked 
     /^nope\.yml:1:1: Cannot read plan: no such file/m,
   );
 });
+
+Deno.test("plan validate: the error count names the files the errors are in", async () => {
+  const cwd = await tempProject({
+    "orchestrator.yml": "version: 1\ninclude: [tasks/*.yml]\ntasks: []\n",
+    "tasks/a.yml": "tasks:\n  - { id: A, titel: a }\n  - { id: B }\n",
+  });
+  const r = await cli(["plan", "validate"], { cwd });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\n2 errors in tasks\/a\.yml\n/);
+
+  await Deno.writeTextFile(
+    join(cwd, "orchestrator.yml"),
+    "version: 1\ninclude: [tasks/*.yml]\ntasks:\n  - { id: C, title: c, typ: x }\n",
+  );
+  const both = await cli(["plan", "validate"], { cwd });
+  assert.equal(both.code, 2);
+  assert.match(
+    both.stderr,
+    /\n3 errors in 2 files: orchestrator\.yml \(1\), tasks\/a\.yml \(2\)\n/,
+  );
+});
