@@ -81,7 +81,8 @@ export async function readCachedPlan(
         entry.include,
         relative(planDir, file),
       );
-      const now = [...new Set(groups.flat())];
+      if (groups.some((g) => g.outside.length > 0)) return undefined;
+      const now = [...new Set(groups.flatMap((g) => g.files))];
       if (
         now.length !== entry.files.length ||
         now.some((f, i) => f !== entry.files[i]![0])
@@ -115,7 +116,7 @@ export async function writeCachedPlan(
     ? []
     : await expandIncludes(planDir, include, relative(planDir, file));
   const files: [string, string][] = [];
-  for (const rel of [...new Set(groups.flat())]) {
+  for (const rel of [...new Set(groups.flatMap((g) => g.files))]) {
     const text = sources.get(join(planDir, rel));
     if (text === undefined) return;
     files.push([rel, fastHash(text)]);

@@ -64,9 +64,17 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
       self,
     );
     const seen = new Set<string>();
-    for (const [g, files] of groups.entries()) {
+    for (const [g, { files, outside }] of groups.entries()) {
       const { glob, index } = includes[g]!;
-      if (files.length === 0) {
+      for (const link of outside) {
+        diagnostics.push({
+          file,
+          path: ["include", index],
+          message:
+            `Include "${glob}" leads outside the project root through a symbolic link: ${link.path} -> ${link.target}`,
+        });
+      }
+      if (files.length === 0 && outside.length === 0) {
         diagnostics.push({
           file,
           path: ["include", index],
