@@ -11,6 +11,7 @@ import { issuesToDiagnostics, prototypeKeyIssues } from "./issues.ts";
 import type { CheckedPlan } from "./checked_plan.ts";
 import { normalizePlan } from "./normalize.ts";
 import { parseSource } from "./parse_source.ts";
+import { withoutBom } from "./source_text.ts";
 import {
   IncludeFileSchema,
   pathProblem,
@@ -213,8 +214,7 @@ async function readPlanData(
       }],
     };
   }
-  // Editors on Windows save a byte order mark; it is not part of the plan.
-  if (source.startsWith("\uFEFF")) source = source.slice(1);
+  source = withoutBom(source);
   sources.set(file, source);
   if (/\.[cm]?ts$/.test(file)) {
     const { loadTsPlan } = await import("./load_ts.ts");

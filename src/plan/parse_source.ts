@@ -8,6 +8,7 @@
 import type { Result } from "./diagnostic.ts";
 import { parseJson } from "./parse_json.ts";
 import { parseYaml } from "./parse_yaml.ts";
+import { withoutBom } from "./source_text.ts";
 
 export { lineCol, MAX_ALIASES, MAX_DEPTH } from "./source_text.ts";
 
@@ -25,7 +26,7 @@ export async function parseSource(
   source: string,
   file: string,
 ): Promise<Result<unknown>> {
-  if (source.startsWith("\uFEFF")) source = source.slice(1); // byte order mark
+  source = withoutBom(source);
   const json = file.endsWith(".json");
   if (source.trim() === "" || (!json && onlyComments(source))) {
     return empty(file);

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import config from "../../deno.json" with { type: "json" };
+import { fastHash } from "../../src/plan/fast_hash.ts";
 import { cli, repoPath, tempProject } from "../_cli.ts";
 
 Deno.test("plan compile: YAML (with includes) and TS versions of examples/multi give byte-identical IR", async () => {
@@ -100,4 +103,52 @@ tasks:
   assert.equal(h.id, "hasOwnProperty");
   assert.deepEqual(h.dependencies, ["constructor"]);
   assert.deepEqual(h.commands, [{ name: "valueOf", run: "echo build" }]);
+});
+
+Deno.test("plan compile: a tampered plan cache is never used: the plan's own command is what compiles", async () => {
+  const cwd = await tempProject({
+    "orchestrator.yml":
+      "version: 1\ntasks:\n  - { id: A, title: a, commands: { t: echo real } }\n",
+    ".codex/runs/.keep": "",
+  });
+  const home = await tempProject();
+  const env = {
+    XDG_CACHE_HOME: join(home, "cache"),
+    XDG_STATE_HOME: join(home, "state"),
+  };
+  const first = await cli(["plan", "compile"], { cwd, env });
+  assert.equal(first.code, 0, first.stderr);
+  const plans = join(home, "cache", "orchestrate", "plans");
+  const [entry] = await Array.fromAsync(Deno.readDir(plans));
+  assert.ok(entry, "the check was cached in the user's cache folder");
+  // An attacker edits the cached IR, as a restored CI cache could...
+  const path = join(plans, entry.name);
+  const text = await Deno.readTextFile(path);
+  assert.match(text, /echo real/);
+  await Deno.writeTextFile(path, text.replace("echo real", "echo pwned"));
+  // ...or plants an entry where caches used to live, inside the project.
+  const real = await Deno.realPath(join(cwd, "orchestrator.yml"));
+  const plan = JSON.parse(first.stdout.replace("echo real", "echo pwned"));
+  const planted = {
+    format: 1,
+    tool: config.version,
+    main: fastHash(await Deno.readTextFile(real)),
+    include: [],
+    files: [],
+    plan,
+    hash: null,
+  };
+  await Deno.mkdir(join(cwd, ".codex", "cache"));
+  for (
+    const name of [real, join(cwd, "orchestrator.yml"), "orchestrator.yml"]
+  ) {
+    await Deno.writeTextFile(
+      join(cwd, ".codex", "cache", `plan.${fastHash(name).slice(0, 16)}.json`),
+      JSON.stringify(planted),
+    );
+  }
+  const again = await cli(["plan", "compile"], { cwd, env });
+  assert.equal(again.code, 0, again.stderr);
+  assert.doesNotMatch(again.stdout, /pwned/);
+  assert.equal(again.stdout, first.stdout);
 });
