@@ -22,6 +22,17 @@ Deno.test("plan compile: YAML (with includes) and TS versions of examples/multi 
     "DOC-001",
     "REL-001",
   ]);
+  // Derived facts, computed once in normalize, identical from both sources.
+  assert.deepEqual(
+    ir.tasks.map((t: { gates: string[] }) => t.gates),
+    [[], [], [], ["deploy"]],
+  );
+  assert.deepEqual(
+    ir.project.final_build.map((c: { name: string }) => c.name),
+    [
+      "release",
+    ],
+  );
 });
 
 Deno.test("plan compile: acceptance strings become structured checks", async () => {
@@ -151,4 +162,24 @@ Deno.test("plan compile: a tampered plan cache is never used: the plan's own com
   assert.equal(again.code, 0, again.stderr);
   assert.doesNotMatch(again.stdout, /pwned/);
   assert.equal(again.stdout, first.stdout);
+});
+
+Deno.test("plan compile: a Manual: check on a shard makes manual a gate of its task", async () => {
+  const cwd = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: A
+    title: a
+    shards:
+      - { id: A1, title: a1, acceptance: ["Manual: the page looks right"] }
+  - { id: B, title: b }
+`,
+  });
+  const r = await cli(["plan", "compile"], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const ir = JSON.parse(r.stdout);
+  assert.deepEqual(ir.tasks.map((t: { gates: string[] }) => t.gates), [
+    ["manual"],
+    [],
+  ]);
 });
