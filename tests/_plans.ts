@@ -52,3 +52,25 @@ export function chainPlan(n: number, options: ChainOptions = {}): string {
   }
   return parts.join("");
 }
+
+/**
+ * A plan of three tasks whose first has a `description` of `bytes`
+ * characters, with an unknown key (`titel`, written once) after it, an
+ * unknown dependency (`dependencies`, written once) and a duplicated id.
+ * In YAML, `titel` is on line 6 and `dependencies` on line 9.
+ */
+export function bigScalarPlan(
+  bytes: number,
+  options: { json?: boolean } = {},
+): string {
+  const description = "x".repeat(bytes);
+  if (options.json) {
+    return `{"version": 1, "tasks": [\n` +
+      `{"id": "A", "title": "a", "description": "${description}", "titel": "b"},\n` +
+      `{"id": "B", "title": "b", "dependencies": ["Z"]},\n` +
+      `{"id": "A", "title": "c"}\n]}\n`;
+  }
+  return `version: 1\ntasks:\n  - id: A\n    title: a\n    description: ${description}\n` +
+    `    titel: b\n  - id: B\n    title: b\n    dependencies: [Z]\n` +
+    `  - id: A\n    title: c\n`;
+}

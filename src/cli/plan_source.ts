@@ -8,7 +8,7 @@ import type { StringOption } from "./command.ts";
 import { PlanInvalid, UsageError } from "./errors.ts";
 import { printError } from "../output/stdio.ts";
 import { discoverPlan, PLAN_FILE_NAMES } from "../plan/discover.ts";
-import { formatDiagnostic } from "../plan/diagnostic.ts";
+import { errorSummary, formatDiagnostic } from "../plan/diagnostic.ts";
 import type { Result } from "../plan/diagnostic.ts";
 import {
   type CheckedPlan,
@@ -106,9 +106,9 @@ async function orThrow<T>(
   const n = result.diagnostics.length;
   const more = n > MAX_SHOWN ? ` (the first ${MAX_SHOWN} shown)` : "";
   throw new PlanInvalid(
-    `${shown.map(formatDiagnostic).join("\n")}\n\n${n} error${
-      n === 1 ? "" : "s"
-    } in ${path}${more}`,
+    `${shown.map(formatDiagnostic).join("\n")}\n\n${
+      errorSummary(result.diagnostics, path)
+    }${more}`,
   );
 }
 

@@ -1,20 +1,31 @@
 /**
  * A cache of checked plans, so `status`, `approve` and `run` of a large plan
- * do not parse and validate it again while its files are unchanged. Keyed
- * by the content of the plan file and every included file, and by the
- * include globs' expansion; kept under `.codex/cache/` only in projects
- * that already have `.codex/` (it is derived data, never state: deleting it
- * loses nothing). TypeScript plans are code and are never cached.
+ * do not parse and validate it again while its files are unchanged.
+ *
+ * The cached IR is what runs, so the cache must never be a way to run a
+ * command the plan does not contain. It therefore lives outside the project
+ * (the user's cache folder, where a restored `.codex/` or a commit cannot
+ * reach), is keyed by the plan's absolute path and checked against the
+ * sha-256 of the plan file, of every included file and of the include
+ * expansion, and each entry carries an HMAC under a key kept in the user's
+ * state folder: an entry written or edited by anything but this tool on
+ * this machine (a CI cache restored from elsewhere) fails the check and is
+ * ignored. Used only for projects that already have `.codex/`; TypeScript
+ * plans are code and are never cached. Derived data: deleting it loses
+ * nothing.
  * @module
  */
 
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import config from "../../deno.json" with { type: "json" };
-import { fastHash } from "./fast_hash.ts";
+import { sha256 } from "./hash.ts";
 import type { Plan } from "./ir.ts";
+import { withoutBom } from "./source_text.ts";
 
 /** Bump when the IR changes shape without a version change. */
-const FORMAT = 1;
+const FORMAT = 2;
+/** Entries kept; older ones are removed when a new one is written. */
+const MAX_ENTRIES = 256;
 
 /** What a cache entry holds. */
 export interface CachedPlan {
@@ -26,26 +37,114 @@ export interface CachedPlan {
 interface Entry extends CachedPlan {
   format: number;
   tool: string;
+  /** Absolute path of the plan file. */
   main: string;
+  /** sha-256 of the plan file's text. */
+  mainHash: string;
   include: string[];
+  /** Included files (relative to the plan's folder) and their sha-256. */
   files: [string, string][];
 }
 
-function cacheFile(file: string): string {
-  return join(
-    dirname(file),
-    ".codex",
-    "cache",
-    `plan.${fastHash(resolve(file)).slice(0, 16)}.json`,
+/**
+ * The user's cache and state folders for orchestrate, from the
+ * environment; `undefined` when none is known (no cache then).
+ *
+ * @example
+ * ```ts ignore
+ * userDirs(); // { cache: "/home/me/.cache/orchestrate", state: "/home/me/.local/state/orchestrate" }
+ * ```
+ */
+export function userDirs(): { cache: string; state: string } | undefined {
+  // The XDG spec ignores relative paths; so do we.
+  const env = (name: string) => {
+    const value = Deno.env.get(name);
+    return value && isAbsolute(value) ? value : undefined;
+  };
+  const home = env("HOME");
+  const local = env("LOCALAPPDATA");
+  const cache = env("XDG_CACHE_HOME") ??
+    (home ? join(home, ".cache") : local);
+  const state = env("XDG_STATE_HOME") ??
+    (home ? join(home, ".local", "state") : local && join(local, "state"));
+  if (!cache || !state) return undefined;
+  return {
+    cache: join(cache, "orchestrate"),
+    state: join(state, "orchestrate"),
+  };
+}
+
+async function entryFile(cache: string, file: string): Promise<string> {
+  const key = (await sha256(resolve(file))).slice(0, 32);
+  return join(cache, "plans", `${key}.json`);
+}
+
+/** The HMAC key of this user, created on first write; `undefined` when there is none yet. */
+async function macKey(
+  state: string,
+  create: boolean,
+): Promise<CryptoKey | undefined> {
+  const path = join(state, "cache.key");
+  let secret: string;
+  try {
+    secret = await Deno.readTextFile(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound) || !create) return undefined;
+    await Deno.mkdir(state, { recursive: true });
+    const fresh = Array.from(
+      crypto.getRandomValues(new Uint8Array(32)),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("");
+    try {
+      await Deno.writeTextFile(path, fresh, { createNew: true, mode: 0o600 });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+    secret = await Deno.readTextFile(path); // a rival's key, if it won
+  }
+  if (!/^[0-9a-f]{64}$/.test(secret)) return undefined;
+  return await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
   );
 }
 
-async function hasCodexDir(file: string): Promise<boolean> {
+async function mac(key: CryptoKey, body: string): Promise<string> {
+  const signature = await crypto.subtle.sign(
+    "HMAC",
+    key,
+    new TextEncoder().encode(body),
+  );
+  return Array.from(
+    new Uint8Array(signature),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+}
+
+/** The entry stored for `file`, when its HMAC is right. */
+async function readEntry(file: string): Promise<Entry | undefined> {
+  const dirs = userDirs();
+  if (!dirs) return undefined;
+  let text: string;
   try {
-    return (await Deno.stat(join(dirname(file), ".codex"))).isDirectory;
+    text = await Deno.readTextFile(await entryFile(dirs.cache, file));
   } catch {
-    return false;
+    return undefined; // No entry (or no readable one): a miss.
   }
+  const newline = text.indexOf("\n");
+  const key = await macKey(dirs.state, false).catch(() => undefined);
+  if (newline < 0 || !key) return undefined;
+  const body = text.slice(newline + 1);
+  if (text.slice(0, newline) !== await mac(key, body)) return undefined;
+  const entry = JSON.parse(body) as Entry;
+  if (
+    entry.format !== FORMAT || entry.tool !== config.version ||
+    entry.main !== resolve(file)
+  ) return undefined;
+  return entry;
 }
 
 /**
@@ -60,19 +159,10 @@ export async function readCachedPlan(
   file: string,
 ): Promise<CachedPlan | undefined> {
   if (/\.[cm]?ts$/.test(file)) return undefined;
-  let entry: Entry;
+  const entry = await readEntry(file);
+  if (!entry) return undefined;
   try {
-    entry = JSON.parse(await Deno.readTextFile(cacheFile(file)));
-  } catch {
-    return undefined;
-  }
-  if (entry.format !== FORMAT || entry.tool !== config.version) {
-    return undefined;
-  }
-  try {
-    if (fastHash(await Deno.readTextFile(file)) !== entry.main) {
-      return undefined;
-    }
+    if (await textHash(file) !== entry.mainHash) return undefined;
     if (entry.include.length > 0) {
       const { expandIncludes } = await import("./include.ts");
       const planDir = dirname(file);
@@ -81,26 +171,32 @@ export async function readCachedPlan(
         entry.include,
         relative(planDir, file),
       );
-      const now = [...new Set(groups.flat())];
+      if (groups.some((g) => g.outside.length > 0)) return undefined;
+      const now = [...new Set(groups.flatMap((g) => g.files))];
       if (
         now.length !== entry.files.length ||
         now.some((f, i) => f !== entry.files[i]![0])
       ) return undefined;
       for (const [rel, hash] of entry.files) {
-        if (fastHash(await Deno.readTextFile(join(planDir, rel))) !== hash) {
-          return undefined;
-        }
+        if (await textHash(join(planDir, rel)) !== hash) return undefined;
       }
     }
   } catch {
+    // A file went away or cannot be read: a miss, and the fresh check
+    // reports it where it is.
     return undefined;
   }
   return { plan: entry.plan, hash: entry.hash };
 }
 
+async function textHash(path: string): Promise<string> {
+  return await sha256(withoutBom(await Deno.readTextFile(path)));
+}
+
 /**
- * Records a successful check of `file` (a no-op without `.codex/`, or for
- * TS plans). Failures to write are ignored: the cache is only a shortcut.
+ * Records a successful check of `file` (a no-op without `.codex/`, without
+ * a user cache folder, or for TS plans). Failures to write are ignored: the
+ * cache is only a shortcut.
  */
 export async function writeCachedPlan(
   file: string,
@@ -108,35 +204,30 @@ export async function writeCachedPlan(
   include: readonly string[],
   sources: ReadonlyMap<string, string>,
 ): Promise<void> {
-  if (/\.[cm]?ts$/.test(file) || !await hasCodexDir(file)) return;
+  const dirs = userDirs();
+  if (!dirs || /\.[cm]?ts$/.test(file) || !await hasCodexDir(file)) return;
   const planDir = dirname(file);
   const { expandIncludes } = await import("./include.ts");
   const groups = include.length === 0
     ? []
     : await expandIncludes(planDir, include, relative(planDir, file));
   const files: [string, string][] = [];
-  for (const rel of [...new Set(groups.flat())]) {
+  for (const rel of [...new Set(groups.flatMap((g) => g.files))]) {
     const text = sources.get(join(planDir, rel));
     if (text === undefined) return;
-    files.push([rel, fastHash(text)]);
+    files.push([rel, await sha256(text)]);
   }
-  const entry: Entry = {
+  const main = sources.get(file);
+  if (main === undefined) return;
+  await store(dirs, file, {
     format: FORMAT,
     tool: config.version,
-    main: fastHash(sources.get(file) ?? ""),
+    main: resolve(file),
+    mainHash: await sha256(main),
     include: [...include],
     files,
     ...checked,
-  };
-  const target = cacheFile(file);
-  try {
-    await Deno.mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(temp, JSON.stringify(entry));
-    await Deno.rename(temp, target);
-  } catch {
-    // A read-only or full disk only costs the next command a re-check.
-  }
+  });
 }
 
 /** Adds the IR hash to the cache entry of `file` (computed after a hash-less check). */
@@ -144,14 +235,53 @@ export async function refreshCachedHash(
   file: string,
   hash: string,
 ): Promise<void> {
-  const target = cacheFile(file);
+  const dirs = userDirs();
+  const entry = await readEntry(file);
+  if (!dirs || !entry) return;
+  await store(dirs, file, { ...entry, hash });
+}
+
+async function store(
+  dirs: { cache: string; state: string },
+  file: string,
+  entry: Entry,
+): Promise<void> {
   try {
-    const entry: Entry = JSON.parse(await Deno.readTextFile(target));
-    entry.hash = hash;
+    const key = await macKey(dirs.state, true);
+    if (!key) return;
+    const target = await entryFile(dirs.cache, file);
+    await Deno.mkdir(dirname(target), { recursive: true });
+    const body = JSON.stringify(entry);
     const temp = `${target}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(temp, JSON.stringify(entry));
+    await Deno.writeTextFile(temp, `${await mac(key, body)}\n${body}`);
     await Deno.rename(temp, target);
+    await prune(dirname(target));
   } catch {
-    // Only a shortcut.
+    // A read-only or full disk only costs the next command a re-check.
+  }
+}
+
+/** Keeps the newest {@link MAX_ENTRIES} entries. */
+async function prune(dir: string): Promise<void> {
+  const names = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".json")) names.push(e.name);
+  }
+  if (names.length <= MAX_ENTRIES) return;
+  const aged = await Promise.all(names.map(async (name) => ({
+    name,
+    mtime: (await Deno.stat(join(dir, name))).mtime?.getTime() ?? 0,
+  })));
+  aged.sort((a, b) => b.mtime - a.mtime);
+  for (const { name } of aged.slice(MAX_ENTRIES)) {
+    await Deno.remove(join(dir, name)).catch(() => {});
+  }
+}
+
+async function hasCodexDir(file: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(join(dirname(file), ".codex"))).isDirectory;
+  } catch {
+    return false;
   }
 }

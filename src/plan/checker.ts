@@ -7,10 +7,11 @@
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Diagnostic, Result } from "./diagnostic.ts";
 import { sortDiagnostics } from "./diagnostic.ts";
-import { issuesToDiagnostics } from "./issues.ts";
-import type { CheckedPlan } from "./load.ts";
+import { issuesToDiagnostics, prototypeKeyIssues } from "./issues.ts";
+import type { CheckedPlan } from "./checked_plan.ts";
 import { normalizePlan } from "./normalize.ts";
 import { parseSource } from "./parse_source.ts";
+import { withoutBom } from "./source_text.ts";
 import {
   IncludeFileSchema,
   pathProblem,
@@ -47,6 +48,9 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
       ),
     );
   }
+  diagnostics.push(
+    ...prototypeKeys(PlanFileSchema, data.value, file, sources.get(file)!),
+  );
   const raw: RawTask[] = rawTasksOf(data.value, file);
   const included: TaskInput[] = [];
   let includesOk = true;
@@ -61,9 +65,17 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
       self,
     );
     const seen = new Set<string>();
-    for (const [g, files] of groups.entries()) {
+    for (const [g, { files, outside }] of groups.entries()) {
       const { glob, index } = includes[g]!;
-      if (files.length === 0) {
+      for (const link of outside) {
+        diagnostics.push({
+          file,
+          path: ["include", index],
+          message:
+            `Include "${glob}" leads outside the project root through a symbolic link: ${link.path} -> ${link.target}`,
+        });
+      }
+      if (files.length === 0 && outside.length === 0) {
         diagnostics.push({
           file,
           path: ["include", index],
@@ -86,6 +98,14 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
           continue;
         }
         raw.push(...rawTasksOf(inc.value, path));
+        diagnostics.push(
+          ...prototypeKeys(
+            IncludeFileSchema,
+            inc.value,
+            path,
+            sources.get(path)!,
+          ),
+        );
         const r = IncludeFileSchema.safeParse(inc.value);
         if (!r.success) {
           diagnostics.push(
@@ -121,6 +141,24 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
     value: { plan, file, root },
     fresh: { include: planFile.include ?? [], sources },
   };
+}
+
+/**
+ * `__proto__` command names, which zod would drop without a word. Only
+ * sources that could hold one (the word itself, an escape, or code) are
+ * walked.
+ */
+function prototypeKeys(
+  schema: typeof PlanFileSchema | typeof IncludeFileSchema,
+  data: unknown,
+  file: string,
+  source: string,
+): Diagnostic[] {
+  const possible = /\.[cm]?ts$/.test(file) || source.includes("__proto__") ||
+    source.includes("\\");
+  if (!possible) return [];
+  const issues = prototypeKeyIssues(schema, data);
+  return issuesToDiagnostics(issues, schema, data, file);
 }
 
 /** A task as found in a file's `tasks:` list, before any schema check. */
@@ -176,6 +214,7 @@ async function readPlanData(
       }],
     };
   }
+  source = withoutBom(source);
   sources.set(file, source);
   if (/\.[cm]?ts$/.test(file)) {
     const { loadTsPlan } = await import("./load_ts.ts");

@@ -66,3 +66,36 @@ export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
     (a.col ?? 0) - (b.col ?? 0)
   );
 }
+
+/**
+ * The closing count of a failed check, naming the files the errors are in
+ * (an included file rather than the plan that includes it).
+ *
+ * @example
+ * ```ts
+ * import { errorSummary } from "./diagnostic.ts";
+ * errorSummary([{ file: "tasks/a.yml", message: "Bad" }], "orchestrator.yml");
+ * // "1 error in tasks/a.yml"
+ * errorSummary(
+ *   [{ file: "a.yml", message: "x" }, { file: "b.yml", message: "y" }, { file: "b.yml", message: "z" }],
+ *   "a.yml",
+ * );
+ * // "3 errors in 2 files: a.yml (1), b.yml (2)"
+ * ```
+ */
+export function errorSummary(
+  diagnostics: readonly Diagnostic[],
+  planFile: string,
+): string {
+  const n = diagnostics.length;
+  const count = `${n} error${n === 1 ? "" : "s"}`;
+  const perFile = new Map<string, number>();
+  for (const d of diagnostics) {
+    perFile.set(d.file, (perFile.get(d.file) ?? 0) + 1);
+  }
+  if (perFile.size <= 1) {
+    return `${count} in ${[...perFile.keys()][0] ?? planFile}`;
+  }
+  const files = [...perFile].map(([file, k]) => `${file} (${k})`).join(", ");
+  return `${count} in ${perFile.size} files: ${files}`;
+}

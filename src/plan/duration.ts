@@ -1,7 +1,14 @@
 /**
- * Durations as plans write them: `90s`, `10m`, `1h30m`, `500ms`.
+ * Durations as plans write them: `90s`, `10m`, `1h30m`, `500ms`. Messages
+ * spell durations the same way ({@link formatDuration}).
  * @module
  */
+
+/**
+ * The longest duration a plan may give: timers hold a signed 32-bit count of
+ * milliseconds, and a longer delay fires at once (about 24.8 days).
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -30,4 +37,28 @@ export function parseDuration(text: string): number | undefined {
     total += Number(amount) * UNIT_MS[unit!]!;
   }
   return total;
+}
+
+/**
+ * Spells milliseconds the way plans write durations, largest unit first
+ * (the inverse of {@link parseDuration}).
+ *
+ * @example
+ * ```ts
+ * import { formatDuration } from "./duration.ts";
+ * formatDuration(5_400_000); // "1h30m"
+ * formatDuration(1_500); // "1s500ms"
+ * formatDuration(0); // "0s"
+ * ```
+ */
+export function formatDuration(ms: number): string {
+  let rest = Math.max(0, Math.round(ms));
+  let text = "";
+  for (const unit of ["h", "m", "s", "ms"]) {
+    const size = UNIT_MS[unit]!;
+    const amount = Math.floor(rest / size);
+    rest -= amount * size;
+    if (amount > 0) text += `${amount}${unit}`;
+  }
+  return text === "" ? "0s" : text;
 }

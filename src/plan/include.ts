@@ -1,42 +1,94 @@
 /**
- * `include:` globs → the files they name, sorted, relative to the plan's folder.
+ * `include:` globs → the files they name, sorted, relative to the plan's
+ * folder. Symbolic links are followed while they stay inside that folder;
+ * one that leads outside is returned apart, for the checker to refuse (a
+ * textual `..` is refused by the schema already).
  * @module
  */
 
 import picomatch from "picomatch";
-import { join, relative } from "node:path";
+import { join, relative, sep } from "node:path";
+
+/** What one include glob names. */
+export interface IncludeMatch {
+  /** Files inside the root, relative to it, sorted. */
+  files: string[];
+  /** Paths the glob reaches that lead outside the root through a link. */
+  outside: { path: string; target: string }[];
+}
 
 /**
  * Expands include globs relative to `root` into sorted relative paths of
- * files, one list per glob; `exclude` (the plan file itself) is never
+ * files, one match per glob; `exclude` (the plan file itself) is never
  * returned, and a name without wildcards yields it only when it is a file.
  *
  * @example
  * ```ts ignore
  * import { expandIncludes } from "./include.ts";
- * await expandIncludes(".", ["tasks/*.yml"], "orchestrator.yml"); // ["tasks/a.yml", "tasks/b.yml"]
+ * await expandIncludes(".", ["tasks/*.yml"], "orchestrator.yml");
+ * // [{ files: ["tasks/a.yml", "tasks/b.yml"], outside: [] }]
  * ```
  */
 export async function expandIncludes(
   root: string,
   globs: readonly string[],
   exclude: string,
-): Promise<string[][]> {
-  const result: string[][] = [];
+): Promise<IncludeMatch[]> {
+  const realRoot = await realPath(root) ?? root;
+  const inside = (real: string) =>
+    real === realRoot ||
+    real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+  const result: IncludeMatch[] = [];
   for (const glob of globs) {
     const normalized = glob.replace(/^\.\//, "");
     const scan = picomatch.scan(normalized);
     const matcher = picomatch(normalized, { dot: false });
     const found: string[] = [];
+    const outside: IncludeMatch["outside"] = [];
+    const reached = (rel: string, real: string) => {
+      if (inside(real)) return true;
+      outside.push({ path: rel, target: real });
+      return false;
+    };
     if (!scan.isGlob) {
-      if (await isFile(join(root, normalized))) found.push(normalized);
+      const path = join(root, normalized);
+      const real = await realPath(path);
+      if (
+        real !== undefined && reached(normalized, real) && await isFile(path)
+      ) {
+        found.push(normalized);
+      }
     } else {
-      await walk(join(root, scan.base), (abs) => {
-        const rel = relative(root, abs).split("\\").join("/");
-        if (matcher(rel)) found.push(rel);
-      });
+      const base = join(root, scan.base);
+      const realBase = await realPath(base);
+      if (realBase !== undefined && reached(scan.base, realBase)) {
+        const seen = new Set<string>([realBase]);
+        await walk(base, async (abs, entry) => {
+          const rel = relative(root, abs).split("\\").join("/");
+          if (!entry.isSymlink) {
+            if (entry.isFile && matcher(rel)) found.push(rel);
+            return entry.isDirectory;
+          }
+          const real = await realPath(abs);
+          if (real === undefined) return false; // a dangling link names nothing
+          const info = await Deno.stat(abs);
+          if (info.isDirectory) {
+            if (!couldMatchUnder(normalized, rel)) return false;
+            if (!reached(rel, real) || seen.has(real)) return false;
+            seen.add(real);
+            return true;
+          }
+          if (info.isFile && matcher(rel) && reached(rel, real)) {
+            found.push(rel);
+          }
+          return false;
+        });
+      }
     }
-    result.push(found.filter((f) => f !== exclude).sort());
+    result.push({
+      files: found.filter((f) => f !== exclude).sort(),
+      outside: outside.sort((a, b) => a.path.localeCompare(b.path)),
+    });
   }
   return result;
 }
@@ -55,25 +107,61 @@ export function includesFile(glob: string, path: string): boolean {
   return picomatch(glob.replace(/^\.\//, ""), { dot: false })(path);
 }
 
-async function walk(dir: string, visit: (path: string) => void): Promise<void> {
+/** Whether files under the folder `dir` could match `glob`: its segments match the glob's leading ones, or meet a `**`. */
+function couldMatchUnder(glob: string, dir: string): boolean {
+  const globParts = glob.split("/");
+  const dirParts = dir.split("/");
+  for (let i = 0; i < dirParts.length; i++) {
+    const part = globParts[i];
+    if (part === undefined) return false;
+    if (part.includes("**")) return true;
+    if (i === globParts.length - 1) return false; // the last part names files
+    if (!picomatch(part, { dot: false })(dirParts[i]!)) return false;
+  }
+  return true;
+}
+
+/**
+ * Visits every entry under `dir` (hidden folders skipped); `visit` says
+ * whether to descend into an entry that is (or links to) a folder.
+ */
+async function walk(
+  dir: string,
+  visit: (path: string, entry: Deno.DirEntry) => Promise<boolean>,
+): Promise<void> {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
-  } catch {
-    return; // A missing folder matches nothing.
+  } catch (e) {
+    // A folder that is gone or unreadable names no file.
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.NotADirectory ||
+      e instanceof Deno.errors.PermissionDenied
+    ) return;
+    throw e;
   }
   for (const entry of entries) {
+    if (entry.name.startsWith(".") && !entry.isFile) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory && !entry.name.startsWith(".")) {
-      await walk(path, visit);
-    } else if (entry.isFile) visit(path);
+    if (await visit(path, entry)) await walk(path, visit);
+  }
+}
+
+async function realPath(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.realPath(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
   }
 }
 
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
   }
 }

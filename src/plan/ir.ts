@@ -53,6 +53,7 @@ const TaskIR = z.strictObject({
     timebox_ms: z.number().int().optional(),
   }),
   approvals: z.array(z.string()),
+  gates: z.array(z.string()),
   inputs: z.array(z.string()),
   outputs: z.array(z.string()),
   retry: RetryIR.optional(),
@@ -67,6 +68,7 @@ export const PlanIRSchema = z.strictObject({
     root: z.string(),
     language: z.string().optional(),
     build: z.array(CommandIR),
+    final_build: z.array(CommandIR),
   }),
   orchestrator: z.strictObject({
     strategy: z.enum(STRATEGIES),
@@ -149,8 +151,14 @@ export interface Task {
     forbidden_paths: string[];
     timebox_ms?: number;
   };
-  /** Human gates. */
+  /** Human gates, as written. */
   approvals: string[];
+  /**
+   * Every gate the task must pass before it runs (derived in `normalize`):
+   * its approvals, its type when the plan requires that gate, and `manual`
+   * when it or a shard has a `Manual:` check.
+   */
+  gates: string[];
   /** Globs whose content feeds the up-to-date fingerprint. */
   inputs: string[];
   /** Globs the task produces. */
@@ -170,7 +178,10 @@ export interface Plan {
     name: string;
     root: string;
     language?: string;
+    /** The build commands as written, in order. */
     build: Command[];
+    /** Those of them that run once after the DAG (`release`, `install`), in order. */
+    final_build: Command[];
   };
   /** Run-wide settings. */
   orchestrator: {

@@ -7,6 +7,7 @@
 
 import type { z } from "zod";
 import type { Diagnostic, DocPath } from "./diagnostic.ts";
+import { EXPECTED } from "./expected.ts";
 import { closest } from "./suggest.ts";
 
 type Issue = z.core.$ZodIssue;
@@ -88,9 +89,10 @@ export function issuesToDiagnostics(
         );
         push(
           path,
-          `Invalid type: expected ${[...new Set(expected)].join(" or ")}, got ${
-            kindOf(value)
-          }`,
+          `${fieldPath(path)}: expected ${
+            expectedAt(schema, path, data) ??
+              [...new Set(expected)].join(" or ")
+          }, got ${kindOf(value)}`,
         );
         return;
       }
@@ -142,8 +144,8 @@ export function issuesToDiagnostics(
           );
           return;
         }
-        let message = `Invalid type: expected ${
-          typeName(issue.expected)
+        let message = `${fieldPath(path)}: expected ${
+          expectedAt(schema, path, data) ?? typeName(issue.expected)
         }, got ${kindOf(value)}`;
         if (issue.expected === "array" && typeof value === "string") {
           message += ` (write [${JSON.stringify(value)}])`;
@@ -214,7 +216,7 @@ const TYPE_NAMES: Record<string, string> = {
 };
 
 function typeName(expected: string): string {
-  return TYPE_NAMES[expected] ?? expected;
+  return Object.hasOwn(TYPE_NAMES, expected) ? TYPE_NAMES[expected]! : expected;
 }
 
 function kindOf(value: unknown): string {
@@ -224,14 +226,132 @@ function kindOf(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`.slice(0, 60);
 }
 
-/** The value at `path` in `data`, or `undefined`. */
+/**
+ * A document path as people read it: `tasks[2].commands.lint`.
+ *
+ * @example
+ * ```ts
+ * import { fieldPath } from "./issues.ts";
+ * fieldPath(["orchestrator", "approvals", "required"]); // "orchestrator.approvals.required"
+ * fieldPath(["tasks", 2, "my key"]); // 'tasks[2]["my key"]'
+ * ```
+ */
+export function fieldPath(path: DocPath): string {
+  let text = "";
+  for (const step of path) {
+    if (typeof step === "number") text += `[${step}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(step)) {
+      text += text === "" ? step : `.${step}`;
+    } else text += `[${JSON.stringify(step)}]`;
+  }
+  return text;
+}
+
+/** What the schema wants at `path`, in words, when it says (see `expected.ts`). */
+function expectedAt(
+  schema: AnySchema,
+  path: DocPath,
+  data: unknown,
+): string | undefined {
+  let current: AnySchema[] = [schema];
+  path.forEach((step, n) => {
+    const here = valueAt(data, path.slice(0, n));
+    current = current.flatMap((s) => unwrap(s, here)).flatMap((s) =>
+      childOf(s, step)
+    );
+  });
+  for (let s of current) {
+    for (;;) {
+      const words = EXPECTED.get(s)?.expected;
+      if (words !== undefined) return words;
+      const def = s._zod.def as { type: string; innerType?: AnySchema };
+      const wrapper = def.type === "optional" || def.type === "default" ||
+        def.type === "nullable";
+      if (!wrapper || !def.innerType) break;
+      s = def.innerType;
+    }
+  }
+  return undefined;
+}
+
+/** The value at `path` in `data` (own properties only), or `undefined`. */
 export function valueAt(data: unknown, path: DocPath): unknown {
   let here: unknown = data;
   for (const key of path) {
     if (here === null || typeof here !== "object") return undefined;
+    if (!Object.hasOwn(here, key)) return undefined; // not "constructor" of Object
     here = (here as Record<string | number, unknown>)[key];
   }
   return here;
+}
+
+/**
+ * Issues for `__proto__` keys of mappings the schema reads as records
+ * (command names): zod drops such a key without a word, and the command
+ * would silently vanish. Strict objects already report it as unknown.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { prototypeKeyIssues } from "./issues.ts";
+ * const schema = z.object({ commands: z.record(z.string(), z.string()) });
+ * const data = JSON.parse('{"commands": {"__proto__": "make"}}');
+ * prototypeKeyIssues(schema, data)[0]!.path; // ["commands", "__proto__"]
+ * ```
+ */
+export function prototypeKeyIssues(
+  schema: AnySchema,
+  data: unknown,
+): Issue[] {
+  const issues = new Map<string, Issue>();
+  const visit = (s: AnySchema, value: unknown, path: (string | number)[]) => {
+    if (value === null || typeof value !== "object") return;
+    for (const branch of unwrap(s, value)) {
+      const def = branch._zod.def as {
+        type: string;
+        shape?: Record<string, AnySchema>;
+        element?: AnySchema;
+        keyType?: AnySchema;
+        valueType?: AnySchema;
+      };
+      if (def.type === "array" && def.element && Array.isArray(value)) {
+        value.forEach((v, i) => visit(def.element!, v, [...path, i]));
+      } else if (def.type === "object" && def.shape) {
+        for (const [key, child] of Object.entries(def.shape)) {
+          if (Object.hasOwn(value, key)) {
+            visit(child, (value as Record<string, unknown>)[key], [
+              ...path,
+              key,
+            ]);
+          }
+        }
+      } else if (def.type === "record" && def.valueType) {
+        if (Object.hasOwn(value, "__proto__")) {
+          const named = def.keyType?.["~standard"].validate("__proto__");
+          const why = named && "issues" in named && named.issues?.[0]?.message;
+          const at = [...path, "__proto__"];
+          issues.set(JSON.stringify(at), {
+            code: "invalid_key",
+            origin: "record",
+            path: at,
+            input: "__proto__",
+            message: "Invalid key",
+            issues: [{
+              code: "custom",
+              path: [],
+              input: "__proto__",
+              message: why || "this name is reserved",
+            }],
+          } as Issue);
+        }
+        for (const [key, v] of Object.entries(value)) {
+          visit(def.valueType, v, [...path, key]);
+        }
+      }
+    }
+  };
+  visit(schema, data, []);
+  return [...issues.values()];
 }
 
 /**
@@ -311,8 +431,11 @@ function childOf(s: AnySchema, step: string | number): AnySchema[] {
     element?: AnySchema;
     valueType?: AnySchema;
   };
-  if (def.type === "object" && typeof step === "string" && def.shape?.[step]) {
-    return [def.shape[step]];
+  if (
+    def.type === "object" && typeof step === "string" && def.shape &&
+    Object.hasOwn(def.shape, step)
+  ) {
+    return [def.shape[step]!];
   }
   if (def.type === "array" && typeof step === "number" && def.element) {
     return [def.element];

@@ -9,22 +9,10 @@ import { dirname, resolve } from "node:path";
 import type { Result } from "./diagnostic.ts";
 import { readCachedPlan, refreshCachedHash, writeCachedPlan } from "./cache.ts";
 import { sha256 } from "./hash.ts";
+import type { CheckedPlan, LoadedPlan } from "./checked_plan.ts";
 import type { Plan } from "./ir.ts";
 
-/** A plan that passed every check, with where it came from. */
-export interface CheckedPlan {
-  plan: Plan;
-  /** The plan file as given (for messages). */
-  file: string;
-  /** Absolute project root: the plan's folder joined with `project.root`. */
-  root: string;
-}
-
-/** A checked plan and its hash, as a run records it. */
-export interface LoadedPlan extends CheckedPlan {
-  /** sha-256 of the IR's canonical JSON. */
-  hash: string;
-}
+export type { CheckedPlan, LoadedPlan } from "./checked_plan.ts";
 
 /**
  * Loads, validates and normalizes a plan file (YAML, JSON or TypeScript).

@@ -18,6 +18,12 @@ import type {
 /** Build commands that run after the DAG rather than inside tasks. */
 export const FINAL_BUILD_STEPS = ["release", "install"] as const;
 
+/** Task types whose name is also a gate when `orchestrator.approvals.required` lists it. */
+export const TYPE_GATES: ReadonlySet<Task["type"]> = new Set([
+  "deploy",
+  "release",
+]);
+
 const DEFAULT_BACKOFF_MS = 1000;
 const DEFAULT_MAX_BACKOFF_MS = 30_000;
 
@@ -26,7 +32,9 @@ const DEFAULT_MAX_BACKOFF_MS = 30_000;
  *
  * Rule for commands: a task that omits `commands` inherits the project's
  * `build` commands except `release` and `install` (which run once, after
- * the DAG); a task that writes `commands: {}` runs none.
+ * the DAG, as `project.final_build`); a task that writes `commands: {}`
+ * runs none. Each task's `gates` are derived here, once (see
+ * {@link gatesOf}).
  *
  * @example
  * ```ts
@@ -41,12 +49,13 @@ export function normalizePlan(
   defaultName: string,
 ): Plan {
   const build = commandList(file.project?.build);
-  const inherited = build.filter((c) =>
-    !(FINAL_BUILD_STEPS as readonly string[]).includes(c.name)
-  );
+  const isFinal = (c: Command) =>
+    (FINAL_BUILD_STEPS as readonly string[]).includes(c.name);
+  const inherited = build.filter((c) => !isFinal(c));
   const planRetry = file.orchestrator?.retry;
+  const required = file.orchestrator?.approvals?.required ?? [];
   const tasks = [...(file.tasks ?? []), ...included].map((t) =>
-    normalizeTask(t, inherited, planRetry)
+    normalizeTask(t, inherited, planRetry, required)
   );
   const plan: Plan = {
     version: 1,
@@ -54,10 +63,11 @@ export function normalizePlan(
       name: file.project?.name ?? defaultName,
       root: file.project?.root ?? ".",
       build,
+      final_build: build.filter(isFinal).map((c) => ({ ...c })),
     },
     orchestrator: {
       strategy: file.orchestrator?.strategy ?? "conservative",
-      approvals: { required: file.orchestrator?.approvals?.required ?? [] },
+      approvals: { required: [...required] },
     },
     tasks,
   };
@@ -74,6 +84,7 @@ function normalizeTask(
   t: TaskInput,
   inherited: Command[],
   planRetry: RetryInput | undefined,
+  required: readonly string[],
 ): Task {
   const task: Task = {
     id: t.id,
@@ -91,6 +102,7 @@ function normalizeTask(
       forbidden_paths: [...(t.constraints?.forbidden_paths ?? [])],
     },
     approvals: [...(t.approvals ?? [])],
+    gates: [],
     inputs: [...(t.inputs ?? [])],
     outputs: [...(t.outputs ?? [])],
     skip_when_accepted: t.skip_when_accepted ?? false,
@@ -103,7 +115,39 @@ function normalizeTask(
   }
   const retry = t.retry ?? planRetry;
   if (retry !== undefined) task.retry = normalizeRetry(retry);
+  task.gates = gatesOf(task, required);
   return task;
+}
+
+/**
+ * The gates a task must pass before it runs: its own `approvals`, its type
+ * when the plan requires that gate (`deploy`, `release`), and `manual` when
+ * it or one of its shards has a `Manual:` check.
+ *
+ * @example
+ * ```ts
+ * import { gatesOf } from "./normalize.ts";
+ * import { normalizePlan } from "./normalize.ts";
+ * const [task] = normalizePlan(
+ *   { version: 1, tasks: [{ id: "D", title: "d", type: "deploy", acceptance: ["Manual: smoke test"] }] },
+ *   [],
+ *   "demo",
+ * ).tasks;
+ * gatesOf(task!, ["deploy"]); // ["deploy", "manual"]
+ * ```
+ */
+export function gatesOf(
+  task: Omit<Task, "gates">,
+  required: readonly string[],
+): string[] {
+  const gates = new Set(task.approvals);
+  if (TYPE_GATES.has(task.type) && required.includes(task.type)) {
+    gates.add(task.type);
+  }
+  const manual = [task.acceptance, ...task.shards.map((s) => s.acceptance)]
+    .some((checks) => checks.some((c) => c.kind === "manual"));
+  if (manual) gates.add("manual");
+  return [...gates];
 }
 
 function normalizeShard(s: ShardInput): Shard {

@@ -1,15 +1,18 @@
 /**
  * Strict JSON plans: nesting limited before parsing, syntax errors located
- * at the offending character (V8's messages do not always say where).
+ * at the offending character (V8's messages do not always say where),
+ * duplicate keys refused as YAML plans refuse them.
  * @module
  */
 
 import type { Result } from "./diagnostic.ts";
+import { duplicateKey } from "./json_duplicates.ts";
 import { jsonSyntaxError } from "./json_syntax.ts";
 import { failAt, MAX_DEPTH, TOO_DEEP } from "./source_text.ts";
 
 /**
- * Parses strict JSON (no comments, no trailing commas) into plain data.
+ * Parses strict JSON (no comments, no trailing commas, no key twice in one
+ * object) into plain data.
  *
  * @example
  * ```ts
@@ -28,8 +31,9 @@ export function parseJson(source: string, file: string): Result<unknown> {
       TOO_DEEP,
     );
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(source) };
+    value = JSON.parse(source);
   } catch (e) {
     const located = jsonSyntaxError(source);
     if (located) {
@@ -49,6 +53,18 @@ export function parseJson(source: string, file: string): Result<unknown> {
       `Invalid JSON: ${message.replace(/ in JSON at position.*$/, "")}`,
     );
   }
+  const duplicate = duplicateKey(source);
+  if (duplicate) {
+    return failAt(
+      source,
+      file,
+      duplicate.offset,
+      `Invalid JSON: duplicate key ${
+        JSON.stringify(duplicate.key)
+      }: keys of an object must be unique`,
+    );
+  }
+  return { ok: true, value };
 }
 
 /** Offset of the first bracket nested deeper than `limit`, outside strings. */

@@ -8,12 +8,13 @@
 import type { Result } from "./diagnostic.ts";
 import { parseJson } from "./parse_json.ts";
 import { parseYaml } from "./parse_yaml.ts";
+import { withoutBom } from "./source_text.ts";
 
 export { lineCol, MAX_ALIASES, MAX_DEPTH } from "./source_text.ts";
 
 /**
- * Parses `.json` files as strict JSON and everything else as YAML 1.2.
- * Never throws for bad input: every problem is a located diagnostic.
+ * Parses `.json` files as strict JSON and everything else as YAML 1.2; a
+ * leading byte order mark is ignored. Never throws for bad input: every problem is a located diagnostic.
  *
  * @example
  * ```ts
@@ -25,6 +26,7 @@ export async function parseSource(
   source: string,
   file: string,
 ): Promise<Result<unknown>> {
+  source = withoutBom(source);
   const json = file.endsWith(".json");
   if (source.trim() === "" || (!json && onlyComments(source))) {
     return empty(file);

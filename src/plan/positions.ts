@@ -1,10 +1,22 @@
 /**
  * Places diagnostics at their YAML/JSON nodes. Only the error path loads
  * `npm:yaml` (exact node ranges, but slow), so valid plans never pay for it.
+ * Its tree costs ~25 bytes of memory per byte of source, so past a budget
+ * a file is placed by a text scan instead (`coarse_position.ts`), and its
+ * messages name the path.
  * @module
  */
 
+import { type CoarseLocator, coarseLocator } from "./coarse_position.ts";
 import type { Diagnostic, DocPath } from "./diagnostic.ts";
+import { fieldPath } from "./issues.ts";
+
+/**
+ * Characters of source parsed again for exact positions, across files: a
+ * 10 MB plan with errors is placed exactly (~300 MB peak); larger ones
+ * are placed coarsely rather than exhausting memory.
+ */
+export const POSITION_BUDGET = 12_000_000;
 
 /** Source text of each file that diagnostics may point into. */
 export type Sources = ReadonlyMap<string, string>;
@@ -35,10 +47,21 @@ export async function locate(
       lc: InstanceType<typeof LineCounter>;
     }
   >();
+  let budget = POSITION_BUDGET;
+  const coarse = new Map<string, CoarseLocator>();
+  const coarseFor = (file: string) => {
+    if (!coarse.has(file) && !docs.has(file)) {
+      const source = sources.get(file);
+      if (source === undefined || source.length <= budget) return undefined;
+      coarse.set(file, coarseLocator(source));
+    }
+    return coarse.get(file);
+  };
   const docFor = (file: string) => {
     if (!docs.has(file)) {
       const source = sources.get(file);
-      if (source === undefined) return undefined;
+      if (source === undefined || coarseFor(file)) return undefined;
+      budget -= source.length;
       const lc = new LineCounter();
       try {
         docs.set(file, {
@@ -52,6 +75,8 @@ export async function locate(
     return docs.get(file);
   };
   const position = (file: string, path: DocPath, atKey: boolean) => {
+    const rough = coarseFor(file);
+    if (rough) return rough.position(path);
     const entry = docFor(file);
     if (!entry) return undefined;
     const { doc, lc } = entry;
@@ -100,12 +125,17 @@ export async function locate(
         out.line = pos.line;
         out.col = pos.col;
       }
+      const where = fieldPath(d.path);
+      if (coarse.has(d.file) && where !== "" && !d.message.startsWith(where)) {
+        out.message += ` (at ${where})`;
+      }
     }
     if (d.related) {
-      const pos = position(d.related.file, d.related.path, false);
-      out.message += ` (${d.related.label} ${d.related.file}:${
-        pos?.line ?? 1
-      }:${pos?.col ?? 1})`;
+      const { file, path, label } = d.related;
+      const pos = position(file, path, false);
+      out.message += pos || !coarse.has(file)
+        ? ` (${label} ${file}:${pos?.line ?? 1}:${pos?.col ?? 1})`
+        : ` (${label} ${file} at ${fieldPath(path)})`;
     }
     const source = sources.get(d.file);
     if (source !== undefined && out.line !== undefined) {

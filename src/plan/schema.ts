@@ -6,8 +6,9 @@
  */
 
 import { z } from "zod";
+import { expecting } from "./expected.ts";
 import { parseCheck, regexProblem } from "./check.ts";
-import { parseDuration } from "./duration.ts";
+import { formatDuration, MAX_DURATION_MS, parseDuration } from "./duration.ts";
 
 /** Task and shard ids: a letter, then letters, digits, `_`, `-` or `.`. */
 export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
@@ -27,6 +28,13 @@ const Duration = z.string({
 }).refine((s) => parseDuration(s) !== undefined, {
   error: ({ input }) =>
     `Invalid duration ${JSON.stringify(input)}: ${DURATION_HINT}`,
+  abort: true,
+}).refine((s) => parseDuration(s)! <= MAX_DURATION_MS, {
+  error: ({ input }) =>
+    `Invalid duration ${JSON.stringify(input)}: at most ${
+      formatDuration(MAX_DURATION_MS)
+    }, the longest a timer can wait`,
+  abort: true,
 });
 
 /** A limit (timeout, timebox): a duration, and not zero. */
@@ -74,30 +82,36 @@ const RetryObject = z.strictObject({
 });
 
 /** A retry policy: a number of attempts, or attempts with backoff. */
-export const RetrySchema = z.union([
-  z.number().int().min(1).max(100),
-  RetryObject,
-])
-  .describe(
-    "Retry policy for transient failures: attempts, or {attempts, backoff, max_backoff}",
-  );
+export const RetrySchema = expecting(
+  z.union([z.number().int().min(1).max(100), RetryObject])
+    .describe(
+      "Retry policy for transient failures: attempts, or {attempts, backoff, max_backoff}",
+    ),
+  "a whole number of attempts or a mapping with attempts",
+);
 
 /** One command: a shell string, or a string with its own retry and timeout. */
-export const CommandSchema = z.union([
-  NonEmpty,
-  z.strictObject({
-    run: NonEmpty.describe("The command line"),
-    retry: RetrySchema.optional(),
-    timeout: Limit.optional().describe("Kill the command after this long"),
-  }),
-]);
+export const CommandSchema = expecting(
+  z.union([
+    NonEmpty,
+    z.strictObject({
+      run: NonEmpty.describe("The command line"),
+      retry: RetrySchema.optional(),
+      timeout: Limit.optional().describe("Kill the command after this long"),
+    }),
+  ]),
+  "a command line or a mapping with run",
+);
 
-const Commands = z.record(
-  z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
-    message:
-      "a command name is a letter, then letters, digits, '_' or '-' (e.g. lint)",
-  }),
-  CommandSchema,
+const Commands = expecting(
+  z.record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
+      message:
+        "a command name is a letter, then letters, digits, '_' or '-' (e.g. lint)",
+    }),
+    CommandSchema,
+  ),
+  "a mapping of command names to commands",
 )
   .describe("Named commands run in declared order (lint, test, build, ...)");
 
@@ -151,27 +165,38 @@ export const CheckObjectSchema = z.discriminatedUnion("kind", [
 ]);
 
 /** An acceptance check: `"Tests pass: cmd"`-style string or object. */
-export const CheckSchema = z.union([CheckString, CheckObjectSchema])
-  .describe(
-    'e.g. "Tests pass: cargo test", "File exists: src/a.rs", "Contains: enum AppError"',
-  );
+export const CheckSchema = expecting(
+  z.union([CheckString, CheckObjectSchema])
+    .describe(
+      'e.g. "Tests pass: cargo test", "File exists: src/a.rs", "Contains: enum AppError"',
+    ),
+  'a check such as "Tests pass: npm test", or a mapping with kind',
+);
 
-const Paths = z.union([
-  z.array(RelPath),
-  z.strictObject({
-    preferred: z.array(RelPath).optional().describe(
-      "Files and folders to edit or create",
-    ),
-    forbidden: z.array(RelPath).optional().describe(
-      "Files and folders never to touch",
-    ),
-  }),
-]);
+const Checks = expecting(z.array(CheckSchema), "a list of checks");
+const PathList = expecting(z.array(RelPath), "a list of paths");
+const Globs = expecting(z.array(RelPath), "a list of file globs");
+const GateNames = expecting(z.array(NonEmpty), "a list of gate names");
+
+const Paths = expecting(
+  z.union([
+    PathList,
+    z.strictObject({
+      preferred: PathList.optional().describe(
+        "Files and folders to edit or create",
+      ),
+      forbidden: PathList.optional().describe(
+        "Files and folders never to touch",
+      ),
+    }),
+  ]),
+  "a list of paths or a mapping with preferred and forbidden",
+);
 
 const Constraints = z.strictObject({
   style: z.string().optional(),
   language: z.string().optional(),
-  forbidden_paths: z.array(RelPath).optional(),
+  forbidden_paths: PathList.optional(),
   timebox: Limit.optional().describe(
     "Fail the task with reason timeout after this long",
   ),
@@ -188,39 +213,47 @@ export const TASK_TYPES = [
 ] as const;
 
 /** A shard: a sub-task run in order inside its task. */
-export const ShardSchema = z.strictObject({
-  id: Id,
-  title: NonEmpty,
-  description: z.string().optional(),
-  paths: Paths.optional(),
-  commands: Commands.optional(),
-  acceptance: z.array(CheckSchema).optional(),
-});
+export const ShardSchema = expecting(
+  z.strictObject({
+    id: Id,
+    title: NonEmpty,
+    description: z.string().optional(),
+    paths: Paths.optional(),
+    commands: Commands.optional(),
+    acceptance: Checks.optional(),
+  }),
+  "a mapping with id and title",
+);
 
 /** A task of the plan. */
-export const TaskSchema = z.strictObject({
-  id: Id,
-  title: NonEmpty,
-  description: z.string().optional(),
-  type: z.enum(TASK_TYPES).optional(),
-  paths: Paths.optional(),
-  commands: Commands.optional()
-    .describe("Omit to inherit project.build lint/test/build; {} for none"),
-  acceptance: z.array(CheckSchema).optional(),
-  dependencies: z.array(Id).optional(),
-  shards: z.array(ShardSchema).optional(),
-  constraints: Constraints.optional(),
-  approvals: z.array(NonEmpty).optional().describe("Human gates for this task"),
-  inputs: z.array(RelPath).optional().describe(
-    "Globs whose content feeds the up-to-date fingerprint",
-  ),
-  outputs: z.array(RelPath).optional().describe("Globs the task produces"),
-  retry: RetrySchema.optional(),
-  skip_when_accepted: z.boolean().optional()
-    .describe(
-      "Skip the task when its acceptance checks already pass before it runs",
+export const TaskSchema = expecting(
+  z.strictObject({
+    id: Id,
+    title: NonEmpty,
+    description: z.string().optional(),
+    type: z.enum(TASK_TYPES).optional(),
+    paths: Paths.optional(),
+    commands: Commands.optional()
+      .describe("Omit to inherit project.build lint/test/build; {} for none"),
+    acceptance: Checks.optional(),
+    dependencies: expecting(z.array(Id), "a list of task ids").optional(),
+    shards: expecting(z.array(ShardSchema), "a list of shards").optional(),
+    constraints: Constraints.optional(),
+    approvals: GateNames.optional().describe("Human gates for this task"),
+    inputs: Globs.optional().describe(
+      "Globs whose content feeds the up-to-date fingerprint",
     ),
-});
+    outputs: Globs.optional().describe("Globs the task produces"),
+    retry: RetrySchema.optional(),
+    skip_when_accepted: z.boolean().optional()
+      .describe(
+        "Skip the task when its acceptance checks already pass before it runs",
+      ),
+  }),
+  "a mapping with id and title",
+);
+
+const Tasks = expecting(z.array(TaskSchema), "a list of tasks");
 
 /** The plan format version: 1, with messages for the likely mistakes. */
 const Version = z.literal(1, {
@@ -252,22 +285,22 @@ export const PlanFileSchema = z.strictObject({
   }).optional(),
   orchestrator: z.strictObject({
     strategy: z.enum(STRATEGIES).optional(),
-    approvals: z.strictObject({ required: z.array(NonEmpty).optional() })
+    approvals: z.strictObject({ required: GateNames.optional() })
       .optional(),
     concurrency: z.number().int().min(1).optional(),
     retry: RetrySchema.optional(),
   }).optional(),
-  include: z.array(RelPath).optional().describe(
+  include: Globs.optional().describe(
     "Globs of further YAML/JSON files holding `tasks:`",
   ),
-  tasks: z.array(TaskSchema).optional(),
+  tasks: Tasks.optional(),
 });
 
 /** A file pulled in by `include:`: more tasks (and, optionally, the version). */
 export const IncludeFileSchema = z.strictObject({
   $schema: z.string().optional(),
   version: Version.optional(),
-  tasks: z.array(TaskSchema),
+  tasks: Tasks,
 });
 
 /** A plan as written, after schema validation. */

@@ -59,3 +59,17 @@ export function failAt(
   };
   return { ok: false, diagnostics: [d] };
 }
+
+/**
+ * `text` without a leading byte order mark (editors on Windows save one;
+ * it is not part of the plan).
+ *
+ * @example
+ * ```ts
+ * import { withoutBom } from "./source_text.ts";
+ * withoutBom("\uFEFFversion: 1"); // "version: 1"
+ * ```
+ */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

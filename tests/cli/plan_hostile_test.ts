@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { cli, type CliResult, tempProject } from "../_cli.ts";
-import { billionLaughs, chainPlan } from "../_plans.ts";
+import { bigScalarPlan, billionLaughs, chainPlan } from "../_plans.ts";
 
 const N = 10_000;
 
@@ -84,4 +84,36 @@ Deno.test("hostile: a 10 MB single-line JSON plan with an error shows a short ex
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^plan\.json:1:\d+: Invalid JSON: trailing comma/m);
   assert.ok(r.stderr.length < 2000, `${r.stderr.length} bytes of output`);
+});
+
+Deno.test("hostile: a 60 MB plan with errors is placed by a text scan instead of a second parse, and says where", async () => {
+  for (
+    const [file, json] of [["big.yml", false], ["big.json", true]] as const
+  ) {
+    const r = await validate(
+      { [file]: bigScalarPlan(60_000_000, { json }) },
+      file,
+    );
+    assert.equal(r.code, 2, r.stderr.slice(0, 2000));
+    const lines = r.stderr.split("\n").filter((l) => /^\S+:\d+:\d+: /.test(l));
+    // The budget path names each path; keys written once keep their line.
+    assert.deepEqual(
+      lines,
+      json
+        ? [
+          `${file}:1:1: Duplicate id "A": ids must be unique across tasks and shards (at tasks[2].id) (first defined at ${file} at tasks[0].id)`,
+          `${file}:2:60000046: Unknown key "titel": did you mean "title"? (at tasks[0].titel)`,
+          `${file}:3:27: Unknown dependency "Z" (at tasks[1].dependencies[0])`,
+        ]
+        : [
+          `${file}:1:1: Duplicate id "A": ids must be unique across tasks and shards (at tasks[2].id) (first defined at ${file} at tasks[0].id)`,
+          `${file}:6:5: Unknown key "titel": did you mean "title"? (at tasks[0].titel)`,
+          `${file}:9:5: Unknown dependency "Z" (at tasks[1].dependencies[0])`,
+        ],
+    );
+    assert.match(
+      r.stderr,
+      new RegExp(`\\n3 errors in ${file.replace(".", "\\.")}`),
+    );
+  }
 });

@@ -192,3 +192,69 @@ Deno.test("plan validate: no plan here is a usage error naming the files looked 
     /^nope\.yml:1:1: Cannot read plan: no such file/m,
   );
 });
+
+Deno.test("plan validate: the error count names the files the errors are in", async () => {
+  const cwd = await tempProject({
+    "orchestrator.yml": "version: 1\ninclude: [tasks/*.yml]\ntasks: []\n",
+    "tasks/a.yml": "tasks:\n  - { id: A, titel: a }\n  - { id: B }\n",
+  });
+  const r = await cli(["plan", "validate"], { cwd });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\n2 errors in tasks\/a\.yml\n/);
+
+  await Deno.writeTextFile(
+    join(cwd, "orchestrator.yml"),
+    "version: 1\ninclude: [tasks/*.yml]\ntasks:\n  - { id: C, title: c, typ: x }\n",
+  );
+  const both = await cli(["plan", "validate"], { cwd });
+  assert.equal(both.code, 2);
+  assert.match(
+    both.stderr,
+    /\n3 errors in 2 files: orchestrator\.yml \(1\), tasks\/a\.yml \(2\)\n/,
+  );
+});
+
+Deno.test("plan validate: an include that leads outside the project through a symbolic link is refused where it is written", async () => {
+  const elsewhere = await tempProject({
+    "evil.yml":
+      "tasks:\n  - { id: EVIL, title: e, commands: { x: echo pwned } }\n",
+    "more/evil.yml": "tasks:\n  - { id: EVIL2, title: e }\n",
+  });
+  const cwd = await tempProject({
+    "orchestrator.yml": `version: 1
+include:
+  - tasks/*.yml
+  - linked/*.yml
+  - one.yml
+tasks: []
+`,
+    "tasks/a.yml": "tasks:\n  - { id: A, title: a }\n",
+    "inside/b.yml": "tasks:\n  - { id: B, title: b }\n",
+  });
+  await Deno.symlink(join(elsewhere, "evil.yml"), join(cwd, "tasks/evil.yml"));
+  await Deno.symlink(join(elsewhere, "more"), join(cwd, "linked"));
+  await Deno.symlink(join(elsewhere, "evil.yml"), join(cwd, "one.yml"));
+  // A link that stays inside the project is followed.
+  await Deno.symlink(join(cwd, "inside/b.yml"), join(cwd, "tasks/b.yml"));
+  const real = await Deno.realPath(elsewhere);
+  const r = await cli(["plan", "validate"], { cwd });
+  assert.equal(r.code, 2, r.stdout);
+  const lines = r.stderr.split("\n").filter((l) => DIAGNOSTIC.test(l));
+  assert.deepEqual(lines, [
+    `orchestrator.yml:3:5: Include "tasks/*.yml" leads outside the project root through a symbolic link: tasks/evil.yml -> ${real}/evil.yml`,
+    `orchestrator.yml:4:5: Include "linked/*.yml" leads outside the project root through a symbolic link: linked -> ${real}/more`,
+    `orchestrator.yml:5:5: Include "one.yml" leads outside the project root through a symbolic link: one.yml -> ${real}/evil.yml`,
+  ]);
+
+  await Deno.remove(join(cwd, "tasks/evil.yml"));
+  await Deno.writeTextFile(
+    join(cwd, "orchestrator.yml"),
+    "version: 1\ninclude: [tasks/*.yml]\ntasks: []\n",
+  );
+  const ok = await cli(["plan", "compile"], { cwd });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(
+    JSON.parse(ok.stdout).tasks.map((t: { id: string }) => t.id),
+    ["A", "B"],
+  );
+});

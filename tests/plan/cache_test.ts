@@ -1,8 +1,24 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readCachedPlan } from "../../src/plan/cache.ts";
+import { readCachedPlan, userDirs } from "../../src/plan/cache.ts";
 import { checkPlan, loadPlan } from "../../src/plan/load.ts";
 import { tempProject } from "../_cli.ts";
+
+// This process's cache and key live in a folder of their own.
+const HOME = await Deno.makeTempDir({ prefix: "orchestrate-cache-test-" });
+Deno.env.set("XDG_CACHE_HOME", join(HOME, "cache"));
+Deno.env.set("XDG_STATE_HOME", join(HOME, "state"));
+
+async function entries(): Promise<string[]> {
+  const dir = join(userDirs()!.cache, "plans");
+  try {
+    return (await Array.fromAsync(Deno.readDir(dir))).map((e) =>
+      join(dir, e.name)
+    );
+  } catch {
+    return [];
+  }
+}
 
 const MAIN = `version: 1
 include: ["tasks/*.yml"]
@@ -82,4 +98,46 @@ Deno.test("cache: nothing is written without .codex/, and invalid plans are neve
   await Deno.writeTextFile(file, "version: 1\ntasks:\n  - { id: A }\n");
   assert.equal((await checkPlan(file)).ok, false);
   assert.equal(await readCachedPlan(file), undefined);
+});
+
+Deno.test("cache: entries live in the user's cache folder, never in the project", async () => {
+  const dir = await project();
+  const file = join(dir, "orchestrator.yml");
+  const before = (await entries()).length;
+  assert.ok((await loadPlan(file)).ok);
+  assert.equal((await entries()).length, before + 1);
+  const inProject = await Array.fromAsync(Deno.readDir(join(dir, ".codex")));
+  assert.deepEqual(inProject, []);
+  assert.deepEqual(userDirs(), {
+    cache: join(HOME, "cache", "orchestrate"),
+    state: join(HOME, "state", "orchestrate"),
+  });
+  const key = await Deno.stat(join(HOME, "state", "orchestrate", "cache.key"));
+  assert.equal(key.mode! & 0o077, 0, "the key is private to its user");
+});
+
+Deno.test("cache: an entry edited by anything but the tool is ignored", async () => {
+  const dir = await project();
+  const file = join(dir, "orchestrator.yml");
+  await Deno.writeTextFile(
+    file,
+    MAIN.replace(
+      "{ id: A, title: a }",
+      "{ id: A, title: a, commands: { t: echo real } }",
+    ),
+  );
+  assert.ok((await loadPlan(file)).ok);
+  assert.ok(await readCachedPlan(file));
+  let tampered = 0;
+  for (const path of await entries()) {
+    const text = await Deno.readTextFile(path);
+    if (!text.includes("echo real")) continue;
+    await Deno.writeTextFile(path, text.replace("echo real", "echo pwned"));
+    tampered++;
+  }
+  assert.equal(tampered, 1);
+  assert.equal(await readCachedPlan(file), undefined);
+  const again = await loadPlan(file);
+  assert.ok(again.ok);
+  assert.equal(again.value.plan.tasks[0]!.commands[0]!.run, "echo real");
 });

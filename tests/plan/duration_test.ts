@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { parseDuration } from "../../src/plan/duration.ts";
+import fc from "fast-check";
+import {
+  formatDuration,
+  MAX_DURATION_MS,
+  parseDuration,
+} from "../../src/plan/duration.ts";
 
 Deno.test("parseDuration: units and combinations", () => {
   assert.equal(parseDuration("500ms"), 500);
@@ -35,4 +40,20 @@ Deno.test("parseDuration: anything else is undefined", () => {
   ) {
     assert.equal(parseDuration(text), undefined, JSON.stringify(text));
   }
+});
+
+Deno.test("formatDuration: the plan's own spelling, largest unit first", () => {
+  assert.equal(formatDuration(0), "0s");
+  assert.equal(formatDuration(500), "500ms");
+  assert.equal(formatDuration(90_000), "1m30s");
+  assert.equal(formatDuration(5_400_000), "1h30m");
+  assert.equal(formatDuration(MAX_DURATION_MS), "596h31m23s647ms");
+});
+
+Deno.test("formatDuration: parseDuration reads back what it writes (property)", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: MAX_DURATION_MS }), (ms) => {
+      assert.equal(parseDuration(formatDuration(ms)), ms);
+    }),
+  );
 });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import {
+  fieldPath,
   issuesToDiagnostics,
   knownKeysAt,
+  prototypeKeyIssues,
   valueAt,
 } from "../../src/plan/issues.ts";
 import { PlanFileSchema } from "../../src/plan/schema.ts";
@@ -61,7 +63,7 @@ Deno.test("issuesToDiagnostics: unions report the branch the value meant", () =>
   });
   assert.equal(
     e!.message,
-    'Invalid type: expected a number or a mapping, got string "3"',
+    'tasks[0].retry: expected a whole number of attempts or a mapping with attempts, got string "3"',
   );
 });
 
@@ -100,8 +102,8 @@ Deno.test("issuesToDiagnostics: enum values, types and ranges in plain words", (
   assert.deepEqual(ds.map((d) => d.message), [
     'Invalid value "keepgoing": expected one of conservative, keep_going; did you mean "keep_going"?',
     "Invalid value 0: must be at least 1",
-    'Invalid type: expected a list, got string "B" (write ["B"])',
-    "Invalid type: expected true or false, got number 1",
+    'tasks[0].dependencies: expected a list of task ids, got string "B" (write ["B"])',
+    "tasks[0].skip_when_accepted: expected true or false, got number 1",
   ]);
 });
 
@@ -146,4 +148,44 @@ Deno.test("valueAt: walks objects and arrays, undefined past the end", () => {
   assert.equal(valueAt(data, ["a", 0, "b", "c"]), undefined);
   assert.equal(valueAt(null, ["x"]), undefined);
   assert.equal(valueAt(data, []), data);
+});
+
+Deno.test("issuesToDiagnostics: a type error names the field and what it holds", () => {
+  assert.deepEqual(
+    diagnose({
+      version: 1,
+      orchestrator: { approvals: { required: { deploy: true } } },
+      tasks: [{ id: "A", title: "a", commands: { lint: 5 }, inputs: "src" }],
+    }).map((d) => d.message),
+    [
+      "orchestrator.approvals.required: expected a list of gate names, got a mapping",
+      "tasks[0].commands.lint: expected a command line or a mapping with run, got number 5",
+      'tasks[0].inputs: expected a list of file globs, got string "src" (write ["src"])',
+    ],
+  );
+});
+
+Deno.test("fieldPath: dots for names, brackets for indices and odd keys", () => {
+  assert.equal(fieldPath([]), "");
+  assert.equal(
+    fieldPath(["tasks", 0, "shards", 1, "id"]),
+    "tasks[0].shards[1].id",
+  );
+  assert.equal(fieldPath(["project", "build", "a.b"]), 'project.build["a.b"]');
+});
+
+Deno.test("prototypeKeyIssues: a __proto__ command name, wherever commands are", () => {
+  const data = JSON.parse(
+    '{"version": 1, "project": {"build": {"__proto__": "x"}}, "tasks": [' +
+      '{"id": "A", "title": "a", "shards": [{"id": "S", "title": "s", ' +
+      '"commands": {"ok": "y", "__proto__": {"run": "z"}}}]}]}',
+  );
+  assert.deepEqual(
+    prototypeKeyIssues(PlanFileSchema, data).map((i) => i.path),
+    [
+      ["project", "build", "__proto__"],
+      ["tasks", 0, "shards", 0, "commands", "__proto__"],
+    ],
+  );
+  assert.deepEqual(prototypeKeyIssues(PlanFileSchema, { version: 1 }), []);
 });

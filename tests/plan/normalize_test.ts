@@ -24,7 +24,7 @@ Deno.test("normalize: defaults of a bare task", () => {
   const ir = normalizePlan(plan([{ id: "A", title: "a" }]), [], "demo");
   assert.deepEqual(ir, {
     version: 1,
-    project: { name: "demo", root: ".", build: [] },
+    project: { name: "demo", root: ".", build: [], final_build: [] },
     orchestrator: { strategy: "conservative", approvals: { required: [] } },
     tasks: [{
       id: "A",
@@ -38,6 +38,7 @@ Deno.test("normalize: defaults of a bare task", () => {
       shards: [],
       constraints: { forbidden_paths: [] },
       approvals: [],
+      gates: [],
       inputs: [],
       outputs: [],
       skip_when_accepted: false,
@@ -59,6 +60,10 @@ Deno.test("normalize: omitted commands inherit project.build except release and 
   ]);
   assert.deepEqual(ir.project.build.map((c) => c.name), Object.keys(BUILD));
   assert.deepEqual([...FINAL_BUILD_STEPS], ["release", "install"]);
+  assert.deepEqual(
+    ir.project.final_build.map((c) => c.name),
+    Object.keys(BUILD).filter((n) => n === "release" || n === "install"),
+  );
 });
 
 Deno.test("normalize: `commands: {}` means none; given commands replace the defaults", () => {
@@ -179,6 +184,7 @@ Deno.test("normalize: paths as a list are preferred paths; timebox in ms; includ
     name: "n",
     root: "app",
     build: [],
+    final_build: [],
     language: "rust",
   });
 });
@@ -238,4 +244,34 @@ Deno.test("normalize: the IR re-read as a plan file normalizes to itself (proper
       assert.deepEqual(again, first);
     }),
   );
+});
+
+Deno.test("normalize: each task's gates are derived once: approvals, required type, manual checks of the task or a shard", () => {
+  const ir = normalizePlan(
+    plan([
+      { id: "D", title: "d", type: "deploy", approvals: ["security"] },
+      { id: "R", title: "r", type: "release" },
+      { id: "M", title: "m", acceptance: ["Manual: looks right"] },
+      {
+        id: "S",
+        title: "s",
+        approvals: ["manual"],
+        shards: [{ id: "S1", title: "s1", acceptance: ["Manual: ok"] }],
+      },
+      { id: "P", title: "p", type: "deploy" },
+    ], { orchestrator: { approvals: { required: ["deploy"] } } }),
+    [],
+    "p",
+  );
+  assert.deepEqual(
+    Object.fromEntries(ir.tasks.map((t) => [t.id, t.gates])),
+    {
+      D: ["security", "deploy"],
+      R: [], // release is a gate only when required
+      M: ["manual"],
+      S: ["manual"],
+      P: ["deploy"],
+    },
+  );
+  assert.ok(PlanIRSchema.safeParse(ir).success);
 });

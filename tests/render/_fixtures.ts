@@ -42,6 +42,7 @@ function task(
     shards,
     constraints: { forbidden_paths: [] },
     approvals: [],
+    gates: [],
     inputs: [],
     outputs: [],
     skip_when_accepted: false,
@@ -51,7 +52,7 @@ function task(
 /** Six tasks: completed, failed (with shards), blocked, skipped, running, pending. */
 export const PLAN: Plan = {
   version: 1,
-  project: { name: "demo", root: ".", build: [] },
+  project: { name: "demo", root: ".", build: [], final_build: [] },
   orchestrator: {
     strategy: "conservative",
     approvals: { required: [] },
