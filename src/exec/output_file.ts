@@ -131,15 +131,15 @@ export class OutputFile {
       : chunk;
     if (rest !== chunk) this.#wrapped = true;
     while (rest.length > 0) {
-      const part = rest.subarray(0, this.#cap - this.#at);
-      await writeAll(this.#file, part);
-      this.#at += part.length;
-      rest = rest.subarray(part.length);
       if (this.#at === this.#cap) {
         this.#at = 0;
         this.#wrapped = true;
         await this.#file.seek(0, Deno.SeekMode.Start);
       }
+      const part = rest.subarray(0, this.#cap - this.#at);
+      await writeAll(this.#file, part);
+      this.#at += part.length;
+      rest = rest.subarray(part.length);
     }
   }
 

@@ -6,10 +6,6 @@
  * @module
  */
 
-import { osErrorNumber } from "./os_error.ts";
-
-const ESRCH = 3;
-
 /**
  * Environment variable set on every command: a comma-separated list of
  * tags (`<orchestrate pid>.<n>`), the innermost last, inherited by
@@ -39,7 +35,8 @@ export interface CommandProcesses {
  * Every live process that belongs to `command`, parents before children,
  * never this process: its tree (by parent pid), members of its group, and
  * processes carrying its tag (from /proc; elsewhere the tree and the group
- * from `ps`).
+ * from `ps`). One listing subprocess per call: it runs only to stop a
+ * command.
  *
  * @example
  * ```ts ignore
@@ -49,7 +46,7 @@ export interface CommandProcesses {
 export async function commandProcesses(
   command: CommandProcesses,
 ): Promise<number[]> {
-  const table = await processTable();
+  const { table, tagged } = await processTable(command.tag);
   const found = new Set<number>();
   if (command.pid !== null) {
     found.add(command.pid);
@@ -72,9 +69,7 @@ export async function commandProcesses(
       (p.group === command.group || p.session === command.group)
     ) found.add(p.pid);
   }
-  for (const pid of await taggedProcesses(table.keys(), command.tag)) {
-    found.add(pid);
-  }
+  for (const pid of tagged) found.add(pid);
   found.delete(Deno.pid);
   return [...found];
 }
@@ -107,78 +102,87 @@ function signalOne(pid: number, signal: Deno.Signal): void {
   }
 }
 
-/** Every process, by pid: from /proc, else one `ps` listing, else none. */
-async function processTable(): Promise<Map<number, ProcessInfo>> {
+/**
+ * Lists /proc through `sh` (Deno grants /proc only with --allow-all, which
+ * the binary does not have): every process's stat line, then the environ
+ * files that match the tag pattern ($1). Exits 3 without /proc.
+ */
+const PROC_SCRIPT = `cd /proc 2>/dev/null || exit 3
+cat [0-9]*/stat 2>/dev/null
+echo ---
+grep -lzE "$1" [0-9]*/environ 2>/dev/null
+exit 0`;
+
+/**
+ * Every process by pid, and the pids tagged with `tag`: from /proc, else
+ * from one `ps` listing (no tags), else none.
+ */
+async function processTable(
+  tag: string,
+): Promise<{ table: Map<number, ProcessInfo>; tagged: number[] }> {
   const table = new Map<number, ProcessInfo>();
-  try {
-    for await (const entry of Deno.readDir("/proc")) {
-      if (!/^\d+$/.test(entry.name)) continue;
-      const stat = await readIfThere(`/proc/${entry.name}/stat`);
-      if (stat === null) continue;
+  const tagged: number[] = [];
+  const pattern = `^${TAG_VARIABLE}=(.*,)?${tag.replaceAll(".", "\\.")}(,.*)?$`;
+  const proc = await listing("sh", ["-c", PROC_SCRIPT, "sh", pattern]);
+  if (proc !== null && proc.code === 0) {
+    const [stats = "", matches = ""] = proc.text.split("\n---\n");
+    for (const line of stats.split("\n")) {
       // The command name may hold spaces and parentheses: the fields start after the last ")".
-      const [, parent, group, session] = stat.slice(stat.lastIndexOf(")") + 2)
+      const pid = Number(line.slice(0, line.indexOf(" (")));
+      const [, parent, group, session] = line.slice(line.lastIndexOf(")") + 2)
         .split(" ").map(Number);
-      const pid = Number(entry.name);
       if (
-        parent !== undefined && group !== undefined && session !== undefined
+        pid > 0 && Number.isInteger(parent) && Number.isInteger(group) &&
+        Number.isInteger(session)
       ) {
-        table.set(pid, { pid, parent, group, session });
+        table.set(pid, {
+          pid,
+          parent: parent!,
+          group: group!,
+          session: session!,
+        });
       }
     }
-    return table;
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    for (const line of matches.split("\n")) {
+      const pid = Number(line.slice(0, line.indexOf("/")));
+      if (pid > 0) tagged.push(pid);
+    }
+    return { table, tagged };
   }
   // No /proc (macOS): ask ps.
+  const ps = await listing("ps", [
+    "-A",
+    "-o",
+    "pid=",
+    "-o",
+    "ppid=",
+    "-o",
+    "pgid=",
+  ]);
+  for (const line of ps?.text.split("\n") ?? []) {
+    const [pid, parent, group] = line.trim().split(/\s+/).map(Number);
+    if (pid && parent !== undefined && group !== undefined) {
+      table.set(pid, { pid, parent, group, session: -1 });
+    }
+  }
+  return { table, tagged };
+}
+
+/** The stdout of a listing command, or null when there is no such program. */
+async function listing(
+  program: string,
+  args: string[],
+): Promise<{ code: number; text: string } | null> {
   try {
-    const out = await new Deno.Command("ps", {
-      args: ["-A", "-o", "pid=", "-o", "ppid=", "-o", "pgid="],
+    const out = await new Deno.Command(program, {
+      args,
+      stdin: "null",
       stdout: "piped",
       stderr: "null",
     }).output();
-    for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
-      const [pid, parent, group] = line.trim().split(/\s+/).map(Number);
-      if (pid && parent !== undefined && group !== undefined) {
-        table.set(pid, { pid, parent, group, session: -1 });
-      }
-    }
+    return { code: out.code, text: new TextDecoder().decode(out.stdout) };
   } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return table;
-}
-
-/** Pids among `pids` whose environment tags them with `tag` (Linux only). */
-async function taggedProcesses(
-  pids: Iterable<number>,
-  tag: string,
-): Promise<number[]> {
-  const found: number[] = [];
-  const prefix = `${TAG_VARIABLE}=`;
-  for (const pid of pids) {
-    const environ = await readIfThere(`/proc/${pid}/environ`);
-    if (environ === null) continue;
-    for (const entry of environ.split("\0")) {
-      if (
-        entry.startsWith(prefix) &&
-        entry.slice(prefix.length).split(",").includes(tag)
-      ) found.push(pid);
-    }
-  }
-  return found;
-}
-
-/** A file's text, or null when the process it describes is gone or not ours. */
-async function readIfThere(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    if (
-      e instanceof Deno.errors.NotFound ||
-      e instanceof Deno.errors.PermissionDenied ||
-      // ESRCH: the process exited while we read, or is a kernel thread.
-      osErrorNumber(e) === ESRCH
-    ) return null;
+    if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
 }
