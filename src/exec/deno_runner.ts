@@ -204,20 +204,15 @@ export class DenoRunner implements ProcessRunner {
   }
 }
 
-/**
- * Spawns `argv`; a direct spawn that fails (a program removed since it was
- * found, a script without `#!`) is retried under `sh -c`, which has the
- * shell's own answers (exit 127 "not found", 126, ...). The error when even
- * that fails.
- */
+/** Spawns `argv`, or returns the error of the system that prevented it (no such program, cwd, ...). */
 function spawn(
-  argv: string[],
+  [program, ...args]: string[],
   request: RunRequest,
   env: Record<string, string>,
   ownGroup: boolean,
 ): Deno.ChildProcess | Error {
-  const start = (program: string, args: string[]) =>
-    new Deno.Command(program, {
+  try {
+    return new Deno.Command(program!, {
       args,
       cwd: request.cwd,
       env,
@@ -226,22 +221,13 @@ function spawn(
       stderr: "piped",
       detached: ownGroup,
     }).spawn();
-  const [program, ...args] = argv;
-  try {
-    return start(program!, args);
-  } catch (e) {
-    if (!isOsError(e)) throw e;
-    if (program === "sh" && args[1] === request.command) return e as Error;
-  }
-  try {
-    return start("sh", ["-c", request.command]);
   } catch (e) {
     if (!isOsError(e)) throw e;
     return e as Error;
   }
 }
 
-/** The result of a command that could not be started, said the way a shell would. */
+/** The result of a command that could not be started, said the way a shell would (127 not found, else 126). */
 async function notStarted(
   e: Error,
   request: RunRequest,

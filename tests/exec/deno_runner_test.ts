@@ -93,30 +93,6 @@ Deno.test("DenoRunner: output that cannot be written (disk full) kills the comma
   assert.equal(await processWith(marker), false, "the command is killed");
 });
 
-Deno.test("DenoRunner: a script without #! runs under sh, as a shell runs it; a missing program exits 127", async () => {
-  const dir = await Deno.makeTempDir();
-  await Deno.writeTextFile(join(dir, "script"), "echo from script\nexit 7\n");
-  await Deno.chmod(join(dir, "script"), 0o755);
-  const runner = new DenoRunner();
-  const r = await runner.run({
-    command: "./script",
-    cwd: dir,
-    outputPath: join(dir, "script.log"),
-  });
-  assert.equal(r.status, 7);
-  assert.equal(
-    await Deno.readTextFile(join(dir, "script.log")),
-    "from script\n",
-  );
-  const missing = await runner.run({
-    command: "./no-such-script",
-    cwd: dir,
-    outputPath: join(dir, "missing.log"),
-  });
-  assert.equal(missing.status, 127);
-  assert.match(await Deno.readTextFile(join(dir, "missing.log")), /not found/);
-});
-
 Deno.test("DenoRunner: reports the bytes printed and dropped", async () => {
   const dir = await Deno.makeTempDir();
   const r = await new DenoRunner().run({

@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  OUTPUT_CAP_BYTES,
-  OutputError,
-  OutputFile,
-} from "../../src/exec/output_file.ts";
+import { OutputError, OutputFile } from "../../src/exec/output_file.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -59,10 +55,6 @@ Deno.test("OutputFile: past the cap, a note of the dropped bytes then exactly th
       `cap ${cap}, total ${total}`,
     );
   }
-});
-
-Deno.test("OutputFile: the default cap is 8 MiB", () => {
-  assert.equal(OUTPUT_CAP_BYTES, 8 * 1024 * 1024);
 });
 
 Deno.test("OutputFile: a full disk is an OutputError, never a rejection of write or close", async () => {
