@@ -2,7 +2,7 @@
  * `deno task bench`: whole-process benchmarks of the CLI against peers
  * measured in the same run, printed as a table of times and ratios.
  *
- * Flags: `--only validate,startup,exec,status` runs some sections;
+ * Flags: `--only validate,startup,exec,status,memory` runs some sections;
  * `--reps N` overrides the repetitions of every section.
  * @module
  */
@@ -17,6 +17,14 @@ import {
   planYaml,
   type TaskShape,
 } from "./bench/gen_exec.ts";
+import {
+  INPUT_BYTES,
+  INPUT_FILE,
+  inputPlanYaml,
+  OUTPUT_BYTES,
+  outputPlanYaml,
+  printCommand,
+} from "./bench/gen_memory.ts";
 import { generatePlanYaml } from "./bench/gen_plan.ts";
 import {
   type Cmd,
@@ -28,12 +36,15 @@ import {
   peakRssMb,
   spawn,
   spawnOk,
+  watchedPeakRss,
 } from "./bench/measure.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 const HERE = new URL("./bench/", import.meta.url).pathname;
 /** Events in the log that `status` reads. */
 const STATUS_EVENTS = 50_000;
+/** A measured process is stopped past this RSS: a regression must not take the machine. */
+const MEMORY_LIMIT_MB = 3000;
 const MINIMAL = new URL("../examples/minimal/orchestrator.yml", import.meta.url)
   .pathname;
 
@@ -42,7 +53,7 @@ const { values } = parseArgs({
   options: { only: { type: "string" }, reps: { type: "string" } },
 });
 const sections = new Set(
-  (values.only ?? "validate,startup,exec,status").split(","),
+  (values.only ?? "validate,startup,exec,status,memory").split(","),
 );
 const reps = (n: number) => values.reps ? Number(values.reps) : n;
 
@@ -66,6 +77,7 @@ try {
   if (sections.has("startup")) await benchStartup();
   if (sections.has("exec")) await benchExec();
   if (sections.has("status")) await benchStatus();
+  if (sections.has("memory")) await benchMemory();
   if (verdicts.length > 0) {
     console.log(`\ntargets:\n  ${verdicts.join("\n  ")}`);
   }
@@ -283,4 +295,84 @@ async function runForLog(
     }
   }
   return { dir, events };
+}
+
+/**
+ * Peak RSS of `run` on 1 GiB of command output (against a Deno program that
+ * pipes the same output to a file, and the shell) and on a 5 GiB input file
+ * (against an empty Deno program), one run each.
+ */
+async function benchMemory(): Promise<void> {
+  if (!(await hasGnuTime())) {
+    console.log("\nmemory: skipped (no GNU /usr/bin/time)");
+    return;
+  }
+  console.log(
+    `\nmemory: peak RSS, one run each (a run past ${MEMORY_LIMIT_MB} MB is stopped)`,
+  );
+  const fmt = (w: { peakMb: number; stopped: boolean; seconds: number }) =>
+    w.stopped
+      ? `> ${MEMORY_LIMIT_MB} MB (stopped)`
+      : `${w.peakMb.toFixed(0)} MB in ${fmtTime(w.seconds)}`;
+  const gib = (bytes: number) => `${bytes / 1024 ** 3} GiB`;
+
+  const out = await freshProject(outputPlanYaml());
+  const run = await watchedPeakRss(
+    orchestrate(["run", "--file", "plan.yml", "--no-build"], out),
+    MEMORY_LIMIT_MB,
+  );
+  const [program, ...args] = printCommand(OUTPUT_BYTES).split(" ");
+  const floor = await watchedPeakRss(
+    denoRun(join(HERE, "pipe_floor.ts"), [
+      join(out, "floor.out"),
+      program!,
+      ...args,
+    ]),
+    MEMORY_LIMIT_MB,
+  );
+  const shell = await watchedPeakRss(
+    {
+      cmd: "sh",
+      args: ["-c", `${printCommand(OUTPUT_BYTES)} > shell.out`],
+      cwd: out,
+    },
+    MEMORY_LIMIT_MB,
+  );
+  await Deno.remove(join(out, "floor.out"));
+  await Deno.remove(join(out, "shell.out"));
+  judge(
+    `run with ${gib(OUTPUT_BYTES)} of output: peak <= Deno pipe floor + 100 MB`,
+    !run.stopped && run.peakMb <= floor.peakMb + 100,
+  );
+  row([
+    `run, a command printing ${gib(OUTPUT_BYTES)}: ${fmt(run)}`,
+    `Deno pipeTo file: ${fmt(floor)}`,
+    `sh -c 'cmd > file': ${fmt(shell)}`,
+  ]);
+
+  const input = await freshProject(inputPlanYaml());
+  const truncate = await spawn({
+    cmd: "truncate",
+    args: ["-s", String(INPUT_BYTES), join(input, INPUT_FILE)],
+  });
+  if (truncate.code !== 0) {
+    console.log(`input: skipped (truncate failed: ${truncate.stderr.trim()})`);
+    return;
+  }
+  const hashed = await watchedPeakRss(
+    orchestrate(["run", "--file", "plan.yml", "--no-build"], input),
+    MEMORY_LIMIT_MB,
+  );
+  const empty = await watchedPeakRss(
+    denoRun(join(HERE, "empty.ts"), []),
+    MEMORY_LIMIT_MB,
+  );
+  judge(
+    `run with a ${gib(INPUT_BYTES)} input: peak <= empty deno run + 200 MB`,
+    !hashed.stopped && hashed.peakMb <= empty.peakMb + 200,
+  );
+  row([
+    `run, a task with a ${gib(INPUT_BYTES)} input (sparse): ${fmt(hashed)}`,
+    `empty deno run: ${fmt(empty)}`,
+  ]);
 }

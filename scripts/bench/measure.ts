@@ -135,6 +135,94 @@ export async function peakRssMb(c: Cmd): Promise<number> {
   }
 }
 
+/** Peak RSS and wall time of one run, or how far it got before it was stopped. */
+export interface Watched {
+  /** Peak RSS in MB (at least `limitMb` when stopped). */
+  peakMb: number;
+  seconds: number;
+  /** Killed for passing `limitMb`. */
+  stopped: boolean;
+}
+
+/**
+ * Runs `c` under GNU time and a watchdog that kills it once its RSS passes
+ * `limitMb` (polled with `ps`), so a regression cannot take the machine's
+ * memory. Throws unless it exits 0 or was stopped.
+ */
+export async function watchedPeakRss(
+  c: Cmd,
+  limitMb: number,
+): Promise<Watched> {
+  const report = await Deno.makeTempFile({ prefix: "bench-rss-" });
+  try {
+    const start = performance.now();
+    const child = new Deno.Command(GNU_TIME, {
+      args: ["-f", "%M", "-o", report, c.cmd, ...c.args],
+      cwd: c.cwd,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    let stopped = false;
+    let done = false;
+    const status = child.output().finally(() => done = true);
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 200));
+      const rss = await rssKbOfChildren(child.pid);
+      if (rss !== null && rss / 1024 > limitMb) {
+        stopped = true;
+        const target = await childPids(child.pid);
+        for (const pid of target) {
+          try {
+            Deno.kill(pid, "SIGKILL");
+          } catch (e) {
+            if (!(e instanceof Deno.errors.NotFound)) throw e;
+          }
+        }
+      }
+    }
+    const out = await status;
+    const seconds = (performance.now() - start) / 1000;
+    if (stopped) return { peakMb: limitMb, seconds, stopped };
+    if (out.code !== 0) {
+      throw new Error(
+        `${c.cmd} exited ${out.code}: ${
+          new TextDecoder().decode(out.stderr).slice(-2000)
+        }`,
+      );
+    }
+    const kb = Number(
+      (await Deno.readTextFile(report)).trim().split("\n").pop(),
+    );
+    return { peakMb: kb / 1024, seconds, stopped };
+  } finally {
+    await Deno.remove(report);
+  }
+}
+
+async function childPids(parent: number): Promise<number[]> {
+  const out = await new Deno.Command("ps", {
+    args: ["-o", "pid=", "--ppid", String(parent)],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").map(Number)
+    .filter((n) => n > 0);
+}
+
+/** RSS in KB of the direct children of `parent` (the measured command under time). */
+async function rssKbOfChildren(parent: number): Promise<number | null> {
+  const out = await new Deno.Command("ps", {
+    args: ["-o", "rss=", "--ppid", String(parent)],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const values = new TextDecoder().decode(out.stdout).split("\n").map(Number)
+    .filter((n) => n > 0);
+  return values.length === 0 ? null : Math.max(...values);
+}
+
 /** `1.234` → `"1.23 s"`; below a second, milliseconds. */
 export function fmtTime(seconds: number): string {
   return seconds < 1

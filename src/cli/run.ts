@@ -131,25 +131,9 @@ async function runOrResume(
   const { executeRun, RunRefused, EXIT } = await import("../engine/run.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
   const runner = new DenoRunner();
-  const interrupt = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: Deno.Signal) => () => {
-    interrupts++;
-    if (interrupts === 1) {
-      console.error(
-        `\n${signal}: stopping running tasks (press Ctrl-C again to kill them now)`,
-      );
-      interrupt.abort();
-    } else {
-      runner.killAll("SIGKILL");
-      console.error(`\n${signal}: killed`);
-      Deno.exit(EXIT.interrupted);
-    }
-  };
-  const handlers = (["SIGINT", "SIGTERM"] as const).map((s) =>
-    [s, onSignal(s)] as const
-  );
-  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+  const { handleInterrupts } = await import("./interrupts.ts");
+  const { LOCK_FILE } = await import("../engine/lock.ts");
+  const interrupts = handleInterrupts(runner, loaded.root, LOCK_FILE);
   try {
     return await executeRun({
       loaded,
@@ -160,7 +144,7 @@ async function runOrResume(
       concurrency,
       runner,
       observers: runObservers(loaded.root),
-      interrupt: interrupt.signal,
+      interrupt: interrupts.signal,
       toolVersion: VERSION,
       warn: printError,
     });
@@ -170,6 +154,6 @@ async function runOrResume(
     }
     throw e;
   } finally {
-    for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+    interrupts.dispose();
   }
 }

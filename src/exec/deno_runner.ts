@@ -1,18 +1,43 @@
 /**
  * Runs commands as real subprocesses. A command that can time out (its own
- * timeout or its task's timebox) gets its own process group, so the whole
- * group is killed at once. Others stay in ours: a terminal Ctrl-C reaches
- * them directly, and an interrupt kills their process tree. (A new process
- * group costs about 5 ms of CPU per spawn here, several times a plain spawn,
- * which a 1,000-task run would feel.)
+ * timeout or its task's timebox) gets its own process group and session,
+ * so the whole group is killed at once. Others stay in ours: a terminal
+ * Ctrl-C reaches them directly, and stopping one kills its process tree.
+ * (A new process group costs about 5 ms of CPU per spawn here, several
+ * times a plain spawn, which a 1,000-task run would feel.) Either way every
+ * process the command starts carries its tag in the environment, so
+ * children re-parented away from it (`server &` in a shell that exited) are
+ * found and killed too.
  * @module
  */
 
 import { commandArgv } from "./argv.ts";
+import { isOsError } from "./os_error.ts";
+import { OutputFile } from "./output_file.ts";
+import {
+  type CommandProcesses,
+  commandProcesses,
+  signalAll,
+  TAG_VARIABLE,
+} from "./process_tree.ts";
 import type { ProcessRunner, RunRequest, RunResult } from "./runner.ts";
 
-/** Time a process group gets between SIGTERM and SIGKILL. */
+/** Time a command gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 2000;
+
+/**
+ * After SIGKILL, how long the pipes get to deliver what is left before the
+ * runner stops reading them (a process it could not find may hold them).
+ */
+const SETTLE_MS = 250;
+
+/** After a forced kill, how long to wait for the exit status. */
+const FORCED_EXIT_MS = 500;
+
+/** A command in flight, as {@link DenoRunner.killAll} sees it. */
+interface InFlight {
+  killNow(signal: Deno.Signal): void;
+}
 
 /**
  * The default {@link ProcessRunner}.
@@ -25,63 +50,100 @@ export const KILL_GRACE_MS = 2000;
  * ```
  */
 export class DenoRunner implements ProcessRunner {
-  /** Running pids, and whether each leads its own process group. */
-  #running = new Map<number, boolean>();
+  #running = new Set<InFlight>();
+  #count = 0;
+  /** Tags of an orchestrate that runs this one, kept so it can find our children too. */
+  #outerTags = Deno.env.get(TAG_VARIABLE);
+  #path = Deno.env.get("PATH") ?? "";
 
   async run(request: RunRequest): Promise<RunResult> {
     const started = performance.now();
-    const output = new OutputFile(request.outputPath);
-    const [program, ...args] = await commandArgv(request.command);
+    const output = new OutputFile(request.outputPath, request.outputCapBytes);
+    const tag = `${Deno.pid}.${++this.#count}`;
+    const env = {
+      ...request.env,
+      [TAG_VARIABLE]: this.#outerTags ? `${this.#outerTags},${tag}` : tag,
+    };
     const ownGroup = request.timeoutMs !== undefined ||
       request.ownProcessGroup === true;
-    let child: Deno.ChildProcess;
-    try {
-      child = new Deno.Command(program!, {
-        args,
-        cwd: request.cwd,
-        env: request.env,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-        detached: ownGroup,
-      }).spawn();
-    } catch (e) {
-      // The shell would say "not found" and exit 127; say the same.
-      const reason = e instanceof Deno.errors.NotFound
-        ? "command not found"
-        : (e as Error).message;
-      output.write(
-        new TextEncoder().encode(`orchestrate: ${program}: ${reason}\n`),
-      );
-      await output.close();
-      const status = e instanceof Deno.errors.NotFound ? 127 : 126;
-      const durationMs = performance.now() - started;
-      return {
-        status,
-        signal: null,
-        durationMs,
-        timedOut: false,
-        aborted: false,
-        wroteOutput: true,
-      };
+    const child = spawn(
+      await commandArgv(request.command, request.env?.PATH ?? this.#path),
+      request,
+      env,
+      ownGroup,
+    );
+    if (child instanceof Error) {
+      return await notStarted(child, request, output, started);
     }
-    const pid = child.pid;
-    this.#running.set(pid, ownGroup);
-    let timedOut = false, aborted = false;
-    let killTimer: ReturnType<typeof setTimeout> | undefined;
+
+    const processes: CommandProcesses = {
+      pid: child.pid,
+      group: ownGroup ? child.pid : null,
+      tag,
+    };
+    const failures: unknown[] = [];
+    const track = (p: Promise<unknown>) =>
+      p.catch((e: unknown) => void failures.push(e));
+    let exited = false;
+    const exit = child.status.then((s) => {
+      exited = true;
+      return s;
+    });
+    // Once reaped, the pid may belong to someone else: only its tree's survivors are signalled.
+    const signalProcesses = async (signal: Deno.Signal) =>
+      signalAll(
+        await commandProcesses({
+          ...processes,
+          pid: exited ? null : processes.pid,
+        }),
+        processes.group,
+        signal,
+      );
+
+    const readers = [child.stdout.getReader(), child.stderr.getReader()];
+    let cut = false;
+    const cutOff = () => {
+      if (cut) return;
+      cut = true;
+      for (const reader of readers) track(reader.cancel());
+    };
+    let timedOut = false, aborted = false, stopping = false;
+    let forced: () => void = () => {};
+    const forcedKill = new Promise<void>((resolve) => forced = resolve);
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const after = (ms: number, f: () => void) => timers.add(setTimeout(f, ms));
+
     const stop = () => {
-      void kill(pid, ownGroup, "SIGTERM");
-      killTimer ??= setTimeout(
-        () => void kill(pid, ownGroup, "SIGKILL"),
+      if (stopping) return;
+      stopping = true;
+      track(signalProcesses("SIGTERM"));
+      after(
         KILL_GRACE_MS,
+        () =>
+          track(
+            signalProcesses("SIGKILL").finally(() => after(SETTLE_MS, cutOff)),
+          ),
       );
     };
-    const timeout = request.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
+    const inFlight: InFlight = {
+      killNow: (signal) => {
+        aborted = true;
+        stopping = true;
+        track(
+          signalProcesses(signal).finally(() => {
+            cutOff();
+            forced();
+          }),
+        );
+      },
+    };
+    this.#running.add(inFlight);
+    if (request.timeoutMs !== undefined) {
+      after(request.timeoutMs, () => {
         timedOut = true;
         stop();
-      }, request.timeoutMs);
+      });
+    }
     const onAbort = () => {
       aborted = true;
       stop();
@@ -89,154 +151,106 @@ export class DenoRunner implements ProcessRunner {
     if (request.signal?.aborted) onAbort();
     request.signal?.addEventListener("abort", onAbort, { once: true });
 
-    // A reader loop costs measurably less per spawn than `for await`.
-    const drain = async (stream: ReadableStream<Uint8Array>) => {
-      const reader = stream.getReader();
+    // Backpressure: the next chunk is read only once the last one is on disk.
+    // (A reader loop costs measurably less per spawn than `for await`.)
+    const drain = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
       for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        output.write(r.value);
+        if (!(await output.write(r.value))) {
+          // The output cannot be kept: end the command rather than run it unrecorded.
+          stop();
+          cutOff();
+          return;
+        }
       }
     };
-    const [status] = await Promise.all([
-      child.status,
-      drain(child.stdout),
-      drain(child.stderr),
-    ]);
-    await output.close();
-    clearTimeout(timeout);
-    clearTimeout(killTimer);
-    request.signal?.removeEventListener("abort", onAbort);
-    this.#running.delete(pid);
-    // The command's own children may outlive it; its group goes with it.
-    if ((timedOut || aborted) && ownGroup) killGroup(pid, "SIGKILL");
-    return {
-      status: status.signal === null ? status.code : null,
-      signal: status.signal,
-      durationMs: performance.now() - started,
-      timedOut,
-      aborted,
-      wroteOutput: output.used,
-    };
+    try {
+      await Promise.all(readers.map(drain));
+      const status = await Promise.race([
+        exit,
+        forcedKill.then(() =>
+          new Promise<null>((resolve) =>
+            after(FORCED_EXIT_MS, () => resolve(null))
+          )
+        ),
+      ]);
+      for (const t of timers) clearTimeout(t);
+      // The command's own children may outlive it: a stopped command leaves nothing behind.
+      if (timedOut || aborted) await track(signalProcesses("SIGKILL"));
+      const totals = await output.close();
+      if (output.error) throw output.error;
+      if (failures.length > 0) throw failures[0];
+      return {
+        status: status === null
+          ? null
+          : status.signal === null
+          ? status.code
+          : null,
+        signal: status === null ? "SIGKILL" : status.signal,
+        durationMs: performance.now() - started,
+        timedOut,
+        aborted,
+        wroteOutput: output.used,
+        ...totals,
+      };
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      request.signal?.removeEventListener("abort", onAbort);
+      this.#running.delete(inFlight);
+    }
   }
 
   killAll(signal: Deno.Signal): void {
-    for (const [pid, ownGroup] of this.#running) {
-      void kill(pid, ownGroup, signal);
-    }
+    for (const command of this.#running) command.killNow(signal);
   }
 }
 
-/**
- * Output written in arrival order, the file created only when the first
- * byte arrives: most commands of a big run print nothing, and an open per
- * command costs more than the spawn budget allows.
- */
-class OutputFile {
-  #path: string;
-  #file: Promise<Deno.FsFile> | null = null;
-  #writes: Promise<void> = Promise.resolve();
-
-  constructor(path: string) {
-    this.#path = path;
-  }
-
-  /** Whether anything was written. */
-  get used(): boolean {
-    return this.#file !== null;
-  }
-
-  write(chunk: Uint8Array): void {
-    this.#file ??= Deno.open(this.#path, {
-      write: true,
-      create: true,
-      truncate: true,
-    });
-    const file = this.#file;
-    this.#writes = this.#writes.then(async () => {
-      const f = await file;
-      let n = 0;
-      while (n < chunk.length) n += await f.write(chunk.subarray(n));
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.#writes;
-    if (this.#file) (await this.#file).close();
-  }
-}
-
-async function kill(
-  pid: number,
+/** Spawns `argv`, or returns the error of the system that prevented it (no such program, cwd, ...). */
+function spawn(
+  [program, ...args]: string[],
+  request: RunRequest,
+  env: Record<string, string>,
   ownGroup: boolean,
-  signal: Deno.Signal,
-): Promise<void> {
-  if (ownGroup) return killGroup(pid, signal);
-  // Parents first, so none of them starts a replacement for a killed child.
-  for (const target of [pid, ...await descendants(pid)]) {
-    try {
-      Deno.kill(target, signal);
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
-/** Every process below `pid` in the process tree (from /proc, else one `ps` listing). */
-async function descendants(pid: number): Promise<number[]> {
-  const children = new Map<number, number[]>();
-  for (const [child, parent] of await processParents()) {
-    if (!children.has(parent)) children.set(parent, []);
-    children.get(parent)!.push(child);
-  }
-  const found: number[] = [];
-  const todo = [...(children.get(pid) ?? [])];
-  while (todo.length > 0) {
-    const next = todo.shift()!;
-    found.push(next);
-    todo.push(...(children.get(next) ?? []));
-  }
-  return found;
-}
-
-/** [pid, parent pid] of every process. */
-async function processParents(): Promise<[number, number][]> {
-  const pairs: [number, number][] = [];
+): Deno.ChildProcess | Error {
   try {
-    for await (const entry of Deno.readDir("/proc")) {
-      if (!/^\d+$/.test(entry.name)) continue;
-      const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`).catch(
-        () => "",
-      );
-      // The command name may hold spaces and parentheses: the fields start after the last ")".
-      const parent = Number(
-        stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1],
-      );
-      if (stat && Number.isInteger(parent)) {
-        pairs.push([Number(entry.name), parent]);
-      }
-    }
-    return pairs;
-  } catch {
-    // No /proc (macOS): ask ps.
-  }
-  try {
-    const out = await new Deno.Command("ps", {
-      args: ["-A", "-o", "pid=", "-o", "ppid="],
+    return new Deno.Command(program!, {
+      args,
+      cwd: request.cwd,
+      env,
+      stdin: "null",
       stdout: "piped",
-    }).output();
-    for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
-      const [child, parent] = line.trim().split(/\s+/).map(Number);
-      if (child && parent !== undefined) pairs.push([child, parent]);
-    }
-  } catch {
-    // Neither: only the direct child is signalled.
+      stderr: "piped",
+      detached: ownGroup,
+    }).spawn();
+  } catch (e) {
+    if (!isOsError(e)) throw e;
+    return e as Error;
   }
-  return pairs;
 }
 
-function killGroup(pid: number, signal: Deno.Signal): void {
-  try {
-    Deno.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
+/** The result of a command that could not be started, said the way a shell would (127 not found, else 126). */
+async function notStarted(
+  e: Error,
+  request: RunRequest,
+  output: OutputFile,
+  started: number,
+): Promise<RunResult> {
+  const missing = e instanceof Deno.errors.NotFound;
+  await output.write(
+    new TextEncoder().encode(
+      `orchestrate: ${request.command}: ${
+        missing ? "command not found" : e.message
+      }\n`,
+    ),
+  );
+  const totals = await output.close();
+  if (output.error) throw output.error;
+  return {
+    status: missing ? 127 : 126,
+    signal: null,
+    durationMs: performance.now() - started,
+    timedOut: false,
+    aborted: false,
+    wroteOutput: true,
+    ...totals,
+  };
 }

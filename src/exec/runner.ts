@@ -4,16 +4,31 @@
  * @module
  */
 
+export { OUTPUT_CAP_BYTES, OutputError } from "./output_file.ts";
+
 /** What to run. */
 export interface RunRequest {
   /** The command line from the plan. */
   command: string;
   cwd: string;
-  /** File that receives stdout and stderr, interleaved as they arrive. */
+  /**
+   * File that receives stdout and stderr, interleaved as they arrive;
+   * created only when the first byte arrives.
+   */
   outputPath: string;
-  /** Kill the command's process group after this long. */
+  /**
+   * Keep at most this many bytes of output, the last ones (default
+   * {@link OUTPUT_CAP_BYTES}); the file then starts with a line saying how
+   * many bytes were dropped.
+   */
+  outputCapBytes?: number;
+  /** Kill the command's processes after this long. */
   timeoutMs?: number;
-  /** Aborting kills the command's process group (timebox, interrupt). */
+  /**
+   * Aborting kills the command's processes (timebox, interrupt): SIGTERM,
+   * then SIGKILL after a grace period, after which `run()` stops waiting
+   * for output still held open by processes it could not kill.
+   */
   signal?: AbortSignal;
   /** Give the command its own process group (set when it can be cut short by a timebox). */
   ownProcessGroup?: boolean;
@@ -28,15 +43,29 @@ export interface RunResult {
   signal: string | null;
   durationMs: number;
   timedOut: boolean;
-  /** Ended because `signal` was aborted. */
+  /** Ended because `signal` was aborted (or {@link ProcessRunner.killAll}). */
   aborted: boolean;
   /** Whether the command printed anything (else no output file was created). */
   wroteOutput: boolean;
+  /** Bytes the command printed (for the `command_run` event). */
+  outputBytes?: number;
+  /** Bytes dropped from the start of the output file by the cap (0 when none). */
+  droppedBytes?: number;
 }
 
 /** Starts commands. */
 export interface ProcessRunner {
+  /**
+   * Runs one command to its end.
+   * @throws {OutputError} when its output cannot be written (disk full, I/O
+   * error): the command is killed first. The engine records `task_failed`
+   * with reason `error` and the message.
+   */
   run(request: RunRequest): Promise<RunResult>;
-  /** Kills every running process group at once (second Ctrl-C). */
+  /**
+   * Sends `signal` to every running command's processes and stops waiting
+   * for them: every pending `run()` resolves at once, as aborted (second
+   * Ctrl-C).
+   */
   killAll(signal: Deno.Signal): void;
 }

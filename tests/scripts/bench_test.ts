@@ -6,6 +6,13 @@ import {
   makefile,
   planYaml,
 } from "../../scripts/bench/gen_exec.ts";
+import {
+  INPUT_BYTES,
+  inputPlanYaml,
+  OUTPUT_BYTES,
+  outputPlanYaml,
+  printCommand,
+} from "../../scripts/bench/gen_memory.ts";
 import { generatePlanYaml } from "../../scripts/bench/gen_plan.ts";
 import { checkPlan } from "../../src/plan/load.ts";
 
@@ -67,4 +74,21 @@ Deno.test("bench: the plan, Makefile and build.ninja of the execution graph have
     ),
   );
   assert.deepEqual(plan, edges);
+});
+
+Deno.test("bench: the memory plans are valid; the output command prints exactly the bytes asked, the input plan fingerprints its file", async () => {
+  const output = await check(outputPlanYaml(1000));
+  assert.ok(output.ok, JSON.stringify(!output.ok && output.diagnostics));
+  const [task] = output.value.plan.tasks;
+  assert.equal(task!.commands[0]!.run, printCommand(1000));
+  const [program, ...args] = printCommand(1000).split(" ");
+  const printed = await new Deno.Command(program!, { args, stdout: "piped" })
+    .output();
+  assert.equal(printed.stdout.length, 1000);
+  assert.equal(outputPlanYaml(), outputPlanYaml(OUTPUT_BYTES));
+
+  const input = await check(inputPlanYaml("data/big file.bin"));
+  assert.ok(input.ok, JSON.stringify(!input.ok && input.diagnostics));
+  assert.deepEqual(input.value.plan.tasks[0]!.inputs, ["data/big file.bin"]);
+  assert.equal(INPUT_BYTES, 5 * 1024 ** 3);
 });
