@@ -248,9 +248,12 @@ async function runCommand(
       attempts: policy.attempts,
       timed_out: r.timedOut,
     });
-    if (r.status === 0) return { ok: true };
+    // A shell that exited 0 while its orphans were being killed was still stopped.
+    if (r.status === 0 && !r.aborted && !r.timedOut) return { ok: true };
     const how = r.timedOut
       ? `timed out after ${formatDuration(command.timeout_ms ?? 0)}`
+      : r.aborted
+      ? "was stopped"
       : r.status === null
       ? `was killed by ${r.signal}`
       : `exited ${r.status}`;
