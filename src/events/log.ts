@@ -5,6 +5,7 @@
 
 import { join } from "node:path";
 import type { NewEvent, RunEvent } from "./types.ts";
+import { eventProblem } from "./validate.ts";
 
 /** Folder of run logs, relative to the project root. */
 export const RUNS_DIR = ".codex/runs";
@@ -109,39 +110,76 @@ export async function readLog(path: string): Promise<ReadLog> {
 }
 
 /**
- * Parses log text (see {@link readLog}).
+ * Parses log text (see {@link readLog}): one event per line that is JSON
+ * and a valid event; a warning for every other line.
  *
  * @example
  * ```ts
  * import { parseLog } from "./log.ts";
- * parseLog('{"type":"completed"}\n{"type":"task_st', "x.jsonl").warnings.length; // 1
+ * parseLog('{"type":"completed"}\n{"type":"task_st', "x.jsonl").warnings.length; // 2
  * ```
  */
 export function parseLog(text: string, path: string): ReadLog {
   const warnings: string[] = [];
-  const end = text.lastIndexOf("\n");
-  const body = end < 0 ? "" : text.slice(0, end);
-  const tail = text.slice(end + 1);
-  if (tail.trim() !== "") {
+  const events: RunEvent[] = [];
+  let start = 0;
+  let line = 0;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    if (end < 0) break;
+    line++;
+    if (end > start) {
+      const event = parseEventLine(
+        text.slice(start, end),
+        `${path}:${line}`,
+        warnings,
+      );
+      if (event !== null) events.push(event);
+    }
+    start = end + 1;
+  }
+  if (text.slice(start).trim() !== "") {
     warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
   }
-  let events: RunEvent[];
-  try {
-    events = body === ""
-      ? []
-      : JSON.parse(`[${body.replace(/\n(?=.)/g, ",")}]`);
-  } catch {
-    events = [];
-    body.split("\n").forEach((line, i) => {
-      if (line.trim() === "") return;
-      try {
-        events.push(JSON.parse(line));
-      } catch {
-        warnings.push(`${path}:${i + 1}: ignoring a line that is not JSON`);
-      }
-    });
-  }
   return { events, warnings };
+}
+
+/**
+ * Parses one log line into an event the fold can apply; null (and a
+ * warning) when it is not JSON or is a damaged event (see `eventProblem`).
+ *
+ * @param line One line of a log, without its newline.
+ * @param where `file:line`, for the warning.
+ * @param warnings Where to add the warning.
+ * @returns The event, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseEventLine } from "./log.ts";
+ * const warnings: string[] = [];
+ * assert.equal(parseEventLine('{"type":"task_completed"}', "x.jsonl:3", warnings), null);
+ * assert.deepEqual(warnings, ['x.jsonl:3: ignoring a damaged event: "ts" is not a time']);
+ * ```
+ */
+export function parseEventLine(
+  line: string,
+  where: string,
+  warnings: string[],
+): RunEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    if (line.trim() !== "") {
+      warnings.push(`${where}: ignoring a line that is not JSON`);
+    }
+    return null;
+  }
+  const problem = eventProblem(value);
+  if (problem === null) return value as RunEvent;
+  warnings.push(`${where}: ignoring a damaged event: ${problem}`);
+  return null;
 }
 
 /** Run ids that have a log under `root`, oldest first. */

@@ -121,6 +121,7 @@ Deno.test("status --json: run, log, counts, summary and tasks in plan order", as
     in_progress: 0,
     blocked: 1,
     failed: 1,
+    interrupted: 0,
     completed: 1,
     skipped: 0,
   });

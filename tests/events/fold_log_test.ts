@@ -26,7 +26,7 @@ Deno.test("foldLogText: a torn last line and bad lines are warnings, the rest st
   const { state, warnings } = foldLogText(text, "x.jsonl");
   assert.deepEqual(warnings, [
     "x.jsonl:4: ignoring a line that is not JSON",
-    'x.jsonl:6: ignoring an event it cannot apply (type "no_such_event")',
+    'x.jsonl:6: ignoring a damaged event: unknown type "no_such_event"',
     "x.jsonl: ignoring a torn last line (an interrupted write)",
   ]);
   assert.deepEqual(state, foldEvents(parseLog(TEXT, "x.jsonl").events));

@@ -1,0 +1,368 @@
+/**
+ * The run store: the only door to `.codex/runs/`. It knows which run is the
+ * latest (by the order runs started, from an append-only index, not by a
+ * clock-derived name), folds a run from its log and its approvals journal,
+ * hands out the appender the engine writes through (only while holding the
+ * project lock), and records approvals where a live run picks them up.
+ *
+ * Files, under `.codex/runs/`:
+ * - `<run>.jsonl`: the event log, written only by the lock holder.
+ * - `index`: one run id a line, appended when a run is first opened.
+ * - `<run>/approvals.jsonl`: `approval_granted` events recorded while a run
+ *   was live (one append per line, never repaired; folded with the log).
+ * @module
+ */
+
+import { join } from "node:path";
+import { applyEvent, type RunState } from "./fold.ts";
+import { foldLogText } from "./fold_log.ts";
+import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
+import {
+  artifactDir,
+  EventLog,
+  logPath,
+  parseEventLine,
+  parseLog,
+  type ReadLog,
+  RUNS_DIR,
+} from "./log.ts";
+import type { ApprovalGrantedEvent, NewEvent, RunEvent } from "./types.ts";
+
+/** The run index, relative to the project root. */
+export const RUN_INDEX = `${RUNS_DIR}/index`;
+
+/** A run folded from its log and approvals journal. */
+export interface FoldedRun {
+  /** The folded state. */
+  state: RunState;
+  /** One line per skipped line of the log or the journal. */
+  warnings: string[];
+}
+
+/** The run a live process owns, from the lock. */
+export interface LiveRun {
+  /** Its run id. */
+  run: string;
+  /** The process that holds the lock. */
+  pid: number;
+  /** Its host. */
+  host: string;
+}
+
+/** An approval as `approve` records it (the store stamps `ts` and `run`). */
+export type NewApproval = Omit<ApprovalGrantedEvent, "ts" | "run">;
+
+/** Where {@link RunStore.grant} recorded an approval. */
+export type GrantedWhere = "log" | "journal";
+
+/**
+ * The appender of one run, holding the project lock: what the engine writes
+ * through. `close()` closes the log and releases the lock.
+ */
+export interface RunWriter {
+  /** The run id. */
+  readonly run: string;
+  /** Its log file. */
+  readonly path: string;
+  /** A warning when a stale lock was taken over, else null. */
+  readonly warning: string | null;
+  /** Stamps an event with time and run id, appends it (one write), returns it. */
+  append(event: NewEvent, now?: Date): RunEvent;
+  /** Closes the log and releases the lock. Safe to call twice. */
+  close(): void;
+}
+
+const RUN_ID = /^[^/\\\s]+$/;
+
+/**
+ * The run store of a project.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RunStore } from "./store.ts";
+ * const store = new RunStore(await Deno.makeTempDir());
+ * assert.equal(await store.latest(), null);
+ * const writer = await store.open("r1");
+ * writer.append({ type: "task_started", task: "A", shard: null });
+ * writer.close();
+ * assert.equal(await store.latest(), "r1");
+ * const { state } = await store.fold("r1");
+ * assert.equal(state.tasks.get("A")!.state, "in_progress");
+ * ```
+ */
+export class RunStore {
+  /** The project root. */
+  readonly root: string;
+  /** Per run: how much of its journal was read, in bytes and lines, and the grants in it. */
+  #journals = new Map<
+    string,
+    { size: number; lines: number; grants: ApprovalGrantedEvent[] }
+  >();
+
+  /** @param root The project root (where `.codex/` lives). */
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /** Path of a run's log. */
+  logPath(run: string): string {
+    return logPath(this.root, run);
+  }
+
+  /** Path of a run's artifact folder (command output, approvals journal). */
+  artifactDir(run: string): string {
+    return artifactDir(this.root, run);
+  }
+
+  /** Path of a run's approvals journal. */
+  journalPath(run: string): string {
+    return join(artifactDir(this.root, run), "approvals.jsonl");
+  }
+
+  /**
+   * Run ids that have a log, oldest first: in the order the index recorded
+   * them; logs it does not name (older than the index, or named by hand)
+   * come first, by name. Without an index, by name.
+   */
+  async runs(): Promise<string[]> {
+    const logs = new Set<string>();
+    try {
+      for await (const entry of Deno.readDir(join(this.root, RUNS_DIR))) {
+        if (entry.isFile && entry.name.endsWith(".jsonl")) {
+          logs.add(entry.name.slice(0, -".jsonl".length));
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    const indexed: string[] = [];
+    const seen = new Set<string>();
+    for (const run of await this.#index()) {
+      if (logs.has(run) && !seen.has(run)) {
+        seen.add(run);
+        indexed.push(run);
+      }
+    }
+    const rest = [...logs].filter((r) => !seen.has(r)).sort();
+    return [...rest, ...indexed];
+  }
+
+  /** The latest run (see {@link runs}), or null when there is none. */
+  async latest(): Promise<string | null> {
+    return (await this.runs()).at(-1) ?? null;
+  }
+
+  /**
+   * Folds a run: its log, then its approvals journal. Damaged lines are
+   * warnings. Reads only: a live run's log is never repaired here.
+   *
+   * @throws {Deno.errors.NotFound} When the run has no log.
+   */
+  async fold(run: string): Promise<FoldedRun> {
+    const path = this.logPath(run);
+    const folded = foldLogText(await Deno.readTextFile(path), path);
+    const journal = await this.#readJournal(run);
+    for (const grant of journal.events) applyEvent(folded.state, grant);
+    return {
+      state: folded.state,
+      warnings: [...folded.warnings, ...journal.warnings],
+    };
+  }
+
+  /**
+   * The run's log as events, damaged lines left out with a warning.
+   *
+   * @throws {Deno.errors.NotFound} When the run has no log.
+   */
+  async events(run: string): Promise<ReadLog> {
+    const path = this.logPath(run);
+    return parseLog(await Deno.readTextFile(path), path);
+  }
+
+  /**
+   * The approvals recorded in the run's journal while it was live. Cheap to
+   * call often (a live run polls it while it waits at a gate): only bytes
+   * appended since the last call are read. Apply them to the run's state
+   * with `applyEvent` (applying one twice changes nothing).
+   */
+  async approvals(run: string): Promise<ApprovalGrantedEvent[]> {
+    return (await this.#readJournal(run)).events;
+  }
+
+  /** The run a live process holds the lock for, or null. */
+  async live(): Promise<LiveRun | null> {
+    const view = await inspectLock(this.root);
+    if (view.kind !== "held" || !view.live) return null;
+    const { run, pid, host } = view.holder;
+    return { run, pid, host };
+  }
+
+  /**
+   * Takes the project lock and opens `run`'s log for appending (creating it
+   * and recording the run in the index when new). Only now, with the lock
+   * held, is a torn last line (a crash mid-write) cut off.
+   *
+   * @throws {LockedError} When a live run holds the lock.
+   */
+  async open(run: string): Promise<RunWriter> {
+    if (!RUN_ID.test(run)) throw new TypeError(`Invalid run id "${run}"`);
+    const lock = await acquireLock(this.root, run);
+    try {
+      const log = await EventLog.open(this.root, run);
+      try {
+        if (!(await this.#index()).includes(run)) {
+          await _appendLine(join(this.root, RUN_INDEX), run);
+        }
+      } catch (e) {
+        log.close();
+        throw e;
+      }
+      return _writer(log, lock);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Records an approval of `run`. With no live run, it is appended to the
+   * log under the lock; while a run is live (or takes the lock first), to
+   * the run's approvals journal, which the live run re-reads (see
+   * {@link approvals}) and every fold includes.
+   *
+   * @returns Where it was recorded.
+   */
+  async grant(run: string, approval: NewApproval): Promise<GrantedWhere> {
+    if ((await this.live()) === null) {
+      try {
+        const writer = await this.open(run);
+        try {
+          writer.append(approval);
+        } finally {
+          writer.close();
+        }
+        return "log";
+      } catch (e) {
+        if (!(e instanceof LockedError)) throw e;
+      }
+    }
+    const event = { ts: new Date().toISOString(), run, ...approval };
+    await Deno.mkdir(this.artifactDir(run), { recursive: true });
+    await _appendLine(this.journalPath(run), JSON.stringify(event));
+    return "journal";
+  }
+
+  async #index(): Promise<string[]> {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(join(this.root, RUN_INDEX));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return [];
+      throw e;
+    }
+    return text.split("\n").map((l) => l.trim()).filter((l) => RUN_ID.test(l));
+  }
+
+  async #readJournal(
+    run: string,
+  ): Promise<{ events: ApprovalGrantedEvent[]; warnings: string[] }> {
+    const path = this.journalPath(run);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        return { events: [], warnings: [] };
+      }
+      throw e;
+    }
+    const cached = this.#journals.get(run) ??
+      { size: 0, lines: 0, grants: [] };
+    const warnings: string[] = [];
+    try {
+      const { size } = await file.stat();
+      if (size > cached.size) {
+        await file.seek(cached.size, Deno.SeekMode.Start);
+        const bytes = new Uint8Array(size - cached.size);
+        let read = 0;
+        while (read < bytes.length) {
+          const n = await file.read(bytes.subarray(read));
+          if (n === null) break;
+          read += n;
+        }
+        const text = new TextDecoder().decode(bytes.subarray(0, read));
+        // Only whole lines: a line being written now is read next time.
+        const end = text.lastIndexOf("\n") + 1;
+        const parts = end === 0 ? [] : text.slice(0, end - 1).split("\n");
+        for (const part of parts) {
+          const line = ++cached.lines;
+          if (part.trim() === "") continue;
+          const event = parseEventLine(part, `${path}:${line}`, warnings);
+          if (event === null) continue;
+          if (event.type !== "approval_granted" || event.run !== run) {
+            warnings.push(
+              `${path}:${line}: ignoring an event that is not an approval of run ${run}`,
+            );
+            continue;
+          }
+          cached.grants.push(event);
+        }
+        cached.size += new TextEncoder().encode(text.slice(0, end)).length;
+        this.#journals.set(run, cached);
+      }
+    } finally {
+      file.close();
+    }
+    return { events: [...cached.grants], warnings };
+  }
+}
+
+function _writer(log: EventLog, lock: Lock): RunWriter {
+  let closed = false;
+  return {
+    run: log.run,
+    path: log.path,
+    warning: lock.warning,
+    append: (event, now) => log.append(event, now),
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        log.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}
+
+/**
+ * Appends one line with a single O_APPEND write, so concurrent appenders
+ * never interleave within a line. A line torn by a crash is ended first, so
+ * it cannot swallow this one.
+ */
+async function _appendLine(path: string, line: string): Promise<void> {
+  const file = await Deno.open(path, {
+    read: true,
+    append: true,
+    create: true,
+  });
+  try {
+    const { size } = await file.stat();
+    let prefix = "";
+    if (size > 0) {
+      const last = new Uint8Array(1);
+      await file.seek(size - 1, Deno.SeekMode.Start);
+      await file.read(last);
+      if (last[0] !== 0x0a) prefix = "\n";
+    }
+    const bytes = new TextEncoder().encode(`${prefix}${line}\n`);
+    let written = 0;
+    while (written < bytes.length) {
+      written += await file.write(bytes.subarray(written));
+    }
+  } finally {
+    file.close();
+  }
+}
