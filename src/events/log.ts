@@ -5,6 +5,7 @@
 
 import { join } from "node:path";
 import type { NewEvent, RunEvent } from "./types.ts";
+import { orderedRuns, recordRun } from "./run_index.ts";
 import { eventProblem } from "./validate.ts";
 
 /** Folder of run logs, relative to the project root. */
@@ -50,11 +51,18 @@ export class EventLog {
     this.path = path;
   }
 
-  /** Opens (creating if needed) the log of `run` for appending. */
+  /**
+   * Opens (creating if needed) the log of `run` for appending, cutting off a
+   * torn last line, and records the run in the run index when it is new.
+   * Only the holder of the project lock may call it (`RunStore.open` takes
+   * the lock first): repairing a log that a live run writes could cut one
+   * of its lines in half.
+   */
   static async open(root: string, run: string): Promise<EventLog> {
     await Deno.mkdir(join(root, RUNS_DIR), { recursive: true });
     const path = logPath(root, run);
     await repairTornTail(path);
+    await recordRun(root, run);
     const file = await Deno.open(path, { append: true, create: true });
     return new EventLog(file, run, path);
   }
@@ -182,17 +190,10 @@ export function parseEventLine(
   return null;
 }
 
-/** Run ids that have a log under `root`, oldest first. */
-export async function listRuns(root: string): Promise<string[]> {
-  const runs: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(join(root, RUNS_DIR))) {
-      if (entry.isFile && entry.name.endsWith(".jsonl")) {
-        runs.push(entry.name.slice(0, -".jsonl".length));
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return runs.sort();
+/**
+ * Run ids that have a log under `root`, oldest first (index order; see
+ * `orderedRuns`). Prefer `RunStore.runs()`.
+ */
+export function listRuns(root: string): Promise<string[]> {
+  return orderedRuns(root);
 }

@@ -24,12 +24,11 @@ import {
   parseEventLine,
   parseLog,
   type ReadLog,
-  RUNS_DIR,
 } from "./log.ts";
+import { appendLine, orderedRuns, RUN_ID, RUN_INDEX } from "./run_index.ts";
 import type { ApprovalGrantedEvent, NewEvent, RunEvent } from "./types.ts";
 
-/** The run index, relative to the project root. */
-export const RUN_INDEX = `${RUNS_DIR}/index`;
+export { RUN_INDEX };
 
 /** A run folded from its log and approvals journal. */
 export interface FoldedRun {
@@ -71,8 +70,6 @@ export interface RunWriter {
   /** Closes the log and releases the lock. Safe to call twice. */
   close(): void;
 }
-
-const RUN_ID = /^[^/\\\s]+$/;
 
 /**
  * The run store of a project.
@@ -125,27 +122,8 @@ export class RunStore {
    * them; logs it does not name (older than the index, or named by hand)
    * come first, by name. Without an index, by name.
    */
-  async runs(): Promise<string[]> {
-    const logs = new Set<string>();
-    try {
-      for await (const entry of Deno.readDir(join(this.root, RUNS_DIR))) {
-        if (entry.isFile && entry.name.endsWith(".jsonl")) {
-          logs.add(entry.name.slice(0, -".jsonl".length));
-        }
-      }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-    const indexed: string[] = [];
-    const seen = new Set<string>();
-    for (const run of await this.#index()) {
-      if (logs.has(run) && !seen.has(run)) {
-        seen.add(run);
-        indexed.push(run);
-      }
-    }
-    const rest = [...logs].filter((r) => !seen.has(r)).sort();
-    return [...rest, ...indexed];
+  runs(): Promise<string[]> {
+    return orderedRuns(this.root);
   }
 
   /** The latest run (see {@link runs}), or null when there is none. */
@@ -200,7 +178,7 @@ export class RunStore {
 
   /**
    * Takes the project lock and opens `run`'s log for appending (creating it
-   * and recording the run in the index when new). Only now, with the lock
+   * and recording the run in the index when new; see `EventLog.open`). Only now, with the lock
    * held, is a torn last line (a crash mid-write) cut off.
    *
    * @throws {LockedError} When a live run holds the lock.
@@ -209,16 +187,7 @@ export class RunStore {
     if (!RUN_ID.test(run)) throw new TypeError(`Invalid run id "${run}"`);
     const lock = await acquireLock(this.root, run);
     try {
-      const log = await EventLog.open(this.root, run);
-      try {
-        if (!(await this.#index()).includes(run)) {
-          await _appendLine(join(this.root, RUN_INDEX), run);
-        }
-      } catch (e) {
-        log.close();
-        throw e;
-      }
-      return _writer(log, lock);
+      return _writer(await EventLog.open(this.root, run), lock);
     } catch (e) {
       lock.release();
       throw e;
@@ -249,19 +218,8 @@ export class RunStore {
     }
     const event = { ts: new Date().toISOString(), run, ...approval };
     await Deno.mkdir(this.artifactDir(run), { recursive: true });
-    await _appendLine(this.journalPath(run), JSON.stringify(event));
+    await appendLine(this.journalPath(run), JSON.stringify(event));
     return "journal";
-  }
-
-  async #index(): Promise<string[]> {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(join(this.root, RUN_INDEX));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return [];
-      throw e;
-    }
-    return text.split("\n").map((l) => l.trim()).filter((l) => RUN_ID.test(l));
   }
 
   async #readJournal(
@@ -335,34 +293,4 @@ function _writer(log: EventLog, lock: Lock): RunWriter {
       }
     },
   };
-}
-
-/**
- * Appends one line with a single O_APPEND write, so concurrent appenders
- * never interleave within a line. A line torn by a crash is ended first, so
- * it cannot swallow this one.
- */
-async function _appendLine(path: string, line: string): Promise<void> {
-  const file = await Deno.open(path, {
-    read: true,
-    append: true,
-    create: true,
-  });
-  try {
-    const { size } = await file.stat();
-    let prefix = "";
-    if (size > 0) {
-      const last = new Uint8Array(1);
-      await file.seek(size - 1, Deno.SeekMode.Start);
-      await file.read(last);
-      if (last[0] !== 0x0a) prefix = "\n";
-    }
-    const bytes = new TextEncoder().encode(`${prefix}${line}\n`);
-    let written = 0;
-    while (written < bytes.length) {
-      written += await file.write(bytes.subarray(written));
-    }
-  } finally {
-    file.close();
-  }
 }
