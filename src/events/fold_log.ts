@@ -7,6 +7,8 @@
  */
 
 import { applyEvent, emptyState, type RunState } from "./fold.ts";
+import { basename } from "node:path";
+import { journalPath, readJournal } from "./approvals_journal.ts";
 import { parseEventLine } from "./log.ts";
 
 /** State folded from a log, and what was wrong with the log. */
@@ -18,7 +20,8 @@ export interface FoldedLog {
 }
 
 /**
- * Folds a log file (see {@link foldLogText}).
+ * Folds a log file (see {@link foldLogText}), then the approvals recorded
+ * in its run's approvals journal while the run was live.
  *
  * @param path The `.jsonl` file.
  * @returns The state and one warning per skipped line.
@@ -31,7 +34,12 @@ export interface FoldedLog {
  * ```
  */
 export async function foldLog(path: string): Promise<FoldedLog> {
-  return foldLogText(await Deno.readTextFile(path), path);
+  const folded = foldLogText(await Deno.readTextFile(path), path);
+  const run = folded.state.run ?? basename(path, ".jsonl");
+  const journal = await readJournal(journalPath(path), run);
+  for (const grant of journal.grants) applyEvent(folded.state, grant);
+  folded.warnings.push(...journal.warnings);
+  return folded;
 }
 
 /**

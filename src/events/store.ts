@@ -13,15 +13,14 @@
  * @module
  */
 
-import { join } from "node:path";
-import { applyEvent, type RunState } from "./fold.ts";
-import { foldLogText } from "./fold_log.ts";
+import type { RunState } from "./fold.ts";
+import { foldLog } from "./fold_log.ts";
+import { journalPath, readJournal } from "./approvals_journal.ts";
 import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
 import {
   artifactDir,
   EventLog,
   logPath,
-  parseEventLine,
   parseLog,
   type ReadLog,
 } from "./log.ts";
@@ -114,7 +113,7 @@ export class RunStore {
 
   /** Path of a run's approvals journal. */
   journalPath(run: string): string {
-    return join(artifactDir(this.root, run), "approvals.jsonl");
+    return journalPath(this.logPath(run));
   }
 
   /**
@@ -137,15 +136,8 @@ export class RunStore {
    *
    * @throws {Deno.errors.NotFound} When the run has no log.
    */
-  async fold(run: string): Promise<FoldedRun> {
-    const path = this.logPath(run);
-    const folded = foldLogText(await Deno.readTextFile(path), path);
-    const journal = await this.#readJournal(run);
-    for (const grant of journal.events) applyEvent(folded.state, grant);
-    return {
-      state: folded.state,
-      warnings: [...folded.warnings, ...journal.warnings],
-    };
+  fold(run: string): Promise<FoldedRun> {
+    return foldLog(this.logPath(run));
   }
 
   /**
@@ -225,54 +217,19 @@ export class RunStore {
   async #readJournal(
     run: string,
   ): Promise<{ events: ApprovalGrantedEvent[]; warnings: string[] }> {
-    const path = this.journalPath(run);
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(path, { read: true });
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        return { events: [], warnings: [] };
-      }
-      throw e;
-    }
     const cached = this.#journals.get(run) ??
       { size: 0, lines: 0, grants: [] };
-    const warnings: string[] = [];
-    try {
-      const { size } = await file.stat();
-      if (size > cached.size) {
-        await file.seek(cached.size, Deno.SeekMode.Start);
-        const bytes = new Uint8Array(size - cached.size);
-        let read = 0;
-        while (read < bytes.length) {
-          const n = await file.read(bytes.subarray(read));
-          if (n === null) break;
-          read += n;
-        }
-        const text = new TextDecoder().decode(bytes.subarray(0, read));
-        // Only whole lines: a line being written now is read next time.
-        const end = text.lastIndexOf("\n") + 1;
-        const parts = end === 0 ? [] : text.slice(0, end - 1).split("\n");
-        for (const part of parts) {
-          const line = ++cached.lines;
-          if (part.trim() === "") continue;
-          const event = parseEventLine(part, `${path}:${line}`, warnings);
-          if (event === null) continue;
-          if (event.type !== "approval_granted" || event.run !== run) {
-            warnings.push(
-              `${path}:${line}: ignoring an event that is not an approval of run ${run}`,
-            );
-            continue;
-          }
-          cached.grants.push(event);
-        }
-        cached.size += new TextEncoder().encode(text.slice(0, end)).length;
-        this.#journals.set(run, cached);
-      }
-    } finally {
-      file.close();
-    }
-    return { events: [...cached.grants], warnings };
+    const read = await readJournal(
+      this.journalPath(run),
+      run,
+      cached.size,
+      cached.lines,
+    );
+    cached.size = read.size;
+    cached.lines = read.lines;
+    cached.grants.push(...read.grants);
+    this.#journals.set(run, cached);
+    return { events: [...cached.grants], warnings: read.warnings };
   }
 }
 
