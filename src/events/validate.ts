@@ -114,7 +114,8 @@ const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
  * const base = { ts: "t", run: "r", task: "A", shard: null };
  * assert.equal(eventProblem({ ...base, type: "task_started" }), null);
  * assert.equal(eventProblem({ type: "task_completed" }), '"ts" is not a time');
- * assert.equal(eventProblem({ ...base, type: "skipped", task: 5 }), '"task" is not a task id');
+ * assert.equal(eventProblem({ ...base, type: "skipped", task: 5 }), '"task" is not a task id or null');
+ * assert.equal(eventProblem({ ...base, type: "skipped", task: null }), '"task" is not a task id');
  * ```
  */
 export function eventProblem(value: unknown): string | null {
