@@ -100,7 +100,7 @@ export async function readJournal(
   for (const part of text.split("\n")) {
     const n = ++read.lines;
     if (part.trim() === "") continue;
-    const event = parseEventLine(part, `${path}:${n}`, read.warnings);
+    const event = parseEventLine(part, path, n, read.warnings);
     if (event === null) continue;
     if (event.type !== "approval_granted" || event.run !== run) {
       read.warnings.push(

@@ -92,6 +92,6 @@ function _apply(
   n: number,
   warnings: string[],
 ): void {
-  const event = parseEventLine(line, `${path}:${n}`, warnings);
+  const event = parseEventLine(line, path, n, warnings);
   if (event !== null) applyEvent(state, event);
 }

@@ -139,7 +139,8 @@ export function parseLog(text: string, path: string): ReadLog {
     if (end > start) {
       const event = parseEventLine(
         text.slice(start, end),
-        `${path}:${line}`,
+        path,
+        line,
         warnings,
       );
       if (event !== null) events.push(event);
@@ -157,7 +158,8 @@ export function parseLog(text: string, path: string): ReadLog {
  * warning) when it is not JSON or is a damaged event (see `eventProblem`).
  *
  * @param line One line of a log, without its newline.
- * @param where `file:line`, for the warning.
+ * @param path The file, for the warning.
+ * @param n The line number, for the warning.
  * @param warnings Where to add the warning.
  * @returns The event, or null.
  *
@@ -166,13 +168,14 @@ export function parseLog(text: string, path: string): ReadLog {
  * import assert from "node:assert/strict";
  * import { parseEventLine } from "./log.ts";
  * const warnings: string[] = [];
- * assert.equal(parseEventLine('{"type":"task_completed"}', "x.jsonl:3", warnings), null);
+ * assert.equal(parseEventLine('{"type":"task_completed"}', "x.jsonl", 3, warnings), null);
  * assert.deepEqual(warnings, ['x.jsonl:3: ignoring a damaged event: "ts" is not a time']);
  * ```
  */
 export function parseEventLine(
   line: string,
-  where: string,
+  path: string,
+  n: number,
   warnings: string[],
 ): RunEvent | null {
   let value: unknown;
@@ -180,13 +183,13 @@ export function parseEventLine(
     value = JSON.parse(line);
   } catch {
     if (line.trim() !== "") {
-      warnings.push(`${where}: ignoring a line that is not JSON`);
+      warnings.push(`${path}:${n}: ignoring a line that is not JSON`);
     }
     return null;
   }
   const problem = eventProblem(value);
   if (problem === null) return value as RunEvent;
-  warnings.push(`${where}: ignoring a damaged event: ${problem}`);
+  warnings.push(`${path}:${n}: ignoring a damaged event: ${problem}`);
   return null;
 }
 

@@ -30,69 +30,59 @@ function stringMap(v: unknown): boolean {
   return true;
 }
 
-/** The first field of `names` that fails `test`, as a problem; null when all pass. */
-function need(
-  e: Fields,
-  test: (v: unknown) => boolean,
-  what: string,
-  ...names: string[]
-): string | null {
-  for (const name of names) {
-    if (!test(e[name])) return `"${name}" is not ${what}`;
-  }
-  return null;
+/** A problem with field `name` unless `ok`. */
+function need(ok: boolean, name: string, what: string): string | null {
+  return ok ? null : `"${name}" is not ${what}`;
 }
 
-const task = (e: Fields) => need(e, isString, "a task id", "task");
+const str = (e: Fields, name: string) =>
+  need(typeof e[name] === "string", name, "a string");
+const strOrNull = (e: Fields, name: string, what = "a string or null") =>
+  need(isStringOrNull(e[name]), name, what);
+const num = (e: Fields, name: string) =>
+  need(isNumber(e[name]), name, "a number");
+const ids = (e: Fields, name: string) =>
+  need(strings(e[name]), name, "a list of task ids");
+const hashes = (e: Fields, name: string) =>
+  need(stringMap(e[name]), name, "a map of strings");
+
+const task = (e: Fields) => need(isString(e.task), "task", "a task id");
 const shard = (e: Fields) =>
-  task(e) ?? need(e, isString, "a shard id", "shard");
-const output = (e: Fields) =>
-  need(e, isStringOrNull, "a path or null", "output");
+  task(e) ?? need(isString(e.shard), "shard", "a shard id");
+const output = (e: Fields) => strOrNull(e, "output", "a path or null");
 const nothing = () => null;
 
 const OUTCOMES = new Set(["success", "failed", "paused", "interrupted"]);
 
 const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
   run_started: (e) =>
-    need(e, isString, "a string", "plan_file", "plan_hash") ??
-      need(e, stringMap, "a map of strings", "task_hashes") ??
-      need(e, isStringOrNull, "a task id or null", "selection") ??
-      need(e, strings, "a list of task ids", "selected"),
+    str(e, "plan_file") ?? str(e, "plan_hash") ?? hashes(e, "task_hashes") ??
+      strOrNull(e, "selection", "a task id or null") ?? ids(e, "selected"),
   plan_validated: nothing,
   plan_updated: (e) =>
-    need(e, isString, "a string", "plan_hash") ??
-      need(e, stringMap, "a map of strings", "task_hashes") ??
-      need(e, strings, "a list of task ids", "changed", "added", "removed"),
-  resumed: (e) => need(e, strings, "a list of task ids", "rerun"),
+    str(e, "plan_hash") ?? hashes(e, "task_hashes") ?? ids(e, "changed") ??
+      ids(e, "added") ?? ids(e, "removed"),
+  resumed: (e) => ids(e, "rerun"),
   task_started: task,
   task_completed: (e) =>
-    task(e) ?? need(e, isNumber, "a number", "duration_ms") ??
-      need(e, isStringOrNull, "a string or null", "fingerprint"),
+    task(e) ?? num(e, "duration_ms") ?? strOrNull(e, "fingerprint"),
   task_failed: (e) =>
-    task(e) ?? need(e, isNumber, "a number", "duration_ms") ??
-      need(e, isString, "a string", "reason", "detail"),
-  task_blocked: (e) => task(e) ?? need(e, isString, "a string", "reason", "by"),
-  skipped: (e) =>
-    task(e) ?? need(e, isString, "a string", "reason") ??
-      need(e, isStringOrNull, "a string or null", "fingerprint"),
+    task(e) ?? num(e, "duration_ms") ?? str(e, "reason") ?? str(e, "detail"),
+  task_blocked: (e) => task(e) ?? str(e, "reason") ?? str(e, "by"),
+  skipped: (e) => task(e) ?? str(e, "reason") ?? strOrNull(e, "fingerprint"),
   shard_started: shard,
-  shard_completed: (e) =>
-    shard(e) ?? need(e, isNumber, "a number", "duration_ms"),
+  shard_completed: (e) => shard(e) ?? num(e, "duration_ms"),
   shard_failed: (e) =>
-    shard(e) ?? need(e, isNumber, "a number", "duration_ms") ??
-      need(e, isString, "a string", "reason", "detail"),
+    shard(e) ?? num(e, "duration_ms") ?? str(e, "reason") ?? str(e, "detail"),
   command_run: output,
   retry_scheduled: nothing,
   acceptance_passed: output,
   acceptance_failed: output,
   awaiting_approval: (e) =>
-    task(e) ?? need(e, strings, "a list of gates", "gates"),
+    task(e) ?? need(strings(e.gates), "gates", "a list of gates"),
   approval_granted: (e) =>
-    need(e, isString, "a gate", "gate") ??
-      need(e, isString, "a string", "plan_hash") ??
-      (e.task_hashes === undefined
-        ? null
-        : need(e, stringMap, "a map of strings", "task_hashes")),
+    need(isString(e.gate), "gate", "a gate") ?? str(e, "plan_hash") ??
+      (e.task_hashes === undefined ? null : hashes(e, "task_hashes")),
   build_started: nothing,
   interrupted: nothing,
   completed: (e) =>
@@ -129,9 +119,9 @@ export function eventProblem(value: unknown): string | null {
   if (check === undefined) {
     return `unknown type ${JSON.stringify(e.type ?? null)}`;
   }
-  return need(e, isString, "a time", "ts") ??
-    need(e, isString, "a run id", "run") ??
-    need(e, isStringOrNull, "a task id or null", "task") ??
-    need(e, isStringOrNull, "a shard id or null", "shard") ??
+  return need(isString(e.ts), "ts", "a time") ??
+    need(isString(e.run), "run", "a run id") ??
+    strOrNull(e, "task", "a task id or null") ??
+    strOrNull(e, "shard", "a shard id or null") ??
     check(e);
 }
