@@ -1,5 +1,7 @@
 /**
- * `orchestrate approve <gate> [--task ID]`: grant a gate in the latest run.
+ * `orchestrate approve <gate> [--task ID]`: grant a gate in the live run, or
+ * else the latest one. The approval records the definition hash of every
+ * task it covers: a task changed since must be approved again.
  * @module
  */
 
@@ -7,7 +9,8 @@ import { userInfo } from "node:os";
 import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
-import { EventLog, listRuns } from "../events/log.ts";
+import { RunStore } from "../events/store.ts";
+import { definitionHashes } from "../engine/fingerprint.ts";
 import { gatesOf } from "../engine/gates.ts";
 import { closest } from "../plan/suggest.ts";
 
@@ -50,36 +53,47 @@ export const approveCommand: CommandSpec = {
         : "";
       throw new UsageError(`"${gate}" is not a gate of ${where}${list}`, "");
     }
-    const runs = await listRuns(root);
-    if (runs.length === 0) {
+    const store = new RunStore(root);
+    const live = await store.live();
+    const run = live?.run ?? await store.latest();
+    if (run === null) {
       throw new UsageError(
         "No run to approve: start one with `orchestrate run`",
         "",
       );
     }
-    const run = runs[runs.length - 1]!;
-    const log = await EventLog.open(root, run);
+    const hashes = definitionHashes(plan);
+    const taskHashes: Record<string, string> = Object.create(null);
+    for (const task of candidates) {
+      if (gatesOf(plan, task).includes(gate)) {
+        taskHashes[task.id] = hashes[task.id]!;
+      }
+    }
     let by = Deno.env.get("USER") ?? "";
     try {
       by ||= userInfo().username;
     } catch {
       by ||= "unknown";
     }
-    log.append({
+    const where = await store.grant(run, {
       type: "approval_granted",
       task: taskId,
       shard: null,
       gate,
       by,
       plan_hash: loaded.hash,
+      task_hashes: taskHashes,
     });
-    log.close();
     console.log(
       `Approved "${gate}"${
         taskId ? ` for ${taskId}` : " for every task"
       } in run ${run}.`,
     );
-    console.log("Continue with: orchestrate resume");
+    console.log(
+      where === "journal"
+        ? "That run is running now: it picks the approval up."
+        : "Continue with: orchestrate resume",
+    );
     return 0;
   },
 };

@@ -1,20 +1,61 @@
 /**
  * `orchestrate status`: the state of every task, folded from the latest
- * run's log, as a table or as JSON.
+ * run's log and approvals, as a table or as JSON. Its exit code tells CI
+ * how the latest run stands (see {@link statusExitCode}).
  * @module
  */
 
-import { emptyState } from "../events/fold.ts";
-import { foldLog } from "../events/fold_log.ts";
-import { listRuns, logPath, RUNS_DIR } from "../events/log.ts";
-import { renderStatus, statusJson } from "../render/status.ts";
+import { emptyState, markAbandoned, type RunState } from "../events/fold.ts";
+import { RUNS_DIR } from "../events/log.ts";
+import { RunStore } from "../events/store.ts";
+import {
+  GONE_HINT,
+  renderStatus,
+  type RunProcess,
+  statusJson,
+} from "../render/status.ts";
 import type { CommandSpec } from "./command.ts";
 import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
+
+/**
+ * The exit code of `status`: 0 only when the latest run completed; 1 when
+ * it failed (a task failed or is blocked), or there is no finished run (none
+ * yet, or it is still running); 3 when it waits at an approval gate; 130
+ * when it was interrupted (Ctrl-C, or its process is gone: resume it).
+ *
+ * @param state The latest run's folded state.
+ * @param process Whether its process still runs.
+ * @returns 0, 1, 3 or 130.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emptyState } from "../events/fold.ts";
+ * import { statusExitCode } from "./status.ts";
+ * assert.equal(statusExitCode({ ...emptyState(), outcome: "paused" }, null), 3);
+ * assert.equal(statusExitCode(emptyState(), "gone"), 130);
+ * ```
+ */
+export function statusExitCode(state: RunState, process: RunProcess): number {
+  switch (state.outcome) {
+    case "success":
+      return 0;
+    case "failed":
+      return 1;
+    case "paused":
+      return 3;
+    case "interrupted":
+      return 130;
+    case null:
+      return process === "gone" ? 130 : 1;
+  }
+}
 
 /** The `status` command. */
 export const statusCommand: CommandSpec = {
   name: "status",
-  summary: "Show the state of every task from the latest run's log",
+  summary:
+    "Show the state of every task from the latest run's log (exit 0 completed, 1 failed, 3 waiting at a gate, 130 interrupted)",
   options: {
     file: FILE_OPTION,
     json: { type: "boolean", description: "Print the status as JSON" },
@@ -23,27 +64,35 @@ export const statusCommand: CommandSpec = {
     const loaded = await loadPlanOrReport(options.file);
     if (typeof loaded === "number") return loaded;
     const { plan, root } = loaded;
-    const runs = await listRuns(root);
-    const run = runs.at(-1) ?? null;
+    const store = new RunStore(root);
+    const run = await store.latest();
     let state = emptyState();
     let log: string | null = null;
+    let process: RunProcess = null;
     if (run === null) {
       if (options.json) {
         console.error(`No runs yet in ${RUNS_DIR}/: every task is pending.`);
       }
     } else {
       log = `${RUNS_DIR}/${run}.jsonl`;
-      const folded = await foldLog(logPath(root, run));
+      const folded = await store.fold(run);
       for (const warning of folded.warnings) {
         console.error(`warning: ${warning}`);
       }
       state = folded.state;
+      if (state.outcome === null) {
+        process = (await store.live())?.run === run ? "running" : "gone";
+        if (process === "gone") markAbandoned(state);
+      }
     }
-    console.log(
-      options.json
-        ? JSON.stringify(statusJson(plan, state, run, log), null, 2)
-        : renderStatus(plan, state, run, log).trimEnd(),
-    );
-    return 0;
+    if (options.json) {
+      if (process === "gone") console.error(`Run ${run}: ${GONE_HINT}`);
+      console.log(
+        JSON.stringify(statusJson(plan, state, run, log, process), null, 2),
+      );
+    } else {
+      console.log(renderStatus(plan, state, run, log, process).trimEnd());
+    }
+    return statusExitCode(state, process);
   },
 };

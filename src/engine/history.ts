@@ -1,41 +1,57 @@
 /**
- * What earlier runs say: the fingerprint of each task's last completed run.
+ * What earlier runs say: the fingerprint of each task's last completed run,
+ * in any run of the project.
  * @module
  */
 
-import { listRuns, logPath, readLog } from "../events/log.ts";
+import { RunStore } from "../events/store.ts";
+import { OUTSIDE_SELECTION } from "../events/types.ts";
 
 /**
- * Latest recorded fingerprint per task among `wanted`, reading run logs
- * newest first (excluding `exceptRun`) and stopping once all are found.
+ * Latest recorded fingerprint per task among `wanted`, reading runs newest
+ * first (in the store's order, excluding `exceptRun`) and stopping once all
+ * are found. A run that left a task out (`--task` of another one) or only
+ * blocked it or made it wait says nothing about it: the search goes on to
+ * older runs. A later start or failure that did not complete means the
+ * task is not up to date.
+ *
+ * @param root The project root, or its run store.
+ * @param wanted Task ids to look up.
+ * @param exceptRun A run to leave out (the one being written), or null.
+ * @returns Fingerprint per task that has one.
+ *
+ * @example
+ * ```ts ignore
+ * const prints = await previousFingerprints(root, new Set(["A", "B"]), null);
+ * ```
  */
 export async function previousFingerprints(
-  root: string,
+  root: string | RunStore,
   wanted: ReadonlySet<string>,
   exceptRun: string | null,
 ): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (wanted.size === 0) return found;
-  const runs = (await listRuns(root)).filter((r) => r !== exceptRun).reverse();
+  const store = typeof root === "string" ? new RunStore(root) : root;
+  const found = new Map<string, string | null>();
+  if (wanted.size === 0) return new Map();
+  const runs = (await store.runs()).filter((r) => r !== exceptRun).reverse();
   for (const run of runs) {
-    const { events } = await readLog(logPath(root, run));
-    const seen = new Set<string>();
+    const { events } = await store.events(run);
     for (let i = events.length - 1; i >= 0; i--) {
       const e = events[i]!;
-      if (
-        e.task === null || !wanted.has(e.task) || found.has(e.task) ||
-        seen.has(e.task)
-      ) continue;
-      if (e.type === "task_completed" || e.type === "skipped") {
-        seen.add(e.task);
-        if (e.fingerprint !== null) found.set(e.task, e.fingerprint);
+      if (e.task === null || !wanted.has(e.task) || found.has(e.task)) {
+        continue;
+      }
+      if (e.type === "task_completed") found.set(e.task, e.fingerprint);
+      else if (e.type === "skipped") {
+        // Left out of a `--task` run: says nothing; look further back.
+        if (e.reason !== OUTSIDE_SELECTION) found.set(e.task, e.fingerprint);
       } else if (e.type === "task_started" || e.type === "task_failed") {
-        seen.add(e.task); // A later attempt that did not complete: not up to date.
+        found.set(e.task, null); // A later attempt that did not complete.
       }
     }
-    for (const id of seen) if (!found.has(id)) found.set(id, "");
-    if ([...wanted].every((id) => found.has(id))) break;
+    if (found.size === wanted.size) break;
   }
-  for (const [id, print] of found) if (print === "") found.delete(id);
-  return found;
+  const prints = new Map<string, string>();
+  for (const [id, print] of found) if (print !== null) prints.set(id, print);
+  return prints;
 }

@@ -39,6 +39,7 @@ export interface RunState {
   run: string | null;
   plan_file: string | null;
   plan_hash: string | null;
+  /** Per task id, its definition hash (a null-prototype object: any id is safe). */
   task_hashes: Record<string, string>;
   selection: string | null;
   selected: string[];
@@ -50,6 +51,11 @@ export interface RunState {
   resumes: number;
   /** Granted gates: `gate` for every task, `gate@TASK` for one. */
   approvals: Set<string>;
+  /**
+   * Per approval key (`gate` or `gate@TASK`), per task the grant covered,
+   * the definition hashes that were approved (see {@link approvalFor}).
+   */
+  approved_hashes: Map<string, Map<string, Set<string>>>;
   /** Tasks in the order they first appear. */
   tasks: Map<string, TaskState>;
 }
@@ -60,7 +66,7 @@ export function emptyState(): RunState {
     run: null,
     plan_file: null,
     plan_hash: null,
-    task_hashes: {},
+    task_hashes: Object.create(null),
     selection: null,
     selected: [],
     force: false,
@@ -69,8 +75,16 @@ export function emptyState(): RunState {
     outcome: null,
     resumes: 0,
     approvals: new Set(),
+    approved_hashes: new Map(),
     tasks: new Map(),
   };
+}
+
+/** A copy of `record` without a prototype, so ids like `__proto__` are plain keys. */
+function bare(record: Record<string, string>): Record<string, string> {
+  const copy: Record<string, string> = Object.create(null);
+  for (const key of Object.keys(record)) copy[key] = record[key]!;
+  return copy;
 }
 
 /**
@@ -148,9 +162,9 @@ export function applyEvent(state: RunState, event: RunEvent): void {
         run: event.run,
         plan_file: event.plan_file,
         plan_hash: event.plan_hash,
-        task_hashes: event.task_hashes,
+        task_hashes: bare(event.task_hashes),
         selection: event.selection,
-        selected: event.selected,
+        selected: [...event.selected],
         force: event.force === true,
         started_at: event.ts,
       });
@@ -160,7 +174,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       return;
     case "plan_updated":
       state.plan_hash = event.plan_hash;
-      state.task_hashes = event.task_hashes;
+      state.task_hashes = bare(event.task_hashes);
       for (const id of event.removed) state.tasks.delete(id);
       for (const id of [...event.changed, ...event.added]) {
         reset(taskOf(state, id, event.run), event.run);
@@ -185,7 +199,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       task!.fingerprint = event.fingerprint;
       return;
     case "task_failed":
-      task!.state = "failed";
+      task!.state = event.reason === "interrupted" ? "interrupted" : "failed";
       task!.duration_ms = event.duration_ms;
       task!.failure = event.reason;
       task!.reason = event.reason;
@@ -214,7 +228,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     }
     case "shard_failed": {
       const shard = shardOf(task!, event.shard!);
-      shard.state = "failed";
+      shard.state = event.reason === "interrupted" ? "interrupted" : "failed";
       shard.duration_ms = event.duration_ms;
       shard.reason = event.detail;
       return;
@@ -232,11 +246,21 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       reset(task!, event.run);
       task!.reason = `awaiting approval: ${event.gates.join(", ")}`;
       return;
-    case "approval_granted":
-      state.approvals.add(
-        event.task === null ? event.gate : `${event.gate}@${event.task}`,
-      );
+    case "approval_granted": {
+      const key = event.task === null
+        ? event.gate
+        : `${event.gate}@${event.task}`;
+      state.approvals.add(key);
+      let byTask = state.approved_hashes.get(key);
+      if (!byTask) state.approved_hashes.set(key, byTask = new Map());
+      const hashes = event.task_hashes ?? {};
+      for (const id of Object.keys(hashes)) {
+        let set = byTask.get(id);
+        if (!set) byTask.set(id, set = new Set());
+        set.add(hashes[id]!);
+      }
       return;
+    }
     case "retry_scheduled":
     case "build_started":
       return;
@@ -293,7 +317,85 @@ export function zeroCounts(): Record<TaskStateName, number> {
     in_progress: 0,
     blocked: 0,
     failed: 0,
+    interrupted: 0,
     completed: 0,
     skipped: 0,
   };
+}
+
+/** Whether a gate is approved for a task as it is defined now. */
+export type ApprovalStatus = "granted" | "stale" | "missing";
+
+/**
+ * Whether `gate` is approved for task `taskId` whose definition hash is now
+ * `taskHash`: `granted` when an approval (for the task, or for every task)
+ * recorded that hash; `stale` when the task was approved, but for another
+ * definition (its command changed since, or the approval predates recorded
+ * hashes): ask again and say why; `missing` when it was never approved.
+ *
+ * @param state The folded run state (log and approvals journal).
+ * @param gate The gate, e.g. `deploy`.
+ * @param taskId The task.
+ * @param taskHash Its definition hash now (see `definitionHashes`).
+ * @returns granted, stale or missing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { approvalFor, foldEvents } from "./fold.ts";
+ * const state = foldEvents([{
+ *   ts: "t", run: "r", type: "approval_granted", task: "SHIP", shard: null,
+ *   gate: "deploy", by: "ann", plan_hash: "p", task_hashes: { SHIP: "h1" },
+ * }]);
+ * assert.equal(approvalFor(state, "deploy", "SHIP", "h1"), "granted");
+ * assert.equal(approvalFor(state, "deploy", "SHIP", "h2"), "stale");
+ * assert.equal(approvalFor(state, "manual", "SHIP", "h1"), "missing");
+ * ```
+ */
+export function approvalFor(
+  state: RunState,
+  gate: string,
+  taskId: string,
+  taskHash: string,
+): ApprovalStatus {
+  let covered = false;
+  for (const key of [`${gate}@${taskId}`, gate]) {
+    if (!state.approvals.has(key)) continue;
+    const hashes = state.approved_hashes.get(key)?.get(taskId);
+    if (hashes?.has(taskHash)) return "granted";
+    // An approval for this one task covers it even when it recorded no hash.
+    if (hashes !== undefined || key !== gate) covered = true;
+  }
+  return covered ? "stale" : "missing";
+}
+
+/**
+ * Marks what was running when its run's process died as `interrupted`:
+ * nothing will finish it but `resume`. In place, like {@link applyEvent};
+ * for a run whose lock shows its process is gone.
+ *
+ * @param state A folded state whose run is not live.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldEvents, markAbandoned } from "./fold.ts";
+ * const state = foldEvents([
+ *   { ts: "t", run: "r", type: "task_started", task: "A", shard: null },
+ * ]);
+ * markAbandoned(state);
+ * assert.equal(state.tasks.get("A")!.state, "interrupted");
+ * ```
+ */
+export function markAbandoned(state: RunState): void {
+  for (const task of state.tasks.values()) {
+    for (const shard of task.shards.values()) {
+      if (shard.state === "in_progress") shard.state = "interrupted";
+    }
+    if (task.state !== "in_progress") continue;
+    task.state = "interrupted";
+    task.failure = "interrupted";
+    task.reason = "interrupted";
+    task.detail = "its run's process is gone";
+  }
 }

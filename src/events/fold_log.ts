@@ -7,7 +7,9 @@
  */
 
 import { applyEvent, emptyState, type RunState } from "./fold.ts";
-import type { RunEvent } from "./types.ts";
+import { basename } from "node:path";
+import { journalPath, readJournal } from "./approvals_journal.ts";
+import { parseEventLine } from "./log.ts";
 
 /** State folded from a log, and what was wrong with the log. */
 export interface FoldedLog {
@@ -18,7 +20,8 @@ export interface FoldedLog {
 }
 
 /**
- * Folds a log file (see {@link foldLogText}).
+ * Folds a log file (see {@link foldLogText}), then the approvals recorded
+ * in its run's approvals journal while the run was live.
  *
  * @param path The `.jsonl` file.
  * @returns The state and one warning per skipped line.
@@ -31,15 +34,20 @@ export interface FoldedLog {
  * ```
  */
 export async function foldLog(path: string): Promise<FoldedLog> {
-  return foldLogText(await Deno.readTextFile(path), path);
+  const folded = foldLogText(await Deno.readTextFile(path), path);
+  const run = folded.state.run ?? basename(path, ".jsonl");
+  const journal = await readJournal(journalPath(path), run);
+  for (const grant of journal.grants) applyEvent(folded.state, grant);
+  folded.warnings.push(...journal.warnings);
+  return folded;
 }
 
 /**
  * Folds log text line by line: the same state as `foldEvents` of
  * `parseLog`'s events, with the same tolerance. A torn last line (a crash
  * mid-write) and lines that are not JSON are skipped with a warning, and so
- * is an event the fold cannot apply (an unknown type, a missing task), so a
- * damaged log never stops `status`.
+ * is a damaged event (an unknown type, a missing or wrong-typed field the
+ * fold reads), so a damaged log never stops `status` or `resume`.
  *
  * @param text The log's content.
  * @param path The log's path, for warnings.
@@ -78,31 +86,12 @@ export function foldLogText(text: string, path: string): FoldedLog {
 }
 
 function _apply(
-  /** The folded state. */
   state: RunState,
   line: string,
   path: string,
   n: number,
-  /** One line per skipped line of the log. */
   warnings: string[],
 ): void {
-  let event: RunEvent;
-  try {
-    event = JSON.parse(line);
-  } catch {
-    if (line.trim() !== "") {
-      warnings.push(`${path}:${n}: ignoring a line that is not JSON`);
-    }
-    return;
-  }
-  try {
-    applyEvent(state, event);
-  } catch {
-    const type = typeof event === "object" && event !== null
-      ? JSON.stringify((event as { type?: unknown }).type ?? null)
-      : "none";
-    warnings.push(
-      `${path}:${n}: ignoring an event it cannot apply (type ${type})`,
-    );
-  }
+  const event = parseEventLine(line, path, n, warnings);
+  if (event !== null) applyEvent(state, event);
 }

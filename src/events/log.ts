@@ -5,6 +5,8 @@
 
 import { join } from "node:path";
 import type { NewEvent, RunEvent } from "./types.ts";
+import { orderedRuns, recordRun } from "./run_index.ts";
+import { eventProblem } from "./validate.ts";
 
 /** Folder of run logs, relative to the project root. */
 export const RUNS_DIR = ".codex/runs";
@@ -49,11 +51,18 @@ export class EventLog {
     this.path = path;
   }
 
-  /** Opens (creating if needed) the log of `run` for appending. */
+  /**
+   * Opens (creating if needed) the log of `run` for appending, cutting off a
+   * torn last line, and records the run in the run index when it is new.
+   * Only the holder of the project lock may call it (`RunStore.open` takes
+   * the lock first): repairing a log that a live run writes could cut one
+   * of its lines in half.
+   */
   static async open(root: string, run: string): Promise<EventLog> {
     await Deno.mkdir(join(root, RUNS_DIR), { recursive: true });
     const path = logPath(root, run);
     await repairTornTail(path);
+    await recordRun(root, run);
     const file = await Deno.open(path, { append: true, create: true });
     return new EventLog(file, run, path);
   }
@@ -109,52 +118,85 @@ export async function readLog(path: string): Promise<ReadLog> {
 }
 
 /**
- * Parses log text (see {@link readLog}).
+ * Parses log text (see {@link readLog}): one event per line that is JSON
+ * and a valid event; a warning for every other line.
  *
  * @example
  * ```ts
  * import { parseLog } from "./log.ts";
- * parseLog('{"type":"completed"}\n{"type":"task_st', "x.jsonl").warnings.length; // 1
+ * parseLog('{"type":"completed"}\n{"type":"task_st', "x.jsonl").warnings.length; // 2
  * ```
  */
 export function parseLog(text: string, path: string): ReadLog {
   const warnings: string[] = [];
-  const end = text.lastIndexOf("\n");
-  const body = end < 0 ? "" : text.slice(0, end);
-  const tail = text.slice(end + 1);
-  if (tail.trim() !== "") {
-    warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
+  const events: RunEvent[] = [];
+  let start = 0;
+  let line = 0;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    if (end < 0) break;
+    line++;
+    if (end > start) {
+      const event = parseEventLine(
+        text.slice(start, end),
+        path,
+        line,
+        warnings,
+      );
+      if (event !== null) events.push(event);
+    }
+    start = end + 1;
   }
-  let events: RunEvent[];
-  try {
-    events = body === ""
-      ? []
-      : JSON.parse(`[${body.replace(/\n(?=.)/g, ",")}]`);
-  } catch {
-    events = [];
-    body.split("\n").forEach((line, i) => {
-      if (line.trim() === "") return;
-      try {
-        events.push(JSON.parse(line));
-      } catch {
-        warnings.push(`${path}:${i + 1}: ignoring a line that is not JSON`);
-      }
-    });
+  if (text.slice(start).trim() !== "") {
+    warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
   }
   return { events, warnings };
 }
 
-/** Run ids that have a log under `root`, oldest first. */
-export async function listRuns(root: string): Promise<string[]> {
-  const runs: string[] = [];
+/**
+ * Parses one log line into an event the fold can apply; null (and a
+ * warning) when it is not JSON or is a damaged event (see `eventProblem`).
+ *
+ * @param line One line of a log, without its newline.
+ * @param path The file, for the warning.
+ * @param n The line number, for the warning.
+ * @param warnings Where to add the warning.
+ * @returns The event, or null.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseEventLine } from "./log.ts";
+ * const warnings: string[] = [];
+ * assert.equal(parseEventLine('{"type":"task_completed"}', "x.jsonl", 3, warnings), null);
+ * assert.deepEqual(warnings, ['x.jsonl:3: ignoring a damaged event: "ts" is not a time']);
+ * ```
+ */
+export function parseEventLine(
+  line: string,
+  path: string,
+  n: number,
+  warnings: string[],
+): RunEvent | null {
+  let value: unknown;
   try {
-    for await (const entry of Deno.readDir(join(root, RUNS_DIR))) {
-      if (entry.isFile && entry.name.endsWith(".jsonl")) {
-        runs.push(entry.name.slice(0, -".jsonl".length));
-      }
+    value = JSON.parse(line);
+  } catch {
+    if (line.trim() !== "") {
+      warnings.push(`${path}:${n}: ignoring a line that is not JSON`);
     }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    return null;
   }
-  return runs.sort();
+  const problem = eventProblem(value);
+  if (problem === null) return value as RunEvent;
+  warnings.push(`${path}:${n}: ignoring a damaged event: ${problem}`);
+  return null;
+}
+
+/**
+ * Run ids that have a log under `root`, oldest first (index order; see
+ * `orderedRuns`). Prefer `RunStore.runs()`.
+ */
+export function listRuns(root: string): Promise<string[]> {
+  return orderedRuns(root);
 }

@@ -4,12 +4,16 @@
  * @module
  */
 
-/** Task and shard states. */
+/**
+ * Task and shard states. `interrupted`: stopped by Ctrl-C, or running when
+ * its run's process died; `resume` runs it again.
+ */
 export type TaskStateName =
   | "pending"
   | "in_progress"
   | "blocked"
   | "failed"
+  | "interrupted"
   | "completed"
   | "skipped";
 
@@ -198,6 +202,12 @@ export interface ApprovalGrantedEvent extends EventBase {
   by: string;
   /** The plan the approver saw. */
   plan_hash: string;
+  /**
+   * Definition hash of each task the approval covers (see
+   * `definitionHashes`): a task whose definition changed since must be
+   * approved again. Absent in logs written before approvals recorded it.
+   */
+  task_hashes?: Record<string, string>;
 }
 
 /** The final release build or install step started (task null). */
@@ -220,7 +230,8 @@ export interface CompletedEvent extends EventBase {
   /** `success` when every selected task completed or was skipped. */
   outcome: "success" | "failed" | "paused" | "interrupted";
   duration_ms: number;
-  counts: Record<TaskStateName, number>;
+  /** Tasks per state (`interrupted` is absent from logs written before it existed). */
+  counts: Partial<Record<TaskStateName, number>>;
 }
 
 /** Every event of the log. */

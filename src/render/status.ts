@@ -53,6 +53,13 @@ export interface TaskStatusJson {
   shards: ShardStatusJson[];
 }
 
+/**
+ * Whether the run's process is still there: `running` while it holds the
+ * lock, `gone` when the run did not finish and nothing holds the lock for it
+ * (it crashed or was killed: `resume` continues it), null once it finished.
+ */
+export type RunProcess = "running" | "gone" | null;
+
 /** The `status --json` document. */
 export interface StatusJson {
   /** Latest run id; null when there is no run yet. */
@@ -61,6 +68,8 @@ export interface StatusJson {
   log: string | null;
   /** How the run ended; null while it runs or after a crash. */
   outcome: RunState["outcome"];
+  /** See {@link RunProcess}. */
+  process: RunProcess;
   /** When the run started (ISO 8601), or null. */
   started_at: string | null;
   /** When the run ended (ISO 8601), or null. */
@@ -80,6 +89,7 @@ export interface StatusJson {
  * @param state The state folded from the latest run's log.
  * @param run The latest run id, or null when there is none.
  * @param logPath Its log relative to the project root, or null.
+ * @param process Whether its process still runs (see {@link RunProcess}).
  * @returns The document `status --json` prints.
  *
  * @example
@@ -99,6 +109,7 @@ export function statusJson(
   state: RunState,
   run: string | null,
   logPath: string | null,
+  process: RunProcess = null,
 ): StatusJson {
   const views = taskViews(plan, state);
   const counts = countViews(views);
@@ -106,6 +117,7 @@ export function statusJson(
     run: state.run ?? run,
     log: logPath,
     outcome: state.outcome,
+    process,
     started_at: state.started_at,
     ended_at: state.ended_at,
     summary: summaryLine(counts),
@@ -143,6 +155,7 @@ const MAX_TITLE = 40;
  * @param state The state folded from the latest run's log.
  * @param run The latest run id, or null when there is none.
  * @param logPath Its log relative to the project root, or null.
+ * @param process Whether its process still runs (see {@link RunProcess}).
  * @returns Lines ending with a newline.
  *
  * @example
@@ -161,6 +174,7 @@ export function renderStatus(
   state: RunState,
   run: string | null,
   logPath: string | null,
+  process: RunProcess = null,
 ): string {
   const views = taskViews(plan, state);
   const rows: string[][] = [HEADERS.slice()];
@@ -184,22 +198,39 @@ export function renderStatus(
       ]);
     }
   }
-  const lines = [_header(state, run, logPath), "", ..._table(rows), ""];
+  const lines = [
+    _header(state, run, logPath, process),
+    "",
+    ..._table(rows),
+    "",
+  ];
   lines.push(summaryLine(countViews(views)), "");
+  if (process === "gone") lines.push(GONE_HINT, "");
   return lines.join("\n");
 }
+
+/** What to do about a run whose process is gone. */
+export const GONE_HINT =
+  "It is not running any more (its process is gone): continue it with `orchestrate resume`.";
 
 function _header(
   state: RunState,
   run: string | null,
   logPath: string | null,
+  process: RunProcess,
 ): string {
   const id = state.run ?? run;
   if (id === null) {
     return `No runs yet in ${RUNS_DIR}/: every task is pending (start one with "orchestrate run").`;
   }
   const outcome = state.outcome ??
-    (state.run === null ? "no events yet" : "not finished");
+    (process === "gone"
+      ? "not finished, not running any more"
+      : state.run === null
+      ? "no events yet"
+      : process === "running"
+      ? "running"
+      : "not finished");
   return `Run ${safeText(id)}: ${outcome}${
     logPath ? ` · log ${safeText(logPath)}` : ""
   }`;

@@ -9,6 +9,7 @@ const ORDER: readonly [TaskStateName, string][] = [
   ["completed", "completed"],
   ["skipped", "skipped"],
   ["failed", "failed"],
+  ["interrupted", "interrupted"],
   ["blocked", "blocked"],
   ["in_progress", "in progress"],
   ["pending", "pending"],
@@ -24,7 +25,7 @@ const ORDER: readonly [TaskStateName, string][] = [
  * ```ts
  * import assert from "node:assert/strict";
  * import { summaryLine } from "./summary.ts";
- * const counts = { pending: 0, in_progress: 0, blocked: 2, failed: 1, completed: 7, skipped: 0 };
+ * const counts = { pending: 0, in_progress: 0, blocked: 2, failed: 1, interrupted: 0, completed: 7, skipped: 0 };
  * assert.equal(summaryLine(counts), "7 completed, 1 failed, 2 blocked");
  * ```
  */

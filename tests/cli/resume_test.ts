@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { join } from "node:path";
 import { cli, PERMISSIONS, tempProject } from "../_cli.ts";
 import { latestEvents, sequence } from "../engine/_events.ts";
 import { parseLog } from "../../src/events/log.ts";
+import { mutate, mutations } from "../events/_mutate.ts";
 
 const CHAIN = `version: 1
 orchestrator: { concurrency: 2 }
@@ -180,5 +182,38 @@ Deno.test("resume: output of the first attempt is kept beside the resumed attemp
   assert.notEqual(outputs[0], outputs[1]);
   for (const output of outputs) {
     assert.equal(await Deno.readTextFile(join(dir, output)), "try\n");
+  }
+});
+
+Deno.test("resume and status: random damage to a real log never crashes them; exit codes stay documented", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: A, title: a, commands: { x: "true" }, shards: [{ id: A1, title: a1 }] }
+  - { id: B, title: b, dependencies: [A], commands: { x: "test -f ok" } }
+  - { id: C, title: c, dependencies: [A], approvals: [ship], commands: { x: "true" } }
+`,
+  });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 1);
+  const runs = join(dir, ".codex/runs");
+  const name = (await Array.fromAsync(Deno.readDir(runs))).map((e) => e.name)
+    .find((n) => n.endsWith(".jsonl"))!;
+  const real = await Deno.readTextFile(join(runs, name));
+  const internal = /Internal error|^\s+at /m;
+  for (const list of fc.sample(mutations, { numRuns: 8, seed: 6 })) {
+    const damaged = mutate(real, list);
+    await Deno.writeTextFile(join(runs, name), damaged);
+    const status = await cli(["status"], { cwd: dir });
+    assert.ok(
+      [0, 1, 3, 130].includes(status.code),
+      `status exited ${status.code}: ${status.stderr}\n${damaged}`,
+    );
+    assert.doesNotMatch(status.stderr, internal, damaged);
+    const resume = await cli(["resume"], { cwd: dir });
+    assert.ok(
+      [0, 1, 2, 3, 130].includes(resume.code),
+      `resume exited ${resume.code}: ${resume.stderr}\n${damaged}`,
+    );
+    assert.doesNotMatch(resume.stderr, internal, damaged);
   }
 });

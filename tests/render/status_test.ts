@@ -52,6 +52,7 @@ Deno.test("statusJson: the documented shape, tasks in plan order", () => {
     in_progress: 0,
     blocked: 1,
     failed: 1,
+    interrupted: 0,
     completed: 2,
     skipped: 1,
   });

@@ -1,0 +1,306 @@
+/**
+ * One `run` at a time per project: `.codex/lock` names the pid, host and run
+ * that own the project.
+ *
+ * A lock appears whole: it is written to a temporary file first, then
+ * linked to `.codex/lock`, which fails when a lock exists, so no rival ever
+ * reads a lock half written. A stale lock (its process is gone) is replaced
+ * whole too: renamed over, under a short kernel lock on `.codex/lock.takeover`
+ * that serialises the rivals, and only when its content is still the stale
+ * content they read, so two rivals cannot both take it over.
+ * @module
+ */
+
+import { join } from "node:path";
+
+/** Lock file, relative to the project root. */
+export const LOCK_FILE = ".codex/lock";
+
+/**
+ * How long an unreadable lock (empty, torn, a pid that is not a positive
+ * integer) is left alone before it counts as stale: an older writer may be
+ * in the middle of writing it.
+ */
+export const LOCK_GRACE_MS = 2000;
+
+/** Another live run holds the lock. */
+export class LockedError extends Error {
+  override name = "LockedError";
+}
+
+/** What a lock file says. */
+export interface LockInfo {
+  /** Process id of the holder (a positive integer). */
+  pid: number;
+  /** Host name of the holder. */
+  host: string;
+  /** The run it works on. */
+  run: string;
+  /** When it took the lock (ISO 8601). */
+  started: string;
+}
+
+/** A held lock; `release()` removes it. */
+export interface Lock {
+  /** What the lock file says (this process). */
+  readonly info: LockInfo;
+  /** A warning when a stale or unreadable lock was taken over. */
+  readonly warning: string | null;
+  /** Removes the lock if it is still this process's. Safe to call twice. */
+  release(): void;
+}
+
+/** What `.codex/lock` looks like from outside. */
+export type LockView =
+  | { kind: "free" }
+  | {
+    kind: "held";
+    holder: LockInfo;
+    /** False when its process is gone (stale); true when alive or on another host. */
+    live: boolean;
+  }
+  | { kind: "unreadable"; age_ms: number };
+
+/**
+ * Takes the project lock, or throws {@link LockedError} naming the holder.
+ * A lock whose process is gone on this host is stale and taken over, and so
+ * is an unreadable one once it is older than `graceMs`.
+ *
+ * @param root The project root.
+ * @param run The run that will own the project.
+ * @param graceMs See {@link LOCK_GRACE_MS}.
+ * @returns The held lock.
+ * @throws {LockedError} When a live run holds it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { acquireLock, LockedError } from "./lock.ts";
+ * const root = await Deno.makeTempDir();
+ * const lock = await acquireLock(root, "r1");
+ * await assert.rejects(acquireLock(root, "r2"), LockedError);
+ * lock.release();
+ * (await acquireLock(root, "r3")).release();
+ * ```
+ */
+export async function acquireLock(
+  root: string,
+  run: string,
+  graceMs: number = LOCK_GRACE_MS,
+): Promise<Lock> {
+  const path = join(root, LOCK_FILE);
+  await Deno.mkdir(join(root, ".codex"), { recursive: true });
+  const info: LockInfo = {
+    pid: Deno.pid,
+    host: Deno.hostname(),
+    run,
+    started: new Date().toISOString(),
+  };
+  const text = JSON.stringify(info) + "\n";
+  let warning: string | null = null;
+  const deadline = Date.now() + graceMs + 5000;
+  while (Date.now() < deadline) {
+    if (await _linkNew(path, text)) return _held(path, info, text, warning);
+    const seen = await _readRaw(path);
+    if (seen === null) continue; // Released in between: try again.
+    const holder = parseLockInfo(seen);
+    if (holder) {
+      if (holder.host !== info.host || isAlive(holder.pid)) {
+        throw new LockedError(_lockedMessage(holder, info.host));
+      }
+      warning =
+        `warning: took over a stale lock from pid ${holder.pid} (run ${holder.run}), which is no longer running`;
+    } else {
+      const age = await _age(path);
+      if (age === null) continue;
+      if (age < graceMs) {
+        await _sleep(Math.min(100, graceMs - age));
+        continue;
+      }
+      warning =
+        `warning: replaced an unreadable ${LOCK_FILE} (left by a run that died while writing it)`;
+    }
+    if (await _replaceIfUnchanged(path, seen, text)) {
+      return _held(path, info, text, warning);
+    }
+  }
+  throw new LockedError(`Cannot take ${LOCK_FILE}: it keeps changing`);
+}
+
+/**
+ * Looks at the lock without taking it.
+ *
+ * @param root The project root.
+ * @returns Free, held (and whether its process lives), or unreadable.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { acquireLock, inspectLock } from "./lock.ts";
+ * const root = await Deno.makeTempDir();
+ * assert.equal((await inspectLock(root)).kind, "free");
+ * const lock = await acquireLock(root, "r1");
+ * assert.deepEqual(await inspectLock(root), { kind: "held", holder: lock.info, live: true });
+ * lock.release();
+ * ```
+ */
+export async function inspectLock(root: string): Promise<LockView> {
+  const path = join(root, LOCK_FILE);
+  const seen = await _readRaw(path);
+  if (seen === null) return { kind: "free" };
+  const holder = parseLockInfo(seen);
+  if (holder) {
+    return {
+      kind: "held",
+      holder,
+      live: holder.host !== Deno.hostname() || isAlive(holder.pid),
+    };
+  }
+  return { kind: "unreadable", age_ms: (await _age(path)) ?? 0 };
+}
+
+/**
+ * Parses a lock file's text; null when it is not a complete, valid lock.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseLockInfo } from "./lock.ts";
+ * assert.equal(parseLockInfo('{"pid":-1,"host":"h","run":"r","started":"t"}'), null);
+ * assert.equal(parseLockInfo('{"pid":7,"host":"h","run":"r","started":"t"}')!.pid, 7);
+ * ```
+ */
+export function parseLockInfo(text: string): LockInfo | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const { pid, host, run, started } = value as Record<string, unknown>;
+  if (
+    typeof pid !== "number" || !Number.isSafeInteger(pid) || pid <= 0 ||
+    typeof host !== "string" || typeof run !== "string" ||
+    typeof started !== "string"
+  ) return null;
+  return { pid, host, run, started };
+}
+
+/** Whether a process with this pid runs on this host. */
+export function isAlive(pid: number): boolean {
+  if (pid === Deno.pid) return true;
+  // Never 0 or negative: kill() would signal a whole process group.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    Deno.kill(pid, "SIGCONT"); // Harmless for a running process; fails when there is none.
+    return true;
+  } catch (e) {
+    return !(e instanceof Deno.errors.NotFound) &&
+      !String(e).includes("ESRCH") &&
+      !String((e as Error).message).includes("No such process");
+  }
+}
+
+function _held(
+  path: string,
+  info: LockInfo,
+  text: string,
+  warning: string | null,
+): Lock {
+  let released = false;
+  return {
+    info,
+    warning,
+    release() {
+      if (released) return;
+      released = true;
+      let now: string;
+      try {
+        now = Deno.readTextFileSync(path);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) return;
+        throw e;
+      }
+      // Only ours: a stale-lock takeover may have replaced it if we were thought dead.
+      if (now === text) Deno.removeSync(path);
+    },
+  };
+}
+
+function _lockedMessage(holder: LockInfo, host: string): string {
+  return `Another run (${holder.run}, pid ${holder.pid} on ${holder.host}, started ${holder.started}) holds ${LOCK_FILE}; ` +
+    `wait for it to finish${
+      holder.host === host
+        ? ""
+        : `, or remove ${LOCK_FILE} if that host is gone`
+    }`;
+}
+
+/** Creates `path` with `text` in one step: link a complete temp file to it. */
+async function _linkNew(path: string, text: string): Promise<boolean> {
+  const tmp = await _writeTemp(path, text);
+  try {
+    await Deno.link(tmp, path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.AlreadyExists) return false;
+    throw e;
+  } finally {
+    await Deno.remove(tmp);
+  }
+}
+
+/**
+ * Replaces the lock at `path` with `text` if it still reads `seen`. Rivals
+ * queue on a kernel lock (released by the kernel if its holder dies, so it
+ * is never stale itself), and each checks the content again once inside.
+ */
+async function _replaceIfUnchanged(
+  path: string,
+  seen: string,
+  text: string,
+): Promise<boolean> {
+  const guard = await Deno.open(`${path}.takeover`, {
+    create: true,
+    write: true,
+  });
+  try {
+    await guard.lock(true);
+    if (await _readRaw(path) !== seen) return false;
+    const tmp = await _writeTemp(path, text);
+    await Deno.rename(tmp, path);
+    return true;
+  } finally {
+    guard.close(); // Closing releases the kernel lock.
+  }
+}
+
+async function _writeTemp(path: string, text: string): Promise<string> {
+  const tmp = `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(tmp, text, { createNew: true });
+  return tmp;
+}
+
+async function _readRaw(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+async function _age(path: string): Promise<number | null> {
+  try {
+    const { mtime } = await Deno.stat(path);
+    return mtime === null ? Infinity : Date.now() - mtime.getTime();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+function _sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

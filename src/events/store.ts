@@ -1,0 +1,253 @@
+/**
+ * The run store: the only door to `.codex/runs/`. It knows which run is the
+ * latest (by the order runs started, from an append-only index, not by a
+ * clock-derived name), folds a run from its log and its approvals journal,
+ * hands out the appender the engine writes through (only while holding the
+ * project lock), and records approvals where a live run picks them up.
+ *
+ * Files, under `.codex/runs/`:
+ * - `<run>.jsonl`: the event log, written only by the lock holder.
+ * - `index`: one run id a line, appended when a run is first opened.
+ * - `<run>/approvals.jsonl`: `approval_granted` events recorded while a run
+ *   was live (one append per line, never repaired; folded with the log).
+ * @module
+ */
+
+import type { RunState } from "./fold.ts";
+import { foldLog } from "./fold_log.ts";
+import { journalPath, readJournal } from "./approvals_journal.ts";
+import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
+import {
+  artifactDir,
+  EventLog,
+  logPath,
+  parseLog,
+  type ReadLog,
+} from "./log.ts";
+import { appendLine, orderedRuns, RUN_ID, RUN_INDEX } from "./run_index.ts";
+import type { ApprovalGrantedEvent, NewEvent, RunEvent } from "./types.ts";
+
+export { RUN_INDEX };
+
+/** A run folded from its log and approvals journal. */
+export interface FoldedRun {
+  /** The folded state. */
+  state: RunState;
+  /** One line per skipped line of the log or the journal. */
+  warnings: string[];
+}
+
+/** The run a live process owns, from the lock. */
+export interface LiveRun {
+  /** Its run id. */
+  run: string;
+  /** The process that holds the lock. */
+  pid: number;
+  /** Its host. */
+  host: string;
+}
+
+/** An approval as `approve` records it (the store stamps `ts` and `run`). */
+export type NewApproval = Omit<ApprovalGrantedEvent, "ts" | "run">;
+
+/** Where {@link RunStore.grant} recorded an approval. */
+export type GrantedWhere = "log" | "journal";
+
+/**
+ * The appender of one run, holding the project lock: what the engine writes
+ * through. `close()` closes the log and releases the lock.
+ */
+export interface RunWriter {
+  /** The run id. */
+  readonly run: string;
+  /** Its log file. */
+  readonly path: string;
+  /** A warning when a stale lock was taken over, else null. */
+  readonly warning: string | null;
+  /** Stamps an event with time and run id, appends it (one write), returns it. */
+  append(event: NewEvent, now?: Date): RunEvent;
+  /** Closes the log and releases the lock. Safe to call twice. */
+  close(): void;
+}
+
+/**
+ * The run store of a project.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RunStore } from "./store.ts";
+ * const store = new RunStore(await Deno.makeTempDir());
+ * assert.equal(await store.latest(), null);
+ * const writer = await store.open("r1");
+ * writer.append({ type: "task_started", task: "A", shard: null });
+ * writer.close();
+ * assert.equal(await store.latest(), "r1");
+ * const { state } = await store.fold("r1");
+ * assert.equal(state.tasks.get("A")!.state, "in_progress");
+ * ```
+ */
+export class RunStore {
+  /** The project root. */
+  readonly root: string;
+  /** Per run: how much of its journal was read, in bytes and lines, and the grants in it. */
+  #journals = new Map<
+    string,
+    { size: number; lines: number; grants: ApprovalGrantedEvent[] }
+  >();
+
+  /** @param root The project root (where `.codex/` lives). */
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  /** Path of a run's log. */
+  logPath(run: string): string {
+    return logPath(this.root, run);
+  }
+
+  /** Path of a run's artifact folder (command output, approvals journal). */
+  artifactDir(run: string): string {
+    return artifactDir(this.root, run);
+  }
+
+  /** Path of a run's approvals journal. */
+  journalPath(run: string): string {
+    return journalPath(this.logPath(run));
+  }
+
+  /**
+   * Run ids that have a log, oldest first: in the order the index recorded
+   * them; logs it does not name (older than the index, or named by hand)
+   * come first, by name. Without an index, by name.
+   */
+  runs(): Promise<string[]> {
+    return orderedRuns(this.root);
+  }
+
+  /** The latest run (see {@link runs}), or null when there is none. */
+  async latest(): Promise<string | null> {
+    return (await this.runs()).at(-1) ?? null;
+  }
+
+  /**
+   * Folds a run: its log, then its approvals journal. Damaged lines are
+   * warnings. Reads only: a live run's log is never repaired here.
+   *
+   * @throws {Deno.errors.NotFound} When the run has no log.
+   */
+  fold(run: string): Promise<FoldedRun> {
+    return foldLog(this.logPath(run));
+  }
+
+  /**
+   * The run's log as events, damaged lines left out with a warning.
+   *
+   * @throws {Deno.errors.NotFound} When the run has no log.
+   */
+  async events(run: string): Promise<ReadLog> {
+    const path = this.logPath(run);
+    return parseLog(await Deno.readTextFile(path), path);
+  }
+
+  /**
+   * The approvals recorded in the run's journal while it was live. Cheap to
+   * call often (a live run polls it while it waits at a gate): only bytes
+   * appended since the last call are read. Apply them to the run's state
+   * with `applyEvent` (applying one twice changes nothing).
+   */
+  async approvals(run: string): Promise<ApprovalGrantedEvent[]> {
+    return (await this.#readJournal(run)).events;
+  }
+
+  /** The run a live process holds the lock for, or null. */
+  async live(): Promise<LiveRun | null> {
+    const view = await inspectLock(this.root);
+    if (view.kind !== "held" || !view.live) return null;
+    const { run, pid, host } = view.holder;
+    return { run, pid, host };
+  }
+
+  /**
+   * Takes the project lock and opens `run`'s log for appending (creating it
+   * and recording the run in the index when new; see `EventLog.open`). Only now, with the lock
+   * held, is a torn last line (a crash mid-write) cut off.
+   *
+   * @throws {LockedError} When a live run holds the lock.
+   */
+  async open(run: string): Promise<RunWriter> {
+    if (!RUN_ID.test(run)) throw new TypeError(`Invalid run id "${run}"`);
+    const lock = await acquireLock(this.root, run);
+    try {
+      return _writer(await EventLog.open(this.root, run), lock);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Records an approval of `run`. With no live run, it is appended to the
+   * log under the lock; while a run is live (or takes the lock first), to
+   * the run's approvals journal, which the live run re-reads (see
+   * {@link approvals}) and every fold includes.
+   *
+   * @returns Where it was recorded.
+   */
+  async grant(run: string, approval: NewApproval): Promise<GrantedWhere> {
+    if ((await this.live()) === null) {
+      try {
+        const writer = await this.open(run);
+        try {
+          writer.append(approval);
+        } finally {
+          writer.close();
+        }
+        return "log";
+      } catch (e) {
+        if (!(e instanceof LockedError)) throw e;
+      }
+    }
+    const event = { ts: new Date().toISOString(), run, ...approval };
+    await Deno.mkdir(this.artifactDir(run), { recursive: true });
+    await appendLine(this.journalPath(run), JSON.stringify(event));
+    return "journal";
+  }
+
+  async #readJournal(
+    run: string,
+  ): Promise<{ events: ApprovalGrantedEvent[]; warnings: string[] }> {
+    const cached = this.#journals.get(run) ??
+      { size: 0, lines: 0, grants: [] };
+    const read = await readJournal(
+      this.journalPath(run),
+      run,
+      cached.size,
+      cached.lines,
+    );
+    cached.size = read.size;
+    cached.lines = read.lines;
+    cached.grants.push(...read.grants);
+    this.#journals.set(run, cached);
+    return { events: [...cached.grants], warnings: read.warnings };
+  }
+}
+
+function _writer(log: EventLog, lock: Lock): RunWriter {
+  let closed = false;
+  return {
+    run: log.run,
+    path: log.path,
+    warning: lock.warning,
+    append: (event, now) => log.append(event, now),
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        log.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}
