@@ -11,7 +11,6 @@ import { UsageError } from "./command.ts";
 import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
 import { RunStore } from "../events/store.ts";
 import { definitionHashes } from "../engine/fingerprint.ts";
-import { gatesOf } from "../engine/gates.ts";
 import { closest } from "../plan/suggest.ts";
 
 /** The `approve` command. */
@@ -45,7 +44,7 @@ export const approveCommand: CommandSpec = {
         "",
       );
     }
-    const known = new Set(candidates.flatMap((t) => gatesOf(plan, t)));
+    const known = new Set(candidates.flatMap((t) => t.gates));
     if (!known.has(gate)) {
       const where = taskId === null ? "any task" : `task ${taskId}`;
       const list = known.size > 0
@@ -65,7 +64,7 @@ export const approveCommand: CommandSpec = {
     const hashes = definitionHashes(plan);
     const taskHashes: Record<string, string> = Object.create(null);
     for (const task of candidates) {
-      if (gatesOf(plan, task).includes(gate)) {
+      if (task.gates.includes(gate)) {
         taskHashes[task.id] = hashes[task.id]!;
       }
     }

@@ -132,7 +132,7 @@ async function runOrResume(
   const { DenoRunner } = await import("../exec/deno_runner.ts");
   const runner = new DenoRunner();
   const { handleInterrupts } = await import("./interrupts.ts");
-  const { LOCK_FILE } = await import("../engine/lock.ts");
+  const { LOCK_FILE } = await import("../events/lock.ts");
   const interrupts = handleInterrupts(runner, loaded.root, LOCK_FILE);
   try {
     return await executeRun({

@@ -4,21 +4,20 @@
  */
 
 import type { Check } from "../plan/check.ts";
-import type { ProcessRunner } from "../exec/runner.ts";
 import { type CheckHelpers, sharedCheckHelpers } from "./check_process.ts";
 import { evaluateFileCheck } from "./file_check.ts";
 import { isGlob } from "./files.ts";
+import type { TaskWorkspace } from "./workspace.ts";
 
 /** What a check needs from the run. */
 export interface CheckContext {
-  root: string;
-  runner: ProcessRunner;
+  /** The task's workspace: its root, and the process requests of command checks. */
+  workspace: TaskWorkspace;
   /** Paths searched by Contains/Not contains/Matches when the check names no file. */
   searchPaths: readonly string[];
   /** Where a command check writes its output (absolute) and how events name it (relative). */
   output: { absolute: string; relative: string };
-  signal?: AbortSignal;
-  env?: Record<string, string>;
+  signal: AbortSignal;
   /** Run command checks in their own process group (the task has a timebox). */
   ownProcessGroup?: boolean;
   /** Helper processes for file checks (default: the process-wide pool). */
@@ -63,15 +62,13 @@ export async function evaluateCheck(
   switch (check.kind) {
     case "tests_pass":
     case "command": {
-      const r = await ctx.runner.run({
-        command: check.command,
-        cwd: ctx.root,
+      const { workspace } = ctx;
+      const r = await workspace.runner.run(workspace.request(check.command, {
         outputPath: ctx.output.absolute,
         signal: ctx.signal,
-        env: ctx.env,
         ownProcessGroup: ctx.ownProcessGroup,
-      });
-      const passed = r.status === 0;
+      }));
+      const passed = r.status === 0 && !r.aborted && !r.timedOut;
       const reason = passed
         ? ""
         : r.status === null
@@ -89,7 +86,7 @@ export async function evaluateCheck(
     case "not_contains":
     case "matches": {
       const request = {
-        root: ctx.root,
+        root: ctx.workspace.root,
         check,
         searchPaths: ctx.searchPaths,
       };

@@ -7,14 +7,13 @@
 import { topologicalOrder } from "../graph/topo.ts";
 import { describeCheck } from "../plan/check.ts";
 import type { LoadedPlan } from "../plan/load.ts";
-import { listRuns, logPath } from "../events/log.ts";
-import { foldLog } from "../events/fold_log.ts";
-import { FINAL_BUILD_STEPS } from "../plan/normalize.ts";
+import { emptyState, type RunState } from "../events/fold.ts";
+import { RunStore } from "../events/store.ts";
 import { OUTSIDE_SELECTION } from "../events/types.ts";
 import { definitionHashes, fingerprint } from "./fingerprint.ts";
 import { decideTask, gateHint } from "./decide.ts";
 import { outputsPresent } from "./files.ts";
-import { gatesOf, gateStatuses } from "./gates.ts";
+import { gateStatuses } from "./gates.ts";
 import { previousFingerprints } from "./history.ts";
 import { RunRefused } from "./run.ts";
 import {
@@ -69,19 +68,19 @@ export interface DryRunOptions {
 export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   const { plan, root } = options.loaded;
   const hashes = definitionHashes(plan);
+  const store = new RunStore(root);
   let selection: Selection;
-  let approvals = new Set<string>();
+  let state: RunState = emptyState();
   let force = options.force;
   if (options.resume) {
-    const runs = await listRuns(root);
-    if (runs.length === 0) {
+    const latest = await store.latest();
+    if (latest === null) {
       throw new RunRefused(
         "Nothing to resume: no run has been recorded in this project yet",
       );
     }
-    const { state } = await foldLog(logPath(root, runs[runs.length - 1]!));
+    state = (await store.fold(latest)).state;
     selection = resumeSelection(plan, state, hashes);
-    approvals = state.approvals;
     force ||= state.force;
   } else {
     try {
@@ -99,7 +98,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   );
   const previous = force
     ? new Map<string, string>()
-    : await previousFingerprints(root, withInputs, null);
+    : await previousFingerprints(store, withInputs, null);
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
   /** Fingerprint a task would leave for its dependents; null when it runs. */
   const prints = new Map<string, string | null>();
@@ -108,7 +107,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   const tasks: DryRunTask[] = [];
   for (const id of topologicalOrder(plan.tasks)) {
     const task = byId.get(id)!;
-    const gates = gateStatuses(gatesOf(plan, task), id, approvals);
+    const gates = gateStatuses(task, hashes[id]!, state);
     const deps = task.dependencies.map((d) => prints.get(d) ?? null);
     const fingerprintNow = force || !selection.selected.has(id)
       ? null
@@ -193,9 +192,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   }
   const build = selection.target !== null
     ? []
-    : plan.project.build.filter((c) =>
-      (FINAL_BUILD_STEPS as readonly string[]).includes(c.name)
-    ).map(({ name, run }) => ({ name, run }));
+    : plan.project.final_build.map(({ name, run }) => ({ name, run }));
   return {
     plan: options.loaded.file,
     resume: options.resume,

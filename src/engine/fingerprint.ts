@@ -18,7 +18,7 @@ import { errorReason, matchFiles } from "./files.ts";
  */
 export function definitionHashes(plan: Plan): Record<string, string> {
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
-  const hashes: Record<string, string> = {};
+  const hashes: Record<string, string> = Object.create(null);
   for (const id of topologicalOrder(plan.tasks)) {
     const task = byId.get(id)!;
     hashes[id] = fastHash(

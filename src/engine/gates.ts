@@ -1,64 +1,41 @@
 /**
- * Approval gates: which a task must pass before it runs.
+ * Approval gates: whether each gate of a task is granted for the task's
+ * current definition. Which gates a task has is a fact of the IR
+ * (`task.gates`, computed once in normalize).
  * @module
  */
 
-import type { Plan, Task } from "../plan/ir.ts";
+import type { Task } from "../plan/ir.ts";
+import { approvalFor, type RunState } from "../events/fold.ts";
 import type { GateStatus } from "./decide.ts";
 
-/** Task types whose name is also a gate when `orchestrator.approvals.required` lists it. */
-const TYPE_GATES = new Set(["deploy", "release"]);
+/** Why a stale approval does not count any more. */
+export const STALE_APPROVAL =
+  "approved for an earlier definition of the task, which has changed since";
 
 /**
- * The gates of a task: its own `approvals`, its type when the plan requires
- * that gate (`deploy`, `release`), and `manual` when it has a `Manual:` check.
- *
- * @example
- * ```ts ignore
- * gatesOf(plan, deployTask); // ["deploy"]
- * ```
- */
-export function gatesOf(plan: Plan, task: Task): string[] {
-  const gates = new Set(task.approvals);
-  if (
-    TYPE_GATES.has(task.type) &&
-    plan.orchestrator.approvals.required.includes(task.type)
-  ) gates.add(task.type);
-  if (task.acceptance.some((c) => c.kind === "manual")) gates.add("manual");
-  return [...gates];
-}
-
-/** Gates of `task` not yet granted (`gate` for all tasks, or `gate@TASK`). */
-export function pendingGates(
-  gates: readonly string[],
-  taskId: string,
-  approvals: ReadonlySet<string>,
-): string[] {
-  return gates.filter((g) =>
-    !approvals.has(g) && !approvals.has(`${g}@${taskId}`)
-  );
-}
-
-/**
- * The status of each gate of a task, for `decideTask`.
+ * The status of each gate of `task` in a run, for `decideTask`: granted
+ * only when an approval covers this task's definition hash.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { gateStatuses } from "./gates.ts";
- * assert.deepEqual(gateStatuses(["deploy"], "D", new Set(["deploy@D"])), [
- *   { gate: "deploy", status: "granted" },
+ * import { emptyState } from "../events/fold.ts";
+ * assert.deepEqual(gateStatuses({ id: "D", gates: ["deploy"] }, "h1", emptyState()), [
+ *   { gate: "deploy", status: "missing" },
  * ]);
  * ```
  */
 export function gateStatuses(
-  gates: readonly string[],
-  taskId: string,
-  approvals: ReadonlySet<string>,
+  task: Pick<Task, "id" | "gates">,
+  taskHash: string,
+  state: RunState,
 ): GateStatus[] {
-  const open = new Set(pendingGates(gates, taskId, approvals));
-  return gates.map((gate) => ({
-    gate,
-    status: open.has(gate) ? "missing" : "granted",
-  }));
+  return task.gates.map((gate): GateStatus => {
+    const status = approvalFor(state, gate, task.id, taskHash);
+    return status === "stale"
+      ? { gate, status, why: STALE_APPROVAL }
+      : { gate, status };
+  });
 }

@@ -12,24 +12,16 @@ import {
   emptyState,
   type RunState,
 } from "../events/fold.ts";
-import {
-  artifactDir,
-  EventLog,
-  listRuns,
-  logPath,
-  newRunId,
-  RUNS_DIR,
-} from "../events/log.ts";
-import { foldLog } from "../events/fold_log.ts";
+import { newRunId } from "../events/log.ts";
+import { LockedError } from "../events/lock.ts";
+import { RunStore } from "../events/store.ts";
 import type { NewEvent, RunEvent } from "../events/types.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
-import { FINAL_BUILD_STEPS } from "../plan/normalize.ts";
 import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
-import { acquireLock } from "./lock.ts";
 import { decideTask, type TaskFacts } from "./decide.ts";
-import { gatesOf, gateStatuses } from "./gates.ts";
+import { gateStatuses } from "./gates.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import {
@@ -49,6 +41,8 @@ export const EXIT = {
   failed: 1,
   invalid: 2,
   paused: 3,
+  /** The run's own files could not be written (disk full, permissions). */
+  io: 74,
   interrupted: 130,
 } as const;
 
@@ -92,18 +86,19 @@ export async function executeRun(options: RunOptions): Promise<number> {
   const started = performance.now();
   const hashes = definitionHashes(plan);
 
+  const store = new RunStore(root);
   let runId: string;
   let prior: RunState = emptyState();
   let selection: Selection;
   if (options.resume) {
-    const runs = await listRuns(root);
-    if (runs.length === 0) {
+    const latest = await store.latest();
+    if (latest === null) {
       throw new RunRefused(
         "Nothing to resume: no run has been recorded in this project yet",
       );
     }
-    runId = runs[runs.length - 1]!;
-    const read = await foldLog(logPath(root, runId));
+    runId = latest;
+    const read = await store.fold(runId);
     read.warnings.forEach(options.warn);
     prior = read.state;
     if (prior.run === null) {
@@ -125,19 +120,18 @@ export async function executeRun(options: RunOptions): Promise<number> {
   // A resumed forced run stays forced.
   const force = options.force || (options.resume && prior.force);
 
-  const lock = await acquireLock(root, runId).catch((e) => {
-    throw new RunRefused((e as Error).message);
+  // Nothing is recorded until the lock is held; a fault opening the log is the caller's (exit 74).
+  const writer = await store.open(runId).catch((e) => {
+    if (e instanceof LockedError) throw new RunRefused(e.message);
+    throw e;
   });
-  if (lock.warning) options.warn(lock.warning);
-  let log: EventLog | null = null;
+  if (writer.warning) options.warn(writer.warning);
   const state = prior;
   try {
-    log = await EventLog.open(root, runId);
-    const relLog = relative(Deno.cwd(), log.path) || log.path;
+    const relLog = relative(Deno.cwd(), writer.path) || writer.path;
     for (const o of options.observers) o.start(plan, state, relLog);
-    const appender = log;
     const emit = (event: NewEvent): RunEvent => {
-      const full = appender.append(event);
+      const full = writer.append(event);
       applyEvent(state, full);
       for (const o of options.observers) o.onEvent(full, state);
       return full;
@@ -145,6 +139,7 @@ export async function executeRun(options: RunOptions): Promise<number> {
     return await runRecorded({
       halt: new AbortController(),
       options,
+      store,
       state,
       selection,
       hashes,
@@ -159,11 +154,9 @@ export async function executeRun(options: RunOptions): Promise<number> {
     // The log itself cannot be written (disk full, a removed folder): say so, end.
     runner.killAll("SIGKILL");
     options.warn(
-      `error: cannot record the run in ${
-        log?.path ?? RUNS_DIR
-      }: ${e.message}; what was recorded before is intact`,
+      `error: cannot record the run in ${writer.path}: ${e.message}; what was recorded before is intact`,
     );
-    return EXIT.failed;
+    return EXIT.io;
   } finally {
     for (const o of options.observers) {
       try {
@@ -172,13 +165,13 @@ export async function executeRun(options: RunOptions): Promise<number> {
         options.warn(`warning: ${(e as Error).message}`);
       }
     }
-    log?.close();
-    lock.release();
+    writer.close();
   }
 }
 
 interface Recorded {
   options: RunOptions;
+  store: RunStore;
   state: RunState;
   selection: Selection;
   hashes: Record<string, string>;
@@ -225,13 +218,13 @@ async function runRecorded(r: Recorded): Promise<number> {
       ) => t.id),
     );
     const previous = await previousFingerprints(
-      root,
+      r.store,
       withInputs,
       options.resume ? null : runId,
     );
     // Each resume writes its command output apart, so earlier output stays as the log names it.
     const artifacts = join(
-      artifactDir(root, runId),
+      r.store.artifactDir(runId),
       options.resume ? `resume-${state.resumes}` : "",
     );
     await Deno.mkdir(artifacts, { recursive: true });
@@ -245,8 +238,13 @@ async function runRecorded(r: Recorded): Promise<number> {
       force: r.force,
       definitionHashes: hashes,
       previousFingerprints: previous,
-      gates: (task) =>
-        gateStatuses(gatesOf(plan, task), task.id, state.approvals),
+      gates: async (task) => {
+        // Approvals given while this run is live arrive through the store's journal.
+        for (const grant of await r.store.approvals(runId)) {
+          applyEvent(state, grant);
+        }
+        return gateStatuses(task, hashes[task.id]!, state);
+      },
       workspaces,
       context: {
         runId,
@@ -431,9 +429,7 @@ async function finalBuild(
   emit: (e: NewEvent) => RunEvent,
   interrupt: AbortSignal,
 ): Promise<"success" | "failed" | "interrupted"> {
-  const steps = plan.project.build.filter((c) =>
-    (FINAL_BUILD_STEPS as readonly string[]).includes(c.name)
-  );
+  const steps = plan.project.final_build;
   if (steps.length === 0) return "success";
   emit({
     type: "build_started",
@@ -467,6 +463,8 @@ async function finalBuild(
       attempt: 1,
       attempts: 1,
       timed_out: r.timedOut,
+      output_bytes: r.outputBytes ?? 0,
+      dropped_bytes: r.droppedBytes ?? 0,
     });
     if (r.aborted) return "interrupted";
     if (r.status !== 0) return "failed";

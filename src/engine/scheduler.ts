@@ -180,6 +180,9 @@ export async function schedule(
           task: task.id,
           shard: null,
           gates: decision.gates.map((g) => g.gate),
+          stale: decision.gates.filter((g) => g.status === "stale").map((g) =>
+            g.gate
+          ),
         });
       }
       return finish(task.id, "paused", null);

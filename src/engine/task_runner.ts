@@ -247,6 +247,8 @@ async function runCommand(
       attempt,
       attempts: policy.attempts,
       timed_out: r.timedOut,
+      output_bytes: r.outputBytes ?? 0,
+      dropped_bytes: r.droppedBytes ?? 0,
     });
     // A shell that exited 0 while its orphans were being killed was still stopped.
     if (r.status === 0 && !r.aborted && !r.timedOut) return { ok: true };
@@ -318,12 +320,10 @@ async function runCheck(
     attempt: 1,
   });
   const outcome = await evaluateCheck(check, {
-    root: workspace.root,
-    runner: workspace.runner,
+    workspace,
     searchPaths: step.searchPaths,
     output,
     signal,
-    env: { ...workspace.env },
     ownProcessGroup: task.constraints.timebox_ms !== undefined,
   });
   if (outcome.passed) {

@@ -158,6 +158,10 @@ export interface CommandRunEvent extends EventBase {
   attempt: number;
   attempts: number;
   timed_out: boolean;
+  /** Bytes the command printed. */
+  output_bytes?: number;
+  /** Bytes dropped from the start of the output file (it keeps the last 8 MiB). */
+  dropped_bytes?: number;
 }
 
 /** A failed attempt will be retried after a delay. */
@@ -192,6 +196,8 @@ export interface AwaitingApprovalEvent extends EventBase {
   type: "awaiting_approval";
   /** Gates not yet approved, e.g. `deploy`, `manual`. */
   gates: string[];
+  /** Gates approved before, but for an earlier definition of the task (asked again). */
+  stale?: string[];
 }
 
 /** `orchestrate approve` granted a gate, for one task or (task null) for all. */

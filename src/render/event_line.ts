@@ -4,7 +4,6 @@
  * @module
  */
 
-import { gatesOf } from "../engine/gates.ts";
 import type { CommandRunEvent, RunEvent } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
 import { unreachable } from "../events/types.ts";
@@ -53,7 +52,7 @@ export function sharedGates(plan: Plan): Set<string> {
   const seen = new Set<string>();
   const shared = new Set<string>();
   for (const task of plan.tasks) {
-    for (const gate of gatesOf(plan, task)) {
+    for (const gate of task.gates) {
       if (seen.has(gate)) shared.add(gate);
       seen.add(gate);
     }
@@ -156,9 +155,14 @@ export function eventLine(
           context.sharedGates?.has(gate)
         ? ` --task ${event.task}`
         : "";
+      const stale = event.stale?.length
+        ? `; ${
+          t(event.stale.join(", "))
+        } was approved for an earlier definition of the task, which has changed since`
+        : "";
       return `${who}${s.yellow("⏸ awaiting approval")}: ${
         t(event.gates.join(", "))
-      } (orchestrate approve ${t(gate)}${t(only)})`;
+      } (orchestrate approve ${t(gate)}${t(only)})${stale}`;
     }
     case "approval_granted":
       return `${who}approved: ${t(event.gate)} by ${t(event.by)}`;

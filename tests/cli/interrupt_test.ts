@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { outputFileName } from "../../src/engine/output_name.ts";
 import { join } from "node:path";
 import { PERMISSIONS, tempProject } from "../_cli.ts";
 import { latestEvents } from "../engine/_events.ts";
@@ -18,7 +19,19 @@ async function outputOf(dir: string, name: string): Promise<string> {
   for (let i = 0; i < 400; i++) {
     const folders = await Array.fromAsync(Deno.readDir(runs)).catch(() => []);
     const folder = folders.find((e) => e.isDirectory);
-    if (folder) return join(runs, folder.name, `A.${name}.1.log`);
+    if (folder) {
+      return join(
+        runs,
+        folder.name,
+        outputFileName({
+          task: "A",
+          shard: null,
+          step: "command",
+          name,
+          attempt: 1,
+        }),
+      );
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error("the run made no output folder within 20 s");

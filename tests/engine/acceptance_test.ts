@@ -12,6 +12,7 @@ import {
   MATCHES_MAX_BYTES,
 } from "../../src/engine/file_check.ts";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
+import { projectWorkspaces } from "../../src/engine/workspace.ts";
 
 function context(
   root: string,
@@ -19,8 +20,8 @@ function context(
   extra: Partial<CheckContext> = {},
 ): CheckContext {
   return {
-    root,
-    runner: new DenoRunner(),
+    workspace: projectWorkspaces(root, "test", new DenoRunner()).forBuild(),
+    signal: new AbortController().signal,
     searchPaths: [],
     output: { absolute: join(root, "out.log"), relative: "out.log" },
     checkHelpers: helpers,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { outputFileName } from "../../src/engine/output_name.ts";
 import { join } from "node:path";
 import { commandArgv, isOnPath } from "../../src/exec/argv.ts";
 import { cli, tempProject } from "../_cli.ts";
@@ -146,7 +147,18 @@ tasks:
     Deno.readDir(join(dir, ".codex/runs")),
   )).find((e) => e.isDirectory)!;
   const log = await Deno.readTextFile(
-    join(dir, ".codex/runs", missing.name, "C.missing.1.log"),
+    join(
+      dir,
+      ".codex/runs",
+      missing.name,
+      outputFileName({
+        task: "C",
+        shard: null,
+        step: "command",
+        name: "missing",
+        attempt: 1,
+      }),
+    ),
   );
   assert.match(log, /no-such-program-4711: .*not found/);
 });

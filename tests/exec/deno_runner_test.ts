@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { latestEvents } from "../engine/_events.ts";
 import { join } from "node:path";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
 import type { RunResult } from "../../src/exec/runner.ts";
@@ -117,13 +118,14 @@ tasks:
   assert.equal(r.code, 0, r.stderr);
   let total = 0;
   for (let i = 1; i <= 2_000_000; i++) total += String(i).length + 1;
-  const runDir = (await Array.fromAsync(
-    Deno.readDir(join(dir, ".codex/runs")),
-  )).find((e) => e.isDirectory)!.name;
-  const log = await Deno.readTextFile(
-    join(dir, ".codex/runs", runDir, "A.count.1.log"),
+  const command = (await latestEvents(dir)).find((e) =>
+    e.type === "command_run"
   );
+  assert.ok(command?.type === "command_run" && command.output !== null);
+  const log = await Deno.readTextFile(join(dir, command.output));
   const cap = 8 * 1024 * 1024;
+  assert.equal(command.output_bytes, total);
+  assert.equal(command.dropped_bytes, total - cap);
   const [note, ...rest] = log.split("\n");
   assert.equal(
     note,
