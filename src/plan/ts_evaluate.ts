@@ -51,8 +51,11 @@ const AsyncFunction = Object.getPrototypeOf(async function () {})
 class PlanScriptError extends Error {
   constructor(readonly diagnostic: Diagnostic) {
     super(diagnostic.message);
+    ours.add(this);
   }
 }
+/** Told apart by identity: `instanceof` would run a thrown Proxy's traps. */
+const ours = new WeakSet<object>();
 
 /**
  * Runs the plan's modules and copies the default export (or `plan`) as
@@ -83,8 +86,8 @@ export async function evaluatePlan(
     }
     plan = exports.default ?? exports.plan;
   } catch (e) {
-    if (e instanceof PlanScriptError) {
-      return { kind: "error", diagnostic: e.diagnostic };
+    if (ours.has(e as object)) {
+      return { kind: "error", diagnostic: (e as PlanScriptError).diagnostic };
     }
     return { kind: "error", diagnostic: thrownDiagnostic(modules, e) };
   }
