@@ -16,12 +16,25 @@ export interface CallSite {
   line: number;
 }
 
-/** Where the DSL call that produced an object was written. */
+/**
+ * Where the DSL call that produced an object was written: filled by the
+ * loader for the copy of the plan's data it returns.
+ *
+ * @example
+ * ```ts ignore
+ * callSites.get(plan.tasks[0]); // { file: "orchestrator.ts", line: 3 }
+ * ```
+ */
 export const callSites: WeakMap<object, CallSite> = new WeakMap();
 
 /**
  * Places diagnostics about a TS plan's data at the line of the DSL call that
  * defined the offending task (or the key inside it, when found nearby).
+ *
+ * @example
+ * ```ts ignore
+ * locateInTs([{ file: "orchestrator.ts", path: ["tasks", 0, "titel"], message }], sources, data)[0]!.line;
+ * ```
  */
 export function locateInTs(
   diagnostics: Diagnostic[],
