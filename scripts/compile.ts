@@ -10,20 +10,35 @@
 
 import { parseArgs } from "node:util";
 
-/** Permission flags baked into the binary (tests run the CLI with the same). */
+/**
+ * Runtime flags baked into the binary (tests run the CLI with the same): the
+ * permissions, and the unstable `Worker` option that narrows the permissions
+ * of the worker evaluating `orchestrator.ts` (`src/plan/load_ts.ts`).
+ */
 export const PERMISSIONS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-run",
   "--allow-env",
   "--allow-sys",
+  "--unstable-worker-options",
+];
+
+/**
+ * Modules `deno compile` must embed although nothing imports them: the DSL
+ * source (`init --ts` copies it out) and the plan worker's entry, which is
+ * started with `new Worker(new URL(...))`; worker code is not embedded
+ * unless it is passed with `--include`.
+ */
+export const INCLUDES: readonly string[] = [
+  "src/dsl/dsl.ts",
+  "src/plan/ts_plan_worker.ts",
 ];
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
 /**
  * The `deno compile` arguments that build the binary at `output`.
- * `--include` embeds the DSL source, which `init --ts` copies out.
  *
  * @example
  * ```ts
@@ -35,8 +50,7 @@ export function compileArgs(output: string): string[] {
   return [
     "compile",
     ...PERMISSIONS,
-    "--include",
-    "src/dsl/dsl.ts",
+    ...INCLUDES.flatMap((path) => ["--include", path]),
     "--output",
     output,
     "src/main.ts",

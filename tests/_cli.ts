@@ -1,5 +1,5 @@
 /**
- * Test rig: runs the real CLI (`deno run` with exactly the permission flags
+ * Test rig: runs the real CLI (`deno run` with exactly the runtime flags
  * that `deno task compile` bakes in) in a temporary project directory.
  * @module
  */
@@ -23,6 +23,11 @@ export interface CliOptions {
   cwd: string;
   env?: Record<string, string>;
   stdin?: string;
+  /**
+   * Kill the CLI after this many milliseconds: a bound for tests of what
+   * used to hang, never an assertion about speed.
+   */
+  killAfterMs?: number;
 }
 
 /** Runs `orchestrate <args>` in `cwd` and collects its output (ANSI codes stripped). */
@@ -37,6 +42,9 @@ export async function cli(
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
+    ...(options.killAfterMs === undefined
+      ? {}
+      : { signal: AbortSignal.timeout(options.killAfterMs) }),
   });
   const child = command.spawn();
   if (options.stdin !== undefined) {

@@ -1,48 +1,41 @@
 /**
- * Loads `orchestrator.ts` without `import()`: a compiled binary can neither
- * import files that were not embedded nor transpile TypeScript. The source
- * is transpiled with sucrase (which keeps line numbers), evaluated with a
- * `require` that maps the DSL to the built-in one and loads relative `.ts`
- * files the same way; every other import is refused.
+ * Loads `orchestrator.ts`. The CLI's thread transpiles the plan and the
+ * files it imports (`ts_transpile.ts`); a worker that may only read the
+ * plan's folder (no commands, network, writes or environment) runs them
+ * within a time limit (`ts_plan_worker.ts`) and sends back plain data, which
+ * is checked again here: a plan can post messages too.
+ *
+ * A worker stuck in a busy loop cannot be stopped (`terminate()` leaves the
+ * thread spinning), so after a time-out the process must end: the CLI exits
+ * right after reporting the diagnostic this returns.
  * @module
  */
 
-import { transform } from "sucrase";
-import { basename, dirname, resolve } from "node:path";
-import {
-  fileURLToPath as fromFileUrl,
-  pathToFileURL as toFileUrl,
-} from "node:url";
-import * as dsl from "../dsl/dsl.ts";
+import { dirname, resolve } from "node:path";
 import type { Diagnostic, DocPath, Result } from "./diagnostic.ts";
+import { parseDuration } from "./duration.ts";
 import { valueAt } from "./issues.ts";
+import { copyPlainData } from "./plain_data.ts";
+import type { EvaluationRequest } from "./ts_evaluate.ts";
+import { type CallSite, callSites, locateInTs } from "./ts_locate.ts";
+import type { PlanModule } from "./ts_transpile.ts";
 
-/** Lines the `AsyncFunction` constructor adds before the body. */
-const FUNCTION_HEADER_LINES = 2;
-const DSL_SPECIFIERS =
-  /^(orchestrate|(jsr|npm):@?orchestrate(\/orchestrate)?(@[^/]*)?)$/;
-const OWN_MOD = fromFileUrl(new URL("../../mod.ts", import.meta.url));
+export { locateInTs };
 
-/** Source text of every plan file evaluated, by absolute path. */
-type Sources = Map<string, string>;
-
-/** Where a DSL call that produced an object was written. */
-const callSites = new WeakMap<object, { file: string; line: number }>();
-
-const AsyncFunction = Object.getPrototypeOf(async function () {})
-  .constructor as new (
-    ...args: string[]
-  ) => (...args: unknown[]) => Promise<void>;
-
-class PlanScriptError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
-  }
-}
+/** How long a plan may take to run, unless `ORCHESTRATE_PLAN_TIMEOUT` says otherwise. */
+export const PLAN_TIMEOUT = "10s";
+/** The environment variable that overrides {@link PLAN_TIMEOUT} (a duration, e.g. `30s`). */
+export const PLAN_TIMEOUT_ENV = "ORCHESTRATE_PLAN_TIMEOUT";
+/** The longest delay a timer can hold. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const PLAIN =
+  "a plan must be plain data (objects, arrays, strings, numbers, booleans, null)";
 
 /**
  * Evaluates a TypeScript plan and returns its default export (plain data for
- * the schema), or a located diagnostic.
+ * the schema), or a located diagnostic: a syntax error, a refused import, a
+ * throw at its line, a refused permission, a Proxy or a function in the
+ * export at its key, or a time-out.
  *
  * @example
  * ```ts ignore
@@ -53,289 +46,241 @@ export async function loadTsPlan(
   file: string,
   source: string,
 ): Promise<Result<unknown>> {
-  const loaded = new Map<string, Record<string, unknown>>();
-  const files: Sources = new Map();
+  const limit = timeLimit(file);
+  if (!limit.ok) return limit;
+  const cwd = Deno.cwd();
+  // Started first: the worker boots while this thread loads sucrase and transpiles.
+  const worker = planWorker(dirname(resolve(cwd, file)));
   try {
-    const exports = await evaluate(resolve(file), source, file, loaded, files);
-    const plan = exports.default ?? exports.plan;
-    if (plan === undefined) {
-      return fail(
-        file,
-        1,
-        1,
-        `No default export: end the plan with "export default definePlan({ ... })"`,
-      );
-    }
-    return { ok: true, value: plan };
-  } catch (e) {
-    if (e instanceof PlanScriptError) {
-      return { ok: false, diagnostics: [e.diagnostic] };
-    }
-    const err = e instanceof Error ? e : new Error(String(e));
-    const site = siteFromStack(err.stack ?? "", files);
-    if (!site) {
-      return fail(file, 1, 1, `Plan script threw: ${err.name}: ${err.message}`);
-    }
-    // Columns shift in transpiled code (sucrase rewrites exported names):
-    // point at the `throw` of the line, else at the reported column.
-    const text = (files.get(site.path) ?? "").split("\n")[site.line - 1] ?? "";
-    const thrown = text.search(/\bthrow\b/);
-    const col = thrown >= 0 ? thrown + 1 : Math.min(site.col, text.length || 1);
+    const { transpilePlan } = await import("./ts_transpile.ts");
+    const modules = await transpilePlan(file, source, cwd);
+    if (!modules.ok) return modules;
+    const reply = await answer(worker, { modules: modules.value }, limit.value);
+    return readReply(modules.value, reply, limit.value);
+  } finally {
+    worker.terminate();
+  }
+}
+
+/** A worker that may read the plan's folder and nothing else. */
+function planWorker(folder: string): Worker {
+  return new Worker(new URL("./ts_plan_worker.ts", import.meta.url), {
+    type: "module",
+    name: "orchestrator.ts",
+    deno: {
+      permissions: {
+        // Relative paths would resolve against the process's cwd: absolute only.
+        read: [folder],
+        write: false,
+        net: false,
+        env: false,
+        run: false,
+        sys: false,
+        ffi: false,
+        import: false,
+      },
+    },
+  } as WorkerOptions);
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+class WorkerFailure {
+  constructor(readonly message: string) {}
+}
+
+/** The worker's first message, or why there is none. */
+async function answer(
+  worker: Worker,
+  request: EvaluationRequest,
+  limit: { ms: number },
+): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await new Promise<unknown>((settle) => {
+      timer = setTimeout(() => settle(TIMED_OUT), limit.ms);
+      worker.onmessage = (event) => settle(event.data);
+      worker.onmessageerror = () =>
+        settle(new WorkerFailure("its answer could not be read"));
+      worker.onerror = (event) => {
+        event.preventDefault();
+        settle(new WorkerFailure(event.message));
+      };
+      worker.postMessage(request);
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Checks the worker's answer and turns it into data or a located diagnostic. */
+function readReply(
+  modules: PlanModule[],
+  reply: unknown,
+  limit: { text: string },
+): Result<unknown> {
+  const file = modules[0]!.display;
+  if (reply === TIMED_OUT) {
+    return fail(
+      file,
+      `Plan script did not finish within ${limit.text} (a loop that never ends, ` +
+        `or an await that never settles?); set ${PLAN_TIMEOUT_ENV} to allow longer`,
+    );
+  }
+  if (reply instanceof WorkerFailure) {
+    return fail(file, `Cannot evaluate the plan: ${reply.message}`);
+  }
+  if (!isRecord(reply)) return unexpected(file);
+  if (reply.kind === "error") {
+    const diagnostic = asDiagnostic(reply.diagnostic);
+    return diagnostic
+      ? { ok: false, diagnostics: [diagnostic] }
+      : unexpected(file);
+  }
+  const notPlain = reply.kind === "not_plain";
+  if (!notPlain && reply.kind !== "data") return unexpected(file);
+  const copied = copyPlainData(notPlain ? reply.partial : reply.value);
+  const sites = asSites(reply.sites);
+  if (!copied.ok || !sites) return unexpected(file);
+  for (const [path, site] of sites) {
+    const value = valueAt(copied.value, path);
+    if (value !== null && typeof value === "object") callSites.set(value, site);
+  }
+  if (!notPlain) return { ok: true, value: copied.value };
+  const path = asPath(reply.path);
+  if (!path || typeof reply.problem !== "string") return unexpected(file);
+  if (path.length === 0) {
     return {
       ok: false,
-      diagnostics: [{
-        file: site.display,
-        line: site.line,
-        col,
-        message: `Plan script threw: ${err.name}: ${err.message}`,
-        sourceLine: text,
-      }],
+      diagnostics: [
+        atExport(
+          modules[0]!,
+          `The plan's export is ${reply.problem}: ${PLAIN}`,
+        ),
+      ],
     };
   }
-}
-
-async function evaluate(
-  absolute: string,
-  source: string,
-  display: string,
-  loaded: Map<string, Record<string, unknown>>,
-  files: Sources,
-): Promise<Record<string, unknown>> {
-  files.set(absolute, source);
-  let code: string;
-  try {
-    code = transform(source, {
-      transforms: ["typescript", "imports"],
-      keepUnusedImports: true,
-      filePath: absolute,
-    }).code;
-  } catch (e) {
-    const loc = (e as { loc?: { line: number; column: number } }).loc;
-    throw new PlanScriptError({
-      file: display,
-      line: loc?.line ?? 1,
-      col: Math.max(1, loc?.column ?? 1), // sucrase columns are 1-based
-      sourceLine: source.split("\n")[(loc?.line ?? 1) - 1] ?? "",
-      message: `Cannot parse TypeScript: ${
-        (e as Error).message.replace(/^Error transforming [^:]*: /, "").replace(
-          /\s*\(\d+:\d+\)$/,
-          "",
-        )
-      }`,
-    });
+  // With no DSL call on the path, search for the key from the export on.
+  const root = copied.value;
+  if (root !== null && typeof root === "object" && !callSites.has(root)) {
+    const line = atExport(modules[0]!, "").line!;
+    callSites.set(root, { file, line });
   }
-  const module = { exports: {} as Record<string, unknown> };
-  loaded.set(absolute, module.exports);
-  const isDsl = (specifier: string) => {
-    const target = resolve(dirname(absolute), specifier);
-    return DSL_SPECIFIERS.test(specifier) ||
-      basename(target) === "orchestrate.ts" || target === OWN_MOD;
-  };
-  const allowed = (specifier: string) =>
-    isDsl(specifier) ||
-    (specifier.startsWith(".") && /\.[cm]?ts$/.test(specifier));
-  // ES modules import before they run: refuse a bad import before any code runs.
-  const refused = requires(code).find((specifier) => !allowed(specifier));
-  if (refused !== undefined) {
-    throw new PlanScriptError(importError(display, source, refused));
-  }
-  const require = (specifier: string): unknown => {
-    if (isDsl(specifier)) return trackedDsl(files);
-    if (!allowed(specifier)) {
-      throw new PlanScriptError(importError(display, source, specifier));
-    }
-    const target = resolve(dirname(absolute), specifier);
-    const cached = loaded.get(target);
-    if (cached) return cached;
-    throw new Error(`Internal error: "${specifier}" was not preloaded`);
-  };
-  // Relative imports are loaded up front (require is synchronous): find them first.
-  for (const specifier of requires(code)) {
-    if (isDsl(specifier)) continue;
-    const target = resolve(dirname(absolute), specifier);
-    if (loaded.has(target)) continue;
-    let text: string;
-    try {
-      text = await Deno.readTextFile(target);
-    } catch {
-      throw new PlanScriptError({
-        ...importError(display, source, specifier),
-        message: `Cannot import "${specifier}": file not found`,
-      });
-    }
-    await evaluate(target, text, relativeDisplay(target), loaded, files);
-  }
-  const body = `${code}\n//# sourceURL=${toFileUrl(absolute)}`;
-  await new AsyncFunction("require", "module", "exports", body)(
-    require,
-    module,
-    module.exports,
-  );
-  loaded.set(absolute, module.exports);
-  return module.exports;
-}
-
-/** Specifiers of the transpiled imports (static and dynamic), in order. */
-function requires(code: string): string[] {
-  return [...code.matchAll(/\brequire\((["'])([^"'\n]+)\1\)/g)].map((m) =>
-    m[2]!
-  );
-}
-
-function importError(
-  display: string,
-  source: string,
-  specifier: string,
-): Diagnostic {
-  const lines = source.split("\n");
-  const index = lines.findIndex((l) =>
-    l.includes(`"${specifier}"`) || l.includes(`'${specifier}'`)
-  );
-  const col = index < 0 ? 1 : lines[index]!.indexOf(specifier);
+  const sources = new Map(modules.map((m) => [m.display, m.source]));
   return {
-    file: display,
-    line: index + 1 || 1,
-    col: Math.max(1, col),
-    sourceLine: lines[index] ?? "",
-    message:
-      `Cannot import "${specifier}": a plan may import only the orchestrate DSL ` +
-      `("./.codex/orchestrate.ts" or "orchestrate") and relative .ts files`,
-  };
-}
-
-/** The DSL with each task and plan remembering where it was defined. */
-function trackedDsl(files: Sources): typeof dsl {
-  const here = () => {
-    const site = siteFromStack(new Error().stack ?? "", files);
-    return site ? { file: site.display, line: site.line } : undefined;
-  };
-  const mark = (
-    target: object,
-    site: { file: string; line: number } | undefined,
-  ) => {
-    if (site && !callSites.has(target)) callSites.set(target, site);
-  };
-  return {
-    ...dsl,
-    defineTask(task) {
-      const out = dsl.defineTask(task);
-      mark(out, callSites.get(task) ?? here());
-      return out;
-    },
-    definePlan(plan) {
-      const site = here();
-      const out = dsl.definePlan(plan);
-      out.tasks.forEach((t, i) =>
-        mark(t, callSites.get(plan.tasks[i]!) ?? site)
-      );
-      mark(out, site);
-      return out;
-    },
-  };
-}
-
-function siteFromStack(stack: string, files: Sources) {
-  for (
-    const m of stack.matchAll(
-      /(file:\/\/[^\s),]+?)(?:, <anonymous>)?:(\d+):(\d+)/g,
-    )
-  ) {
-    const path = fromFileUrl(m[1]!);
-    if (files.has(path)) {
-      return {
+    ok: false,
+    diagnostics: locateInTs(
+      [{
+        file,
         path,
-        display: relativeDisplay(path),
-        line: Number(m[2]) - FUNCTION_HEADER_LINES,
-        col: Number(m[3]),
-      };
-    }
-  }
-  return undefined;
-}
-
-function relativeDisplay(path: string): string {
-  const cwd = Deno.cwd();
-  return path.startsWith(cwd + "/") ? path.slice(cwd.length + 1) : path;
-}
-
-/**
- * Places diagnostics about a TS plan's data at the line of the DSL call that
- * defined the offending task (or the key inside it, when found nearby).
- */
-export function locateInTs(
-  diagnostics: Diagnostic[],
-  sources: ReadonlyMap<string, string>,
-  data: unknown,
-): Diagnostic[] {
-  const place = (fallback: string, path: DocPath) => {
-    let site: { file: string; line: number } | undefined;
-    for (let n = path.length; n >= 0 && !site; n--) {
-      const value = valueAt(data, path.slice(0, n));
-      if (value !== null && typeof value === "object") {
-        site = callSites.get(value);
-      }
-    }
-    const file = site?.file ?? fallback;
-    const source = sources.get(file) ?? sources.get(resolve(file)) ?? "";
-    const lines = source.split("\n");
-    let line = site?.line ?? 1;
-    let col = 0;
-    const key = [...path].reverse().find((k) => typeof k === "string");
-    if (key) {
-      const pattern = new RegExp(
-        `(?<![\\w$])["']?${escapeRegExp(key)}["']?\\s*:`,
-      );
-      const found = lines.findIndex((l, i) =>
-        i >= line - 1 && i < line + 60 && pattern.test(l)
-      );
-      if (found >= 0) {
-        line = found + 1;
-        col = lines[found]!.search(pattern) + 1;
-      }
-    }
-    // A scalar written literally near its key: point at it.
-    const value = valueAt(data, path);
-    if (col > 0 && (typeof value === "string" || typeof value === "number")) {
-      const literals = typeof value === "number"
-        ? [String(value)]
-        : [JSON.stringify(value), `'${value}'`, `\`${value}\``];
-      for (let i = line - 1; i < Math.min(lines.length, line + 5); i++) {
-        const from = i === line - 1 ? col - 1 : 0;
-        const at = Math.min(
-          ...literals.map((l) => lines[i]!.indexOf(l, from)).filter((n) =>
-            n >= 0
-          ),
-        );
-        if (Number.isFinite(at)) {
-          [line, col] = [i + 1, at + 1];
-          break;
-        }
-      }
-    }
-    const text = lines[line - 1] ?? "";
-    if (col === 0) col = Math.max(1, text.search(/\S/) + 1);
-    return { file, line, col, sourceLine: text };
+        message: `The plan's export holds ${reply.problem} at ${
+          pathText(path)
+        }: ${PLAIN}`,
+      }],
+      sources,
+      copied.value,
+    ),
   };
-  return diagnostics.map((d) => {
-    if (d.line !== undefined || !d.path || !sources.has(d.file)) return d;
-    const out: Diagnostic = { ...d, ...place(d.file, d.path) };
-    if (d.related) {
-      const r = place(d.related.file, d.related.path);
-      out.message += ` (${d.related.label} ${r.file}:${r.line}:${r.col})`;
+}
+
+/** The `export default` (or `export const plan`) line, for a problem of the whole export. */
+function atExport(entry: PlanModule, message: string): Diagnostic {
+  const lines = entry.source.split("\n");
+  const index = lines.findIndex((l) =>
+    /^\s*export\s+(default\b|(const|let|var)\s+plan\b)/.test(l)
+  );
+  const line = lines[index] ?? "";
+  return {
+    file: entry.display,
+    line: index + 1 || 1,
+    col: Math.max(1, line.search(/\S/) + 1),
+    message,
+    sourceLine: line,
+  };
+}
+
+/** `tasks[0].commands.build` */
+function pathText(path: DocPath): string {
+  return path.map((k, i) =>
+    typeof k === "number"
+      ? `[${k}]`
+      : /^[A-Za-z_$][\w$]*$/.test(k)
+      ? `${i === 0 ? "" : "."}${k}`
+      : `[${JSON.stringify(k)}]`
+  ).join("");
+}
+
+function asDiagnostic(d: unknown): Diagnostic | undefined {
+  if (!isRecord(d)) return undefined;
+  const { file, line, col, message, sourceLine } = d;
+  const position = (n: unknown) => Number.isSafeInteger(n) && (n as number) > 0;
+  if (
+    typeof file !== "string" || typeof message !== "string" ||
+    !position(line) || !position(col) ||
+    (sourceLine !== undefined && typeof sourceLine !== "string")
+  ) {
+    return undefined;
+  }
+  return {
+    file,
+    line: line as number,
+    col: col as number,
+    message,
+    ...(sourceLine === undefined ? {} : { sourceLine }),
+  };
+}
+
+function asSites(sites: unknown): [DocPath, CallSite][] | undefined {
+  if (!Array.isArray(sites)) return undefined;
+  const out: [DocPath, CallSite][] = [];
+  for (const entry of sites) {
+    if (!Array.isArray(entry) || entry.length !== 2) return undefined;
+    const path = asPath(entry[0]);
+    const site: unknown = entry[1];
+    if (
+      !path || !isRecord(site) || typeof site.file !== "string" ||
+      !Number.isSafeInteger(site.line)
+    ) {
+      return undefined;
     }
-    return out;
-  });
+    out.push([path, { file: site.file, line: site.line as number }]);
+  }
+  return out;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function asPath(path: unknown): DocPath | undefined {
+  return Array.isArray(path) &&
+      path.every((k) => typeof k === "string" || Number.isSafeInteger(k))
+    ? path
+    : undefined;
 }
 
-function fail(
-  file: string,
-  line: number,
-  col: number,
-  message: string,
-): Result<never> {
-  return { ok: false, diagnostics: [{ file, line, col, message }] };
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function unexpected(file: string): Result<never> {
+  return fail(
+    file,
+    "Cannot evaluate the plan: its worker sent an unexpected answer",
+  );
+}
+
+/** The time limit: {@link PLAN_TIMEOUT}, or the environment's. */
+function timeLimit(file: string): Result<{ ms: number; text: string }> {
+  const text = Deno.env.get(PLAN_TIMEOUT_ENV) ?? PLAN_TIMEOUT;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms === 0 || ms > MAX_TIMER_MS) {
+    return fail(
+      file,
+      `${PLAN_TIMEOUT_ENV}=${
+        JSON.stringify(text)
+      } is not a usable time limit: use a duration from 1ms to 24 days, e.g. "30s"`,
+    );
+  }
+  return { ok: true, value: { ms, text } };
+}
+
+function fail(file: string, message: string): Result<never> {
+  return { ok: false, diagnostics: [{ file, line: 1, col: 1, message }] };
 }

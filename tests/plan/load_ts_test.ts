@@ -154,3 +154,37 @@ Deno.test("loadTsPlan: syntax errors and a missing default export are located", 
   assert.ok(!none.ok);
   assert.match(none.diagnostics[0]!.message, /^No default export/);
 });
+
+Deno.test("loadTsPlan: the plan runs in its own worker: its globals do not leak into the CLI", async () => {
+  const r = await load({
+    "orchestrator.ts": `(globalThis as Record<string, unknown>).leaked = true;
+Array.prototype.map = () => { throw new Error("tampered"); };
+export default { version: 1, tasks: [] };
+`,
+  });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.equal((globalThis as { leaked?: boolean }).leaked, undefined);
+  assert.deepEqual([1].map((n) => n + 1), [2]);
+});
+
+Deno.test("loadTsPlan: a symlink that leads out of the plan's folder is not imported", async () => {
+  const outside = await tempProject({
+    "tasks.ts": "export const tasks = [];\n",
+  });
+  const dir = await tempProject({
+    "orchestrator.ts": `import { tasks } from "./lib.ts";
+export default { version: 1, tasks };
+`,
+  });
+  await Deno.symlink(join(outside, "tasks.ts"), join(dir, "lib.ts"));
+  const file = join(dir, "orchestrator.ts");
+  const r = await loadTsPlan(file, await Deno.readTextFile(file));
+  assert.ok(!r.ok);
+  assert.deepEqual(
+    [r.diagnostics[0]!.line, r.diagnostics[0]!.message],
+    [
+      1,
+      `Cannot import "./lib.ts": a plan may import only files inside its own folder`,
+    ],
+  );
+});

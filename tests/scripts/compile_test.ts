@@ -8,7 +8,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import config from "../../deno.json" with { type: "json" };
-import { compile, PERMISSIONS } from "../../scripts/compile.ts";
+import {
+  compile,
+  compileArgs,
+  INCLUDES,
+  PERMISSIONS,
+} from "../../scripts/compile.ts";
 import {
   PERMISSIONS as CLI_PERMISSIONS,
   repoPath,
@@ -65,6 +70,23 @@ Deno.test({
     );
     assert.equal(invalid.code, 2);
     assert.match(invalid.stderr, /^73-ts-throw\.ts:8:5: Plan script threw: /m);
+
+    // The plan worker is embedded and runs with its narrowed permissions.
+    const hostile = await tempProject({
+      "orchestrator.ts": `import { definePlan } from "orchestrate";
+new Deno.Command("touch", { args: ["pwned"] }).outputSync();
+export default definePlan({ version: 1, tasks: [] });
+`,
+    });
+    const refused = await run(
+      ["plan", "validate", "--file", "orchestrator.ts"],
+      hostile,
+    );
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /^orchestrator\.ts:2:\d+: Plan script was refused run access/m,
+    );
   },
 });
 
@@ -78,11 +100,38 @@ Deno.test("compile: the binary gets exactly the permission flags the tests run w
   assert.match(config.tasks.orchestrate, new RegExp(PERMISSIONS.join(" ")));
 });
 
-Deno.test("deno.json: `orchestrate`, `test` and `demo` tasks use exactly the binary's permission flags", () => {
-  for (const task of ["orchestrate", "test", "demo"] as const) {
+Deno.test("deno.json: `orchestrate`, `test`, `demo` and `bench` tasks use exactly the binary's runtime flags", () => {
+  assert.ok(PERMISSIONS.includes("--unstable-worker-options"));
+  for (const task of ["orchestrate", "test", "demo", "bench"] as const) {
     const flags = config.tasks[task].split(/\s+/).filter((w) =>
-      w.startsWith("--allow")
+      /^--(allow|unstable)/.test(w)
     );
     assert.deepEqual(flags, [...PERMISSIONS], task);
+  }
+});
+
+Deno.test("compile: every worker module in src/ is embedded with --include", async () => {
+  const workers: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(repoPath(dir))) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) await walk(path);
+      if (!entry.isFile || !path.endsWith(".ts")) continue;
+      const text = await Deno.readTextFile(repoPath(path));
+      for (
+        const m of text.matchAll(
+          /new Worker\(\s*new URL\(\s*"([^"]+)",\s*import\.meta\.url\)/g,
+        )
+      ) {
+        workers.push(join(path, "..", m[1]!));
+      }
+    }
+  };
+  await walk("src");
+  assert.deepEqual(workers, ["src/plan/ts_plan_worker.ts"]);
+  const args = compileArgs("out");
+  for (const worker of workers) {
+    assert.ok(INCLUDES.includes(worker), worker);
+    assert.equal(args[args.indexOf(worker) - 1], "--include", worker);
   }
 });

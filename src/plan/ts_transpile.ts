@@ -1,0 +1,201 @@
+/**
+ * Prepares `orchestrator.ts` for the plan worker without running any of it:
+ * transpiles it and the relative `.ts` files it imports with sucrase (which
+ * keeps line numbers; TS + ESM become a CommonJS-style body), and refuses,
+ * at their line, imports that are neither the DSL nor a relative `.ts` file
+ * inside the plan's folder. A compiled binary can neither `import()` a file
+ * that was not embedded nor transpile TypeScript, hence all this.
+ * @module
+ */
+
+import { transform } from "sucrase";
+import { basename, dirname, resolve, sep } from "node:path";
+import { fileURLToPath as fromFileUrl } from "node:url";
+import type { Diagnostic, Result } from "./diagnostic.ts";
+
+/** One transpiled plan file, ready to run in the worker. */
+export interface PlanModule {
+  /** Absolute path. */
+  absolute: string;
+  /** The name diagnostics show (relative to the working directory when inside it). */
+  display: string;
+  source: string;
+  /** The transpiled body, for `new AsyncFunction("require", "module", "exports", code)`. */
+  code: string;
+  /** Each specifier the body may `require`: the built-in DSL (null) or a module's absolute path. */
+  imports: [string, string | null][];
+}
+
+const DSL_SPECIFIERS =
+  /^(orchestrate|(jsr|npm):@?orchestrate(\/orchestrate)?(@[^/]*)?)$/;
+const OWN_MOD = fromFileUrl(new URL("../../mod.ts", import.meta.url));
+
+class Refused {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+/**
+ * The plan and every file it imports, transpiled, entry first; or the first
+ * located problem (a syntax error, a refused or missing import).
+ *
+ * @example
+ * ```ts ignore
+ * const r = await transpilePlan("orchestrator.ts", source, Deno.cwd());
+ * if (r.ok) r.value[0]!.code;
+ * ```
+ */
+export async function transpilePlan(
+  file: string,
+  source: string,
+  cwd: string,
+): Promise<Result<PlanModule[]>> {
+  const absolute = resolve(cwd, file);
+  const folder = await realFolder(dirname(absolute));
+  const modules = new Map<string, PlanModule>();
+  const add = async (
+    absolute: string,
+    source: string,
+    display: string,
+  ): Promise<void> => {
+    const code = transpile(source, display);
+    const module: PlanModule = { absolute, display, source, code, imports: [] };
+    modules.set(absolute, module);
+    const specifiers = requires(code);
+    // ES modules import before they run: refuse a bad import before any code runs.
+    for (const specifier of specifiers) {
+      const target = resolve(dirname(absolute), specifier);
+      if (isDsl(specifier, target)) {
+        module.imports.push([specifier, null]);
+      } else if (specifier.startsWith(".") && /\.[cm]?ts$/.test(specifier)) {
+        module.imports.push([specifier, target]);
+      } else {
+        throw new Refused(importError(display, source, specifier));
+      }
+    }
+    for (const [specifier, target] of module.imports) {
+      if (target === null || modules.has(target)) continue;
+      const text = await readImport(target, folder);
+      if (typeof text !== "string") {
+        throw new Refused({
+          ...importError(display, source, specifier),
+          message: `Cannot import "${specifier}": ${text.reason}`,
+        });
+      }
+      await add(target, text, relativeDisplay(target, cwd));
+    }
+  };
+  try {
+    await add(absolute, source, file);
+  } catch (e) {
+    if (e instanceof Refused) return { ok: false, diagnostics: [e.diagnostic] };
+    throw e;
+  }
+  return { ok: true, value: [...modules.values()] };
+}
+
+function isDsl(specifier: string, target: string): boolean {
+  return DSL_SPECIFIERS.test(specifier) ||
+    basename(target) === "orchestrate.ts" || target === OWN_MOD;
+}
+
+function transpile(source: string, display: string): string {
+  try {
+    return transform(source, {
+      transforms: ["typescript", "imports"],
+      keepUnusedImports: true,
+      filePath: display,
+    }).code;
+  } catch (e) {
+    const loc = (e as { loc?: { line: number; column: number } }).loc;
+    throw new Refused({
+      file: display,
+      line: loc?.line ?? 1,
+      col: Math.max(1, loc?.column ?? 1), // sucrase columns are 1-based
+      sourceLine: source.split("\n")[(loc?.line ?? 1) - 1] ?? "",
+      message: `Cannot parse TypeScript: ${
+        (e as Error).message.replace(/^Error transforming [^:]*: /, "").replace(
+          /\s*\(\d+:\d+\)$/,
+          "",
+        )
+      }`,
+    });
+  }
+}
+
+/** The imported file's text, or why it cannot be imported. */
+async function readImport(
+  target: string,
+  folder: string,
+): Promise<string | { reason: string }> {
+  try {
+    // The worker may read only the plan's folder; imports obey the same rule.
+    const real = await Deno.realPath(target);
+    if (!real.startsWith(folder + sep)) {
+      return { reason: "a plan may import only files inside its own folder" };
+    }
+    return await Deno.readTextFile(real);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { reason: "file not found" };
+    if (e instanceof Deno.errors.IsADirectory) {
+      return { reason: "it is a folder" };
+    }
+    throw e;
+  }
+}
+
+async function realFolder(folder: string): Promise<string> {
+  const real = await Deno.realPath(folder);
+  return real.endsWith(sep) ? real.slice(0, -1) : real;
+}
+
+/** Specifiers of the transpiled imports (static and dynamic), in order. */
+function requires(code: string): string[] {
+  return [
+    ...new Set(
+      [...code.matchAll(/\brequire\((["'])([^"'\n]+)\1\)/g)].map((m) => m[2]!),
+    ),
+  ];
+}
+
+/**
+ * The diagnostic for an import a plan may not make, at the import's line.
+ *
+ * @example
+ * ```ts
+ * import { importError } from "./ts_transpile.ts";
+ * importError("p.ts", 'import fs from "node:fs";', "node:fs").col; // 16 (the quote)
+ * ```
+ */
+export function importError(
+  display: string,
+  source: string,
+  specifier: string,
+): Diagnostic {
+  const lines = source.split("\n");
+  const index = lines.findIndex((l) =>
+    l.includes(`"${specifier}"`) || l.includes(`'${specifier}'`)
+  );
+  const col = index < 0 ? 1 : lines[index]!.indexOf(specifier);
+  return {
+    file: display,
+    line: index + 1 || 1,
+    col: Math.max(1, col),
+    sourceLine: lines[index] ?? "",
+    message:
+      `Cannot import "${specifier}": a plan may import only the orchestrate DSL ` +
+      `("./.codex/orchestrate.ts" or "orchestrate") and relative .ts files`,
+  };
+}
+
+/**
+ * `path` relative to `cwd` when inside it, else as is.
+ *
+ * @example
+ * ```ts
+ * import { relativeDisplay } from "./ts_transpile.ts";
+ * relativeDisplay("/p/lib/a.ts", "/p"); // "lib/a.ts"
+ * ```
+ */
+export function relativeDisplay(path: string, cwd: string): string {
+  return path.startsWith(cwd + "/") ? path.slice(cwd.length + 1) : path;
+}
