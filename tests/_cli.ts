@@ -11,6 +11,15 @@ import { join } from "node:path";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
+/** The plan cache and its key go to a folder of this test process, not the user's. */
+const USER_DIRS = await (async () => {
+  const home = await Deno.makeTempDir({ prefix: "orchestrate-user-" });
+  return {
+    XDG_CACHE_HOME: join(home, "cache"),
+    XDG_STATE_HOME: join(home, "state"),
+  };
+})();
+
 /** What a CLI run produced. */
 export interface CliResult {
   code: number;
@@ -38,7 +47,7 @@ export async function cli(
   const command = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...PERMISSIONS, MAIN, ...args],
     cwd: options.cwd,
-    env: { NO_COLOR: "1", ...options.env },
+    env: { NO_COLOR: "1", ...USER_DIRS, ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

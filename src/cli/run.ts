@@ -128,7 +128,7 @@ async function runOrResume(
     }
   }
 
-  const { executeRun, RunRefused, EXIT } = await import("../engine/run.ts");
+  const { executeRun, RunRefused } = await import("../engine/run.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
   const runner = new DenoRunner();
   const { handleInterrupts } = await import("./interrupts.ts");
