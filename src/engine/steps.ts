@@ -49,7 +49,7 @@ export interface StepGroup {
  *   commands: [{ name: "test", run: "true" }],
  *   acceptance: [{ kind: "file_exists", path: "x" }],
  *   dependencies: [], shards: [], constraints: { forbidden_paths: [] },
- *   approvals: [], inputs: [], outputs: [], skip_when_accepted: false,
+ *   approvals: [], gates: [], inputs: [], outputs: [], skip_when_accepted: false,
  * });
  * assert.deepEqual(groups[0]!.steps.map((s) => s.kind), ["command", "check"]);
  * ```
