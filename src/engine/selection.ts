@@ -33,9 +33,9 @@ export class UnknownTarget extends Error {
  * ```ts
  * import assert from "node:assert/strict";
  * import { resolveTarget } from "./selection.ts";
- * const plan = { tasks: [{ id: "A", shards: [{ id: "A1" }] }] };
- * assert.equal(resolveTarget(plan, "A1"), "A");
- * assert.throws(() => resolveTarget(plan, "B"), /did you mean "A"/);
+ * const plan = { tasks: [{ id: "BUILD", shards: [{ id: "BUILD-1" }] }] };
+ * assert.equal(resolveTarget(plan, "BUILD-1"), "BUILD");
+ * assert.throws(() => resolveTarget(plan, "BIULD"), /did you mean "BUILD"/);
  * ```
  */
 export function resolveTarget(

@@ -39,10 +39,8 @@ export interface LineContext {
  * import assert from "node:assert/strict";
  * import type { Plan } from "../plan/ir.ts";
  * import { sharedGates } from "./event_line.ts";
- * const task = (id: string, approvals: string[]) =>
- *   ({ id, type: "code", approvals, acceptance: [] });
+ * const task = (id: string, gates: string[]) => ({ id, gates });
  * const plan = {
- *   orchestrator: { approvals: { required: [] } },
  *   tasks: [task("A", ["deploy"]), task("B", ["deploy", "legal"])],
  * } as unknown as Plan;
  * assert.deepEqual([...sharedGates(plan)], ["deploy"]);
