@@ -8,7 +8,7 @@
 import { userInfo } from "node:os";
 import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
-import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
+import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { RunStore } from "../events/store.ts";
 import { definitionHashes } from "../engine/fingerprint.ts";
 import { closest } from "../plan/suggest.ts";
@@ -30,8 +30,7 @@ export const approveCommand: CommandSpec = {
   },
   async run({ options, positionals }) {
     const gate = positionals[0]!;
-    const loaded = await loadPlanOrReport(options.file);
-    if (typeof loaded === "number") return loaded;
+    const loaded = await loadPlanOrThrow(options.file);
     const { plan, root } = loaded;
     const taskId = typeof options.task === "string" ? options.task : null;
     const candidates = taskId === null

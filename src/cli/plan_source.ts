@@ -6,7 +6,7 @@
 
 import type { StringOption } from "./command.ts";
 import { PlanInvalid, UsageError } from "./errors.ts";
-import { printError } from "../output/stdio.ts";
+import type { printError } from "../output/stdio.ts";
 import { discoverPlan, PLAN_FILE_NAMES } from "../plan/discover.ts";
 import { errorSummary, formatDiagnostic } from "../plan/diagnostic.ts";
 import type { Result } from "../plan/diagnostic.ts";
@@ -50,37 +50,6 @@ export async function checkPlanOrThrow(
   file: string | boolean | undefined,
 ): Promise<CheckedPlan> {
   return await orThrow(file, checkPlan);
-}
-
-/**
- * Loads the plan; on failure prints every diagnostic to stderr and returns
- * the exit code instead of a plan.
- * @deprecated Use {@link loadPlanOrThrow}: `main` prints a `PlanInvalid`.
- */
-export async function loadPlanOrReport(
-  file: string | boolean | undefined,
-): Promise<LoadedPlan | number> {
-  return await orReport(() => loadPlanOrThrow(file));
-}
-
-/**
- * {@link loadPlanOrReport} without the plan's hash.
- * @deprecated Use {@link checkPlanOrThrow}.
- */
-export async function checkPlanOrReport(
-  file: string | boolean | undefined,
-): Promise<CheckedPlan | number> {
-  return await orReport(() => checkPlanOrThrow(file));
-}
-
-async function orReport<T>(load: () => Promise<T>): Promise<T | number> {
-  try {
-    return await load();
-  } catch (e) {
-    if (!(e instanceof PlanInvalid)) throw e;
-    printError(e.text());
-    return e.exitCode;
-  }
 }
 
 async function orThrow<T>(

@@ -15,7 +15,7 @@ import {
   statusJson,
 } from "../render/status.ts";
 import type { CommandSpec } from "./command.ts";
-import { FILE_OPTION, loadPlanOrReport } from "./plan_source.ts";
+import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 
 /**
  * The exit code of `status`: 0 only when the latest run completed; 1 when
@@ -61,8 +61,7 @@ export const statusCommand: CommandSpec = {
     json: { type: "boolean", description: "Print the status as JSON" },
   },
   async run({ options }) {
-    const loaded = await loadPlanOrReport(options.file);
-    if (typeof loaded === "number") return loaded;
+    const loaded = await loadPlanOrThrow(options.file);
     const { plan, root } = loaded;
     const store = new RunStore(root);
     const run = await store.latest();

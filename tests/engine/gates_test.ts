@@ -109,3 +109,29 @@ tasks:
     }
   }
 });
+
+Deno.test("gates: a Manual: check on a shard is a gate of its task and can be approved", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: DOC
+    title: Docs
+    shards:
+      - id: DOC-A
+        title: Reviewed by a person
+        acceptance: ["Manual: the wording reads well"]
+    commands: { x: "echo done >> done.txt" }
+`,
+  });
+  const first = await cli(["run"], { cwd: dir });
+  assert.equal(first.code, 3, first.stderr + first.stdout);
+  const approve = await cli(["approve", "manual"], { cwd: dir });
+  assert.equal(approve.code, 0, approve.stderr);
+  const done = await cli(["resume"], { cwd: dir });
+  assert.equal(done.code, 0, done.stderr + done.stdout);
+  assert.equal(await Deno.readTextFile(join(dir, "done.txt")), "done\n");
+  const passed = (await latestEvents(dir)).find((e) =>
+    e.type === "acceptance_passed" && e.shard === "DOC-A"
+  );
+  assert.ok(passed);
+});

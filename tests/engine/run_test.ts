@@ -233,3 +233,31 @@ tasks:
   const b = events.filter((e) => e.task === "B").map((e) => e.type);
   assert.deepEqual(b.slice(-1), ["skipped"]);
 });
+
+Deno.test("resume: a resumed --force run stays forced", async () => {
+  const plan = (x: string) =>
+    `version: 1
+orchestrator: { concurrency: 1 }
+tasks:
+  - id: X
+    title: Fails first
+    commands: { x: "${x}" }
+  - id: A
+    title: Up to date
+    inputs: [a.txt]
+    commands: { x: "echo a >> a-ran.txt" }
+`;
+  const dir = await tempProject({
+    "orchestrator.yml": plan("true"),
+    "a.txt": "a",
+  });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  await Deno.writeTextFile(join(dir, "orchestrator.yml"), plan("false"));
+  assert.equal((await cli(["run", "--force"], { cwd: dir })).code, 1);
+  await Deno.writeTextFile(join(dir, "orchestrator.yml"), plan("true"));
+  const dry = await cli(["resume", "--dry-run"], { cwd: dir });
+  assert.match(dry.stdout, /run +A — Up to date\n/);
+  const r = await cli(["resume"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(await Deno.readTextFile(join(dir, "a-ran.txt")), "a\na\n");
+});
