@@ -9,7 +9,7 @@
 import { applyEvent, emptyState, type RunState } from "./fold.ts";
 import { basename } from "node:path";
 import { journalPath, readJournal } from "./approvals_journal.ts";
-import { parseEventLine } from "./log.ts";
+import { forEachEvent } from "./log.ts";
 
 /** State folded from a log, and what was wrong with the log. */
 export interface FoldedLog {
@@ -67,31 +67,10 @@ export async function foldLog(path: string): Promise<FoldedLog> {
  */
 export function foldLogText(text: string, path: string): FoldedLog {
   const state = emptyState();
-  const warnings: string[] = [];
-  let start = 0;
-  let line = 0;
-  for (;;) {
-    const end = text.indexOf("\n", start);
-    if (end < 0) break;
-    line++;
-    if (end > start) {
-      _apply(state, text.slice(start, end), path, line, warnings);
-    }
-    start = end + 1;
-  }
-  if (text.slice(start).trim() !== "") {
-    warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
-  }
+  const warnings = forEachEvent(
+    text,
+    path,
+    (event) => applyEvent(state, event),
+  );
   return { state, warnings };
-}
-
-function _apply(
-  state: RunState,
-  line: string,
-  path: string,
-  n: number,
-  warnings: string[],
-): void {
-  const event = parseEventLine(line, path, n, warnings);
-  if (event !== null) applyEvent(state, event);
 }

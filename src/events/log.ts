@@ -128,8 +128,32 @@ export async function readLog(path: string): Promise<ReadLog> {
  * ```
  */
 export function parseLog(text: string, path: string): ReadLog {
-  const warnings: string[] = [];
   const events: RunEvent[] = [];
+  const warnings = forEachEvent(text, path, (event) => events.push(event));
+  return { events, warnings };
+}
+
+/**
+ * Calls `each` with every valid event of log text, in order, and returns
+ * the warnings: one per line that is not JSON or not a valid event, and one
+ * for a torn last line. `parseLog` and the fold both read logs through it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forEachEvent } from "./log.ts";
+ * const types: string[] = [];
+ * const warnings = forEachEvent('not json\n{"ty', "x.jsonl", (e) => types.push(e.type));
+ * assert.deepEqual(types, []);
+ * assert.equal(warnings.length, 2);
+ * ```
+ */
+export function forEachEvent(
+  text: string,
+  path: string,
+  each: (event: RunEvent) => void,
+): string[] {
+  const warnings: string[] = [];
   let start = 0;
   let line = 0;
   for (;;) {
@@ -143,14 +167,14 @@ export function parseLog(text: string, path: string): ReadLog {
         line,
         warnings,
       );
-      if (event !== null) events.push(event);
+      if (event !== null) each(event);
     }
     start = end + 1;
   }
   if (text.slice(start).trim() !== "") {
     warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
   }
-  return { events, warnings };
+  return warnings;
 }
 
 /**
