@@ -6,7 +6,6 @@
 
 import type { StringOption } from "./command.ts";
 import { PlanInvalid, UsageError } from "./errors.ts";
-import type { printError } from "../output/stdio.ts";
 import { discoverPlan, PLAN_FILE_NAMES } from "../plan/discover.ts";
 import { errorSummary, formatDiagnostic } from "../plan/diagnostic.ts";
 import type { Result } from "../plan/diagnostic.ts";
