@@ -113,6 +113,68 @@ const HELP: BooleanOption = {
 };
 
 /**
+ * `-C DIR` / `--cwd DIR`, on every command: change to DIR first, as
+ * `git -C` does (before the command's name or among its flags; each one
+ * relative to the one before; `""` changes nothing).
+ */
+export const CWD_OPTION: StringOption = {
+  type: "string",
+  short: "C",
+  value: "DIR",
+  description: "Run as if started in DIR",
+};
+
+/**
+ * Changes the working directory for `-C DIR`.
+ * @throws {UsageError} When DIR is missing, not a folder, or not allowed.
+ */
+function changeDirectory(dir: string): void {
+  if (dir === "") return;
+  try {
+    Deno.chdir(dir);
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound
+      ? "no such folder"
+      : e instanceof Deno.errors.NotADirectory
+      ? "not a folder"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : null;
+    if (why === null) throw e;
+    throw new UsageError(`Cannot change to "${dir}" (-C): ${why}`);
+  }
+}
+
+/**
+ * Applies the `-C`/`--cwd` flags at the start of `argv` (before a command's
+ * name) and returns the rest.
+ */
+function takeLeadingCwd(argv: string[], help: () => string): string[] {
+  let i = 0;
+  for (;;) {
+    const arg = argv[i];
+    if (arg === undefined) return [];
+    if (arg === "-C" || arg === "--cwd") {
+      const dir = argv[i + 1];
+      if (dir === undefined) {
+        throw new UsageError(
+          `Option "${arg}" needs a folder: ${arg} DIR`,
+          help(),
+        );
+      }
+      changeDirectory(dir);
+      i += 2;
+    } else if (arg.startsWith("--cwd=")) {
+      changeDirectory(arg.slice("--cwd=".length));
+      i += 1;
+    } else if (/^-C./.test(arg)) {
+      changeDirectory(arg.slice(2));
+      i += 1;
+    } else return argv.slice(i);
+  }
+}
+
+/**
  * Finds the command named by `argv`, parses its flags and runs it.
  * Returns the exit code; throws {@link UsageError} for bad usage, and lets
  * the command's own `CliError`s through.
@@ -136,7 +198,10 @@ export async function dispatch(
   trail: string,
 ): Promise<number> {
   if (spec.subcommands) {
-    const [first, ...rest] = argv;
+    const [first, ...rest] = takeLeadingCwd(
+      argv,
+      () => helpText(spec, trail),
+    );
     if (
       first === undefined || first === "--help" || first === "-h" ||
       first === "help"
@@ -147,7 +212,9 @@ export async function dispatch(
     const sub = spec.subcommands.find((c) => c.name === first);
     if (!sub) {
       if (first.startsWith("-")) {
-        const flags = trail === spec.name ? ["help", "version"] : ["help"];
+        const flags = trail === spec.name
+          ? ["help", "version", "cwd"]
+          : ["help", "cwd"];
         const near = closest(first.replace(/^-+/, ""), flags);
         throw new UsageError(
           `Unknown option "${first}"${
@@ -164,7 +231,7 @@ export async function dispatch(
     }
     return await dispatch(sub, rest, `${trail} ${sub.name}`);
   }
-  const specs: OptionSpecs = { ...spec.options, help: HELP };
+  const specs: OptionSpecs = { ...spec.options, cwd: CWD_OPTION, help: HELP };
   let parsed;
   try {
     parsed = parseArgs({
@@ -203,9 +270,12 @@ export async function dispatch(
       helpText(spec, trail),
     );
   }
-  const values: Record<string, string | number | boolean | undefined> = {
-    ...parsed.values,
-  };
+  const { cwd: dirs, ...given } = parsed.values;
+  for (const dir of (dirs ?? []) as string[]) changeDirectory(dir);
+  const values = { ...given } as Record<
+    string,
+    string | number | boolean | undefined
+  >;
   for (const [name, option] of Object.entries(specs)) {
     const raw = values[name];
     if (option.type === "integer" && typeof raw === "string") {
@@ -281,17 +351,22 @@ function _attachNegativeValues(argv: string[], specs: OptionSpecs): string[] {
   return out;
 }
 
+interface _ParseArgsOption {
+  type: "string" | "boolean";
+  short?: string;
+  multiple?: boolean;
+}
+
 function _parseArgsOptions(
   specs: OptionSpecs,
-): Record<string, { type: "string" | "boolean"; short?: string }> {
-  const options: Record<
-    string,
-    { type: "string" | "boolean"; short?: string }
-  > = {};
+): Record<string, _ParseArgsOption> {
+  const options: Record<string, _ParseArgsOption> = {};
   for (const [name, o] of Object.entries(specs)) {
     options[name] = {
       type: o.type === "boolean" ? "boolean" : "string",
       ...(o.short ? { short: o.short } : {}),
+      // `-C a -C b` applies both, in order, as git does.
+      ...(o === CWD_OPTION ? { multiple: true } : {}),
     };
   }
   return options;
@@ -329,8 +404,9 @@ export function helpText(spec: CommandSpec, trail: string): string {
       lines.push(
         "",
         "Options:",
-        "  -V, --version  Print the version",
-        "  -h, --help     Show this help",
+        `  -C, --cwd <DIR>  ${CWD_OPTION.description}`,
+        "  -V, --version    Print the version",
+        "  -h, --help       Show this help",
       );
     }
     lines.push("", `Run "${trail} <command> --help" for a command's options.`);
@@ -342,7 +418,11 @@ export function helpText(spec: CommandSpec, trail: string): string {
       "",
       "Options:",
     );
-    const entries = Object.entries({ ...spec.options, help: HELP }).map(
+    const entries = Object.entries({
+      ...spec.options,
+      cwd: CWD_OPTION,
+      help: HELP,
+    }).map(
       ([name, o]) => {
         const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${
           o.value ? ` <${o.value}>` : ""

@@ -1,13 +1,20 @@
 /**
- * Shared by every command that reads the plan: `--file`, discovery, and
+ * Shared by every command that reads the plan: `--file`, discovery (the
+ * nearest plan in the working directory or a folder above it), and
  * diagnostics printed as `file:line:col: message` with exit code 2.
  * @module
  */
 
+import { dirname, relative, resolve } from "node:path";
 import type { StringOption } from "./command.ts";
 import { PlanInvalid, UsageError } from "./errors.ts";
-import { discoverPlan, PLAN_FILE_NAMES } from "../plan/discover.ts";
+import {
+  findPlan,
+  PLAN_FILE_NAMES,
+  type SearchStop,
+} from "../plan/discover.ts";
 import { errorSummary, formatDiagnostic } from "../plan/diagnostic.ts";
+import { printError } from "../output/stdio.ts";
 import type { Result } from "../plan/diagnostic.ts";
 import {
   type CheckedPlan,
@@ -21,7 +28,9 @@ export const FILE_OPTION: StringOption = {
   type: "string",
   short: "f",
   value: "FILE",
-  description: `Plan file (default: ${PLAN_FILE_NAMES.join(", then ")})`,
+  description: `Plan file (default: the nearest ${
+    PLAN_FILE_NAMES.join(", then ")
+  } here or in a folder above, up to the top of the git repository)`,
 };
 
 /** Diagnostics printed at most: past that, a broken generator's output buries the first cause. */
@@ -55,18 +64,7 @@ async function orThrow<T>(
   file: string | boolean | undefined,
   load: (path: string) => Promise<Result<T>>,
 ): Promise<T> {
-  const path = discoverPlan(
-    Deno.cwd(),
-    typeof file === "string" ? file : undefined,
-  );
-  if (path === undefined) {
-    throw new UsageError(
-      `No plan found: expected ${
-        PLAN_FILE_NAMES.join(", ")
-      } here, or --file (run "orchestrate init" to start one)`,
-      "",
-    );
-  }
+  const path = typeof file === "string" ? file : nearestPlan();
   await refuseSpecialFile(path);
   const result = await load(path);
   if (result.ok) return result.value;
@@ -78,6 +76,36 @@ async function orThrow<T>(
       errorSummary(result.diagnostics, path)
     }${more}`,
   );
+}
+
+const STOPPED_AT: Record<SearchStop, string> = {
+  git: "the top of the git repository",
+  root: "the root of the file system",
+  unreadable: "a folder that cannot be read",
+};
+
+/**
+ * The nearest plan, as a path from the working directory; said on stderr
+ * when it is not in the working directory.
+ * @throws {UsageError} When there is none.
+ */
+function nearestPlan(): string {
+  const cwd = Deno.cwd();
+  const search = findPlan(cwd);
+  if (!search.found) {
+    const where = search.top === resolve(cwd)
+      ? "here"
+      : `here or in a folder above, up to ${search.top}`;
+    throw new UsageError(
+      `No plan found: expected ${PLAN_FILE_NAMES.join(", ")} ${where} (${
+        STOPPED_AT[search.stop]
+      }); run "orchestrate init" to start one, or pass --file`,
+      "",
+    );
+  }
+  const path = relative(cwd, search.path);
+  if (dirname(search.path) !== resolve(cwd)) printError(`using ${path}`);
+  return path;
 }
 
 // Reading a FIFO or a device would block or never end: only files and folders reach the loader
