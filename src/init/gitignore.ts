@@ -1,0 +1,68 @@
+/**
+ * Keeps what orchestrate writes as it runs (logs, locks, caches, the
+ * dashboard aside) out of git: a marked block in `.gitignore`, added once.
+ * @module
+ */
+
+import { join } from "node:path";
+
+/** The lines `init` ensures in `.gitignore`; the first is the run logs. */
+export const IGNORED_LINES = [
+  ".codex/runs/",
+  ".codex/cache/",
+  ".codex/lock",
+  ".codex/lock.takeover",
+  ".codex/TASKS.md",
+  ".codex/.*.tmp",
+] as const;
+
+/** The comment that marks orchestrate's block: present, nothing is added. */
+export const MARK =
+  "# orchestrate: run logs, locks and caches (not for commit)";
+
+/** What {@link ignoreRunFiles} did. */
+export type GitignoreChange = "created" | "appended" | "unchanged";
+
+/**
+ * Adds {@link IGNORED_LINES} (those not there yet) to `dir/.gitignore`
+ * under {@link MARK}: creates the file, or appends the block once; a
+ * `.gitignore` with the mark, or with every line already, is left as it is.
+ *
+ * @param dir The project's folder.
+ * @returns What was done.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { ignoreRunFiles } from "./gitignore.ts";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(join(dir, ".gitignore"), "node_modules/");
+ * assert.equal(await ignoreRunFiles(dir), "appended");
+ * assert.equal(await ignoreRunFiles(dir), "unchanged");
+ * assert.match(Deno.readTextFileSync(join(dir, ".gitignore")), /^node_modules\/\n\n# orchestrate: /);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export async function ignoreRunFiles(dir: string): Promise<GitignoreChange> {
+  const path = join(dir, ".gitignore");
+  let text: string | null;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    text = null;
+  }
+  const present = new Set((text ?? "").split(/\r?\n/).map((l) => l.trim()));
+  if (present.has(MARK)) return "unchanged";
+  const missing = IGNORED_LINES.filter((line) => !present.has(line));
+  if (missing.length === 0) return "unchanged";
+  const block = [MARK, ...missing].join("\n") + "\n";
+  if (text === null) {
+    await Deno.writeTextFile(path, block);
+    return "created";
+  }
+  const separator = text === "" ? "" : text.endsWith("\n") ? "\n" : "\n\n";
+  await Deno.writeTextFile(path, separator + block, { append: true });
+  return "appended";
+}
