@@ -57,12 +57,13 @@ export async function ignoreRunFiles(dir: string): Promise<GitignoreChange> {
   if (present.has(MARK)) return "unchanged";
   const missing = IGNORED_LINES.filter((line) => !present.has(line));
   if (missing.length === 0) return "unchanged";
-  const block = [MARK, ...missing].join("\n") + "\n";
+  const eol = text?.includes("\r\n") ? "\r\n" : "\n"; // as the file has them
+  const block = [MARK, ...missing].join(eol) + eol;
   if (text === null) {
     await Deno.writeTextFile(path, block);
     return "created";
   }
-  const separator = text === "" ? "" : text.endsWith("\n") ? "\n" : "\n\n";
+  const separator = text === "" ? "" : text.endsWith("\n") ? eol : eol + eol;
   await Deno.writeTextFile(path, separator + block, { append: true });
   return "appended";
 }
