@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readCachedPlan, userDirs } from "../../src/plan/cache.ts";
 import { checkPlan, loadPlan } from "../../src/plan/load.ts";
-import { tempProject } from "../_cli.ts";
+import { tempDir, tempProject } from "../_cli.ts";
 
 // This process's cache and key live in a folder of their own.
-const HOME = await Deno.makeTempDir({ prefix: "orchestrate-cache-test-" });
+const HOME = await tempDir("orchestrate-cache-test-");
 Deno.env.set("XDG_CACHE_HOME", join(HOME, "cache"));
 Deno.env.set("XDG_STATE_HOME", join(HOME, "state"));
 
