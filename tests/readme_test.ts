@@ -454,15 +454,18 @@ Deno.test("readme: the checks catch what they are for", async () => {
   assert.deepEqual(
     usageLines(
       "orchestrate approve <gate> [--task ID] grant a gate\n" +
+        "orchestrate plan compile  [--file F]   print the IR\n" +
         "orchestrate run [--file F] [--task ID | --all]\n" +
         "                [--force]\n" +
         "orchestrate --version | <command> --help\n",
     ),
     [
       ["approve", "gate", "--task", "ID"],
+      ["plan", "compile", "--file", "F"],
       ["run", "--file", "F", "--task", "ID", "--all", "--force"],
       ["--version"],
       ["approve", "--help"],
+      ["plan", "compile", "--help"],
       ["run", "--help"],
     ],
   );
