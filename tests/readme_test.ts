@@ -320,8 +320,8 @@ function usageLines(text: string): string[][] | null {
     const expand = args[0] === "<command>"
       ? [...new Set(paths)].map((p) => [...p.split(" "), ...args.slice(1)])
       : [args];
-    return expand.map((a) => a.map((w) => w.replace(/^<(.+)>$/, "$1")) // a placeholder: its name as the value
-    );
+    // A placeholder stands for a value: its name will do.
+    return expand.map((a) => a.map((w) => w.replace(/^<(.+)>$/, "$1")));
   });
 }
 
@@ -331,7 +331,6 @@ const readme = await Deno.readTextFile(repoPath(README));
 const blocks = codeBlocks(readme);
 
 interface PlanGroup {
-  line: number;
   plan: string;
   files: Record<string, string>;
 }
@@ -381,7 +380,6 @@ for (const block of blocks) {
         const plan = file ??
           (block.lang === "json" ? "orchestrator.json" : "orchestrator.yml");
         const current: PlanGroup = group = {
-          line: block.line,
           plan,
           files: { [plan]: block.text },
         };
@@ -470,6 +468,9 @@ Deno.test("readme: the checks catch what they are for", async () => {
     ],
   );
   assert.equal(usageLines("not a usage line\n"), null);
+  assert.ok(isWorkflow("on:\n  push:\njobs:\n  ci: {}\n"));
+  assert.ok(!isWorkflow("version: 1\ntasks: []\n"));
+  assert.equal(namedFile("# file: tasks/a.yml\ntasks: []\n"), "tasks/a.yml");
   assert.match(
     (await orchestrateProblems(["run", "--resum"]))[0] ?? "",
     /does not parse/,
