@@ -1,7 +1,8 @@
 /**
  * `deno task demo`: copies examples/multi into a temporary directory and
  * drives the real CLI through a whole run: validate, dry run, run (it pauses
- * at the deploy gate), approve, resume, status.
+ * at the deploy gate), approve, resume, status. The directory is removed at
+ * the end; `deno task demo --keep` keeps it to look at.
  * @module
  */
 
@@ -21,6 +22,11 @@ async function copyDir(from: string, to: string): Promise<void> {
   }
 }
 
+/** A step that did not exit as expected: the demo stops (exit 1). */
+class DemoFailed extends Error {
+  override name = "DemoFailed";
+}
+
 async function step(
   title: string,
   args: string[],
@@ -35,66 +41,82 @@ async function step(
     stderr: "inherit",
   }).output();
   if (code !== expected) {
-    console.error(
-      `\ndemo: "orchestrate ${
-        args.join(" ")
-      }" exited ${code}, expected ${expected}`,
+    throw new DemoFailed(
+      `"orchestrate ${args.join(" ")}" exited ${code}, expected ${expected}`,
     );
-    Deno.exit(1);
   }
 }
 
+const keep = Deno.args.includes("--keep");
 const dir = await Deno.makeTempDir({ prefix: "orchestrate-demo-" });
-await copyDir(example, dir);
-console.log(`Demo project: ${dir} (a copy of examples/multi)`);
-await step("check the plan", ["plan", "validate"], dir, 0);
-const irOf = async (file: string) => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...PERMISSIONS,
-      main,
-      "plan",
-      "compile",
-      "--file",
-      file,
-    ],
-    cwd: dir,
-    stdout: "piped",
-  }).output();
-  return new TextDecoder().decode(out.stdout);
-};
-const [yamlIr, tsIr] = await Promise.all([
-  irOf("orchestrator.yml"),
-  irOf("orchestrator.ts"),
-]);
-console.log(
-  `\n$ orchestrate plan compile (orchestrator.yml and orchestrator.ts)`,
-);
-console.log(
-  yamlIr === tsIr && yamlIr.length > 0
-    ? `identical IR, ${yamlIr.length} bytes`
-    : "the IRs differ!",
-);
-if (yamlIr !== tsIr) Deno.exit(1);
-await step("what would happen", ["run", "--dry-run"], dir, 0);
-await step("run it: stops at the deploy gate (exit 3)", ["run"], dir, 3);
-await step(
-  "a person approves the gate",
-  ["approve", "deploy", "--task", "REL-001"],
-  dir,
-  0,
-);
-await step("continue where it stopped", ["resume"], dir, 0);
-await step("the state, folded from the event log", ["status"], dir, 0);
-await step(
-  "a second run: every task with inputs is up to date",
-  ["run", "--dry-run"],
-  dir,
-  0,
-);
-const runs = [...Deno.readDirSync(join(dir, ".codex/runs"))].map((e) => e.name)
-  .filter((n) => n.endsWith(".jsonl"));
-console.log(`\nDashboard: ${join(dir, "TASKS.md")}`);
-console.log(`Event log: ${join(dir, ".codex/runs", runs.sort().at(-1)!)}`);
+let failed = false;
+try {
+  await copyDir(example, dir);
+  console.log(`Demo project: ${dir} (a copy of examples/multi)`);
+  await step("check the plan", ["plan", "validate"], dir, 0);
+  const irOf = async (file: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        ...PERMISSIONS,
+        main,
+        "plan",
+        "compile",
+        "--file",
+        file,
+      ],
+      cwd: dir,
+      stdout: "piped",
+    }).output();
+    return new TextDecoder().decode(out.stdout);
+  };
+  const [yamlIr, tsIr] = await Promise.all([
+    irOf("orchestrator.yml"),
+    irOf("orchestrator.ts"),
+  ]);
+  console.log(
+    `\n$ orchestrate plan compile (orchestrator.yml and orchestrator.ts)`,
+  );
+  console.log(
+    yamlIr === tsIr && yamlIr.length > 0
+      ? `identical IR, ${yamlIr.length} bytes`
+      : "the IRs differ!",
+  );
+  if (yamlIr !== tsIr) throw new DemoFailed("the IRs differ");
+  await step("what would happen", ["run", "--dry-run"], dir, 0);
+  await step("run it: stops at the deploy gate (exit 3)", ["run"], dir, 3);
+  await step(
+    "a person approves the gate",
+    ["approve", "deploy", "--task", "REL-001"],
+    dir,
+    0,
+  );
+  await step("continue where it stopped", ["resume"], dir, 0);
+  await step("the state, folded from the event log", ["status"], dir, 0);
+  await step(
+    "a second run: every task with inputs is up to date",
+    ["run", "--dry-run"],
+    dir,
+    0,
+  );
+  if (keep) {
+    const runs = [...Deno.readDirSync(join(dir, ".codex/runs"))]
+      .map((e) => e.name).filter((n) => n.endsWith(".jsonl"));
+    console.log(`\nDashboard: ${join(dir, "TASKS.md")}`);
+    console.log(`Event log: ${join(dir, ".codex/runs", runs.sort().at(-1)!)}`);
+  }
+} catch (e) {
+  if (!(e instanceof DemoFailed)) throw e;
+  console.error(`\ndemo: ${e.message}`);
+  failed = true;
+} finally {
+  if (keep) console.log(`\nKept ${dir}`);
+  else await Deno.remove(dir, { recursive: true });
+}
+if (!keep) {
+  console.log(
+    `\nRemoved ${dir} (keep it next time with: deno task demo --keep)`,
+  );
+}
+if (failed) Deno.exit(1);

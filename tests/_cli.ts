@@ -11,9 +11,31 @@ import { join } from "node:path";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 
+/** Folders made by {@link tempDir} in this test module, removed when its tests end. */
+const made = new Set<string>();
+
+// Each test module runs in its own worker, which fires `unload` once its tests are done.
+globalThis.addEventListener("unload", () => {
+  for (const dir of made) removeTree(dir);
+  made.clear();
+});
+
+/**
+ * Creates a temporary folder that is removed, with everything in it, when
+ * the test module's tests end (set `ORCHESTRATE_KEEP_TEST_DIRS=1` to keep
+ * them for a post-mortem).
+ *
+ * @param prefix Start of the folder's name.
+ */
+export async function tempDir(prefix = "orchestrate-test-"): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  if (Deno.env.get("ORCHESTRATE_KEEP_TEST_DIRS") !== "1") made.add(dir);
+  return dir;
+}
+
 /** The plan cache and its key go to a folder of this test process, not the user's. */
 const USER_DIRS = await (async () => {
-  const home = await Deno.makeTempDir({ prefix: "orchestrate-user-" });
+  const home = await tempDir("orchestrate-user-");
   return {
     XDG_CACHE_HOME: join(home, "cache"),
     XDG_STATE_HOME: join(home, "state"),
@@ -76,13 +98,47 @@ export async function cli(
 export async function tempProject(
   files: Record<string, string> = {},
 ): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "orchestrate-test-" });
+  const dir = await tempDir();
   for (const [path, content] of Object.entries(files)) {
     const full = join(dir, path);
     await Deno.mkdir(join(full, ".."), { recursive: true });
     await Deno.writeTextFile(full, content);
   }
   return dir;
+}
+
+/**
+ * Removes `dir` and everything in it. Tests make folders unreadable (mode
+ * 000) to provoke faults: those are opened up first. A folder that still
+ * cannot be removed is named on stderr rather than failing another test.
+ */
+function removeTree(dir: string): void {
+  for (let attempt = 1;; attempt++) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+      return;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return; // The test removed it itself.
+      if (attempt === 1 && e instanceof Deno.errors.PermissionDenied) {
+        openUp(dir);
+        continue;
+      }
+      console.error(`warning: cannot remove test folder ${dir}: ${e}`);
+      return;
+    }
+  }
+}
+
+/** Gives the owner full access to every folder under `dir` (links are not followed). */
+function openUp(dir: string): void {
+  try {
+    Deno.chmodSync(dir, 0o700);
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.isDirectory) openUp(join(dir, entry.name));
+    }
+  } catch {
+    // What cannot be opened up is reported when its removal fails.
+  }
 }
 
 /** Absolute path of a file in this repository. */

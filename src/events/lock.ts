@@ -81,6 +81,7 @@ export type LockView =
  * await assert.rejects(acquireLock(root, "r2"), LockedError);
  * lock.release();
  * (await acquireLock(root, "r3")).release();
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function acquireLock(
@@ -142,6 +143,7 @@ export async function acquireLock(
  * const lock = await acquireLock(root, "r1");
  * assert.deepEqual(await inspectLock(root), { kind: "held", holder: lock.info, live: true });
  * lock.release();
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function inspectLock(root: string): Promise<LockView> {

@@ -31,6 +31,7 @@ export const RUN_ID = /^[^/\\\s]+$/;
  * await recordRun(root, "a");
  * await recordRun(root, "b");
  * assert.deepEqual(await readRunIndex(root), ["b", "a"]);
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function readRunIndex(root: string): Promise<string[]> {
@@ -62,6 +63,7 @@ export async function readRunIndex(root: string): Promise<string[]> {
  * await recordRun(root, "b");
  * await recordRun(root, "a");
  * assert.deepEqual(await orderedRuns(root), ["old", "b", "a"]);
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export async function orderedRuns(root: string): Promise<string[]> {

@@ -85,6 +85,7 @@ export interface RunWriter {
  * assert.equal(await store.latest(), "r1");
  * const { state } = await store.fold("r1");
  * assert.equal(state.tasks.get("A")!.state, "in_progress");
+ * await Deno.remove(store.root, { recursive: true });
  * ```
  */
 export class RunStore {

@@ -45,6 +45,7 @@ export interface OutputTotals {
  * await out.write(new TextEncoder().encode("abcdef"));
  * assert.deepEqual(await out.close(), { outputBytes: 6, droppedBytes: 2 });
  * assert.ok((await Deno.readTextFile(path)).endsWith("\ncdef"));
+ * await Deno.remove(path);
  * ```
  */
 export class OutputFile {

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { outputFileName } from "../../src/engine/output_name.ts";
 import { join } from "node:path";
 import { commandArgv, isOnPath } from "../../src/exec/argv.ts";
-import { cli, tempProject } from "../_cli.ts";
+import { cli, tempDir, tempProject } from "../_cli.ts";
 import { latestEvents } from "../engine/_events.ts";
 
 /** A directory holding executables `names` (and a non-executable `data`), for a PATH of its own. */
 async function binDir(...names: string[]): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "orchestrate-bin-" });
+  const dir = await tempDir("orchestrate-bin-");
   for (const name of names) {
     await Deno.writeTextFile(join(dir, name), "#!/bin/sh\n");
     await Deno.chmod(join(dir, name), 0o755);

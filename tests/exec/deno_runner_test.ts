@@ -3,12 +3,12 @@ import { latestEvents } from "../engine/_events.ts";
 import { join } from "node:path";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
 import type { RunResult } from "../../src/exec/runner.ts";
-import { cli, PERMISSIONS, tempProject } from "../_cli.ts";
+import { cli, PERMISSIONS, tempDir, tempProject } from "../_cli.ts";
 import { processWith } from "../engine/_events.ts";
 import { firstLine, gone, within } from "./_processes.ts";
 
 Deno.test("DenoRunner: a timed-out command does not wait for a child that left its group and session holding the pipe", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const runner = new DenoRunner();
   const r = await within(
     runner.run({
@@ -27,7 +27,7 @@ Deno.test("DenoRunner: a timed-out command does not wait for a child that left i
 });
 
 Deno.test("DenoRunner: killAll resolves a pending run at once, killing a child re-parented away from it", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const runner = new DenoRunner();
   const pending = runner.run({
     command: "sleep 30 & echo $!",
@@ -42,7 +42,7 @@ Deno.test("DenoRunner: killAll resolves a pending run at once, killing a child r
 });
 
 Deno.test("DenoRunner: an abort stops a command whose shell exited, killing the orphan that holds its output", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const runner = new DenoRunner();
   const abort = new AbortController();
   const pending = runner.run({
@@ -95,7 +95,7 @@ Deno.test("DenoRunner: output that cannot be written (disk full) kills the comma
 });
 
 Deno.test("DenoRunner: reports the bytes printed and dropped", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const r = await new DenoRunner().run({
     command: "printf 0123456789",
     cwd: dir,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { OutputError, OutputFile } from "../../src/exec/output_file.ts";
+import { tempDir } from "../_cli.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -9,7 +10,7 @@ async function writeAll(out: OutputFile, chunks: Uint8Array[]) {
 }
 
 Deno.test("OutputFile: no byte, no file", async () => {
-  const path = `${await Deno.makeTempDir()}/out.log`;
+  const path = `${await tempDir()}/out.log`;
   const out = new OutputFile(path);
   assert.deepEqual(await out.close(), { outputBytes: 0, droppedBytes: 0 });
   assert.equal(out.used, false);
@@ -17,7 +18,7 @@ Deno.test("OutputFile: no byte, no file", async () => {
 });
 
 Deno.test("OutputFile: under the cap, the output as it came", async () => {
-  const path = `${await Deno.makeTempDir()}/out.log`;
+  const path = `${await tempDir()}/out.log`;
   const out = new OutputFile(path, 10);
   await writeAll(out, [bytes("abc"), bytes("defghij")]);
   assert.deepEqual(await out.close(), { outputBytes: 10, droppedBytes: 0 });
@@ -25,7 +26,7 @@ Deno.test("OutputFile: under the cap, the output as it came", async () => {
 });
 
 Deno.test("OutputFile: past the cap, a note of the dropped bytes then exactly the last `cap` bytes, for any chunking", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   let seed = 1;
   const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   for (let round = 0; round < 200; round++) {
@@ -88,7 +89,7 @@ Deno.test("OutputFile: a full disk is an OutputError, never a rejection of write
 });
 
 Deno.test("OutputFile: a missing directory is an OutputError", async () => {
-  const out = new OutputFile(`${await Deno.makeTempDir()}/no/such/out.log`);
+  const out = new OutputFile(`${await tempDir()}/no/such/out.log`);
   assert.equal(await out.write(bytes("x")), false);
   assert.ok(out.error instanceof OutputError);
   await out.close();

@@ -2,12 +2,22 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { readCachedPlan, userDirs } from "../../src/plan/cache.ts";
 import { checkPlan, loadPlan } from "../../src/plan/load.ts";
-import { tempProject } from "../_cli.ts";
+import { tempDir, tempProject } from "../_cli.ts";
 
 // This process's cache and key live in a folder of their own.
-const HOME = await Deno.makeTempDir({ prefix: "orchestrate-cache-test-" });
+const HOME = await tempDir("orchestrate-cache-test-");
+const USER_VARIABLES = ["XDG_CACHE_HOME", "XDG_STATE_HOME"] as const;
+const saved = USER_VARIABLES.map((name) => [name, Deno.env.get(name)] as const);
 Deno.env.set("XDG_CACHE_HOME", join(HOME, "cache"));
 Deno.env.set("XDG_STATE_HOME", join(HOME, "state"));
+// The environment outlives this module: later modules' `deno` subprocesses
+// would otherwise put Deno's own cache in the removed folder.
+globalThis.addEventListener("unload", () => {
+  for (const [name, value] of saved) {
+    if (value === undefined) Deno.env.delete(name);
+    else Deno.env.set(name, value);
+  }
+});
 
 async function entries(): Promise<string[]> {
   const dir = join(userDirs()!.cache, "plans");

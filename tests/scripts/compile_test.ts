@@ -17,10 +17,11 @@ import {
 import {
   PERMISSIONS as CLI_PERMISSIONS,
   repoPath,
+  tempDir,
   tempProject,
 } from "../_cli.ts";
 
-const dir = await Deno.makeTempDir({ prefix: "orchestrate-compile-" });
+const dir = await tempDir("orchestrate-compile-");
 const bin = join(dir, "orchestrate");
 const built = await compile(bin);
 const offline = !built.ok && built.offline;
