@@ -14,7 +14,7 @@ import { repoPath } from "../_cli.ts";
 import { lintWorkflow } from "./_actionlint.ts";
 
 /** The users' CI workflow, which README.md's "Use in your CI" embeds. */
-export const SNIPPET = "docs/ci-snippet.yml";
+const SNIPPET = "docs/ci-snippet.yml";
 const WORKFLOWS = [
   ".github/workflows/ci.yml",
   ".github/workflows/release.yml",
