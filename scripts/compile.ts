@@ -35,6 +35,22 @@ export const INCLUDES: readonly string[] = [
   "src/plan/ts_plan_worker.ts",
 ];
 
+/**
+ * The platforms a release is built for (`deno compile --target`), in the
+ * order the release lists them. `scripts/install.sh` downloads
+ * `orchestrate-<target>` (`.exe` on Windows) from a release.
+ */
+export const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+] as const;
+
+/** One of {@link TARGETS}. */
+export type Target = typeof TARGETS[number];
+
 const ROOT = new URL("..", import.meta.url).pathname;
 
 /**
@@ -44,11 +60,13 @@ const ROOT = new URL("..", import.meta.url).pathname;
  * ```ts
  * import { compileArgs } from "./compile.ts";
  * compileArgs("dist/orchestrate").at(-1); // "src/main.ts"
+ * compileArgs("out.exe", "x86_64-pc-windows-msvc").slice(1, 3); // ["--target", "x86_64-pc-windows-msvc"]
  * ```
  */
-export function compileArgs(output: string): string[] {
+export function compileArgs(output: string, target?: Target): string[] {
   return [
     "compile",
+    ...(target === undefined ? [] : ["--target", target]),
     ...PERMISSIONS,
     ...INCLUDES.flatMap((path) => ["--include", path]),
     "--output",
@@ -79,7 +97,8 @@ export type CompileResult =
   | { ok: false; offline: boolean; stderr: string };
 
 /**
- * Runs `deno compile` (the Deno running this script) from the repository root.
+ * Runs `deno compile` (the Deno running this script) from the repository root,
+ * for `target` (default: this machine).
  *
  * @example
  * ```ts ignore
@@ -87,9 +106,12 @@ export type CompileResult =
  * const r = await compile("/tmp/orchestrate");
  * ```
  */
-export async function compile(output: string): Promise<CompileResult> {
+export async function compile(
+  output: string,
+  target?: Target,
+): Promise<CompileResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: compileArgs(output),
+    args: compileArgs(output, target),
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",
