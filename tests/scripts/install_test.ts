@@ -339,6 +339,30 @@ Deno.test({
 
 Deno.test({
   name:
+    "install.sh: SHA256SUMS lines in binary mode (`<HASH> *name`, upper case) are read too",
+  ignore: !unix,
+  async fn() {
+    await withTemp(async (tmp) => {
+      const bin = join(tmp, "bin");
+      const release = await goodRelease();
+      const hash = (await sha256(FAKE_BINARY)).toUpperCase();
+      release.set("SHA256SUMS", `${hash} *${HOST_ASSET}\n`);
+      await withServer(release, async (url) => {
+        const r = await install(["-b", bin], {
+          ORCHESTRATE_INSTALL_BASE_URL: url,
+        });
+        assert.equal(r.code, 0, r.stderr);
+      });
+      assert.equal(
+        await Deno.readTextFile(join(bin, "orchestrate")),
+        FAKE_BINARY,
+      );
+    });
+  },
+});
+
+Deno.test({
+  name:
     "install.sh: a binary that does not run here is refused and not installed",
   ignore: !unix,
   async fn() {
@@ -478,7 +502,7 @@ Deno.test({
           [
             "MINGW64_NT-10.0-19045",
             "x86_64",
-            /^error: this script installs the Linux and macOS binaries, not the Windows one\.\nOn Windows, download orchestrate-x86_64-pc-windows-msvc\.exe and SHA256SUMS from\n  http:\/\/127\.0\.0\.1:\d+\/releases\/v0\.1\.0\/\n.*Get-FileHash/ms,
+            /^error: this script installs the Linux and macOS binaries, not the Windows one\.\nOn Windows, download orchestrate-x86_64-pc-windows-msvc\.exe and SHA256SUMS from\n {2}http:\/\/127\.0\.0\.1:\d+\/releases\/v0\.1\.0\/\n.*Get-FileHash/ms,
           ],
           ["MSYS_NT-10.0", "x86_64", /orchestrate-x86_64-pc-windows-msvc\.exe/],
           [
