@@ -40,7 +40,6 @@ export function installArgs(root: string): string[] {
     "install",
     "--global",
     "--force",
-    "--quiet",
     "--name",
     NAME,
     "--root",
