@@ -12,13 +12,41 @@ import { delimiter, dirname, join } from "node:path";
 import { PERMISSIONS } from "../../scripts/compile.ts";
 import { repoPath } from "../_cli.ts";
 
+/**
+ * The user's Deno cache, so the install reuses the packages already there.
+ * Asked with a clean environment: tests/plan/cache_test.ts sets
+ * XDG_CACHE_HOME in this process, which would move Deno's cache too.
+ */
 const DENO_DIR = Deno.env.get("DENO_DIR") ?? await (async () => {
+  const home = Deno.env.get("HOME");
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json"],
+    clearEnv: true,
+    env: home === undefined ? {} : { HOME: home },
     stdout: "piped",
   }).output();
   return JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
 })();
+
+/** What a user's network set-up needs, should Deno have to fetch a package. */
+const NETWORK_ENV = Object.fromEntries(
+  [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "DENO_CERT",
+    "DENO_TLS_CA_STORE",
+    "NODE_EXTRA_CA_CERTS", // Deno reads it too (verified behind a TLS-intercepting proxy)
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+  ].flatMap((name) => {
+    const value = Deno.env.get(name);
+    return value === undefined ? [] : [[name, value]];
+  }),
+);
 
 /** A PATH with Deno and the system tools but no earlier `orchestrate`. */
 const BASE_PATH = [
@@ -45,7 +73,7 @@ async function run(
     args,
     cwd,
     clearEnv: true,
-    env: { NO_COLOR: "1", DENO_DIR, ...env },
+    env: { NO_COLOR: "1", DENO_DIR, ...NETWORK_ENV, ...env },
     stdout: "piped",
     stderr: "piped",
     signal: AbortSignal.timeout(120_000), // a bound on a hang, not a speed test
