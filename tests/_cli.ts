@@ -55,7 +55,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   stdin?: string;
   /**
-   * Kill the CLI after this many milliseconds: a bound for tests of what
+   * Kill the CLI (SIGKILL: a hung CLI may have a SIGTERM handler that never
+   * gets to run) after this many milliseconds: a bound for tests of what
    * used to hang, never an assertion about speed.
    */
   killAfterMs?: number;
@@ -73,17 +74,23 @@ export async function cli(
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-    ...(options.killAfterMs === undefined
-      ? {}
-      : { signal: AbortSignal.timeout(options.killAfterMs) }),
   });
   const child = command.spawn();
+  const bound = options.killAfterMs === undefined
+    ? undefined
+    : setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It ended just now.
+      }
+    }, options.killAfterMs);
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(options.stdin));
     await writer.close();
   }
-  const out = await child.output();
+  const out = await child.output().finally(() => clearTimeout(bound));
   const decode = (b: Uint8Array) =>
     // deno-lint-ignore no-control-regex
     new TextDecoder().decode(b).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");

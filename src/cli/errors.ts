@@ -128,6 +128,7 @@ const _IO_ERRORS = [
   Deno.errors.UnexpectedEof,
   Deno.errors.FilesystemLoop,
   Deno.errors.Busy,
+  Deno.errors.InvalidData, // A pipe or device where a state file should be.
 ];
 
 // errno codes of faults of the disk that Deno reports as a plain Error.

@@ -7,6 +7,7 @@
  */
 
 import { join } from "node:path";
+import { readStateTextSync } from "../events/state_file.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 
 /** After a second interrupt, how long the run gets to record its end before the process exits. */
@@ -99,7 +100,7 @@ function say(message: string): void {
 /** Removes the lock file when it names this process: never a rival's lock. */
 function removeLockIfOurs(path: string): void {
   try {
-    const held = JSON.parse(Deno.readTextFileSync(path)) as { pid?: unknown };
+    const held = JSON.parse(readStateTextSync(path, 4096)) as { pid?: unknown };
     if (held.pid === Deno.pid) Deno.removeSync(path);
   } catch {
     // Best effort on the way out: gone, torn or unreadable stays as it is.

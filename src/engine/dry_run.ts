@@ -104,6 +104,8 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   const prints = new Map<string, string | null>();
   /** Why a task cannot start in this run (waiting, upstream of a gate). */
   const waits = new Map<string, string>();
+  /** Tasks that will run (their fingerprint for dependents is known only then). */
+  const runs = new Set<string>();
   const tasks: DryRunTask[] = [];
   for (const id of topologicalOrder(plan.tasks)) {
     const task = byId.get(id)!;
@@ -185,7 +187,15 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
           if (decision.precheck === "acceptance already holds") {
             entry.reason =
               "runs unless its acceptance already holds (checked when run)";
+          } else if (
+            !force && task.inputs.length > 0 && previousPrint !== null &&
+            task.dependencies.some((d) => runs.has(d))
+          ) {
+            // Its fingerprint takes those of dependencies that run first: known only once they have.
+            entry.reason =
+              "runs unless it is up to date once its dependencies have run (checked when run)";
           }
+          runs.add(id);
         }
         break;
     }

@@ -103,7 +103,10 @@ export async function runTask(
       await acceptanceHolds(walk)
     ) return { kind: "skipped", reason: options.precheck };
     ctx.emit({ type: "task_started", task: task.id, shard: null });
-    result = await walkGroups(compileSteps(task), walk);
+    // A pre-check stopped by the timebox or Ctrl-C: its steps must not start after it.
+    result = abort.signal.aborted
+      ? { ok: false, reason: "acceptance_failed", detail: "stopped" }
+      : await walkGroups(compileSteps(task), walk);
   } catch (e) {
     if (!(e instanceof Error)) throw e;
     result = { ok: false, reason: "error", detail: errorText(e) };

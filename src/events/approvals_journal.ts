@@ -8,6 +8,7 @@
 
 import { basename, dirname, join } from "node:path";
 import { parseEventLine } from "./log.ts";
+import { refuseSpecialFile } from "./state_file.ts";
 import type { ApprovalGrantedEvent } from "./types.ts";
 
 /**
@@ -72,6 +73,7 @@ export async function readJournal(
   };
   let file: Deno.FsFile;
   try {
+    await refuseSpecialFile(path); // Opening a FIFO would wait for a writer forever.
     file = await Deno.open(path, { read: true });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return read;

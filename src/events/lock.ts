@@ -12,6 +12,11 @@
  */
 
 import { join } from "node:path";
+import {
+  NotARegularFile,
+  readStateText,
+  readStateTextSync,
+} from "./state_file.ts";
 
 /** Lock file, relative to the project root. */
 export const LOCK_FILE = ".codex/lock";
@@ -22,6 +27,15 @@ export const LOCK_FILE = ".codex/lock";
  * in the middle of writing it.
  */
 export const LOCK_GRACE_MS = 2000;
+
+/**
+ * How much of a lock file is read: a lock is one short line, so a longer
+ * file is damaged (unreadable), and reading all of it would only cost memory.
+ */
+export const LOCK_MAX_BYTES = 4096;
+
+/** What a lock that is a pipe, socket or device "reads" as: never a valid lock. */
+const SPECIAL_FILE = "\0not a regular file";
 
 /** Another live run holds the lock. */
 export class LockedError extends Error {
@@ -219,9 +233,10 @@ function _held(
       released = true;
       let now: string;
       try {
-        now = Deno.readTextFileSync(path);
+        now = readStateTextSync(path, LOCK_MAX_BYTES);
       } catch (e) {
         if (e instanceof Deno.errors.NotFound) return;
+        if (e instanceof NotARegularFile) return; // Not ours any more.
         throw e;
       }
       // Only ours: a stale-lock takeover may have replaced it if we were thought dead.
@@ -286,9 +301,11 @@ async function _writeTemp(path: string, text: string): Promise<string> {
 
 async function _readRaw(path: string): Promise<string | null> {
   try {
-    return await Deno.readTextFile(path);
+    return await readStateText(path, LOCK_MAX_BYTES);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
+    // A FIFO would block the read forever: it counts as an unreadable lock.
+    if (e instanceof NotARegularFile) return SPECIAL_FILE;
     throw e;
   }
 }

@@ -6,6 +6,7 @@
  */
 
 import { join } from "node:path";
+import { readStateText, refuseSpecialFile } from "./state_file.ts";
 
 const RUNS_DIR = ".codex/runs";
 
@@ -37,7 +38,7 @@ export const RUN_ID = /^[^/\\\s]+$/;
 export async function readRunIndex(root: string): Promise<string[]> {
   let text: string;
   try {
-    text = await Deno.readTextFile(join(root, RUN_INDEX));
+    text = await readStateText(join(root, RUN_INDEX));
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
@@ -110,6 +111,7 @@ export async function recordRun(root: string, run: string): Promise<void> {
  * @param line The line, without its newline.
  */
 export async function appendLine(path: string, line: string): Promise<void> {
+  await refuseSpecialFile(path); // Opening a FIFO would wait for a reader forever.
   const file = await Deno.open(path, {
     read: true,
     append: true,

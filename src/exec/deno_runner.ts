@@ -58,6 +58,8 @@ export class DenoRunner implements ProcessRunner {
 
   async run(request: RunRequest): Promise<RunResult> {
     const started = performance.now();
+    // Stopped before it started (Ctrl-C, a timebox): never start it, however quick it would be.
+    if (request.signal?.aborted) return stoppedBeforeStart();
     const output = new OutputFile(request.outputPath, request.outputCapBytes);
     const tag = `${Deno.pid}.${++this.#count}`;
     const env = {
@@ -225,6 +227,20 @@ function spawn(
     if (!isOsError(e)) throw e;
     return e as Error;
   }
+}
+
+/** The result of a command whose signal was aborted before it could start: it did not run. */
+function stoppedBeforeStart(): RunResult {
+  return {
+    status: null,
+    signal: null,
+    durationMs: 0,
+    timedOut: false,
+    aborted: true,
+    wroteOutput: false,
+    outputBytes: 0,
+    droppedBytes: 0,
+  };
 }
 
 /** The result of a command that could not be started, said the way a shell would (127 not found, else 126). */

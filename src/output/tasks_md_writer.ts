@@ -6,6 +6,7 @@
 
 import { dirname, join } from "node:path";
 import type { RunState } from "../events/fold.ts";
+import { readStateTextSync } from "../events/state_file.ts";
 import type { Plan } from "../plan/ir.ts";
 import {
   isGeneratedTasksMd,
@@ -54,24 +55,13 @@ export interface TasksMdWriterOptions {
 export function tasksMdPath(root: string): string {
   let head: string;
   try {
-    head = _readHead(join(root, TASKS_MD), 1024);
+    head = readStateTextSync(join(root, TASKS_MD), 1024);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return TASKS_MD;
     // Not a file we can read (a folder, no permission): not provably ours, so not ours to replace.
     return TASKS_MD_ASIDE;
   }
   return isGeneratedTasksMd(head) ? TASKS_MD : TASKS_MD_ASIDE;
-}
-
-function _readHead(path: string, bytes: number): string {
-  const file = Deno.openSync(path, { read: true });
-  try {
-    const buffer = new Uint8Array(bytes);
-    const n = file.readSync(buffer) ?? 0;
-    return new TextDecoder().decode(buffer.subarray(0, n));
-  } finally {
-    file.close();
-  }
 }
 
 /**

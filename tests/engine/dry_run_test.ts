@@ -13,7 +13,7 @@ import { DenoRunner } from "../../src/exec/deno_runner.ts";
 import { listRuns, logPath } from "../../src/events/log.ts";
 import type { RunEvent } from "../../src/events/types.ts";
 import { loadPlan } from "../../src/plan/load.ts";
-import { tempProject } from "../_cli.ts";
+import { cli, tempProject } from "../_cli.ts";
 
 interface GenTask {
   deps: number[];
@@ -168,7 +168,8 @@ function agrees(
           return entry.reason === null
             ? started
             : started || skipped?.type === "skipped" &&
-                skipped.reason === "acceptance already holds";
+                (skipped.reason === "acceptance already holds" ||
+                  entry.reason.includes("up to date once"));
         case "skip":
           if (entry.reason === "outside the selection") {
             // A fresh run records the skip; a resume has recorded it already.
@@ -261,5 +262,39 @@ Deno.test("dry run: predicts what the run does, over generated plans and histori
       },
     ),
     { numRuns: 80 },
+  );
+});
+
+Deno.test("dry run: a task with inputs behind one that runs says it may turn out up to date, as the run finds", async () => {
+  const dir = await tempProject({
+    "src/a": "x\n",
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: A
+    title: a
+    inputs: ["src/**"]
+    outputs: ["out/a"]
+    commands: { a: "mkdir -p out && touch out/a" }
+  - id: B
+    title: b
+    dependencies: [A]
+    inputs: ["src/**"]
+    commands: { b: "echo b" }
+`,
+  });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  await Deno.remove(join(dir, "out"), { recursive: true }); // A runs again.
+  const dry = await cli(["run", "--dry-run", "--json"], { cwd: dir });
+  assert.equal(dry.code, 0, dry.stderr);
+  const b = (JSON.parse(dry.stdout) as DryRunReport).tasks.find((t) =>
+    t.id === "B"
+  )!;
+  const run = await cli(["run"], { cwd: dir });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /\[B\] skipped: up to date/);
+  assert.equal(b.action, "run");
+  assert.match(
+    b.reason ?? "",
+    /unless it is up to date once its dependencies have run/,
   );
 });

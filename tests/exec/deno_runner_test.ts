@@ -173,3 +173,18 @@ tasks:
     assert.ok(peakMb < 600, `peak RSS ${peakMb.toFixed(0)} MB`);
   },
 });
+
+Deno.test("DenoRunner: a command whose signal is aborted before it starts never runs, however quick", async () => {
+  const dir = await Deno.makeTempDir();
+  const stop = new AbortController();
+  stop.abort();
+  const r = await new DenoRunner().run({
+    command: `touch ${join(dir, "ran")}`,
+    cwd: dir,
+    outputPath: join(dir, "out.log"),
+    signal: stop.signal,
+  });
+  assert.equal(r.aborted, true);
+  assert.equal(r.status, null);
+  await assert.rejects(Deno.stat(join(dir, "ran")), Deno.errors.NotFound);
+});

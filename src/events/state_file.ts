@@ -1,0 +1,117 @@
+/**
+ * Reading the small files orchestrate keeps its state in (`.codex/lock`,
+ * `.codex/runs/index`, an approvals journal, the mark of `TASKS.md`) without
+ * ever blocking: opening a FIFO waits for a writer that may never come, and
+ * reading a device may never end, in a call that Ctrl-C cannot interrupt.
+ * So a path that is not a regular file is refused before it is opened.
+ * @module
+ */
+
+/**
+ * The path exists but is a pipe, socket or device: orchestrate never reads
+ * or appends to one. An I/O fault (exit 74), like a folder where a file
+ * should be.
+ */
+export class NotARegularFile extends Deno.errors.InvalidData {
+  override name = "NotARegularFile";
+  /** @param path The path, as it will be shown. */
+  constructor(path: string) {
+    super(`Not a regular file (a pipe, socket or device): '${path}'`);
+  }
+}
+
+/**
+ * Throws unless `path` is a regular file or absent (a folder is left to the
+ * caller's open, which reports it as `IsADirectory`).
+ *
+ * @throws {NotARegularFile} When it is a pipe, socket or device.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NotARegularFile, refuseSpecialFile } from "./state_file.ts";
+ * await refuseSpecialFile(`${await Deno.makeTempDir()}/absent`);
+ * await assert.rejects(refuseSpecialFile("/dev/null"), NotARegularFile);
+ * ```
+ */
+export async function refuseSpecialFile(path: string): Promise<void> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  if (!info.isFile && !info.isDirectory) throw new NotARegularFile(path);
+}
+
+/** {@link refuseSpecialFile}, for the synchronous paths (exit handlers, TASKS.md). */
+export function refuseSpecialFileSync(path: string): void {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  if (!info.isFile && !info.isDirectory) throw new NotARegularFile(path);
+}
+
+/**
+ * The text of a state file, at most its first `maxBytes` bytes (a lock is a
+ * line; a huge one is damaged, and reading all of it would only cost memory).
+ *
+ * @param path The file.
+ * @param maxBytes How much to read at most.
+ * @throws {Deno.errors.NotFound} When it does not exist.
+ * @throws {NotARegularFile} When it is a pipe, socket or device.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readStateText } from "./state_file.ts";
+ * const path = `${await Deno.makeTempDir()}/lock`;
+ * await Deno.writeTextFile(path, "0123456789");
+ * assert.equal(await readStateText(path), "0123456789");
+ * assert.equal(await readStateText(path, 4), "0123");
+ * ```
+ */
+export async function readStateText(
+  path: string,
+  maxBytes = Infinity,
+): Promise<string> {
+  await refuseSpecialFile(path);
+  if (maxBytes === Infinity) return await Deno.readTextFile(path);
+  const file = await Deno.open(path, { read: true });
+  try {
+    const buffer = new Uint8Array(maxBytes);
+    let got = 0;
+    while (got < maxBytes) {
+      const n = await file.read(buffer.subarray(got));
+      if (n === null) break;
+      got += n;
+    }
+    return new TextDecoder().decode(buffer.subarray(0, got));
+  } finally {
+    file.close();
+  }
+}
+
+/** {@link readStateText}, synchronous. */
+export function readStateTextSync(path: string, maxBytes = Infinity): string {
+  refuseSpecialFileSync(path);
+  if (maxBytes === Infinity) return Deno.readTextFileSync(path);
+  const file = Deno.openSync(path, { read: true });
+  try {
+    const buffer = new Uint8Array(maxBytes);
+    let got = 0;
+    while (got < maxBytes) {
+      const n = file.readSync(buffer.subarray(got));
+      if (n === null) break;
+      got += n;
+    }
+    return new TextDecoder().decode(buffer.subarray(0, got));
+  } finally {
+    file.close();
+  }
+}
