@@ -295,7 +295,13 @@ async function _replaceIfUnchanged(
 
 async function _writeTemp(path: string, text: string): Promise<string> {
   const tmp = `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
-  await Deno.writeTextFile(tmp, text, { createNew: true });
+  try {
+    await Deno.writeTextFile(tmp, text, { createNew: true });
+  } catch (e) {
+    // A full disk can create the file and fail the write: leave nothing behind.
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
   return tmp;
 }
 
