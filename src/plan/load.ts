@@ -47,7 +47,9 @@ export async function loadPlan(file: string): Promise<Result<LoadedPlan>> {
 }
 
 function fromCache(file: string, plan: Plan): CheckedPlan {
-  return { plan, file, root: resolve(dirname(file), plan.project.root) };
+  // Absolute first: a bare resolve() starts Node's process object (~10 ms).
+  const root = resolve(Deno.cwd(), dirname(file), plan.project.root);
+  return { plan, file, root };
 }
 
 /**
