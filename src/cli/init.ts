@@ -3,7 +3,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { defineCommand } from "./command.ts";
 import { UsageError } from "./errors.ts";
 import { print } from "../output/stdio.ts";

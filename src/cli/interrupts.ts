@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 
 /** After a second interrupt, how long the run gets to record its end before the process exits. */

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 
 /** Lock file, relative to the project root. */
 export const LOCK_FILE = ".codex/lock";

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { relative, resolve } from "node:path";
+import { relative, resolve } from "../path.ts";
 import type { RunState } from "../events/fold.ts";
 import type { RunEvent } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";

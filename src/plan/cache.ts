@@ -16,7 +16,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "../path.ts";
 import config from "../../deno.json" with { type: "json" };
 import { sha256 } from "./hash.ts";
 import type { Plan } from "./ir.ts";

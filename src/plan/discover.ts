@@ -3,7 +3,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 
 /** Plan file names looked for, in order, when `--file` is not given. */
 export const PLAN_FILE_NAMES = [
