@@ -185,9 +185,20 @@ async function benchExec(): Promise<void> {
   console.log(
     `\nexecution: ${nodes.length} tasks in 20 layers of 50, ${edges} edges, every command \`true\`, 2 in flight`,
   );
+  await Deno.writeTextFile(join(dir, "plan.yml"), plan);
   const cmds: Record<string, () => Cmd | Promise<Cmd>> = {
     floor: () =>
       denoRun(join(HERE, "spawn_floor.ts"), [String(nodes.length), "2"]),
+    // What capturing every command's output costs a Deno program: a peer, not the target.
+    piped: () =>
+      denoRun(join(HERE, "spawn_floor.ts"), [
+        String(nodes.length),
+        "2",
+        "piped",
+      ]),
+    // The plan's check, on the run's critical path.
+    validate: () =>
+      orchestrate(["plan", "validate", "--file", "plan.yml"], dir),
   };
   if (await hasTool("make")) {
     cmds.make = () => ({
@@ -207,7 +218,12 @@ async function benchExec(): Promise<void> {
       );
   }
   const t = await compare(cmds, reps(5));
-  const peers = [`deno spawn floor: ${fmtTime(t.floor!)}`];
+  const peers = [
+    `deno spawn floor: ${fmtTime(t.floor!)}`,
+    `with piped output: ${fmtTime(t.piped!)} (${
+      fmtRatio(t.piped!, t.floor!)
+    } the floor)`,
+  ];
   if (t.make !== undefined) {
     peers.push(
       `make -j2: ${fmtTime(t.make)} (floor/make ${fmtRatio(t.floor!, t.make)})`,
@@ -230,8 +246,10 @@ async function benchExec(): Promise<void> {
     `orchestrate run 1k tasks: ${fmtTime(t.run)}`,
     `ratio to floor ${fmtRatio(t.run, t.floor!)} (target <= 1.2x)`,
   ];
+  cells.push(`vs piped floor ${fmtRatio(t.run, t.piped!)}`);
   if (t.make !== undefined) cells.push(`vs make ${fmtRatio(t.run, t.make)}`);
   if (t.ninja !== undefined) cells.push(`vs ninja ${fmtRatio(t.run, t.ninja)}`);
+  cells.push(`plan validate of this plan: ${fmtTime(t.validate!)}`);
   row(cells);
 }
 

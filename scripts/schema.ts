@@ -1,12 +1,14 @@
 /**
  * Regenerates the JSON Schemas in schema/ from the zod schema: one for plan
- * files, one for the files a plan includes (`tasks:` only).
+ * files, one for the files a plan includes (`tasks:` only); and the
+ * standalone validator `src/plan/plan_guard.ts` (see `plan_guard.ts`).
  * Usage: deno task schema
  * @module
  */
 
 import { z } from "zod";
 import { IncludeFileSchema, PlanFileSchema } from "../src/plan/schema.ts";
+import { GUARD_PATH, writeGuard } from "./plan_guard.ts";
 
 /** Each generated file of schema/ and its zod source. */
 export const SCHEMAS = {
@@ -50,4 +52,6 @@ if (import.meta.main) {
     await Deno.writeTextFile(target, schemaText(name));
     console.log(`wrote ${target.pathname}`);
   }
+  await writeGuard();
+  console.log(`wrote ${GUARD_PATH.pathname}`);
 }

@@ -1,22 +1,41 @@
 /**
  * The floor for a Deno program in the execution benchmark: spawns `true`
  * `n` times (first argument) with `Deno.Command`, at most `c` (second
- * argument) in flight.
+ * argument) in flight. With a third argument `piped`, each command's stdout
+ * and stderr are pipes read to the end, as a program that keeps the
+ * commands' output must do (orchestrate's runner does).
  * @module
  */
 
 const n = Number(Deno.args[0] ?? 1000);
 const concurrency = Number(Deno.args[1] ?? 2);
+const piped = Deno.args[2] === "piped";
 let next = 0;
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = stream.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read());
+}
 
 async function worker(): Promise<void> {
   while (next < n) {
     next++;
-    const { code } = await new Deno.Command("true", {
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
+    let code: number;
+    if (piped) {
+      const child = new Deno.Command("true", {
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      await Promise.all([drain(child.stdout), drain(child.stderr)]);
+      code = (await child.status).code;
+    } else {
+      code = (await new Deno.Command("true", {
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).output()).code;
+    }
     if (code !== 0) Deno.exit(1);
   }
 }

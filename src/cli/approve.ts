@@ -5,12 +5,9 @@
  * @module
  */
 
-import { userInfo } from "node:os";
 import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
-import { RunStore } from "../events/store.ts";
-import { definitionHashes } from "../engine/fingerprint.ts";
 import { closest } from "../plan/suggest.ts";
 
 /** The `approve` command. */
@@ -51,6 +48,11 @@ export const approveCommand: CommandSpec = {
         : "";
       throw new UsageError(`"${gate}" is not a gate of ${where}${list}`, "");
     }
+    // Loaded here, not at the top: every command's start-up would pay for them.
+    const [{ RunStore }, { definitionHashes }] = await Promise.all([
+      import("../events/store.ts"),
+      import("../engine/fingerprint.ts"),
+    ]);
     const store = new RunStore(root);
     const live = await store.live();
     const run = live?.run ?? await store.latest();
@@ -69,7 +71,7 @@ export const approveCommand: CommandSpec = {
     }
     let by = Deno.env.get("USER") ?? "";
     try {
-      by ||= userInfo().username;
+      by ||= (await import("node:os")).userInfo().username;
     } catch {
       by ||= "unknown";
     }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseArgs } from "./parse_args.ts";
 import { closest } from "../plan/suggest.ts";
 import { print } from "../output/stdio.ts";
 import { UsageError } from "./errors.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { defineCommand } from "./command.ts";
 import { UsageError } from "./errors.ts";
 import { print, printError } from "../output/stdio.ts";

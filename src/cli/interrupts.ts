@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { readStateTextSync } from "../events/state_file.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname, relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "../path.ts";
 import type { StringOption } from "./command.ts";
 import { PlanInvalid, UsageError } from "./errors.ts";
 import {

@@ -9,7 +9,6 @@ import { print, printError } from "../output/stdio.ts";
 import { defineCommand, type Invocation } from "./command.ts";
 import { CliError, EXIT_CODE, UsageError } from "./errors.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
-import { runObservers } from "./run_observers.ts";
 import { VERSION } from "./version.ts";
 
 const RUN_OPTIONS = {
@@ -129,6 +128,7 @@ async function runOrResume(
   }
 
   const { executeRun, RunRefused } = await import("../engine/run.ts");
+  const { runObservers } = await import("./run_observers.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
   const runner = new DenoRunner();
   const { handleInterrupts } = await import("./interrupts.ts");

@@ -5,15 +5,8 @@
  * @module
  */
 
-import { emptyState, markAbandoned, type RunState } from "../events/fold.ts";
-import { RUNS_DIR } from "../events/log.ts";
-import { RunStore } from "../events/store.ts";
-import {
-  GONE_HINT,
-  renderStatus,
-  type RunProcess,
-  statusJson,
-} from "../render/status.ts";
+import type { RunState } from "../events/fold.ts";
+import type { RunProcess } from "../render/status.ts";
 import type { CommandSpec } from "./command.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 
@@ -61,6 +54,18 @@ export const statusCommand: CommandSpec = {
     json: { type: "boolean", description: "Print the status as JSON" },
   },
   async run({ options }) {
+    // Loaded here, not at the top: every command's start-up would pay for them.
+    const [
+      { emptyState, markAbandoned },
+      { RUNS_DIR },
+      { RunStore },
+      { GONE_HINT, renderStatus, statusJson },
+    ] = await Promise.all([
+      import("../events/fold.ts"),
+      import("../events/log.ts"),
+      import("../events/store.ts"),
+      import("../render/status.ts"),
+    ]);
     const loaded = await loadPlanOrThrow(options.file);
     const { plan, root } = loaded;
     const store = new RunStore(root);

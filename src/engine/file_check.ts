@@ -8,7 +8,7 @@
 
 import type { Check } from "../plan/check.ts";
 import { errorReason, isGlob, matchFiles, resolveInside } from "./files.ts";
-import { join } from "node:path";
+import { join } from "../path.ts";
 
 /** A check that reads files. */
 export type FileCheck = Extract<

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join, posix, sep } from "node:path";
+import { join, posix, sep } from "../path.ts";
 import type { Task } from "../plan/ir.ts";
 
 /** Folders never searched: version control and our own state. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { checkLabel, describeCheck } from "../plan/check.ts";
 import type { Command, Shard, Task } from "../plan/ir.ts";
 import type { FailureReason, NewEvent } from "../events/types.ts";

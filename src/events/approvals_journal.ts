@@ -6,7 +6,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../path.ts";
 import { parseEventLine } from "./log.ts";
 import { refuseSpecialFile } from "./state_file.ts";
 import type { ApprovalGrantedEvent } from "./types.ts";

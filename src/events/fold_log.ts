@@ -7,7 +7,7 @@
  */
 
 import { applyEvent, emptyState, type RunState } from "./fold.ts";
-import { basename } from "node:path";
+import { basename } from "../path.ts";
 import { journalPath, readJournal } from "./approvals_journal.ts";
 import { forEachEvent } from "./log.ts";
 

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { NewEvent, RunEvent } from "./types.ts";
 import { orderedRuns, recordRun } from "./run_index.ts";
 import { eventProblem } from "./validate.ts";

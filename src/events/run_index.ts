@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { readStateText, refuseSpecialFile } from "./state_file.ts";
 
 const RUNS_DIR = ".codex/runs";

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { relative, resolve } from "node:path";
+import { relative, resolve } from "../path.ts";
 import type { RunState } from "../events/fold.ts";
 import type { RunEvent } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
@@ -35,7 +35,9 @@ export function tasksMdReporter(
   return {
     start(p: Plan, state: RunState, logPath: string) {
       plan = p;
-      const link = relative(root, resolve(logPath)).replaceAll("\\", "/");
+      // Absolute first: a bare resolve() starts Node's process object (~10 ms).
+      const link = relative(root, resolve(Deno.cwd(), logPath))
+        .replaceAll("\\", "/");
       writer = new TasksMdWriter(root, link, options);
       writer.flush(p, state);
     },

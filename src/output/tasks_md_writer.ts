@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import type { RunState } from "../events/fold.ts";
 import { readStateTextSync } from "../events/state_file.ts";
 import type { Plan } from "../plan/ir.ts";

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "../path.ts";
 import config from "../../deno.json" with { type: "json" };
 import { sha256 } from "./hash.ts";
 import type { Plan } from "./ir.ts";
@@ -75,7 +75,7 @@ export function userDirs(): { cache: string; state: string } | undefined {
 }
 
 async function entryFile(cache: string, file: string): Promise<string> {
-  const key = (await sha256(resolve(file))).slice(0, 32);
+  const key = (await sha256(absolute(file))).slice(0, 32);
   return join(cache, "plans", `${key}.json`);
 }
 
@@ -142,7 +142,7 @@ async function readEntry(file: string): Promise<Entry | undefined> {
   const entry = JSON.parse(body) as Entry;
   if (
     entry.format !== FORMAT || entry.tool !== config.version ||
-    entry.main !== resolve(file)
+    entry.main !== absolute(file)
   ) return undefined;
   return entry;
 }
@@ -222,7 +222,7 @@ export async function writeCachedPlan(
   await store(dirs, file, {
     format: FORMAT,
     tool: config.version,
-    main: resolve(file),
+    main: absolute(file),
     mainHash: await sha256(main),
     include: [...include],
     files,
@@ -276,6 +276,15 @@ async function prune(dir: string): Promise<void> {
   for (const { name } of aged.slice(MAX_ENTRIES)) {
     await Deno.remove(join(dir, name)).catch(() => {});
   }
+}
+
+/**
+ * `file` made absolute. Not a bare `resolve(file)`: that asks Node's
+ * `process.cwd()`, whose first call starts Node's process object, ~10 ms
+ * of every command's start-up.
+ */
+function absolute(file: string): string {
+  return resolve(Deno.cwd(), file);
 }
 
 async function hasCodexDir(file: string): Promise<boolean> {

@@ -4,21 +4,16 @@
  * @module
  */
 
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "../path.ts";
 import type { Diagnostic, Result } from "./diagnostic.ts";
 import { sortDiagnostics } from "./diagnostic.ts";
-import { issuesToDiagnostics, prototypeKeyIssues } from "./issues.ts";
 import type { CheckedPlan } from "./checked_plan.ts";
 import { normalizePlan } from "./normalize.ts";
 import { parseSource } from "./parse_source.ts";
+import { isIncludeFile, isPlanFile } from "./plan_guard.ts";
+import { pathProblem } from "./rules.ts";
 import { withoutBom } from "./source_text.ts";
-import {
-  IncludeFileSchema,
-  pathProblem,
-  type PlanFile,
-  PlanFileSchema,
-  type TaskInput,
-} from "./schema.ts";
+import type { IncludeFile, PlanFile, TaskInput } from "./schema.ts";
 import { graphOfRawTasks, type TaskOrigin, validatePlan } from "./validate.ts";
 
 /** A fresh check, and what the cache needs to recognise its sources. */
@@ -37,19 +32,12 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
   if (!data.ok) return data;
 
   const diagnostics: Diagnostic[] = [];
-  const parsed = PlanFileSchema.safeParse(data.value);
-  if (!parsed.success) {
-    diagnostics.push(
-      ...issuesToDiagnostics(
-        parsed.error.issues,
-        PlanFileSchema,
-        data.value,
-        file,
-      ),
-    );
-  }
+  // The generated guard accepts exactly what the schema accepts, without
+  // loading zod; zod runs only to word the errors of a plan it refuses.
+  const planOk = isPlanFile(data.value) ||
+    await schemaProblems("plan", data.value, file, diagnostics);
   diagnostics.push(
-    ...prototypeKeys(PlanFileSchema, data.value, file, sources.get(file)!),
+    ...await prototypeKeys("plan", data.value, file, sources.get(file)!),
   );
   const raw: RawTask[] = rawTasksOf(data.value, file);
   const included: TaskInput[] = [];
@@ -99,31 +87,24 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
         }
         raw.push(...rawTasksOf(inc.value, path));
         diagnostics.push(
-          ...prototypeKeys(
-            IncludeFileSchema,
+          ...await prototypeKeys(
+            "include",
             inc.value,
             path,
             sources.get(path)!,
           ),
         );
-        const r = IncludeFileSchema.safeParse(inc.value);
-        if (!r.success) {
-          diagnostics.push(
-            ...issuesToDiagnostics(
-              r.error.issues,
-              IncludeFileSchema,
-              inc.value,
-              path,
-            ),
-          );
+        const ok = isIncludeFile(inc.value) ||
+          await schemaProblems("include", inc.value, path, diagnostics);
+        if (!ok) {
           includesOk = false;
           continue;
         }
-        included.push(...r.data.tasks);
+        included.push(...(inc.value as IncludeFile).tasks);
       }
     }
   }
-  if (!parsed.success || !includesOk) {
+  if (!planOk || !includesOk) {
     const { graph, indices } = graphOfRawTasks(raw.map((t) => t.task));
     diagnostics.push(
       ...validatePlan(graph, indices.map((i) => raw[i]!.origin)),
@@ -131,8 +112,11 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
     return failWith(diagnostics, sources, data.value);
   }
 
-  const planFile: PlanFile = parsed.data;
-  const root = resolve(planDir, planFile.project?.root ?? ".");
+  // Accepted by the schema, which neither strips nor transforms: the data as parsed.
+  const planFile = data.value as PlanFile;
+  // An absolute first argument: a bare resolve() asks Node's process.cwd(),
+  // whose first call starts Node's process object (~10 ms of start-up).
+  const root = resolve(Deno.cwd(), planDir, planFile.project?.root ?? ".");
   const plan = normalizePlan(planFile, included, basename(root));
   diagnostics.push(...validatePlan(plan, raw.map((t) => t.origin)));
   if (diagnostics.length > 0) return failWith(diagnostics, sources, data.value);
@@ -143,20 +127,50 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
   };
 }
 
+/** Which schema a file answers to: a plan, or a file it includes. */
+type FileKind = "plan" | "include";
+
+/**
+ * Checks `data` with zod (loaded now) and adds its problems to
+ * `diagnostics`; whether it passed (it does not when the guard refused it,
+ * unless the two disagree).
+ */
+async function schemaProblems(
+  kind: FileKind,
+  data: unknown,
+  file: string,
+  diagnostics: Diagnostic[],
+): Promise<boolean> {
+  const [{ issuesToDiagnostics }, { IncludeFileSchema, PlanFileSchema }] =
+    await Promise.all([import("./issues.ts"), import("./schema.ts")]);
+  const schema = kind === "plan" ? PlanFileSchema : IncludeFileSchema;
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return true;
+  diagnostics.push(
+    ...issuesToDiagnostics(parsed.error.issues, schema, data, file),
+  );
+  return false;
+}
+
 /**
  * `__proto__` command names, which zod would drop without a word. Only
  * sources that could hold one (the word itself, an escape, or code) are
  * walked.
  */
-function prototypeKeys(
-  schema: typeof PlanFileSchema | typeof IncludeFileSchema,
+async function prototypeKeys(
+  kind: FileKind,
   data: unknown,
   file: string,
   source: string,
-): Diagnostic[] {
+): Promise<Diagnostic[]> {
   const possible = /\.[cm]?ts$/.test(file) || source.includes("__proto__") ||
     source.includes("\\");
   if (!possible) return [];
+  const [
+    { issuesToDiagnostics, prototypeKeyIssues },
+    { IncludeFileSchema, PlanFileSchema },
+  ] = await Promise.all([import("./issues.ts"), import("./schema.ts")]);
+  const schema = kind === "plan" ? PlanFileSchema : IncludeFileSchema;
   const issues = prototypeKeyIssues(schema, data);
   return issuesToDiagnostics(issues, schema, data, file);
 }

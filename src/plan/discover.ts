@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "../path.ts";
 
 /** Plan file names looked for, in order, in each folder. */
 export const PLAN_FILE_NAMES = [

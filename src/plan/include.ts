@@ -7,7 +7,7 @@
  */
 
 import picomatch from "picomatch";
-import { join, relative, sep } from "node:path";
+import { join, relative, sep } from "../path.ts";
 
 /** What one include glob names. */
 export interface IncludeMatch {

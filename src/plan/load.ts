@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "../path.ts";
 import type { Result } from "./diagnostic.ts";
 import { readCachedPlan, refreshCachedHash, writeCachedPlan } from "./cache.ts";
 import { sha256 } from "./hash.ts";
@@ -47,7 +47,9 @@ export async function loadPlan(file: string): Promise<Result<LoadedPlan>> {
 }
 
 function fromCache(file: string, plan: Plan): CheckedPlan {
-  return { plan, file, root: resolve(dirname(file), plan.project.root) };
+  // Absolute first: a bare resolve() starts Node's process object (~10 ms).
+  const root = resolve(Deno.cwd(), dirname(file), plan.project.root);
+  return { plan, file, root };
 }
 
 /**

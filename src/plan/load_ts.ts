@@ -11,7 +11,7 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "../path.ts";
 import type { Diagnostic, DocPath, Result } from "./diagnostic.ts";
 import { parseDuration } from "./duration.ts";
 import { valueAt } from "./issues.ts";

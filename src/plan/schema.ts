@@ -7,11 +7,27 @@
 
 import { z } from "zod";
 import { expecting } from "./expected.ts";
-import { parseCheck, regexProblem } from "./check.ts";
-import { formatDuration, MAX_DURATION_MS, parseDuration } from "./duration.ts";
+import { formatDuration, MAX_DURATION_MS } from "./duration.ts";
+import {
+  checkStringProblem,
+  ID_PATTERN,
+  isCheckString,
+  isDuration,
+  isMatchesPattern,
+  isNonZeroDuration,
+  isRelPath,
+  isTimerDuration,
+  matchesProblem,
+  pathProblem,
+  REGEX_FLAGS,
+  STRATEGIES,
+  TASK_TYPES,
+} from "./rules.ts";
 
-/** Task and shard ids: a letter, then letters, digits, `_`, `-` or `.`. */
-export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+export { ID_PATTERN, pathProblem, STRATEGIES, TASK_TYPES };
+
+// Every refinement passes a named function of rules.ts: the generated
+// validator (plan_guard.ts, `deno task schema`) calls the same functions.
 
 const Id = z.string().regex(ID_PATTERN, {
   message:
@@ -25,11 +41,11 @@ const Duration = z.string({
     typeof input === "number"
       ? `Invalid duration ${input}: add a unit, e.g. "${input}s" or "${input}m"`
       : undefined,
-}).refine((s) => parseDuration(s) !== undefined, {
+}).refine(isDuration, {
   error: ({ input }) =>
     `Invalid duration ${JSON.stringify(input)}: ${DURATION_HINT}`,
   abort: true,
-}).refine((s) => parseDuration(s)! <= MAX_DURATION_MS, {
+}).refine(isTimerDuration, {
   error: ({ input }) =>
     `Invalid duration ${JSON.stringify(input)}: at most ${
       formatDuration(MAX_DURATION_MS)
@@ -38,34 +54,18 @@ const Duration = z.string({
 });
 
 /** A limit (timeout, timebox): a duration, and not zero. */
-const Limit = Duration.refine((s) => parseDuration(s) !== 0, {
+const Limit = Duration.refine(isNonZeroDuration, {
   error: ({ input }) =>
     `Invalid limit ${
       JSON.stringify(input)
     }: a timeout must be longer than zero`,
 });
 
-/** Why a path is not a relative path inside the project, or `undefined`. */
-export function pathProblem(path: string): string | undefined {
-  if (/^([A-Za-z]:)?[\\/]/.test(path) || path.startsWith("~")) {
-    return `Path "${path}" must be relative to the project root, not absolute`;
-  }
-  if (!path.includes("..")) return undefined; // Only ".." climbs.
-  const parts = path.split(/[\\/]+/);
-  let depth = 0;
-  for (const part of parts) {
-    if (part === "..") depth--;
-    else if (part !== "." && part !== "") depth++;
-    if (depth < 0) return `Path "${path}" escapes the project root`;
-  }
-  return undefined;
-}
-
 const NonEmpty = z.string().min(1, { message: "Must not be empty" });
 
 // `refine` with a message computed on failure: `superRefine` allocates a
 // closure per value checked, which 10,000-task plans pay ~100k times.
-const RelPath = NonEmpty.refine((path) => pathProblem(path) === undefined, {
+const RelPath = NonEmpty.refine(isRelPath, {
   error: ({ input }) => pathProblem(input as string),
 });
 
@@ -115,19 +115,9 @@ const Commands = expecting(
 )
   .describe("Named commands run in declared order (lint, test, build, ...)");
 
-/** Why an acceptance string is not a valid check, or `undefined`. */
-function checkStringProblem(text: string): string | undefined {
-  const parsed = parseCheck(text);
-  if (!parsed.ok) return parsed.message;
-  const check = parsed.check as { path?: string; file?: string };
-  return (check.path === undefined ? undefined : pathProblem(check.path)) ??
-    (check.file === undefined ? undefined : pathProblem(check.file));
-}
-
-const CheckString = z.string().refine(
-  (text) => checkStringProblem(text) === undefined,
-  { error: ({ input }) => checkStringProblem(input as string) },
-);
+const CheckString = z.string().refine(isCheckString, {
+  error: ({ input }) => checkStringProblem(input as string),
+});
 
 const InFile = RelPath.optional().describe(
   "File to search; default: the task's paths",
@@ -147,19 +137,17 @@ export const CheckObjectSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("matches"),
     pattern: NonEmpty,
-    flags: z.string().regex(/^[dgimsuvy]*$/, {
+    flags: z.string().regex(REGEX_FLAGS, {
       error: ({ input }) =>
         `Invalid regular expression flags ${
           JSON.stringify(input)
         }: use d, g, i, m, s, u, v, y`,
     }).optional(),
     file: InFile,
-  }).superRefine((check, ctx) => {
-    if (!/^[dgimsuvy]*$/.test(check.flags ?? "")) return; // reported on flags
-    const problem = regexProblem(check.pattern, check.flags ?? "");
-    if (problem) {
-      ctx.addIssue({ code: "custom", message: problem, path: ["pattern"] });
-    }
+  }).refine(isMatchesPattern, {
+    path: ["pattern"],
+    error: ({ input }) =>
+      matchesProblem(input as { pattern: string; flags?: string }),
   }),
   z.strictObject({ kind: z.literal("manual"), text: NonEmpty }),
 ]);
@@ -201,16 +189,6 @@ const Constraints = z.strictObject({
     "Fail the task with reason timeout after this long",
   ),
 });
-
-/** Task types of the PRD. */
-export const TASK_TYPES = [
-  "code_change",
-  "docs",
-  "test",
-  "release",
-  "deploy",
-  "chore",
-] as const;
 
 /** A shard: a sub-task run in order inside its task. */
 export const ShardSchema = expecting(
@@ -267,9 +245,6 @@ const Version = z.literal(1, {
       }: this orchestrate reads version 1`,
 });
 
-/** Execution strategies: stop at the first failure, or keep running what does not depend on it. */
-export const STRATEGIES = ["conservative", "keep_going"] as const;
-
 /** The whole plan file. */
 export const PlanFileSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -305,6 +280,8 @@ export const IncludeFileSchema = z.strictObject({
 
 /** A plan as written, after schema validation. */
 export type PlanFile = z.infer<typeof PlanFileSchema>;
+/** A file named by `include:`, after schema validation. */
+export type IncludeFile = z.infer<typeof IncludeFileSchema>;
 /** A task as written. */
 export type TaskInput = z.infer<typeof TaskSchema>;
 /** A shard as written. */

@@ -9,7 +9,7 @@
  */
 
 import { transform } from "sucrase";
-import { basename, dirname, resolve, sep } from "node:path";
+import { basename, dirname, resolve, sep } from "../path.ts";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Diagnostic, Result } from "./diagnostic.ts";
 

@@ -5,7 +5,7 @@
 
 import { findCycles, type GraphNode } from "../graph/cycles.ts";
 import type { Diagnostic, DocPath } from "./diagnostic.ts";
-import { ID_PATTERN } from "./schema.ts";
+import { ID_PATTERN } from "./rules.ts";
 import { closest } from "./suggest.ts";
 
 /** The part of a plan these checks read; raw data of a plan that failed the schema fits too. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { posix } from "node:path";
+import { posix } from "../path.ts";
 import type { RunState } from "../events/fold.ts";
 import type { Plan } from "../plan/ir.ts";
 import { formatDuration } from "./duration.ts";
