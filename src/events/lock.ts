@@ -12,6 +12,7 @@
  */
 
 import { join } from "../path.ts";
+import { safeText } from "../render/safe_text.ts";
 import {
   NotARegularFile,
   readStateText,
@@ -246,7 +247,11 @@ function _held(
 }
 
 function _lockedMessage(holder: LockInfo, host: string): string {
-  return `Another run (${holder.run}, pid ${holder.pid} on ${holder.host}, started ${holder.started}) holds ${LOCK_FILE}; ` +
+  // The lock's content is anybody's: its text reaches a terminal escaped.
+  const run = safeText(String(holder.run));
+  const on = safeText(String(holder.host));
+  const started = safeText(String(holder.started));
+  return `Another run (${run}, pid ${holder.pid} on ${on}, started ${started}) holds ${LOCK_FILE}; ` +
     `wait for it to finish${
       holder.host === host
         ? ""

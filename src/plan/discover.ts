@@ -61,7 +61,10 @@ export function findPlan(cwd: string): PlanSearch {
     for (const name of PLAN_FILE_NAMES) {
       const kind = entryKind(join(dir, name));
       if (kind === "unreadable") return { found: false, top: dir, stop: kind };
-      if (kind === "file") return { found: true, path: join(dir, name) };
+      // A folder or pipe by a plan's name is still the plan: the loader says what is wrong with it.
+      if (kind === "file" || kind === "other") {
+        return { found: true, path: join(dir, name) };
+      }
     }
     const git = entryKind(join(dir, ".git"));
     if (git === "unreadable") return { found: false, top: dir, stop: git };

@@ -114,3 +114,30 @@ Deno.test("lock: an unreadable lock is left alone while young, then replaced; a 
   assert.match(r.stderr, /Another run \(writer, pid \d+/);
   assert.equal(await lines(join(dir, "ran")), 2);
 });
+
+Deno.test("lock: a held lock's run, host and start time reach the terminal with control characters escaped", async () => {
+  const dir = await tempProject({ "orchestrator.yml": PLAN });
+  await Deno.mkdir(join(dir, ".codex"), { recursive: true });
+  await Deno.writeTextFile(
+    join(dir, ".codex/lock"),
+    JSON.stringify({
+      pid: Deno.pid, // This test process: alive.
+      host: Deno.hostname(),
+      run: "r\x1b[2J\x07",
+      started: "now\r\nforged line",
+    }) + "\n",
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, MAIN, "run"],
+    cwd: dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, stderr);
+  assert.match(stderr, /Another run/);
+  // deno-lint-ignore no-control-regex
+  assert.doesNotMatch(stderr, /[\x07\x1b\r]/);
+  assert.doesNotMatch(stderr, /\nforged line/);
+});

@@ -157,3 +157,13 @@ Deno.test("discovery: --file is taken as given, from the working folder, without
     );
   });
 });
+
+Deno.test("discovery: a folder named orchestrator.yml is reported as what it is, not as no plan", async () => {
+  const dir = await tempProject({});
+  await Deno.mkdir(join(dir, "orchestrator.yml"));
+  const r = await cli(["plan", "validate"], { cwd: dir });
+  assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stderr, /No plan found/);
+  assert.match(r.stderr, /orchestrator\.yml/);
+  assert.match(r.stderr, /folder|directory/i);
+});

@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { findPlan } from "../../src/plan/discover.ts";
 
-Deno.test("findPlan: in one folder, orchestrator.yml, then .ts, then .json; a folder of that name is not a plan", async () => {
+Deno.test("findPlan: in one folder, orchestrator.yml, then .ts, then .json; a folder of that name is still taken (the loader says what it is)", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.mkdir(join(dir, ".git"));
-    await Deno.mkdir(join(dir, "orchestrator.yml")); // not a file
     await Deno.writeTextFile(join(dir, "orchestrator.json"), "{}");
     assert.deepEqual(findPlan(dir), {
       found: true,
@@ -16,6 +15,11 @@ Deno.test("findPlan: in one folder, orchestrator.yml, then .ts, then .json; a fo
     assert.deepEqual(findPlan(dir), {
       found: true,
       path: join(dir, "orchestrator.ts"),
+    });
+    await Deno.mkdir(join(dir, "orchestrator.yml")); // not a file
+    assert.deepEqual(findPlan(dir), {
+      found: true,
+      path: join(dir, "orchestrator.yml"),
     });
     await Deno.remove(join(dir, "orchestrator.yml"));
     await Deno.writeTextFile(join(dir, "orchestrator.yml"), "");
