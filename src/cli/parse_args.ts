@@ -12,6 +12,8 @@
 export interface ParseArgsOption {
   type: "string" | "boolean";
   short?: string;
+  /** Collect every occurrence into a list (in order), as `node:util` does. */
+  multiple?: boolean;
 }
 
 /** What {@link parseArgs} takes (always strict, positionals allowed). */
@@ -24,8 +26,8 @@ export interface ParseArgsConfig {
 
 /** What {@link parseArgs} returns. */
 export interface ParsedArgs {
-  /** Flags given (null prototype): text, or `true` for a switch. */
-  values: Record<string, string | boolean | undefined>;
+  /** Flags given (null prototype): text, or `true` for a switch; a list for `multiple`. */
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
 }
 
@@ -108,7 +110,14 @@ export function parseArgs(config: ParseArgsConfig): ParsedArgs {
         `Option '${token.rawName}' argument is ambiguous.\nDid you forget to specify the option argument for '${token.rawName}'?\nTo specify an option argument starting with a dash use ${example}.`,
       );
     }
-    if (token.name !== "__proto__") values[token.name] = value ?? true;
+    if (token.name === "__proto__") return;
+    if (options[token.name]!.multiple) {
+      const list = values[token.name];
+      values[token.name] = [
+        ...(Array.isArray(list) ? list : []),
+        value ?? true,
+      ];
+    } else values[token.name] = value ?? true;
   };
 
   const remaining = [...config.args];

@@ -11,6 +11,7 @@ const OPTIONS: Record<string, ParseArgsOption> = {
   force: { type: "boolean" },
   "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  cwd: { type: "string", short: "C", multiple: true },
 };
 
 type Outcome =
@@ -67,6 +68,7 @@ Deno.test("parseArgs: the same values, positionals and errors as node:util's on 
     ["--=x"],
     ["--__proto__"],
     ["--file", "a", "--file", "b"],
+    ["-C", "a", "--cwd", "b", "--cwd=c", "-Cd"],
     ["-h", "--help"],
   ];
   for (const args of cases) {
@@ -81,6 +83,10 @@ Deno.test("parseArgs: agrees with node:util's on random command lines", () => {
       "-f",
       "--task",
       "-t",
+      "-C",
+      "--cwd",
+      "--cwd=sub",
+      "-Csub",
       "-j",
       "--concurrency",
       "--force",
