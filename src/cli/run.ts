@@ -3,8 +3,6 @@
  * @module
  */
 
-import type { Plan } from "../plan/ir.ts";
-import { closest } from "../plan/suggest.ts";
 import { print, printError } from "../output/stdio.ts";
 import { defineCommand, type Invocation } from "./command.ts";
 import { CliError, EXIT_CODE, UsageError } from "./errors.ts";
@@ -81,16 +79,6 @@ export const resumeCommand = defineCommand({
  * id names its task (the engine resolves it, and refuses a shard id that
  * several tasks share).
  */
-function checkTarget(plan: Plan, target: string): void {
-  const ids = plan.tasks.flatMap((t) => [t.id, ...t.shards.map((s) => s.id)]);
-  if (ids.includes(target)) return;
-  const near = closest(target, [...new Set(ids)]);
-  throw new UsageError(
-    `Unknown task "${target}": no task or shard has that id${
-      near ? `; did you mean "${near}"?` : ""
-    }`,
-  );
-}
 
 async function runOrResume(
   { options }: Invocation<RunOptions>,
@@ -108,7 +96,18 @@ async function runOrResume(
   const concurrency = options.concurrency;
   const loaded = await loadPlanOrThrow(options.file);
   const target = options.task;
-  if (target !== undefined) checkTarget(loaded.plan, target);
+  if (target !== undefined) {
+    // Before anything runs or is recorded: the engine's own rule, with its "did you mean".
+    const { resolveTarget, UnknownTarget } = await import(
+      "../engine/selection.ts"
+    );
+    try {
+      resolveTarget(loaded.plan, target);
+    } catch (e) {
+      if (e instanceof UnknownTarget) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   const force = options.force === true;
 
   if (options["dry-run"]) {

@@ -151,7 +151,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
         entry.action = "skip";
         entry.reason = decision.reason === OUTSIDE_SELECTION
           ? OUTSIDE_SELECTION
-          : `${decision.reason} (${stateOf(selection, id)})`;
+          : `${decision.reason} (completed or skipped before)`;
         prints.set(id, selection.doneEarlier.get(id) ?? null);
         break;
       case "wait_upstream":
@@ -210,10 +210,4 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
     tasks,
     build,
   };
-}
-
-function stateOf(selection: Selection, id: string): string {
-  return selection.doneEarlier.get(id) === undefined
-    ? "earlier"
-    : "completed or skipped before";
 }

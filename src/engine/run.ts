@@ -26,14 +26,11 @@ import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import {
   freshSelection,
-  resolveTarget,
   resumeSelection,
   type Selection,
   UnknownTarget,
 } from "./selection.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
-
-export { resolveTarget };
 
 /** Exit codes of a run (DESIGN.md). */
 export const EXIT = {

@@ -5,7 +5,7 @@
 
 import { join } from "../path.ts";
 import type { NewEvent, RunEvent } from "./types.ts";
-import { orderedRuns, recordRun } from "./run_index.ts";
+import { recordRun } from "./run_index.ts";
 import { eventProblem } from "./validate.ts";
 
 /** Folder of run logs, relative to the project root. */
@@ -109,17 +109,8 @@ export interface ReadLog {
 }
 
 /**
- * Reads a log. A torn last line (a crash mid-write) is dropped with a
- * warning, never an error; so is any other line that does not parse.
- */
-export async function readLog(path: string): Promise<ReadLog> {
-  const text = await Deno.readTextFile(path);
-  return parseLog(text, path);
-}
-
-/**
- * Parses log text (see {@link readLog}): one event per line that is JSON
- * and a valid event; a warning for every other line.
+ * Parses log text: one event per line that is JSON and a valid event; a
+ * warning for every other line (a torn last line included), never an error.
  *
  * @example
  * ```ts
@@ -215,12 +206,4 @@ export function parseEventLine(
   if (problem === null) return value as RunEvent;
   warnings.push(`${path}:${n}: ignoring a damaged event: ${problem}`);
   return null;
-}
-
-/**
- * Run ids that have a log under `root`, oldest first (index order; see
- * `orderedRuns`). Prefer `RunStore.runs()`.
- */
-export function listRuns(root: string): Promise<string[]> {
-  return orderedRuns(root);
 }

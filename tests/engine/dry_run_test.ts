@@ -10,7 +10,10 @@ import fc from "fast-check";
 import { dryRun, type DryRunReport } from "../../src/engine/dry_run.ts";
 import { executeRun } from "../../src/engine/run.ts";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
-import { listRuns, logPath } from "../../src/events/log.ts";
+import { logPath } from "../../src/events/log.ts";
+import { RunStore } from "../../src/events/store.ts";
+
+const listRuns = (dir: string) => new RunStore(dir).runs();
 import type { RunEvent } from "../../src/events/types.ts";
 import { loadPlan } from "../../src/plan/load.ts";
 import { cli, tempProject } from "../_cli.ts";
