@@ -152,3 +152,11 @@ function openUp(dir: string): void {
 export function repoPath(relative: string): string {
   return new URL(`../${relative}`, import.meta.url).pathname;
 }
+
+/** Whether `path` exists (following links); other errors are rethrown. */
+export function exists(path: string): Promise<boolean> {
+  return Deno.stat(path).then(() => true, (e) => {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  });
+}

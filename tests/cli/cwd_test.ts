@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, tempProject } from "../_cli.ts";
+import { cli, exists, tempProject } from "../_cli.ts";
 
 const PLAN = `version: 1
 project: { name: elsewhere }
@@ -28,16 +28,6 @@ async function withTwoFolders(
     await Deno.remove(away, { recursive: true });
   }
 }
-
-const exists = async (path: string) => {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-};
 
 Deno.test("-C DIR before the command: plan validate, run and status act on DIR's project", async () => {
   await withTwoFolders(async (project, away) => {

@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
 import { outputFileName } from "../../src/engine/output_name.ts";
 import { join } from "node:path";
-import { PERMISSIONS, tempProject } from "../_cli.ts";
+import { exists, PERMISSIONS, tempProject } from "../_cli.ts";
 import { latestEvents } from "../engine/_events.ts";
 import { firstLine, gone, within } from "../exec/_processes.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
-
-const exists = (path: string) =>
-  Deno.stat(path).then(() => true, (e) => {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  });
 
 /** The output file of command `name` of task A, once the run has made its folder. */
 async function outputOf(dir: string, name: string): Promise<string> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MAX_SHOWN } from "../../src/cli/plan_source.ts";
-import { cli, tempProject } from "../_cli.ts";
+import { cli, exists, tempProject } from "../_cli.ts";
 
 Deno.test("plan validate: past MAX_SHOWN diagnostics only the first are printed, and the total is said", async () => {
   const tasks = Array.from(
@@ -48,16 +48,6 @@ async function withProject(
     await Deno.remove(dir, { recursive: true });
   }
 }
-
-const exists = async (path: string) => {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-};
 
 Deno.test("discovery: run from a nested subfolder uses the plan above, says so, and runs at the project root", async () => {
   await withProject({

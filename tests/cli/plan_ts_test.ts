@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, type CliResult, tempProject } from "../_cli.ts";
+import { cli, type CliResult, exists, tempProject } from "../_cli.ts";
 
 const DSL = `import { definePlan, defineTask } from "orchestrate";`;
 const VALID =
@@ -36,16 +36,6 @@ async function validate(
 /** The first line of the first diagnostic. */
 function firstError(r: CliResult): string {
   return r.stderr.split("\n")[0]!;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }
 
 const SHORT = { ORCHESTRATE_PLAN_TIMEOUT: "2s" };

@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, PERMISSIONS, tempProject } from "../_cli.ts";
+import { cli, exists, PERMISSIONS, tempProject } from "../_cli.ts";
 import { latestEvents } from "./_events.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
-
-const exists = (path: string) =>
-  Deno.stat(path).then(() => true, (e) => {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  });
 
 /** Task B's pre-check never ends; its command would leave `ran-b` behind. */
 const planWithPrecheck = (constraints: string) =>

@@ -15,7 +15,7 @@ import { parse } from "yaml";
 import config from "../../deno.json" with { type: "json" };
 import { TARGETS } from "../../scripts/compile.ts";
 import { assetName, writeChecksums } from "../../scripts/release.ts";
-import { PERMISSIONS, repoPath } from "../_cli.ts";
+import { exists, PERMISSIONS, repoPath } from "../_cli.ts";
 import { type JobResult, runJob, type Yaml } from "./_job_runner.ts";
 const SNIPPET = "docs/ci-snippet.yml";
 
@@ -44,12 +44,6 @@ const hasTools = await Promise.all(
 const skip = hasTools
   ? ""
   : "skipped: needs sha256sum and curl (as on ubuntu-latest): ";
-
-const exists = (path: string) =>
-  Deno.stat(path).then(() => true, (e) => {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  });
 
 async function copyTree(from: string, to: string): Promise<void> {
   const info = await Deno.stat(from);
