@@ -213,20 +213,47 @@ function spawn(
   env: Record<string, string>,
   ownGroup: boolean,
 ): Deno.ChildProcess | Error {
+  // Deno's `detached` forks the whole orchestrator (4-7 ms a spawn, growing
+  // with its memory); util-linux `setsid` gives the same new session and
+  // process group for one more exec (~0.3 ms). A freshly spawned child is
+  // never a group leader, so setsid execs in place: the pid is the command's.
+  const setsid = ownGroup ? setsidProgram() : null;
   try {
-    return new Deno.Command(program!, {
-      args,
+    return new Deno.Command(setsid ?? program!, {
+      args: setsid ? [program!, ...args] : args,
       cwd: request.cwd,
       env,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
-      detached: ownGroup,
+      detached: ownGroup && setsid === null,
     }).spawn();
   } catch (e) {
     if (!isOsError(e)) throw e;
     return e as Error;
   }
+}
+
+let setsidPath: string | null | undefined;
+
+/** util-linux `setsid` on Linux (found once), else null. */
+function setsidProgram(): string | null {
+  if (setsidPath !== undefined) return setsidPath;
+  setsidPath = null;
+  if (Deno.build.os !== "linux") return null;
+  for (const candidate of ["/usr/bin/setsid", "/bin/setsid"]) {
+    try {
+      if (Deno.statSync(candidate).isFile) return setsidPath = candidate;
+    } catch (e) {
+      // Not here, or not ours to look at: the slow `detached` path still works.
+      if (
+        !(e instanceof Deno.errors.NotFound ||
+          e instanceof Deno.errors.PermissionDenied ||
+          e instanceof Deno.errors.NotCapable)
+      ) throw e;
+    }
+  }
+  return null;
 }
 
 /** The result of a command whose signal was aborted before it could start: it did not run. */

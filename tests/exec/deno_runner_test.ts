@@ -188,3 +188,24 @@ Deno.test("DenoRunner: a command whose signal is aborted before it starts never 
   assert.equal(r.status, null);
   await assert.rejects(Deno.stat(join(dir, "ran")), Deno.errors.NotFound);
 });
+
+Deno.test({
+  name:
+    "DenoRunner: a command in its own process group leads a new session and group under its own pid",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const dir = await tempDir();
+  const r = await new DenoRunner().run({
+    // Fields 1, 5 and 6 of /proc/self/stat: pid, process group, session of `cut` itself.
+    command: "cut -d ' ' -f 1,5,6 /proc/self/stat",
+    cwd: dir,
+    outputPath: join(dir, "out.log"),
+    ownProcessGroup: true,
+  });
+  assert.equal(r.status, 0);
+  const [pid, pgid, sid] = (await Deno.readTextFile(join(dir, "out.log")))
+    .trim().split(/\s+/);
+  assert.equal(pgid, pid);
+  assert.equal(sid, pid);
+  assert.notEqual(pgid, String(Deno.pid));
+});
