@@ -216,6 +216,19 @@ async function benchExec(): Promise<void> {
         ["run", "--file", "plan.yml", "--concurrency", "2", "--no-build"],
         await freshProject(plan),
       );
+    // A timebox puts each command in its own process group and session.
+    const timeboxed = planYaml(nodes, {
+      commands: 1,
+      checks: 0,
+      shards: 0,
+      shardChecks: 0,
+      timebox: "10m",
+    });
+    cmds.timeboxed = async () =>
+      orchestrate(
+        ["run", "--file", "plan.yml", "--concurrency", "2", "--no-build"],
+        await freshProject(timeboxed),
+      );
   }
   const t = await compare(cmds, reps(5));
   const peers = [
@@ -251,6 +264,16 @@ async function benchExec(): Promise<void> {
   if (t.ninja !== undefined) cells.push(`vs ninja ${fmtRatio(t.run, t.ninja)}`);
   cells.push(`plan validate of this plan: ${fmtTime(t.validate!)}`);
   row(cells);
+  judge(
+    "run with a timebox on every task <= 1.5x the run without",
+    t.timeboxed! <= 1.5 * t.run,
+  );
+  row([
+    `with a timebox on every task: ${fmtTime(t.timeboxed!)}`,
+    `vs without ${
+      fmtRatio(t.timeboxed!, t.run)
+    } (target <= 1.5x; was 2.9x before setsid)`,
+  ]);
 }
 
 async function benchStatus(): Promise<void> {

@@ -42,6 +42,8 @@ export interface TaskShape {
   shards: number;
   /** `File exists: plan.yml` checks on each shard. */
   shardChecks: number;
+  /** A timebox on every task (its commands then run in their own process group). */
+  timebox?: string;
 }
 
 /**
@@ -73,6 +75,9 @@ export function planYaml(
       `    commands: ${commands}`,
       `    dependencies: [${n.deps.join(", ")}]`,
     );
+    if (shape.timebox) {
+      out.push(`    constraints: { timebox: ${shape.timebox} }`);
+    }
     if (shape.checks > 0) out.push(`    acceptance: ${checks(shape.checks)}`);
     if (shape.shards > 0) {
       out.push("    shards:");
