@@ -8,6 +8,7 @@ import { approveCommand } from "./approve.ts";
 import { initCommand } from "./init.ts";
 import { planCompileCommand } from "./plan_compile.ts";
 import { planValidateCommand } from "./plan_validate.ts";
+import { reportCommand } from "./report.ts";
 import { resumeCommand, runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
 
@@ -26,6 +27,7 @@ export const app: CommandSpec = {
     resumeCommand,
     statusCommand,
     approveCommand,
+    reportCommand,
     initCommand,
   ],
 };

@@ -24,6 +24,16 @@ export const approveCommand: CommandSpec = {
       value: "ID",
       description: "Approve the gate for this task only",
     },
+    by: {
+      type: "string",
+      value: "NAME",
+      description: "Who approves (default: the OS user)",
+    },
+    note: {
+      type: "string",
+      value: "TEXT",
+      description: "Why, or what was checked: kept with the approval",
+    },
   },
   async run({ options, positionals }) {
     const gate = positionals[0]!;
@@ -69,7 +79,9 @@ export const approveCommand: CommandSpec = {
         taskHashes[task.id] = hashes[task.id]!;
       }
     }
-    let by = Deno.env.get("USER") ?? "";
+    let by = typeof options.by === "string"
+      ? options.by.trim()
+      : Deno.env.get("USER") ?? "";
     try {
       by ||= (await import("node:os")).userInfo().username;
     } catch {
@@ -83,6 +95,9 @@ export const approveCommand: CommandSpec = {
       by,
       plan_hash: loaded.hash,
       task_hashes: taskHashes,
+      ...(typeof options.note === "string" && options.note.trim() !== ""
+        ? { note: options.note.trim() }
+        : {}),
     });
     console.log(
       `Approved "${gate}"${

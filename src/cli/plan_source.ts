@@ -60,11 +60,20 @@ export async function checkPlanOrThrow(
   return await orThrow(file, checkPlan);
 }
 
+/**
+ * The plan's path: `--file`, else the nearest plan (see `findPlan`), for
+ * commands that need the project but not the plan (`report`).
+ * @throws {UsageError} When there is none.
+ */
+export function planPathOrThrow(file: string | boolean | undefined): string {
+  return typeof file === "string" ? file : nearestPlan();
+}
+
 async function orThrow<T>(
   file: string | boolean | undefined,
   load: (path: string) => Promise<Result<T>>,
 ): Promise<T> {
-  const path = typeof file === "string" ? file : nearestPlan();
+  const path = planPathOrThrow(file);
   await refuseSpecialFile(path);
   const result = await load(path);
   if (result.ok) return result.value;

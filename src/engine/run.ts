@@ -348,6 +348,12 @@ function recordStart(
     strategy: plan.orchestrator.strategy,
     force,
     ci: ciInfo(),
+    dependencies: Object.fromEntries(
+      plan.tasks.filter((t) => selection.selected.has(t.id)).map((t) => [
+        t.id,
+        [...t.dependencies],
+      ]),
+    ),
   });
   emit({
     type: "plan_validated",

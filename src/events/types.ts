@@ -56,6 +56,11 @@ export interface RunStartedEvent extends EventBase {
   strategy: "conservative" | "keep_going";
   force: boolean;
   ci: CiInfo;
+  /**
+   * Per selected task, the tasks it depends on (for the report's critical
+   * path). Absent in logs written before it was recorded.
+   */
+  dependencies?: Record<string, string[]>;
 }
 
 /** The plan was loaded and validated. */
@@ -214,6 +219,8 @@ export interface ApprovalGrantedEvent extends EventBase {
    * approved again. Absent in logs written before approvals recorded it.
    */
   task_hashes?: Record<string, string>;
+  /** What the approver said (`approve --note`). */
+  note?: string;
 }
 
 /** The final release build or install step started (task null). */

@@ -30,6 +30,12 @@ function stringMap(v: unknown): boolean {
   return true;
 }
 
+function idLists(v: unknown): boolean {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  for (const key in v) if (!strings((v as Fields)[key])) return false;
+  return true;
+}
+
 /** A problem with field `name` unless `ok`. */
 function need(ok: boolean, name: string, what: string): string | null {
   return ok ? null : `"${name}" is not ${what}`;
@@ -57,7 +63,12 @@ const OUTCOMES = new Set(["success", "failed", "paused", "interrupted"]);
 const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
   run_started: (e) =>
     str(e, "plan_file") ?? str(e, "plan_hash") ?? hashes(e, "task_hashes") ??
-      strOrNull(e, "selection", "a task id or null") ?? ids(e, "selected"),
+      strOrNull(e, "selection", "a task id or null") ?? ids(e, "selected") ??
+      need(
+        e.dependencies === undefined || idLists(e.dependencies),
+        "dependencies",
+        "a map of task id lists",
+      ),
   plan_validated: nothing,
   plan_updated: (e) =>
     str(e, "plan_hash") ?? hashes(e, "task_hashes") ?? ids(e, "changed") ??
@@ -82,7 +93,9 @@ const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
     task(e) ?? need(strings(e.gates), "gates", "a list of gates"),
   approval_granted: (e) =>
     need(isString(e.gate), "gate", "a gate") ?? str(e, "plan_hash") ??
-      (e.task_hashes === undefined ? null : hashes(e, "task_hashes")),
+      (e.task_hashes === undefined ? null : hashes(e, "task_hashes")) ??
+      need(isString(e.by), "by", "a name") ??
+      need(e.note === undefined || isString(e.note), "note", "a string"),
   build_started: nothing,
   interrupted: nothing,
   completed: (e) =>

@@ -92,10 +92,12 @@ export class Script {
   }
 }
 
-/** The scripted run of {@link PLAN}, stopped while LINT-001 still runs. */
-export function scriptedRun(s: Script = new Script()): RunEvent[] {
-  const t = (task: string, shard: string | null = null) => ({ task, shard });
-  s.add("run_started", {
+/** Fields of a `run_started` of the whole plan `selected`, with `extra` ones. */
+export function runStartedFields(
+  selected: string[],
+  extra: Partial<Fields<"run_started">> = {},
+): Fields<"run_started"> {
+  return {
     task: null,
     shard: null,
     plan_file: "orchestrator.yml",
@@ -104,12 +106,19 @@ export function scriptedRun(s: Script = new Script()): RunEvent[] {
     tool_version: "0.1.0",
     deno_version: "2.9.6",
     selection: null,
-    selected: PLAN.tasks.map((x) => x.id),
+    selected,
     concurrency: 2,
     strategy: "conservative",
     force: false,
     ci: {},
-  });
+    ...extra,
+  };
+}
+
+/** The scripted run of {@link PLAN}, stopped while LINT-001 still runs. */
+export function scriptedRun(s: Script = new Script()): RunEvent[] {
+  const t = (task: string, shard: string | null = null) => ({ task, shard });
+  s.add("run_started", runStartedFields(PLAN.tasks.map((x) => x.id)));
   s.add("task_started", t("DOC-001"));
   s.add("command_run", {
     ...t("DOC-001"),

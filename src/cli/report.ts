@@ -1,0 +1,97 @@
+/**
+ * `orchestrate report [--run ID] [--out REPORT.md] [--json]`: one run,
+ * from its log alone — outcome, time and critical path, every task's
+ * commands, checks, approvals and the events behind each failure.
+ * @module
+ */
+
+import type { CommandSpec } from "./command.ts";
+import { UsageError } from "./command.ts";
+import { FILE_OPTION, planPathOrThrow } from "./plan_source.ts";
+
+/** The `report` command. */
+export const reportCommand: CommandSpec = {
+  name: "report",
+  summary:
+    "Write a run's report (Markdown, or JSON) from its log: outcome, critical path, commands, checks, approvals, failures",
+  options: {
+    file: FILE_OPTION,
+    run: {
+      type: "string",
+      value: "ID",
+      description: "The run to report (default: the latest)",
+    },
+    out: {
+      type: "string",
+      value: "FILE",
+      description:
+        "Write the report to FILE (e.g. REPORT.md) instead of stdout",
+    },
+    json: { type: "boolean", description: "Print the report as JSON" },
+  },
+  async run({ options }) {
+    const [
+      { dirname, relative, resolve },
+      { RunStore },
+      { buildRunReport },
+      { renderReportMd },
+      { writeFileAtomic },
+      { closest },
+    ] = await Promise.all([
+      import("../path.ts"),
+      import("../events/store.ts"),
+      import("../events/run_report.ts"),
+      import("../render/report_md.ts"),
+      import("../output/write_atomic.ts"),
+      import("../plan/suggest.ts"),
+    ]);
+    const root = resolve(dirname(planPathOrThrow(options.file)));
+    const store = new RunStore(root);
+    const runs = await store.runs();
+    const wanted = typeof options.run === "string" ? options.run : null;
+    const run = wanted ?? runs.at(-1) ?? null;
+    if (run === null) {
+      throw new UsageError(
+        "No run to report yet: start one with `orchestrate run`",
+        "",
+      );
+    }
+    if (!runs.includes(run)) {
+      const near = closest(run, runs);
+      throw new UsageError(
+        `Unknown run "${run}"${near ? `: did you mean "${near}"?` : ""}`,
+        "",
+      );
+    }
+    const [folded, log, journal] = await Promise.all([
+      store.fold(run),
+      store.events(run),
+      store.approvals(run),
+    ]);
+    const report = buildRunReport(
+      run,
+      folded.state,
+      log.events,
+      journal,
+      folded.warnings,
+    );
+    let text: string;
+    if (options.json) text = JSON.stringify(report, null, 2) + "\n";
+    else {
+      const base = typeof options.out === "string"
+        ? dirname(resolve(options.out))
+        : Deno.cwd();
+      text = renderReportMd(
+        report,
+        (path) => relative(base, resolve(root, path)) || ".",
+      );
+    }
+    if (typeof options.out === "string") {
+      writeFileAtomic(options.out, text);
+      console.error(`Wrote ${options.out} (run ${run}).`);
+    } else {
+      (await import("../output/stdio.ts")).stdout.write(text);
+    }
+    return 0;
+  },
+};

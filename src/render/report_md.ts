@@ -1,0 +1,193 @@
+/**
+ * REPORT.md: a run report (`events/run_report.ts`) as Markdown for people
+ * and pull requests — outcome, time and critical path, then each task with
+ * its commands, checks, approvals and the events behind a failure.
+ * @module
+ */
+
+import type { ReportedTask, RunReport } from "../events/run_report.ts";
+import { formatDuration } from "./duration.ts";
+import { escapeMarkdown, markdownLink } from "./markdown.ts";
+import { safeText } from "./safe_text.ts";
+
+/**
+ * Renders a report. `link` turns a path relative to the project root into
+ * a link target relative to where the report is written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emptyState } from "../events/fold.ts";
+ * import { buildRunReport } from "../events/run_report.ts";
+ * import { renderReportMd } from "./report_md.ts";
+ * const md = renderReportMd(buildRunReport("r1", emptyState(), [], [], []), (p) => p);
+ * assert.match(md, /^# Run r1/);
+ * ```
+ */
+export function renderReportMd(
+  report: RunReport,
+  link: (path: string) => string,
+): string {
+  const text = (s: string) => escapeMarkdown(safeText(s));
+  const code = (s: string) => {
+    const clean = safeText(s).replaceAll("\n", " ");
+    const fence = "`".repeat(longestTickRun(clean) + 1);
+    return clean.startsWith("`") || clean.endsWith("`")
+      ? `${fence} ${clean} ${fence}`
+      : `${fence}${clean}${fence}`;
+  };
+  const out: string[] = [`# Run ${text(report.run)}`, ""];
+  const counts = Object.entries(report.counts).map(([k, n]) => `${n} ${k}`)
+    .join(", ");
+  out.push(
+    `- Outcome: **${report.outcome ?? "not finished"}**${
+      counts ? ` (${counts})` : ""
+    }`,
+    `- Plan: ${report.plan_file ? code(report.plan_file) : "unknown"}${
+      report.plan_hash ? `, hash ${code(report.plan_hash.slice(0, 12))}` : ""
+    }`,
+    `- Time: ${
+      formatDuration(report.active_ms)
+    } running over ${report.sessions} session${
+      report.sessions === 1 ? "" : "s"
+    }, ${formatDuration(report.wall_ms)} from start to end${
+      report.started_at ? ` (${text(report.started_at)}` : ""
+    }${
+      report.ended_at
+        ? ` – ${text(report.ended_at)})`
+        : report.started_at
+        ? ")"
+        : ""
+    }`,
+  );
+  if (report.critical_path) {
+    out.push(
+      `- Critical path: ${report.critical_path.tasks.map(text).join(" → ")} (${
+        formatDuration(report.critical_path.duration_ms)
+      } of task time)`,
+    );
+  }
+  if (report.tool_version) {
+    out.push(`- orchestrate ${text(report.tool_version)}`);
+  }
+  for (const ci of report.ci) {
+    out.push(
+      `- CI: ${
+        Object.entries(ci).map(([k, v]) => `${text(k)} ${code(v)}`).join(", ")
+      }`,
+    );
+  }
+  out.push(
+    `- Log: ${
+      markdownLink(
+        ".codex/runs/" + report.run + ".jsonl",
+        link(`.codex/runs/${report.run}.jsonl`),
+      )
+    }`,
+  );
+  for (const w of report.warnings) out.push(`- Warning: ${text(w)}`);
+  out.push("");
+  out.push("| Task | State | Time | Why |", "| --- | --- | --- | --- |");
+  for (const t of report.tasks) {
+    out.push(
+      `| ${text(t.id)} | ${t.state} | ${
+        t.duration_ms > 0 ? formatDuration(t.duration_ms) : ""
+      } | ${text(oneLine(t.reason ?? ""))} |`,
+    );
+  }
+  for (const t of report.tasks) {
+    out.push("", ...taskSection(t, text, code, link));
+  }
+  return out.join("\n") + "\n";
+}
+
+function taskSection(
+  t: ReportedTask,
+  text: (s: string) => string,
+  code: (s: string) => string,
+  link: (path: string) => string,
+): string[] {
+  const out = [`## ${text(t.id)} — ${t.state}`, ""];
+  if (t.dependencies.length > 0) {
+    out.push(`After: ${t.dependencies.map(text).join(", ")}`, "");
+  }
+  if (t.reason || t.detail) {
+    out.push(
+      `${text(t.reason ?? "")}${
+        t.detail ? `: ${text(oneLine(t.detail))}` : ""
+      }`,
+      "",
+    );
+  }
+  if (t.commands.length > 0) {
+    out.push("Commands:", "");
+    for (const c of t.commands) {
+      const how = c.timed_out
+        ? "timed out"
+        : c.signal
+        ? `killed by ${c.signal}`
+        : `exit ${c.status}`;
+      const attempt = c.attempts > 1
+        ? `, attempt ${c.attempt}/${c.attempts}`
+        : "";
+      const output = c.output
+        ? `, ${markdownLink("output", link(c.output))}`
+        : ", no output";
+      out.push(
+        `- ${text(c.name)}${c.shard ? ` (${text(c.shard)})` : ""}: ${
+          code(c.cmd)
+        } — ${how} in ${formatDuration(c.duration_ms)}${attempt}${output}`,
+      );
+    }
+    out.push("");
+  }
+  if (t.checks.length > 0) {
+    out.push("Acceptance:", "");
+    for (const c of t.checks) {
+      const output = c.output
+        ? ` (${markdownLink("output", link(c.output))})`
+        : "";
+      out.push(
+        `- ${c.passed ? "passed" : "**failed**"}: ${code(c.detail || c.check)}${
+          c.shard ? ` (${text(c.shard)})` : ""
+        }${c.reason ? ` — ${text(oneLine(c.reason))}` : ""}${output}`,
+      );
+    }
+    out.push("");
+  }
+  if (t.awaited.length > 0 && t.state === "pending") {
+    out.push(`Waiting for approval: ${t.awaited.map(code).join(", ")}`, "");
+  }
+  if (t.approvals.length > 0) {
+    out.push("Approvals:", "");
+    for (const a of t.approvals) {
+      const hash = a.task_hashes[t.id];
+      out.push(
+        `- ${code(a.gate)} by ${text(a.by)} at ${text(a.at)}${
+          hash ? `, definition ${code(hash.slice(0, 12))}` : ""
+        }${a.note ? ` — “${text(oneLine(a.note))}”` : ""}`,
+      );
+    }
+    out.push("");
+  }
+  if (t.failure_events.length > 0) {
+    out.push("<details><summary>Events behind the failure</summary>", "");
+    out.push("```json");
+    for (const e of t.failure_events) {
+      out.push(safeText(JSON.stringify(e)).replaceAll("```", "`\u200b``"));
+    }
+    out.push("```", "", "</details>", "");
+  }
+  while (out.at(-1) === "") out.pop();
+  return out;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, " ");
+}
+
+function longestTickRun(s: string): number {
+  let longest = 0;
+  for (const m of s.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
+  return longest;
+}
