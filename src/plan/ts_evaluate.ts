@@ -233,8 +233,16 @@ function thrownDiagnostic(
       refused[2] ?? ""
     }: a plan may only read the files in its own folder`
     : `Plan script threw: ${text(name)}: ${text(message)}`;
-  const site = siteFromStack(typeof stack === "string" ? stack : "", modules);
+  const [site, ...callers] = framesFromStack(
+    typeof stack === "string" ? stack : "",
+    modules,
+  );
   if (!site) return { file, line: 1, col: 1, message: what };
+  // A throw in a helper: which line of the plan called it (a loop's line says which task).
+  const here = `${site.module.display}:${site.line}`;
+  const chain = [
+    ...new Set(callers.map((c) => `${c.module.display}:${c.line}`)),
+  ].filter((c) => c !== here);
   // Columns shift in transpiled code (sucrase rewrites exported names):
   // point at the `throw` of the line, else at the reported column.
   const line = site.module.source.split("\n")[site.line - 1] ?? "";
@@ -244,7 +252,7 @@ function thrownDiagnostic(
     file: site.module.display,
     line: site.line,
     col,
-    message: what,
+    message: chain.length ? `${what} (called from ${chain.join(", ")})` : what,
     sourceLine: line,
   };
 }
@@ -327,6 +335,12 @@ function trackedDsl(
 
 /** The innermost stack frame in a plan file. */
 function siteFromStack(stack: string, modules: Map<string, PlanModule>) {
+  return framesFromStack(stack, modules)[0];
+}
+
+/** The stack frames in plan files, innermost first. */
+function framesFromStack(stack: string, modules: Map<string, PlanModule>) {
+  const frames: { module: PlanModule; line: number; col: number }[] = [];
   for (
     const m of stack.matchAll(
       /(file:\/\/[^\s),]+?)(?:, <anonymous>)?:(\d+):(\d+)/g,
@@ -334,12 +348,12 @@ function siteFromStack(stack: string, modules: Map<string, PlanModule>) {
   ) {
     const module = modules.get(fromFileUrl(m[1]!));
     if (module) {
-      return {
+      frames.push({
         module,
         line: Number(m[2]) - FUNCTION_HEADER_LINES,
         col: Number(m[3]),
-      };
+      });
     }
   }
-  return undefined;
+  return frames;
 }

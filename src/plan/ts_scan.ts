@@ -68,7 +68,8 @@ function templateEnd(source: string, from: number): number {
 
 /**
  * `source` with comments and the text of strings and templates blanked
- * (same length, same lines), so a pattern search finds only code.
+ * (same length, same lines; a template's `${}` expressions stay), so a
+ * pattern search finds only code.
  *
  * @example
  * ```ts
@@ -83,8 +84,13 @@ export function codeOnly(source: string): string {
   while (i < source.length) {
     const c = source[i]!;
     let end = -1;
+    if (c === "`") {
+      const template = templateCode(source, i);
+      out += template.code;
+      i = template.end + 1;
+      continue;
+    }
     if (c === '"' || c === "'") end = stringEnd(source, i, c);
-    else if (c === "`") end = templateEnd(source, i);
     if (end >= 0) {
       const body = source.slice(i + 1, end);
       out += c + body.replace(/[^\n]/g, "_") + (source[end] ?? "");
@@ -109,6 +115,35 @@ export function codeOnly(source: string): string {
     i++;
   }
   return out;
+}
+
+/** A template literal with its text blanked and its `${}` expressions kept as code. */
+function templateCode(
+  source: string,
+  from: number,
+): { code: string; end: number } {
+  let code = "`";
+  for (let i = from + 1; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "`") return { code: code + c, end: i };
+    if (c === "$" && source[i + 1] === "{") {
+      const close = closingBracket(source, i + 1);
+      if (close < 0) break;
+      code += "${" + codeOnly(source.slice(i + 2, close)) + "}";
+      i = close;
+      continue;
+    }
+    if (c === "\\") {
+      code += source[i + 1] === "\n" ? "_\n" : "__";
+      i++;
+      continue;
+    }
+    code += c === "\n" ? c : "_";
+  }
+  return {
+    code: code + source.slice(from + code.length).replace(/[^\n]/g, "_"),
+    end: source.length,
+  };
 }
 
 /**
