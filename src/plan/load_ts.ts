@@ -17,7 +17,13 @@ import { parseDuration } from "./duration.ts";
 import { valueAt } from "./issues.ts";
 import { copyPlainData } from "./plain_data.ts";
 import type { EvaluationRequest } from "./ts_evaluate.ts";
-import { type CallSite, callSites, locateInTs } from "./ts_locate.ts";
+import {
+  type CallSite,
+  callSites,
+  entrySites,
+  locateInTs,
+  planSources,
+} from "./ts_locate.ts";
 import type { PlanModule } from "./ts_transpile.ts";
 
 export { locateInTs };
@@ -144,8 +150,19 @@ function readReply(
   if (!copied.ok || !sites) return unexpected(file);
   for (const [path, site] of sites) {
     const value = valueAt(copied.value, path);
-    if (value !== null && typeof value === "object") callSites.set(value, site);
+    const list = valueAt(copied.value, path.slice(0, -1));
+    const index = path[path.length - 1];
+    if (value !== null && typeof value === "object") {
+      callSites.set(value, site);
+    } else if (Array.isArray(list) && typeof index === "number") {
+      const added = entrySites.get(list) ?? new Map<number, CallSite>();
+      entrySites.set(list, added);
+      added.set(index, site);
+    }
   }
+  const sources = new Map(modules.map((m) => [m.display, m.source]));
+  const root = copied.value;
+  if (root !== null && typeof root === "object") planSources.set(root, sources);
   if (!notPlain) return { ok: true, value: copied.value };
   const path = asPath(reply.path);
   if (!path || typeof reply.problem !== "string") return unexpected(file);
@@ -161,12 +178,10 @@ function readReply(
     };
   }
   // With no DSL call on the path, search for the key from the export on.
-  const root = copied.value;
   if (root !== null && typeof root === "object" && !callSites.has(root)) {
     const line = atExport(modules[0]!, "").line!;
     callSites.set(root, { file, line });
   }
-  const sources = new Map(modules.map((m) => [m.display, m.source]));
   return {
     ok: false,
     diagnostics: locateInTs(

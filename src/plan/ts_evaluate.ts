@@ -11,8 +11,9 @@ import {
   fileURLToPath as fromFileUrl,
   pathToFileURL as toFileUrl,
 } from "node:url";
-import { isProxy } from "node:util/types";
+import { isPromise, isProxy } from "node:util/types";
 import * as dsl from "../dsl/dsl.ts";
+import { dirname } from "../path.ts";
 import type { Diagnostic, DocPath } from "./diagnostic.ts";
 import { copyPlainData, describeValue } from "./plain_data.ts";
 import type { CallSite } from "./ts_locate.ts";
@@ -75,16 +76,22 @@ export async function evaluatePlan(
   const modules = new Map(request.modules.map((m) => [m.absolute, m]));
   const entry = request.modules[0]!;
   const sites = new WeakMap<object, CallSite>();
+  const added = new WeakMap<object, Map<unknown, CallSite>>();
   let plan: unknown;
   try {
     const exports = await Promise.race([
-      run(entry, modules, new Map(), sites),
+      run(entry, modules, new Map(), { sites, added }),
       failures,
     ]);
     if (isProxy(exports)) {
       return notPlain(undefined, [], [], "a Proxy as its exports object");
     }
     plan = exports.default ?? exports.plan;
+    // As with `deno check`: a plan, a promise of one, or a function returning either.
+    if (typeof plan === "function" && !isProxy(plan)) {
+      plan = await Promise.race([(plan as () => unknown)(), failures]);
+    }
+    if (isPromise(plan)) plan = await Promise.race([plan, failures]);
   } catch (e) {
     if (ours.has(e as object)) {
       return { kind: "error", diagnostic: (e as PlanScriptError).diagnostic };
@@ -104,10 +111,20 @@ export async function evaluatePlan(
     };
   }
   const found: [DocPath, CallSite][] = [];
-  const copied = copyPlainData(plan, (source, _copy, path) => {
+  const lists: [unknown[], DocPath, Map<unknown, CallSite>][] = [];
+  const copied = copyPlainData(plan, (source, copy, path) => {
     const site = sites.get(source);
     if (site) found.push([path, site]);
+    const late = added.get(source);
+    if (late) lists.push([copy as unknown[], path, late]);
   });
+  // The copies, filled by now, are plain arrays: reading them runs no plan code.
+  for (const [list, path, late] of lists) {
+    list.forEach((item, i) => {
+      const at = late.get(item);
+      if (at) found.push([[...path, i], at]);
+    });
+  }
   return copied.ok
     ? { kind: "data", value: copied.value, sites: found }
     : notPlain(copied.partial, found, copied.path, copied.problem);
@@ -122,12 +139,19 @@ function notPlain(
   return { kind: "not_plain", partial, sites, path, problem };
 }
 
+/** Where DSL objects were made, and where items were added to their lists later. */
+interface Tracking {
+  sites: WeakMap<object, CallSite>;
+  /** A task's `dependencies` array → each item added after `defineTask` → where. */
+  added: WeakMap<object, Map<unknown, CallSite>>;
+}
+
 /** Runs one module after the modules it imports, once; returns its exports. */
 async function run(
   module: PlanModule,
   modules: Map<string, PlanModule>,
   loaded: Map<string, Record<string, unknown>>,
-  sites: WeakMap<object, CallSite>,
+  tracking: Tracking,
 ): Promise<Record<string, unknown>> {
   const box = { exports: {} as Record<string, unknown> };
   loaded.set(module.absolute, box.exports);
@@ -135,13 +159,13 @@ async function run(
   // Imports run before the importer (require is synchronous): run them first.
   for (const target of imports.values()) {
     if (target === null || loaded.has(target)) continue;
-    await run(modules.get(target)!, modules, loaded, sites);
+    await run(modules.get(target)!, modules, loaded, tracking);
   }
   const require = (specifier: unknown): unknown => {
     const target = typeof specifier === "string"
       ? imports.get(specifier)
       : undefined;
-    if (target === null) return trackedDsl(modules, sites);
+    if (target === null) return trackedDsl(modules, tracking);
     const exports = target === undefined ? undefined : loaded.get(target);
     if (exports) return exports;
     // Only a `require` the plan calls by hand gets here.
@@ -154,11 +178,13 @@ async function run(
       }: a plan may import only the orchestrate DSL and relative .ts files`,
     });
   };
-  const body = `${module.code}\n//# sourceURL=${toFileUrl(module.absolute)}`;
-  await new AsyncFunction("require", "module", "exports", body)(
+  const url = toFileUrl(module.absolute).href;
+  const body = `${module.code}\n//# sourceURL=${url}`;
+  await new AsyncFunction("require", "module", "exports", "$importMeta", body)(
     require,
     box,
     box.exports,
+    importMeta(module, url, module === modules.values().next().value),
   );
   loaded.set(module.absolute, box.exports);
   return box.exports;
@@ -207,8 +233,16 @@ function thrownDiagnostic(
       refused[2] ?? ""
     }: a plan may only read the files in its own folder`
     : `Plan script threw: ${text(name)}: ${text(message)}`;
-  const site = siteFromStack(typeof stack === "string" ? stack : "", modules);
+  const [site, ...callers] = framesFromStack(
+    typeof stack === "string" ? stack : "",
+    modules,
+  );
   if (!site) return { file, line: 1, col: 1, message: what };
+  // A throw in a helper: which line of the plan called it (a loop's line says which task).
+  const here = `${site.module.display}:${site.line}`;
+  const chain = [
+    ...new Set(callers.map((c) => `${c.module.display}:${c.line}`)),
+  ].filter((c) => c !== here);
   // Columns shift in transpiled code (sucrase rewrites exported names):
   // point at the `throw` of the line, else at the reported column.
   const line = site.module.source.split("\n")[site.line - 1] ?? "";
@@ -218,15 +252,30 @@ function thrownDiagnostic(
     file: site.module.display,
     line: site.line,
     col,
-    message: what,
+    message: chain.length ? `${what} (called from ${chain.join(", ")})` : what,
     sourceLine: line,
   };
 }
 
-/** The DSL with each task and plan remembering where it was defined. */
+/** `import.meta` of a plan file: its real path, as in a module Deno runs. */
+function importMeta(module: PlanModule, url: string, main: boolean) {
+  return {
+    url,
+    filename: module.absolute,
+    dirname: dirname(module.absolute),
+    main,
+    resolve: (specifier: string) => new URL(specifier, url).href,
+  };
+}
+
+/**
+ * The DSL with each task and plan remembering where it was defined, and
+ * each task's `dependencies` where items were added to it later (`push`,
+ * `unshift`, `splice`), so a cycle made that way is shown at the mutation.
+ */
 function trackedDsl(
   modules: Map<string, PlanModule>,
-  sites: WeakMap<object, CallSite>,
+  { sites, added }: Tracking,
 ): typeof dsl {
   const here = () => {
     const site = siteFromStack(new Error().stack ?? "", modules);
@@ -235,17 +284,49 @@ function trackedDsl(
   const mark = (target: object, site: CallSite | undefined) => {
     if (site && !sites.has(target)) sites.set(target, site);
   };
+  const watch = (list: unknown[]) => {
+    const record = (items: unknown[]) => {
+      const site = here();
+      if (!site) return;
+      const map = added.get(list) ?? new Map<unknown, CallSite>();
+      added.set(list, map);
+      for (const item of items) map.set(item, site);
+    };
+    const method = (name: "push" | "unshift" | "splice") =>
+      Object.defineProperty(list, name, {
+        configurable: true,
+        writable: true,
+        value(...args: unknown[]) {
+          record(name === "splice" ? args.slice(2) : args);
+          return (Array.prototype[name] as (...a: unknown[]) => unknown)
+            .apply(list, args);
+        },
+      });
+    method("push");
+    method("unshift");
+    method("splice");
+  };
   return {
     ...dsl,
     defineTask(task) {
       const out = dsl.defineTask(task);
       mark(out, sites.get(task) ?? here());
+      if (Array.isArray(out.dependencies)) watch(out.dependencies);
       return out;
     },
     definePlan(plan) {
       const site = here();
       const out = dsl.definePlan(plan);
-      out.tasks.forEach((t, i) => mark(t, sites.get(plan.tasks[i]!) ?? site));
+      out.tasks.forEach((t, i) => {
+        const given = plan.tasks[i]!;
+        mark(t, sites.get(given) ?? site);
+        // definePlan copies each list: what was added to the old one stays known.
+        const late = Array.isArray(given.dependencies)
+          ? added.get(given.dependencies)
+          : undefined;
+        if (late) added.set(t.dependencies, new Map(late));
+        watch(t.dependencies);
+      });
       mark(out, site);
       return out;
     },
@@ -254,6 +335,12 @@ function trackedDsl(
 
 /** The innermost stack frame in a plan file. */
 function siteFromStack(stack: string, modules: Map<string, PlanModule>) {
+  return framesFromStack(stack, modules)[0];
+}
+
+/** The stack frames in plan files, innermost first. */
+function framesFromStack(stack: string, modules: Map<string, PlanModule>) {
+  const frames: { module: PlanModule; line: number; col: number }[] = [];
   for (
     const m of stack.matchAll(
       /(file:\/\/[^\s),]+?)(?:, <anonymous>)?:(\d+):(\d+)/g,
@@ -261,12 +348,12 @@ function siteFromStack(stack: string, modules: Map<string, PlanModule>) {
   ) {
     const module = modules.get(fromFileUrl(m[1]!));
     if (module) {
-      return {
+      frames.push({
         module,
         line: Number(m[2]) - FUNCTION_HEADER_LINES,
         col: Number(m[3]),
-      };
+      });
     }
   }
-  return undefined;
+  return frames;
 }

@@ -9,9 +9,13 @@
  */
 
 import { transform } from "sucrase";
-import { basename, dirname, resolve, sep } from "../path.ts";
+import { dirname, resolve, sep } from "../path.ts";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Diagnostic, Result } from "./diagnostic.ts";
+import { parseJson } from "./parse_json.ts";
+import { unknownDslName } from "./ts_dsl_names.ts";
+import { rewriteNamespaces } from "./ts_namespaces.ts";
+import { codeOnly, escapeRegExp } from "./ts_scan.ts";
 
 /** One transpiled plan file, ready to run in the worker. */
 export interface PlanModule {
@@ -20,7 +24,11 @@ export interface PlanModule {
   /** The name diagnostics show (relative to the working directory when inside it). */
   display: string;
   source: string;
-  /** The transpiled body, for `new AsyncFunction("require", "module", "exports", code)`. */
+  /**
+   * The transpiled body, for `new AsyncFunction("require", "module",
+   * "exports", "$importMeta", code)`: `import.meta` is renamed to the
+   * parameter `$importMeta` (same length, so columns stay).
+   */
   code: string;
   /** Each specifier the body may `require`: the built-in DSL (null) or a module's absolute path. */
   imports: [string, string | null][];
@@ -28,7 +36,12 @@ export interface PlanModule {
 
 const DSL_SPECIFIERS =
   /^(orchestrate|(jsr|npm):@?orchestrate(\/orchestrate)?(@[^/]*)?)$/;
-const OWN_MOD = fromFileUrl(new URL("../../mod.ts", import.meta.url));
+/** The copy of the DSL `orchestrate init --ts` writes. */
+const DSL_COPY = `${sep}.codex${sep}orchestrate.ts`;
+const OWN_DSL = [
+  fromFileUrl(new URL("../../mod.ts", import.meta.url)),
+  fromFileUrl(new URL("../dsl/dsl.ts", import.meta.url)),
+];
 
 class Refused {
   constructor(readonly diagnostic: Diagnostic) {}
@@ -61,17 +74,30 @@ export async function transpilePlan(
     const module: PlanModule = { absolute, display, source, code, imports: [] };
     modules.set(absolute, module);
     const specifiers = requires(code);
+    const dslSpecifiers: string[] = [];
     // ES modules import before they run: refuse a bad import before any code runs.
     for (const specifier of specifiers) {
       const target = resolve(dirname(absolute), specifier);
       if (isDsl(specifier, target)) {
         module.imports.push([specifier, null]);
-      } else if (specifier.startsWith(".") && /\.[cm]?ts$/.test(specifier)) {
+        dslSpecifiers.push(specifier);
+      } else if (
+        specifier.startsWith(".") && /\.([cm]?ts|json)$/.test(specifier)
+      ) {
+        if (specifier.endsWith(".json") && !jsonAttribute(source, specifier)) {
+          throw new Refused({
+            ...importError(display, source, specifier),
+            message: `Cannot import "${specifier}" without ` +
+              `'with { type: "json" }': add it after the specifier`,
+          });
+        }
         module.imports.push([specifier, target]);
       } else {
         throw new Refused(importError(display, source, specifier));
       }
     }
+    const unknown = unknownDslName(code, source, display, dslSpecifiers);
+    if (unknown) throw new Refused(unknown);
     for (const [specifier, target] of module.imports) {
       if (target === null || modules.has(target)) continue;
       const text = await readImport(target, folder);
@@ -81,7 +107,9 @@ export async function transpilePlan(
           message: `Cannot import "${specifier}": ${text.reason}`,
         });
       }
-      await add(target, text, relativeDisplay(target, cwd));
+      const shown = relativeDisplay(target, cwd);
+      if (target.endsWith(".json")) jsonModule(modules, target, text, shown);
+      else await add(target, text, shown);
     }
   };
   try {
@@ -93,18 +121,48 @@ export async function transpilePlan(
   return { ok: true, value: [...modules.values()] };
 }
 
+/**
+ * Only the DSL's own names: `orchestrate` (and its package names), the copy
+ * `init --ts` writes under `.codex/`, and this program's own files. A
+ * user's file that happens to be called `orchestrate.ts` is an ordinary import.
+ */
 function isDsl(specifier: string, target: string): boolean {
-  return DSL_SPECIFIERS.test(specifier) ||
-    basename(target) === "orchestrate.ts" || target === OWN_MOD;
+  return DSL_SPECIFIERS.test(specifier) || target.endsWith(DSL_COPY) ||
+    OWN_DSL.includes(target);
+}
+
+/** Whether the import of `specifier` carries `with { type: "json" }` (or the older `assert`). */
+function jsonAttribute(source: string, specifier: string): boolean {
+  return new RegExp(
+    `(["'])${
+      escapeRegExp(specifier)
+    }\\1\\s*(?:with|assert|,)[^;]{0,80}?\\btype\\s*:\\s*(["'])json\\2`,
+  ).test(source);
+}
+
+/** A JSON file as a module whose default export is its data; a syntax error is refused at its place. */
+function jsonModule(
+  modules: Map<string, PlanModule>,
+  absolute: string,
+  source: string,
+  display: string,
+): void {
+  const parsed = parseJson(source, display);
+  if (!parsed.ok) throw new Refused(parsed.diagnostics[0]!);
+  const code =
+    `Object.defineProperty(exports, "__esModule", { value: true });` +
+    ` exports.default = JSON.parse(${JSON.stringify(source)});`;
+  modules.set(absolute, { absolute, display, source, code, imports: [] });
 }
 
 function transpile(source: string, display: string): string {
   try {
-    return transform(source, {
+    const code = transform(rewriteNamespaces(source), {
       transforms: ["typescript", "imports"],
       keepUnusedImports: true,
       filePath: display,
     }).code;
+    return renameImportMeta(code);
   } catch (e) {
     const loc = (e as { loc?: { line: number; column: number } }).loc;
     throw new Refused({
@@ -120,6 +178,19 @@ function transpile(source: string, display: string): string {
       }`,
     });
   }
+}
+
+/** `import.meta` becomes the evaluator's `$importMeta` (a body is not a module). */
+function renameImportMeta(code: string): string {
+  if (!code.includes("import")) return code;
+  const plain = codeOnly(code);
+  let out = "";
+  let from = 0;
+  for (const m of plain.matchAll(/(?<![\w$.])import\.meta(?![\w$])/g)) {
+    out += code.slice(from, m.index) + "$importMeta";
+    from = m.index + m[0].length;
+  }
+  return out + code.slice(from);
 }
 
 /** The imported file's text, or why it cannot be imported. */
@@ -183,7 +254,8 @@ export function importError(
     sourceLine: lines[index] ?? "",
     message:
       `Cannot import "${specifier}": a plan may import only the orchestrate DSL ` +
-      `("./.codex/orchestrate.ts" or "orchestrate") and relative .ts files`,
+      `("./.codex/orchestrate.ts" or "orchestrate"), relative .ts files and ` +
+      `relative .json files (with { type: "json" })`,
   };
 }
 

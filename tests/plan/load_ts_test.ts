@@ -17,7 +17,7 @@ Deno.test("loadTsPlan: every DSL specifier maps to the built-in DSL", async () =
     const specifier of [
       "orchestrate",
       "./.codex/orchestrate.ts",
-      "../shared/orchestrate.ts",
+      "../.codex/orchestrate.ts",
       "npm:@orchestrate/orchestrate",
       "jsr:@orchestrate/orchestrate@0.1.0",
       mod,
