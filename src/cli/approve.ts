@@ -77,7 +77,9 @@ export const approveCommand: CommandSpec = {
       const patch = waitingPatch(task.id, hashes[task.id]!, state);
       if (binding !== hashes[task.id] && patch !== null) {
         patches.push(
-          `${task.id}: ${patch.patch} (${patch.files.length} files, +${patch.added} -${patch.removed}, ${patch.hash})`,
+          `${task.id}: ${patch.patch} (${
+            patch.files.join(", ")
+          }: +${patch.added} -${patch.removed}, ${patch.hash})`,
         );
       }
     }
