@@ -1,8 +1,11 @@
 /**
  * `deno task demo`: copies examples/multi into a temporary directory and
  * drives the real CLI through a whole run: validate, dry run, run (it pauses
- * at the deploy gate), approve, resume, status. The directory is removed at
- * the end; `deno task demo --keep` keeps it to look at.
+ * at the deploy gate), approve, resume, status. Then examples/agent, in a git
+ * repository of its own: a scripted agent fixes a task in a worktree, learns
+ * from the failing test on its second attempt, and the run stops at the
+ * apply_patch gate showing the patch. The directory is removed at the end;
+ * `deno task demo --keep` keeps it to look at.
  * @module
  */
 
@@ -12,6 +15,22 @@ import { join } from "node:path";
 
 const main = new URL("../src/main.ts", import.meta.url).pathname;
 const example = new URL("../examples/multi", import.meta.url).pathname;
+const agentExample = new URL("../examples/agent", import.meta.url).pathname;
+
+/** Runs git for the demo's setup; a failure stops the demo. */
+async function git(cwd: string, ...args: string[]): Promise<void> {
+  const { code, stderr } = await new Deno.Command("git", {
+    args: ["-c", "user.name=demo", "-c", "user.email=demo@localhost", ...args],
+    cwd,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (code !== 0) {
+    throw new DemoFailed(
+      `git ${args.join(" ")}: ${new TextDecoder().decode(stderr).trim()}`,
+    );
+  }
+}
 
 async function copyDir(from: string, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true });
@@ -99,6 +118,38 @@ try {
     ["run", "--dry-run"],
     dir,
     0,
+  );
+  const agentDir = join(dir, "agent-demo");
+  await copyDir(agentExample, agentDir);
+  await git(agentDir, "init", "-q");
+  await git(agentDir, "add", "-A");
+  await git(agentDir, "commit", "-qm", "the project before the agent");
+  console.log(
+    `\nAgent demo: ${agentDir} (a copy of examples/agent, a git repository)`,
+  );
+  await step(
+    "an agent task: worktree, patch, checks, retry with feedback; stops at apply_patch (exit 3)",
+    ["run"],
+    agentDir,
+    3,
+  );
+  const patches = [];
+  for await (const e of Deno.readDir(join(agentDir, ".codex/runs"))) {
+    if (e.isDirectory) {
+      patches.push(
+        join(
+          agentDir,
+          ".codex/runs",
+          e.name,
+          "agent/GREET-001/attempt-2.patch",
+        ),
+      );
+    }
+  }
+  console.log(`\nThe patch that waits for approval (${patches[0]}):\n`);
+  console.log(await Deno.readTextFile(patches[0]!));
+  console.log(
+    "A person reviews it, then: orchestrate approve apply_patch --task GREET-001 && orchestrate resume",
   );
   if (keep) {
     const runs = [...Deno.readDirSync(join(dir, ".codex/runs"))]

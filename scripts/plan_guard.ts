@@ -201,7 +201,8 @@ class Generator {
           : Object.values(def.entries!);
         for (const v of values) {
           if (
-            typeof v !== "string" && !(typeof v === "number" && isFinite(v))
+            typeof v !== "string" && typeof v !== "boolean" &&
+            !(typeof v === "number" && isFinite(v))
           ) {
             throw new Error(`${where}: unsupported literal ${String(v)}`);
           }

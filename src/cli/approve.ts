@@ -59,10 +59,12 @@ export const approveCommand: CommandSpec = {
       throw new UsageError(`"${gate}" is not a gate of ${where}${list}`, "");
     }
     // Loaded here, not at the top: every command's start-up would pay for them.
-    const [{ RunStore }, { definitionHashes }] = await Promise.all([
-      import("../events/store.ts"),
-      import("../engine/fingerprint.ts"),
-    ]);
+    const [{ RunStore }, { definitionHashes }, { gateBinding, waitingPatch }] =
+      await Promise.all([
+        import("../events/store.ts"),
+        import("../engine/fingerprint.ts"),
+        import("../engine/gates.ts"),
+      ]);
     const store = new RunStore(root);
     const live = await store.live();
     const run = live?.run ?? await store.latest();
@@ -73,11 +75,31 @@ export const approveCommand: CommandSpec = {
       );
     }
     const hashes = definitionHashes(plan);
+    // An agent's apply_patch approval is bound to the patch that waits.
+    const { state } = await store.fold(run);
     const taskHashes: Record<string, string> = Object.create(null);
+    const patches: string[] = [];
     for (const task of candidates) {
-      if (task.gates.includes(gate)) {
-        taskHashes[task.id] = hashes[task.id]!;
+      if (!task.gates.includes(gate)) continue;
+      const binding = gateBinding(gate, task, hashes[task.id]!, state);
+      if (binding === null) continue;
+      taskHashes[task.id] = binding;
+      const patch = waitingPatch(task.id, hashes[task.id]!, state);
+      if (binding !== hashes[task.id] && patch !== null) {
+        patches.push(
+          `${task.id}: ${patch.patch} (${
+            patch.files.join(", ")
+          }: +${patch.added} -${patch.removed}, ${patch.hash})`,
+        );
       }
+    }
+    if (Object.keys(taskHashes).length === 0) {
+      throw new UsageError(
+        `No patch waits for "${gate}"${
+          taskId ? ` in ${taskId}` : ""
+        }: its agent has not produced a validated one yet (run the task first)`,
+        "",
+      );
     }
     let by = typeof options.by === "string"
       ? options.by.trim()
@@ -104,6 +126,7 @@ export const approveCommand: CommandSpec = {
         taskId ? ` for ${taskId}` : " for every task"
       } in run ${run}.`,
     );
+    for (const line of patches) console.log(`  patch ${line}`);
     console.log(
       where === "journal"
         ? "That run is running now: it picks the approval up."

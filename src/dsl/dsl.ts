@@ -77,6 +77,27 @@ export interface ShardDefinition {
   acceptance?: (string | CheckDefinition)[];
 }
 
+/** An agent that edits a task's code: a command line or a known agent, and its caps. */
+export interface AgentDefinition {
+  /** Any command line, run in the task's git worktree with the brief on stdin. */
+  command?: string;
+  /** A known agent's headless invocation. */
+  preset?: "codex" | "claude" | "aider";
+  /** Attempts, the first included (default 2). */
+  attempts?: number;
+  /** Kill one attempt after this long. */
+  timeout?: Duration;
+  /** No further attempt once the agent reported this much cost (USD). */
+  max_cost_usd?: number;
+}
+
+/** Run-wide agent defaults, and caps on all agents of a run together. */
+export interface AgentDefaultsDefinition extends AgentDefinition {
+  run_max_attempts?: number;
+  run_max_time?: Duration;
+  run_max_cost_usd?: number;
+}
+
 /** A task as `defineTask` takes it; dependencies may be tasks or ids. */
 export interface TaskDefinition {
   /** Unique across tasks and shards, e.g. `EXC-001`. */
@@ -114,6 +135,8 @@ export interface TaskDefinition {
   retry?: RetryDefinition;
   /** Skip the task when its acceptance checks already pass. */
   skip_when_accepted?: boolean;
+  /** Let an agent edit the code: `true` (the plan's defaults) or its settings. */
+  agent?: true | AgentDefinition;
 }
 
 /** A task after `defineTask`: dependencies are ids. */
@@ -139,6 +162,8 @@ export interface PlanDefinition {
     approvals?: { required?: string[] };
     concurrency?: number;
     retry?: RetryDefinition;
+    /** Agent defaults and run-wide caps. */
+    agent?: AgentDefaultsDefinition;
   };
   /** The tasks, in plan order. */
   tasks: (TaskDefinition | DefinedTask)[];

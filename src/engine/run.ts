@@ -21,7 +21,9 @@ import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask, type TaskFacts } from "./decide.ts";
-import { gateStatuses } from "./gates.ts";
+import { gateStatuses, waitingPatch } from "./gates.ts";
+import { AgentBudget } from "../agent/budget.ts";
+import { plainBrief } from "../agent/brief_files.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import {
@@ -244,6 +246,7 @@ async function runRecorded(r: Recorded): Promise<number> {
         return gateStatuses(task, hashes[task.id]!, state);
       },
       workspaces,
+      agentPatch: (task) => waitingPatch(task.id, hashes[task.id]!, state),
       context: {
         runId,
         artifacts,
@@ -251,6 +254,10 @@ async function runRecorded(r: Recorded): Promise<number> {
         emit,
         interrupt: AbortSignal.any([options.interrupt, r.halt.signal]),
         sleep,
+        agents: {
+          budget: AgentBudget.of(plan.orchestrator.agent_limits, state),
+          brief: plainBrief,
+        },
       },
       onError: () => r.halt.abort(),
     });

@@ -10,6 +10,7 @@
 import { MinHeap } from "../graph/topo.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import type { NewEvent } from "../events/types.ts";
+import type { PatchState } from "../events/fold.ts";
 import { decideTask, type GateStatus } from "./decide.ts";
 import { outputsPresent } from "./files.ts";
 import { fingerprint } from "./fingerprint.ts";
@@ -38,6 +39,11 @@ export interface ScheduleOptions {
   gates: (task: Task) => GateStatus[] | Promise<GateStatus[]>;
   workspaces: WorkspaceProvider;
   context: TaskContext;
+  /**
+   * An agent task's patch validated earlier in this run for its current
+   * definition and not applied yet: the task resumes from it.
+   */
+  agentPatch?: (task: Task) => PatchState | null;
   /**
    * Called once when starting or finishing a task throws (the log cannot be
    * written, a bug): the caller stops the running commands. The schedule
@@ -183,6 +189,7 @@ export async function schedule(
           stale: decision.gates.filter((g) => g.status === "stale").map((g) =>
             g.gate
           ),
+          ...waitingPatchOf(task),
         });
       }
       return finish(task.id, "paused", null);
@@ -200,8 +207,21 @@ export async function schedule(
       {
         precheck: decision.precheck,
         approvedGates: new Set(gates.map((g) => g.gate)),
+        taskHash: options.definitionHashes[task.id],
+        reusePatch: task.agent ? options.agentPatch?.(task) ?? null : null,
       },
     );
+    if (outcome.kind === "paused") {
+      emit({
+        type: "awaiting_approval",
+        task: task.id,
+        shard: null,
+        gates: [outcome.gate],
+        stale: [],
+        patch: outcome.patch,
+      });
+      return finish(task.id, "paused", null);
+    }
     if (outcome.kind === "skipped") {
       emit({
         type: "skipped",
@@ -232,6 +252,14 @@ export async function schedule(
       detail: outcome.detail,
     });
     finish(task.id, "failed", null);
+  };
+
+  /** The patch an agent task waits with at `apply_patch`, for the event. */
+  const waitingPatchOf = (task: Task) => {
+    const patch = task.agent ? options.agentPatch?.(task) ?? null : null;
+    if (patch === null) return {};
+    const { task_hash: _, applied: __, ...summary } = patch;
+    return { patch: summary };
   };
 
   /** Paused tasks whose gates are granted now go back to the ready queue. */

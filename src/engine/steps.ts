@@ -6,7 +6,7 @@
  */
 
 import type { Check } from "../plan/check.ts";
-import type { Command, Shard, Task } from "../plan/ir.ts";
+import type { Agent, Command, Shard, Task } from "../plan/ir.ts";
 
 /** Runs a command of the plan, with its retry policy. */
 export interface CommandStep {
@@ -24,8 +24,25 @@ export interface CheckStep {
   searchPaths: readonly string[];
 }
 
+/**
+ * Runs the task's agent in a git worktree until its patch passes
+ * `validation` there (the task's commands and checks), or its attempts run out.
+ */
+export interface AgentStep {
+  kind: "agent";
+  agent: Agent;
+  /** What judges each attempt, run inside the worktree. */
+  validation: StepGroup[];
+}
+
+/** Applies the agent's validated patch to the project, behind the `apply_patch` gate when required. */
+export interface ApplyPatchStep {
+  kind: "apply_patch";
+  gated: boolean;
+}
+
 /** One step of a task. */
-export type Step = CommandStep | CheckStep;
+export type Step = CommandStep | CheckStep | AgentStep | ApplyPatchStep;
 
 /** The steps of the task itself (shard null) or of one of its shards. */
 export interface StepGroup {
@@ -55,6 +72,56 @@ export interface StepGroup {
  * ```
  */
 export function compileSteps(task: Task): StepGroup[] {
+  if (task.agent !== undefined) return agentSteps(task, task.agent);
+  return plainSteps(task);
+}
+
+/**
+ * An agent task: the agent (judged in its worktree by the task's usual
+ * steps), then applying its patch, then every acceptance check again in
+ * the project.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { compileSteps } from "./steps.ts";
+ * const paths = { preferred: [], forbidden: [] };
+ * const [group] = compileSteps({
+ *   id: "T", title: "t", description: "", type: "chore", paths,
+ *   commands: [{ name: "test", run: "true" }],
+ *   acceptance: [{ kind: "file_exists", path: "x" }],
+ *   dependencies: [], shards: [], constraints: { forbidden_paths: [] },
+ *   approvals: [], gates: ["apply_patch"], inputs: [], outputs: [], skip_when_accepted: false,
+ *   agent: { command: "./agent.sh", preset: null, attempts: 2 },
+ * });
+ * assert.deepEqual(group!.steps.map((s) => s.kind), ["agent", "apply_patch", "check"]);
+ * ```
+ */
+function agentSteps(task: Task, agent: Agent): StepGroup[] {
+  const checks = [
+    ...task.shards.flatMap((shard) =>
+      groupSteps(
+        [],
+        shard.acceptance,
+        shard.paths.preferred.length > 0
+          ? shard.paths.preferred
+          : task.paths.preferred,
+      )
+    ),
+    ...groupSteps([], task.acceptance, task.paths.preferred),
+  ];
+  return [{
+    shard: null,
+    steps: [
+      { kind: "agent", agent, validation: plainSteps(task) },
+      { kind: "apply_patch", gated: task.gates.includes("apply_patch") },
+      // Numbered through, so no two share an output file.
+      ...checks.map((c, i) => ({ ...c, index: i + 1 })),
+    ],
+  }];
+}
+
+function plainSteps(task: Task): StepGroup[] {
   const groups: StepGroup[] = task.shards.map((shard) => ({
     shard,
     steps: groupSteps(

@@ -9,7 +9,14 @@
 import { join } from "../path.ts";
 import { checkLabel, describeCheck } from "../plan/check.ts";
 import type { Command, Shard, Task } from "../plan/ir.ts";
-import type { FailureReason, NewEvent } from "../events/types.ts";
+import type { FailureReason, NewEvent, PatchSummary } from "../events/types.ts";
+import type { PatchState } from "../events/fold.ts";
+import {
+  type AgentServices,
+  defaultAgentServices,
+  runAgentStep,
+} from "../agent/agent_step.ts";
+import { runApplyStep } from "../agent/apply_step.ts";
 import { formatDuration } from "../render/duration.ts";
 import { evaluateCheck } from "./acceptance.ts";
 import type { Precheck } from "./decide.ts";
@@ -35,6 +42,8 @@ export interface TaskContext {
   interrupt: AbortSignal;
   /** Waits (injectable so tests need not sleep). */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The run's agent budget and brief renderer (default: no caps, the plain brief). */
+  agents?: AgentServices;
 }
 
 /** How a task ended. */
@@ -42,6 +51,8 @@ export type TaskOutcome =
   | { kind: "completed"; durationMs: number }
   /** Its pre-check found its acceptance holding: nothing ran. */
   | { kind: "skipped"; reason: Precheck }
+  /** Stopped at a gate inside the task (`apply_patch`), showing this patch. */
+  | { kind: "paused"; gate: string; patch: PatchSummary; durationMs: number }
   | {
     kind: "failed";
     durationMs: number;
@@ -53,7 +64,7 @@ type StepResult = { ok: true } | {
   ok: false;
   reason: FailureReason;
   detail: string;
-};
+} | { ok: "paused"; gate: string; patch: PatchSummary };
 
 interface Walk {
   task: Task;
@@ -62,6 +73,12 @@ interface Walk {
   signal: AbortSignal;
   /** Gates approved for this task (a `Manual:` check passes when "manual" is among them). */
   approvedGates: ReadonlySet<string>;
+  /** The task's definition hash (an agent's patch is bound to it). */
+  taskHash: string;
+  /** A validated patch of this task from an earlier start in this run. */
+  reusePatch: PatchState | null;
+  /** The patch the agent step produced, for the apply step. */
+  patch: { summary: PatchSummary; reused: boolean } | null;
 }
 
 /**
@@ -75,7 +92,14 @@ export async function runTask(
   task: Task,
   workspace: TaskWorkspace,
   ctx: TaskContext,
-  options: { precheck: Precheck | null; approvedGates: ReadonlySet<string> },
+  options: {
+    precheck: Precheck | null;
+    approvedGates: ReadonlySet<string>;
+    /** The task's definition hash (default ""; agent tasks need it). */
+    taskHash?: string;
+    /** An agent task's validated patch from an earlier start in this run. */
+    reusePatch?: PatchState | null;
+  },
 ): Promise<TaskOutcome> {
   const started = performance.now();
   const abort = new AbortController();
@@ -95,6 +119,9 @@ export async function runTask(
     ctx,
     signal: abort.signal,
     approvedGates: options.approvedGates,
+    taskHash: options.taskHash ?? "",
+    reusePatch: options.reusePatch ?? null,
+    patch: null,
   };
   let result: StepResult;
   try {
@@ -115,6 +142,14 @@ export async function runTask(
     ctx.interrupt.removeEventListener("abort", onInterrupt);
   }
   const durationMs = Math.round(performance.now() - started);
+  if (result.ok === "paused") {
+    return {
+      kind: "paused",
+      gate: result.gate,
+      patch: result.patch,
+      durationMs,
+    };
+  }
   if (result.ok) return { kind: "completed", durationMs };
   if (timedOut) {
     return {
@@ -162,6 +197,48 @@ async function walkGroups(
       if (step.kind === "command") {
         result = await runCommand(step.command, shard, walk);
         if (!result.ok) break;
+      } else if (step.kind === "agent") {
+        const r = await runAgentStep({
+          task,
+          agent: step.agent,
+          workspace: walk.workspace,
+          ctx,
+          signal: walk.signal,
+          taskHash: walk.taskHash,
+          reuse: walk.reusePatch,
+          services: ctx.agents ?? defaultAgentServices(),
+          validate: (workspace, inner) =>
+            walkGroups(step.validation, {
+              ...walk,
+              workspace,
+              ctx: inner,
+            }) as Promise<
+              { ok: true } | {
+                ok: false;
+                reason: FailureReason;
+                detail: string;
+              }
+            >,
+        });
+        if (!r.ok) {
+          result = r;
+          break;
+        }
+        walk.patch = { summary: r.patch, reused: r.reused };
+      } else if (step.kind === "apply_patch") {
+        if (walk.patch === null) {
+          throw new Error("Internal error: apply_patch without an agent step");
+        }
+        result = await runApplyStep({
+          taskId: task.id,
+          root: walk.workspace.root,
+          patch: walk.patch.summary,
+          gated: step.gated,
+          approved: walk.patch.reused &&
+            walk.approvedGates.has(step.kind),
+          emit: ctx.emit,
+        });
+        if (result.ok !== true) break;
       } else {
         if (walk.signal.aborted) {
           result = {
@@ -175,14 +252,14 @@ async function walkGroups(
         if (failure !== null) failedChecks.push(failure);
       }
     }
-    if (result.ok && failedChecks.length > 0) {
+    if (result.ok === true && failedChecks.length > 0) {
       result = {
         ok: false,
         reason: "acceptance_failed",
         detail: failedChecks.join("; "),
       };
     }
-    if (shard) {
+    if (shard && result.ok !== "paused") {
       const duration_ms = Math.round(performance.now() - started);
       ctx.emit(
         result.ok
@@ -202,7 +279,7 @@ async function walkGroups(
           },
       );
     }
-    if (!result.ok) return result;
+    if (result.ok !== true) return result;
   }
   return { ok: true };
 }

@@ -4,7 +4,12 @@
  * @module
  */
 
-import type { FailureReason, RunEvent, TaskStateName } from "./types.ts";
+import type {
+  FailureReason,
+  PatchSummary,
+  RunEvent,
+  TaskStateName,
+} from "./types.ts";
 import { OUTSIDE_SELECTION, unreachable } from "./types.ts";
 
 /** State of one shard. */
@@ -34,6 +39,14 @@ export interface TaskState {
   last_output: string | null;
 }
 
+/** An agent's patch that passed its checks in the worktree. */
+export interface PatchState extends PatchSummary {
+  /** The task definition hash it was made for. */
+  task_hash: string;
+  /** Applied to the project (`patch_applied`). */
+  applied: boolean;
+}
+
 /** Everything known about a run after its events. */
 export interface RunState {
   run: string | null;
@@ -58,6 +71,14 @@ export interface RunState {
   approved_hashes: Map<string, Map<string, Set<string>>>;
   /** Tasks in the order they first appear. */
   tasks: Map<string, TaskState>;
+  /**
+   * Per task, its latest validated agent patch. Kept across the task's
+   * restarts: a task paused at `apply_patch` resumes with this patch
+   * instead of running its agent again.
+   */
+  patches: Map<string, PatchState>;
+  /** What the run's agents used: attempts, time, reported cost (for the run's caps). */
+  agent_usage: { attempts: number; time_ms: number; cost_usd: number };
 }
 
 /** A fresh, empty state. */
@@ -77,6 +98,8 @@ export function emptyState(): RunState {
     approvals: new Set(),
     approved_hashes: new Map(),
     tasks: new Map(),
+    patches: new Map(),
+    agent_usage: { attempts: 0, time_ms: 0, cost_usd: 0 },
   };
 }
 
@@ -261,6 +284,30 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       }
       return;
     }
+    case "patch_validated":
+      state.patches.set(event.task!, {
+        patch: event.patch,
+        hash: event.hash,
+        files: [...event.files],
+        added: event.added,
+        removed: event.removed,
+        task_hash: event.task_hash,
+        applied: false,
+      });
+      return;
+    case "patch_applied": {
+      const patch = state.patches.get(event.task!);
+      if (patch?.hash === event.hash) patch.applied = true;
+      return;
+    }
+    case "agent_finished":
+      state.agent_usage.attempts++;
+      state.agent_usage.time_ms += event.duration_ms;
+      state.agent_usage.cost_usd += event.cost_usd ?? 0;
+      return;
+    case "agent_started":
+    case "patch_proposed":
+    case "agent_attempt_failed":
     case "retry_scheduled":
     case "build_started":
       return;

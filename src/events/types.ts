@@ -23,7 +23,11 @@ export type FailureReason =
   | "acceptance_failed"
   | "timeout"
   | "interrupted"
-  | "error";
+  | "error"
+  /** An agent task used its attempts without a patch that passed its checks. */
+  | "agent_failed"
+  /** A validated patch could not be applied to the project (conflict, changed file). */
+  | "patch_failed";
 
 /** Fields every event carries. */
 export interface EventBase {
@@ -203,6 +207,8 @@ export interface AwaitingApprovalEvent extends EventBase {
   gates: string[];
   /** Gates approved before, but for an earlier definition of the task (asked again). */
   stale?: string[];
+  /** At `apply_patch`: the patch that waits (its path and diffstat). */
+  patch?: PatchSummary;
 }
 
 /** `orchestrate approve` granted a gate, for one task or (task null) for all. */
@@ -221,6 +227,90 @@ export interface ApprovalGrantedEvent extends EventBase {
   task_hashes?: Record<string, string>;
   /** What the approver said (`approve --note`). */
   note?: string;
+}
+
+/** What an agent's patch changes: the numbers a diffstat shows. */
+export interface PatchSummary {
+  /** The patch file, relative to the project root. */
+  patch: string;
+  /** SHA-256 of the patch file's bytes (`sha256:<hex>`). */
+  hash: string;
+  /** Paths it changes, sorted. */
+  files: string[];
+  /** Lines added and removed. */
+  added: number;
+  removed: number;
+}
+
+/** One attempt of a task's agent started in its git worktree. */
+export interface AgentStartedEvent extends EventBase {
+  type: "agent_started";
+  attempt: number;
+  attempts: number;
+  /** The command line run (a preset's, or the plan's). */
+  cmd: string;
+  preset: string | null;
+  /** The worktree, absolute. */
+  worktree: string;
+  /** The Markdown brief, relative to the project root. */
+  brief: string;
+  /** The feedback file given to this attempt; null on the first. */
+  feedback: string | null;
+}
+
+/** The agent of one attempt exited (what it reported, where a preset reads it). */
+export interface AgentFinishedEvent extends EventBase {
+  type: "agent_finished";
+  attempt: number;
+  status: number | null;
+  signal: string | null;
+  duration_ms: number;
+  timed_out: boolean;
+  /** Its output, relative to the project root; null when it printed nothing. */
+  output: string | null;
+  /** As reported by the agent (presets only); null when not reported. */
+  session_id: string | null;
+  turns: number | null;
+  cost_usd: number | null;
+  /** The agent said it failed (claude's is_error, codex's turn.failed). */
+  reported_error: string | null;
+}
+
+/** The change an attempt left in the worktree, captured as a patch. */
+export interface PatchProposedEvent extends EventBase, PatchSummary {
+  type: "patch_proposed";
+  attempt: number;
+}
+
+/** Why an agent's attempt did not give a patch to keep. */
+export type AttemptFailure =
+  | "agent_failed"
+  | "no_change"
+  | "forbidden_path"
+  | "checks_failed"
+  | "limit";
+
+/** An attempt failed; the next one (if any) gets `feedback`. */
+export interface AgentAttemptFailedEvent extends EventBase {
+  type: "agent_attempt_failed";
+  attempt: number;
+  reason: AttemptFailure;
+  detail: string;
+  /** The feedback file written for the next attempt, relative; null when none follows. */
+  feedback: string | null;
+}
+
+/** A patch passed the task's commands and checks in the worktree: it awaits `apply_patch`. */
+export interface PatchValidatedEvent extends EventBase, PatchSummary {
+  type: "patch_validated";
+  attempt: number;
+  /** The task's definition hash it was made for (a changed task needs a new patch). */
+  task_hash: string;
+}
+
+/** A validated patch was applied to the project with git. */
+export interface PatchAppliedEvent extends EventBase, PatchSummary {
+  type: "patch_applied";
 }
 
 /** The final release build or install step started (task null). */
@@ -267,6 +357,12 @@ export type RunEvent =
   | AcceptanceFailedEvent
   | AwaitingApprovalEvent
   | ApprovalGrantedEvent
+  | AgentStartedEvent
+  | AgentFinishedEvent
+  | PatchProposedEvent
+  | AgentAttemptFailedEvent
+  | PatchValidatedEvent
+  | PatchAppliedEvent
   | BuildStartedEvent
   | InterruptedEvent
   | CompletedEvent;

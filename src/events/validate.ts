@@ -96,6 +96,15 @@ const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
       (e.task_hashes === undefined ? null : hashes(e, "task_hashes")) ??
       need(isString(e.by), "by", "a name") ??
       need(e.note === undefined || isString(e.note), "note", "a string"),
+  agent_started: (e) => task(e) ?? num(e, "attempt"),
+  agent_finished: (e) => task(e) ?? num(e, "attempt") ?? output(e),
+  patch_proposed: (e) => task(e) ?? num(e, "attempt"),
+  agent_attempt_failed: (e) => task(e) ?? num(e, "attempt"),
+  patch_validated: (e) =>
+    task(e) ?? str(e, "patch") ?? str(e, "hash") ?? str(e, "task_hash") ??
+      need(strings(e.files), "files", "a list of paths") ??
+      num(e, "added") ?? num(e, "removed"),
+  patch_applied: (e) => task(e) ?? str(e, "hash"),
   build_started: nothing,
   interrupted: nothing,
   completed: (e) =>

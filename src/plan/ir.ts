@@ -7,7 +7,12 @@
 
 import { z } from "zod";
 import type { Check } from "./check.ts";
-import { CheckObjectSchema, STRATEGIES, TASK_TYPES } from "./schema.ts";
+import {
+  AGENT_PRESETS,
+  CheckObjectSchema,
+  STRATEGIES,
+  TASK_TYPES,
+} from "./schema.ts";
 
 const RetryIR = z.strictObject({
   attempts: z.number().int().min(1),
@@ -36,6 +41,20 @@ const ShardIR = z.strictObject({
   acceptance: z.array(CheckObjectSchema),
 });
 
+const AgentIR = z.strictObject({
+  command: z.string().nullable(),
+  preset: z.enum(AGENT_PRESETS).nullable(),
+  attempts: z.number().int().min(1),
+  timeout_ms: z.number().int().optional(),
+  max_cost_usd: z.number().optional(),
+});
+
+const AgentLimitsIR = z.strictObject({
+  max_attempts: z.number().int().optional(),
+  max_time_ms: z.number().int().optional(),
+  max_cost_usd: z.number().optional(),
+});
+
 const TaskIR = z.strictObject({
   id: z.string(),
   title: z.string(),
@@ -58,6 +77,7 @@ const TaskIR = z.strictObject({
   outputs: z.array(z.string()),
   retry: RetryIR.optional(),
   skip_when_accepted: z.boolean(),
+  agent: AgentIR.optional(),
 });
 
 /** Schema of the IR; `plan compile` prints a value of this shape. */
@@ -74,6 +94,7 @@ export const PlanIRSchema = z.strictObject({
     strategy: z.enum(STRATEGIES),
     approvals: z.strictObject({ required: z.array(z.string()) }),
     concurrency: z.number().int().optional(),
+    agent_limits: AgentLimitsIR.optional(),
   }),
   tasks: z.array(TaskIR),
 });
@@ -124,6 +145,30 @@ export interface Shard {
   acceptance: Check[];
 }
 
+/**
+ * A task's agent, resolved over `orchestrator.agent`: what runs (a command
+ * line, or a preset's invocation) and its caps.
+ */
+export interface Agent {
+  /** The command line; null when a preset builds it. */
+  command: string | null;
+  /** A known agent; null for a plain command (its output is not read). */
+  preset: "codex" | "claude" | "aider" | null;
+  /** Attempts, the first included (default 2). */
+  attempts: number;
+  /** Kill one attempt after this long. */
+  timeout_ms?: number;
+  /** No further attempt once the reported cost reaches this. */
+  max_cost_usd?: number;
+}
+
+/** Caps on all agents of one run together. */
+export interface AgentLimits {
+  max_attempts?: number;
+  max_time_ms?: number;
+  max_cost_usd?: number;
+}
+
 /** A task of the IR. */
 export interface Task {
   /** Unique across tasks and shards. */
@@ -167,6 +212,8 @@ export interface Task {
   retry?: Retry;
   /** Skip the task when its acceptance already holds. */
   skip_when_accepted: boolean;
+  /** Present when an agent edits the task's code (in a git worktree). */
+  agent?: Agent;
 }
 
 /** A validated, normalized plan. Only `loadPlan` produces one. */
@@ -188,6 +235,8 @@ export interface Plan {
     strategy: "conservative" | "keep_going";
     approvals: { required: string[] };
     concurrency?: number;
+    /** Caps on the run's agents together (absent when none is set). */
+    agent_limits?: AgentLimits;
   };
   /** Tasks in plan order. */
   tasks: Task[];

@@ -5,8 +5,18 @@
 
 import { type Check, parseCheck } from "./check.ts";
 import { parseDuration } from "./duration.ts";
-import type { Command, Plan, Retry, Shard, Task } from "./ir.ts";
 import type {
+  Agent,
+  AgentLimits,
+  Command,
+  Plan,
+  Retry,
+  Shard,
+  Task,
+} from "./ir.ts";
+import type {
+  AgentDefaultsInput,
+  AgentInput,
   CheckInput,
   CommandInput,
   PlanFile,
@@ -54,8 +64,9 @@ export function normalizePlan(
   const inherited = build.filter((c) => !isFinal(c));
   const planRetry = file.orchestrator?.retry;
   const required = file.orchestrator?.approvals?.required ?? [];
+  const agentDefaults = file.orchestrator?.agent;
   const tasks = [...(file.tasks ?? []), ...included].map((t) =>
-    normalizeTask(t, inherited, planRetry, required)
+    normalizeTask(t, inherited, planRetry, required, agentDefaults)
   );
   const plan: Plan = {
     version: 1,
@@ -77,6 +88,8 @@ export function normalizePlan(
   if (file.orchestrator?.concurrency !== undefined) {
     plan.orchestrator.concurrency = file.orchestrator.concurrency;
   }
+  const limits = agentLimits(agentDefaults);
+  if (limits !== null) plan.orchestrator.agent_limits = limits;
   return plan;
 }
 
@@ -85,6 +98,7 @@ function normalizeTask(
   inherited: Command[],
   planRetry: RetryInput | undefined,
   required: readonly string[],
+  agentDefaults: AgentDefaultsInput | undefined,
 ): Task {
   const task: Task = {
     id: t.id,
@@ -115,6 +129,9 @@ function normalizeTask(
   }
   const retry = t.retry ?? planRetry;
   if (retry !== undefined) task.retry = normalizeRetry(retry);
+  if (t.agent !== undefined) {
+    task.agent = normalizeAgent(t.agent, agentDefaults);
+  }
   task.gates = gatesOf(task, required);
   return task;
 }
@@ -147,7 +164,64 @@ export function gatesOf(
   const manual = [task.acceptance, ...task.shards.map((s) => s.acceptance)]
     .some((checks) => checks.some((c) => c.kind === "manual"));
   if (manual) gates.add("manual");
+  if (task.agent !== undefined && required.includes(APPLY_PATCH)) {
+    gates.add(APPLY_PATCH);
+  }
   return [...gates];
+}
+
+/** The gate between an agent's validated patch and the project. */
+export const APPLY_PATCH = "apply_patch";
+
+const DEFAULT_AGENT_ATTEMPTS = 2;
+
+/**
+ * A task's agent over the plan's defaults: the command or preset comes
+ * whole from the task when it names either, else from the defaults; the
+ * caps one by one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { normalizeAgent } from "./normalize.ts";
+ * assert.deepEqual(normalizeAgent(true, { preset: "claude", timeout: "10m" }), {
+ *   command: null, preset: "claude", attempts: 2, timeout_ms: 600000,
+ * });
+ * ```
+ */
+export function normalizeAgent(
+  agent: AgentInput,
+  defaults: AgentDefaultsInput | undefined,
+): Agent {
+  const own = agent === true ? {} : agent;
+  const source = own.command !== undefined || own.preset !== undefined
+    ? own
+    : defaults ?? {};
+  const out: Agent = {
+    command: source.command ?? null,
+    preset: source.preset ?? null,
+    attempts: own.attempts ?? defaults?.attempts ?? DEFAULT_AGENT_ATTEMPTS,
+  };
+  const timeout = own.timeout ?? defaults?.timeout;
+  if (timeout !== undefined) out.timeout_ms = parseDuration(timeout)!;
+  const cost = own.max_cost_usd ?? defaults?.max_cost_usd;
+  if (cost !== undefined) out.max_cost_usd = cost;
+  return out;
+}
+
+function agentLimits(d: AgentDefaultsInput | undefined): AgentLimits | null {
+  if (d === undefined) return null;
+  const limits: AgentLimits = {};
+  if (d.run_max_attempts !== undefined) {
+    limits.max_attempts = d.run_max_attempts;
+  }
+  if (d.run_max_time !== undefined) {
+    limits.max_time_ms = parseDuration(d.run_max_time)!;
+  }
+  if (d.run_max_cost_usd !== undefined) {
+    limits.max_cost_usd = d.run_max_cost_usd;
+  }
+  return Object.keys(limits).length > 0 ? limits : null;
 }
 
 function normalizeShard(s: ShardInput): Shard {

@@ -46,9 +46,25 @@ const KEYS1 = new Set(["name", "root", "language", "build"]);
 const RE0 = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const KEYS2 = new Set(["run", "retry", "timeout"]);
 const KEYS3 = new Set(["attempts", "backoff", "max_backoff"]);
-const KEYS4 = new Set(["strategy", "approvals", "concurrency", "retry"]);
+const KEYS4 = new Set([
+  "strategy",
+  "approvals",
+  "concurrency",
+  "retry",
+  "agent",
+]);
 const KEYS5 = new Set(["required"]);
 const KEYS6 = new Set([
+  "command",
+  "preset",
+  "attempts",
+  "timeout",
+  "max_cost_usd",
+  "run_max_attempts",
+  "run_max_time",
+  "run_max_cost_usd",
+]);
+const KEYS7 = new Set([
   "id",
   "title",
   "description",
@@ -64,18 +80,19 @@ const KEYS6 = new Set([
   "outputs",
   "retry",
   "skip_when_accepted",
+  "agent",
 ]);
 const RE1 = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const KEYS7 = new Set(["preferred", "forbidden"]);
-const KEYS8 = new Set(["kind", "command"]);
+const KEYS8 = new Set(["preferred", "forbidden"]);
 const KEYS9 = new Set(["kind", "command"]);
-const KEYS10 = new Set(["kind", "path"]);
-const KEYS11 = new Set(["kind", "text", "file"]);
+const KEYS10 = new Set(["kind", "command"]);
+const KEYS11 = new Set(["kind", "path"]);
 const KEYS12 = new Set(["kind", "text", "file"]);
-const KEYS13 = new Set(["kind", "pattern", "flags", "file"]);
+const KEYS13 = new Set(["kind", "text", "file"]);
+const KEYS14 = new Set(["kind", "pattern", "flags", "file"]);
 const RE2 = /^[dgimsuvy]*$/;
-const KEYS14 = new Set(["kind", "text"]);
-const KEYS15 = new Set([
+const KEYS15 = new Set(["kind", "text"]);
+const KEYS16 = new Set([
   "id",
   "title",
   "description",
@@ -83,8 +100,15 @@ const KEYS15 = new Set([
   "commands",
   "acceptance",
 ]);
-const KEYS16 = new Set(["style", "language", "forbidden_paths", "timebox"]);
-const KEYS17 = new Set(["$schema", "version", "tasks"]);
+const KEYS17 = new Set(["style", "language", "forbidden_paths", "timebox"]);
+const KEYS18 = new Set([
+  "command",
+  "preset",
+  "attempts",
+  "timeout",
+  "max_cost_usd",
+]);
+const KEYS19 = new Set(["$schema", "version", "tasks"]);
 
 // plan.$schema
 function is2(x: unknown): boolean {
@@ -324,6 +348,102 @@ function is38(x: unknown): boolean {
   return x === undefined || is19(x);
 }
 
+// plan.orchestrator.agent.command
+function is41(x: unknown): boolean {
+  return x === undefined || is7(x);
+}
+
+// plan.orchestrator.agent.preset
+function is43(x: unknown): boolean {
+  return x === "codex" || x === "claude" || x === "aider";
+}
+
+// plan.orchestrator.agent.preset
+function is42(x: unknown): boolean {
+  return x === undefined || is43(x);
+}
+
+// plan.orchestrator.agent.attempts
+function is45(x: unknown): boolean {
+  if (typeof x !== "number" || !Number.isFinite(x)) return false;
+  if (!Number.isSafeInteger(x)) return false;
+  if (!(x >= 1)) return false;
+  if (!(x <= 20)) return false;
+  return true;
+}
+
+// plan.orchestrator.agent.attempts
+function is44(x: unknown): boolean {
+  return x === undefined || is45(x);
+}
+
+// plan.orchestrator.agent.timeout
+function is46(x: unknown): boolean {
+  return x === undefined || is27(x);
+}
+
+// plan.orchestrator.agent.max_cost_usd
+function is48(x: unknown): boolean {
+  if (typeof x !== "number" || !Number.isFinite(x)) return false;
+  if (!(x > 0)) return false;
+  return true;
+}
+
+// plan.orchestrator.agent.max_cost_usd
+function is47(x: unknown): boolean {
+  return x === undefined || is48(x);
+}
+
+// plan.orchestrator.agent.run_max_attempts
+function is50(x: unknown): boolean {
+  if (typeof x !== "number" || !Number.isFinite(x)) return false;
+  if (!Number.isSafeInteger(x)) return false;
+  if (!(x >= 1)) return false;
+  return true;
+}
+
+// plan.orchestrator.agent.run_max_attempts
+function is49(x: unknown): boolean {
+  return x === undefined || is50(x);
+}
+
+// plan.orchestrator.agent.run_max_time
+function is51(x: unknown): boolean {
+  return x === undefined || is27(x);
+}
+
+// plan.orchestrator.agent.run_max_cost_usd
+function is53(x: unknown): boolean {
+  if (typeof x !== "number" || !Number.isFinite(x)) return false;
+  if (!(x > 0)) return false;
+  return true;
+}
+
+// plan.orchestrator.agent.run_max_cost_usd
+function is52(x: unknown): boolean {
+  return x === undefined || is53(x);
+}
+
+// plan.orchestrator.agent
+function is40(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  for (const k in x) if (!KEYS6.has(k)) return false;
+  if (!is41(x["command"])) return false;
+  if (!is42(x["preset"])) return false;
+  if (!is44(x["attempts"])) return false;
+  if (!is46(x["timeout"])) return false;
+  if (!is47(x["max_cost_usd"])) return false;
+  if (!is49(x["run_max_attempts"])) return false;
+  if (!is51(x["run_max_time"])) return false;
+  if (!is52(x["run_max_cost_usd"])) return false;
+  return true;
+}
+
+// plan.orchestrator.agent
+function is39(x: unknown): boolean {
+  return x === undefined || is40(x);
+}
+
 // plan.orchestrator
 function is29(x: unknown): boolean {
   if (!isObject(x)) return false;
@@ -332,6 +452,7 @@ function is29(x: unknown): boolean {
   if (!is32(x["approvals"])) return false;
   if (!is36(x["concurrency"])) return false;
   if (!is38(x["retry"])) return false;
+  if (!is39(x["agent"])) return false;
   return true;
 }
 
@@ -341,7 +462,7 @@ function is28(x: unknown): boolean {
 }
 
 // plan.include
-function is40(x: unknown): boolean {
+function is55(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -350,41 +471,41 @@ function is40(x: unknown): boolean {
 }
 
 // plan.include
-function is39(x: unknown): boolean {
-  return x === undefined || is40(x);
+function is54(x: unknown): boolean {
+  return x === undefined || is55(x);
 }
 
 // plan.tasks[].id
-function is44(x: unknown): boolean {
+function is59(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE1.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].description
-function is46(x: unknown): boolean {
+function is61(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].description
-function is45(x: unknown): boolean {
-  return x === undefined || is46(x);
+function is60(x: unknown): boolean {
+  return x === undefined || is61(x);
 }
 
 // plan.tasks[].type
-function is48(x: unknown): boolean {
+function is63(x: unknown): boolean {
   return x === "code_change" || x === "docs" || x === "test" ||
     x === "release" || x === "deploy" || x === "chore";
 }
 
 // plan.tasks[].type
-function is47(x: unknown): boolean {
-  return x === undefined || is48(x);
+function is62(x: unknown): boolean {
+  return x === undefined || is63(x);
 }
 
 // plan.tasks[].paths|0
-function is51(x: unknown): boolean {
+function is66(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -393,178 +514,387 @@ function is51(x: unknown): boolean {
 }
 
 // plan.tasks[].paths|1.preferred
-function is53(x: unknown): boolean {
-  return x === undefined || is51(x);
+function is68(x: unknown): boolean {
+  return x === undefined || is66(x);
 }
 
 // plan.tasks[].paths|1.forbidden
-function is54(x: unknown): boolean {
-  return x === undefined || is51(x);
+function is69(x: unknown): boolean {
+  return x === undefined || is66(x);
 }
 
 // plan.tasks[].paths|1
-function is52(x: unknown): boolean {
+function is67(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS7.has(k)) return false;
-  if (!is53(x["preferred"])) return false;
-  if (!is54(x["forbidden"])) return false;
+  for (const k in x) if (!KEYS8.has(k)) return false;
+  if (!is68(x["preferred"])) return false;
+  if (!is69(x["forbidden"])) return false;
   return true;
 }
 
 // plan.tasks[].paths
-function is50(x: unknown): boolean {
-  return is51(x) || is52(x);
+function is65(x: unknown): boolean {
+  return is66(x) || is67(x);
 }
 
 // plan.tasks[].paths
-function is49(x: unknown): boolean {
-  return x === undefined || is50(x);
+function is64(x: unknown): boolean {
+  return x === undefined || is65(x);
 }
 
 // plan.tasks[].commands
-function is55(x: unknown): boolean {
+function is70(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].acceptance[]|0
-function is59(x: unknown): boolean {
+function is74(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!isCheckString(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|0.kind
-function is62(x: unknown): boolean {
+function is77(x: unknown): boolean {
   return x === "tests_pass";
 }
 
 // plan.tasks[].acceptance[]|1|0
-function is61(x: unknown): boolean {
+function is76(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS8.has(k)) return false;
-  if (!is62(x["kind"])) return false;
+  for (const k in x) if (!KEYS9.has(k)) return false;
+  if (!is77(x["kind"])) return false;
   if (!is7(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|1.kind
-function is64(x: unknown): boolean {
+function is79(x: unknown): boolean {
   return x === "command";
 }
 
 // plan.tasks[].acceptance[]|1|1
-function is63(x: unknown): boolean {
+function is78(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS9.has(k)) return false;
-  if (!is64(x["kind"])) return false;
+  for (const k in x) if (!KEYS10.has(k)) return false;
+  if (!is79(x["kind"])) return false;
   if (!is7(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|2.kind
-function is66(x: unknown): boolean {
+function is81(x: unknown): boolean {
   return x === "file_exists";
 }
 
 // plan.tasks[].acceptance[]|1|2
-function is65(x: unknown): boolean {
+function is80(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS10.has(k)) return false;
-  if (!is66(x["kind"])) return false;
+  for (const k in x) if (!KEYS11.has(k)) return false;
+  if (!is81(x["kind"])) return false;
   if (!is9(x["path"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|3.kind
-function is68(x: unknown): boolean {
+function is83(x: unknown): boolean {
   return x === "contains";
 }
 
 // plan.tasks[].acceptance[]|1|3.file
-function is69(x: unknown): boolean {
+function is84(x: unknown): boolean {
   return x === undefined || is9(x);
 }
 
 // plan.tasks[].acceptance[]|1|3
-function is67(x: unknown): boolean {
+function is82(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS11.has(k)) return false;
-  if (!is68(x["kind"])) return false;
+  for (const k in x) if (!KEYS12.has(k)) return false;
+  if (!is83(x["kind"])) return false;
   if (!is7(x["text"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is84(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|4.kind
-function is71(x: unknown): boolean {
+function is86(x: unknown): boolean {
   return x === "not_contains";
 }
 
 // plan.tasks[].acceptance[]|1|4
-function is70(x: unknown): boolean {
+function is85(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS12.has(k)) return false;
-  if (!is71(x["kind"])) return false;
+  for (const k in x) if (!KEYS13.has(k)) return false;
+  if (!is86(x["kind"])) return false;
   if (!is7(x["text"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is84(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.kind
-function is73(x: unknown): boolean {
+function is88(x: unknown): boolean {
   return x === "matches";
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is75(x: unknown): boolean {
+function is90(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE2.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is74(x: unknown): boolean {
-  return x === undefined || is75(x);
+function is89(x: unknown): boolean {
+  return x === undefined || is90(x);
 }
 
 // plan.tasks[].acceptance[]|1|5
-function is72(x: unknown): boolean {
+function is87(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS13.has(k)) return false;
-  if (!is73(x["kind"])) return false;
+  for (const k in x) if (!KEYS14.has(k)) return false;
+  if (!is88(x["kind"])) return false;
   if (!is7(x["pattern"])) return false;
-  if (!is74(x["flags"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is89(x["flags"])) return false;
+  if (!is84(x["file"])) return false;
   if (!isMatchesPattern(x as never)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|6.kind
-function is77(x: unknown): boolean {
+function is92(x: unknown): boolean {
   return x === "manual";
 }
 
 // plan.tasks[].acceptance[]|1|6
-function is76(x: unknown): boolean {
+function is91(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS14.has(k)) return false;
-  if (!is77(x["kind"])) return false;
+  for (const k in x) if (!KEYS15.has(k)) return false;
+  if (!is92(x["kind"])) return false;
   if (!is7(x["text"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1
-function is60(x: unknown): boolean {
-  return is61(x) || is63(x) || is65(x) || is67(x) || is70(x) || is72(x) ||
-    is76(x);
+function is75(x: unknown): boolean {
+  return is76(x) || is78(x) || is80(x) || is82(x) || is85(x) || is87(x) ||
+    is91(x);
 }
 
 // plan.tasks[].acceptance[]
-function is58(x: unknown): boolean {
-  return is59(x) || is60(x);
+function is73(x: unknown): boolean {
+  return is74(x) || is75(x);
 }
 
 // plan.tasks[].acceptance
+function is72(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is73(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.tasks[].acceptance
+function is71(x: unknown): boolean {
+  return x === undefined || is72(x);
+}
+
+// plan.tasks[].dependencies
+function is94(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is59(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.tasks[].dependencies
+function is93(x: unknown): boolean {
+  return x === undefined || is94(x);
+}
+
+// plan.tasks[].shards[].description
+function is99(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  return true;
+}
+
+// plan.tasks[].shards[].description
+function is98(x: unknown): boolean {
+  return x === undefined || is99(x);
+}
+
+// plan.tasks[].shards[].paths
+function is100(x: unknown): boolean {
+  return x === undefined || is65(x);
+}
+
+// plan.tasks[].shards[].commands
+function is101(x: unknown): boolean {
+  return x === undefined || is13(x);
+}
+
+// plan.tasks[].shards[].acceptance
+function is102(x: unknown): boolean {
+  return x === undefined || is72(x);
+}
+
+// plan.tasks[].shards[]
+function is97(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  for (const k in x) if (!KEYS16.has(k)) return false;
+  if (!is59(x["id"])) return false;
+  if (!is7(x["title"])) return false;
+  if (!is98(x["description"])) return false;
+  if (!is100(x["paths"])) return false;
+  if (!is101(x["commands"])) return false;
+  if (!is102(x["acceptance"])) return false;
+  return true;
+}
+
+// plan.tasks[].shards
+function is96(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is97(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.tasks[].shards
+function is95(x: unknown): boolean {
+  return x === undefined || is96(x);
+}
+
+// plan.tasks[].constraints.style
+function is106(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  return true;
+}
+
+// plan.tasks[].constraints.style
+function is105(x: unknown): boolean {
+  return x === undefined || is106(x);
+}
+
+// plan.tasks[].constraints.language
+function is108(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  return true;
+}
+
+// plan.tasks[].constraints.language
+function is107(x: unknown): boolean {
+  return x === undefined || is108(x);
+}
+
+// plan.tasks[].constraints.forbidden_paths
+function is109(x: unknown): boolean {
+  return x === undefined || is66(x);
+}
+
+// plan.tasks[].constraints.timebox
+function is110(x: unknown): boolean {
+  return x === undefined || is27(x);
+}
+
+// plan.tasks[].constraints
+function is104(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  for (const k in x) if (!KEYS17.has(k)) return false;
+  if (!is105(x["style"])) return false;
+  if (!is107(x["language"])) return false;
+  if (!is109(x["forbidden_paths"])) return false;
+  if (!is110(x["timebox"])) return false;
+  return true;
+}
+
+// plan.tasks[].constraints
+function is103(x: unknown): boolean {
+  return x === undefined || is104(x);
+}
+
+// plan.tasks[].approvals
+function is111(x: unknown): boolean {
+  return x === undefined || is35(x);
+}
+
+// plan.tasks[].inputs
+function is112(x: unknown): boolean {
+  return x === undefined || is55(x);
+}
+
+// plan.tasks[].outputs
+function is113(x: unknown): boolean {
+  return x === undefined || is55(x);
+}
+
+// plan.tasks[].retry
+function is114(x: unknown): boolean {
+  return x === undefined || is19(x);
+}
+
+// plan.tasks[].skip_when_accepted
+function is116(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.tasks[].skip_when_accepted
+function is115(x: unknown): boolean {
+  return x === undefined || is116(x);
+}
+
+// plan.tasks[].agent|0
+function is119(x: unknown): boolean {
+  return x === true;
+}
+
+// plan.tasks[].agent|1
+function is120(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  for (const k in x) if (!KEYS18.has(k)) return false;
+  if (!is41(x["command"])) return false;
+  if (!is42(x["preset"])) return false;
+  if (!is44(x["attempts"])) return false;
+  if (!is46(x["timeout"])) return false;
+  if (!is47(x["max_cost_usd"])) return false;
+  return true;
+}
+
+// plan.tasks[].agent
+function is118(x: unknown): boolean {
+  return is119(x) || is120(x);
+}
+
+// plan.tasks[].agent
+function is117(x: unknown): boolean {
+  return x === undefined || is118(x);
+}
+
+// plan.tasks[]
+function is58(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  for (const k in x) if (!KEYS7.has(k)) return false;
+  if (!is59(x["id"])) return false;
+  if (!is7(x["title"])) return false;
+  if (!is60(x["description"])) return false;
+  if (!is62(x["type"])) return false;
+  if (!is64(x["paths"])) return false;
+  if (!is70(x["commands"])) return false;
+  if (!is71(x["acceptance"])) return false;
+  if (!is93(x["dependencies"])) return false;
+  if (!is95(x["shards"])) return false;
+  if (!is103(x["constraints"])) return false;
+  if (!is111(x["approvals"])) return false;
+  if (!is112(x["inputs"])) return false;
+  if (!is113(x["outputs"])) return false;
+  if (!is114(x["retry"])) return false;
+  if (!is115(x["skip_when_accepted"])) return false;
+  if (!is117(x["agent"])) return false;
+  return true;
+}
+
+// plan.tasks
 function is57(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
@@ -573,190 +903,9 @@ function is57(x: unknown): boolean {
   return true;
 }
 
-// plan.tasks[].acceptance
+// plan.tasks
 function is56(x: unknown): boolean {
   return x === undefined || is57(x);
-}
-
-// plan.tasks[].dependencies
-function is79(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    if (!is44(x[i])) return false;
-  }
-  return true;
-}
-
-// plan.tasks[].dependencies
-function is78(x: unknown): boolean {
-  return x === undefined || is79(x);
-}
-
-// plan.tasks[].shards[].description
-function is84(x: unknown): boolean {
-  if (typeof x !== "string") return false;
-  return true;
-}
-
-// plan.tasks[].shards[].description
-function is83(x: unknown): boolean {
-  return x === undefined || is84(x);
-}
-
-// plan.tasks[].shards[].paths
-function is85(x: unknown): boolean {
-  return x === undefined || is50(x);
-}
-
-// plan.tasks[].shards[].commands
-function is86(x: unknown): boolean {
-  return x === undefined || is13(x);
-}
-
-// plan.tasks[].shards[].acceptance
-function is87(x: unknown): boolean {
-  return x === undefined || is57(x);
-}
-
-// plan.tasks[].shards[]
-function is82(x: unknown): boolean {
-  if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS15.has(k)) return false;
-  if (!is44(x["id"])) return false;
-  if (!is7(x["title"])) return false;
-  if (!is83(x["description"])) return false;
-  if (!is85(x["paths"])) return false;
-  if (!is86(x["commands"])) return false;
-  if (!is87(x["acceptance"])) return false;
-  return true;
-}
-
-// plan.tasks[].shards
-function is81(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    if (!is82(x[i])) return false;
-  }
-  return true;
-}
-
-// plan.tasks[].shards
-function is80(x: unknown): boolean {
-  return x === undefined || is81(x);
-}
-
-// plan.tasks[].constraints.style
-function is91(x: unknown): boolean {
-  if (typeof x !== "string") return false;
-  return true;
-}
-
-// plan.tasks[].constraints.style
-function is90(x: unknown): boolean {
-  return x === undefined || is91(x);
-}
-
-// plan.tasks[].constraints.language
-function is93(x: unknown): boolean {
-  if (typeof x !== "string") return false;
-  return true;
-}
-
-// plan.tasks[].constraints.language
-function is92(x: unknown): boolean {
-  return x === undefined || is93(x);
-}
-
-// plan.tasks[].constraints.forbidden_paths
-function is94(x: unknown): boolean {
-  return x === undefined || is51(x);
-}
-
-// plan.tasks[].constraints.timebox
-function is95(x: unknown): boolean {
-  return x === undefined || is27(x);
-}
-
-// plan.tasks[].constraints
-function is89(x: unknown): boolean {
-  if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS16.has(k)) return false;
-  if (!is90(x["style"])) return false;
-  if (!is92(x["language"])) return false;
-  if (!is94(x["forbidden_paths"])) return false;
-  if (!is95(x["timebox"])) return false;
-  return true;
-}
-
-// plan.tasks[].constraints
-function is88(x: unknown): boolean {
-  return x === undefined || is89(x);
-}
-
-// plan.tasks[].approvals
-function is96(x: unknown): boolean {
-  return x === undefined || is35(x);
-}
-
-// plan.tasks[].inputs
-function is97(x: unknown): boolean {
-  return x === undefined || is40(x);
-}
-
-// plan.tasks[].outputs
-function is98(x: unknown): boolean {
-  return x === undefined || is40(x);
-}
-
-// plan.tasks[].retry
-function is99(x: unknown): boolean {
-  return x === undefined || is19(x);
-}
-
-// plan.tasks[].skip_when_accepted
-function is101(x: unknown): boolean {
-  return typeof x === "boolean";
-}
-
-// plan.tasks[].skip_when_accepted
-function is100(x: unknown): boolean {
-  return x === undefined || is101(x);
-}
-
-// plan.tasks[]
-function is43(x: unknown): boolean {
-  if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS6.has(k)) return false;
-  if (!is44(x["id"])) return false;
-  if (!is7(x["title"])) return false;
-  if (!is45(x["description"])) return false;
-  if (!is47(x["type"])) return false;
-  if (!is49(x["paths"])) return false;
-  if (!is55(x["commands"])) return false;
-  if (!is56(x["acceptance"])) return false;
-  if (!is78(x["dependencies"])) return false;
-  if (!is80(x["shards"])) return false;
-  if (!is88(x["constraints"])) return false;
-  if (!is96(x["approvals"])) return false;
-  if (!is97(x["inputs"])) return false;
-  if (!is98(x["outputs"])) return false;
-  if (!is99(x["retry"])) return false;
-  if (!is100(x["skip_when_accepted"])) return false;
-  return true;
-}
-
-// plan.tasks
-function is42(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    if (!is43(x[i])) return false;
-  }
-  return true;
-}
-
-// plan.tasks
-function is41(x: unknown): boolean {
-  return x === undefined || is42(x);
 }
 
 // plan
@@ -767,34 +916,34 @@ function is0(x: unknown): boolean {
   if (!is3(x["version"])) return false;
   if (!is4(x["project"])) return false;
   if (!is28(x["orchestrator"])) return false;
-  if (!is39(x["include"])) return false;
-  if (!is41(x["tasks"])) return false;
+  if (!is54(x["include"])) return false;
+  if (!is56(x["tasks"])) return false;
   return true;
 }
 
 // include.$schema
-function is104(x: unknown): boolean {
+function is123(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // include.$schema
-function is103(x: unknown): boolean {
-  return x === undefined || is104(x);
+function is122(x: unknown): boolean {
+  return x === undefined || is123(x);
 }
 
 // include.version
-function is105(x: unknown): boolean {
+function is124(x: unknown): boolean {
   return x === undefined || is3(x);
 }
 
 // include
-function is102(x: unknown): boolean {
+function is121(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS17.has(k)) return false;
-  if (!is103(x["$schema"])) return false;
-  if (!is105(x["version"])) return false;
-  if (!is42(x["tasks"])) return false;
+  for (const k in x) if (!KEYS19.has(k)) return false;
+  if (!is122(x["$schema"])) return false;
+  if (!is124(x["version"])) return false;
+  if (!is57(x["tasks"])) return false;
   return true;
 }
 
@@ -822,5 +971,5 @@ export function isPlanFile(value: unknown): boolean {
  * ```
  */
 export function isIncludeFile(value: unknown): boolean {
-  return is102(value);
+  return is121(value);
 }

@@ -190,6 +190,57 @@ const Constraints = z.strictObject({
   ),
 });
 
+// --- agent (issue 10): who edits the code of a task, and the caps on it ---
+
+/** The agents orchestrate knows how to drive headless (see src/agent/presets.ts). */
+export const AGENT_PRESETS = ["codex", "claude", "aider"] as const;
+
+const AgentFields = {
+  command: NonEmpty.optional().describe(
+    "Any command line run in the task's git worktree; the brief arrives on stdin",
+  ),
+  preset: z.enum(AGENT_PRESETS).optional().describe(
+    "A known agent's headless invocation: codex, claude or aider",
+  ),
+  attempts: z.number().int().min(1).max(20).optional().describe(
+    "Attempts, the first included; each retry gets the failures as feedback (default 2)",
+  ),
+  timeout: Limit.optional().describe(
+    "Kill one attempt of the agent after this long",
+  ),
+  max_cost_usd: z.number().positive().optional().describe(
+    "No further attempt once the agent reported this much cost for the task",
+  ),
+};
+
+/** A task's agent settings (over `orchestrator.agent`). */
+export const AgentSchema = expecting(
+  z.union([
+    z.literal(true),
+    z.strictObject(AgentFields),
+  ]).describe(
+    "Let an agent edit this task's code in a git worktree: true, or {command|preset, attempts, timeout}",
+  ),
+  "true or a mapping with command or preset",
+);
+
+/** Run-wide agent defaults and caps (`orchestrator.agent`). */
+export const AgentDefaultsSchema = expecting(
+  z.strictObject({
+    ...AgentFields,
+    run_max_attempts: z.number().int().min(1).optional().describe(
+      "Agent attempts allowed across the whole run",
+    ),
+    run_max_time: Limit.optional().describe(
+      "Agent time allowed across the whole run",
+    ),
+    run_max_cost_usd: z.number().positive().optional().describe(
+      "Reported agent cost allowed across the whole run",
+    ),
+  }),
+  "a mapping with command or preset",
+);
+
 /** A shard: a sub-task run in order inside its task. */
 export const ShardSchema = expecting(
   z.strictObject({
@@ -227,6 +278,7 @@ export const TaskSchema = expecting(
       .describe(
         "Skip the task when its acceptance checks already pass before it runs",
       ),
+    agent: AgentSchema.optional(),
   }),
   "a mapping with id and title",
 );
@@ -264,6 +316,7 @@ export const PlanFileSchema = z.strictObject({
       .optional(),
     concurrency: z.number().int().min(1).optional(),
     retry: RetrySchema.optional(),
+    agent: AgentDefaultsSchema.optional(),
   }).optional(),
   include: Globs.optional().describe(
     "Globs of further YAML/JSON files holding `tasks:`",
@@ -290,5 +343,9 @@ export type ShardInput = z.infer<typeof ShardSchema>;
 export type CommandInput = z.infer<typeof CommandSchema>;
 /** A retry policy as written. */
 export type RetryInput = z.infer<typeof RetrySchema>;
+/** A task's agent as written. */
+export type AgentInput = z.infer<typeof AgentSchema>;
+/** The run-wide agent defaults as written. */
+export type AgentDefaultsInput = z.infer<typeof AgentDefaultsSchema>;
 /** A check as written. */
 export type CheckInput = z.infer<typeof CheckSchema>;

@@ -4,7 +4,11 @@
  * @module
  */
 
-import type { CommandRunEvent, RunEvent } from "../events/types.ts";
+import type {
+  CommandRunEvent,
+  PatchSummary,
+  RunEvent,
+} from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
 import { unreachable } from "../events/types.ts";
 import type { Style } from "./ansi.ts";
@@ -158,10 +162,44 @@ export function eventLine(
           t(event.stale.join(", "))
         } was approved for an earlier definition of the task, which has changed since`
         : "";
+      const patch = event.patch
+        ? `; the patch: ${_diffstat(event.patch)}, ${t(event.patch.patch)}`
+        : "";
       return `${who}${s.yellow("⏸ awaiting approval")}: ${
         t(event.gates.join(", "))
-      } (orchestrate approve ${t(gate)}${t(only)})${stale}`;
+      } (orchestrate approve ${t(gate)}${t(only)})${stale}${patch}`;
     }
+    case "agent_started":
+      return `${who}agent attempt ${event.attempt}/${event.attempts}: ${
+        t(event.cmd)
+      }`;
+    case "agent_finished":
+      return event.status === 0 && event.reported_error === null &&
+          verbosity === "outcomes"
+        ? null
+        : `${who}agent ${
+          event.timed_out
+            ? "timed out"
+            : event.status === null
+            ? `was killed by ${event.signal}`
+            : `exited ${event.status}`
+        } after ${formatDuration(event.duration_ms)}${
+          event.reported_error ? `, reporting: ${t(event.reported_error)}` : ""
+        }${event.cost_usd !== null ? ` ($${event.cost_usd.toFixed(4)})` : ""}`;
+    case "patch_proposed":
+      return `${who}patch of attempt ${event.attempt}: ${_diffstat(event)}`;
+    case "agent_attempt_failed":
+      return `${who}${s.red(`attempt ${event.attempt} failed`)}: ${
+        t(event.detail)
+      }${event.feedback ? `; next attempt gets ${t(event.feedback)}` : ""}`;
+    case "patch_validated":
+      return `${who}${s.green("✓")} patch passed its checks in the worktree: ${
+        _diffstat(event)
+      } (${t(event.patch)})`;
+    case "patch_applied":
+      return `${who}${s.green("✓")} patch applied to the project: ${
+        _diffstat(event)
+      }`;
     case "approval_granted":
       return `${who}approved: ${t(event.gate)} by ${t(event.by)}`;
     case "build_started":
@@ -175,6 +213,14 @@ export function eventLine(
     default:
       return unreachable(event);
   }
+}
+
+/** `2 files (a.ts, b.ts), +10 -3`. */
+function _diffstat(p: PatchSummary): string {
+  const n = p.files.length;
+  return `${n} file${n === 1 ? "" : "s"}${
+    _paren(p.files.map(safeText))
+  }, +${p.added} -${p.removed}`;
 }
 
 function _commandLine(

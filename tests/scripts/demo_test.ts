@@ -43,6 +43,10 @@ Deno.test("demo: runs the example through a gate to the end, then removes its fo
   const r = await demo([]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.text, /\$ orchestrate approve deploy --task REL-001/);
+  // The agent part: a scripted agent learns from feedback; the run stops at apply_patch.
+  assert.match(r.text, /attempt 1 failed: in the worktree/);
+  assert.match(r.text, /awaiting approval: apply_patch/);
+  assert.match(r.text, /\+echo "hello, world"/);
   assert.match(r.text, new RegExp(`Removed ${r.project}`));
   assert.deepEqual(r.left, []);
 });

@@ -1,0 +1,2 @@
+out=$(sh greet.sh)
+[ "$out" = "hello, world" ] || { echo "expected 'hello, world', got '$out'"; exit 1; }

@@ -1,0 +1,115 @@
+/**
+ * The brief an agent gets, written as files (Markdown and JSON) under the
+ * run's artifacts. The text comes from one injected renderer, so the
+ * index-first brief (`buildBrief`) replaces {@link plainBrief} in one place.
+ * @module
+ */
+
+import { join } from "../path.ts";
+import { describeCheck } from "../plan/check.ts";
+import type { Task } from "../plan/ir.ts";
+
+/** A rendered brief: Markdown for the agent, JSON for tools. */
+export interface Brief {
+  md: string;
+  json: unknown;
+}
+
+/** Renders the brief of a task. */
+export type BriefRenderer = (task: Task) => Brief | Promise<Brief>;
+
+/** Where the brief files were written. */
+export interface BriefFiles {
+  md: string;
+  json: string;
+}
+
+/**
+ * Writes `<dir>/<task>.brief.md` and `.brief.json` from `render(task)`.
+ */
+export async function writeBriefFiles(
+  dir: string,
+  task: Task,
+  render: BriefRenderer,
+): Promise<BriefFiles> {
+  const brief = await render(task);
+  await Deno.mkdir(dir, { recursive: true });
+  const files = {
+    md: join(dir, "brief.md"),
+    json: join(dir, "brief.json"),
+  };
+  await Deno.writeTextFile(files.md, brief.md);
+  await Deno.writeTextFile(
+    files.json,
+    JSON.stringify(brief.json, null, 2) + "\n",
+  );
+  return files;
+}
+
+/**
+ * The brief from the task alone (what to do, where, the commands and the
+ * checks that judge it): the stand-in until the index-first brief lands.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plainBrief } from "./brief_files.ts";
+ * const brief = plainBrief({
+ *   id: "T", title: "Fix it", description: "", type: "code_change",
+ *   paths: { preferred: ["src/a.ts"], forbidden: [] },
+ *   commands: [{ name: "test", run: "deno test" }],
+ *   acceptance: [{ kind: "contains", text: "ok" }], dependencies: [], shards: [],
+ *   constraints: { forbidden_paths: [] }, approvals: [], gates: [],
+ *   inputs: [], outputs: [], skip_when_accepted: false,
+ * });
+ * assert.match(brief.md, /^# T: Fix it/);
+ * assert.match(brief.md, /deno test/);
+ * ```
+ */
+export function plainBrief(task: Task): Brief {
+  const forbidden = [
+    ...task.paths.forbidden,
+    ...task.constraints.forbidden_paths,
+  ];
+  const lines = [`# ${task.id}: ${task.title}`, ""];
+  if (task.description) lines.push(task.description, "");
+  const list = (title: string, items: readonly string[]) => {
+    if (items.length === 0) return;
+    lines.push(`## ${title}`, "", ...items.map((i) => `- ${i}`), "");
+  };
+  list("Where to edit", task.paths.preferred);
+  list("Never touch", forbidden);
+  list("Commands", task.commands.map((c) => `${c.name}: \`${c.run}\``));
+  list("Acceptance", task.acceptance.map(describeCheck));
+  for (const shard of task.shards) {
+    list(
+      `Shard ${shard.id}: ${shard.title}`,
+      [
+        ...shard.paths.preferred.map((p) => `edit: ${p}`),
+        ...shard.commands.map((c) => `${c.name}: \`${c.run}\``),
+        ...shard.acceptance.map(describeCheck),
+      ],
+    );
+  }
+  lines.push(
+    "The orchestrator runs the commands and checks after you exit; edit the files, do not commit.",
+  );
+  return {
+    md: lines.join("\n") + "\n",
+    json: {
+      task: task.id,
+      title: task.title,
+      description: task.description,
+      paths: { preferred: task.paths.preferred, forbidden },
+      commands: task.commands,
+      acceptance: task.acceptance.map(describeCheck),
+      shards: task.shards.map((s) => ({
+        id: s.id,
+        title: s.title,
+        paths: s.paths,
+        commands: s.commands,
+        acceptance: s.acceptance.map(describeCheck),
+      })),
+    },
+  };
+}
