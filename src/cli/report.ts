@@ -75,6 +75,12 @@ export const reportCommand: CommandSpec = {
       journal,
       folded.warnings,
     );
+    // Applied patches are shown as diffs, read from the run's folder.
+    for (const t of report.tasks) {
+      for (const p of t.patches_applied) {
+        p.diff = await readPatch(root, p.patch);
+      }
+    }
     let text: string;
     if (options.json) text = JSON.stringify(report, null, 2) + "\n";
     else {
@@ -95,3 +101,18 @@ export const reportCommand: CommandSpec = {
     return 0;
   },
 };
+
+/** Largest patch shown inline; a bigger one is linked only. */
+const MAX_DIFF_BYTES = 1 << 20;
+
+async function readPatch(root: string, path: string): Promise<string | null> {
+  const { resolve } = await import("../path.ts");
+  try {
+    const file = resolve(root, path);
+    if ((await Deno.stat(file)).size > MAX_DIFF_BYTES) return null;
+    return await Deno.readTextFile(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}

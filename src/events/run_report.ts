@@ -11,6 +11,7 @@ import type {
   ApprovalGrantedEvent,
   CiInfo,
   CommandRunEvent,
+  PatchSummary,
   RunEvent,
   TaskStateName,
 } from "./types.ts";
@@ -53,6 +54,33 @@ export interface ReportedApproval {
   task_hashes: Record<string, string>;
 }
 
+/** One attempt of a task's agent: what it ran, what it reported, what came of it. */
+export interface ReportedAgentAttempt {
+  attempt: number;
+  cmd: string;
+  preset: string | null;
+  status: number | null;
+  duration_ms: number | null;
+  output: string | null;
+  session_id: string | null;
+  turns: number | null;
+  cost_usd: number | null;
+  reported_error: string | null;
+  /** The change it left, when it left one. */
+  patch: PatchSummary | null;
+  /** Why the attempt failed (null: it gave a validated patch, or has not ended). */
+  failure: { reason: string; detail: string } | null;
+  /** The feedback file this attempt was given (from the second on). */
+  feedback: string | null;
+}
+
+/** A patch applied to the project, with its diff when the CLI could read it. */
+export interface ReportedPatch extends PatchSummary {
+  at: string;
+  /** The patch text (set by the CLI from the run's folder); null when unreadable. */
+  diff: string | null;
+}
+
 /** One task in the report. */
 export interface ReportedTask {
   id: string;
@@ -70,6 +98,8 @@ export interface ReportedTask {
   awaited: string[];
   /** The events behind its failure (its last attempt), when it failed. */
   failure_events: RunEvent[];
+  agent_attempts: ReportedAgentAttempt[];
+  patches_applied: ReportedPatch[];
 }
 
 /** The critical path: the chain of tasks that decided how long the run took. */
@@ -207,6 +237,62 @@ export function buildRunReport(
       case "approval_granted":
         approvals.push(reportedApproval(e));
         break;
+      case "agent_started":
+        if (e.task === null) break;
+        task(e.task).agent_attempts.push({
+          attempt: e.attempt,
+          cmd: e.cmd,
+          preset: e.preset,
+          status: null,
+          duration_ms: null,
+          output: null,
+          session_id: null,
+          turns: null,
+          cost_usd: null,
+          reported_error: null,
+          patch: null,
+          failure: null,
+          feedback: e.feedback,
+        });
+        break;
+      case "agent_finished": {
+        const a = e.task === null
+          ? undefined
+          : task(e.task).agent_attempts.at(-1);
+        if (a === undefined) break;
+        Object.assign(a, {
+          status: e.status,
+          duration_ms: e.duration_ms,
+          output: e.output,
+          session_id: e.session_id,
+          turns: e.turns,
+          cost_usd: e.cost_usd,
+          reported_error: e.reported_error,
+        });
+        break;
+      }
+      case "patch_proposed": {
+        const a = e.task === null
+          ? undefined
+          : task(e.task).agent_attempts.at(-1);
+        if (a !== undefined) a.patch = patchSummary(e);
+        break;
+      }
+      case "agent_attempt_failed": {
+        const a = e.task === null
+          ? undefined
+          : task(e.task).agent_attempts.at(-1);
+        if (a !== undefined) a.failure = { reason: e.reason, detail: e.detail };
+        break;
+      }
+      case "patch_applied":
+        if (e.task === null) break;
+        task(e.task).patches_applied.push({
+          ...patchSummary(e),
+          at: e.ts,
+          diff: null,
+        });
+        break;
     }
   }
   for (const e of journal) approvals.push(reportedApproval(e));
@@ -255,6 +341,18 @@ function reportedTask(
     approvals: [],
     awaited: [],
     failure_events: [],
+    agent_attempts: [],
+    patches_applied: [],
+  };
+}
+
+function patchSummary(p: PatchSummary): PatchSummary {
+  return {
+    patch: p.patch,
+    hash: p.hash,
+    files: [...p.files],
+    added: p.added,
+    removed: p.removed,
   };
 }
 

@@ -170,6 +170,54 @@ function taskSection(
     }
     out.push("");
   }
+  if (t.agent_attempts.length > 0) {
+    out.push("Agent attempts:", "");
+    for (const a of t.agent_attempts) {
+      const parts = [
+        a.status === null ? "did not finish" : `exit ${a.status}`,
+        a.duration_ms === null ? null : formatDuration(a.duration_ms),
+        a.turns === null ? null : `${a.turns} turns`,
+        a.cost_usd === null ? null : `$${a.cost_usd.toFixed(2)}`,
+        a.session_id === null ? null : `session ${code(a.session_id)}`,
+        a.patch === null ? null : `patch ${
+          markdownLink(
+            `+${a.patch.added} -${a.patch.removed}`,
+            link(a.patch.patch),
+          )
+        }`,
+        a.output === null ? null : markdownLink("output", link(a.output)),
+        a.feedback === null
+          ? null
+          : markdownLink("feedback given", link(a.feedback)),
+      ].filter((x) => x !== null);
+      out.push(
+        `- ${a.attempt}. ${code(a.cmd)}: ${parts.join(", ")}${
+          a.reported_error
+            ? ` — reported: ${text(oneLine(a.reported_error))}`
+            : ""
+        }${
+          a.failure
+            ? ` — **${text(a.failure.reason)}**: ${
+              text(oneLine(a.failure.detail))
+            }`
+            : ""
+        }`,
+      );
+    }
+    out.push("");
+  }
+  for (const p of t.patches_applied) {
+    out.push(
+      `Applied ${markdownLink("patch", link(p.patch))} ${code(p.hash)} at ${
+        text(p.at)
+      }: ${p.files.map(code).join(", ")} (+${p.added} -${p.removed})`,
+      "",
+    );
+    if (p.diff !== null) {
+      const fence = "`".repeat(Math.max(3, longestTickRun(p.diff) + 1));
+      out.push(fence + "diff", p.diff.replace(/\n$/, ""), fence, "");
+    }
+  }
   if (t.failure_events.length > 0) {
     out.push("<details><summary>Events behind the failure</summary>", "");
     out.push("```json");

@@ -105,6 +105,22 @@ Deno.test("agent loop: wrong first, fixed with the feedback, validated in the wo
     ),
   );
   assert.equal(after.at(-1)!.type, "completed");
+
+  // The report tells the whole story from the log: attempts, feedback, approval, the applied diff.
+  const report = await cli(["report"], { cwd: dir, ...BOUND });
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, /Agent attempts:/);
+  assert.match(report.stdout, /- 1\. `[^`]+`: exit 0, .*\*\*checks_failed\*\*/);
+  assert.match(
+    report.stdout,
+    /- 2\. `[^`]+`: exit 0, .*\[feedback given\]\([^)]*feedback-1\.md\)/,
+  );
+  assert.match(report.stdout, /- `apply_patch` by \S+ at /);
+  assert.match(
+    report.stdout,
+    new RegExp(`Applied \\[patch\\]\\([^)]+\\) \`${validated!.hash}\``),
+  );
+  assert.match(report.stdout, /```diff\n[\s\S]*\+hello world\n[\s\S]*```/);
 });
 
 Deno.test("agent loop: an agent that exits 0 without changing anything fails the task after its attempts", async () => {
