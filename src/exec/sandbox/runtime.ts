@@ -39,6 +39,10 @@ export class RuntimeSandbox {
     if (!SandboxManager.isSupportedPlatform()) {
       return `the sandbox runtime does not support ${Deno.build.os}`;
     }
+    if (Deno.build.os === "linux" && Deno.uid() === 0 && !readsOwnStatus()) {
+      // As root it reads its capabilities there; Deno grants /proc/self only with --allow-all.
+      return "the sandbox runtime needs --allow-all to run as root (Deno refuses it /proc/self/status)";
+    }
     const deps = SandboxManager.checkDependencies();
     return deps.errors.length > 0
       ? `the sandbox runtime is missing ${deps.errors.join(", ")}`
@@ -105,6 +109,16 @@ export class RuntimeSandbox {
       return SandboxManager;
     })();
     return this.#manager;
+  }
+}
+
+function readsOwnStatus(): boolean {
+  try {
+    Deno.readTextFileSync("/proc/self/status");
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable) return false;
+    throw e;
   }
 }
 
