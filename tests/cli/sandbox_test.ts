@@ -25,7 +25,8 @@ tasks:
 `;
 }
 
-const WRITES = "sh -c 'echo changed > vendor/a.txt; echo changed > secret.txt; echo new > vendor/b.txt; echo ok > free.txt'";
+const WRITES =
+  "sh -c 'echo changed > vendor/a.txt; echo changed > secret.txt; echo new > vendor/b.txt; echo ok > free.txt'";
 
 async function failure(dir: string) {
   const failed = (await latestEvents(dir)).find((e) =>
