@@ -24,7 +24,11 @@ try {
     command: "true",
     cwd: dir,
     outputPath: `${dir}/out/true.log`,
-    policy: { ...UNRESTRICTED, forbidden: [`${dir}/forbidden.txt`], net: false },
+    policy: {
+      ...UNRESTRICTED,
+      forbidden: [`${dir}/forbidden.txt`],
+      net: false,
+    },
   };
   const result: Record<string, number | string> = {};
   const modes: SandboxMode[] = ["off", "bwrap", "runtime"];

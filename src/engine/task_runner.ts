@@ -115,8 +115,11 @@ export async function runTask(
     }
     ctx.emit({ type: "task_started", task: task.id, shard: null });
     // A pre-check stopped by the timebox or Ctrl-C: its steps must not start after it.
-    result = abort.signal.aborted || holds
+    // (A pre-check that held but changed what it may not: failed by the audit below.)
+    result = abort.signal.aborted
       ? { ok: false, reason: "acceptance_failed", detail: "stopped" }
+      : holds
+      ? { ok: true }
       : await walkGroups(compileSteps(task), walk);
     violations ??= await audit?.() ?? [];
     if (violations.length > 0) {
