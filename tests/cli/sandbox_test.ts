@@ -244,3 +244,23 @@ Deno.test("sandbox: --sandbox takes auto, bwrap, runtime or off", async () => {
   const resume = await cli(["resume", "--sandbox", "nope"], { cwd: dir });
   assert.equal(resume.code, 2);
 });
+
+Deno.test("sandbox: a pre-check that changes a forbidden path fails its task instead of skipping it", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: A
+    title: pre-checked
+    skip_when_accepted: true
+    constraints: { forbidden_paths: [secret.txt] }
+    commands: { x: "true" }
+    acceptance: ["Command: sh -c 'echo changed > secret.txt'"]
+`,
+    "secret.txt": "kept\n",
+  });
+  const r = await cli(["run", "--sandbox", "off"], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  const failed = await failure(dir);
+  assert.equal(failed?.reason, "write_denied");
+  assert.equal(failed?.detail, "changed a forbidden path: secret.txt");
+});
