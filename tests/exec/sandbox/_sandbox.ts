@@ -40,7 +40,10 @@ export async function goneWith(token: string): Promise<number[]> {
   for (const pid of left) {
     try {
       Deno.kill(pid, "SIGKILL");
-    } catch { /* gone meanwhile */ }
+    } catch (e) {
+      // Gone meanwhile.
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
   }
   return left;
 }
