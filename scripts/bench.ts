@@ -2,7 +2,7 @@
  * `deno task bench`: whole-process benchmarks of the CLI against peers
  * measured in the same run, printed as a table of times and ratios.
  *
- * Flags: `--only validate,startup,exec,status,memory` runs some sections;
+ * Flags: `--only validate,startup,exec,status,memory,sandbox` runs some sections;
  * `--reps N` overrides the repetitions of every section.
  * @module
  */
@@ -53,7 +53,7 @@ const { values } = parseArgs({
   options: { only: { type: "string" }, reps: { type: "string" } },
 });
 const sections = new Set(
-  (values.only ?? "validate,startup,exec,status,memory").split(","),
+  (values.only ?? "validate,startup,exec,status,memory,sandbox").split(","),
 );
 const reps = (n: number) => values.reps ? Number(values.reps) : n;
 
@@ -78,6 +78,7 @@ try {
   if (sections.has("exec")) await benchExec();
   if (sections.has("status")) await benchStatus();
   if (sections.has("memory")) await benchMemory();
+  if (sections.has("sandbox")) await benchSandbox();
   if (verdicts.length > 0) {
     console.log(`\ntargets:\n  ${verdicts.join("\n  ")}`);
   }
@@ -416,4 +417,36 @@ async function benchMemory(): Promise<void> {
     `run, a task with a ${gib(INPUT_BYTES)} input (sparse): ${fmt(hashed)}`,
     `empty deno run: ${fmt(empty)}`,
   ]);
+}
+
+/** Per-command cost of each sandbox mode against bare spawns (`true`, through the process runner). */
+async function benchSandbox(): Promise<void> {
+  const n = reps(40);
+  const out = await spawnOk({
+    cmd: Deno.execPath(),
+    args: ["run", "-A", join(HERE, "sandbox_cost.ts"), String(n)],
+  }, "sandbox cost");
+  const cost = JSON.parse(out.stdout) as Record<string, number | string>;
+  const bare = cost.off as number;
+  console.log(
+    `\nsandbox: \`true\` ${n} times through the process runner, a forbidden path and net: false`,
+  );
+  const rows = [
+    ["off", "bare (--sandbox off)"],
+    ["bwrap", "bwrap (auto on Linux)"],
+    ["runtime", "sandbox runtime (net host lists; macOS, Windows)"],
+  ] as const;
+  for (const [mode, label] of rows) {
+    const per = cost[mode];
+    if (typeof per !== "number") {
+      row([`${label}: cannot run here (${per})`]);
+      continue;
+    }
+    const first = cost[`${mode}_first`] as number;
+    row([
+      `${label}: ${per.toFixed(1)} ms a command`,
+      `first ${first.toFixed(0)} ms`,
+      `ratio ${(per / bare).toFixed(1)}x bare`,
+    ]);
+  }
 }

@@ -21,6 +21,8 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-run",
   "--allow-env",
   "--allow-sys",
+  // The sandbox runtime's filtering proxies listen on local sockets.
+  "--allow-net",
   "--unstable-worker-options",
 ];
 

@@ -8,6 +8,7 @@ import { defineCommand, type Invocation } from "./command.ts";
 import { CliError, EXIT_CODE, UsageError } from "./errors.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { VERSION } from "./version.ts";
+import { SANDBOX_MODES, type SandboxMode } from "../exec/sandbox/modes.ts";
 
 const RUN_OPTIONS = {
   file: FILE_OPTION,
@@ -45,6 +46,12 @@ const RUN_OPTIONS = {
     type: "boolean",
     description: "Run every task, even those up to date",
   },
+  sandbox: {
+    type: "string",
+    value: "MODE",
+    description:
+      "Confine commands: auto (default; audit only where no sandbox runs), bwrap, runtime (fail where they cannot run), off",
+  },
 } as const;
 
 type RunOptions = typeof RUN_OPTIONS;
@@ -70,6 +77,7 @@ export const resumeCommand = defineCommand({
     "no-build": RUN_OPTIONS["no-build"],
     concurrency: RUN_OPTIONS.concurrency,
     force: RUN_OPTIONS.force,
+    sandbox: RUN_OPTIONS.sandbox,
   },
   run: (invocation) => runOrResume(invocation, true),
 });
@@ -94,6 +102,14 @@ async function runOrResume(
     throw new UsageError("--json needs --dry-run (see `status --json`)");
   }
   const concurrency = options.concurrency;
+  const sandboxMode = options.sandbox ?? "auto";
+  if (!(SANDBOX_MODES as readonly string[]).includes(sandboxMode)) {
+    throw new UsageError(
+      `--sandbox must be one of ${
+        SANDBOX_MODES.join(", ")
+      }, not "${sandboxMode}"`,
+    );
+  }
   const loaded = await loadPlanOrThrow(options.file);
   const target = options.task;
   if (target !== undefined) {
@@ -129,7 +145,9 @@ async function runOrResume(
   const { executeRun, RunRefused } = await import("../engine/run.ts");
   const { runObservers } = await import("./run_observers.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
-  const runner = new DenoRunner();
+  const { Sandbox } = await import("../exec/sandbox/confine.ts");
+  const sandbox = new Sandbox(sandboxMode as SandboxMode, printError);
+  const runner = new DenoRunner({ wrap: sandbox.wrap });
   const { handleInterrupts } = await import("./interrupts.ts");
   const { LOCK_FILE } = await import("../events/lock.ts");
   const interrupts = handleInterrupts(runner, loaded.root, LOCK_FILE);
@@ -154,5 +172,6 @@ async function runOrResume(
     throw e;
   } finally {
     interrupts.dispose();
+    await sandbox.close();
   }
 }

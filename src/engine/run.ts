@@ -5,7 +5,7 @@
 
 import { join, relative } from "../path.ts";
 import type { LoadedPlan } from "../plan/load.ts";
-import type { Plan } from "../plan/ir.ts";
+import type { Plan, Task } from "../plan/ir.ts";
 import {
   applyEvent,
   countStates,
@@ -17,6 +17,7 @@ import { LockedError } from "../events/lock.ts";
 import { RunStore } from "../events/store.ts";
 import type { NewEvent, RunEvent } from "../events/types.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
+import type { ProcessPolicy } from "../exec/policy.ts";
 import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
@@ -33,6 +34,7 @@ import {
   UnknownTarget,
 } from "./selection.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
+import { AuditBoard } from "./write_audit.ts";
 
 /** Exit codes of a run (DESIGN.md). */
 export const EXIT = {
@@ -67,6 +69,8 @@ export interface RunOptions {
   toolVersion: string;
   /** Printed to stderr: warnings (stale lock, torn log line). */
   warn: (message: string) => void;
+  /** Each task's process policy (default: the workspace's `policyFor`). */
+  policies?: (task: Task) => ProcessPolicy;
 }
 
 /** A run that could not start: bad usage or a held lock (exit 2). */
@@ -227,7 +231,12 @@ async function runRecorded(r: Recorded): Promise<number> {
       options.resume ? `resume-${state.resumes}` : "",
     );
     await Deno.mkdir(artifacts, { recursive: true });
-    const workspaces = projectWorkspaces(root, runId, runner);
+    const workspaces = projectWorkspaces(
+      root,
+      runId,
+      runner,
+      options.policies,
+    );
     const result = await schedule({
       plan,
       toRun,
@@ -258,6 +267,7 @@ async function runRecorded(r: Recorded): Promise<number> {
           budget: AgentBudget.of(plan.orchestrator.agent_limits, state),
           brief: plainBrief,
         },
+        audits: new AuditBoard(),
       },
       onError: () => r.halt.abort(),
     });

@@ -29,6 +29,11 @@ import {
   type StepGroup,
 } from "./steps.ts";
 import type { TaskWorkspace } from "./workspace.ts";
+import {
+  type AuditBoard,
+  describeViolations,
+  startAudit,
+} from "./write_audit.ts";
 
 /** What running a task needs from the run. */
 export interface TaskContext {
@@ -44,6 +49,8 @@ export interface TaskContext {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The run's agent budget and brief renderer (default: no caps, the plain brief). */
   agents?: AgentServices;
+  /** The tasks running at once, for the write audit's attribution. */
+  audits?: AuditBoard;
 }
 
 /** How a task ended. */
@@ -124,16 +131,33 @@ export async function runTask(
     patch: null,
   };
   let result: StepResult;
+  let audit: Awaited<ReturnType<typeof startAudit>> = null;
   try {
-    if (
-      options.precheck !== null && !abort.signal.aborted &&
-      await acceptanceHolds(walk)
-    ) return { kind: "skipped", reason: options.precheck };
+    audit = await startAudit(workspace.root, workspace.policy, ctx.audits);
+    const holds = options.precheck !== null && !abort.signal.aborted &&
+      await acceptanceHolds(walk);
+    let violations = holds ? await audit?.() ?? [] : null;
+    if (holds && violations!.length === 0) {
+      return { kind: "skipped", reason: options.precheck! };
+    }
     ctx.emit({ type: "task_started", task: task.id, shard: null });
     // A pre-check stopped by the timebox or Ctrl-C: its steps must not start after it.
+    // (A pre-check that held but changed what it may not: failed by the audit below.)
     result = abort.signal.aborted
       ? { ok: false, reason: "acceptance_failed", detail: "stopped" }
+      : holds
+      ? { ok: true }
       : await walkGroups(compileSteps(task), walk);
+    violations ??= await audit?.() ?? [];
+    if (violations.length > 0) {
+      // What it wrote where it may not outranks how its commands ended.
+      result = {
+        ok: false,
+        reason: "write_denied",
+        detail: describeViolations(violations) +
+          (result.ok ? "" : ` (and ${result.detail})`),
+      };
+    }
   } catch (e) {
     if (!(e instanceof Error)) throw e;
     result = { ok: false, reason: "error", detail: errorText(e) };
@@ -151,6 +175,9 @@ export async function runTask(
     };
   }
   if (result.ok) return { kind: "completed", durationMs };
+  if (result.reason === "write_denied") {
+    return { kind: "failed", durationMs, ...result };
+  }
   if (timedOut) {
     return {
       kind: "failed",

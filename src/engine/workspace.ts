@@ -7,16 +7,10 @@
  * @module
  */
 
+import type { ProcessPolicy } from "../exec/policy.ts";
 import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
+import { resolve } from "../path.ts";
 import type { Task } from "../plan/ir.ts";
-
-/**
- * What a task's processes may do. Today every command runs with the
- * orchestrator's own permissions (`inherit`); scoped policies plug in here.
- */
-export interface WorkspacePolicy {
-  kind: "inherit";
-}
 
 /** Where and how one task's processes run. */
 export interface TaskWorkspace {
@@ -26,7 +20,8 @@ export interface TaskWorkspace {
   readonly runner: ProcessRunner;
   /** Variables added to the inherited environment. */
   readonly env: Readonly<Record<string, string>>;
-  readonly policy: WorkspacePolicy;
+  /** What its processes may do (the sandbox and the write audit enforce it). */
+  readonly policy: ProcessPolicy;
   /** A process request for a command line of this task. */
   request(command: string, how: ProcessOptions): RunRequest;
 }
@@ -68,12 +63,16 @@ export function projectWorkspaces(
   root: string,
   runId: string,
   runner: ProcessRunner,
+  policies: (task: Task) => ProcessPolicy = (task) => policyFor(task, root),
 ): WorkspaceProvider {
-  const make = (env: Record<string, string>): TaskWorkspace => ({
+  const make = (
+    env: Record<string, string>,
+    policy: ProcessPolicy,
+  ): TaskWorkspace => ({
     root,
     runner,
     env,
-    policy: { kind: "inherit" },
+    policy,
     request: (command, how) => ({
       command,
       cwd: root,
@@ -82,12 +81,55 @@ export function projectWorkspaces(
       signal: how.signal,
       ownProcessGroup: how.ownProcessGroup,
       env,
+      policy,
     }),
   });
-  const build = make({ ORCHESTRATE_RUN_ID: runId });
+  const build = make({ ORCHESTRATE_RUN_ID: runId }, UNRESTRICTED);
   return {
     forTask: (task) =>
-      make({ ORCHESTRATE_RUN_ID: runId, ORCHESTRATE_TASK_ID: task.id }),
+      make(
+        { ORCHESTRATE_RUN_ID: runId, ORCHESTRATE_TASK_ID: task.id },
+        policies(task),
+      ),
     forBuild: () => build,
   };
+}
+
+/** The policy of a process that may do anything the orchestrator may. */
+export const UNRESTRICTED: ProcessPolicy = Object.freeze({
+  run: "all",
+  read: "all",
+  write: "all",
+  forbidden: [],
+  net: true,
+  env: {},
+  secrets: [],
+});
+
+/**
+ * A task's policy until plan permissions exist: anything, except writing
+ * its forbidden paths (`paths.forbidden` of the task and its shards, and
+ * `constraints.forbidden_paths`), resolved against `root`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { policyFor } from "./workspace.ts";
+ * const policy = policyFor({
+ *   paths: { preferred: [], forbidden: ["vendor/"] }, shards: [],
+ *   constraints: { forbidden_paths: ["secrets"] },
+ * }, "/repo");
+ * assert.deepEqual(policy.forbidden, ["/repo/vendor", "/repo/secrets"]);
+ * ```
+ */
+export function policyFor(
+  task: Pick<Task, "paths" | "shards" | "constraints">,
+  root: string,
+): ProcessPolicy {
+  const forbidden = [
+    ...task.paths.forbidden,
+    ...task.shards.flatMap((s) => s.paths.forbidden),
+    ...task.constraints.forbidden_paths,
+  ].map((p) => resolve(root, p));
+  return { ...UNRESTRICTED, forbidden: [...new Set(forbidden)] };
 }

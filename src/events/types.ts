@@ -23,6 +23,8 @@ export type FailureReason =
   | "acceptance_failed"
   | "timeout"
   | "interrupted"
+  /** The write audit found a change the task's policy does not allow. */
+  | "write_denied"
   | "error"
   /** An agent task used its attempts without a patch that passed its checks. */
   | "agent_failed"

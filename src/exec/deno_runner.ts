@@ -21,6 +21,7 @@ import {
   TAG_VARIABLE,
 } from "./process_tree.ts";
 import type { ProcessRunner, RunRequest, RunResult } from "./runner.ts";
+import type { SpawnWrapper, Wrapped } from "./sandbox/confine.ts";
 
 /** Time a command gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 2000;
@@ -55,6 +56,12 @@ export class DenoRunner implements ProcessRunner {
   /** Tags of an orchestrate that runs this one, kept so it can find our children too. */
   #outerTags = Deno.env.get(TAG_VARIABLE);
   #path = Deno.env.get("PATH") ?? "";
+  #wrap: SpawnWrapper | undefined;
+
+  /** @param options.wrap Confines each command line just before spawn (the sandbox). */
+  constructor(options: { wrap?: SpawnWrapper } = {}) {
+    this.#wrap = options.wrap;
+  }
 
   async run(request: RunRequest): Promise<RunResult> {
     const started = performance.now();
@@ -68,13 +75,16 @@ export class DenoRunner implements ProcessRunner {
     };
     const ownGroup = request.timeoutMs !== undefined ||
       request.ownProcessGroup === true;
-    const child = spawn(
-      await commandArgv(request.command, request.env?.PATH ?? this.#path),
-      request,
-      env,
-      ownGroup,
+    const argv = await commandArgv(
+      request.command,
+      request.env?.PATH ?? this.#path,
     );
+    const wrapped: Wrapped = this.#wrap
+      ? await this.#wrap(argv, request)
+      : { argv };
+    const child = spawn(wrapped.argv, request, env, ownGroup);
     if (child instanceof Error) {
+      wrapped.done?.();
       return await notStarted(child, request, output, started);
     }
 
@@ -198,6 +208,7 @@ export class DenoRunner implements ProcessRunner {
       for (const t of timers) clearTimeout(t);
       request.signal?.removeEventListener("abort", onAbort);
       this.#running.delete(inFlight);
+      wrapped.done?.();
     }
   }
 

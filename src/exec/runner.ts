@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { ProcessPolicy } from "./policy.ts";
+
 export { OUTPUT_CAP_BYTES, OutputError } from "./output_file.ts";
 
 /** What to run. */
@@ -34,6 +36,8 @@ export interface RunRequest {
   ownProcessGroup?: boolean;
   /** Extra environment variables (the rest is inherited). */
   env?: Record<string, string>;
+  /** What the command's processes may do (unset: unrestricted). */
+  policy?: ProcessPolicy;
 }
 
 /** How a command ended. */

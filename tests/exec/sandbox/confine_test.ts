@@ -1,0 +1,73 @@
+/**
+ * Choosing a sandbox (src/exec/sandbox/confine.ts): where the one asked for
+ * cannot run, `auto` falls back to the audit and says so once; a sandbox
+ * named explicitly fails closed.
+ */
+import assert from "node:assert/strict";
+import { UNRESTRICTED } from "../../../src/engine/workspace.ts";
+import {
+  Sandbox,
+  SandboxUnavailable,
+} from "../../../src/exec/sandbox/confine.ts";
+import type { RunRequest } from "../../../src/exec/runner.ts";
+
+const confined: RunRequest = {
+  command: "make",
+  cwd: "/repo",
+  outputPath: "/repo/.codex/runs/r/out.log",
+  policy: { ...UNRESTRICTED, forbidden: ["/repo/vendor"] },
+};
+const MISSING = "/nonexistent/orchestrate-test/bwrap";
+
+Deno.test("sandbox: auto without bwrap warns once and leaves the command to the audit", async () => {
+  const warnings: string[] = [];
+  const sandbox = new Sandbox("auto", (m) => warnings.push(m), {
+    bwrap: MISSING,
+  });
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual((await sandbox.wrap(["make"], confined)).argv, ["make"]);
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0]!,
+    /^warning: no sandbox: bubblewrap \(bwrap\) is not installed; tasks with write or net limits run with the write audit only/,
+  );
+});
+
+Deno.test("sandbox: --sandbox bwrap without bwrap fails closed", async () => {
+  const sandbox = new Sandbox("bwrap", () => {}, { bwrap: MISSING });
+  await assert.rejects(
+    sandbox.wrap(["make"], confined),
+    (e) =>
+      e instanceof SandboxUnavailable &&
+      /--sandbox bwrap: bubblewrap \(bwrap\) is not installed/.test(e.message),
+  );
+});
+
+Deno.test("sandbox: an unrestricted command and --sandbox off run bare", async () => {
+  const sandbox = new Sandbox("bwrap", () => {}, { bwrap: MISSING });
+  const open = { ...confined, policy: UNRESTRICTED };
+  assert.deepEqual((await sandbox.wrap(["make"], open)).argv, ["make"]);
+  const off = new Sandbox("off", () => {}, { bwrap: MISSING });
+  assert.deepEqual((await off.wrap(["make"], confined)).argv, ["make"]);
+});
+
+Deno.test("sandbox: auto on Linux wraps a confined command in bwrap with the forbidden path read-only", async () => {
+  const sandbox = new Sandbox("auto", () => {}, {
+    bwrap: "/bin/true",
+    os: "linux",
+  });
+  const { argv } = await sandbox.wrap(["make", "all"], {
+    ...confined,
+    cwd: "/",
+    policy: { ...UNRESTRICTED, forbidden: ["/etc", "/nonexistent/x"] },
+  });
+  assert.equal(argv[0], "/bin/true");
+  const at = argv.indexOf("/etc");
+  assert.deepEqual(argv.slice(at - 1, at + 2), ["--ro-bind", "/etc", "/etc"]);
+  // bwrap cannot bind what does not exist: the audit guards it.
+  assert.equal(argv.includes("/nonexistent/x"), false);
+  assert.ok(argv.includes("--unshare-pid"));
+  assert.equal(argv.includes("--unshare-net"), false);
+  assert.deepEqual(argv.slice(-3), ["--", "make", "all"]);
+});
