@@ -521,52 +521,61 @@ export type DependencyOn<Id extends string> = Id | { readonly id: Id };
 export type UnknownTaskField = never;
 
 /**
- * Every non-literal string in `S` (plain `string`, `` `GEN-${number}` ``):
- * such values are left to `plan validate`.
+ * `string` when `S` has a non-literal member (plain `string`,
+ * `` `GEN-${number}` ``), else `never`: such ids and gates are left to
+ * `plan validate`.
  */
-type Unchecked<S> = S extends unknown
+export type UncheckedString<S> = S extends unknown
   ? (Record<never, never> extends Record<S & string, 1> ? string : never)
   : never;
 
-type DepsOf<T> = T extends { dependencies?: readonly (infer D)[] }
-  ? D extends { id: infer I } ? I : D
-  : never;
-
-type GatesOf<T> = T extends { approvals?: readonly (infer G)[] } ? G : never;
-
 /**
  * A listed task as the plan accepts it: dependencies on listed ids, gates
- * the plan declares, no unknown fields.
+ * the plan declares, no unknown fields. Plain `string` dependencies and
+ * gates are left to `plan validate`.
  */
-type CheckedTask<T, Ids extends string, Gate extends string> =
+export type CheckedTask<T, Ids extends string, Gate extends string> =
   & T
   & {
-    dependencies?: readonly DependencyOn<Ids | Unchecked<DepsOf<T>>>[];
-    approvals?: readonly (Gate | Unchecked<GatesOf<T>>)[];
+    dependencies?: readonly DependencyOn<
+      | Ids
+      | UncheckedString<
+        T extends { dependencies?: readonly (infer D)[] }
+          ? D extends { id: infer I } ? I : D
+          : never
+      >
+    >[];
+    approvals?: readonly (
+      | Gate
+      | UncheckedString<
+        T extends { approvals?: readonly (infer G)[] } ? G : never
+      >
+    )[];
   }
   & { [F in Exclude<keyof T, keyof PlanTask>]: UnknownTaskField };
 
-/** The plan's tasks as checked by {@link definePlan}. */
+/**
+ * The plan's tasks as {@link definePlan} checks them: dependencies on ids
+ * of listed tasks, gates the plan declares, no unknown fields.
+ */
 export type CheckedTasks<
   Tasks extends readonly PlanTask[],
   Gate extends string,
-> = CheckEach<Tasks, Tasks[number]["id"], Gate>;
+  // The ids are a parameter of their own: a mapped type over a tuple with a
+  // spread (`[a, ...generated]`) maps each part as if it were the whole list.
+  Ids extends string = Tasks[number]["id"],
+> = { [K in keyof Tasks]: CheckedTask<Tasks[K], Ids, Gate> };
 
 /**
- * Nothing when every task passes {@link CheckedTasks}, else the checked
- * tasks, which make the failing ones type errors. Only then: an array
- * literal checked against an intersection is no longer read as a tuple, and
- * `[...generated, release]` would fail for that alone.
+ * What {@link definePlan} adds to its parameter's type: nothing when every
+ * task passes {@link CheckedTasks}, else the checked tasks, which make the
+ * failing ones type errors. Only then: an array literal checked against an
+ * intersection is no longer read as a tuple, and `[...generated, release]`
+ * would fail for that alone.
  */
-type PlanCheck<Tasks extends readonly PlanTask[], Gate extends string> =
+export type PlanCheck<Tasks extends readonly PlanTask[], Gate extends string> =
   Tasks extends CheckedTasks<Tasks, Gate> ? unknown
     : { tasks: CheckedTasks<Tasks, Gate> };
-
-// The ids are a parameter of their own: a mapped type over a tuple with a
-// spread (`[a, ...generated]`) maps each part as if it were the whole list.
-type CheckEach<Tasks, Ids extends string, Gate extends string> = {
-  [K in keyof Tasks]: CheckedTask<Tasks[K], Ids, Gate>;
-};
 
 /** Defined tasks and the tasks they were given as dependencies. */
 const taskDependencies = new WeakMap<object, readonly { id: string }[]>();

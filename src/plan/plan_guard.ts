@@ -361,30 +361,37 @@ function is44(x: unknown): boolean {
   return true;
 }
 
+// plan.tasks[].title
+function is45(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].description
-function is46(x: unknown): boolean {
+function is47(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].description
-function is45(x: unknown): boolean {
-  return x === undefined || is46(x);
+function is46(x: unknown): boolean {
+  return x === undefined || is47(x);
 }
 
 // plan.tasks[].type
-function is48(x: unknown): boolean {
+function is49(x: unknown): boolean {
   return x === "code_change" || x === "docs" || x === "test" ||
     x === "release" || x === "deploy" || x === "chore";
 }
 
 // plan.tasks[].type
-function is47(x: unknown): boolean {
-  return x === undefined || is48(x);
+function is48(x: unknown): boolean {
+  return x === undefined || is49(x);
 }
 
 // plan.tasks[].paths|0
-function is51(x: unknown): boolean {
+function is52(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -393,334 +400,405 @@ function is51(x: unknown): boolean {
 }
 
 // plan.tasks[].paths|1.preferred
-function is53(x: unknown): boolean {
-  return x === undefined || is51(x);
+function is54(x: unknown): boolean {
+  return x === undefined || is52(x);
 }
 
 // plan.tasks[].paths|1.forbidden
-function is54(x: unknown): boolean {
-  return x === undefined || is51(x);
+function is55(x: unknown): boolean {
+  return x === undefined || is52(x);
 }
 
 // plan.tasks[].paths|1
-function is52(x: unknown): boolean {
+function is53(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS7.has(k)) return false;
-  if (!is53(x["preferred"])) return false;
-  if (!is54(x["forbidden"])) return false;
+  if (!is54(x["preferred"])) return false;
+  if (!is55(x["forbidden"])) return false;
   return true;
 }
 
 // plan.tasks[].paths
-function is50(x: unknown): boolean {
-  return is51(x) || is52(x);
+function is51(x: unknown): boolean {
+  return is52(x) || is53(x);
 }
 
 // plan.tasks[].paths
-function is49(x: unknown): boolean {
-  return x === undefined || is50(x);
+function is50(x: unknown): boolean {
+  return x === undefined || is51(x);
 }
 
 // plan.tasks[].commands
-function is55(x: unknown): boolean {
+function is56(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].acceptance[]|0
-function is59(x: unknown): boolean {
+function is60(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!isCheckString(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|0.kind
-function is62(x: unknown): boolean {
+function is63(x: unknown): boolean {
   return x === "tests_pass";
 }
 
+// plan.tasks[].acceptance[]|1|0.command
+function is64(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|0
-function is61(x: unknown): boolean {
+function is62(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS8.has(k)) return false;
-  if (!is62(x["kind"])) return false;
-  if (!is7(x["command"])) return false;
+  if (!is63(x["kind"])) return false;
+  if (!is64(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|1.kind
-function is64(x: unknown): boolean {
+function is66(x: unknown): boolean {
   return x === "command";
 }
 
+// plan.tasks[].acceptance[]|1|1.command
+function is67(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|1
-function is63(x: unknown): boolean {
+function is65(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS9.has(k)) return false;
-  if (!is64(x["kind"])) return false;
-  if (!is7(x["command"])) return false;
+  if (!is66(x["kind"])) return false;
+  if (!is67(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|2.kind
-function is66(x: unknown): boolean {
+function is69(x: unknown): boolean {
   return x === "file_exists";
 }
 
+// plan.tasks[].acceptance[]|1|2.path
+function is70(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  if (!isRelPath(x)) return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|2
-function is65(x: unknown): boolean {
+function is68(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS10.has(k)) return false;
-  if (!is66(x["kind"])) return false;
-  if (!is9(x["path"])) return false;
+  if (!is69(x["kind"])) return false;
+  if (!is70(x["path"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|3.kind
-function is68(x: unknown): boolean {
+function is72(x: unknown): boolean {
   return x === "contains";
 }
 
+// plan.tasks[].acceptance[]|1|3.text
+function is73(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|3.file
-function is69(x: unknown): boolean {
+function is74(x: unknown): boolean {
   return x === undefined || is9(x);
 }
 
 // plan.tasks[].acceptance[]|1|3
-function is67(x: unknown): boolean {
+function is71(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS11.has(k)) return false;
-  if (!is68(x["kind"])) return false;
-  if (!is7(x["text"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is72(x["kind"])) return false;
+  if (!is73(x["text"])) return false;
+  if (!is74(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|4.kind
-function is71(x: unknown): boolean {
+function is76(x: unknown): boolean {
   return x === "not_contains";
 }
 
+// plan.tasks[].acceptance[]|1|4.text
+function is77(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|4
-function is70(x: unknown): boolean {
+function is75(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS12.has(k)) return false;
-  if (!is71(x["kind"])) return false;
-  if (!is7(x["text"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is76(x["kind"])) return false;
+  if (!is77(x["text"])) return false;
+  if (!is74(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.kind
-function is73(x: unknown): boolean {
+function is79(x: unknown): boolean {
   return x === "matches";
 }
 
+// plan.tasks[].acceptance[]|1|5.pattern
+function is80(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|5.flags
-function is75(x: unknown): boolean {
+function is82(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE2.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is74(x: unknown): boolean {
-  return x === undefined || is75(x);
+function is81(x: unknown): boolean {
+  return x === undefined || is82(x);
 }
 
 // plan.tasks[].acceptance[]|1|5
-function is72(x: unknown): boolean {
+function is78(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS13.has(k)) return false;
-  if (!is73(x["kind"])) return false;
-  if (!is7(x["pattern"])) return false;
-  if (!is74(x["flags"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is79(x["kind"])) return false;
+  if (!is80(x["pattern"])) return false;
+  if (!is81(x["flags"])) return false;
+  if (!is74(x["file"])) return false;
   if (!isMatchesPattern(x as never)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|6.kind
-function is77(x: unknown): boolean {
+function is84(x: unknown): boolean {
   return x === "manual";
 }
 
+// plan.tasks[].acceptance[]|1|6.text
+function is85(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|6
-function is76(x: unknown): boolean {
+function is83(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS14.has(k)) return false;
-  if (!is77(x["kind"])) return false;
-  if (!is7(x["text"])) return false;
+  if (!is84(x["kind"])) return false;
+  if (!is85(x["text"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1
-function is60(x: unknown): boolean {
-  return is61(x) || is63(x) || is65(x) || is67(x) || is70(x) || is72(x) ||
-    is76(x);
+function is61(x: unknown): boolean {
+  return is62(x) || is65(x) || is68(x) || is71(x) || is75(x) || is78(x) ||
+    is83(x);
 }
 
 // plan.tasks[].acceptance[]
+function is59(x: unknown): boolean {
+  return is60(x) || is61(x);
+}
+
+// plan.tasks[].acceptance
 function is58(x: unknown): boolean {
-  return is59(x) || is60(x);
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is59(x[i])) return false;
+  }
+  return true;
 }
 
 // plan.tasks[].acceptance
 function is57(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    if (!is58(x[i])) return false;
-  }
+  return x === undefined || is58(x);
+}
+
+// plan.tasks[].dependencies[]
+function is88(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (!RE1.test(x)) return false;
   return true;
 }
 
-// plan.tasks[].acceptance
-function is56(x: unknown): boolean {
-  return x === undefined || is57(x);
-}
-
 // plan.tasks[].dependencies
-function is79(x: unknown): boolean {
+function is87(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is44(x[i])) return false;
+    if (!is88(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].dependencies
-function is78(x: unknown): boolean {
-  return x === undefined || is79(x);
+function is86(x: unknown): boolean {
+  return x === undefined || is87(x);
+}
+
+// plan.tasks[].shards[].id
+function is92(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (!RE1.test(x)) return false;
+  return true;
+}
+
+// plan.tasks[].shards[].title
+function is93(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
 }
 
 // plan.tasks[].shards[].description
-function is84(x: unknown): boolean {
+function is95(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].shards[].description
-function is83(x: unknown): boolean {
-  return x === undefined || is84(x);
+function is94(x: unknown): boolean {
+  return x === undefined || is95(x);
 }
 
 // plan.tasks[].shards[].paths
-function is85(x: unknown): boolean {
-  return x === undefined || is50(x);
+function is96(x: unknown): boolean {
+  return x === undefined || is51(x);
 }
 
 // plan.tasks[].shards[].commands
-function is86(x: unknown): boolean {
+function is97(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].shards[].acceptance
-function is87(x: unknown): boolean {
-  return x === undefined || is57(x);
+function is98(x: unknown): boolean {
+  return x === undefined || is58(x);
 }
 
 // plan.tasks[].shards[]
-function is82(x: unknown): boolean {
+function is91(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS15.has(k)) return false;
-  if (!is44(x["id"])) return false;
-  if (!is7(x["title"])) return false;
-  if (!is83(x["description"])) return false;
-  if (!is85(x["paths"])) return false;
-  if (!is86(x["commands"])) return false;
-  if (!is87(x["acceptance"])) return false;
+  if (!is92(x["id"])) return false;
+  if (!is93(x["title"])) return false;
+  if (!is94(x["description"])) return false;
+  if (!is96(x["paths"])) return false;
+  if (!is97(x["commands"])) return false;
+  if (!is98(x["acceptance"])) return false;
   return true;
 }
 
 // plan.tasks[].shards
-function is81(x: unknown): boolean {
+function is90(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is82(x[i])) return false;
+    if (!is91(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].shards
-function is80(x: unknown): boolean {
-  return x === undefined || is81(x);
+function is89(x: unknown): boolean {
+  return x === undefined || is90(x);
 }
 
 // plan.tasks[].constraints.style
-function is91(x: unknown): boolean {
+function is102(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].constraints.style
-function is90(x: unknown): boolean {
-  return x === undefined || is91(x);
+function is101(x: unknown): boolean {
+  return x === undefined || is102(x);
 }
 
 // plan.tasks[].constraints.language
-function is93(x: unknown): boolean {
+function is104(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].constraints.language
-function is92(x: unknown): boolean {
-  return x === undefined || is93(x);
+function is103(x: unknown): boolean {
+  return x === undefined || is104(x);
 }
 
 // plan.tasks[].constraints.forbidden_paths
-function is94(x: unknown): boolean {
-  return x === undefined || is51(x);
+function is105(x: unknown): boolean {
+  return x === undefined || is52(x);
 }
 
 // plan.tasks[].constraints.timebox
-function is95(x: unknown): boolean {
+function is106(x: unknown): boolean {
   return x === undefined || is27(x);
 }
 
 // plan.tasks[].constraints
-function is89(x: unknown): boolean {
+function is100(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS16.has(k)) return false;
-  if (!is90(x["style"])) return false;
-  if (!is92(x["language"])) return false;
-  if (!is94(x["forbidden_paths"])) return false;
-  if (!is95(x["timebox"])) return false;
+  if (!is101(x["style"])) return false;
+  if (!is103(x["language"])) return false;
+  if (!is105(x["forbidden_paths"])) return false;
+  if (!is106(x["timebox"])) return false;
   return true;
 }
 
 // plan.tasks[].constraints
-function is88(x: unknown): boolean {
-  return x === undefined || is89(x);
+function is99(x: unknown): boolean {
+  return x === undefined || is100(x);
 }
 
 // plan.tasks[].approvals
-function is96(x: unknown): boolean {
+function is107(x: unknown): boolean {
   return x === undefined || is35(x);
 }
 
 // plan.tasks[].inputs
-function is97(x: unknown): boolean {
+function is108(x: unknown): boolean {
   return x === undefined || is40(x);
 }
 
 // plan.tasks[].outputs
-function is98(x: unknown): boolean {
+function is109(x: unknown): boolean {
   return x === undefined || is40(x);
 }
 
 // plan.tasks[].retry
-function is99(x: unknown): boolean {
+function is110(x: unknown): boolean {
   return x === undefined || is19(x);
 }
 
 // plan.tasks[].skip_when_accepted
-function is101(x: unknown): boolean {
+function is112(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.tasks[].skip_when_accepted
-function is100(x: unknown): boolean {
-  return x === undefined || is101(x);
+function is111(x: unknown): boolean {
+  return x === undefined || is112(x);
 }
 
 // plan.tasks[]
@@ -728,20 +806,20 @@ function is43(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS6.has(k)) return false;
   if (!is44(x["id"])) return false;
-  if (!is7(x["title"])) return false;
-  if (!is45(x["description"])) return false;
-  if (!is47(x["type"])) return false;
-  if (!is49(x["paths"])) return false;
-  if (!is55(x["commands"])) return false;
-  if (!is56(x["acceptance"])) return false;
-  if (!is78(x["dependencies"])) return false;
-  if (!is80(x["shards"])) return false;
-  if (!is88(x["constraints"])) return false;
-  if (!is96(x["approvals"])) return false;
-  if (!is97(x["inputs"])) return false;
-  if (!is98(x["outputs"])) return false;
-  if (!is99(x["retry"])) return false;
-  if (!is100(x["skip_when_accepted"])) return false;
+  if (!is45(x["title"])) return false;
+  if (!is46(x["description"])) return false;
+  if (!is48(x["type"])) return false;
+  if (!is50(x["paths"])) return false;
+  if (!is56(x["commands"])) return false;
+  if (!is57(x["acceptance"])) return false;
+  if (!is86(x["dependencies"])) return false;
+  if (!is89(x["shards"])) return false;
+  if (!is99(x["constraints"])) return false;
+  if (!is107(x["approvals"])) return false;
+  if (!is108(x["inputs"])) return false;
+  if (!is109(x["outputs"])) return false;
+  if (!is110(x["retry"])) return false;
+  if (!is111(x["skip_when_accepted"])) return false;
   return true;
 }
 
@@ -773,28 +851,42 @@ function is0(x: unknown): boolean {
 }
 
 // include.$schema
-function is104(x: unknown): boolean {
+function is115(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // include.$schema
-function is103(x: unknown): boolean {
-  return x === undefined || is104(x);
+function is114(x: unknown): boolean {
+  return x === undefined || is115(x);
 }
 
 // include.version
-function is105(x: unknown): boolean {
-  return x === undefined || is3(x);
+function is117(x: unknown): boolean {
+  return x === 1;
+}
+
+// include.version
+function is116(x: unknown): boolean {
+  return x === undefined || is117(x);
+}
+
+// include.tasks
+function is118(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is43(x[i])) return false;
+  }
+  return true;
 }
 
 // include
-function is102(x: unknown): boolean {
+function is113(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS17.has(k)) return false;
-  if (!is103(x["$schema"])) return false;
-  if (!is105(x["version"])) return false;
-  if (!is42(x["tasks"])) return false;
+  if (!is114(x["$schema"])) return false;
+  if (!is116(x["version"])) return false;
+  if (!is118(x["tasks"])) return false;
   return true;
 }
 
@@ -822,5 +914,5 @@ export function isPlanFile(value: unknown): boolean {
  * ```
  */
 export function isIncludeFile(value: unknown): boolean {
-  return is102(value);
+  return is113(value);
 }
