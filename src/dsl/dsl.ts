@@ -269,7 +269,7 @@ export interface ShardDefinition {
   id: string;
   /** One line for people. Example: `"Error enum"`. */
   title: string;
-  /** Longer text for people. Default `""`. */
+  /** Longer text for people. Default `""`. Example: `"Replace panics with AppError."`. */
   description?: string;
   /** Where its work happens. Default: the task's paths. Example: `["src/error.rs"]`. */
   paths?: PathsDefinition;
@@ -307,7 +307,7 @@ export interface TaskDefinition<
   id: Id;
   /** One line for people. Example: `"Typed errors"`. */
   title: string;
-  /** Longer text for people. Default `""`. */
+  /** Longer text for people. Default `""`. Example: `"Replace panics with AppError."`. */
   description?: string;
   /**
    * What kind of work it is. Default `"chore"`. A `deploy` or `release`
@@ -333,7 +333,10 @@ export interface TaskDefinition<
    * Default `[]`. Example: `[core, "DOC-001"]`.
    */
   dependencies?: readonly (Dep | DefinedTask<Dep>)[];
-  /** Sub-tasks run in order before the task's commands. Default `[]`. */
+  /**
+   * Sub-tasks run in order before the task's commands. Default `[]`.
+   * Example: `[{ id: "EXC-001A", title: "Error enum" }]`.
+   */
   shards?: readonly ShardDefinition[];
   /** Guidance and limits. Default: none. Example: `{ timebox: "30m" }`. */
   constraints?: ConstraintsDefinition;
@@ -357,7 +360,7 @@ export interface TaskDefinition<
   retry?: RetryDefinition;
   /**
    * Skip the task when its acceptance checks already pass before it runs.
-   * Default `false`.
+   * Default `false`. Example: `true`.
    */
   skip_when_accepted?: boolean;
 }
@@ -457,7 +460,8 @@ export interface ApprovalsDefinition<Gate extends string = string> {
 export interface OrchestratorDefinition<Gate extends string = string> {
   /**
    * After a failure: `conservative` starts no further task; `keep_going`
-   * keeps running the tasks that do not depend on it. Default `"conservative"`.
+   * keeps running the tasks that do not depend on it. Default
+   * `"conservative"`. Example: `"keep_going"`.
    */
   strategy?: Strategy;
   /** The plan's gates. Default: none. Example: `{ required: ["deploy"] }`. */
@@ -484,11 +488,11 @@ export interface PlanDefinition<
   Tasks extends readonly PlanTask[] = readonly PlanTask[],
   Gate extends string = string,
 > {
-  /** Plan format version: always `1`. */
+  /** Plan format version: always `1`. Example: `1`. */
   version: 1;
-  /** Project metadata and build defaults. Default: none. */
+  /** Project metadata and build defaults. Default: none. Example: `{ name: "api" }`. */
   project?: ProjectDefinition;
-  /** Run-wide settings. Default: none. */
+  /** Run-wide settings. Default: none. Example: `{ strategy: "keep_going" }`. */
   orchestrator?: OrchestratorDefinition<Gate>;
   /**
    * The tasks, in plan order. Every task another one depends on must be
@@ -638,7 +642,7 @@ export function definePlan<
     for (const dep of objects) {
       if (!listed.has(dep.id)) {
         unlisted.push(
-          `task "${dep.id}" is defined but not listed (a dependency of "${task.id}")`,
+          `Task "${dep.id}" is defined but not listed (a dependency of "${task.id}")`,
         );
       }
     }

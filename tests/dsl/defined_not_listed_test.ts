@@ -29,7 +29,7 @@ Deno.test("plan validate: a dependency task that is not listed is 'defined but n
   assert.match(first, /^orchestrator\.ts:6:\d+: /);
   assert.match(
     first,
-    /task "LIB-001" is defined but not listed \(a dependency of "DOC-001"\): add it to the tasks of definePlan/,
+    /Task "LIB-001" is defined but not listed \(a dependency of "DOC-001"\): add it to the tasks of definePlan/,
   );
   assert.doesNotMatch(r.stderr, /Unknown dependency|^\s+at /m);
 });
@@ -62,6 +62,6 @@ export default definePlan({
   assert.equal(r.code, 2, r.stderr);
   assert.match(
     r.stderr,
-    /^orchestrator\.ts:3:\d+: .*task "LIB-001" is defined but not listed \(a dependency of "DOC-001"\)/,
+    /^orchestrator\.ts:3:\d+: .*Task "LIB-001" is defined but not listed \(a dependency of "DOC-001"\)/,
   );
 });
