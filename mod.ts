@@ -1,6 +1,8 @@
 /**
  * orchestrate: run a repo-local work plan as a DAG. This module is the typed
- * DSL for `orchestrator.ts` plans and the types of the IR they compile to.
+ * DSL for `orchestrator.ts` plans: `defineTask`, `definePlan`, the check
+ * helpers, and a named type for each part of a plan, so helpers of your own
+ * can be typed too.
  *
  * @example
  * ```ts
@@ -13,33 +15,46 @@
  */
 
 export {
+  type AcceptanceCheck,
+  type AgentDefaultsDefinition,
+  type AgentDefinition,
+  type ApprovalsDefinition,
   type CheckDefinition,
+  type CheckedTask,
+  type CheckedTasks,
+  type CheckString,
   command,
   type CommandDefinition,
+  type CommandPolicy,
+  type Commands,
+  type ConstraintsDefinition,
   contains,
   type DefinedPlan,
   type DefinedTask,
   definePlan,
   defineTask,
+  type DependencyOn,
   type Duration,
+  type DurationUnit,
   fileExists,
   manual,
   matches,
   notContains,
+  type OrchestratorDefinition,
   type PathsDefinition,
+  type PathsPolicy,
+  type PlanCheck,
   type PlanDefinition,
+  type PlanTask,
+  type ProjectDefinition,
   type RetryDefinition,
+  type RetryPolicy,
   type ShardDefinition,
+  type Strategy,
   type TaskDefinition,
+  type TaskIds,
   type TaskType,
   testsPass,
+  type UncheckedString,
+  type UnknownTaskField,
 } from "./src/dsl/dsl.ts";
-export type {
-  Command,
-  Paths,
-  Plan,
-  Retry,
-  Shard,
-  Task,
-} from "./src/plan/ir.ts";
-export type { Check } from "./src/plan/check.ts";

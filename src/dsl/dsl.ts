@@ -3,6 +3,12 @@
  * `orchestrate init --ts` can copy it next to a plan and `deno check` works
  * offline; the orchestrator maps imports of it to its own built-in copy.
  *
+ * The types reject, at `deno check` time, what `orchestrate plan validate`
+ * would reject where TypeScript can say so: durations without a unit
+ * ({@link Duration}), check strings with an unknown prefix
+ * ({@link CheckString}), unknown task types, dependencies on ids no listed
+ * task has, and gates the plan does not declare.
+ *
  * @example
  * ```ts
  * import { definePlan, defineTask, fileExists, testsPass } from "./dsl.ts";
@@ -19,7 +25,16 @@
  * @module
  */
 
-/** An acceptance check in its structured form. */
+/**
+ * An acceptance check in its structured form, as the check helpers
+ * ({@link testsPass}, {@link fileExists}, ...) build it.
+ *
+ * @example
+ * ```ts
+ * import type { CheckDefinition } from "./dsl.ts";
+ * const check: CheckDefinition = { kind: "contains", text: "mod error;", file: "src/lib.rs" };
+ * ```
+ */
 export type CheckDefinition =
   | { kind: "tests_pass"; command: string }
   | { kind: "command"; command: string }
@@ -29,24 +44,152 @@ export type CheckDefinition =
   | { kind: "matches"; pattern: string; flags?: string; file?: string }
   | { kind: "manual"; text: string };
 
-/** A duration such as `"90s"`, `"10m"`, `"1h30m"`, `"500ms"`. */
-export type Duration = `${number}${"ms" | "s" | "m" | "h"}${string}`;
+/**
+ * An acceptance check written as one line: a known prefix, a colon and a
+ * space, then the argument. `Contains`, `Not contains` and `Matches` may name
+ * a file with `in <path>` before the colon.
+ *
+ * @example
+ * ```ts
+ * import type { CheckString } from "./dsl.ts";
+ * const checks: CheckString[] = [
+ *   "Tests pass: npm test",
+ *   "Command: test -d dist",
+ *   "File exists: src/error.rs",
+ *   "Contains in src/lib.rs: mod error;",
+ *   "Not contains: TODO",
+ *   "Matches: /fn \\w+/i",
+ *   "Manual: the UI was reviewed",
+ * ];
+ * ```
+ */
+export type CheckString =
+  | `Tests pass: ${string}`
+  | `Command: ${string}`
+  | `File exists: ${string}`
+  | `Manual: ${string}`
+  | `${"Contains" | "Not contains" | "Matches"}${
+    | ""
+    | ` in ${string}`}: ${string}`;
 
-/** A retry policy: total attempts, or attempts with exponential backoff. */
-export type RetryDefinition = number | {
+/**
+ * One acceptance check: a {@link CheckString} such as `"Tests pass: npm test"`,
+ * or a {@link CheckDefinition} from a helper such as `testsPass("npm test")`.
+ */
+export type AcceptanceCheck = CheckString | CheckDefinition;
+
+/** The units of a {@link Duration}: milliseconds, seconds, minutes, hours. */
+export type DurationUnit = "ms" | "s" | "m" | "h";
+
+/**
+ * A duration: a whole number and a unit, up to three such parts:
+ * `"500ms"`, `"90s"`, `"10m"`, `"1h30m"`, `"2m05s"`, `"1h30m15s"`.
+ * Rejected, as `plan validate` rejects them: `"10 minutes"`, `"1.5h"`,
+ * `"-5s"`, `"10mins"`, `"90"`. A string built at run time (`` `${n}m` ``)
+ * needs `as Duration`; `plan validate` still checks it.
+ *
+ * @example
+ * ```ts
+ * import type { Duration } from "./dsl.ts";
+ * const timebox: Duration = "1h30m";
+ * ```
+ */
+export type Duration =
+  & (
+    | `${bigint}${DurationUnit}`
+    | `${bigint}${DurationUnit}${bigint | `0${bigint}`}${DurationUnit}`
+    | `${bigint}${DurationUnit}${bigint | `0${bigint}`}${DurationUnit}${
+      | bigint
+      | `0${bigint}`}${DurationUnit}`
+  )
+  // `${bigint}` also matches "-5": the first part must start with a digit.
+  & `${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}${string}`;
+
+/**
+ * A retry policy for transient failures: the total number of attempts
+ * (1 to 100, the first included), or attempts with an exponential backoff.
+ * Default: one attempt, no retry.
+ *
+ * @example
+ * ```ts
+ * import type { RetryDefinition } from "./dsl.ts";
+ * const twice: RetryDefinition = 2;
+ * const patient: RetryDefinition = { attempts: 5, backoff: "2s", max_backoff: "1m" };
+ * ```
+ */
+export type RetryDefinition = number | RetryPolicy;
+
+/**
+ * The object form of a {@link RetryDefinition}.
+ *
+ * @example
+ * ```ts
+ * import type { RetryPolicy } from "./dsl.ts";
+ * const policy: RetryPolicy = { attempts: 3, backoff: "500ms" };
+ * ```
+ */
+export interface RetryPolicy {
+  /** Total attempts, the first included: 1 to 100. Example: `3`. */
   attempts: number;
+  /**
+   * Delay before the second attempt; it doubles before each further one.
+   * Default `"1s"`. Example: `"500ms"`.
+   */
   backoff?: Duration;
+  /** Cap on the delay between attempts. Default `"30s"`. Example: `"1m"`. */
   max_backoff?: Duration;
-};
+}
 
-/** A command line, or one with its own retry policy and timeout. */
-export type CommandDefinition = string | {
+/**
+ * A command: a shell command line, or one with its own retry policy and
+ * timeout.
+ *
+ * @example
+ * ```ts
+ * import type { CommandDefinition } from "./dsl.ts";
+ * const lint: CommandDefinition = "deno lint";
+ * const e2e: CommandDefinition = { run: "npm run e2e", retry: 2, timeout: "10m" };
+ * ```
+ */
+export type CommandDefinition = string | CommandPolicy;
+
+/**
+ * The object form of a {@link CommandDefinition}.
+ *
+ * @example
+ * ```ts
+ * import type { CommandPolicy } from "./dsl.ts";
+ * const flaky: CommandPolicy = { run: "npm test", retry: { attempts: 3, backoff: "2s" } };
+ * ```
+ */
+export interface CommandPolicy {
+  /** The command line, run by the shell in the project root. Example: `"npm test"`. */
   run: string;
+  /**
+   * Retry policy of this command. Default: the task's `retry`, else the
+   * plan's `orchestrator.retry`, else one attempt. Example: `2`.
+   */
   retry?: RetryDefinition;
+  /**
+   * Kill the command (and what it started) after this long; longer than zero.
+   * Default: no timeout. Example: `"10m"`.
+   */
   timeout?: Duration;
-};
+}
 
-/** Task types. */
+/**
+ * Named commands, run in the order written. A name is a letter, then
+ * letters, digits, `_` or `-`.
+ *
+ * @example
+ * ```ts
+ * import type { Commands } from "./dsl.ts";
+ * const commands: Commands = { lint: "deno lint", test: { run: "deno test", timeout: "5m" } };
+ * ```
+ */
+export type Commands = Readonly<Record<string, CommandDefinition>>;
+
+/** Task types, in the order of the PRD. Default `"chore"`. */
 export type TaskType =
   | "code_change"
   | "docs"
@@ -55,129 +198,454 @@ export type TaskType =
   | "deploy"
   | "chore";
 
-/** Paths: a list of preferred paths, or preferred and forbidden ones. */
-export type PathsDefinition = string[] | {
-  preferred?: string[];
-  forbidden?: string[];
-};
+/** How a run reacts to a failed task (see {@link OrchestratorDefinition}). */
+export type Strategy = "conservative" | "keep_going";
 
-/** A shard: a sub-task run in order inside its task. */
-export interface ShardDefinition {
-  /** Unique across tasks and shards. */
-  id: string;
-  /** One line for people. */
-  title: string;
-  /** Longer text. */
-  description?: string;
-  /** Where its work happens. */
-  paths?: PathsDefinition;
-  /** Its own commands, run in declared order. */
-  commands?: Record<string, CommandDefinition>;
-  /** Its own checks. */
-  acceptance?: (string | CheckDefinition)[];
+/**
+ * Where a task's work happens: a list of preferred paths, or preferred and
+ * forbidden ones. Paths are relative to the project root; globs allowed.
+ * `Contains:`-style checks without a file search the preferred paths.
+ *
+ * @example
+ * ```ts
+ * import type { PathsDefinition } from "./dsl.ts";
+ * const short: PathsDefinition = ["src/error.rs"];
+ * const full: PathsDefinition = { preferred: ["src/"], forbidden: ["vendor/"] };
+ * ```
+ */
+export type PathsDefinition = readonly string[] | PathsPolicy;
+
+/** The object form of a {@link PathsDefinition}. */
+export interface PathsPolicy {
+  /** Files and folders to edit or create. Default `[]`. Example: `["src/lib.rs"]`. */
+  preferred?: readonly string[];
+  /** Files and folders never to touch. Default `[]`. Example: `["vendor/"]`. */
+  forbidden?: readonly string[];
 }
 
-/** An agent that edits a task's code: a command line or a known agent, and its caps. */
+/**
+ * An agent that edits a task's code: a command line or a known agent, and
+ * its caps.
+ *
+ * @example
+ * ```ts
+ * import type { AgentDefinition } from "./dsl.ts";
+ * const agent: AgentDefinition = { preset: "claude", attempts: 3, timeout: "20m" };
+ * ```
+ */
 export interface AgentDefinition {
-  /** Any command line, run in the task's git worktree with the brief on stdin. */
+  /**
+   * Any command line, run in the task's git worktree with the brief on
+   * stdin. Default: the plan's `orchestrator.agent`. Example: `"./agent.sh"`.
+   */
   command?: string;
-  /** A known agent's headless invocation. */
+  /** A known agent's headless invocation. Default: none. Example: `"codex"`. */
   preset?: "codex" | "claude" | "aider";
-  /** Attempts, the first included (default 2). */
+  /** Attempts, the first included. Default `2`. Example: `3`. */
   attempts?: number;
-  /** Kill one attempt after this long. */
+  /** Kill one attempt after this long. Default: no limit. Example: `"20m"`. */
   timeout?: Duration;
-  /** No further attempt once the agent reported this much cost (USD). */
+  /**
+   * No further attempt once the agent reported this much cost (USD).
+   * Default: no cap. Example: `2.5`.
+   */
   max_cost_usd?: number;
 }
 
-/** Run-wide agent defaults, and caps on all agents of a run together. */
+/**
+ * Run-wide agent defaults, and caps on all agents of a run together.
+ *
+ * @example
+ * ```ts
+ * import type { AgentDefaultsDefinition } from "./dsl.ts";
+ * const agent: AgentDefaultsDefinition = { preset: "codex", run_max_cost_usd: 10 };
+ * ```
+ */
 export interface AgentDefaultsDefinition extends AgentDefinition {
+  /** Agent attempts across the whole run. Default: no cap. Example: `10`. */
   run_max_attempts?: number;
+  /** Agent time across the whole run. Default: no cap. Example: `"2h"`. */
   run_max_time?: Duration;
+  /** Reported agent cost across the whole run (USD). Default: no cap. Example: `10`. */
   run_max_cost_usd?: number;
 }
 
-/** A task as `defineTask` takes it; dependencies may be tasks or ids. */
-export interface TaskDefinition {
-  /** Unique across tasks and shards, e.g. `EXC-001`. */
+/**
+ * Guidance and limits for whoever does a task's work.
+ *
+ * @example
+ * ```ts
+ * import type { ConstraintsDefinition } from "./dsl.ts";
+ * const constraints: ConstraintsDefinition = { language: "Rust 2021", timebox: "30m" };
+ * ```
+ */
+export interface ConstraintsDefinition {
+  /** Style guidance, free text. Default: none. Example: `"thiserror enums, no unwrap"`. */
+  style?: string;
+  /** Language or toolchain to use, free text. Default: none. Example: `"Rust 2021"`. */
+  language?: string;
+  /**
+   * Paths the task must not change, relative to the project root. Default
+   * `[]`. Example: `["Cargo.lock"]`.
+   */
+  forbidden_paths?: readonly string[];
+  /**
+   * Fail the task (reason `timeout`) when it runs longer than this; longer
+   * than zero. Default: no limit. Example: `"30m"`.
+   */
+  timebox?: Duration;
+}
+
+/**
+ * A shard: a sub-task run, in order, inside its task before the task's own
+ * commands.
+ *
+ * @example
+ * ```ts
+ * import type { ShardDefinition } from "./dsl.ts";
+ * const shard: ShardDefinition = {
+ *   id: "EXC-001A",
+ *   title: "Error enum",
+ *   commands: { build: "cargo build" },
+ *   acceptance: ["Contains in src/error.rs: enum AppError"],
+ * };
+ * ```
+ */
+export interface ShardDefinition {
+  /** Unique across tasks and shards: a letter, then letters, digits, `_`, `-` or `.`. Example: `"EXC-001A"`. */
   id: string;
-  /** One line for people. */
+  /** One line for people. Example: `"Error enum"`. */
   title: string;
-  /** Longer text. */
+  /** Longer text for people. Default `""`. Example: `"Replace panics with AppError."`. */
   description?: string;
-  /** What kind of work it is (default `chore`). */
-  type?: TaskType;
-  /** Where its work happens. */
+  /** Where its work happens. Default: the task's paths. Example: `["src/error.rs"]`. */
   paths?: PathsDefinition;
-  /** Omit to inherit `project.build` lint/test/build; `{}` for none. */
-  commands?: Record<string, CommandDefinition>;
-  /** Acceptance checks: strings such as `"Tests pass: npm test"` or helper calls. */
-  acceptance?: (string | CheckDefinition)[];
-  /** Tasks that must complete first: defined tasks or their ids. */
-  dependencies?: (string | DefinedTask)[];
-  /** Sub-tasks run in order before the task's commands. */
-  shards?: ShardDefinition[];
-  /** Guidance and limits; `timebox` fails the task when exceeded. */
-  constraints?: {
-    style?: string;
-    language?: string;
-    forbidden_paths?: string[];
-    timebox?: Duration;
-  };
-  /** Human gates, e.g. `deploy`. */
-  approvals?: string[];
-  /** Globs whose content feeds the up-to-date fingerprint. */
-  inputs?: string[];
-  /** Globs the task produces. */
-  outputs?: string[];
-  /** Retry policy for the task's commands. */
+  /** Its own commands, run in the order written. Default: none. Example: `{ build: "cargo build" }`. */
+  commands?: Commands;
+  /** Its own checks. Default: none. Example: `["File exists: src/error.rs"]`. */
+  acceptance?: readonly AcceptanceCheck[];
+}
+
+/**
+ * A task as {@link defineTask} takes it. The type parameters are inferred:
+ * `Id` is the task's id, `Dep` the ids it depends on and `Gate` its gates,
+ * so {@link definePlan} can check them against the plan.
+ *
+ * @example
+ * ```ts
+ * import type { TaskDefinition } from "./dsl.ts";
+ * const task: TaskDefinition = {
+ *   id: "EXC-001",
+ *   title: "Typed errors",
+ *   type: "code_change",
+ *   acceptance: ["Tests pass: cargo test"],
+ * };
+ * ```
+ */
+export interface TaskDefinition<
+  Id extends string = string,
+  Dep extends string = string,
+  Gate extends string = string,
+> {
+  /**
+   * Unique across tasks and shards: a letter, then letters, digits, `_`,
+   * `-` or `.`. Example: `"EXC-001"`.
+   */
+  id: Id;
+  /** One line for people. Example: `"Typed errors"`. */
+  title: string;
+  /** Longer text for people. Default `""`. Example: `"Replace panics with AppError."`. */
+  description?: string;
+  /**
+   * What kind of work it is. Default `"chore"`. A `deploy` or `release`
+   * task also waits at the gate of its type when the plan lists that gate in
+   * `orchestrator.approvals.required`. Example: `"code_change"`.
+   */
+  type?: TaskType;
+  /** Where its work happens. Default `[]`. Example: `{ preferred: ["src/"] }`. */
+  paths?: PathsDefinition;
+  /**
+   * Commands run in the order written. Default: the project's `build`
+   * commands `lint`, `test` and `build`; `{}` runs none.
+   * Example: `{ test: "cargo test" }`.
+   */
+  commands?: Commands;
+  /**
+   * What must hold once the commands ran. Default: none.
+   * Example: `["Tests pass: cargo test", fileExists("src/error.rs")]`.
+   */
+  acceptance?: readonly AcceptanceCheck[];
+  /**
+   * Tasks that must complete first: tasks from {@link defineTask}, or ids.
+   * Default `[]`. Example: `[core, "DOC-001"]`.
+   */
+  dependencies?: readonly (Dep | DefinedTask<Dep>)[];
+  /**
+   * Sub-tasks run in order before the task's commands. Default `[]`.
+   * Example: `[{ id: "EXC-001A", title: "Error enum" }]`.
+   */
+  shards?: readonly ShardDefinition[];
+  /** Guidance and limits. Default: none. Example: `{ timebox: "30m" }`. */
+  constraints?: ConstraintsDefinition;
+  /**
+   * Gates a person opens (`orchestrate approve <gate>`) before the task
+   * runs. Default `[]`. Example: `["deploy"]`.
+   */
+  approvals?: readonly Gate[];
+  /**
+   * Globs whose content feeds the task's fingerprint: an unchanged
+   * fingerprint makes a later run skip the task. Default `[]`.
+   * Example: `["src/**"]`.
+   */
+  inputs?: readonly string[];
+  /** Globs of the files the task produces. Default `[]`. Example: `["dist/**"]`. */
+  outputs?: readonly string[];
+  /**
+   * Retry policy of the task's commands. Default: the plan's
+   * `orchestrator.retry`, else one attempt. Example: `{ attempts: 2, backoff: "5s" }`.
+   */
   retry?: RetryDefinition;
-  /** Skip the task when its acceptance checks already pass. */
+  /**
+   * Skip the task when its acceptance checks already pass before it runs.
+   * Default `false`. Example: `true`.
+   */
   skip_when_accepted?: boolean;
-  /** Let an agent edit the code: `true` (the plan's defaults) or its settings. */
+  /**
+   * Let an agent edit the code: `true` (the plan's `orchestrator.agent`
+   * defaults) or its own settings. Default: no agent. Example:
+   * `{ preset: "claude", attempts: 3 }`.
+   */
   agent?: true | AgentDefinition;
 }
 
-/** A task after `defineTask`: dependencies are ids. */
-export interface DefinedTask extends Omit<TaskDefinition, "dependencies"> {
-  /** Ids of tasks that must complete first. */
-  dependencies: string[];
+/**
+ * A task after {@link defineTask}: its id keeps its literal type and its
+ * dependencies are ids.
+ *
+ * @example
+ * ```ts
+ * import { type DefinedTask, defineTask } from "./dsl.ts";
+ * const task: DefinedTask<"A"> = defineTask({ id: "A", title: "First" });
+ * ```
+ */
+export interface DefinedTask<
+  Id extends string = string,
+  Dep extends string = string,
+  Gate extends string = string,
+> extends Omit<TaskDefinition<Id, Dep, Gate>, "dependencies"> {
+  /** Ids of the tasks that must complete first. */
+  dependencies: Dep[];
 }
 
-/** A whole plan as `definePlan` takes it. */
-export interface PlanDefinition {
-  /** Plan format version: 1. */
+/** A task in a plan's `tasks`: defined with {@link defineTask} or written inline. */
+export type PlanTask =
+  | TaskDefinition<string, string, string>
+  | DefinedTask<string, string, string>;
+
+/**
+ * The ids of a list of tasks, for typing dependency lists of your own.
+ *
+ * @example
+ * ```ts
+ * import { defineTask, type TaskIds } from "./dsl.ts";
+ * const tasks = [defineTask({ id: "A", title: "a" }), defineTask({ id: "B", title: "b" })] as const;
+ * const first: TaskIds<typeof tasks> = "A";
+ * ```
+ */
+export type TaskIds<Tasks extends readonly { id: string }[]> =
+  Tasks[number]["id"];
+
+/**
+ * Project metadata and build defaults.
+ *
+ * @example
+ * ```ts
+ * import type { ProjectDefinition } from "./dsl.ts";
+ * const project: ProjectDefinition = { name: "api", build: { lint: "cargo clippy", test: "cargo test" } };
+ * ```
+ */
+export interface ProjectDefinition {
+  /** Name shown in TASKS.md and reports. Default: the project folder's name. Example: `"api"`. */
+  name?: string;
+  /**
+   * The project root, relative to the plan file: commands run and paths
+   * resolve there. Default `"."`. Example: `"services/api"`.
+   */
+  root?: string;
+  /** Main language, for people. Default: none. Example: `"rust"`. */
+  language?: string;
+  /**
+   * Build commands: `lint`, `test` and `build` run in each task that omits
+   * `commands`; `release` and `install` run once, after every task is done.
+   * Default: none. Example: `{ test: "cargo test", release: "cargo build --release" }`.
+   */
+  build?: Commands;
+}
+
+/**
+ * The gates a plan declares.
+ *
+ * @example
+ * ```ts
+ * import type { ApprovalsDefinition } from "./dsl.ts";
+ * const approvals: ApprovalsDefinition = { required: ["deploy", "review"] };
+ * ```
+ */
+export interface ApprovalsDefinition<Gate extends string = string> {
+  /**
+   * Gates of the plan. `deploy` and `release` here make every task of that
+   * type wait for `orchestrate approve <type>`. Once declared, the tasks'
+   * `approvals` must name only these gates (checked by `deno check`).
+   * Default `[]`. Example: `["deploy"]`.
+   */
+  required?: readonly Gate[];
+}
+
+/**
+ * Run-wide settings.
+ *
+ * @example
+ * ```ts
+ * import type { OrchestratorDefinition } from "./dsl.ts";
+ * const orchestrator: OrchestratorDefinition = { strategy: "keep_going", concurrency: 4, retry: 2 };
+ * ```
+ */
+export interface OrchestratorDefinition<Gate extends string = string> {
+  /**
+   * After a failure: `conservative` starts no further task; `keep_going`
+   * keeps running the tasks that do not depend on it. Default
+   * `"conservative"`. Example: `"keep_going"`.
+   */
+  strategy?: Strategy;
+  /** The plan's gates. Default: none. Example: `{ required: ["deploy"] }`. */
+  approvals?: ApprovalsDefinition<Gate>;
+  /**
+   * Most tasks running at once (whole number, at least 1); `run
+   * --concurrency N` overrides it. Default: the number of CPU cores. Example: `2`.
+   */
+  concurrency?: number;
+  /** Retry policy of every task without its own `retry`. Default: one attempt. Example: `2`. */
+  retry?: RetryDefinition;
+  /**
+   * Agent defaults for tasks with `agent: true`, and caps on all agents of a
+   * run together. Default: none. Example: `{ preset: "claude", run_max_cost_usd: 5 }`.
+   */
+  agent?: AgentDefaultsDefinition;
+}
+
+/**
+ * A whole plan as {@link definePlan} takes it.
+ *
+ * @example
+ * ```ts
+ * import type { PlanDefinition } from "./dsl.ts";
+ * const plan: PlanDefinition = { version: 1, tasks: [{ id: "A", title: "First" }] };
+ * ```
+ */
+export interface PlanDefinition<
+  Tasks extends readonly PlanTask[] = readonly PlanTask[],
+  Gate extends string = string,
+> {
+  /** Plan format version: always `1`. Example: `1`. */
   version: 1;
-  /** Project metadata and build defaults (`lint`, `test`, `build`, `release`, `install`). */
-  project?: {
-    name?: string;
-    root?: string;
-    language?: string;
-    build?: Record<string, CommandDefinition>;
-  };
-  /** Run-wide settings. */
-  orchestrator?: {
-    strategy?: "conservative" | "keep_going";
-    approvals?: { required?: string[] };
-    concurrency?: number;
-    retry?: RetryDefinition;
-    /** Agent defaults and run-wide caps. */
-    agent?: AgentDefaultsDefinition;
-  };
-  /** The tasks, in plan order. */
-  tasks: (TaskDefinition | DefinedTask)[];
+  /** Project metadata and build defaults. Default: none. Example: `{ name: "api" }`. */
+  project?: ProjectDefinition;
+  /** Run-wide settings. Default: none. Example: `{ strategy: "keep_going" }`. */
+  orchestrator?: OrchestratorDefinition<Gate>;
+  /**
+   * The tasks, in plan order. Every task another one depends on must be
+   * listed. Example: `[core, docs]`.
+   */
+  tasks: Tasks;
 }
 
-/** A plan after `definePlan`: every dependency is an id. */
+/**
+ * A plan after {@link definePlan}: every dependency is an id.
+ *
+ * @example
+ * ```ts
+ * import { type DefinedPlan, definePlan } from "./dsl.ts";
+ * const plan: DefinedPlan = definePlan({ version: 1, tasks: [] });
+ * ```
+ */
 export interface DefinedPlan extends Omit<PlanDefinition, "tasks"> {
   /** The tasks, dependencies as ids. */
   tasks: DefinedTask[];
 }
 
 /**
- * Defines a task. Dependencies may be other defined tasks, so a typo in a
- * dependency is a type error rather than a validation error.
+ * A dependency a plan accepts: the id of one of its tasks, or the task.
+ * Type errors name it when a dependency is not a task of the plan.
+ */
+export type DependencyOn<Id extends string> = Id | { readonly id: Id };
+
+/** Marks a key a task does not have (a misspelt field); its value must be absent. */
+export type UnknownTaskField = never;
+
+/**
+ * `string` when `S` has a non-literal member (plain `string`,
+ * `` `GEN-${number}` ``), else `never`: such ids and gates are left to
+ * `plan validate`.
+ */
+export type UncheckedString<S> = S extends unknown
+  ? (Record<never, never> extends Record<S & string, 1> ? string : never)
+  : never;
+
+/**
+ * A listed task as the plan accepts it: dependencies on listed ids, gates
+ * the plan declares, no unknown fields. Plain `string` dependencies and
+ * gates are left to `plan validate`.
+ */
+export type CheckedTask<T, Ids extends string, Gate extends string> =
+  & T
+  & {
+    dependencies?: readonly DependencyOn<
+      | Ids
+      | UncheckedString<
+        T extends { dependencies?: readonly (infer D)[] }
+          ? D extends { id: infer I } ? I : D
+          : never
+      >
+    >[];
+    approvals?: readonly (
+      | Gate
+      | UncheckedString<
+        T extends { approvals?: readonly (infer G)[] } ? G : never
+      >
+    )[];
+  }
+  & { [F in Exclude<keyof T, keyof PlanTask>]: UnknownTaskField };
+
+/**
+ * The plan's tasks as {@link definePlan} checks them: dependencies on ids
+ * of listed tasks, gates the plan declares, no unknown fields.
+ */
+export type CheckedTasks<
+  Tasks extends readonly PlanTask[],
+  Gate extends string,
+  // The ids are a parameter of their own: a mapped type over a tuple with a
+  // spread (`[a, ...generated]`) maps each part as if it were the whole list.
+  Ids extends string = Tasks[number]["id"],
+> = { [K in keyof Tasks]: CheckedTask<Tasks[K], Ids, Gate> };
+
+/**
+ * What {@link definePlan} adds to its parameter's type: nothing when every
+ * task passes {@link CheckedTasks}, else the checked tasks, which make the
+ * failing ones type errors. Only then: an array literal checked against an
+ * intersection is no longer read as a tuple, and `[...generated, release]`
+ * would fail for that alone.
+ */
+export type PlanCheck<Tasks extends readonly PlanTask[], Gate extends string> =
+  Tasks extends CheckedTasks<Tasks, Gate> ? unknown
+    : { tasks: CheckedTasks<Tasks, Gate> };
+
+/** Defined tasks and the tasks they were given as dependencies. */
+const taskDependencies = new WeakMap<object, readonly { id: string }[]>();
+
+/**
+ * Defines a task. Its id keeps its literal type, and dependencies may be
+ * other defined tasks, so a typo in a dependency is a type error rather
+ * than a validation error.
  *
  * @example
  * ```ts
@@ -186,18 +654,31 @@ export interface DefinedPlan extends Omit<PlanDefinition, "tasks"> {
  * defineTask({ id: "B", title: "Second", dependencies: [a] }).dependencies; // ["A"]
  * ```
  */
-export function defineTask(task: TaskDefinition): DefinedTask {
+export function defineTask<
+  const Id extends string,
+  const Dep extends string = string,
+  const Gate extends string = string,
+>(task: TaskDefinition<Id, Dep, Gate>): DefinedTask<Id, Dep, Gate> {
   const { dependencies, ...rest } = task;
-  return {
+  const tasks = (dependencies ?? []).filter((d) => typeof d !== "string");
+  const out = {
     ...rest,
     dependencies: (dependencies ?? []).map((
       d,
     ) => (typeof d === "string" ? d : d.id)),
   };
+  if (tasks.length > 0) taskDependencies.set(out, tasks);
+  return out;
 }
 
 /**
- * Defines a plan; the default export of `orchestrator.ts`.
+ * Defines a plan; the default export of `orchestrator.ts`. `deno check`
+ * rejects a dependency on an id that no listed task has (plain `string`
+ * ids are left to `plan validate`) and, once `orchestrator.approvals.required`
+ * is given, a task gate it does not name.
+ *
+ * @throws {Error} When a task depends on a task object that is not listed
+ * in `tasks` ("defined but not listed").
  *
  * @example
  * ```ts
@@ -205,13 +686,38 @@ export function defineTask(task: TaskDefinition): DefinedTask {
  * definePlan({ version: 1, tasks: [{ id: "A", title: "First" }] }).tasks[0]!.id; // "A"
  * ```
  */
-export function definePlan(plan: PlanDefinition): DefinedPlan {
+export function definePlan<
+  const Tasks extends readonly PlanTask[],
+  const Gate extends string = string,
+>(
+  plan: PlanDefinition<Tasks, Gate> & NoInfer<PlanCheck<Tasks, Gate>>,
+): DefinedPlan {
+  const listed = new Set(plan.tasks.map((t) => t.id));
+  const unlisted: string[] = [];
+  for (const task of plan.tasks) {
+    const objects = taskDependencies.get(task) ??
+      (task.dependencies ?? []).filter((d) => typeof d !== "string");
+    for (const dep of objects) {
+      if (!listed.has(dep.id)) {
+        unlisted.push(
+          `Task "${dep.id}" is defined but not listed (a dependency of "${task.id}")`,
+        );
+      }
+    }
+  }
+  if (unlisted.length > 0) {
+    throw new Error(
+      `${
+        unlisted.join("; ")
+      }: add it to the tasks of definePlan({ tasks: [...] })`,
+    );
+  }
+  const { tasks, ...rest } = plan;
   return {
-    ...plan,
-    tasks: plan.tasks.map((t) => defineTask(t as TaskDefinition)),
+    ...rest,
+    tasks: tasks.map((t) => defineTask(t as TaskDefinition)),
   };
 }
-
 /**
  * Check: the command exits 0 (`Tests pass: <command>`).
  *

@@ -482,30 +482,37 @@ function is59(x: unknown): boolean {
   return true;
 }
 
+// plan.tasks[].title
+function is60(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].description
-function is61(x: unknown): boolean {
+function is62(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].description
-function is60(x: unknown): boolean {
-  return x === undefined || is61(x);
+function is61(x: unknown): boolean {
+  return x === undefined || is62(x);
 }
 
 // plan.tasks[].type
-function is63(x: unknown): boolean {
+function is64(x: unknown): boolean {
   return x === "code_change" || x === "docs" || x === "test" ||
     x === "release" || x === "deploy" || x === "chore";
 }
 
 // plan.tasks[].type
-function is62(x: unknown): boolean {
-  return x === undefined || is63(x);
+function is63(x: unknown): boolean {
+  return x === undefined || is64(x);
 }
 
 // plan.tasks[].paths|0
-function is66(x: unknown): boolean {
+function is67(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -514,343 +521,414 @@ function is66(x: unknown): boolean {
 }
 
 // plan.tasks[].paths|1.preferred
-function is68(x: unknown): boolean {
-  return x === undefined || is66(x);
+function is69(x: unknown): boolean {
+  return x === undefined || is67(x);
 }
 
 // plan.tasks[].paths|1.forbidden
-function is69(x: unknown): boolean {
-  return x === undefined || is66(x);
+function is70(x: unknown): boolean {
+  return x === undefined || is67(x);
 }
 
 // plan.tasks[].paths|1
-function is67(x: unknown): boolean {
+function is68(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS8.has(k)) return false;
-  if (!is68(x["preferred"])) return false;
-  if (!is69(x["forbidden"])) return false;
+  if (!is69(x["preferred"])) return false;
+  if (!is70(x["forbidden"])) return false;
   return true;
 }
 
 // plan.tasks[].paths
-function is65(x: unknown): boolean {
-  return is66(x) || is67(x);
+function is66(x: unknown): boolean {
+  return is67(x) || is68(x);
 }
 
 // plan.tasks[].paths
-function is64(x: unknown): boolean {
-  return x === undefined || is65(x);
+function is65(x: unknown): boolean {
+  return x === undefined || is66(x);
 }
 
 // plan.tasks[].commands
-function is70(x: unknown): boolean {
+function is71(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].acceptance[]|0
-function is74(x: unknown): boolean {
+function is75(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!isCheckString(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|0.kind
-function is77(x: unknown): boolean {
+function is78(x: unknown): boolean {
   return x === "tests_pass";
 }
 
+// plan.tasks[].acceptance[]|1|0.command
+function is79(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|0
-function is76(x: unknown): boolean {
+function is77(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS9.has(k)) return false;
-  if (!is77(x["kind"])) return false;
-  if (!is7(x["command"])) return false;
+  if (!is78(x["kind"])) return false;
+  if (!is79(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|1.kind
-function is79(x: unknown): boolean {
+function is81(x: unknown): boolean {
   return x === "command";
 }
 
+// plan.tasks[].acceptance[]|1|1.command
+function is82(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|1
-function is78(x: unknown): boolean {
+function is80(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS10.has(k)) return false;
-  if (!is79(x["kind"])) return false;
-  if (!is7(x["command"])) return false;
+  if (!is81(x["kind"])) return false;
+  if (!is82(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|2.kind
-function is81(x: unknown): boolean {
+function is84(x: unknown): boolean {
   return x === "file_exists";
 }
 
+// plan.tasks[].acceptance[]|1|2.path
+function is85(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  if (!isRelPath(x)) return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|2
-function is80(x: unknown): boolean {
+function is83(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS11.has(k)) return false;
-  if (!is81(x["kind"])) return false;
-  if (!is9(x["path"])) return false;
+  if (!is84(x["kind"])) return false;
+  if (!is85(x["path"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|3.kind
-function is83(x: unknown): boolean {
+function is87(x: unknown): boolean {
   return x === "contains";
 }
 
+// plan.tasks[].acceptance[]|1|3.text
+function is88(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|3.file
-function is84(x: unknown): boolean {
+function is89(x: unknown): boolean {
   return x === undefined || is9(x);
 }
 
 // plan.tasks[].acceptance[]|1|3
-function is82(x: unknown): boolean {
+function is86(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS12.has(k)) return false;
-  if (!is83(x["kind"])) return false;
-  if (!is7(x["text"])) return false;
-  if (!is84(x["file"])) return false;
+  if (!is87(x["kind"])) return false;
+  if (!is88(x["text"])) return false;
+  if (!is89(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|4.kind
-function is86(x: unknown): boolean {
+function is91(x: unknown): boolean {
   return x === "not_contains";
 }
 
+// plan.tasks[].acceptance[]|1|4.text
+function is92(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|4
-function is85(x: unknown): boolean {
+function is90(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS13.has(k)) return false;
-  if (!is86(x["kind"])) return false;
-  if (!is7(x["text"])) return false;
-  if (!is84(x["file"])) return false;
+  if (!is91(x["kind"])) return false;
+  if (!is92(x["text"])) return false;
+  if (!is89(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.kind
-function is88(x: unknown): boolean {
+function is94(x: unknown): boolean {
   return x === "matches";
 }
 
+// plan.tasks[].acceptance[]|1|5.pattern
+function is95(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|5.flags
-function is90(x: unknown): boolean {
+function is97(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE2.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is89(x: unknown): boolean {
-  return x === undefined || is90(x);
+function is96(x: unknown): boolean {
+  return x === undefined || is97(x);
 }
 
 // plan.tasks[].acceptance[]|1|5
-function is87(x: unknown): boolean {
+function is93(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS14.has(k)) return false;
-  if (!is88(x["kind"])) return false;
-  if (!is7(x["pattern"])) return false;
-  if (!is89(x["flags"])) return false;
-  if (!is84(x["file"])) return false;
+  if (!is94(x["kind"])) return false;
+  if (!is95(x["pattern"])) return false;
+  if (!is96(x["flags"])) return false;
+  if (!is89(x["file"])) return false;
   if (!isMatchesPattern(x as never)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|6.kind
-function is92(x: unknown): boolean {
+function is99(x: unknown): boolean {
   return x === "manual";
 }
 
+// plan.tasks[].acceptance[]|1|6.text
+function is100(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
+}
+
 // plan.tasks[].acceptance[]|1|6
-function is91(x: unknown): boolean {
+function is98(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS15.has(k)) return false;
-  if (!is92(x["kind"])) return false;
-  if (!is7(x["text"])) return false;
+  if (!is99(x["kind"])) return false;
+  if (!is100(x["text"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1
-function is75(x: unknown): boolean {
-  return is76(x) || is78(x) || is80(x) || is82(x) || is85(x) || is87(x) ||
-    is91(x);
+function is76(x: unknown): boolean {
+  return is77(x) || is80(x) || is83(x) || is86(x) || is90(x) || is93(x) ||
+    is98(x);
 }
 
 // plan.tasks[].acceptance[]
+function is74(x: unknown): boolean {
+  return is75(x) || is76(x);
+}
+
+// plan.tasks[].acceptance
 function is73(x: unknown): boolean {
-  return is74(x) || is75(x);
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is74(x[i])) return false;
+  }
+  return true;
 }
 
 // plan.tasks[].acceptance
 function is72(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    if (!is73(x[i])) return false;
-  }
+  return x === undefined || is73(x);
+}
+
+// plan.tasks[].dependencies[]
+function is103(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (!RE1.test(x)) return false;
   return true;
 }
 
-// plan.tasks[].acceptance
-function is71(x: unknown): boolean {
-  return x === undefined || is72(x);
-}
-
 // plan.tasks[].dependencies
-function is94(x: unknown): boolean {
+function is102(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is59(x[i])) return false;
+    if (!is103(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].dependencies
-function is93(x: unknown): boolean {
-  return x === undefined || is94(x);
+function is101(x: unknown): boolean {
+  return x === undefined || is102(x);
+}
+
+// plan.tasks[].shards[].id
+function is107(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (!RE1.test(x)) return false;
+  return true;
+}
+
+// plan.tasks[].shards[].title
+function is108(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  return true;
 }
 
 // plan.tasks[].shards[].description
-function is99(x: unknown): boolean {
+function is110(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].shards[].description
-function is98(x: unknown): boolean {
-  return x === undefined || is99(x);
+function is109(x: unknown): boolean {
+  return x === undefined || is110(x);
 }
 
 // plan.tasks[].shards[].paths
-function is100(x: unknown): boolean {
-  return x === undefined || is65(x);
+function is111(x: unknown): boolean {
+  return x === undefined || is66(x);
 }
 
 // plan.tasks[].shards[].commands
-function is101(x: unknown): boolean {
+function is112(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].shards[].acceptance
-function is102(x: unknown): boolean {
-  return x === undefined || is72(x);
+function is113(x: unknown): boolean {
+  return x === undefined || is73(x);
 }
 
 // plan.tasks[].shards[]
-function is97(x: unknown): boolean {
+function is106(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS16.has(k)) return false;
-  if (!is59(x["id"])) return false;
-  if (!is7(x["title"])) return false;
-  if (!is98(x["description"])) return false;
-  if (!is100(x["paths"])) return false;
-  if (!is101(x["commands"])) return false;
-  if (!is102(x["acceptance"])) return false;
+  if (!is107(x["id"])) return false;
+  if (!is108(x["title"])) return false;
+  if (!is109(x["description"])) return false;
+  if (!is111(x["paths"])) return false;
+  if (!is112(x["commands"])) return false;
+  if (!is113(x["acceptance"])) return false;
   return true;
 }
 
 // plan.tasks[].shards
-function is96(x: unknown): boolean {
+function is105(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is97(x[i])) return false;
+    if (!is106(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].shards
-function is95(x: unknown): boolean {
-  return x === undefined || is96(x);
+function is104(x: unknown): boolean {
+  return x === undefined || is105(x);
 }
 
 // plan.tasks[].constraints.style
-function is106(x: unknown): boolean {
+function is117(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].constraints.style
-function is105(x: unknown): boolean {
-  return x === undefined || is106(x);
+function is116(x: unknown): boolean {
+  return x === undefined || is117(x);
 }
 
 // plan.tasks[].constraints.language
-function is108(x: unknown): boolean {
+function is119(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].constraints.language
-function is107(x: unknown): boolean {
-  return x === undefined || is108(x);
+function is118(x: unknown): boolean {
+  return x === undefined || is119(x);
 }
 
 // plan.tasks[].constraints.forbidden_paths
-function is109(x: unknown): boolean {
-  return x === undefined || is66(x);
+function is120(x: unknown): boolean {
+  return x === undefined || is67(x);
 }
 
 // plan.tasks[].constraints.timebox
-function is110(x: unknown): boolean {
+function is121(x: unknown): boolean {
   return x === undefined || is27(x);
 }
 
 // plan.tasks[].constraints
-function is104(x: unknown): boolean {
+function is115(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS17.has(k)) return false;
-  if (!is105(x["style"])) return false;
-  if (!is107(x["language"])) return false;
-  if (!is109(x["forbidden_paths"])) return false;
-  if (!is110(x["timebox"])) return false;
+  if (!is116(x["style"])) return false;
+  if (!is118(x["language"])) return false;
+  if (!is120(x["forbidden_paths"])) return false;
+  if (!is121(x["timebox"])) return false;
   return true;
 }
 
 // plan.tasks[].constraints
-function is103(x: unknown): boolean {
-  return x === undefined || is104(x);
+function is114(x: unknown): boolean {
+  return x === undefined || is115(x);
 }
 
 // plan.tasks[].approvals
-function is111(x: unknown): boolean {
+function is122(x: unknown): boolean {
   return x === undefined || is35(x);
 }
 
 // plan.tasks[].inputs
-function is112(x: unknown): boolean {
+function is123(x: unknown): boolean {
   return x === undefined || is55(x);
 }
 
 // plan.tasks[].outputs
-function is113(x: unknown): boolean {
+function is124(x: unknown): boolean {
   return x === undefined || is55(x);
 }
 
 // plan.tasks[].retry
-function is114(x: unknown): boolean {
+function is125(x: unknown): boolean {
   return x === undefined || is19(x);
 }
 
 // plan.tasks[].skip_when_accepted
-function is116(x: unknown): boolean {
+function is127(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.tasks[].skip_when_accepted
-function is115(x: unknown): boolean {
-  return x === undefined || is116(x);
+function is126(x: unknown): boolean {
+  return x === undefined || is127(x);
 }
 
 // plan.tasks[].agent|0
-function is119(x: unknown): boolean {
+function is130(x: unknown): boolean {
   return x === true;
 }
 
 // plan.tasks[].agent|1
-function is120(x: unknown): boolean {
+function is131(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS18.has(k)) return false;
   if (!is41(x["command"])) return false;
@@ -862,13 +940,13 @@ function is120(x: unknown): boolean {
 }
 
 // plan.tasks[].agent
-function is118(x: unknown): boolean {
-  return is119(x) || is120(x);
+function is129(x: unknown): boolean {
+  return is130(x) || is131(x);
 }
 
 // plan.tasks[].agent
-function is117(x: unknown): boolean {
-  return x === undefined || is118(x);
+function is128(x: unknown): boolean {
+  return x === undefined || is129(x);
 }
 
 // plan.tasks[]
@@ -876,21 +954,21 @@ function is58(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS7.has(k)) return false;
   if (!is59(x["id"])) return false;
-  if (!is7(x["title"])) return false;
-  if (!is60(x["description"])) return false;
-  if (!is62(x["type"])) return false;
-  if (!is64(x["paths"])) return false;
-  if (!is70(x["commands"])) return false;
-  if (!is71(x["acceptance"])) return false;
-  if (!is93(x["dependencies"])) return false;
-  if (!is95(x["shards"])) return false;
-  if (!is103(x["constraints"])) return false;
-  if (!is111(x["approvals"])) return false;
-  if (!is112(x["inputs"])) return false;
-  if (!is113(x["outputs"])) return false;
-  if (!is114(x["retry"])) return false;
-  if (!is115(x["skip_when_accepted"])) return false;
-  if (!is117(x["agent"])) return false;
+  if (!is60(x["title"])) return false;
+  if (!is61(x["description"])) return false;
+  if (!is63(x["type"])) return false;
+  if (!is65(x["paths"])) return false;
+  if (!is71(x["commands"])) return false;
+  if (!is72(x["acceptance"])) return false;
+  if (!is101(x["dependencies"])) return false;
+  if (!is104(x["shards"])) return false;
+  if (!is114(x["constraints"])) return false;
+  if (!is122(x["approvals"])) return false;
+  if (!is123(x["inputs"])) return false;
+  if (!is124(x["outputs"])) return false;
+  if (!is125(x["retry"])) return false;
+  if (!is126(x["skip_when_accepted"])) return false;
+  if (!is128(x["agent"])) return false;
   return true;
 }
 
@@ -922,28 +1000,42 @@ function is0(x: unknown): boolean {
 }
 
 // include.$schema
-function is123(x: unknown): boolean {
+function is134(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // include.$schema
-function is122(x: unknown): boolean {
-  return x === undefined || is123(x);
+function is133(x: unknown): boolean {
+  return x === undefined || is134(x);
 }
 
 // include.version
-function is124(x: unknown): boolean {
-  return x === undefined || is3(x);
+function is136(x: unknown): boolean {
+  return x === 1;
+}
+
+// include.version
+function is135(x: unknown): boolean {
+  return x === undefined || is136(x);
+}
+
+// include.tasks
+function is137(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is58(x[i])) return false;
+  }
+  return true;
 }
 
 // include
-function is121(x: unknown): boolean {
+function is132(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS19.has(k)) return false;
-  if (!is122(x["$schema"])) return false;
-  if (!is124(x["version"])) return false;
-  if (!is57(x["tasks"])) return false;
+  if (!is133(x["$schema"])) return false;
+  if (!is135(x["version"])) return false;
+  if (!is137(x["tasks"])) return false;
   return true;
 }
 
@@ -971,5 +1063,5 @@ export function isPlanFile(value: unknown): boolean {
  * ```
  */
 export function isIncludeFile(value: unknown): boolean {
-  return is121(value);
+  return is132(value);
 }

@@ -125,31 +125,55 @@ const InFile = RelPath.optional().describe(
 
 /** The object form of an acceptance check (the IR form). */
 export const CheckObjectSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("tests_pass"), command: NonEmpty }),
-  z.strictObject({ kind: z.literal("command"), command: NonEmpty }),
-  z.strictObject({ kind: z.literal("file_exists"), path: RelPath }),
-  z.strictObject({ kind: z.literal("contains"), text: NonEmpty, file: InFile }),
   z.strictObject({
-    kind: z.literal("not_contains"),
-    text: NonEmpty,
+    kind: z.literal("tests_pass").describe("The command exits 0"),
+    command: NonEmpty.describe("Command line, e.g. npm test"),
+  }),
+  z.strictObject({
+    kind: z.literal("command").describe("The command exits 0"),
+    command: NonEmpty.describe("Command line, e.g. test -d dist"),
+  }),
+  z.strictObject({
+    kind: z.literal("file_exists").describe(
+      "A file matching the path exists",
+    ),
+    path: RelPath.describe("Path or glob, e.g. src/error.rs"),
+  }),
+  z.strictObject({
+    kind: z.literal("contains").describe("The text occurs in the file(s)"),
+    text: NonEmpty.describe("Text to find"),
     file: InFile,
   }),
   z.strictObject({
-    kind: z.literal("matches"),
-    pattern: NonEmpty,
+    kind: z.literal("not_contains").describe(
+      "The text occurs in none of the file(s)",
+    ),
+    text: NonEmpty.describe("Text that must not occur"),
+    file: InFile,
+  }),
+  z.strictObject({
+    kind: z.literal("matches").describe(
+      "The regular expression matches in the file(s)",
+    ),
+    pattern: NonEmpty.describe("Regular expression source, without slashes"),
     flags: z.string().regex(REGEX_FLAGS, {
       error: ({ input }) =>
         `Invalid regular expression flags ${
           JSON.stringify(input)
         }: use d, g, i, m, s, u, v, y`,
-    }).optional(),
+    }).optional().describe("Regular expression flags, e.g. i"),
     file: InFile,
   }).refine(isMatchesPattern, {
     path: ["pattern"],
     error: ({ input }) =>
       matchesProblem(input as { pattern: string; flags?: string }),
   }),
-  z.strictObject({ kind: z.literal("manual"), text: NonEmpty }),
+  z.strictObject({
+    kind: z.literal("manual").describe(
+      "A person verifies it: becomes the manual gate",
+    ),
+    text: NonEmpty.describe("What the person checks"),
+  }),
 ]);
 
 /** An acceptance check: `"Tests pass: cmd"`-style string or object. */
@@ -182,9 +206,13 @@ const Paths = expecting(
 );
 
 const Constraints = z.strictObject({
-  style: z.string().optional(),
-  language: z.string().optional(),
-  forbidden_paths: PathList.optional(),
+  style: z.string().optional().describe("Style guidance, free text"),
+  language: z.string().optional().describe(
+    "Language or toolchain to use, free text",
+  ),
+  forbidden_paths: PathList.optional().describe(
+    "Paths the task must not change",
+  ),
   timebox: Limit.optional().describe(
     "Fail the task with reason timeout after this long",
   ),
@@ -244,12 +272,14 @@ export const AgentDefaultsSchema = expecting(
 /** A shard: a sub-task run in order inside its task. */
 export const ShardSchema = expecting(
   z.strictObject({
-    id: Id,
-    title: NonEmpty,
-    description: z.string().optional(),
-    paths: Paths.optional(),
+    id: Id.describe("Unique across tasks and shards, e.g. EXC-001A"),
+    title: NonEmpty.describe("One line for people"),
+    description: z.string().optional().describe("Longer text for people"),
+    paths: Paths.optional().describe(
+      "Where its work happens (default: the task's paths)",
+    ),
     commands: Commands.optional(),
-    acceptance: Checks.optional(),
+    acceptance: Checks.optional().describe("The shard's acceptance checks"),
   }),
   "a mapping with id and title",
 );
@@ -257,17 +287,27 @@ export const ShardSchema = expecting(
 /** A task of the plan. */
 export const TaskSchema = expecting(
   z.strictObject({
-    id: Id,
-    title: NonEmpty,
-    description: z.string().optional(),
-    type: z.enum(TASK_TYPES).optional(),
-    paths: Paths.optional(),
+    id: Id.describe("Unique across tasks and shards, e.g. EXC-001"),
+    title: NonEmpty.describe("One line for people"),
+    description: z.string().optional().describe("Longer text for people"),
+    type: z.enum(TASK_TYPES).optional().describe(
+      "What kind of work it is (default chore)",
+    ),
+    paths: Paths.optional().describe(
+      "Where its work happens: a list, or {preferred, forbidden}",
+    ),
     commands: Commands.optional()
       .describe("Omit to inherit project.build lint/test/build; {} for none"),
-    acceptance: Checks.optional(),
-    dependencies: expecting(z.array(Id), "a list of task ids").optional(),
-    shards: expecting(z.array(ShardSchema), "a list of shards").optional(),
-    constraints: Constraints.optional(),
+    acceptance: Checks.optional().describe(
+      "What must hold once the commands ran",
+    ),
+    dependencies: expecting(z.array(Id), "a list of task ids").optional()
+      .describe("Ids of the tasks that must complete first"),
+    shards: expecting(z.array(ShardSchema), "a list of shards").optional()
+      .describe("Sub-tasks run in order before the task's commands"),
+    constraints: Constraints.optional().describe(
+      "Guidance (style, language, forbidden_paths) and the timebox",
+    ),
     approvals: GateNames.optional().describe("Human gates for this task"),
     inputs: Globs.optional().describe(
       "Globs whose content feeds the up-to-date fingerprint",
@@ -299,36 +339,54 @@ const Version = z.literal(1, {
 
 /** The whole plan file. */
 export const PlanFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  version: Version,
+  $schema: z.string().optional().describe(
+    "The JSON Schema of this file, for editors",
+  ),
+  version: Version.describe("Plan format version: 1"),
   project: z.strictObject({
-    name: NonEmpty.optional(),
-    root: RelPath.optional(),
-    language: z.string().optional(),
+    name: NonEmpty.optional().describe(
+      "Name in TASKS.md and reports (default: the project folder's name)",
+    ),
+    root: RelPath.optional().describe(
+      "Project root, relative to the plan file (default .)",
+    ),
+    language: z.string().optional().describe("Main language, for people"),
     build: Commands.optional()
       .describe(
         "Defaults: lint/test/build for tasks without commands; release/install after the run",
       ),
-  }).optional(),
+  }).optional().describe("Project metadata and build defaults"),
   orchestrator: z.strictObject({
-    strategy: z.enum(STRATEGIES).optional(),
-    approvals: z.strictObject({ required: GateNames.optional() })
-      .optional(),
-    concurrency: z.number().int().min(1).optional(),
+    strategy: z.enum(STRATEGIES).optional().describe(
+      "After a failure: conservative starts no further task; keep_going runs what does not depend on it (default conservative)",
+    ),
+    approvals: z.strictObject({
+      required: GateNames.optional().describe(
+        "Gates of the plan; deploy and release make tasks of that type wait for approval",
+      ),
+    })
+      .optional().describe("The plan's gates"),
+    concurrency: z.number().int().min(1).optional().describe(
+      "Most tasks running at once (default: the number of CPU cores)",
+    ),
     retry: RetrySchema.optional(),
-    agent: AgentDefaultsSchema.optional(),
-  }).optional(),
+    agent: AgentDefaultsSchema.optional().describe(
+      "Defaults for tasks with agent: true, and caps on all agents of a run together",
+    ),
+  }).optional().describe("Run-wide settings"),
   include: Globs.optional().describe(
     "Globs of further YAML/JSON files holding `tasks:`",
   ),
-  tasks: Tasks.optional(),
+  tasks: Tasks.optional().describe("The tasks, in plan order"),
 });
 
 /** A file pulled in by `include:`: more tasks (and, optionally, the version). */
 export const IncludeFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  version: Version.optional(),
-  tasks: Tasks,
+  $schema: z.string().optional().describe(
+    "The JSON Schema of this file, for editors",
+  ),
+  version: Version.optional().describe("Plan format version: 1"),
+  tasks: Tasks.describe("More tasks, added after the plan's own"),
 });
 
 /** A plan as written, after schema validation. */

@@ -16,10 +16,7 @@ import {
 } from "../../src/dsl/dsl.ts";
 import * as mod from "../../mod.ts";
 import { CheckObjectSchema, PlanFileSchema } from "../../src/plan/schema.ts";
-
-/** `true` exactly when A and B are the same type (not merely assignable). */
-type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends
-  (<T>() => T extends B ? 1 : 2) ? true : false;
+import type { IsExact } from "./_type_assert.ts";
 
 // Type-level tests: checked by `deno check` / `deno test`, nothing to run.
 const _deps: IsExact<ReturnType<typeof defineTask>["dependencies"], string[]> =

@@ -19,9 +19,7 @@ import type {
   TASK_TYPES,
   TaskInput,
 } from "../../src/plan/schema.ts";
-
-type IsExact<A, B> = (<T>() => T extends A ? 1 : 2) extends
-  (<T>() => T extends B ? 1 : 2) ? true : false;
+import type { IsExact } from "./_type_assert.ts";
 
 /** Field names of an object type (of every member, for unions). */
 type Keys<T> = T extends object ? keyof T : never;
