@@ -60,11 +60,20 @@ export async function checkPlanOrThrow(
   return await orThrow(file, checkPlan);
 }
 
+/**
+ * The plan file `--file` names, or the nearest one (said on stderr when it
+ * is not in the working directory).
+ * @throws {UsageError} When no plan is found.
+ */
+export function planPath(file: string | boolean | undefined): string {
+  return typeof file === "string" ? file : nearestPlan();
+}
+
 async function orThrow<T>(
   file: string | boolean | undefined,
   load: (path: string) => Promise<Result<T>>,
 ): Promise<T> {
-  const path = typeof file === "string" ? file : nearestPlan();
+  const path = planPath(file);
   await refuseSpecialFile(path);
   const result = await load(path);
   if (result.ok) return result.value;
