@@ -86,7 +86,6 @@ export async function executeRun(given: RunOptions): Promise<number> {
   const store = new RunStore(options.loaded.root);
   let runId: string;
   let prior: RunState = emptyState();
-  let selection: Selection;
   if (options.resume) {
     const latest = await store.latest();
     if (latest === null) {
@@ -125,7 +124,7 @@ export async function executeRun(given: RunOptions): Promise<number> {
   }
   const { plan } = options.loaded;
   const hashes = definitionHashes(plan);
-  selection = options.resume
+  const selection: Selection = options.resume
     ? resumeSelection(plan, prior, hashes)
     : freshSelectionOrRefuse(plan, options.target ?? null);
   // A resumed forced run stays forced.

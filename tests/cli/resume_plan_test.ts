@@ -97,7 +97,10 @@ Deno.test("resume plan: a TS plan that reads the clock and Math.random() reruns 
 Deno.test("resume plan: a TS plan whose command really changes reruns exactly that task and its dependents, and says which and why", async () => {
   const dir = await tempProject({ "orchestrator.ts": clockPlan() });
   await Deno.writeTextFile(join(dir, "ok"), "");
-  assert.equal((await cli(["run", "--concurrency", "1"], { cwd: dir })).code, 0);
+  assert.equal(
+    (await cli(["run", "--concurrency", "1"], { cwd: dir })).code,
+    0,
+  );
   assert.deepEqual(await lines(dir), ["A", "B", "C"]);
 
   await Deno.writeTextFile(
@@ -110,7 +113,9 @@ Deno.test("resume plan: a TS plan whose command really changes reruns exactly th
   assert.match(status.stdout, /^ {2}B: command "x" changed$/m);
   assert.match(status.stdout, /^ {2}C: its dependency B changed$/m);
   assert.doesNotMatch(status.stdout, /^ {2}A:/m);
-  const json = JSON.parse((await cli(["status", "--json"], { cwd: dir })).stdout);
+  const json = JSON.parse(
+    (await cli(["status", "--json"], { cwd: dir })).stdout,
+  );
   assert.deepEqual(json.plan, {
     recorded: true,
     valid: true,
@@ -156,7 +161,10 @@ export default definePlan({
       `defineTask({ id: "OLD", title: "old", commands: { x: "echo OLD >> log.txt" } }),`,
     ),
   });
-  assert.equal((await cli(["run", "--concurrency", "1"], { cwd: dir })).code, 1);
+  assert.equal(
+    (await cli(["run", "--concurrency", "1"], { cwd: dir })).code,
+    1,
+  );
   await Deno.writeTextFile(join(dir, "ok"), "");
   await Deno.writeTextFile(
     join(dir, "orchestrator.ts"),
@@ -192,10 +200,15 @@ export default definePlan({
   const status = await cli(["status"], { cwd: dir });
   assert.equal(status.code, 3, status.stderr);
   assert.match(status.stderr, /^orchestrator\.ts:\d+:\d+: /m);
-  assert.match(status.stderr, /plan file is invalid .*using the plan run \S+ recorded/);
+  assert.match(
+    status.stderr,
+    /plan file is invalid .*using the plan run \S+ recorded/,
+  );
   assert.match(status.stdout, /^BUILD\s+completed/m);
   assert.match(status.stdout, /^SHIP\s+pending/m);
-  const json = JSON.parse((await cli(["status", "--json"], { cwd: dir })).stdout);
+  const json = JSON.parse(
+    (await cli(["status", "--json"], { cwd: dir })).stdout,
+  );
   assert.deepEqual(json.plan, { recorded: true, valid: false, changes: null });
 
   const approve = await cli(["approve", "deploy", "--task", "SHIP"], {
