@@ -83,7 +83,13 @@ export async function viewRun(
   const folded = await store.fold(run);
   for (const warning of folded.warnings) printError(`warning: ${warning}`);
   const { state } = folded;
-  const recorded = await recordedPlanOf(store, run, state, printError);
+  const recorded = await recordedPlanOf(
+    store,
+    run,
+    state,
+    printError,
+    current,
+  );
   if (current === null) {
     if (recorded === null || resolve(root, recorded.project.root) !== root) {
       throw invalid!;

@@ -62,6 +62,7 @@ export interface PlanChanges {
  * ```
  */
 export function planChanges(recorded: Plan, current: Plan): PlanChanges {
+  if (recorded === current) return { tasks: [], plan: [] };
   const before = new Map(recorded.tasks.map((t) => [t.id, t]));
   const now = new Map(current.tasks.map((t) => [t.id, t]));
   const direct = new Map<string, TaskChange>();

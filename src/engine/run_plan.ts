@@ -22,13 +22,18 @@ import {
 /**
  * The IR `run` recorded (under its state's `plan_hash`), or null when it
  * recorded none (older runs) or the file is damaged (said through `warn`).
+ * When the plan file's IR has that very hash, it is that IR (not read again).
  */
 export async function recordedPlanOf(
   store: RunStore,
   run: string,
   state: RunState,
   warn: (message: string) => void,
+  current: LoadedPlan | null = null,
 ): Promise<Plan | null> {
+  if (current !== null && current.hash === state.plan_hash) {
+    return current.plan;
+  }
   const read = await store.recordedPlan(run, state.plan_hash);
   if (read.kind === "found") return read.plan;
   if (read.kind === "damaged") {
@@ -93,7 +98,7 @@ export async function planToResume(
   current: LoadedPlan,
   warn: (message: string) => void,
 ): Promise<ResumePlan> {
-  const recorded = await recordedPlanOf(store, run, state, warn);
+  const recorded = await recordedPlanOf(store, run, state, warn, current);
   const changes = changesSince(recorded, state, current.plan);
   const lines = explainChanges(changes);
   if (lines.length > 0) {

@@ -64,13 +64,13 @@ Deno.test("recorded plan: a run without one (recorded before IRs were kept) or w
     );
     if (damage === "remove") await Deno.remove(file);
     else await Deno.writeTextFile(file, "{}");
+    await Deno.writeTextFile(join(dir, "orchestrator.yml"), CHAIN("B2"));
     const status = await cli(["status", "--json"], { cwd: dir });
     assert.equal(status.code, 1, status.stderr);
     assert.equal(JSON.parse(status.stdout).plan.recorded, false);
     if (damage === "edit") {
       assert.match(status.stderr, /does not match its hash/);
     }
-    await Deno.writeTextFile(join(dir, "orchestrator.yml"), CHAIN("B2"));
     await Deno.writeTextFile(join(dir, "ok"), "");
     const r = await cli(["resume"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
