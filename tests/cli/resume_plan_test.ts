@@ -71,6 +71,14 @@ Deno.test("resume plan: a TS plan that reads the clock and Math.random() reruns 
   assert.equal(await exists(recorded), true, "the IR is stored with the run");
 
   await Deno.writeTextFile(join(dir, "ok"), "");
+  const dry = await cli(["resume", "--dry-run", "--json"], { cwd: dir });
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.deepEqual(
+    JSON.parse(dry.stdout).tasks.map((t: { id: string; action: string }) =>
+      `${t.id} ${t.action}`
+    ),
+    ["A skip", "B run", "C run"],
+  );
   const resumed = await cli(["resume", "--concurrency", "1"], { cwd: dir });
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.deepEqual(await lines(dir), ["A", "B", "C"], "A did not run again");
