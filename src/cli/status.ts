@@ -1,7 +1,9 @@
 /**
  * `orchestrate status`: the state of every task, folded from the latest
- * run's log and approvals, as a table or as JSON. Its exit code tells CI
- * how the latest run stands (see {@link statusExitCode}).
+ * run's log and approvals, as a table or as JSON, for the plan as the run
+ * recorded it, with what changed in the plan file since (see
+ * `run_view.ts`). Its exit code tells CI how the latest run stands (see
+ * {@link statusExitCode}).
  * @module
  */
 
