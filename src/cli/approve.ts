@@ -1,14 +1,17 @@
 /**
- * `orchestrate approve <gate> [--task ID]`: grant a gate in the live run, or
+ * `orchestrate approve <gate> [--task ID] [--by NAME] [--note TEXT]`: grant a gate in the live run, or
  * else the latest one. The approval records the definition hash of every
- * task it covers: a task changed since must be approved again.
+ * task it covers, as the run recorded the task: a task changed in the plan
+ * file since is asked again once a resume runs its new definition.
  * @module
  */
 
 import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
-import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
+import { FILE_OPTION } from "./plan_source.ts";
+import { printError } from "../output/stdio.ts";
 import { closest } from "../plan/suggest.ts";
+import type { Task } from "../plan/ir.ts";
 
 /** The `approve` command. */
 export const approveCommand: CommandSpec = {
@@ -37,18 +40,42 @@ export const approveCommand: CommandSpec = {
   },
   async run({ options, positionals }) {
     const gate = positionals[0]!;
-    const loaded = await loadPlanOrThrow(options.file);
-    const { plan, root } = loaded;
+    // Loaded here, not at the top: every command's start-up would pay for them.
+    const [
+      { viewRun },
+      { definitionHashes },
+      { explainChanges },
+      { gateBinding, waitingPatch },
+    ] = await Promise.all([
+      import("./run_view.ts"),
+      import("../engine/fingerprint.ts"),
+      import("../engine/plan_changes.ts"),
+      import("../engine/gates.ts"),
+    ]);
+    // The live run, else the latest; its plan as it recorded it (what it will check).
+    const view = await viewRun(
+      options.file,
+      async (store) => (await store.live())?.run ?? await store.latest(),
+    );
+    const { run, plan, state, store } = view;
     const taskId = typeof options.task === "string" ? options.task : null;
     const candidates = taskId === null
       ? plan.tasks
       : plan.tasks.filter((t) => t.id === taskId);
+    // A task or gate the plan file has but the run does not yet: the run must take the change first.
+    const onlyInPlanFile = (has: (t: Task) => boolean) =>
+      run !== null && view.current !== null && !plan.tasks.some(has) &&
+      view.current.plan.tasks.some(has);
+    const later =
+      `: the plan file has it, but run ${run} does not yet; \`orchestrate resume\` runs the changed plan and stops at the gate: approve it then`;
     if (taskId !== null && candidates.length === 0) {
       const near = closest(taskId, plan.tasks.map((t) => t.id));
-      throw new UsageError(
-        `Unknown task "${taskId}"${near ? `: did you mean "${near}"?` : ""}`,
-        "",
-      );
+      const hint = onlyInPlanFile((t) => t.id === taskId)
+        ? later
+        : near
+        ? `: did you mean "${near}"?`
+        : "";
+      throw new UsageError(`Unknown task "${taskId}"${hint}`, "");
     }
     const known = new Set(candidates.flatMap((t) => t.gates));
     if (!known.has(gate)) {
@@ -56,27 +83,22 @@ export const approveCommand: CommandSpec = {
       const list = known.size > 0
         ? `; its gates: ${[...known].join(", ")}`
         : "";
-      throw new UsageError(`"${gate}" is not a gate of ${where}${list}`, "");
+      const hint = onlyInPlanFile((t) =>
+          (taskId === null || t.id === taskId) && t.gates.includes(gate)
+        )
+        ? later
+        : list;
+      throw new UsageError(`"${gate}" is not a gate of ${where}${hint}`, "");
     }
-    // Loaded here, not at the top: every command's start-up would pay for them.
-    const [{ RunStore }, { definitionHashes }, { gateBinding, waitingPatch }] =
-      await Promise.all([
-        import("../events/store.ts"),
-        import("../engine/fingerprint.ts"),
-        import("../engine/gates.ts"),
-      ]);
-    const store = new RunStore(root);
-    const live = await store.live();
-    const run = live?.run ?? await store.latest();
     if (run === null) {
       throw new UsageError(
         "No run to approve: start one with `orchestrate run`",
         "",
       );
     }
+    // Bound to the definitions the run recorded: a task changed in the plan file since is asked again.
     const hashes = definitionHashes(plan);
-    // An agent's apply_patch approval is bound to the patch that waits.
-    const { state } = await store.fold(run);
+    // An agent's apply_patch approval is bound to the patch that waits, too.
     const taskHashes: Record<string, string> = Object.create(null);
     const patches: string[] = [];
     for (const task of candidates) {
@@ -101,6 +123,17 @@ export const approveCommand: CommandSpec = {
         "",
       );
     }
+    const changed = (view.changes?.tasks ?? []).filter((c) =>
+      c.kind !== "added" && Object.hasOwn(taskHashes, c.task)
+    );
+    if (changed.length > 0) {
+      const lines = explainChanges({ tasks: changed, plan: [] });
+      printError(
+        `note: changed in the plan file since run ${run} recorded it:\n${
+          lines.map((l) => `  ${l}`).join("\n")
+        }\nThis approves the definition the run recorded; \`orchestrate resume\` runs the new one and asks for "${gate}" again.`,
+      );
+    }
     let by = typeof options.by === "string"
       ? options.by.trim()
       : Deno.env.get("USER") ?? "";
@@ -115,7 +148,7 @@ export const approveCommand: CommandSpec = {
       shard: null,
       gate,
       by,
-      plan_hash: loaded.hash,
+      plan_hash: state.plan_hash ?? view.current?.hash ?? "",
       task_hashes: taskHashes,
       ...(typeof options.note === "string" && options.note.trim() !== ""
         ? { note: options.note.trim() }

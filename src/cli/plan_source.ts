@@ -61,11 +61,11 @@ export async function checkPlanOrThrow(
 }
 
 /**
- * The plan's path: `--file`, else the nearest plan (see `findPlan`), for
- * commands that need the project but not the plan (`report`).
- * @throws {UsageError} When there is none.
+ * The plan file `--file` names, or the nearest one (said on stderr when it
+ * is not in the working directory).
+ * @throws {UsageError} When no plan is found.
  */
-export function planPathOrThrow(file: string | boolean | undefined): string {
+export function planPath(file: string | boolean | undefined): string {
   return typeof file === "string" ? file : nearestPlan();
 }
 
@@ -73,7 +73,7 @@ async function orThrow<T>(
   file: string | boolean | undefined,
   load: (path: string) => Promise<Result<T>>,
 ): Promise<T> {
-  const path = planPathOrThrow(file);
+  const path = planPath(file);
   await refuseSpecialFile(path);
   const result = await load(path);
   if (result.ok) return result.value;

@@ -7,7 +7,7 @@
 
 import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
-import { FILE_OPTION, planPathOrThrow } from "./plan_source.ts";
+import { FILE_OPTION, planPath } from "./plan_source.ts";
 
 /** The `report` command. */
 export const reportCommand: CommandSpec = {
@@ -45,7 +45,7 @@ export const reportCommand: CommandSpec = {
       import("../output/write_atomic.ts"),
       import("../plan/suggest.ts"),
     ]);
-    const root = resolve(dirname(planPathOrThrow(options.file)));
+    const root = resolve(dirname(planPath(options.file)));
     const store = new RunStore(root);
     const runs = await store.runs();
     const wanted = typeof options.run === "string" ? options.run : null;

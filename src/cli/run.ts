@@ -130,7 +130,13 @@ async function runOrResume(
     const { dryRun } = await import("../engine/dry_run.ts");
     const { RunRefused } = await import("../engine/run.ts");
     try {
-      const report = await dryRun({ loaded, target, resume, force });
+      const report = await dryRun({
+        loaded,
+        target,
+        resume,
+        force,
+        warn: printError,
+      });
       const { renderDryRun } = await import("../render/dry_run.ts");
       print(
         options.json ? JSON.stringify(report, null, 2) : renderDryRun(report),

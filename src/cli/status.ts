@@ -1,14 +1,16 @@
 /**
  * `orchestrate status`: the state of every task, folded from the latest
- * run's log and approvals, as a table or as JSON. Its exit code tells CI
- * how the latest run stands (see {@link statusExitCode}).
+ * run's log and approvals, as a table or as JSON, for the plan as the run
+ * recorded it, with what changed in the plan file since (see
+ * `run_view.ts`). Its exit code tells CI how the latest run stands (see
+ * {@link statusExitCode}).
  * @module
  */
 
 import type { RunState } from "../events/fold.ts";
 import type { RunProcess } from "../render/status.ts";
 import type { CommandSpec } from "./command.ts";
-import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
+import { FILE_OPTION } from "./plan_source.ts";
 
 /**
  * The exit code of `status`: 0 only when the latest run completed; 1 when
@@ -56,21 +58,20 @@ export const statusCommand: CommandSpec = {
   async run({ options }) {
     // Loaded here, not at the top: every command's start-up would pay for them.
     const [
-      { emptyState, markAbandoned },
+      { markAbandoned },
       { RUNS_DIR },
-      { RunStore },
+      { viewRun },
+      { explainChanges },
       { GONE_HINT, renderStatus, statusJson },
     ] = await Promise.all([
       import("../events/fold.ts"),
       import("../events/log.ts"),
-      import("../events/store.ts"),
+      import("./run_view.ts"),
+      import("../engine/plan_changes.ts"),
       import("../render/status.ts"),
     ]);
-    const loaded = await loadPlanOrThrow(options.file);
-    const { plan, root } = loaded;
-    const store = new RunStore(root);
-    const run = await store.latest();
-    let state = emptyState();
+    const view = await viewRun(options.file, (store) => store.latest());
+    const { run, state, plan, store } = view;
     let log: string | null = null;
     let process: RunProcess = null;
     if (run === null) {
@@ -79,23 +80,32 @@ export const statusCommand: CommandSpec = {
       }
     } else {
       log = `${RUNS_DIR}/${run}.jsonl`;
-      const folded = await store.fold(run);
-      for (const warning of folded.warnings) {
-        console.error(`warning: ${warning}`);
-      }
-      state = folded.state;
       if (state.outcome === null) {
         process = (await store.live())?.run === run ? "running" : "gone";
         if (process === "gone") markAbandoned(state);
       }
     }
+    const changes = view.changes === null ? [] : explainChanges(view.changes);
     if (options.json) {
       if (process === "gone") console.error(`Run ${run}: ${GONE_HINT}`);
-      console.log(
-        JSON.stringify(statusJson(plan, state, run, log, process), null, 2),
-      );
+      const doc = {
+        ...statusJson(plan, state, run, log, process),
+        plan: {
+          recorded: view.recorded,
+          valid: view.current !== null,
+          changes: view.changes,
+        },
+      };
+      console.log(JSON.stringify(doc, null, 2));
     } else {
       console.log(renderStatus(plan, state, run, log, process).trimEnd());
+      if (changes.length > 0) {
+        console.log(
+          `\nThe plan changed since this run recorded it (\`orchestrate resume\` runs changed and new tasks again):\n${
+            changes.map((line) => `  ${line}`).join("\n")
+          }`,
+        );
+      }
     }
     return statusExitCode(state, process);
   },

@@ -16,6 +16,7 @@ import { outputsPresent } from "./files.ts";
 import { gateStatuses } from "./gates.ts";
 import { previousFingerprints } from "./history.ts";
 import { RunRefused } from "./run.ts";
+import { planToResume } from "./run_plan.ts";
 import {
   freshSelection,
   resumeSelection,
@@ -58,6 +59,8 @@ export interface DryRunOptions {
   target?: string;
   resume: boolean;
   force: boolean;
+  /** Where a resume says which tasks changed since the run recorded its plan. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -66,8 +69,8 @@ export interface DryRunOptions {
  * gathers them and `decideTask` decides, as in a run.
  */
 export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
-  const { plan, root } = options.loaded;
-  const hashes = definitionHashes(plan);
+  let loaded = options.loaded;
+  const { root } = loaded;
   const store = new RunStore(root);
   let selection: Selection;
   let state: RunState = emptyState();
@@ -80,9 +83,14 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
       );
     }
     state = (await store.fold(latest)).state;
-    selection = resumeSelection(plan, state, hashes);
+    const warn = options.warn ?? (() => {});
+    loaded = (await planToResume(store, latest, state, loaded, warn)).loaded;
     force ||= state.force;
-  } else {
+  }
+  const { plan } = loaded;
+  const hashes = definitionHashes(plan);
+  if (options.resume) selection = resumeSelection(plan, state, hashes);
+  else {
     try {
       selection = freshSelection(plan, options.target ?? null);
     } catch (e) {

@@ -27,6 +27,7 @@ import { AgentBudget } from "../agent/budget.ts";
 import { plainBrief } from "../agent/brief_files.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
+import { planToResume } from "./run_plan.ts";
 import {
   freshSelection,
   resumeSelection,
@@ -83,16 +84,14 @@ export class RunRefused extends Error {
  * starts ends with `completed`: an unexpected error stops the running
  * commands, is recorded, and the lock is released.
  */
-export async function executeRun(options: RunOptions): Promise<number> {
-  const { loaded, runner } = options;
-  const { plan, root } = loaded;
+export async function executeRun(given: RunOptions): Promise<number> {
+  let options = given;
+  const { runner } = options;
   const started = performance.now();
-  const hashes = definitionHashes(plan);
 
-  const store = new RunStore(root);
+  const store = new RunStore(options.loaded.root);
   let runId: string;
   let prior: RunState = emptyState();
-  let selection: Selection;
   if (options.resume) {
     const latest = await store.latest();
     if (latest === null) {
@@ -109,17 +108,31 @@ export async function executeRun(options: RunOptions): Promise<number> {
         `Cannot resume ${runId}: its log has no run_started event`,
       );
     }
-    if (prior.outcome === "success" && prior.plan_hash === loaded.hash) {
+    // The run's own IR, with the plan file's definition only where a task changed.
+    const resumed = await planToResume(
+      store,
+      runId,
+      prior,
+      options.loaded,
+      options.warn,
+    );
+    options = { ...options, loaded: resumed.loaded };
+    if (
+      prior.outcome === "success" && prior.plan_hash === options.loaded.hash
+    ) {
       options.warn(
         `Nothing to resume: run ${runId} completed and the plan has not changed since`,
       );
       return EXIT.ok;
     }
-    selection = resumeSelection(plan, prior, hashes);
   } else {
     runId = newRunId();
-    selection = freshSelectionOrRefuse(plan, options.target ?? null);
   }
+  const { plan } = options.loaded;
+  const hashes = definitionHashes(plan);
+  const selection: Selection = options.resume
+    ? resumeSelection(plan, prior, hashes)
+    : freshSelectionOrRefuse(plan, options.target ?? null);
   // A resumed forced run stays forced.
   const force = options.force || (options.resume && prior.force);
 
@@ -139,6 +152,9 @@ export async function executeRun(options: RunOptions): Promise<number> {
       for (const o of options.observers) o.onEvent(full, state);
       return full;
     };
+    // The IR the run works from, before the event that names its hash.
+    const hash = await writer.recordPlan(plan);
+    options = { ...options, loaded: { ...options.loaded, hash } };
     return await runRecorded({
       halt: new AbortController(),
       options,

@@ -10,6 +10,9 @@
  * - `index`: one run id a line, appended when a run is first opened.
  * - `<run>/approvals.jsonl`: `approval_granted` events recorded while a run
  *   was live (one append per line, never repaired; folded with the log).
+ * - `<run>/plan-<hash>.json`: the IR the run works from, written before the
+ *   `run_started` (or, on a resume that changed it, `plan_updated`) event
+ *   that names its hash (see `recorded_plan.ts`).
  * @module
  */
 
@@ -26,6 +29,14 @@ import {
 } from "./log.ts";
 import { appendLine, orderedRuns, RUN_ID, RUN_INDEX } from "./run_index.ts";
 import type { ApprovalGrantedEvent, NewEvent, RunEvent } from "./types.ts";
+import type { Plan } from "../plan/ir.ts";
+import {
+  readRecordedPlan,
+  type RecordedPlan,
+  writeRecordedPlan,
+} from "./recorded_plan.ts";
+
+export type { RecordedPlan };
 
 export { RUN_INDEX };
 
@@ -66,6 +77,11 @@ export interface RunWriter {
   readonly warning: string | null;
   /** Stamps an event with time and run id, appends it (one write), returns it. */
   append(event: NewEvent, now?: Date): RunEvent;
+  /**
+   * Records the IR the run works from (atomically; kept when already there)
+   * and returns its hash, for the event that names it.
+   */
+  recordPlan(plan: Plan): Promise<string>;
   /** Closes the log and releases the lock. Safe to call twice. */
   close(): void;
 }
@@ -161,6 +177,14 @@ export class RunStore {
     return (await this.#readJournal(run)).events;
   }
 
+  /**
+   * The IR recorded with `run` under `hash` (the run state's `plan_hash`);
+   * `missing` for runs recorded before IRs were kept.
+   */
+  recordedPlan(run: string, hash: string | null): Promise<RecordedPlan> {
+    return readRecordedPlan(this.artifactDir(run), hash);
+  }
+
   /** The run a live process holds the lock for, or null. */
   async live(): Promise<LiveRun | null> {
     const view = await inspectLock(this.root);
@@ -180,7 +204,8 @@ export class RunStore {
     if (!RUN_ID.test(run)) throw new TypeError(`Invalid run id "${run}"`);
     const lock = await acquireLock(this.root, run);
     try {
-      return _writer(await EventLog.open(this.root, run), lock);
+      const dir = this.artifactDir(run);
+      return _writer(await EventLog.open(this.root, run), lock, dir);
     } catch (e) {
       lock.release();
       throw e;
@@ -234,13 +259,14 @@ export class RunStore {
   }
 }
 
-function _writer(log: EventLog, lock: Lock): RunWriter {
+function _writer(log: EventLog, lock: Lock, artifactDir: string): RunWriter {
   let closed = false;
   return {
     run: log.run,
     path: log.path,
     warning: lock.warning,
     append: (event, now) => log.append(event, now),
+    recordPlan: (plan) => writeRecordedPlan(artifactDir, plan),
     close() {
       if (closed) return;
       closed = true;

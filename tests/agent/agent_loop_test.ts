@@ -215,7 +215,8 @@ Deno.test("agent loop: a task changed after approval asks again (new patch, new 
   );
   await Deno.writeTextFile(
     join(dir, "orchestrator.yml"),
-    agentPlan().replace("title: Make greet.txt", "title: Now make greet.txt"),
+    // What the task does changed (a title alone would not count).
+    agentPlan().replace('- "Contains: hello world"', '- "Contains: hello"'),
   );
   const resume = await cli(["resume"], { cwd: dir, ...BOUND });
   assert.equal(resume.code, 3, resume.stdout + resume.stderr);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, PERMISSIONS, tempProject } from "../_cli.ts";
+import { cli, exists, PERMISSIONS, tempProject } from "../_cli.ts";
 import { latestEvents } from "../engine/_events.ts";
 import { approvalFor } from "../../src/events/fold.ts";
 import { RunStore } from "../../src/events/store.ts";
@@ -107,7 +107,7 @@ tasks:
   );
 });
 
-Deno.test("approve: an approval is bound to the task's definition: granted, then stale once its command changes", async () => {
+Deno.test("approve: an approval is bound to the task as the run recorded it; a command changed since is asked again once resume runs it", async () => {
   const plan = (cmd: string) =>
     `version: 1
 orchestrator: { approvals: { required: [deploy] } }
@@ -117,7 +117,6 @@ tasks:
 `;
   const dir = await tempProject({ "orchestrator.yml": plan("touch v1") });
   assert.equal((await cli(["run"], { cwd: dir })).code, 3);
-  assert.equal((await cli(["approve", "deploy"], { cwd: dir })).code, 0);
   const store = new RunStore(dir);
   const verdict = async () => {
     const loaded = await loadPlan(join(dir, "orchestrator.yml"));
@@ -126,9 +125,34 @@ tasks:
     const { state } = await store.fold((await store.latest())!);
     return approvalFor(state, "deploy", "SHIP", hash);
   };
+  assert.equal((await cli(["approve", "deploy"], { cwd: dir })).code, 0);
   assert.equal(await verdict(), "granted");
   await Deno.writeTextFile(join(dir, "orchestrator.yml"), plan("touch v2"));
   assert.equal(await verdict(), "stale");
+
+  // Approving now approves what the run recorded (v1), and says so.
+  const again = await cli(["approve", "deploy"], { cwd: dir });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /SHIP: command "x" changed/);
+  assert.match(again.stderr, /asks for "deploy" again/);
+  const events = await latestEvents(dir);
+  const started = events.find((e) => e.type === "run_started")!;
+  const grant = events.findLast((e) => e.type === "approval_granted")!;
+  assert.ok(
+    started.type === "run_started" && grant.type === "approval_granted",
+  );
+  assert.deepEqual(grant.task_hashes, { SHIP: started.task_hashes.SHIP });
+  assert.equal(await verdict(), "stale");
+
+  // Resume takes the new command and asks again; approved then, it runs v2.
+  const paused = await cli(["resume"], { cwd: dir });
+  assert.equal(paused.code, 3, paused.stderr);
+  assert.match(paused.stderr, /SHIP: command "x" changed/);
+  assert.equal(await exists(join(dir, "v1")), false);
   assert.equal((await cli(["approve", "deploy"], { cwd: dir })).code, 0);
   assert.equal(await verdict(), "granted");
+  const done = await cli(["resume"], { cwd: dir });
+  assert.equal(done.code, 0, done.stderr);
+  assert.equal(await exists(join(dir, "v2")), true);
+  assert.equal(await exists(join(dir, "v1")), false);
 });

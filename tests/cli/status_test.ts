@@ -114,7 +114,9 @@ Deno.test("status --json: run, log, counts, summary and tasks in plan order", as
     "summary",
     "counts",
     "tasks",
+    "plan",
   ]);
+  assert.deepEqual(json.plan, { recorded: false, valid: true, changes: null });
   assert.equal(json.run, RUN);
   assert.equal(json.log, `.codex/runs/${RUN}.jsonl`);
   assert.equal(json.outcome, "failed");

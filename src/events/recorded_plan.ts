@@ -1,0 +1,103 @@
+/**
+ * The IR a run works from, kept beside its log: written (atomically, by the
+ * lock holder) before the `run_started` or `plan_updated` event that names
+ * its hash, so `status`, `approve` and `resume` read the plan as the run
+ * recorded it instead of evaluating the plan file again (a TypeScript plan
+ * may read the clock). One file per IR, named by its hash: a crash between
+ * the write and the event leaves an unused file, never a mismatch.
+ * @module
+ */
+
+import { join } from "../path.ts";
+import type { Plan } from "../plan/ir.ts";
+import { sha256 } from "../plan/hash.ts";
+import { writeFileAtomic } from "../output/write_atomic.ts";
+
+/** A run's recorded IR, as read back. */
+export type RecordedPlan =
+  | { kind: "found"; plan: Plan; hash: string }
+  /** The run predates recorded IRs (or names no plan hash). */
+  | { kind: "missing" }
+  /** The file is there but is not the IR its name promises. */
+  | { kind: "damaged"; reason: string };
+
+/**
+ * Path of the recorded IR with hash `hash` in a run's artifact folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { recordedPlanPath } from "./recorded_plan.ts";
+ * assert.equal(recordedPlanPath("/p/.codex/runs/r1", "ab12"), "/p/.codex/runs/r1/plan-ab12.json");
+ * ```
+ */
+export function recordedPlanPath(artifactDir: string, hash: string): string {
+  return join(artifactDir, `plan-${hash}.json`);
+}
+
+/**
+ * Writes `plan` into a run's artifact folder (unless the same IR is already
+ * there) and returns its hash: the sha-256 of exactly the text written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readRecordedPlan, writeRecordedPlan } from "./recorded_plan.ts";
+ * const dir = await Deno.makeTempDir();
+ * const plan = { version: 1, tasks: [] } as never;
+ * const hash = await writeRecordedPlan(dir, plan);
+ * assert.deepEqual(await readRecordedPlan(dir, hash), { kind: "found", plan, hash });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function writeRecordedPlan(
+  artifactDir: string,
+  plan: Plan,
+): Promise<string> {
+  const text = JSON.stringify(plan);
+  const hash = await sha256(text);
+  const path = recordedPlanPath(artifactDir, hash);
+  await Deno.mkdir(artifactDir, { recursive: true });
+  try {
+    if ((await Deno.readTextFile(path)) === text) return hash;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  writeFileAtomic(path, text);
+  return hash;
+}
+
+/**
+ * Reads back the IR recorded with hash `hash` (null: the run names none),
+ * checking that the file's content still has that hash.
+ */
+export async function readRecordedPlan(
+  artifactDir: string,
+  hash: string | null,
+): Promise<RecordedPlan> {
+  if (hash === null) return { kind: "missing" };
+  const path = recordedPlanPath(artifactDir, hash);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return { kind: "missing" };
+    throw e;
+  }
+  if ((await sha256(text)) !== hash) {
+    return {
+      kind: "damaged",
+      reason: `${path} does not match its hash (edited or damaged)`,
+    };
+  }
+  let plan: Plan | null = null;
+  try {
+    plan = JSON.parse(text);
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+  }
+  if (typeof plan !== "object" || plan === null || !Array.isArray(plan.tasks)) {
+    return { kind: "damaged", reason: `${path} is not a plan` };
+  }
+  return { kind: "found", plan, hash };
+}
