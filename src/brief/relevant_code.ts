@@ -93,8 +93,12 @@ export function relevantFiles(
   const paths = Object.keys(index.files);
   for (const hint of hints) {
     const clean = hint.replace(/^\.\//, "").replace(/\/+$/, "");
-    const glob = /[*?[\]{}]/.test(clean) ? picomatch(clean, { dot: true }) : null;
-    const folder = clean.includes("/") ? clean.slice(0, clean.lastIndexOf("/")) : "";
+    const glob = /[*?[\]{}]/.test(clean)
+      ? picomatch(clean, { dot: true })
+      : null;
+    const folder = clean.includes("/")
+      ? clean.slice(0, clean.lastIndexOf("/"))
+      : "";
     for (const path of paths) {
       if (glob ? glob(path) : path === clean || path.startsWith(`${clean}/`)) {
         touch(path, 60, `in ${hint}`);

@@ -70,14 +70,22 @@ export async function detectToolchain(root: string): Promise<ToolchainFact[]> {
     });
     const msrv = tomlString(cargo, "package", "rust-version");
     if (msrv) {
-      facts.push({ language: "rust", detail: `rust-version ${msrv}`, source: "Cargo.toml" });
+      facts.push({
+        language: "rust",
+        detail: `rust-version ${msrv}`,
+        source: "Cargo.toml",
+      });
     }
   }
   for (const file of ["rust-toolchain.toml", "rust-toolchain"]) {
     const text = await read(root, file);
     if (text === null) continue;
     const channel = tomlString(text, "toolchain", "channel") ?? text.trim();
-    facts.push({ language: "rust", detail: `toolchain ${channel}`, source: file });
+    facts.push({
+      language: "rust",
+      detail: `toolchain ${channel}`,
+      source: file,
+    });
   }
   const pkg = await read(root, "package.json");
   if (pkg !== null) {
@@ -87,19 +95,35 @@ export async function detectToolchain(root: string): Promise<ToolchainFact[]> {
       .map((d) => (d as Record<string, unknown> | undefined)?.typescript)
       .find((v) => typeof v === "string");
     if (typeof engines?.node === "string") {
-      facts.push({ language: "node", detail: `node ${engines.node}`, source: "package.json" });
+      facts.push({
+        language: "node",
+        detail: `node ${engines.node}`,
+        source: "package.json",
+      });
     }
     if (typeof typescript === "string") {
-      facts.push({ language: "typescript", detail: `typescript ${typescript}`, source: "package.json" });
+      facts.push({
+        language: "typescript",
+        detail: `typescript ${typescript}`,
+        source: "package.json",
+      });
     }
     if (typeof json.type === "string") {
-      facts.push({ language: "node", detail: `modules: ${json.type}`, source: "package.json" });
+      facts.push({
+        language: "node",
+        detail: `modules: ${json.type}`,
+        source: "package.json",
+      });
     }
   }
   for (const file of [".nvmrc", ".node-version"]) {
     const text = await read(root, file);
     if (text?.trim()) {
-      facts.push({ language: "node", detail: `node ${text.trim()}`, source: file });
+      facts.push({
+        language: "node",
+        detail: `node ${text.trim()}`,
+        source: file,
+      });
     }
   }
   for (const file of ["deno.json", "deno.jsonc"]) {
@@ -120,17 +144,29 @@ export async function detectToolchain(root: string): Promise<ToolchainFact[]> {
     const requires = tomlString(pyproject, "project", "requires-python") ??
       tomlString(pyproject, "tool.poetry.dependencies", "python");
     if (requires) {
-      facts.push({ language: "python", detail: `python ${requires}`, source: "pyproject.toml" });
+      facts.push({
+        language: "python",
+        detail: `python ${requires}`,
+        source: "pyproject.toml",
+      });
     }
   }
   const pythonVersion = await read(root, ".python-version");
   if (pythonVersion?.trim()) {
-    facts.push({ language: "python", detail: `python ${pythonVersion.trim()}`, source: ".python-version" });
+    facts.push({
+      language: "python",
+      detail: `python ${pythonVersion.trim()}`,
+      source: ".python-version",
+    });
   }
   const gomod = await read(root, "go.mod");
   if (gomod !== null) {
     const go = /^\s*go\s+(\S+)/m.exec(gomod)?.[1];
-    facts.push({ language: "go", detail: go ? `go ${go}` : "go (no version)", source: "go.mod" });
+    facts.push({
+      language: "go",
+      detail: go ? `go ${go}` : "go (no version)",
+      source: "go.mod",
+    });
   }
   return facts;
 }

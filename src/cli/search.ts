@@ -35,7 +35,9 @@ export const searchCommand: CommandSpec = {
     } else {
       for (const s of result.symbols) {
         const owner = s.container ? ` (${s.container})` : "";
-        console.log(`${s.kind.padEnd(9)} ${s.name}${owner}  ${s.path}:${s.line}`);
+        console.log(
+          `${s.kind.padEnd(9)} ${s.name}${owner}  ${s.path}:${s.line}`,
+        );
       }
       for (const f of result.files) {
         console.log(`${"file".padEnd(9)} ${f.path}`);

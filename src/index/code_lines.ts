@@ -108,7 +108,9 @@ export function codeLines(text: string, lexis: Lexis): string[] {
       i += 2;
       continue;
     }
-    if (lexis.triple && (text.startsWith('"""', i) || text.startsWith("'''", i))) {
+    if (
+      lexis.triple && (text.startsWith('"""', i) || text.startsWith("'''", i))
+    ) {
       quote = text.slice(i, i + 3);
       raw = false;
       line += quote;
@@ -176,7 +178,8 @@ export function codeLines(text: string, lexis: Lexis): string[] {
   return out;
 }
 
-const BEFORE_REGEX = /(?:^|[(,=:[!&|?{};+\-*%<>~^]|\b(?:return|typeof|case|in|of|yield|await|void|delete|throw|new|else|do))\s*$/;
+const BEFORE_REGEX =
+  /(?:^|[(,=:[!&|?{};+\-*%<>~^]|\b(?:return|typeof|case|in|of|yield|await|void|delete|throw|new|else|do))\s*$/;
 
 /** Whether a `/` after `line` starts a regular expression rather than dividing. */
 function regexMayStart(line: string): boolean {
@@ -203,10 +206,19 @@ const _SPECIAL = new WeakMap<Lexis, RegExp>();
 function specialChars(lexis: Lexis): RegExp {
   let re = _SPECIAL.get(lexis);
   if (!re) {
-    const chars = new Set(["\n", "\r", '"', "'", ...lexis.multiline, lexis.line[0]!]);
+    const chars = new Set([
+      "\n",
+      "\r",
+      '"',
+      "'",
+      ...lexis.multiline,
+      lexis.line[0]!,
+    ]);
     if (lexis.block || lexis.regex) chars.add("/");
     if (lexis.rust) chars.add("r");
-    const escaped = [...chars].map((c) => c.replace(/[\\\]^-]/g, "\\$&")).join("");
+    const escaped = [...chars].map((c) => c.replace(/[\\\]^-]/g, "\\$&")).join(
+      "",
+    );
     re = new RegExp(`[${escaped}]`, "g");
     _SPECIAL.set(lexis, re);
   }

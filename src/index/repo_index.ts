@@ -125,7 +125,12 @@ export async function updateIndex(
     const language = languageOf(file.path);
     const base = { language, size: file.size, mtime_ms: file.mtime_ms };
     if (file.size > MAX_FILE_BYTES) {
-      files[file.path] = { ...base, hash: null, symbols: [], note: "too large" };
+      files[file.path] = {
+        ...base,
+        hash: null,
+        symbols: [],
+        note: "too large",
+      };
       continue;
     }
     let bytes: Uint8Array;

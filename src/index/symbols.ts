@@ -188,7 +188,12 @@ function scanJs(lines: string[], emit: Emit): void {
     } else if (inClass && depth === inClass.depth && text !== "") {
       const method = JS_METHOD.exec(text);
       if (method && !JS_NOT_METHOD.has(method[1]!)) {
-        emit({ name: method[1]!, kind: "method", line, container: inClass.name });
+        emit({
+          name: method[1]!,
+          kind: "method",
+          line,
+          container: inClass.name,
+        });
       }
     }
     depth = Math.max(0, depth + braces(code));
@@ -197,24 +202,33 @@ function scanJs(lines: string[], emit: Emit): void {
 
 const RUST_VIS = String.raw`(?:pub(?:\s*\([^)]*\))?\s+)?`;
 const RUST_FN = new RegExp(
-  String.raw`^${RUST_VIS}(?:default\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:extern\s+(?:"[^"]*"\s+)?)?fn\s+([A-Za-z_]\w*)`,
+  String
+    .raw`^${RUST_VIS}(?:default\s+)?(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:extern\s+(?:"[^"]*"\s+)?)?fn\s+([A-Za-z_]\w*)`,
 );
 const RUST_ITEM = new RegExp(
-  String.raw`^${RUST_VIS}(?:unsafe\s+)?(struct|enum|union|trait|type|const|static|mod)\s+(?:mut\s+)?([A-Za-z_]\w*)`,
+  String
+    .raw`^${RUST_VIS}(?:unsafe\s+)?(struct|enum|union|trait|type|const|static|mod)\s+(?:mut\s+)?([A-Za-z_]\w*)`,
 );
 const RUST_IMPL = /^(?:unsafe\s+)?impl\b\s*(?:<(?:[^<>]|<[^<>]*>)*>)?\s*(.*)$/;
 const RUST_MACRO = /^macro_rules!\s*([A-Za-z_]\w*)/;
 
 function rustBase(type: string): string {
   // `&'a mut foo::Bar<T>` is `Bar`.
-  const path = type.replace(/<.*$/, "").replace(/^[&\s]*(?:'\w+\s+)?(?:mut\s+|dyn\s+)?/, "");
+  const path = type.replace(/<.*$/, "").replace(
+    /^[&\s]*(?:'\w+\s+)?(?:mut\s+|dyn\s+)?/,
+    "",
+  );
   return path.split("::").at(-1)!.trim();
 }
 
 function scanRust(lines: string[], emit: Emit): void {
   let depth = 0;
   // Bodies of `mod`, `impl` and `trait` blocks, innermost last.
-  const scopes: { kind: "mod" | "impl" | "trait"; name: string; depth: number }[] = [];
+  const scopes: {
+    kind: "mod" | "impl" | "trait";
+    name: string;
+    depth: number;
+  }[] = [];
   lines.forEach((code, index) => {
     const line = index + 1;
     const text = code.trim().replace(/^#\[[^\]]*\]\s*/, "");
@@ -262,7 +276,9 @@ function scanRust(lines: string[], emit: Emit): void {
               ? { name: self, kind: "impl", line, container: trait }
               : { name: self, kind: "impl", line },
           );
-          if (opens) scopes.push({ kind: "impl", name: self, depth: depth + 1 });
+          if (opens) {
+            scopes.push({ kind: "impl", name: self, depth: depth + 1 });
+          }
         }
       } else if (macro) {
         emit({ name: macro[1]!, kind: "macro", line });
@@ -285,7 +301,9 @@ function scanPython(lines: string[], emit: Emit): void {
     const bracketsBefore = paren;
     for (const c of code) {
       if (c === "(" || c === "[" || c === "{") paren++;
-      else if (c === ")" || c === "]" || c === "}") paren = Math.max(0, paren - 1);
+      else if (c === ")" || c === "]" || c === "}") {
+        paren = Math.max(0, paren - 1);
+      }
     }
     if (text === "" || bracketsBefore > 0 || /^["']{3}\s*$/.test(text)) return;
     const indent = code.length - code.trimStart().length;

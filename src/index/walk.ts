@@ -99,7 +99,10 @@ async function visit(
       }
       const inside = relative(top, target);
       if (inside.startsWith("..") || resolve(top, inside) !== target) {
-        notes.push({ path, note: "symbolic link out of the root: not followed" });
+        notes.push({
+          path,
+          note: "symbolic link out of the root: not followed",
+        });
         continue;
       }
       isDirectory = (await Deno.stat(full)).isDirectory;
@@ -116,7 +119,11 @@ async function visit(
     } else {
       const info = await Deno.stat(full);
       if (!info.isFile) continue; // a pipe, socket or device
-      files.push({ path, size: info.size, mtime_ms: info.mtime?.getTime() ?? 0 });
+      files.push({
+        path,
+        size: info.size,
+        mtime_ms: info.mtime?.getTime() ?? 0,
+      });
     }
   }
 }
@@ -137,7 +144,9 @@ async function readIgnore(path: string): Promise<string | null> {
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+    if (
+      e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory
+    ) {
       return null;
     }
     throw e;
