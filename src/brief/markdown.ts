@@ -100,7 +100,13 @@ export function briefMarkdown(brief: Brief): string {
     if (file.symbols.length > 0) {
       out.push(
         file.symbols.map((s) =>
-          `${s.kind} ${s.container ? `${s.container}.` : ""}${s.name}:${s.line}`
+          s.kind === "impl"
+            ? `impl ${
+              s.container ? `${s.container} for ` : ""
+            }${s.name}:${s.line}`
+            : `${s.kind} ${
+              s.container ? `${s.container}.` : ""
+            }${s.name}:${s.line}`
         )
           .join(", "),
       );
