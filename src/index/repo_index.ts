@@ -135,7 +135,7 @@ export async function updateIndex(
     }
     let bytes: Uint8Array;
     try {
-      bytes = await Deno.readFile(join(root, file.path));
+      bytes = Deno.readFileSync(join(root, file.path)); // sync: see walk.ts
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
       continue; // deleted since the walk
