@@ -2,7 +2,7 @@
  * `deno task bench`: whole-process benchmarks of the CLI against peers
  * measured in the same run, printed as a table of times and ratios.
  *
- * Flags: `--only validate,startup,exec,status,memory,sandbox` runs some sections;
+ * Flags: `--only validate,startup,exec,status,memory,sandbox,index` runs some sections;
  * `--reps N` overrides the repetitions of every section.
  * @module
  */
@@ -26,6 +26,7 @@ import {
   printCommand,
 } from "./bench/gen_memory.ts";
 import { generatePlanYaml } from "./bench/gen_plan.ts";
+import { writeRepo } from "./bench/gen_repo.ts";
 import {
   type Cmd,
   compare,
@@ -53,7 +54,9 @@ const { values } = parseArgs({
   options: { only: { type: "string" }, reps: { type: "string" } },
 });
 const sections = new Set(
-  (values.only ?? "validate,startup,exec,status,memory,sandbox").split(","),
+  (values.only ?? "validate,startup,exec,status,memory,sandbox,index").split(
+    ",",
+  ),
 );
 const reps = (n: number) => values.reps ? Number(values.reps) : n;
 
@@ -79,6 +82,7 @@ try {
   if (sections.has("status")) await benchStatus();
   if (sections.has("memory")) await benchMemory();
   if (sections.has("sandbox")) await benchSandbox();
+  if (sections.has("index")) await benchIndex();
   if (verdicts.length > 0) {
     console.log(`\ntargets:\n  ${verdicts.join("\n  ")}`);
   }
@@ -449,4 +453,34 @@ async function benchSandbox(): Promise<void> {
       `ratio ${(per / bare).toFixed(1)}x bare`,
     ]);
   }
+}
+
+/** `orchestrate index` of a 5,000-file repository: cold (no index), then warm (nothing changed). */
+async function benchIndex(): Promise<void> {
+  const dir = join(work, "repo-5k");
+  await Deno.mkdir(dir);
+  const files = await writeRepo(dir, 5000);
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let i = 0; i < reps(3); i++) {
+    await Deno.remove(join(dir, ".codex"), { recursive: true }).catch(() => {});
+    const first = await spawnOk(orchestrate(["index", "--json"], dir), "index");
+    cold.push(first.seconds);
+    const again = await spawnOk(orchestrate(["index", "--json"], dir), "index");
+    warm.push(again.seconds);
+    if (JSON.parse(again.stdout).unchanged !== files) {
+      throw new Error(`warm index re-read files: ${again.stdout}`);
+    }
+  }
+  const empty = await compare({
+    empty: () => denoRun(join(HERE, "empty.ts"), []),
+  }, reps(3));
+  const med = (xs: number[]) =>
+    xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  judge("index warm (5,000 unchanged files) < 500 ms", med(warm) < 0.5);
+  row([
+    `index ${files} files: cold ${fmtTime(med(cold))}`,
+    `warm ${fmtTime(med(warm))}`,
+    `empty script ${fmtTime(empty.empty!)}`,
+  ]);
 }

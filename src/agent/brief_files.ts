@@ -1,13 +1,15 @@
 /**
  * The brief an agent gets, written as files (Markdown and JSON) under the
- * run's artifacts. The text comes from one injected renderer, so the
- * index-first brief (`buildBrief`) replaces {@link plainBrief} in one place.
+ * run's artifacts. The text comes from one injected renderer: a run uses
+ * the index-first brief ({@link indexedBrief}); a task runner used alone
+ * (tests) falls back to {@link plainBrief}, from the task alone.
  * @module
  */
 
 import { join } from "../path.ts";
 import { describeCheck } from "../plan/check.ts";
-import type { Task } from "../plan/ir.ts";
+import type { Plan, Task } from "../plan/ir.ts";
+import type { LatestRun } from "../brief/brief.ts";
 
 /** A rendered brief: Markdown for the agent, JSON for tools. */
 export interface Brief {
@@ -46,9 +48,40 @@ export async function writeBriefFiles(
   return files;
 }
 
+/** What the agent is told about who judges its work. */
+const CONTRACT =
+  "The orchestrator runs the commands and checks after you exit; edit the files, do not commit.";
+
+/**
+ * The index-first brief of `orchestrate brief` (the task, where to edit,
+ * language versions, constraints, commands, checks, the dependencies'
+ * outcomes in this run, the most relevant code), for a run's agents.
+ *
+ * @param root The project root (its `.codex/index.json` is refreshed).
+ * @param plan The plan the run executes.
+ * @param latest This run's id and state, read when a brief is made.
+ */
+export function indexedBrief(
+  root: string,
+  plan: Plan,
+  latest: () => LatestRun | null,
+): BriefRenderer {
+  return async (task) => {
+    const [{ buildBrief }, { briefMarkdown }] = await Promise.all([
+      import("../brief/brief.ts"),
+      import("../brief/markdown.ts"),
+    ]);
+    const brief = await buildBrief(root, plan, task.id, latest());
+    return {
+      md: `${briefMarkdown(brief).trimEnd()}\n\n${CONTRACT}\n`,
+      json: brief,
+    };
+  };
+}
+
 /**
  * The brief from the task alone (what to do, where, the commands and the
- * checks that judge it): the stand-in until the index-first brief lands.
+ * checks that judge it), for a task runner used without a run.
  *
  * @example
  * ```ts
@@ -91,9 +124,7 @@ export function plainBrief(task: Task): Brief {
       ],
     );
   }
-  lines.push(
-    "The orchestrator runs the commands and checks after you exit; edit the files, do not commit.",
-  );
+  lines.push(CONTRACT);
   return {
     md: lines.join("\n") + "\n",
     json: {

@@ -5,6 +5,9 @@
 
 import type { CommandSpec } from "./command.ts";
 import { approveCommand } from "./approve.ts";
+import { briefCommand } from "./brief.ts";
+import { indexCommand } from "./index_cmd.ts";
+import { searchCommand } from "./search.ts";
 import { initCommand } from "./init.ts";
 import { planCompileCommand } from "./plan_compile.ts";
 import { planValidateCommand } from "./plan_validate.ts";
@@ -29,5 +32,8 @@ export const app: CommandSpec = {
     approveCommand,
     reportCommand,
     initCommand,
+    indexCommand,
+    searchCommand,
+    briefCommand,
   ],
 };

@@ -24,7 +24,7 @@ import { previousFingerprints } from "./history.ts";
 import { decideTask, type TaskFacts } from "./decide.ts";
 import { gateStatuses, waitingPatch } from "./gates.ts";
 import { AgentBudget } from "../agent/budget.ts";
-import { plainBrief } from "../agent/brief_files.ts";
+import { indexedBrief } from "../agent/brief_files.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import { planToResume } from "./run_plan.ts";
@@ -281,7 +281,7 @@ async function runRecorded(r: Recorded): Promise<number> {
         sleep,
         agents: {
           budget: AgentBudget.of(plan.orchestrator.agent_limits, state),
-          brief: plainBrief,
+          brief: indexedBrief(root, plan, () => ({ run: runId, state })),
         },
         audits: new AuditBoard(),
       },

@@ -59,7 +59,14 @@ Deno.test("agent loop: wrong first, fixed with the feedback, validated in the wo
   );
 
   // The contract: brief on stdin and as files, ids and attempt in the environment, cwd a worktree.
-  assert.match(await Deno.readTextFile(env.STDIN_COPY), /^# FIX-1: Make greet/);
+  const brief = await Deno.readTextFile(env.STDIN_COPY);
+  assert.match(brief, /^# Task FIX-1: Make greet/);
+  // The index-first brief: where to edit (marked existing), and who judges the work.
+  assert.match(brief, /- `greet\.txt` \(existing/);
+  assert.match(
+    brief,
+    /The orchestrator runs the commands and checks after you exit/,
+  );
   const calls = (await Deno.readTextFile(env.AGENT_LOG)).trim().split("\n");
   assert.equal(calls.length, 2);
   const [id, attempt, runId, md, json, cwd, notes] = calls[1]!.split(" ");

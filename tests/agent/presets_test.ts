@@ -56,7 +56,7 @@ echo '{"type":"result","subtype":"success","is_error":false,"duration_ms":1200,"
   assert.match(args, /^-p --output-format json --permission-mode acceptEdits/);
   assert.match(
     await Deno.readTextFile(join(side, "stdin")),
-    /^# FIX-1: Say hello/,
+    /^# Task FIX-1: Say hello/,
   );
   const [finished] = ofType(events, "agent_finished");
   assert.equal(finished!.session_id, "sess-42");
@@ -93,7 +93,10 @@ echo '{"type":"turn.completed","usage":{"input_tokens":10,"cached_input_tokens":
     (await Deno.readTextFile(join(ok.side, "args"))).trim(),
     "exec --json --sandbox workspace-write -",
   );
-  assert.match(await Deno.readTextFile(join(ok.side, "stdin")), /^# FIX-1/);
+  assert.match(
+    await Deno.readTextFile(join(ok.side, "stdin")),
+    /^# Task FIX-1/,
+  );
   const [finished] = ofType(ok.events, "agent_finished");
   assert.equal(finished!.session_id, "th_1");
   assert.equal(finished!.turns, 1);
@@ -130,7 +133,7 @@ echo "Tests failed, but aider exits 0"
     "--no-auto-commits",
     "--no-dirty-commits",
   ]);
-  assert.match(await Deno.readTextFile(join(side, "message")), /^# FIX-1/);
+  assert.match(await Deno.readTextFile(join(side, "message")), /^# Task FIX-1/);
   const [failure] = ofType(events, "agent_attempt_failed");
   assert.equal(failure!.reason, "checks_failed");
   assert.match(failure!.detail, /Contains: hello/);

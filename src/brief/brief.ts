@@ -1,0 +1,327 @@
+/**
+ * The brief an agent (or a person) gets for one task: exactly what the
+ * PRD's Interaction Model lists, built from the IR, the project's files,
+ * the index and the latest run; deterministic for a given repository,
+ * plan and run log, and trimmed to a token budget.
+ * @module
+ */
+
+import type { Plan, Shard, Task } from "../plan/ir.ts";
+import type { RunState } from "../events/fold.ts";
+import { type Check, describeCheck } from "../plan/check.ts";
+import { join } from "../path.ts";
+import { type RepoIndex, updateIndex } from "../index/repo_index.ts";
+import type { IndexSymbol } from "../index/symbols.ts";
+import { relevantFiles } from "./relevant_code.ts";
+import { detectToolchain, type ToolchainFact } from "./toolchain.ts";
+import { briefMarkdown } from "./markdown.ts";
+
+/** Token budget when none is given. */
+export const DEFAULT_MAX_TOKENS = 4000;
+
+/** How tokens are estimated (said in every brief). */
+export const TOKEN_METHOD = "characters / 4, rounded up";
+
+/**
+ * Estimated tokens of `text`: ~4 characters a token for English and code.
+ *
+ * @example
+ * ```ts
+ * import { estimateTokens } from "./brief.ts";
+ * estimateTokens("abcdefgh"); // 2
+ * ```
+ */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** The latest run, as the run store gives it. */
+export interface LatestRun {
+  run: string;
+  state: RunState;
+}
+
+/** Options of {@link buildBrief}. */
+export interface BriefOptions {
+  /** Token budget for the whole Markdown brief (default {@link DEFAULT_MAX_TOKENS}). */
+  maxTokens?: number;
+  /** An index already brought up to date; else `.codex/index.json` is updated. */
+  index?: RepoIndex;
+}
+
+/** A place to edit, and whether it is there yet. */
+export interface BriefPath {
+  path: string;
+  status: "existing" | "new";
+  /** The task's or shard's id. */
+  scope: string;
+}
+
+/** An acceptance check and how the orchestrator judges it. */
+export interface BriefCheck {
+  check: string;
+  judged: string;
+  scope: string;
+}
+
+/** What the brief of a task holds (`brief.json`). */
+export interface Brief {
+  version: 1;
+  task: {
+    id: string;
+    title: string;
+    type: Task["type"];
+    description: string;
+    /** Set when the brief was asked for one shard. */
+    shard: string | null;
+  };
+  shards: { id: string; title: string; description: string }[];
+  where: BriefPath[];
+  toolchain: ToolchainFact[];
+  /** Languages of the indexed files, most files first. */
+  languages: { language: string; files: number }[];
+  constraints: {
+    style: string | null;
+    language: string | null;
+    forbidden_paths: string[];
+    timebox_ms: number | null;
+    /** The task's permissions as the IR gives them, when it has any. */
+    permissions: unknown;
+  };
+  commands: { name: string; run: string; scope: string }[];
+  acceptance: BriefCheck[];
+  dependencies: {
+    id: string;
+    title: string;
+    state: string;
+    reason: string | null;
+    run: string | null;
+  }[];
+  code: {
+    path: string;
+    score: number;
+    reasons: string[];
+    symbols: IndexSymbol[];
+    /** Lines from the file around the first symbol the task names. */
+    excerpt: { start: number; text: string } | null;
+  }[];
+  tokens: { estimate: number; budget: number; method: string; omitted: number };
+}
+
+/** Lines of an excerpt at most. */
+const EXCERPT_LINES = 20;
+
+/**
+ * Builds the brief of task (or shard) `taskId`.
+ *
+ * @param root The project's root (the plan's `project.root`).
+ * @param plan The validated plan.
+ * @param taskId A task's id, or a shard's (the brief then covers that shard).
+ * @param latest The latest run and its folded state, or `null` before any run.
+ * @param options Token budget, and an index to reuse.
+ * @returns The brief; render it with {@link briefMarkdown} or `JSON.stringify`.
+ * @throws {RangeError} When no task or shard has that id.
+ *
+ * @example
+ * ```ts ignore
+ * import { buildBrief, briefMarkdown } from "./brief.ts";
+ * const brief = await buildBrief(root, plan, "EXC-001", latest, { maxTokens: 2000 });
+ * await Deno.writeTextFile("brief.md", briefMarkdown(brief));
+ * await Deno.writeTextFile("brief.json", JSON.stringify(brief, null, 2));
+ * ```
+ */
+export async function buildBrief(
+  root: string,
+  plan: Plan,
+  taskId: string,
+  latest: LatestRun | null,
+  options: BriefOptions = {},
+): Promise<Brief> {
+  const task = plan.tasks.find((t) => t.id === taskId) ??
+    plan.tasks.find((t) => t.shards.some((s) => s.id === taskId));
+  if (!task) throw new RangeError(`Unknown task "${taskId}"`);
+  const focus = task.id === taskId ? null : taskId;
+  const shards: Shard[] = focus === null
+    ? task.shards
+    : task.shards.filter((s) => s.id === focus);
+  const budget = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const index = options.index ?? (await updateIndex(root)).index;
+
+  const where: BriefPath[] = [];
+  const scopes: { scope: string; preferred: string[] }[] = [
+    ...(focus === null
+      ? [{ scope: task.id, preferred: task.paths.preferred }]
+      : []),
+    ...shards.map((s) => ({ scope: s.id, preferred: s.paths.preferred })),
+  ];
+  for (const { scope, preferred } of scopes) {
+    for (const path of preferred) {
+      where.push({
+        path,
+        status: await exists(root, path, index) ? "existing" : "new",
+        scope,
+      });
+    }
+  }
+  const forbidden = [
+    ...task.paths.forbidden,
+    ...task.constraints.forbidden_paths,
+    ...shards.flatMap((s) => s.paths.forbidden),
+  ];
+  const checks = (scope: string, list: Check[]) =>
+    list.map((check) => ({
+      check: describeCheck(check),
+      judged: judged(check),
+      scope,
+    }));
+  const commands = [
+    ...shards.flatMap((s) =>
+      s.commands.map((c) => ({ name: c.name, run: c.run, scope: s.id }))
+    ),
+    ...(focus === null
+      ? task.commands.map((c) => ({ name: c.name, run: c.run, scope: task.id }))
+      : []),
+  ];
+  const acceptance = [
+    ...shards.flatMap((s) => checks(s.id, s.acceptance)),
+    ...(focus === null ? checks(task.id, task.acceptance) : []),
+  ];
+  const counts = new Map<string, number>();
+  for (const path of Object.keys(index.files)) {
+    const language = index.files[path]!.language;
+    if (language !== "other") {
+      counts.set(language, (counts.get(language) ?? 0) + 1);
+    }
+  }
+  const languages = [...counts].map(([language, files]) => ({
+    language,
+    files,
+  }))
+    .sort((a, b) => b.files - a.files || (a.language < b.language ? -1 : 1))
+    .slice(0, 6);
+  const text = [
+    task.title,
+    task.description,
+    ...shards.flatMap((s) => [s.title, s.description]),
+    ...acceptance.map((a) => a.check),
+  ].join("\n");
+  const brief: Brief = {
+    version: 1,
+    task: {
+      id: task.id,
+      title: task.title,
+      type: task.type,
+      description: task.description,
+      shard: focus,
+    },
+    shards: shards.map((s) => ({
+      id: s.id,
+      title: s.title,
+      description: s.description,
+    })),
+    where,
+    toolchain: await detectToolchain(root),
+    languages,
+    constraints: {
+      style: task.constraints.style ?? null,
+      language: task.constraints.language ?? plan.project.language ?? null,
+      forbidden_paths: [...new Set(forbidden)],
+      timebox_ms: task.constraints.timebox_ms ?? null,
+      permissions: (task as { permissions?: unknown }).permissions ?? null,
+    },
+    commands,
+    acceptance,
+    dependencies: task.dependencies.map((id) => {
+      const state = latest?.state.tasks.get(id);
+      return {
+        id,
+        title: plan.tasks.find((t) => t.id === id)?.title ?? "",
+        state: state?.state ?? "not run",
+        reason: state?.reason ?? null,
+        run: state ? state.run : null,
+      };
+    }),
+    code: [],
+    tokens: { estimate: 0, budget, method: TOKEN_METHOD, omitted: 0 },
+  };
+  const ranked = relevantFiles(index, text, where.map((w) => w.path));
+  for (const file of ranked) {
+    const first = file.named.length > 0 ? file.symbols[0] : undefined;
+    const excerpt = first ? await excerptOf(root, file.path, first.line) : null;
+    const full = {
+      path: file.path,
+      score: file.score,
+      reasons: file.reasons,
+      symbols: file.symbols.slice(0, 30),
+      excerpt,
+    };
+    const candidates = excerpt ? [full, { ...full, excerpt: null }] : [full];
+    let added = false;
+    for (const candidate of candidates) {
+      brief.code.push(candidate);
+      if (estimateTokens(briefMarkdown(brief)) <= budget) {
+        added = true;
+        break;
+      }
+      brief.code.pop();
+    }
+    if (!added) brief.tokens.omitted++;
+  }
+  brief.tokens.estimate = estimateTokens(briefMarkdown(brief));
+  return brief;
+}
+
+async function exists(
+  root: string,
+  path: string,
+  index: RepoIndex,
+): Promise<boolean> {
+  const clean = path.replace(/^\.\//, "").replace(/\/+$/, "");
+  if (/[*?[\]{}]/.test(clean)) {
+    const { default: picomatch } = await import("picomatch");
+    const match = picomatch(clean, { dot: true });
+    return Object.keys(index.files).some((p) => match(p));
+  }
+  try {
+    await Deno.stat(join(root, clean));
+    return true;
+  } catch (e) {
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.NotADirectory
+    ) return false;
+    throw e;
+  }
+}
+
+async function excerptOf(root: string, path: string, line: number) {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(join(root, path));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const lines = text.split(/\r?\n/).slice(line - 1, line - 1 + EXCERPT_LINES);
+  return { start: line, text: lines.join("\n").trimEnd() };
+}
+
+/** How the orchestrator judges a check, in words. */
+function judged(check: Check): string {
+  const where = (file?: string) => file ? file : "the task's paths files";
+  switch (check.kind) {
+    case "tests_pass":
+    case "command":
+      return `\`${check.command}\` exits 0 (run with sh -c in the project root)`;
+    case "file_exists":
+      return `a file matches \`${check.path}\``;
+    case "contains":
+      return `the text appears in ${where(check.file)}`;
+    case "not_contains":
+      return `the text appears nowhere in ${where(check.file)}`;
+    case "matches":
+      return `the pattern matches in ${where(check.file)}`;
+    case "manual":
+      return "a person approves it at the `manual` gate";
+  }
+}

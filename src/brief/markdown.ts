@@ -1,0 +1,132 @@
+/**
+ * The brief as Markdown (`brief.md`): the same content as `brief.json`,
+ * in the order an agent reads it.
+ * @module
+ */
+
+import type { Brief } from "./brief.ts";
+
+const fence = (text: string) => {
+  const ticks = "`".repeat(
+    Math.max(3, ...(text.match(/`+/g) ?? []).map((t) => t.length + 1)),
+  );
+  return [ticks, text, ticks];
+};
+
+/**
+ * Renders a brief as Markdown. Pure: the same brief gives the same text.
+ *
+ * @example
+ * ```ts ignore
+ * import { briefMarkdown } from "./markdown.ts";
+ * briefMarkdown(brief).startsWith("# Task "); // true
+ * ```
+ */
+export function briefMarkdown(brief: Brief): string {
+  const out: string[] = [];
+  const t = brief.task;
+  out.push(
+    `# Task ${t.id}${t.shard ? ` (shard ${t.shard})` : ""}: ${t.title}`,
+    "",
+  );
+  out.push(`Type: ${t.type}`);
+  if (t.description) out.push("", t.description.trim());
+  if (brief.shards.length > 0) {
+    out.push("", "## Shards", "");
+    for (const s of brief.shards) {
+      out.push(
+        `- ${s.id}: ${s.title}${
+          s.description ? ` — ${s.description.trim()}` : ""
+        }`,
+      );
+    }
+  }
+  out.push("", "## Where to edit", "");
+  if (brief.where.length === 0) {
+    out.push("- No paths hints: see the relevant code below.");
+  }
+  for (const w of brief.where) {
+    out.push(`- \`${w.path}\` (${w.status}; ${w.scope})`);
+  }
+  out.push("", "## Languages and versions", "");
+  for (const f of brief.toolchain) out.push(`- ${f.detail} (${f.source})`);
+  if (brief.languages.length > 0) {
+    out.push(
+      `- Files: ${
+        brief.languages.map((l) => `${l.language} ${l.files}`).join(", ")
+      }`,
+    );
+  }
+  const c = brief.constraints;
+  out.push("", "## Style and constraints", "");
+  if (c.style) out.push(`- Style: ${c.style}`);
+  if (c.language) out.push(`- Language: ${c.language}`);
+  out.push(
+    c.forbidden_paths.length > 0
+      ? `- Never touch: ${c.forbidden_paths.map((p) => `\`${p}\``).join(", ")}`
+      : "- No forbidden paths.",
+  );
+  if (c.timebox_ms !== null) {
+    out.push(
+      `- Timebox: ${Math.round(c.timebox_ms / 60000)} min (${c.timebox_ms} ms)`,
+    );
+  }
+  if (c.permissions !== null) {
+    out.push(`- Permissions: \`${JSON.stringify(c.permissions)}\``);
+  }
+  out.push("", "## Commands", "");
+  if (brief.commands.length === 0) out.push("- None.");
+  for (const cmd of brief.commands) {
+    out.push(`- ${cmd.name} (${cmd.scope}): \`${cmd.run}\``);
+  }
+  out.push("", "## Acceptance", "");
+  if (brief.acceptance.length === 0) out.push("- None.");
+  for (const a of brief.acceptance) {
+    out.push(`- ${a.check} — judged: ${a.judged} (${a.scope})`);
+  }
+  out.push("", "## Dependencies", "");
+  if (brief.dependencies.length === 0) out.push("- None.");
+  for (const d of brief.dependencies) {
+    out.push(
+      `- ${d.id}${d.title ? ` (${d.title})` : ""}: ${d.state}${
+        d.reason ? ` — ${d.reason}` : ""
+      }${d.run ? ` [run ${d.run}]` : ""}`,
+    );
+  }
+  out.push("", "## Relevant code", "");
+  if (brief.code.length === 0) out.push("- Nothing found in the index.");
+  for (const file of brief.code) {
+    out.push(`### ${file.path} (${file.reasons.join("; ")})`, "");
+    if (file.symbols.length > 0) {
+      out.push(
+        file.symbols.map((s) =>
+          s.kind === "impl"
+            ? `impl ${
+              s.container ? `${s.container} for ` : ""
+            }${s.name}:${s.line}`
+            : `${s.kind} ${
+              s.container ? `${s.container}.` : ""
+            }${s.name}:${s.line}`
+        )
+          .join(", "),
+      );
+    }
+    if (file.excerpt) {
+      out.push(
+        "",
+        `Lines ${file.excerpt.start}-:`,
+        ...fence(file.excerpt.text),
+      );
+    }
+    out.push("");
+  }
+  const k = brief.tokens;
+  out.push(
+    `Tokens: ~${k.estimate} of ${k.budget} (${k.method})${
+      k.omitted > 0
+        ? `; ${k.omitted} relevant file(s) left out for the budget`
+        : ""
+    }.`,
+  );
+  return out.join("\n") + "\n";
+}
