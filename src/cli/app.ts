@@ -7,7 +7,7 @@ import type { CommandSpec } from "./command.ts";
 import { approveCommand } from "./approve.ts";
 import { initCommand } from "./init.ts";
 import { planCompileCommand } from "./plan_compile.ts";
-import { planValidateCommand } from "./plan_validate.ts";
+import { planCheckCommand, planValidateCommand } from "./plan_validate.ts";
 import { resumeCommand, runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
 
@@ -19,8 +19,8 @@ export const app: CommandSpec = {
   subcommands: [
     {
       name: "plan",
-      summary: "Validate or compile the plan",
-      subcommands: [planValidateCommand, planCompileCommand],
+      summary: "Validate, type-check or compile the plan",
+      subcommands: [planValidateCommand, planCheckCommand, planCompileCommand],
     },
     runCommand,
     resumeCommand,
