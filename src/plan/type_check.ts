@@ -199,6 +199,13 @@ function resolveImport(
   return { resolvedModule: { resolvedFileName: target, extension } };
 }
 
+/**
+ * "Cannot find module" (2307), "... or its corresponding type declarations"
+ * (2792) and "install type definitions for node?" (2591): advice for npm
+ * projects, not for a plan.
+ */
+const MODULE_NOT_FOUND = new Set([2307, 2591, 2792]);
+
 /** A TypeScript diagnostic as ours: `file:line:col`, the source line, `(TS2322)`. */
 function located(
   ts: Compiler,
@@ -206,9 +213,13 @@ function located(
   main: string,
   cwd: string,
 ): Diagnostic {
-  const message = `${
-    ts.flattenDiagnosticMessageText(d.messageText, "\n")
-  } (TS${d.code})`;
+  const literal = d.file?.text.slice(d.start, (d.start ?? 0) + (d.length ?? 0));
+  const text = MODULE_NOT_FOUND.has(d.code) && literal && /^["']/.test(literal)
+    ? `Cannot find module "${
+      literal.slice(1, -1)
+    }": a plan may import the DSL ("orchestrate"), relative .ts files and JSON files`
+    : ts.flattenDiagnosticMessageText(d.messageText, "\n");
+  const message = `${text} (TS${d.code})`;
   if (d.file === undefined || d.start === undefined) {
     return { file: display(main, cwd), line: 1, col: 1, message };
   }
