@@ -138,11 +138,7 @@ function nearestPlan(): string {
   const elsewhere = dirname(search.path) !== resolve(cwd);
   if (search.ignored.length > 0) {
     const names = search.ignored.join(" and ");
-    printError(
-      `using ${path}, not ${names} beside it (${
-        PLAN_FILE_NAMES.join(" before ")
-      }; pass --file to choose)`,
-    );
+    printError(`using ${path}, not ${names} beside it (pass --file to choose)`);
   } else if (elsewhere) printError(`using ${path}`);
   return path;
 }
