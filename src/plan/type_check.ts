@@ -57,6 +57,7 @@ export async function typeCheckPlan(
   const host = compilerHost(ts, {
     cwd,
     libFolder,
+    dslCopy: join(dirname(main), ".codex", "orchestrate.ts"),
     virtual: new Map([
       [DSL_FILE, dsl],
       [GLOBALS_FILE, globals],
@@ -101,6 +102,8 @@ interface HostFiles {
   cwd: string;
   /** The folder of TypeScript's `lib.*.d.ts` files. */
   libFolder: string;
+  /** The project's DSL copy (`init --ts`), which stands for the built-in DSL. */
+  dslCopy: string;
   /** Files that exist only in memory, by absolute name. */
   virtual: ReadonlyMap<string, string>;
 }
@@ -154,7 +157,13 @@ function compilerHost(
     getDirectories: () => [],
     resolveModuleNameLiterals(literals, containingFile) {
       return literals.map((literal) =>
-        resolveImport(ts, literal.text, containingFile, fileExists)
+        resolveImport(
+          ts,
+          literal.text,
+          containingFile,
+          files.dslCopy,
+          fileExists,
+        )
       );
     },
     // Unused with `types: []`, but part of the host a program may ask for.
@@ -168,13 +177,14 @@ function resolveImport(
   ts: Compiler,
   specifier: string,
   containingFile: string,
+  dslCopy: string,
   fileExists: (name: string) => boolean,
 ): Ts.ResolvedModuleWithFailedLookupLocations {
   const none = { resolvedModule: undefined };
   const target = resolve(dirname(containingFile), specifier);
   if (
     DSL_SPECIFIERS.test(specifier) ||
-    (specifier.startsWith(".") && target.endsWith("/orchestrate.ts"))
+    (specifier.startsWith(".") && target === dslCopy)
   ) {
     return {
       resolvedModule: {
