@@ -27,13 +27,16 @@ export const PERMISSIONS: readonly string[] = [
 ];
 
 /**
- * Modules `deno compile` must embed although nothing imports them: the DSL
- * source (`init --ts` copies it out) and the plan worker's entry, which is
+ * Files `deno compile` must embed although nothing imports them: the DSL
+ * source (`init --ts` copies it out, `plan check` type-checks against it),
+ * Deno's globals for `plan check` (TypeScript's own lib files come with the
+ * embedded `typescript` package), and the plan worker's entry, which is
  * started with `new Worker(new URL(...))`; worker code is not embedded
  * unless it is passed with `--include`.
  */
 export const INCLUDES: readonly string[] = [
   "src/dsl/dsl.ts",
+  "src/plan/deno_globals.d.ts",
   "src/plan/ts_plan_worker.ts",
 ];
 

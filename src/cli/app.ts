@@ -10,7 +10,7 @@ import { indexCommand } from "./index_cmd.ts";
 import { searchCommand } from "./search.ts";
 import { initCommand } from "./init.ts";
 import { planCompileCommand } from "./plan_compile.ts";
-import { planValidateCommand } from "./plan_validate.ts";
+import { planCheckCommand, planValidateCommand } from "./plan_validate.ts";
 import { reportCommand } from "./report.ts";
 import { resumeCommand, runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
@@ -23,8 +23,8 @@ export const app: CommandSpec = {
   subcommands: [
     {
       name: "plan",
-      summary: "Validate or compile the plan",
-      subcommands: [planValidateCommand, planCompileCommand],
+      summary: "Validate, type-check or compile the plan",
+      subcommands: [planValidateCommand, planCheckCommand, planCompileCommand],
     },
     runCommand,
     resumeCommand,

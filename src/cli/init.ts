@@ -2,7 +2,9 @@
  * `orchestrate init [--ts] [--force]`: write a starter plan for the project
  * in the working folder, with its real name, language and commands (see
  * `init/detect.ts`), keep orchestrate's run files out of git, and say what
- * to commit.
+ * to commit. With `--ts`, also the DSL copy `.codex/orchestrate.ts` and the
+ * `deno.json` import map entry that makes `from "orchestrate"` resolve to
+ * it; `init --ts --update` refreshes that copy (and entry) only.
  * @module
  */
 
@@ -11,9 +13,11 @@ import { defineCommand } from "./command.ts";
 import { UsageError } from "./errors.ts";
 import { print, printError } from "../output/stdio.ts";
 import { PLAN_FILE_NAMES } from "../plan/discover.ts";
+import { DSL_COPY_PATH } from "../init/dsl_copy.ts";
+import type { ImportChange } from "../init/deno_config.ts";
+import { VERSION } from "./version.ts";
 
 const SCHEMA_PATH = ".codex/orchestrator.schema.json";
-const DSL_PATH = ".codex/orchestrate.ts";
 
 /** The `init` command. */
 export const initCommand = defineCommand({
@@ -26,9 +30,22 @@ export const initCommand = defineCommand({
       description: "Write orchestrator.ts using the typed DSL",
     },
     force: { type: "boolean", description: "Overwrite existing files" },
+    update: {
+      type: "boolean",
+      description:
+        "With --ts: refresh .codex/orchestrate.ts (the DSL copy) and the deno.json import entry, not the plan",
+    },
   },
   async run({ options }) {
     const ts = options.ts === true;
+    if (options.update) {
+      if (!ts) {
+        throw new UsageError(
+          "--update refreshes the TypeScript DSL copy: use init --ts --update",
+        );
+      }
+      return await updateDsl();
+    }
     const target = ts ? "orchestrator.ts" : "orchestrator.yml";
     if (!options.force) {
       // Any plan here would shadow (or be shadowed by) the new one.
@@ -50,21 +67,21 @@ export const initCommand = defineCommand({
       "../init/gitignore.ts"
     );
     const cwd = Deno.cwd();
+    // Refused before anything is written: a deno.jsonc init cannot edit.
+    const config = ts ? await importEntry() : undefined;
     const facts = await detectProject(cwd);
     for (const warning of facts.warnings) printError(`warning: ${warning}`);
     const plan = starterPlan(facts);
     await Deno.mkdir(".codex", { recursive: true });
     let companion: string;
     if (ts) {
-      const dsl = await Deno.readTextFile(
-        new URL("../dsl/dsl.ts", import.meta.url),
-      );
-      await Deno.writeTextFile(DSL_PATH, dsl);
-      await Deno.writeTextFile(target, starterTs(plan, DSL_PATH));
-      companion = DSL_PATH;
+      await writeDslCopy();
+      await Deno.writeTextFile(target, starterTs(plan));
+      companion = `${DSL_COPY_PATH}, ${config!.file}`;
       print(
-        `Wrote ${target} and ${DSL_PATH} (the typed DSL; check with "deno check ${target}")`,
+        `Wrote ${target} and ${DSL_COPY_PATH} (the typed DSL; check with "deno check ${target}", or "orchestrate plan check" without Deno)`,
       );
+      await applyImportEntry(config!);
     } else {
       const { default: schema } = await import(
         "../../schema/orchestrator.schema.json",
@@ -106,6 +123,92 @@ export const initCommand = defineCommand({
     return 0;
   },
 });
+
+/** `init --ts --update`: a fresh DSL copy and import entry; the plan is left alone. */
+async function updateDsl(): Promise<number> {
+  const config = await importEntry();
+  const { copyVersion } = await import("../init/dsl_copy.ts");
+  const before = await Deno.readTextFile(DSL_COPY_PATH).then(
+    (text) => copyVersion(text) ?? "no version line",
+    (e) => {
+      if (e instanceof Deno.errors.NotFound) return undefined;
+      throw e;
+    },
+  );
+  await Deno.mkdir(".codex", { recursive: true });
+  await writeDslCopy();
+  print(
+    `${
+      before === undefined ? "Wrote" : "Updated"
+    } ${DSL_COPY_PATH} to orchestrate ${VERSION}${
+      before === undefined ? "" : ` (was ${before})`
+    }; the plan is unchanged`,
+  );
+  await applyImportEntry(config);
+  return 0;
+}
+
+async function writeDslCopy(): Promise<void> {
+  const { dslCopyText } = await import("../init/dsl_copy.ts");
+  // The built-in DSL, read now: a compiled binary embeds it (scripts/compile.ts).
+  const dsl = await Deno.readTextFile(
+    new URL("../dsl/dsl.ts", import.meta.url),
+  );
+  await Deno.writeTextFile(DSL_COPY_PATH, dslCopyText(dsl));
+}
+
+/** The config file init edits for the import entry, and what it does to it. */
+interface ConfigEdit {
+  file: string;
+  change: ImportChange;
+}
+
+/**
+ * How `deno.json` (else `deno.jsonc`, else a new `deno.json`) gets the
+ * `"orchestrate"` import entry.
+ * @throws {UsageError} When the file cannot be edited safely.
+ */
+async function importEntry(): Promise<ConfigEdit> {
+  const { addImport } = await import("../init/deno_config.ts");
+  for (const file of ["deno.json", "deno.jsonc"]) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(file);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) continue;
+      throw e;
+    }
+    const change = addImport(text, "orchestrate", `./${DSL_COPY_PATH}`);
+    if (change.kind === "refused") {
+      throw new UsageError(
+        `Cannot add the "orchestrate" import to ${file}: ${change.reason}. ` +
+          `Add "imports": { "orchestrate": "./${DSL_COPY_PATH}" } to it yourself, then run init again`,
+      );
+    }
+    return { file, change };
+  }
+  return {
+    file: "deno.json",
+    change: addImport(undefined, "orchestrate", `./${DSL_COPY_PATH}`),
+  };
+}
+
+async function applyImportEntry({ file, change }: ConfigEdit): Promise<void> {
+  if (change.kind === "write") {
+    await Deno.writeTextFile(file, change.text);
+    print(
+      `Added to ${file}: "imports": { "orchestrate": "./${DSL_COPY_PATH}" } (for deno check and editors)`,
+    );
+  } else if (
+    change.kind === "unchanged" && change.current !== `./${DSL_COPY_PATH}`
+  ) {
+    printError(
+      `warning: ${file} maps "orchestrate" to ${
+        JSON.stringify(change.current)
+      }, not ./${DSL_COPY_PATH}; left as is`,
+    );
+  }
+}
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -15,7 +15,7 @@ import {
 } from "../plan/discover.ts";
 import { errorSummary, formatDiagnostic } from "../plan/diagnostic.ts";
 import { printError } from "../output/stdio.ts";
-import type { Result } from "../plan/diagnostic.ts";
+import type { Diagnostic, Result } from "../plan/diagnostic.ts";
 import {
   type CheckedPlan,
   checkPlan,
@@ -61,8 +61,9 @@ export async function checkPlanOrThrow(
 }
 
 /**
- * The plan file `--file` names, or the nearest one (said on stderr when it
- * is not in the working directory).
+ * The plan a command reads: `--file`, else the nearest plan (said on
+ * stderr when it is not in the working directory, or when another plan
+ * file beside it is ignored).
  * @throws {UsageError} When no plan is found.
  */
 export function planPath(file: string | boolean | undefined): string {
@@ -75,14 +76,35 @@ async function orThrow<T>(
 ): Promise<T> {
   const path = planPath(file);
   await refuseSpecialFile(path);
+  if (isTsPlan(path)) {
+    // Only TS plans have a DSL copy: YAML commands never load this.
+    const { warnIfDslCopyIsOld } = await import("../init/dsl_copy.ts");
+    await warnIfDslCopyIsOld(dirname(path));
+  }
   const result = await load(path);
   if (result.ok) return result.value;
-  const shown = result.diagnostics.slice(0, MAX_SHOWN);
-  const n = result.diagnostics.length;
+  throw planInvalid(result.diagnostics, path);
+}
+
+/** Whether `path` names a TypeScript plan. */
+export function isTsPlan(path: string): boolean {
+  return /\.[cm]?ts$/.test(path);
+}
+
+/**
+ * The error that prints `diagnostics` (the first {@link MAX_SHOWN}) and
+ * their count, and exits with code 2.
+ */
+export function planInvalid(
+  diagnostics: readonly Diagnostic[],
+  path: string,
+): PlanInvalid {
+  const shown = diagnostics.slice(0, MAX_SHOWN);
+  const n = diagnostics.length;
   const more = n > MAX_SHOWN ? ` (the first ${MAX_SHOWN} shown)` : "";
-  throw new PlanInvalid(
+  return new PlanInvalid(
     `${shown.map(formatDiagnostic).join("\n")}\n\n${
-      errorSummary(result.diagnostics, path)
+      errorSummary(diagnostics, path)
     }${more}`,
   );
 }
@@ -113,13 +135,21 @@ function nearestPlan(): string {
     );
   }
   const path = relative(cwd, search.path);
-  if (dirname(search.path) !== resolve(cwd)) printError(`using ${path}`);
+  const elsewhere = dirname(search.path) !== resolve(cwd);
+  if (search.ignored.length > 0) {
+    const names = search.ignored.join(" and ");
+    printError(`using ${path}, not ${names} beside it (pass --file to choose)`);
+  } else if (elsewhere) printError(`using ${path}`);
   return path;
 }
 
 // Reading a FIFO or a device would block or never end: only files and folders reach the loader
 // (which reports a folder, or a file it cannot read, as a located error).
-async function refuseSpecialFile(path: string): Promise<void> {
+/**
+ * Refuses a plan path that is a pipe, socket or device.
+ * @throws {PlanInvalid} When it is one.
+ */
+export async function refuseSpecialFile(path: string): Promise<void> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(path);

@@ -1,29 +1,72 @@
 /**
- * `orchestrate plan validate`: check a plan, print every problem.
+ * `orchestrate plan validate [--types]`: check a plan, print every problem;
+ * with `--types` (or as `plan check`), type-check a TypeScript plan first
+ * with the TypeScript compiler built into orchestrate.
  * @module
  */
 
-import { defineCommand } from "./command.ts";
-import { checkPlanOrThrow, FILE_OPTION } from "./plan_source.ts";
-import { print } from "../output/stdio.ts";
+import { type BooleanOption, defineCommand } from "./command.ts";
+import {
+  checkPlanOrThrow,
+  FILE_OPTION,
+  isTsPlan,
+  planInvalid,
+  planPath,
+  refuseSpecialFile,
+} from "./plan_source.ts";
+import { print, printError } from "../output/stdio.ts";
 import { safeText } from "../render/safe_text.ts";
+
+const TYPES_OPTION: BooleanOption = {
+  type: "boolean",
+  description:
+    "Type-check a TypeScript plan first (as deno check would, without Deno)",
+};
 
 /** The `plan validate` command. */
 export const planValidateCommand = defineCommand({
   name: "validate",
   summary: "Check a plan: schema, ids, dependencies, cycles, checks, paths",
-  options: { file: FILE_OPTION },
-  async run({ options }) {
-    const loaded = await checkPlanOrThrow(options.file);
-    const { plan } = loaded;
-    const shards = plan.tasks.reduce((n, t) => n + t.shards.length, 0);
-    print(
-      `${safeText(loaded.file)}: valid plan "${
-        safeText(plan.project.name)
-      }" — ${plan.tasks.length} task${
-        plan.tasks.length === 1 ? "" : "s"
-      }, ${shards} shard${shards === 1 ? "" : "s"}`,
-    );
-    return 0;
-  },
+  options: { file: FILE_OPTION, types: TYPES_OPTION },
+  run: ({ options }) => validate(options.file, options.types === true),
 });
+
+/** The `plan check` command: `plan validate --types`. */
+export const planCheckCommand = defineCommand({
+  name: "check",
+  summary:
+    "Type-check a TypeScript plan, then validate it (plan validate --types)",
+  options: { file: FILE_OPTION },
+  run: ({ options }) => validate(options.file, true),
+});
+
+async function validate(
+  file: string | undefined,
+  types: boolean,
+): Promise<number> {
+  const path = planPath(file);
+  let typed = "";
+  if (types && isTsPlan(path)) {
+    await refuseSpecialFile(path);
+    // The compiler is ~10 MB of JavaScript: loaded for this command only.
+    const { typeCheckPlan } = await import("../plan/type_check.ts");
+    const errors = await typeCheckPlan(path, Deno.cwd());
+    if (errors.length > 0) throw planInvalid(errors, path);
+    typed = ", types checked";
+  } else if (types) {
+    printError(
+      `note: --types checks TypeScript plans; ${path} is checked against the schema`,
+    );
+  }
+  const loaded = await checkPlanOrThrow(path);
+  const { plan } = loaded;
+  const shards = plan.tasks.reduce((n, t) => n + t.shards.length, 0);
+  print(
+    `${safeText(loaded.file)}: valid plan "${
+      safeText(plan.project.name)
+    }" — ${plan.tasks.length} task${
+      plan.tasks.length === 1 ? "" : "s"
+    }, ${shards} shard${shards === 1 ? "" : "s"}${typed}`,
+  );
+  return 0;
+}

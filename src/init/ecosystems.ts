@@ -111,7 +111,7 @@ async function detectDeno(dir: ProjectDir): Promise<Detection | null> {
   const manifest = ["deno.json", "deno.jsonc"].find((f) => dir.names.has(f));
   if (manifest === undefined) return null;
   const config = await readManifest(dir, manifest, parseJsonc);
-  if (config === null) return null;
+  if (config === null || onlyOrchestrateImport(config)) return null;
   const tasks = record(config.tasks);
   const commands: Detection["commands"] = {};
   for (const name of COMMAND_NAMES) {
@@ -133,6 +133,13 @@ async function detectDeno(dir: ProjectDir): Promise<Detection | null> {
     language: "typescript",
     commands,
   };
+}
+
+/** A deno.json `init --ts` wrote for the DSL's import alone: no sign of a Deno project. */
+function onlyOrchestrateImport(config: Record<string, unknown>): boolean {
+  const keys = Object.keys(config);
+  return keys.length === 1 && keys[0] === "imports" &&
+    Object.keys(record(config.imports)).join() === "orchestrate";
 }
 
 async function detectCargo(dir: ProjectDir): Promise<Detection | null> {

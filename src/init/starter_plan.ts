@@ -204,20 +204,21 @@ export function starterYaml(plan: StarterPlan, schemaPath: string): string {
 }
 
 /**
- * The starter plan as `orchestrator.ts`, written with the typed DSL.
+ * The starter plan as `orchestrator.ts`, written with the typed DSL,
+ * imported as `"orchestrate"` (init maps that to the DSL copy in the
+ * project's `deno.json`; orchestrate itself uses its built-in DSL).
  *
  * @param plan The plan.
- * @param dslPath The DSL copy, relative to the plan.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { starterTs } from "./starter_plan.ts";
- * const ts = starterTs({ name: "demo", build: {}, tasks: [], found: [] }, ".codex/orchestrate.ts");
- * assert.match(ts, /^import \{ definePlan, defineTask \} from "\.\/\.codex\/orchestrate\.ts";$/m);
+ * const ts = starterTs({ name: "demo", build: {}, tasks: [], found: [] });
+ * assert.match(ts, /^import \{ definePlan, defineTask \} from "orchestrate";$/m);
  * ```
  */
-export function starterTs(plan: StarterPlan, dslPath: string): string {
+export function starterTs(plan: StarterPlan): string {
   const helpers = new Set(["definePlan", "defineTask"]);
   const names = new Map<string, string>();
   const blocks: string[] = [];
@@ -255,14 +256,14 @@ export function starterTs(plan: StarterPlan, dslPath: string): string {
       : []),
   ];
   const imported = [...helpers].sort();
-  const oneLine = `import { ${imported.join(", ")} } from "./${dslPath}";`;
+  const oneLine = `import { ${imported.join(", ")} } from "orchestrate";`;
   return [
     ...headerComments(plan).map((c) => `// ${c}`),
     oneLine.length <= WIDTH
       ? oneLine
       : `import {\n${
         imported.map((h) => `  ${h},\n`).join("")
-      }} from "./${dslPath}";`,
+      }} from "orchestrate";`,
     "",
     ...blocks.flatMap((b) => [b, ""]),
     "export default definePlan({",

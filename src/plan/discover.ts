@@ -22,9 +22,13 @@ export type SearchStop =
   /** A folder that cannot be read. */
   | "unreadable";
 
-/** What {@link findPlan} found: the plan's absolute path, or where it stopped looking. */
+/**
+ * What {@link findPlan} found: the plan's absolute path (and the names of
+ * the other plan files beside it, which lose to it), or where it stopped
+ * looking.
+ */
 export type PlanSearch =
-  | { found: true; path: string }
+  | { found: true; path: string; ignored: string[] }
   | { found: false; top: string; stop: SearchStop };
 
 /**
@@ -34,8 +38,9 @@ export type PlanSearch =
  * repository is found from any folder in it, and never one above it).
  *
  * @param cwd The folder to start from.
- * @returns The plan's absolute path, or the last folder searched and why
- * the search stopped there (a folder that cannot be read ends it too).
+ * @returns The plan's absolute path and the other plan files in its folder,
+ * or the last folder searched and why the search stopped there (a folder
+ * that cannot be read ends it too).
  *
  * @example
  * ```ts
@@ -46,10 +51,13 @@ export type PlanSearch =
  * Deno.mkdirSync(join(top, ".git"));
  * Deno.mkdirSync(join(top, "src", "deep"), { recursive: true });
  * Deno.writeTextFileSync(join(top, "orchestrator.yml"), "version: 1\n");
+ * Deno.writeTextFileSync(join(top, "orchestrator.ts"), "export default {};\n");
  * assert.deepEqual(findPlan(join(top, "src", "deep")), {
  *   found: true,
  *   path: join(top, "orchestrator.yml"),
+ *   ignored: ["orchestrator.ts"],
  * });
+ * Deno.removeSync(join(top, "orchestrator.ts"));
  * Deno.removeSync(join(top, "orchestrator.yml"));
  * assert.deepEqual(findPlan(join(top, "src")), { found: false, top, stop: "git" });
  * Deno.removeSync(top, { recursive: true });
@@ -58,13 +66,16 @@ export type PlanSearch =
 export function findPlan(cwd: string): PlanSearch {
   let dir = resolve(cwd);
   for (;;) {
+    const present: string[] = [];
     for (const name of PLAN_FILE_NAMES) {
       const kind = entryKind(join(dir, name));
       if (kind === "unreadable") return { found: false, top: dir, stop: kind };
       // A folder or pipe by a plan's name is still the plan: the loader says what is wrong with it.
-      if (kind === "file" || kind === "other") {
-        return { found: true, path: join(dir, name) };
-      }
+      if (kind === "file" || kind === "other") present.push(name);
+    }
+    const [first, ...ignored] = present;
+    if (first !== undefined) {
+      return { found: true, path: join(dir, first), ignored };
     }
     const git = entryKind(join(dir, ".git"));
     if (git === "unreadable") return { found: false, top: dir, stop: git };

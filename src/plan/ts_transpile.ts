@@ -126,7 +126,7 @@ export async function transpilePlan(
  * `init --ts` writes under `.codex/`, and this program's own files. A
  * user's file that happens to be called `orchestrate.ts` is an ordinary import.
  */
-function isDsl(specifier: string, target: string): boolean {
+export function isDsl(specifier: string, target: string): boolean {
   return DSL_SPECIFIERS.test(specifier) || target.endsWith(DSL_COPY) ||
     OWN_DSL.includes(target);
 }

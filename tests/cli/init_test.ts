@@ -366,7 +366,7 @@ Deno.test("init: .gitignore gets orchestrate's run files once, and init says wha
     assert.doesNotMatch(again.stdout, /\.gitignore:/);
     assert.match(
       again.stdout,
-      /^Commit: orchestrator\.ts, \.codex\/orchestrate\.ts, \.gitignore$/m,
+      /^Commit: orchestrator\.ts, \.codex\/orchestrate\.ts, deno\.json, \.gitignore$/m,
     );
     assert.equal(await read(cwd, ".gitignore"), once);
   });

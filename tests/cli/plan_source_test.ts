@@ -157,3 +157,35 @@ Deno.test("discovery: a folder named orchestrator.yml is reported as what it is,
   assert.match(r.stderr, /orchestrator\.yml/);
   assert.match(r.stderr, /folder|directory/i);
 });
+
+Deno.test("discovery: with orchestrator.yml and orchestrator.ts (and .json) side by side, one line says which is used; --file says nothing", async () => {
+  const ts =
+    'import { definePlan } from "orchestrate";\nexport default definePlan({ version: 1, tasks: [] });\n';
+  await withProject({
+    "orchestrator.yml": MARKING_PLAN,
+    "orchestrator.ts": ts,
+  }, async (root) => {
+    const r = await cli(["plan", "validate"], { cwd: root });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stderr,
+      "using orchestrator.yml, not orchestrator.ts beside it (pass --file to choose)\n",
+    );
+    assert.match(r.stdout, /^orchestrator\.yml: valid plan /);
+    await Deno.writeTextFile(join(root, "orchestrator.json"), "{}");
+    await Deno.mkdir(join(root, "sub"));
+    const below = await cli(["status"], { cwd: join(root, "sub") });
+    assert.equal(
+      below.stderr.split("\n")[0],
+      "using ../orchestrator.yml, not orchestrator.ts and orchestrator.json beside it (pass --file to choose)",
+    );
+    const chosen = await cli(
+      ["plan", "validate", "--file", "orchestrator.ts"],
+      {
+        cwd: root,
+      },
+    );
+    assert.equal(chosen.code, 0, chosen.stderr);
+    assert.equal(chosen.stderr, "");
+  });
+});

@@ -10,22 +10,27 @@ Deno.test("findPlan: in one folder, orchestrator.yml, then .ts, then .json; a fo
     assert.deepEqual(findPlan(dir), {
       found: true,
       path: join(dir, "orchestrator.json"),
+      ignored: [],
     });
     await Deno.writeTextFile(join(dir, "orchestrator.ts"), "");
     assert.deepEqual(findPlan(dir), {
       found: true,
       path: join(dir, "orchestrator.ts"),
+      ignored: ["orchestrator.json"],
     });
     await Deno.mkdir(join(dir, "orchestrator.yml")); // not a file
     assert.deepEqual(findPlan(dir), {
       found: true,
       path: join(dir, "orchestrator.yml"),
+      ignored: ["orchestrator.ts", "orchestrator.json"],
     });
     await Deno.remove(join(dir, "orchestrator.yml"));
     await Deno.writeTextFile(join(dir, "orchestrator.yml"), "");
+    await Deno.remove(join(dir, "orchestrator.json"));
     assert.deepEqual(findPlan(dir), {
       found: true,
       path: join(dir, "orchestrator.yml"),
+      ignored: ["orchestrator.ts"],
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -43,6 +48,7 @@ Deno.test("findPlan: a relative start folder is resolved against the working fol
       assert.deepEqual(findPlan("a"), {
         found: true,
         path: join(dir, "repo", "orchestrator.yml"),
+        ignored: [],
       });
     } finally {
       Deno.chdir(here);

@@ -65,6 +65,17 @@ Deno.test({
     );
     assert.equal(ts.code, 0, ts.stderr);
 
+    // The embedded compiler reads its lib files, Deno's globals and the DSL from the binary.
+    const typed = await run(["plan", "check"], project);
+    assert.equal(typed.code, 0, typed.stderr);
+    await Deno.writeTextFile(
+      join(project, "orchestrator.ts"),
+      'import { definePlan } from "orchestrate";\nconsole.log(Deno.cwd());\nexport default definePlan({ version: "1", tasks: [] });\n',
+    );
+    const typeError = await run(["plan", "check"], project);
+    assert.equal(typeError.code, 2, typeError.stderr);
+    assert.match(typeError.stderr, /^orchestrator\.ts:3:29: .*\(TS2322\)$/m);
+
     const invalid = await run(
       ["plan", "validate", "--file", "73-ts-throw.ts"],
       repoPath("tests/fixtures/invalid"),
@@ -117,7 +128,10 @@ Deno.test("compile: every worker module in src/ is embedded with --include", asy
     for await (const entry of Deno.readDir(repoPath(dir))) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory) await walk(path);
-      if (!entry.isFile || !path.endsWith(".ts")) continue;
+      // Declarations (Deno's globals for plan check) only show workers in examples.
+      if (!entry.isFile || !path.endsWith(".ts") || path.endsWith(".d.ts")) {
+        continue;
+      }
       const text = await Deno.readTextFile(repoPath(path));
       for (
         const m of text.matchAll(
