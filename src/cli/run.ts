@@ -9,6 +9,40 @@ import { CliError, EXIT_CODE, UsageError } from "./errors.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { VERSION } from "./version.ts";
 
+/**
+ * The run-wide restriction, named like Deno's flags: every task of the run
+ * gets at most what these allow (the plan's permissions ∩ the flags). A
+ * flag left out restricts nothing; `none` allows nothing.
+ */
+const ALLOW_OPTIONS = {
+  "allow-run": {
+    type: "string",
+    value: "PROGRAMS",
+    description: "Programs tasks may start, e.g. git,cargo (none: no program)",
+  },
+  "allow-read": {
+    type: "string",
+    value: "PATHS",
+    description: "Paths tasks may read (relative to the project root)",
+  },
+  "allow-write": {
+    type: "string",
+    value: "PATHS",
+    description: "Paths tasks may write, e.g. src,target",
+  },
+  "allow-env": {
+    type: "string",
+    value: "NAMES",
+    description:
+      "Variables tasks get besides PATH, HOME, locale, e.g. HOME,CARGO_*",
+  },
+  "allow-net": {
+    type: "string",
+    value: "HOSTS",
+    description: "Hosts tasks may reach: none, or host[:port],...",
+  },
+} as const;
+
 const RUN_OPTIONS = {
   file: FILE_OPTION,
   task: {
@@ -45,6 +79,7 @@ const RUN_OPTIONS = {
     type: "boolean",
     description: "Run every task, even those up to date",
   },
+  ...ALLOW_OPTIONS,
 } as const;
 
 type RunOptions = typeof RUN_OPTIONS;
@@ -70,6 +105,7 @@ export const resumeCommand = defineCommand({
     "no-build": RUN_OPTIONS["no-build"],
     concurrency: RUN_OPTIONS.concurrency,
     force: RUN_OPTIONS.force,
+    ...ALLOW_OPTIONS,
   },
   run: (invocation) => runOrResume(invocation, true),
 });
@@ -126,6 +162,7 @@ async function runOrResume(
     }
   }
 
+  const allow = await runFlags(options);
   const { executeRun, RunRefused } = await import("../engine/run.ts");
   const { runObservers } = await import("./run_observers.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
@@ -141,6 +178,7 @@ async function runOrResume(
       force,
       noBuild: options["no-build"] === true,
       concurrency,
+      allow,
       runner,
       observers: runObservers(loaded.root),
       interrupt: interrupts.signal,
@@ -155,4 +193,23 @@ async function runOrResume(
   } finally {
     interrupts.dispose();
   }
+}
+
+/**
+ * The `--allow-*` flags as run flags; with `--allow-net=none` this process
+ * gives up its own network access too (orchestrate needs none).
+ */
+async function runFlags(
+  options: Partial<Record<keyof typeof ALLOW_OPTIONS, string | boolean>>,
+) {
+  const { parseAllowList, CATEGORIES } = await import(
+    "../exec/permissions.ts"
+  );
+  const flags: Record<string, string[]> = {};
+  for (const c of CATEGORIES) {
+    const value = options[`allow-${c}`];
+    if (typeof value === "string") flags[c] = parseAllowList(value);
+  }
+  if (flags.net?.length === 0) Deno.permissions.revokeSync({ name: "net" });
+  return flags;
 }

@@ -61,6 +61,24 @@ export type PathsDefinition = string[] | {
   forbidden?: string[];
 };
 
+/**
+ * What a task's processes may do, named like Deno's `--allow-*` flags: each
+ * category `true` (all), `false` (none) or a list. A category left out keeps
+ * the orchestrator's default; a shard's narrows its task's.
+ */
+export interface Permissions {
+  /** Executables: names found on PATH, or paths, e.g. `["git", "cargo"]`. */
+  run?: boolean | string[];
+  /** Paths (relative to the project root) its processes may read. */
+  read?: boolean | string[];
+  /** Paths (relative to the project root) its processes may write. */
+  write?: boolean | string[];
+  /** Variables passed on (besides PATH, HOME, locale, ORCHESTRATE_*); `CARGO_*` allowed. */
+  env?: boolean | string[];
+  /** Network: `false`, `true`, or hosts such as `"registry.npmjs.org:443"`. */
+  net?: boolean | string[];
+}
+
 /** A shard: a sub-task run in order inside its task. */
 export interface ShardDefinition {
   /** Unique across tasks and shards. */
@@ -75,6 +93,8 @@ export interface ShardDefinition {
   commands?: Record<string, CommandDefinition>;
   /** Its own checks. */
   acceptance?: (string | CheckDefinition)[];
+  /** Narrows its task's permissions. */
+  permissions?: Permissions;
 }
 
 /** A task as `defineTask` takes it; dependencies may be tasks or ids. */
@@ -114,6 +134,8 @@ export interface TaskDefinition {
   retry?: RetryDefinition;
   /** Skip the task when its acceptance checks already pass. */
   skip_when_accepted?: boolean;
+  /** What its processes may do (default: the orchestrator's). */
+  permissions?: Permissions;
 }
 
 /** A task after `defineTask`: dependencies are ids. */
@@ -139,6 +161,8 @@ export interface PlanDefinition {
     approvals?: { required?: string[] };
     concurrency?: number;
     retry?: RetryDefinition;
+    /** Default permissions of every task. */
+    permissions?: Permissions;
   };
   /** The tasks, in plan order. */
   tasks: (TaskDefinition | DefinedTask)[];

@@ -5,10 +5,11 @@
 
 import { type Check, parseCheck } from "./check.ts";
 import { parseDuration } from "./duration.ts";
-import type { Command, Plan, Retry, Shard, Task } from "./ir.ts";
+import type { Command, Permissions, Plan, Retry, Shard, Task } from "./ir.ts";
 import type {
   CheckInput,
   CommandInput,
+  PermissionsInput,
   PlanFile,
   RetryInput,
   ShardInput,
@@ -77,6 +78,11 @@ export function normalizePlan(
   if (file.orchestrator?.concurrency !== undefined) {
     plan.orchestrator.concurrency = file.orchestrator.concurrency;
   }
+  if (file.orchestrator?.permissions !== undefined) {
+    plan.orchestrator.permissions = normalizePermissions(
+      file.orchestrator.permissions,
+    );
+  }
   return plan;
 }
 
@@ -115,6 +121,9 @@ function normalizeTask(
   }
   const retry = t.retry ?? planRetry;
   if (retry !== undefined) task.retry = normalizeRetry(retry);
+  if (t.permissions !== undefined) {
+    task.permissions = normalizePermissions(t.permissions);
+  }
   task.gates = gatesOf(task, required);
   return task;
 }
@@ -151,7 +160,7 @@ export function gatesOf(
 }
 
 function normalizeShard(s: ShardInput): Shard {
-  return {
+  const shard: Shard = {
     id: s.id,
     title: s.title,
     description: s.description ?? "",
@@ -159,6 +168,22 @@ function normalizeShard(s: ShardInput): Shard {
     commands: commandList(s.commands),
     acceptance: (s.acceptance ?? []).map(normalizeCheck),
   };
+  if (s.permissions !== undefined) {
+    shard.permissions = normalizePermissions(s.permissions);
+  }
+  return shard;
+}
+
+/** Copies the categories given, in a fixed key order (YAML and the DSL give identical IR). */
+function normalizePermissions(p: PermissionsInput): Permissions {
+  const out: Permissions = {};
+  for (const key of ["run", "read", "write", "env", "net"] as const) {
+    const grant = p[key];
+    if (grant !== undefined) {
+      out[key] = typeof grant === "boolean" ? grant : [...grant];
+    }
+  }
+  return out;
 }
 
 function normalizePaths(paths: TaskInput["paths"]): Task["paths"] {

@@ -15,6 +15,7 @@ import {
   isMatchesPattern,
   isNonZeroDuration,
   isRelPath,
+  isRunEntry,
   isTimerDuration,
 } from "./rules.ts";
 
@@ -46,9 +47,18 @@ const KEYS1 = new Set(["name", "root", "language", "build"]);
 const RE0 = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const KEYS2 = new Set(["run", "retry", "timeout"]);
 const KEYS3 = new Set(["attempts", "backoff", "max_backoff"]);
-const KEYS4 = new Set(["strategy", "approvals", "concurrency", "retry"]);
+const KEYS4 = new Set([
+  "strategy",
+  "approvals",
+  "concurrency",
+  "retry",
+  "permissions",
+]);
 const KEYS5 = new Set(["required"]);
-const KEYS6 = new Set([
+const KEYS6 = new Set(["run", "read", "write", "env", "net"]);
+const RE1 = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
+const RE2 = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*][A-Za-z0-9.-]*)(:[0-9]{1,5})?$/;
+const KEYS7 = new Set([
   "id",
   "title",
   "description",
@@ -64,27 +74,29 @@ const KEYS6 = new Set([
   "outputs",
   "retry",
   "skip_when_accepted",
+  "permissions",
 ]);
-const RE1 = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const KEYS7 = new Set(["preferred", "forbidden"]);
-const KEYS8 = new Set(["kind", "command"]);
+const RE3 = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const KEYS8 = new Set(["preferred", "forbidden"]);
 const KEYS9 = new Set(["kind", "command"]);
-const KEYS10 = new Set(["kind", "path"]);
-const KEYS11 = new Set(["kind", "text", "file"]);
+const KEYS10 = new Set(["kind", "command"]);
+const KEYS11 = new Set(["kind", "path"]);
 const KEYS12 = new Set(["kind", "text", "file"]);
-const KEYS13 = new Set(["kind", "pattern", "flags", "file"]);
-const RE2 = /^[dgimsuvy]*$/;
-const KEYS14 = new Set(["kind", "text"]);
-const KEYS15 = new Set([
+const KEYS13 = new Set(["kind", "text", "file"]);
+const KEYS14 = new Set(["kind", "pattern", "flags", "file"]);
+const RE4 = /^[dgimsuvy]*$/;
+const KEYS15 = new Set(["kind", "text"]);
+const KEYS16 = new Set([
   "id",
   "title",
   "description",
   "paths",
   "commands",
   "acceptance",
+  "permissions",
 ]);
-const KEYS16 = new Set(["style", "language", "forbidden_paths", "timebox"]);
-const KEYS17 = new Set(["$schema", "version", "tasks"]);
+const KEYS17 = new Set(["style", "language", "forbidden_paths", "timebox"]);
+const KEYS18 = new Set(["$schema", "version", "tasks"]);
 
 // plan.$schema
 function is2(x: unknown): boolean {
@@ -324,6 +336,165 @@ function is38(x: unknown): boolean {
   return x === undefined || is19(x);
 }
 
+// plan.orchestrator.permissions.run|0
+function is43(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.run|1[]
+function is45(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  if (!isRunEntry(x)) return false;
+  return true;
+}
+
+// plan.orchestrator.permissions.run|1
+function is44(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is45(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.run
+function is42(x: unknown): boolean {
+  return is43(x) || is44(x);
+}
+
+// plan.orchestrator.permissions.run
+function is41(x: unknown): boolean {
+  return x === undefined || is42(x);
+}
+
+// plan.orchestrator.permissions.read|0
+function is48(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.read|1
+function is49(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is9(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.read
+function is47(x: unknown): boolean {
+  return is48(x) || is49(x);
+}
+
+// plan.orchestrator.permissions.read
+function is46(x: unknown): boolean {
+  return x === undefined || is47(x);
+}
+
+// plan.orchestrator.permissions.write|0
+function is52(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.write|1
+function is53(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is9(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.write
+function is51(x: unknown): boolean {
+  return is52(x) || is53(x);
+}
+
+// plan.orchestrator.permissions.write
+function is50(x: unknown): boolean {
+  return x === undefined || is51(x);
+}
+
+// plan.orchestrator.permissions.env|0
+function is56(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.env|1[]
+function is58(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (!RE1.test(x)) return false;
+  return true;
+}
+
+// plan.orchestrator.permissions.env|1
+function is57(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is58(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.env
+function is55(x: unknown): boolean {
+  return is56(x) || is57(x);
+}
+
+// plan.orchestrator.permissions.env
+function is54(x: unknown): boolean {
+  return x === undefined || is55(x);
+}
+
+// plan.orchestrator.permissions.net|0
+function is61(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.net|1[]
+function is63(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (!RE2.test(x)) return false;
+  return true;
+}
+
+// plan.orchestrator.permissions.net|1
+function is62(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is63(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.net
+function is60(x: unknown): boolean {
+  return is61(x) || is62(x);
+}
+
+// plan.orchestrator.permissions.net
+function is59(x: unknown): boolean {
+  return x === undefined || is60(x);
+}
+
+// plan.orchestrator.permissions
+function is40(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  for (const k in x) if (!KEYS6.has(k)) return false;
+  if (!is41(x["run"])) return false;
+  if (!is46(x["read"])) return false;
+  if (!is50(x["write"])) return false;
+  if (!is54(x["env"])) return false;
+  if (!is59(x["net"])) return false;
+  return true;
+}
+
+// plan.orchestrator.permissions
+function is39(x: unknown): boolean {
+  return x === undefined || is40(x);
+}
+
 // plan.orchestrator
 function is29(x: unknown): boolean {
   if (!isObject(x)) return false;
@@ -332,6 +503,7 @@ function is29(x: unknown): boolean {
   if (!is32(x["approvals"])) return false;
   if (!is36(x["concurrency"])) return false;
   if (!is38(x["retry"])) return false;
+  if (!is39(x["permissions"])) return false;
   return true;
 }
 
@@ -341,7 +513,7 @@ function is28(x: unknown): boolean {
 }
 
 // plan.include
-function is40(x: unknown): boolean {
+function is65(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -350,41 +522,41 @@ function is40(x: unknown): boolean {
 }
 
 // plan.include
-function is39(x: unknown): boolean {
-  return x === undefined || is40(x);
+function is64(x: unknown): boolean {
+  return x === undefined || is65(x);
 }
 
 // plan.tasks[].id
-function is44(x: unknown): boolean {
+function is69(x: unknown): boolean {
   if (typeof x !== "string") return false;
-  if (!RE1.test(x)) return false;
+  if (!RE3.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].description
-function is46(x: unknown): boolean {
+function is71(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].description
-function is45(x: unknown): boolean {
-  return x === undefined || is46(x);
+function is70(x: unknown): boolean {
+  return x === undefined || is71(x);
 }
 
 // plan.tasks[].type
-function is48(x: unknown): boolean {
+function is73(x: unknown): boolean {
   return x === "code_change" || x === "docs" || x === "test" ||
     x === "release" || x === "deploy" || x === "chore";
 }
 
 // plan.tasks[].type
-function is47(x: unknown): boolean {
-  return x === undefined || is48(x);
+function is72(x: unknown): boolean {
+  return x === undefined || is73(x);
 }
 
 // plan.tasks[].paths|0
-function is51(x: unknown): boolean {
+function is76(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -393,370 +565,382 @@ function is51(x: unknown): boolean {
 }
 
 // plan.tasks[].paths|1.preferred
-function is53(x: unknown): boolean {
-  return x === undefined || is51(x);
+function is78(x: unknown): boolean {
+  return x === undefined || is76(x);
 }
 
 // plan.tasks[].paths|1.forbidden
-function is54(x: unknown): boolean {
-  return x === undefined || is51(x);
+function is79(x: unknown): boolean {
+  return x === undefined || is76(x);
 }
 
 // plan.tasks[].paths|1
-function is52(x: unknown): boolean {
+function is77(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS7.has(k)) return false;
-  if (!is53(x["preferred"])) return false;
-  if (!is54(x["forbidden"])) return false;
+  for (const k in x) if (!KEYS8.has(k)) return false;
+  if (!is78(x["preferred"])) return false;
+  if (!is79(x["forbidden"])) return false;
   return true;
 }
 
 // plan.tasks[].paths
-function is50(x: unknown): boolean {
-  return is51(x) || is52(x);
+function is75(x: unknown): boolean {
+  return is76(x) || is77(x);
 }
 
 // plan.tasks[].paths
-function is49(x: unknown): boolean {
-  return x === undefined || is50(x);
+function is74(x: unknown): boolean {
+  return x === undefined || is75(x);
 }
 
 // plan.tasks[].commands
-function is55(x: unknown): boolean {
+function is80(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].acceptance[]|0
-function is59(x: unknown): boolean {
+function is84(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!isCheckString(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|0.kind
-function is62(x: unknown): boolean {
+function is87(x: unknown): boolean {
   return x === "tests_pass";
 }
 
 // plan.tasks[].acceptance[]|1|0
-function is61(x: unknown): boolean {
+function is86(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS8.has(k)) return false;
-  if (!is62(x["kind"])) return false;
+  for (const k in x) if (!KEYS9.has(k)) return false;
+  if (!is87(x["kind"])) return false;
   if (!is7(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|1.kind
-function is64(x: unknown): boolean {
+function is89(x: unknown): boolean {
   return x === "command";
 }
 
 // plan.tasks[].acceptance[]|1|1
-function is63(x: unknown): boolean {
+function is88(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS9.has(k)) return false;
-  if (!is64(x["kind"])) return false;
+  for (const k in x) if (!KEYS10.has(k)) return false;
+  if (!is89(x["kind"])) return false;
   if (!is7(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|2.kind
-function is66(x: unknown): boolean {
+function is91(x: unknown): boolean {
   return x === "file_exists";
 }
 
 // plan.tasks[].acceptance[]|1|2
-function is65(x: unknown): boolean {
+function is90(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS10.has(k)) return false;
-  if (!is66(x["kind"])) return false;
+  for (const k in x) if (!KEYS11.has(k)) return false;
+  if (!is91(x["kind"])) return false;
   if (!is9(x["path"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|3.kind
-function is68(x: unknown): boolean {
+function is93(x: unknown): boolean {
   return x === "contains";
 }
 
 // plan.tasks[].acceptance[]|1|3.file
-function is69(x: unknown): boolean {
+function is94(x: unknown): boolean {
   return x === undefined || is9(x);
 }
 
 // plan.tasks[].acceptance[]|1|3
-function is67(x: unknown): boolean {
+function is92(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS11.has(k)) return false;
-  if (!is68(x["kind"])) return false;
+  for (const k in x) if (!KEYS12.has(k)) return false;
+  if (!is93(x["kind"])) return false;
   if (!is7(x["text"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is94(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|4.kind
-function is71(x: unknown): boolean {
+function is96(x: unknown): boolean {
   return x === "not_contains";
 }
 
 // plan.tasks[].acceptance[]|1|4
-function is70(x: unknown): boolean {
+function is95(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS12.has(k)) return false;
-  if (!is71(x["kind"])) return false;
+  for (const k in x) if (!KEYS13.has(k)) return false;
+  if (!is96(x["kind"])) return false;
   if (!is7(x["text"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is94(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.kind
-function is73(x: unknown): boolean {
+function is98(x: unknown): boolean {
   return x === "matches";
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is75(x: unknown): boolean {
+function is100(x: unknown): boolean {
   if (typeof x !== "string") return false;
-  if (!RE2.test(x)) return false;
+  if (!RE4.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is74(x: unknown): boolean {
-  return x === undefined || is75(x);
+function is99(x: unknown): boolean {
+  return x === undefined || is100(x);
 }
 
 // plan.tasks[].acceptance[]|1|5
-function is72(x: unknown): boolean {
+function is97(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS13.has(k)) return false;
-  if (!is73(x["kind"])) return false;
+  for (const k in x) if (!KEYS14.has(k)) return false;
+  if (!is98(x["kind"])) return false;
   if (!is7(x["pattern"])) return false;
-  if (!is74(x["flags"])) return false;
-  if (!is69(x["file"])) return false;
+  if (!is99(x["flags"])) return false;
+  if (!is94(x["file"])) return false;
   if (!isMatchesPattern(x as never)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|6.kind
-function is77(x: unknown): boolean {
+function is102(x: unknown): boolean {
   return x === "manual";
 }
 
 // plan.tasks[].acceptance[]|1|6
-function is76(x: unknown): boolean {
+function is101(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS14.has(k)) return false;
-  if (!is77(x["kind"])) return false;
+  for (const k in x) if (!KEYS15.has(k)) return false;
+  if (!is102(x["kind"])) return false;
   if (!is7(x["text"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1
-function is60(x: unknown): boolean {
-  return is61(x) || is63(x) || is65(x) || is67(x) || is70(x) || is72(x) ||
-    is76(x);
+function is85(x: unknown): boolean {
+  return is86(x) || is88(x) || is90(x) || is92(x) || is95(x) || is97(x) ||
+    is101(x);
 }
 
 // plan.tasks[].acceptance[]
-function is58(x: unknown): boolean {
-  return is59(x) || is60(x);
+function is83(x: unknown): boolean {
+  return is84(x) || is85(x);
 }
 
 // plan.tasks[].acceptance
-function is57(x: unknown): boolean {
+function is82(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is58(x[i])) return false;
+    if (!is83(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].acceptance
-function is56(x: unknown): boolean {
-  return x === undefined || is57(x);
+function is81(x: unknown): boolean {
+  return x === undefined || is82(x);
 }
 
 // plan.tasks[].dependencies
-function is79(x: unknown): boolean {
+function is104(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is44(x[i])) return false;
+    if (!is69(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].dependencies
-function is78(x: unknown): boolean {
-  return x === undefined || is79(x);
+function is103(x: unknown): boolean {
+  return x === undefined || is104(x);
 }
 
 // plan.tasks[].shards[].description
-function is84(x: unknown): boolean {
+function is109(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].shards[].description
-function is83(x: unknown): boolean {
-  return x === undefined || is84(x);
+function is108(x: unknown): boolean {
+  return x === undefined || is109(x);
 }
 
 // plan.tasks[].shards[].paths
-function is85(x: unknown): boolean {
-  return x === undefined || is50(x);
+function is110(x: unknown): boolean {
+  return x === undefined || is75(x);
 }
 
 // plan.tasks[].shards[].commands
-function is86(x: unknown): boolean {
+function is111(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].shards[].acceptance
-function is87(x: unknown): boolean {
-  return x === undefined || is57(x);
+function is112(x: unknown): boolean {
+  return x === undefined || is82(x);
+}
+
+// plan.tasks[].shards[].permissions
+function is113(x: unknown): boolean {
+  return x === undefined || is40(x);
 }
 
 // plan.tasks[].shards[]
-function is82(x: unknown): boolean {
+function is107(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS15.has(k)) return false;
-  if (!is44(x["id"])) return false;
+  for (const k in x) if (!KEYS16.has(k)) return false;
+  if (!is69(x["id"])) return false;
   if (!is7(x["title"])) return false;
-  if (!is83(x["description"])) return false;
-  if (!is85(x["paths"])) return false;
-  if (!is86(x["commands"])) return false;
-  if (!is87(x["acceptance"])) return false;
+  if (!is108(x["description"])) return false;
+  if (!is110(x["paths"])) return false;
+  if (!is111(x["commands"])) return false;
+  if (!is112(x["acceptance"])) return false;
+  if (!is113(x["permissions"])) return false;
   return true;
 }
 
 // plan.tasks[].shards
-function is81(x: unknown): boolean {
+function is106(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is82(x[i])) return false;
+    if (!is107(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].shards
-function is80(x: unknown): boolean {
-  return x === undefined || is81(x);
+function is105(x: unknown): boolean {
+  return x === undefined || is106(x);
 }
 
 // plan.tasks[].constraints.style
-function is91(x: unknown): boolean {
+function is117(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].constraints.style
-function is90(x: unknown): boolean {
-  return x === undefined || is91(x);
+function is116(x: unknown): boolean {
+  return x === undefined || is117(x);
 }
 
 // plan.tasks[].constraints.language
-function is93(x: unknown): boolean {
+function is119(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].constraints.language
-function is92(x: unknown): boolean {
-  return x === undefined || is93(x);
+function is118(x: unknown): boolean {
+  return x === undefined || is119(x);
 }
 
 // plan.tasks[].constraints.forbidden_paths
-function is94(x: unknown): boolean {
-  return x === undefined || is51(x);
+function is120(x: unknown): boolean {
+  return x === undefined || is76(x);
 }
 
 // plan.tasks[].constraints.timebox
-function is95(x: unknown): boolean {
+function is121(x: unknown): boolean {
   return x === undefined || is27(x);
 }
 
 // plan.tasks[].constraints
-function is89(x: unknown): boolean {
+function is115(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS16.has(k)) return false;
-  if (!is90(x["style"])) return false;
-  if (!is92(x["language"])) return false;
-  if (!is94(x["forbidden_paths"])) return false;
-  if (!is95(x["timebox"])) return false;
+  for (const k in x) if (!KEYS17.has(k)) return false;
+  if (!is116(x["style"])) return false;
+  if (!is118(x["language"])) return false;
+  if (!is120(x["forbidden_paths"])) return false;
+  if (!is121(x["timebox"])) return false;
   return true;
 }
 
 // plan.tasks[].constraints
-function is88(x: unknown): boolean {
-  return x === undefined || is89(x);
+function is114(x: unknown): boolean {
+  return x === undefined || is115(x);
 }
 
 // plan.tasks[].approvals
-function is96(x: unknown): boolean {
+function is122(x: unknown): boolean {
   return x === undefined || is35(x);
 }
 
 // plan.tasks[].inputs
-function is97(x: unknown): boolean {
-  return x === undefined || is40(x);
+function is123(x: unknown): boolean {
+  return x === undefined || is65(x);
 }
 
 // plan.tasks[].outputs
-function is98(x: unknown): boolean {
-  return x === undefined || is40(x);
+function is124(x: unknown): boolean {
+  return x === undefined || is65(x);
 }
 
 // plan.tasks[].retry
-function is99(x: unknown): boolean {
+function is125(x: unknown): boolean {
   return x === undefined || is19(x);
 }
 
 // plan.tasks[].skip_when_accepted
-function is101(x: unknown): boolean {
+function is127(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.tasks[].skip_when_accepted
-function is100(x: unknown): boolean {
-  return x === undefined || is101(x);
+function is126(x: unknown): boolean {
+  return x === undefined || is127(x);
+}
+
+// plan.tasks[].permissions
+function is128(x: unknown): boolean {
+  return x === undefined || is40(x);
 }
 
 // plan.tasks[]
-function is43(x: unknown): boolean {
+function is68(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS6.has(k)) return false;
-  if (!is44(x["id"])) return false;
+  for (const k in x) if (!KEYS7.has(k)) return false;
+  if (!is69(x["id"])) return false;
   if (!is7(x["title"])) return false;
-  if (!is45(x["description"])) return false;
-  if (!is47(x["type"])) return false;
-  if (!is49(x["paths"])) return false;
-  if (!is55(x["commands"])) return false;
-  if (!is56(x["acceptance"])) return false;
-  if (!is78(x["dependencies"])) return false;
-  if (!is80(x["shards"])) return false;
-  if (!is88(x["constraints"])) return false;
-  if (!is96(x["approvals"])) return false;
-  if (!is97(x["inputs"])) return false;
-  if (!is98(x["outputs"])) return false;
-  if (!is99(x["retry"])) return false;
-  if (!is100(x["skip_when_accepted"])) return false;
+  if (!is70(x["description"])) return false;
+  if (!is72(x["type"])) return false;
+  if (!is74(x["paths"])) return false;
+  if (!is80(x["commands"])) return false;
+  if (!is81(x["acceptance"])) return false;
+  if (!is103(x["dependencies"])) return false;
+  if (!is105(x["shards"])) return false;
+  if (!is114(x["constraints"])) return false;
+  if (!is122(x["approvals"])) return false;
+  if (!is123(x["inputs"])) return false;
+  if (!is124(x["outputs"])) return false;
+  if (!is125(x["retry"])) return false;
+  if (!is126(x["skip_when_accepted"])) return false;
+  if (!is128(x["permissions"])) return false;
   return true;
 }
 
 // plan.tasks
-function is42(x: unknown): boolean {
+function is67(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is43(x[i])) return false;
+    if (!is68(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks
-function is41(x: unknown): boolean {
-  return x === undefined || is42(x);
+function is66(x: unknown): boolean {
+  return x === undefined || is67(x);
 }
 
 // plan
@@ -767,34 +951,34 @@ function is0(x: unknown): boolean {
   if (!is3(x["version"])) return false;
   if (!is4(x["project"])) return false;
   if (!is28(x["orchestrator"])) return false;
-  if (!is39(x["include"])) return false;
-  if (!is41(x["tasks"])) return false;
+  if (!is64(x["include"])) return false;
+  if (!is66(x["tasks"])) return false;
   return true;
 }
 
 // include.$schema
-function is104(x: unknown): boolean {
+function is131(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // include.$schema
-function is103(x: unknown): boolean {
-  return x === undefined || is104(x);
+function is130(x: unknown): boolean {
+  return x === undefined || is131(x);
 }
 
 // include.version
-function is105(x: unknown): boolean {
+function is132(x: unknown): boolean {
   return x === undefined || is3(x);
 }
 
 // include
-function is102(x: unknown): boolean {
+function is129(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS17.has(k)) return false;
-  if (!is103(x["$schema"])) return false;
-  if (!is105(x["version"])) return false;
-  if (!is42(x["tasks"])) return false;
+  for (const k in x) if (!KEYS18.has(k)) return false;
+  if (!is130(x["$schema"])) return false;
+  if (!is132(x["version"])) return false;
+  if (!is67(x["tasks"])) return false;
   return true;
 }
 
@@ -822,5 +1006,5 @@ export function isPlanFile(value: unknown): boolean {
  * ```
  */
 export function isIncludeFile(value: unknown): boolean {
-  return is102(value);
+  return is129(value);
 }
