@@ -9,7 +9,7 @@
  */
 
 import { isAbsolute, join, resolve } from "../path.ts";
-import type { Grant, Permissions, Shard, Task } from "../plan/ir.ts";
+import type { Permissions, Shard, Task } from "../plan/ir.ts";
 import { findOnPath } from "./argv.ts";
 import { childEnv, envListAllows, isSecretName } from "./permissions_env.ts";
 import type { NetPolicy, ProcessPolicy } from "./policy.ts";
@@ -379,12 +379,11 @@ function intersectNet(layers: Layer[]): NetPolicy {
 
 /** Whether this process itself may start `program` (Deno's own `--allow-run`). */
 export function denoMayRun(program: string): boolean {
-  if (
-    runGranted ??=
-      Deno.permissions.querySync({ name: "run" }).state === "granted"
-  ) return true;
-  return Deno.permissions.querySync({ name: "run", command: program }).state ===
-    "granted";
+  runGranted ??=
+    Deno.permissions.querySync({ name: "run" }).state === "granted";
+  return runGranted ||
+    Deno.permissions.querySync({ name: "run", command: program }).state ===
+      "granted";
 }
 let runGranted: boolean | undefined;
 
