@@ -25,6 +25,16 @@ export const PERMISSIONS: readonly string[] = [
 ];
 
 /**
+ * The rest of the binary's permission ceiling: never prompt (a missing
+ * permission is an error the CLI reports with the flag to add, not a
+ * question on a terminal that may be a CI log). No network access: the
+ * orchestrator needs none (its tasks' processes are native children, which
+ * Deno's permissions do not confine). Kept apart from {@link PERMISSIONS}
+ * because `deno run` in the tests never prompts without a terminal.
+ */
+export const CEILING: readonly string[] = ["--no-prompt"];
+
+/**
  * Modules `deno compile` must embed although nothing imports them: the DSL
  * source (`init --ts` copies it out) and the plan worker's entry, which is
  * started with `new Worker(new URL(...))`; worker code is not embedded
@@ -68,6 +78,7 @@ export function compileArgs(output: string, target?: Target): string[] {
     "compile",
     ...(target === undefined ? [] : ["--target", target]),
     ...PERMISSIONS,
+    ...CEILING,
     ...INCLUDES.flatMap((path) => ["--include", path]),
     "--output",
     output,

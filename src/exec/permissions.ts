@@ -141,7 +141,7 @@ export class TaskAccess {
       return flag === undefined ? layers[c] : [...layers[c], flag];
     };
     const env = {
-      ...childEnv(
+      ...filteredEnv(
         source.env,
         all("env").map((l) => l === true ? true : l === false ? [] : l),
       ),
@@ -184,12 +184,12 @@ export class TaskAccess {
    * the command line, for the message.
    */
   refuseProgram(program: string, line: string, cwd: string): string | null {
-    const path = this.policy.env.PATH ?? "";
-    const found = program.includes("/")
-      ? resolve(cwd, program)
-      : findOnPath(program, path);
+    // The common case costs no lookup: every program allowed, by the plan, the run and Deno.
+    if (this.policy.run === "all" && denoMayRun(program)) return null;
+    const found = locate(program, this.policy.env.PATH ?? "", cwd);
     // A program that does not exist is not refused: it fails as "command not found".
     if (found === null) return null;
+    const path = this.policy.env.PATH ?? "";
     const real = realPath(found);
     const shown = `"${program}"${real === program ? "" : ` (${real})`}`;
     const needs = program === "sh" && !line.startsWith("sh ")
@@ -280,6 +280,33 @@ export function flagText(c: Category, list: readonly string[]): string {
   return `--allow-${c}=${
     list.length === 0 ? "none" : [...new Set(list)].join(",")
   }`;
+}
+
+/** Filtered environments by source and lists: most tasks of a big plan share one. */
+const envCache = new WeakMap<object, Map<string, Record<string, string>>>();
+
+function filteredEnv(
+  from: Readonly<Record<string, string>>,
+  lists: (true | readonly string[])[],
+): Record<string, string> {
+  let byLists = envCache.get(from);
+  if (byLists === undefined) envCache.set(from, byLists = new Map());
+  const key = JSON.stringify(lists);
+  let env = byLists.get(key);
+  if (env === undefined) byLists.set(key, env = childEnv(from, lists));
+  return env;
+}
+
+/** The file `program` (argv[0]) starts: found on `path`, or a path against `cwd`; null when none. */
+function locate(program: string, path: string, cwd: string): string | null {
+  if (!program.includes("/")) return findOnPath(program, path);
+  const file = resolve(cwd, program);
+  try {
+    return Deno.statSync(file).isFile ? file : null;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
 }
 
 /** The real path of `path`, or `path` when it cannot be resolved. */
@@ -405,9 +432,7 @@ export function refuseSpawn(
   cwd: string,
 ): string | null {
   if (policy.run !== "all") {
-    const found = program.includes("/")
-      ? resolve(cwd, program)
-      : findOnPath(program, policy.env.PATH ?? "");
+    const found = locate(program, policy.env.PATH ?? "", cwd);
     const real = found === null ? null : realPath(found);
     if (real !== null && !policy.run.includes(real)) {
       return `"${program}" (${real}) is not among the programs this task may run (permissions.run, --allow-run)`;
