@@ -8,7 +8,7 @@
  * @module
  */
 
-import { isAbsolute, join, resolve } from "../path.ts";
+import { join, resolve } from "../path.ts";
 import type { Permissions, Shard, Task } from "../plan/ir.ts";
 import { findOnPath } from "./argv.ts";
 import { childEnv, envListAllows, isSecretName } from "./permissions_env.ts";
@@ -152,7 +152,7 @@ export class TaskAccess {
       ...task?.paths.forbidden ?? [],
       ...task?.constraints.forbidden_paths ?? [],
       ...shard?.paths.forbidden ?? [],
-    ].map((p) => join(source.root, p));
+    ].map((p) => resolve(source.root, p));
     const declaredWrite = task?.permissions?.write ??
       source.defaults?.write;
     const write = intersectPaths(
@@ -262,8 +262,8 @@ export class TaskAccess {
       }
       case "read":
       case "write": {
-        const want = join(this.#source.root, item);
-        return flag.some((p) => isWithin(want, join(this.#source.root, p)));
+        const want = resolve(this.#source.root, item);
+        return flag.some((p) => isWithin(want, resolve(this.#source.root, p)));
       }
     }
   }
@@ -271,7 +271,7 @@ export class TaskAccess {
   #paths(layer: Layer): "all" | string[] {
     if (layer === true) return "all";
     if (layer === false) return [];
-    return layer.map((p) => isAbsolute(p) ? p : join(this.#source.root, p));
+    return layer.map((p) => resolve(this.#source.root, p));
   }
 }
 
