@@ -27,6 +27,7 @@ export {
   matches,
   notContains,
   type PathsDefinition,
+  type Permissions,
   type PlanDefinition,
   type RetryDefinition,
   type ShardDefinition,
