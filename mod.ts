@@ -37,7 +37,10 @@ export {
 } from "./src/dsl/dsl.ts";
 export type {
   Command,
+  Grant,
   Paths,
+  /** The IR's permissions (the same shape as the DSL's {@link Permissions}). */
+  Permissions as PermissionsIR,
   Plan,
   Retry,
   Shard,
