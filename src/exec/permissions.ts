@@ -210,10 +210,7 @@ export class TaskAccess {
         flagText("run", flag)
       }; run with ${flagText("run", [...flag, program])}`;
     }
-    if (
-      Deno.permissions.querySync({ name: "run", command: program }).state !==
-        "granted"
-    ) {
+    if (!denoMayRun(program)) {
       return `${this.#who} ${needs}: orchestrate itself was started without run access to it; start it with --allow-run (or add ${program} to Deno's --allow-run=...)`;
     }
     return null;
