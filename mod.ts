@@ -43,6 +43,7 @@ export {
   type OrchestratorDefinition,
   type PathsDefinition,
   type PathsPolicy,
+  type Permissions,
   type PlanCheck,
   type PlanDefinition,
   type PlanTask,

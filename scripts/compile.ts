@@ -27,6 +27,16 @@ export const PERMISSIONS: readonly string[] = [
 ];
 
 /**
+ * The rest of the binary's permission ceiling: never prompt (a missing
+ * permission is an error the CLI reports with the flag to add, not a
+ * question on a terminal that may be a CI log). Network access is granted
+ * only for the sandbox runtime's local filtering proxies; `run
+ * --allow-net=none` revokes it at start. Kept apart from {@link PERMISSIONS}
+ * because `deno run` in the tests never prompts without a terminal.
+ */
+export const CEILING: readonly string[] = ["--no-prompt"];
+
+/**
  * Files `deno compile` must embed although nothing imports them: the DSL
  * source (`init --ts` copies it out, `plan check` type-checks against it),
  * Deno's globals for `plan check` (TypeScript's own lib files come with the
@@ -73,6 +83,7 @@ export function compileArgs(output: string, target?: Target): string[] {
     "compile",
     ...(target === undefined ? [] : ["--target", target]),
     ...PERMISSIONS,
+    ...CEILING,
     ...INCLUDES.flatMap((path) => ["--include", path]),
     "--output",
     output,

@@ -397,6 +397,8 @@ export function inWorktree(
       cwd: root,
       env: merged,
     }),
+    forShard: (shard) => inWorktree(base.forShard(shard), root, env),
+    refusal: () => base.refusal(),
   };
 }
 

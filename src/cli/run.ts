@@ -10,6 +10,40 @@ import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { VERSION } from "./version.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../exec/sandbox/modes.ts";
 
+/**
+ * The run-wide restriction, named like Deno's flags: every task of the run
+ * gets at most what these allow (the plan's permissions ∩ the flags). A
+ * flag left out restricts nothing; `none` allows nothing.
+ */
+const ALLOW_OPTIONS = {
+  "allow-run": {
+    type: "string",
+    value: "PROGRAMS",
+    description: "Programs tasks may start, e.g. git,cargo (none: no program)",
+  },
+  "allow-read": {
+    type: "string",
+    value: "PATHS",
+    description: "Paths tasks may read (relative to the project root)",
+  },
+  "allow-write": {
+    type: "string",
+    value: "PATHS",
+    description: "Paths tasks may write, e.g. src,target",
+  },
+  "allow-env": {
+    type: "string",
+    value: "NAMES",
+    description:
+      "Variables tasks get besides PATH, HOME, locale, e.g. HOME,CARGO_*",
+  },
+  "allow-net": {
+    type: "string",
+    value: "HOSTS",
+    description: "Hosts tasks may reach: none, or host[:port],...",
+  },
+} as const;
+
 const RUN_OPTIONS = {
   file: FILE_OPTION,
   task: {
@@ -52,6 +86,7 @@ const RUN_OPTIONS = {
     description:
       "Confine commands: auto (default; audit only where no sandbox runs), bwrap, runtime (fail where they cannot run), off",
   },
+  ...ALLOW_OPTIONS,
 } as const;
 
 type RunOptions = typeof RUN_OPTIONS;
@@ -78,6 +113,7 @@ export const resumeCommand = defineCommand({
     concurrency: RUN_OPTIONS.concurrency,
     force: RUN_OPTIONS.force,
     sandbox: RUN_OPTIONS.sandbox,
+    ...ALLOW_OPTIONS,
   },
   run: (invocation) => runOrResume(invocation, true),
 });
@@ -148,6 +184,7 @@ async function runOrResume(
     }
   }
 
+  const allow = await runFlags(options);
   const { executeRun, RunRefused } = await import("../engine/run.ts");
   const { runObservers } = await import("./run_observers.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
@@ -165,6 +202,7 @@ async function runOrResume(
       force,
       noBuild: options["no-build"] === true,
       concurrency,
+      allow,
       runner,
       observers: runObservers(loaded.root),
       interrupt: interrupts.signal,
@@ -180,4 +218,23 @@ async function runOrResume(
     interrupts.dispose();
     await sandbox.close();
   }
+}
+
+/**
+ * The `--allow-*` flags as run flags; with `--allow-net=none` this process
+ * gives up its own network access too (orchestrate needs none).
+ */
+async function runFlags(
+  options: Partial<Record<keyof typeof ALLOW_OPTIONS, string | boolean>>,
+) {
+  const { parseAllowList, CATEGORIES } = await import(
+    "../exec/permissions.ts"
+  );
+  const flags: Record<string, string[]> = {};
+  for (const c of CATEGORIES) {
+    const value = options[`allow-${c}`];
+    if (typeof value === "string") flags[c] = parseAllowList(value);
+  }
+  if (flags.net?.length === 0) Deno.permissions.revokeSync({ name: "net" });
+  return flags;
 }

@@ -202,6 +202,37 @@ export type TaskType =
 export type Strategy = "conservative" | "keep_going";
 
 /**
+/**
+ * What a task's processes may do, named like Deno's `--allow-*` flags: each
+ * category `true` (all), `false` (none) or a list. A category left out keeps
+ * the orchestrator's default; a shard's narrows its task's.
+ *
+ * @example
+ * ```ts
+ * import type { Permissions } from "./dsl.ts";
+ * const permissions: Permissions = { run: ["cargo"], write: ["target"], net: false };
+ * ```
+ */
+export interface Permissions {
+  /** Executables: names found on PATH, or paths. Default: any. Example: `["git", "cargo"]`. */
+  run?: boolean | readonly string[];
+  /** Paths (relative to the project root) its processes may read. Default: all. Example: `["src"]`. */
+  read?: boolean | readonly string[];
+  /**
+   * Paths (relative to the project root) its processes may write. Default:
+   * the project and tool caches in HOME. Example: `["target"]`.
+   */
+  write?: boolean | readonly string[];
+  /**
+   * Variables passed on (besides PATH, HOME, locale, `ORCHESTRATE_*`);
+   * `CARGO_*` allowed. Default: all but secret-looking ones. Example: `["CARGO_HOME"]`.
+   */
+  env?: boolean | readonly string[];
+  /** Network: `false`, `true`, or hosts. Default `true`. Example: `["registry.npmjs.org:443"]`. */
+  net?: boolean | readonly string[];
+}
+
+/**
  * Where a task's work happens: a list of preferred paths, or preferred and
  * forbidden ones. Paths are relative to the project root; globs allowed.
  * `Contains:`-style checks without a file search the preferred paths.
@@ -324,6 +355,11 @@ export interface ShardDefinition {
   commands?: Commands;
   /** Its own checks. Default: none. Example: `["File exists: src/error.rs"]`. */
   acceptance?: readonly AcceptanceCheck[];
+  /**
+   * Narrows its task's permissions. Default: the task's. Example:
+   * `{ write: ["docs"] }`.
+   */
+  permissions?: Permissions;
 }
 
 /**
@@ -416,6 +452,11 @@ export interface TaskDefinition<
    * `{ preset: "claude", attempts: 3 }`.
    */
   agent?: true | AgentDefinition;
+  /**
+   * What its processes may do. Default: the orchestrator's `permissions`.
+   * Example: `{ run: ["cargo"], net: false }`.
+   */
+  permissions?: Permissions;
 }
 
 /**
@@ -531,6 +572,11 @@ export interface OrchestratorDefinition<Gate extends string = string> {
    * run together. Default: none. Example: `{ preset: "claude", run_max_cost_usd: 5 }`.
    */
   agent?: AgentDefaultsDefinition;
+  /**
+   * Default permissions of every task's processes. Default: see the README's
+   * security model. Example: `{ net: false }`.
+   */
+  permissions?: Permissions;
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import { join, relative } from "../path.ts";
 import type { LoadedPlan } from "../plan/load.ts";
-import type { Plan, Task } from "../plan/ir.ts";
+import type { Plan } from "../plan/ir.ts";
 import {
   applyEvent,
   countStates,
@@ -17,7 +17,9 @@ import { LockedError } from "../events/lock.ts";
 import { RunStore } from "../events/store.ts";
 import type { NewEvent, RunEvent } from "../events/types.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
-import type { ProcessPolicy } from "../exec/policy.ts";
+import type { RunFlags } from "../exec/permissions.ts";
+import { maskEvent, secretValues } from "../exec/mask.ts";
+import { ownEnv } from "../exec/permissions_env.ts";
 import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
@@ -64,14 +66,14 @@ export interface RunOptions {
   force: boolean;
   noBuild: boolean;
   concurrency?: number;
+  /** `--allow-*`: the run-wide restriction of every task's permissions. */
+  allow?: RunFlags;
   runner: ProcessRunner;
   observers: RunObserver[];
   interrupt: AbortSignal;
   toolVersion: string;
   /** Printed to stderr: warnings (stale lock, torn log line). */
   warn: (message: string) => void;
-  /** Each task's process policy (default: the workspace's `policyFor`). */
-  policies?: (task: Task) => ProcessPolicy;
 }
 
 /** A run that could not start: bad usage or a held lock (exit 2). */
@@ -146,8 +148,10 @@ export async function executeRun(given: RunOptions): Promise<number> {
   try {
     const relLog = relative(Deno.cwd(), writer.path) || writer.path;
     for (const o of options.observers) o.start(plan, state, relLog);
+    // Secret values never reach the log, TASKS.md or status, whatever prints them.
+    const secrets = secretValues(ownEnv());
     const emit = (event: NewEvent): RunEvent => {
-      const full = writer.append(event);
+      const full = writer.append(maskEvent(event, secrets));
       applyEvent(state, full);
       for (const o of options.observers) o.onEvent(full, state);
       return full;
@@ -247,12 +251,10 @@ async function runRecorded(r: Recorded): Promise<number> {
       options.resume ? `resume-${state.resumes}` : "",
     );
     await Deno.mkdir(artifacts, { recursive: true });
-    const workspaces = projectWorkspaces(
-      root,
-      runId,
-      runner,
-      options.policies,
-    );
+    const workspaces = projectWorkspaces(root, runId, runner, {
+      defaults: plan.orchestrator.permissions,
+      flags: options.allow,
+    });
     const result = await schedule({
       plan,
       toRun,

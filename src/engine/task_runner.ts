@@ -133,6 +133,17 @@ export async function runTask(
   let result: StepResult;
   let audit: Awaited<ReturnType<typeof startAudit>> = null;
   try {
+    // Before anything of it is spawned: a program or access its permissions or the run refuse.
+    const refused = await workspace.refusal();
+    if (refused !== null) {
+      ctx.emit({ type: "task_started", task: task.id, shard: null });
+      return {
+        kind: "failed",
+        durationMs: Math.round(performance.now() - started),
+        reason: "permission_denied",
+        detail: refused,
+      };
+    }
     audit = await startAudit(workspace.root, workspace.policy, ctx.audits);
     const holds = options.precheck !== null && !abort.signal.aborted &&
       await acceptanceHolds(walk);
@@ -209,11 +220,15 @@ function errorText(e: Error): string {
 
 async function walkGroups(
   groups: StepGroup[],
-  walk: Walk,
+  taskWalk: Walk,
 ): Promise<StepResult> {
-  const { task, ctx } = walk;
+  const { task, ctx } = taskWalk;
   for (const group of groups) {
     const shard = group.shard;
+    // A shard's commands and checks run under its task's permissions narrowed by its own.
+    const walk = shard
+      ? { ...taskWalk, workspace: taskWalk.workspace.forShard(shard) }
+      : taskWalk;
     const started = performance.now();
     if (shard) {
       ctx.emit({ type: "shard_started", task: task.id, shard: shard.id });
@@ -357,6 +372,9 @@ async function runCommand(
       output_bytes: r.outputBytes ?? 0,
       dropped_bytes: r.droppedBytes ?? 0,
     });
+    if (r.refused !== undefined) {
+      return { ok: false, reason: "permission_denied", detail: r.refused };
+    }
     // A shell that exited 0 while its orphans were being killed was still stopped.
     if (r.status === 0 && !r.aborted && !r.timedOut) return { ok: true };
     const how = r.timedOut

@@ -7,10 +7,20 @@
  * @module
  */
 
+import { commandArgv } from "../exec/argv.ts";
+import {
+  type AccessSource,
+  type RunFlags,
+  TaskAccess,
+} from "../exec/permissions.ts";
+import { ownEnv } from "../exec/permissions_env.ts";
 import type { ProcessPolicy } from "../exec/policy.ts";
 import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
-import { resolve } from "../path.ts";
-import type { Task } from "../plan/ir.ts";
+import type { Permissions, Shard, Task } from "../plan/ir.ts";
+import { compileSteps, type StepGroup } from "./steps.ts";
+
+/** What a task's processes may do (see `exec/policy.ts`). */
+export type WorkspacePolicy = ProcessPolicy;
 
 /** Where and how one task's processes run. */
 export interface TaskWorkspace {
@@ -18,12 +28,21 @@ export interface TaskWorkspace {
   readonly root: string;
   /** Starts its processes (bare, or wrapped in a sandbox). */
   readonly runner: ProcessRunner;
-  /** Variables added to the inherited environment. */
+  /** Exactly the environment of its processes (the policy's). */
   readonly env: Readonly<Record<string, string>>;
   /** What its processes may do (the sandbox and the write audit enforce it). */
   readonly policy: ProcessPolicy;
   /** A process request for a command line of this task. */
   request(command: string, how: ProcessOptions): RunRequest;
+  /** The workspace of one of its shards: the task's permissions narrowed by the shard's. */
+  forShard(shard: Shard): TaskWorkspace;
+  /**
+   * Why the task may not start, or null: it declares more than the run's
+   * `--allow-*` flags allow, or one of its commands (its shards' and its
+   * command checks' too) starts a program its permissions refuse. Spawns
+   * nothing, so a refused task fails before any of it runs.
+   */
+  refusal(): Promise<string | null>;
 }
 
 /** Per-process details of a request. */
@@ -44,53 +63,137 @@ export interface WorkspaceProvider {
   forBuild(): TaskWorkspace;
 }
 
+/** The first refusal of a task's steps, each under its own (shard's) access. */
+async function refusalOf(
+  task: Task,
+  taskAccess: TaskAccess,
+  shardAccess: (shard: Shard) => TaskAccess,
+  root: string,
+): Promise<string | null> {
+  const declared = taskAccess.refuseDeclared();
+  if (declared !== null) return declared;
+  return await refusalOfGroups(
+    compileSteps(task),
+    taskAccess,
+    shardAccess,
+    root,
+  );
+}
+
+async function refusalOfGroups(
+  groups: readonly StepGroup[],
+  taskAccess: TaskAccess,
+  shardAccess: (shard: Shard) => TaskAccess,
+  root: string,
+): Promise<string | null> {
+  for (const group of groups) {
+    const access = group.shard ? shardAccess(group.shard) : taskAccess;
+    const refused = group.shard ? access.refuseDeclared() : null;
+    if (refused !== null) return refused;
+    for (const step of group.steps) {
+      if (step.kind === "agent") {
+        // What validates the agent's work runs under the same permissions.
+        const why = await refusalOfGroups(
+          step.validation,
+          taskAccess,
+          shardAccess,
+          root,
+        );
+        if (why !== null) return why;
+        continue;
+      }
+      const line = step.kind === "command"
+        ? step.command.run
+        : step.kind === "check" && "command" in step.check
+        ? step.check.command
+        : null;
+      if (line === null) continue;
+      const [program] = await commandArgv(line, access.policy.env.PATH ?? "");
+      const why = access.refuseProgram(program!, line, root);
+      if (why !== null) return why;
+    }
+  }
+  return null;
+}
+
+/** The permission side of a run: the plan's defaults and the run-wide flags. */
+export interface RunAccess {
+  /** `orchestrator.permissions` of the plan. */
+  defaults?: Permissions;
+  /** `--allow-*` of the command line (none: the run restricts nothing). */
+  flags?: RunFlags;
+  /** The environment children are built from (default: this process's). */
+  env?: Readonly<Record<string, string>>;
+}
+
 /**
  * The provider of a plain run: every task works in the project root with
- * the given runner, and knows its run and task id from the environment.
+ * the given runner, under its permissions (see `exec/permissions.ts`), and
+ * knows its run and task id from the environment.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { projectWorkspaces } from "./workspace.ts";
  * const runner = { run: () => Promise.reject(new Error("unused")), killAll() {} };
- * const ws = projectWorkspaces("/repo", "r1", runner).forBuild();
+ * const ws = projectWorkspaces("/repo", "r1", runner, { env: { PATH: "/bin", GH_TOKEN: "x1y2z3" } }).forBuild();
  * const req = ws.request("make", { outputPath: "/tmp/o", signal: new AbortController().signal });
  * assert.equal(req.cwd, "/repo");
  * assert.equal(req.env?.ORCHESTRATE_RUN_ID, "r1");
+ * assert.equal(req.env?.GH_TOKEN, undefined);
  * ```
  */
 export function projectWorkspaces(
   root: string,
   runId: string,
   runner: ProcessRunner,
-  policies: (task: Task) => ProcessPolicy = (task) => policyFor(task, root),
+  access: RunAccess = {},
 ): WorkspaceProvider {
-  const make = (
-    env: Record<string, string>,
-    policy: ProcessPolicy,
-  ): TaskWorkspace => ({
+  const source: AccessSource = {
     root,
-    runner,
-    env,
-    policy,
-    request: (command, how) => ({
-      command,
-      cwd: root,
-      outputPath: how.outputPath,
-      timeoutMs: how.timeoutMs,
-      signal: how.signal,
-      ownProcessGroup: how.ownProcessGroup,
-      env,
+    defaults: access.defaults,
+    flags: access.flags ?? {},
+    env: access.env ?? ownEnv(),
+  };
+  const make = (
+    task: Task | null,
+    shard: Shard | null,
+    extraEnv: Record<string, string>,
+  ): TaskWorkspace => {
+    const granted = new TaskAccess(source, task, shard, extraEnv);
+    const { policy } = granted;
+    return {
+      root,
+      runner,
+      env: policy.env,
       policy,
-    }),
-  });
-  const build = make({ ORCHESTRATE_RUN_ID: runId }, UNRESTRICTED);
+      request: (command, how) => ({
+        command,
+        cwd: root,
+        outputPath: how.outputPath,
+        timeoutMs: how.timeoutMs,
+        signal: how.signal,
+        ownProcessGroup: how.ownProcessGroup,
+        env: { ...policy.env },
+        policy,
+      }),
+      forShard: (s) => make(task, s, extraEnv),
+      refusal: () =>
+        task === null ? Promise.resolve(granted.refuseDeclared()) : refusalOf(
+          task,
+          granted,
+          (s) => new TaskAccess(source, task, s, extraEnv),
+          root,
+        ),
+    };
+  };
+  const build = make(null, null, { ORCHESTRATE_RUN_ID: runId });
   return {
     forTask: (task) =>
-      make(
-        { ORCHESTRATE_RUN_ID: runId, ORCHESTRATE_TASK_ID: task.id },
-        policies(task),
-      ),
+      make(task, null, {
+        ORCHESTRATE_RUN_ID: runId,
+        ORCHESTRATE_TASK_ID: task.id,
+      }),
     forBuild: () => build,
   };
 }
@@ -105,31 +208,3 @@ export const UNRESTRICTED: ProcessPolicy = Object.freeze({
   env: {},
   secrets: [],
 });
-
-/**
- * A task's policy until plan permissions exist: anything, except writing
- * its forbidden paths (`paths.forbidden` of the task and its shards, and
- * `constraints.forbidden_paths`), resolved against `root`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { policyFor } from "./workspace.ts";
- * const policy = policyFor({
- *   paths: { preferred: [], forbidden: ["vendor/"] }, shards: [],
- *   constraints: { forbidden_paths: ["secrets"] },
- * }, "/repo");
- * assert.deepEqual(policy.forbidden, ["/repo/vendor", "/repo/secrets"]);
- * ```
- */
-export function policyFor(
-  task: Pick<Task, "paths" | "shards" | "constraints">,
-  root: string,
-): ProcessPolicy {
-  const forbidden = [
-    ...task.paths.forbidden,
-    ...task.shards.flatMap((s) => s.paths.forbidden),
-    ...task.constraints.forbidden_paths,
-  ].map((p) => resolve(root, p));
-  return { ...UNRESTRICTED, forbidden: [...new Set(forbidden)] };
-}

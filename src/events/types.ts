@@ -23,6 +23,8 @@ export type FailureReason =
   | "acceptance_failed"
   | "timeout"
   | "interrupted"
+  /** Its permissions or the run's `--allow-*` flags refused a program or access. */
+  | "permission_denied"
   /** The write audit found a change the task's policy does not allow. */
   | "write_denied"
   | "error"

@@ -104,6 +104,23 @@ export function isOnPath(program: string, path: string): boolean {
   return found;
 }
 
+/**
+ * The first executable file named `program` in a directory of `path`, or
+ * null (not cached: used once per task and program by the permission check).
+ *
+ * @example
+ * ```ts ignore
+ * findOnPath("sh", "/usr/local/bin:/usr/bin"); // "/usr/bin/sh"
+ * ```
+ */
+export function findOnPath(program: string, path: string): string | null {
+  for (const dir of path.split(":")) {
+    const file = `${dir || "."}/${program}`;
+    if (isExecutable(file)) return file;
+  }
+  return null;
+}
+
 function isExecutable(file: string): boolean {
   try {
     const info = Deno.statSync(file);

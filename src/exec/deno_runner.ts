@@ -12,7 +12,9 @@
  */
 
 import { commandArgv } from "./argv.ts";
+import { maskText, StreamMask } from "./mask.ts";
 import { isOsError } from "./os_error.ts";
+import { refuseSpawn } from "./permissions.ts";
 import { OutputFile } from "./output_file.ts";
 import {
   type CommandProcesses,
@@ -69,7 +71,11 @@ export class DenoRunner implements ProcessRunner {
     if (request.signal?.aborted) return stoppedBeforeStart();
     const output = new OutputFile(request.outputPath, request.outputCapBytes);
     const tag = `${Deno.pid}.${++this.#count}`;
+    const { policy } = request;
+    // The policy's environment, plus what orchestrate itself adds for this
+    // process (an agent's ORCHESTRATE_BRIEF, ...).
     const env = {
+      ...policy?.env,
       ...request.env,
       [TAG_VARIABLE]: this.#outerTags ? `${this.#outerTags},${tag}` : tag,
     };
@@ -77,8 +83,13 @@ export class DenoRunner implements ProcessRunner {
       request.ownProcessGroup === true;
     const argv = await commandArgv(
       request.command,
-      request.env?.PATH ?? this.#path,
+      (policy ? policy.env.PATH : request.env?.PATH) ?? this.#path,
     );
+    // The program itself is checked, before any sandbox wraps it.
+    const refused = policy ? refuseSpawn(argv[0]!, policy, request.cwd) : null;
+    if (refused !== null) {
+      return await notStarted(refused, request, output, started);
+    }
     const wrapped: Wrapped = this.#wrap
       ? await this.#wrap(argv, request)
       : { argv };
@@ -165,15 +176,21 @@ export class DenoRunner implements ProcessRunner {
 
     // Backpressure: the next chunk is read only once the last one is on disk.
     // (A reader loop costs measurably less per spawn than `for await`.)
+    // Secrets are masked per stream, so a value split across two chunks is still caught.
+    const secrets = policy?.secrets ?? [];
     const drain = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+      const mask = new StreamMask(secrets);
+      const keep = async (bytes: Uint8Array) => {
+        if (bytes.length === 0 || await output.write(bytes)) return true;
+        // The output cannot be kept: end the command rather than run it unrecorded.
+        stop();
+        cutOff();
+        return false;
+      };
       for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        if (!(await output.write(r.value))) {
-          // The output cannot be kept: end the command rather than run it unrecorded.
-          stop();
-          cutOff();
-          return;
-        }
+        if (!(await keep(mask.push(r.value)))) return;
       }
+      if (mask.active) await keep(mask.flush());
     };
     try {
       await Promise.all(readers.map(drain));
@@ -234,6 +251,8 @@ function spawn(
       args: setsid ? [program!, ...args] : args,
       cwd: request.cwd,
       env,
+      // Under a policy the child gets exactly its environment, nothing inherited.
+      clearEnv: request.policy !== undefined,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -281,19 +300,28 @@ function stoppedBeforeStart(): RunResult {
   };
 }
 
-/** The result of a command that could not be started, said the way a shell would (127 not found, else 126). */
+/**
+ * The result of a command that could not be started, said the way a shell
+ * would (127 not found, else 126), or that its policy refused (a message).
+ */
 async function notStarted(
-  e: Error,
+  e: Error | string,
   request: RunRequest,
   output: OutputFile,
   started: number,
 ): Promise<RunResult> {
   const missing = e instanceof Deno.errors.NotFound;
+  const why = typeof e === "string"
+    ? `refused: ${e}`
+    : missing
+    ? "command not found"
+    : e.message;
   await output.write(
     new TextEncoder().encode(
-      `orchestrate: ${request.command}: ${
-        missing ? "command not found" : e.message
-      }\n`,
+      maskText(
+        `orchestrate: ${request.command}: ${why}\n`,
+        request.policy?.secrets ?? [],
+      ),
     ),
   );
   const totals = await output.close();
@@ -306,5 +334,6 @@ async function notStarted(
     aborted: false,
     wroteOutput: true,
     ...totals,
+    ...(typeof e === "string" ? { refused: e } : {}),
   };
 }

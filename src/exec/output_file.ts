@@ -120,11 +120,13 @@ export class OutputFile {
 
   async #append(chunk: Uint8Array): Promise<void> {
     this.#total += chunk.length;
+    // 0600: output may hold what a command printed about its secrets.
     this.#file ??= await Deno.open(this.#path, {
       read: true,
       write: true,
       create: true,
       truncate: true,
+      mode: 0o600,
     });
     // Only the last `cap` bytes of a chunk can survive.
     let rest = chunk.length > this.#cap
@@ -152,6 +154,7 @@ export class OutputFile {
       write: true,
       create: true,
       truncate: true,
+      mode: 0o600,
     });
     try {
       const dropped = this.#total - this.#cap;

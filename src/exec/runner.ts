@@ -34,9 +34,18 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** Give the command its own process group (set when it can be cut short by a timebox). */
   ownProcessGroup?: boolean;
-  /** Extra environment variables (the rest is inherited). */
+  /**
+   * Extra environment variables: added to the inherited environment, or
+   * with a `policy`, to exactly `policy.env` (orchestrate's own additions,
+   * such as an agent's `ORCHESTRATE_BRIEF`; never the user's secrets).
+   */
   env?: Record<string, string>;
-  /** What the command's processes may do (unset: unrestricted). */
+  /**
+   * What the command's processes may do. With one, the runner checks the
+   * program before it spawns (refused: {@link RunResult.refused}), spawns
+   * with a cleared environment plus exactly `policy.env`, and masks
+   * `policy.secrets` in the output file. Without one, it inherits.
+   */
   policy?: ProcessPolicy;
 }
 
@@ -55,6 +64,11 @@ export interface RunResult {
   outputBytes?: number;
   /** Bytes dropped from the start of the output file by the cap (0 when none). */
   droppedBytes?: number;
+  /**
+   * Why the policy refused to start the command (nothing was spawned; the
+   * output file says the same, and `status` is 126).
+   */
+  refused?: string;
 }
 
 /** Starts commands. */

@@ -32,6 +32,16 @@ const PathsIR = z.strictObject({
   forbidden: z.array(z.string()),
 });
 
+// Permissions (issue 9): as written, each category only when given.
+const GrantIR = z.union([z.boolean(), z.array(z.string())]);
+const PermissionsIR = z.strictObject({
+  run: GrantIR.optional(),
+  read: GrantIR.optional(),
+  write: GrantIR.optional(),
+  env: GrantIR.optional(),
+  net: GrantIR.optional(),
+});
+
 const ShardIR = z.strictObject({
   id: z.string(),
   title: z.string(),
@@ -39,6 +49,7 @@ const ShardIR = z.strictObject({
   paths: PathsIR,
   commands: z.array(CommandIR),
   acceptance: z.array(CheckObjectSchema),
+  permissions: PermissionsIR.optional(),
 });
 
 const AgentIR = z.strictObject({
@@ -78,6 +89,7 @@ const TaskIR = z.strictObject({
   retry: RetryIR.optional(),
   skip_when_accepted: z.boolean(),
   agent: AgentIR.optional(),
+  permissions: PermissionsIR.optional(),
 });
 
 /** Schema of the IR; `plan compile` prints a value of this shape. */
@@ -95,6 +107,7 @@ export const PlanIRSchema = z.strictObject({
     approvals: z.strictObject({ required: z.array(z.string()) }),
     concurrency: z.number().int().optional(),
     agent_limits: AgentLimitsIR.optional(),
+    permissions: PermissionsIR.optional(),
   }),
   tasks: z.array(TaskIR),
 });
@@ -129,6 +142,27 @@ export interface Paths {
   forbidden: string[];
 }
 
+/** One permission category: `true` all, `false` none, or a list (see {@link Permissions}). */
+export type Grant = boolean | string[];
+
+/**
+ * What a task's processes may do, named like Deno's `--allow-*` flags. A
+ * category left out keeps the level above (orchestrator → task); a shard's
+ * narrows its task's. Paths are relative to the project root.
+ */
+export interface Permissions {
+  /** Executables: names looked up on PATH, or paths. */
+  run?: Grant;
+  /** Paths its processes may read. */
+  read?: Grant;
+  /** Paths its processes may write. */
+  write?: Grant;
+  /** Environment variable names (`PREFIX_*` allowed) besides PATH, HOME, locale, ORCHESTRATE_*. */
+  env?: Grant;
+  /** Network: hosts (`host` or `host:port`). */
+  net?: Grant;
+}
+
 /** A shard of the IR: a sub-task run in order inside its task. */
 export interface Shard {
   /** Unique across tasks and shards. */
@@ -143,6 +177,8 @@ export interface Shard {
   commands: Command[];
   /** Its own checks. */
   acceptance: Check[];
+  /** Narrows its task's permissions for its own commands and checks. */
+  permissions?: Permissions;
 }
 
 /**
@@ -214,6 +250,8 @@ export interface Task {
   skip_when_accepted: boolean;
   /** Present when an agent edits the task's code (in a git worktree). */
   agent?: Agent;
+  /** What its processes may do, over the orchestrator's defaults. */
+  permissions?: Permissions;
 }
 
 /** A validated, normalized plan. Only `loadPlan` produces one. */
@@ -237,6 +275,8 @@ export interface Plan {
     concurrency?: number;
     /** Caps on the run's agents together (absent when none is set). */
     agent_limits?: AgentLimits;
+    /** Default permissions of every task. */
+    permissions?: Permissions;
   };
   /** Tasks in plan order. */
   tasks: Task[];

@@ -9,6 +9,7 @@ import type {
   Agent,
   AgentLimits,
   Command,
+  Permissions,
   Plan,
   Retry,
   Shard,
@@ -19,6 +20,7 @@ import type {
   AgentInput,
   CheckInput,
   CommandInput,
+  PermissionsInput,
   PlanFile,
   RetryInput,
   ShardInput,
@@ -90,6 +92,11 @@ export function normalizePlan(
   }
   const limits = agentLimits(agentDefaults);
   if (limits !== null) plan.orchestrator.agent_limits = limits;
+  if (file.orchestrator?.permissions !== undefined) {
+    plan.orchestrator.permissions = normalizePermissions(
+      file.orchestrator.permissions,
+    );
+  }
   return plan;
 }
 
@@ -131,6 +138,9 @@ function normalizeTask(
   if (retry !== undefined) task.retry = normalizeRetry(retry);
   if (t.agent !== undefined) {
     task.agent = normalizeAgent(t.agent, agentDefaults);
+  }
+  if (t.permissions !== undefined) {
+    task.permissions = normalizePermissions(t.permissions);
   }
   task.gates = gatesOf(task, required);
   return task;
@@ -225,7 +235,7 @@ function agentLimits(d: AgentDefaultsInput | undefined): AgentLimits | null {
 }
 
 function normalizeShard(s: ShardInput): Shard {
-  return {
+  const shard: Shard = {
     id: s.id,
     title: s.title,
     description: s.description ?? "",
@@ -233,6 +243,22 @@ function normalizeShard(s: ShardInput): Shard {
     commands: commandList(s.commands),
     acceptance: (s.acceptance ?? []).map(normalizeCheck),
   };
+  if (s.permissions !== undefined) {
+    shard.permissions = normalizePermissions(s.permissions);
+  }
+  return shard;
+}
+
+/** Copies the categories given, in a fixed key order (YAML and the DSL give identical IR). */
+function normalizePermissions(p: PermissionsInput): Permissions {
+  const out: Permissions = {};
+  for (const key of ["run", "read", "write", "env", "net"] as const) {
+    const grant = p[key];
+    if (grant !== undefined) {
+      out[key] = typeof grant === "boolean" ? grant : [...grant];
+    }
+  }
+  return out;
 }
 
 function normalizePaths(paths: TaskInput["paths"]): Task["paths"] {

@@ -15,6 +15,7 @@ import {
   isMatchesPattern,
   isNonZeroDuration,
   isRelPath,
+  isRunEntry,
   isTimerDuration,
 } from "./rules.ts";
 
@@ -52,6 +53,7 @@ const KEYS4 = new Set([
   "concurrency",
   "retry",
   "agent",
+  "permissions",
 ]);
 const KEYS5 = new Set(["required"]);
 const KEYS6 = new Set([
@@ -64,7 +66,10 @@ const KEYS6 = new Set([
   "run_max_time",
   "run_max_cost_usd",
 ]);
-const KEYS7 = new Set([
+const KEYS7 = new Set(["run", "read", "write", "env", "net"]);
+const RE1 = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
+const RE2 = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*][A-Za-z0-9.-]*)(:[0-9]{1,5})?$/;
+const KEYS8 = new Set([
   "id",
   "title",
   "description",
@@ -81,34 +86,36 @@ const KEYS7 = new Set([
   "retry",
   "skip_when_accepted",
   "agent",
+  "permissions",
 ]);
-const RE1 = /^[A-Za-z][A-Za-z0-9_.-]*$/;
-const KEYS8 = new Set(["preferred", "forbidden"]);
-const KEYS9 = new Set(["kind", "command"]);
+const RE3 = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const KEYS9 = new Set(["preferred", "forbidden"]);
 const KEYS10 = new Set(["kind", "command"]);
-const KEYS11 = new Set(["kind", "path"]);
-const KEYS12 = new Set(["kind", "text", "file"]);
+const KEYS11 = new Set(["kind", "command"]);
+const KEYS12 = new Set(["kind", "path"]);
 const KEYS13 = new Set(["kind", "text", "file"]);
-const KEYS14 = new Set(["kind", "pattern", "flags", "file"]);
-const RE2 = /^[dgimsuvy]*$/;
-const KEYS15 = new Set(["kind", "text"]);
-const KEYS16 = new Set([
+const KEYS14 = new Set(["kind", "text", "file"]);
+const KEYS15 = new Set(["kind", "pattern", "flags", "file"]);
+const RE4 = /^[dgimsuvy]*$/;
+const KEYS16 = new Set(["kind", "text"]);
+const KEYS17 = new Set([
   "id",
   "title",
   "description",
   "paths",
   "commands",
   "acceptance",
+  "permissions",
 ]);
-const KEYS17 = new Set(["style", "language", "forbidden_paths", "timebox"]);
-const KEYS18 = new Set([
+const KEYS18 = new Set(["style", "language", "forbidden_paths", "timebox"]);
+const KEYS19 = new Set([
   "command",
   "preset",
   "attempts",
   "timeout",
   "max_cost_usd",
 ]);
-const KEYS19 = new Set(["$schema", "version", "tasks"]);
+const KEYS20 = new Set(["$schema", "version", "tasks"]);
 
 // plan.$schema
 function is2(x: unknown): boolean {
@@ -444,6 +451,165 @@ function is39(x: unknown): boolean {
   return x === undefined || is40(x);
 }
 
+// plan.orchestrator.permissions.run|0
+function is58(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.run|1[]
+function is60(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (x === "") return false;
+  if (!isRunEntry(x)) return false;
+  return true;
+}
+
+// plan.orchestrator.permissions.run|1
+function is59(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is60(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.run
+function is57(x: unknown): boolean {
+  return is58(x) || is59(x);
+}
+
+// plan.orchestrator.permissions.run
+function is56(x: unknown): boolean {
+  return x === undefined || is57(x);
+}
+
+// plan.orchestrator.permissions.read|0
+function is63(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.read|1
+function is64(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is9(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.read
+function is62(x: unknown): boolean {
+  return is63(x) || is64(x);
+}
+
+// plan.orchestrator.permissions.read
+function is61(x: unknown): boolean {
+  return x === undefined || is62(x);
+}
+
+// plan.orchestrator.permissions.write|0
+function is67(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.write|1
+function is68(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is9(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.write
+function is66(x: unknown): boolean {
+  return is67(x) || is68(x);
+}
+
+// plan.orchestrator.permissions.write
+function is65(x: unknown): boolean {
+  return x === undefined || is66(x);
+}
+
+// plan.orchestrator.permissions.env|0
+function is71(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.env|1[]
+function is73(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (!RE1.test(x)) return false;
+  return true;
+}
+
+// plan.orchestrator.permissions.env|1
+function is72(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is73(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.env
+function is70(x: unknown): boolean {
+  return is71(x) || is72(x);
+}
+
+// plan.orchestrator.permissions.env
+function is69(x: unknown): boolean {
+  return x === undefined || is70(x);
+}
+
+// plan.orchestrator.permissions.net|0
+function is76(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.orchestrator.permissions.net|1[]
+function is78(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  if (!RE2.test(x)) return false;
+  return true;
+}
+
+// plan.orchestrator.permissions.net|1
+function is77(x: unknown): boolean {
+  if (!Array.isArray(x)) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (!is78(x[i])) return false;
+  }
+  return true;
+}
+
+// plan.orchestrator.permissions.net
+function is75(x: unknown): boolean {
+  return is76(x) || is77(x);
+}
+
+// plan.orchestrator.permissions.net
+function is74(x: unknown): boolean {
+  return x === undefined || is75(x);
+}
+
+// plan.orchestrator.permissions
+function is55(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  for (const k in x) if (!KEYS7.has(k)) return false;
+  if (!is56(x["run"])) return false;
+  if (!is61(x["read"])) return false;
+  if (!is65(x["write"])) return false;
+  if (!is69(x["env"])) return false;
+  if (!is74(x["net"])) return false;
+  return true;
+}
+
+// plan.orchestrator.permissions
+function is54(x: unknown): boolean {
+  return x === undefined || is55(x);
+}
+
 // plan.orchestrator
 function is29(x: unknown): boolean {
   if (!isObject(x)) return false;
@@ -453,6 +619,7 @@ function is29(x: unknown): boolean {
   if (!is36(x["concurrency"])) return false;
   if (!is38(x["retry"])) return false;
   if (!is39(x["agent"])) return false;
+  if (!is54(x["permissions"])) return false;
   return true;
 }
 
@@ -462,7 +629,7 @@ function is28(x: unknown): boolean {
 }
 
 // plan.include
-function is55(x: unknown): boolean {
+function is80(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -471,48 +638,48 @@ function is55(x: unknown): boolean {
 }
 
 // plan.include
-function is54(x: unknown): boolean {
-  return x === undefined || is55(x);
+function is79(x: unknown): boolean {
+  return x === undefined || is80(x);
 }
 
 // plan.tasks[].id
-function is59(x: unknown): boolean {
+function is84(x: unknown): boolean {
   if (typeof x !== "string") return false;
-  if (!RE1.test(x)) return false;
+  if (!RE3.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].title
-function is60(x: unknown): boolean {
+function is85(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].description
-function is62(x: unknown): boolean {
+function is87(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].description
-function is61(x: unknown): boolean {
-  return x === undefined || is62(x);
+function is86(x: unknown): boolean {
+  return x === undefined || is87(x);
 }
 
 // plan.tasks[].type
-function is64(x: unknown): boolean {
+function is89(x: unknown): boolean {
   return x === "code_change" || x === "docs" || x === "test" ||
     x === "release" || x === "deploy" || x === "chore";
 }
 
 // plan.tasks[].type
-function is63(x: unknown): boolean {
-  return x === undefined || is64(x);
+function is88(x: unknown): boolean {
+  return x === undefined || is89(x);
 }
 
 // plan.tasks[].paths|0
-function is67(x: unknown): boolean {
+function is92(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -521,95 +688,95 @@ function is67(x: unknown): boolean {
 }
 
 // plan.tasks[].paths|1.preferred
-function is69(x: unknown): boolean {
-  return x === undefined || is67(x);
+function is94(x: unknown): boolean {
+  return x === undefined || is92(x);
 }
 
 // plan.tasks[].paths|1.forbidden
-function is70(x: unknown): boolean {
-  return x === undefined || is67(x);
+function is95(x: unknown): boolean {
+  return x === undefined || is92(x);
 }
 
 // plan.tasks[].paths|1
-function is68(x: unknown): boolean {
+function is93(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS8.has(k)) return false;
-  if (!is69(x["preferred"])) return false;
-  if (!is70(x["forbidden"])) return false;
+  for (const k in x) if (!KEYS9.has(k)) return false;
+  if (!is94(x["preferred"])) return false;
+  if (!is95(x["forbidden"])) return false;
   return true;
 }
 
 // plan.tasks[].paths
-function is66(x: unknown): boolean {
-  return is67(x) || is68(x);
+function is91(x: unknown): boolean {
+  return is92(x) || is93(x);
 }
 
 // plan.tasks[].paths
-function is65(x: unknown): boolean {
-  return x === undefined || is66(x);
+function is90(x: unknown): boolean {
+  return x === undefined || is91(x);
 }
 
 // plan.tasks[].commands
-function is71(x: unknown): boolean {
+function is96(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].acceptance[]|0
-function is75(x: unknown): boolean {
+function is100(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!isCheckString(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|0.kind
-function is78(x: unknown): boolean {
+function is103(x: unknown): boolean {
   return x === "tests_pass";
 }
 
 // plan.tasks[].acceptance[]|1|0.command
-function is79(x: unknown): boolean {
+function is104(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|0
-function is77(x: unknown): boolean {
+function is102(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS9.has(k)) return false;
-  if (!is78(x["kind"])) return false;
-  if (!is79(x["command"])) return false;
+  for (const k in x) if (!KEYS10.has(k)) return false;
+  if (!is103(x["kind"])) return false;
+  if (!is104(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|1.kind
-function is81(x: unknown): boolean {
+function is106(x: unknown): boolean {
   return x === "command";
 }
 
 // plan.tasks[].acceptance[]|1|1.command
-function is82(x: unknown): boolean {
+function is107(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|1
-function is80(x: unknown): boolean {
+function is105(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS10.has(k)) return false;
-  if (!is81(x["kind"])) return false;
-  if (!is82(x["command"])) return false;
+  for (const k in x) if (!KEYS11.has(k)) return false;
+  if (!is106(x["kind"])) return false;
+  if (!is107(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|2.kind
-function is84(x: unknown): boolean {
+function is109(x: unknown): boolean {
   return x === "file_exists";
 }
 
 // plan.tasks[].acceptance[]|1|2.path
-function is85(x: unknown): boolean {
+function is110(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   if (!isRelPath(x)) return false;
@@ -617,320 +784,326 @@ function is85(x: unknown): boolean {
 }
 
 // plan.tasks[].acceptance[]|1|2
-function is83(x: unknown): boolean {
+function is108(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS11.has(k)) return false;
-  if (!is84(x["kind"])) return false;
-  if (!is85(x["path"])) return false;
+  for (const k in x) if (!KEYS12.has(k)) return false;
+  if (!is109(x["kind"])) return false;
+  if (!is110(x["path"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|3.kind
-function is87(x: unknown): boolean {
+function is112(x: unknown): boolean {
   return x === "contains";
 }
 
 // plan.tasks[].acceptance[]|1|3.text
-function is88(x: unknown): boolean {
+function is113(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|3.file
-function is89(x: unknown): boolean {
+function is114(x: unknown): boolean {
   return x === undefined || is9(x);
 }
 
 // plan.tasks[].acceptance[]|1|3
-function is86(x: unknown): boolean {
+function is111(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS12.has(k)) return false;
-  if (!is87(x["kind"])) return false;
-  if (!is88(x["text"])) return false;
-  if (!is89(x["file"])) return false;
+  for (const k in x) if (!KEYS13.has(k)) return false;
+  if (!is112(x["kind"])) return false;
+  if (!is113(x["text"])) return false;
+  if (!is114(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|4.kind
-function is91(x: unknown): boolean {
+function is116(x: unknown): boolean {
   return x === "not_contains";
 }
 
 // plan.tasks[].acceptance[]|1|4.text
-function is92(x: unknown): boolean {
+function is117(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|4
-function is90(x: unknown): boolean {
+function is115(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS13.has(k)) return false;
-  if (!is91(x["kind"])) return false;
-  if (!is92(x["text"])) return false;
-  if (!is89(x["file"])) return false;
+  for (const k in x) if (!KEYS14.has(k)) return false;
+  if (!is116(x["kind"])) return false;
+  if (!is117(x["text"])) return false;
+  if (!is114(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.kind
-function is94(x: unknown): boolean {
+function is119(x: unknown): boolean {
   return x === "matches";
 }
 
 // plan.tasks[].acceptance[]|1|5.pattern
-function is95(x: unknown): boolean {
+function is120(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is97(x: unknown): boolean {
+function is122(x: unknown): boolean {
   if (typeof x !== "string") return false;
-  if (!RE2.test(x)) return false;
+  if (!RE4.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is96(x: unknown): boolean {
-  return x === undefined || is97(x);
+function is121(x: unknown): boolean {
+  return x === undefined || is122(x);
 }
 
 // plan.tasks[].acceptance[]|1|5
-function is93(x: unknown): boolean {
+function is118(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS14.has(k)) return false;
-  if (!is94(x["kind"])) return false;
-  if (!is95(x["pattern"])) return false;
-  if (!is96(x["flags"])) return false;
-  if (!is89(x["file"])) return false;
+  for (const k in x) if (!KEYS15.has(k)) return false;
+  if (!is119(x["kind"])) return false;
+  if (!is120(x["pattern"])) return false;
+  if (!is121(x["flags"])) return false;
+  if (!is114(x["file"])) return false;
   if (!isMatchesPattern(x as never)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|6.kind
-function is99(x: unknown): boolean {
+function is124(x: unknown): boolean {
   return x === "manual";
 }
 
 // plan.tasks[].acceptance[]|1|6.text
-function is100(x: unknown): boolean {
+function is125(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|6
-function is98(x: unknown): boolean {
+function is123(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS15.has(k)) return false;
-  if (!is99(x["kind"])) return false;
-  if (!is100(x["text"])) return false;
+  for (const k in x) if (!KEYS16.has(k)) return false;
+  if (!is124(x["kind"])) return false;
+  if (!is125(x["text"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1
-function is76(x: unknown): boolean {
-  return is77(x) || is80(x) || is83(x) || is86(x) || is90(x) || is93(x) ||
-    is98(x);
+function is101(x: unknown): boolean {
+  return is102(x) || is105(x) || is108(x) || is111(x) || is115(x) || is118(x) ||
+    is123(x);
 }
 
 // plan.tasks[].acceptance[]
-function is74(x: unknown): boolean {
-  return is75(x) || is76(x);
+function is99(x: unknown): boolean {
+  return is100(x) || is101(x);
 }
 
 // plan.tasks[].acceptance
-function is73(x: unknown): boolean {
+function is98(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is74(x[i])) return false;
+    if (!is99(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].acceptance
-function is72(x: unknown): boolean {
-  return x === undefined || is73(x);
+function is97(x: unknown): boolean {
+  return x === undefined || is98(x);
 }
 
 // plan.tasks[].dependencies[]
-function is103(x: unknown): boolean {
+function is128(x: unknown): boolean {
   if (typeof x !== "string") return false;
-  if (!RE1.test(x)) return false;
+  if (!RE3.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].dependencies
-function is102(x: unknown): boolean {
+function is127(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is103(x[i])) return false;
+    if (!is128(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].dependencies
-function is101(x: unknown): boolean {
-  return x === undefined || is102(x);
+function is126(x: unknown): boolean {
+  return x === undefined || is127(x);
 }
 
 // plan.tasks[].shards[].id
-function is107(x: unknown): boolean {
+function is132(x: unknown): boolean {
   if (typeof x !== "string") return false;
-  if (!RE1.test(x)) return false;
+  if (!RE3.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].shards[].title
-function is108(x: unknown): boolean {
+function is133(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].shards[].description
-function is110(x: unknown): boolean {
+function is135(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].shards[].description
-function is109(x: unknown): boolean {
-  return x === undefined || is110(x);
+function is134(x: unknown): boolean {
+  return x === undefined || is135(x);
 }
 
 // plan.tasks[].shards[].paths
-function is111(x: unknown): boolean {
-  return x === undefined || is66(x);
+function is136(x: unknown): boolean {
+  return x === undefined || is91(x);
 }
 
 // plan.tasks[].shards[].commands
-function is112(x: unknown): boolean {
+function is137(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].shards[].acceptance
-function is113(x: unknown): boolean {
-  return x === undefined || is73(x);
+function is138(x: unknown): boolean {
+  return x === undefined || is98(x);
+}
+
+// plan.tasks[].shards[].permissions
+function is139(x: unknown): boolean {
+  return x === undefined || is55(x);
 }
 
 // plan.tasks[].shards[]
-function is106(x: unknown): boolean {
+function is131(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS16.has(k)) return false;
-  if (!is107(x["id"])) return false;
-  if (!is108(x["title"])) return false;
-  if (!is109(x["description"])) return false;
-  if (!is111(x["paths"])) return false;
-  if (!is112(x["commands"])) return false;
-  if (!is113(x["acceptance"])) return false;
+  for (const k in x) if (!KEYS17.has(k)) return false;
+  if (!is132(x["id"])) return false;
+  if (!is133(x["title"])) return false;
+  if (!is134(x["description"])) return false;
+  if (!is136(x["paths"])) return false;
+  if (!is137(x["commands"])) return false;
+  if (!is138(x["acceptance"])) return false;
+  if (!is139(x["permissions"])) return false;
   return true;
 }
 
 // plan.tasks[].shards
-function is105(x: unknown): boolean {
+function is130(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is106(x[i])) return false;
+    if (!is131(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].shards
-function is104(x: unknown): boolean {
-  return x === undefined || is105(x);
+function is129(x: unknown): boolean {
+  return x === undefined || is130(x);
 }
 
 // plan.tasks[].constraints.style
-function is117(x: unknown): boolean {
+function is143(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].constraints.style
-function is116(x: unknown): boolean {
-  return x === undefined || is117(x);
+function is142(x: unknown): boolean {
+  return x === undefined || is143(x);
 }
 
 // plan.tasks[].constraints.language
-function is119(x: unknown): boolean {
+function is145(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].constraints.language
-function is118(x: unknown): boolean {
-  return x === undefined || is119(x);
+function is144(x: unknown): boolean {
+  return x === undefined || is145(x);
 }
 
 // plan.tasks[].constraints.forbidden_paths
-function is120(x: unknown): boolean {
-  return x === undefined || is67(x);
+function is146(x: unknown): boolean {
+  return x === undefined || is92(x);
 }
 
 // plan.tasks[].constraints.timebox
-function is121(x: unknown): boolean {
+function is147(x: unknown): boolean {
   return x === undefined || is27(x);
 }
 
 // plan.tasks[].constraints
-function is115(x: unknown): boolean {
+function is141(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS17.has(k)) return false;
-  if (!is116(x["style"])) return false;
-  if (!is118(x["language"])) return false;
-  if (!is120(x["forbidden_paths"])) return false;
-  if (!is121(x["timebox"])) return false;
+  for (const k in x) if (!KEYS18.has(k)) return false;
+  if (!is142(x["style"])) return false;
+  if (!is144(x["language"])) return false;
+  if (!is146(x["forbidden_paths"])) return false;
+  if (!is147(x["timebox"])) return false;
   return true;
 }
 
 // plan.tasks[].constraints
-function is114(x: unknown): boolean {
-  return x === undefined || is115(x);
+function is140(x: unknown): boolean {
+  return x === undefined || is141(x);
 }
 
 // plan.tasks[].approvals
-function is122(x: unknown): boolean {
+function is148(x: unknown): boolean {
   return x === undefined || is35(x);
 }
 
 // plan.tasks[].inputs
-function is123(x: unknown): boolean {
-  return x === undefined || is55(x);
+function is149(x: unknown): boolean {
+  return x === undefined || is80(x);
 }
 
 // plan.tasks[].outputs
-function is124(x: unknown): boolean {
-  return x === undefined || is55(x);
+function is150(x: unknown): boolean {
+  return x === undefined || is80(x);
 }
 
 // plan.tasks[].retry
-function is125(x: unknown): boolean {
+function is151(x: unknown): boolean {
   return x === undefined || is19(x);
 }
 
 // plan.tasks[].skip_when_accepted
-function is127(x: unknown): boolean {
+function is153(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.tasks[].skip_when_accepted
-function is126(x: unknown): boolean {
-  return x === undefined || is127(x);
+function is152(x: unknown): boolean {
+  return x === undefined || is153(x);
 }
 
 // plan.tasks[].agent|0
-function is130(x: unknown): boolean {
+function is156(x: unknown): boolean {
   return x === true;
 }
 
 // plan.tasks[].agent|1
-function is131(x: unknown): boolean {
+function is157(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS18.has(k)) return false;
+  for (const k in x) if (!KEYS19.has(k)) return false;
   if (!is41(x["command"])) return false;
   if (!is42(x["preset"])) return false;
   if (!is44(x["attempts"])) return false;
@@ -940,50 +1113,56 @@ function is131(x: unknown): boolean {
 }
 
 // plan.tasks[].agent
-function is129(x: unknown): boolean {
-  return is130(x) || is131(x);
+function is155(x: unknown): boolean {
+  return is156(x) || is157(x);
 }
 
 // plan.tasks[].agent
-function is128(x: unknown): boolean {
-  return x === undefined || is129(x);
+function is154(x: unknown): boolean {
+  return x === undefined || is155(x);
+}
+
+// plan.tasks[].permissions
+function is158(x: unknown): boolean {
+  return x === undefined || is55(x);
 }
 
 // plan.tasks[]
-function is58(x: unknown): boolean {
+function is83(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS7.has(k)) return false;
-  if (!is59(x["id"])) return false;
-  if (!is60(x["title"])) return false;
-  if (!is61(x["description"])) return false;
-  if (!is63(x["type"])) return false;
-  if (!is65(x["paths"])) return false;
-  if (!is71(x["commands"])) return false;
-  if (!is72(x["acceptance"])) return false;
-  if (!is101(x["dependencies"])) return false;
-  if (!is104(x["shards"])) return false;
-  if (!is114(x["constraints"])) return false;
-  if (!is122(x["approvals"])) return false;
-  if (!is123(x["inputs"])) return false;
-  if (!is124(x["outputs"])) return false;
-  if (!is125(x["retry"])) return false;
-  if (!is126(x["skip_when_accepted"])) return false;
-  if (!is128(x["agent"])) return false;
+  for (const k in x) if (!KEYS8.has(k)) return false;
+  if (!is84(x["id"])) return false;
+  if (!is85(x["title"])) return false;
+  if (!is86(x["description"])) return false;
+  if (!is88(x["type"])) return false;
+  if (!is90(x["paths"])) return false;
+  if (!is96(x["commands"])) return false;
+  if (!is97(x["acceptance"])) return false;
+  if (!is126(x["dependencies"])) return false;
+  if (!is129(x["shards"])) return false;
+  if (!is140(x["constraints"])) return false;
+  if (!is148(x["approvals"])) return false;
+  if (!is149(x["inputs"])) return false;
+  if (!is150(x["outputs"])) return false;
+  if (!is151(x["retry"])) return false;
+  if (!is152(x["skip_when_accepted"])) return false;
+  if (!is154(x["agent"])) return false;
+  if (!is158(x["permissions"])) return false;
   return true;
 }
 
 // plan.tasks
-function is57(x: unknown): boolean {
+function is82(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is58(x[i])) return false;
+    if (!is83(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks
-function is56(x: unknown): boolean {
-  return x === undefined || is57(x);
+function is81(x: unknown): boolean {
+  return x === undefined || is82(x);
 }
 
 // plan
@@ -994,48 +1173,48 @@ function is0(x: unknown): boolean {
   if (!is3(x["version"])) return false;
   if (!is4(x["project"])) return false;
   if (!is28(x["orchestrator"])) return false;
-  if (!is54(x["include"])) return false;
-  if (!is56(x["tasks"])) return false;
+  if (!is79(x["include"])) return false;
+  if (!is81(x["tasks"])) return false;
   return true;
 }
 
 // include.$schema
-function is134(x: unknown): boolean {
+function is161(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // include.$schema
-function is133(x: unknown): boolean {
-  return x === undefined || is134(x);
+function is160(x: unknown): boolean {
+  return x === undefined || is161(x);
 }
 
 // include.version
-function is136(x: unknown): boolean {
+function is163(x: unknown): boolean {
   return x === 1;
 }
 
 // include.version
-function is135(x: unknown): boolean {
-  return x === undefined || is136(x);
+function is162(x: unknown): boolean {
+  return x === undefined || is163(x);
 }
 
 // include.tasks
-function is137(x: unknown): boolean {
+function is164(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is58(x[i])) return false;
+    if (!is83(x[i])) return false;
   }
   return true;
 }
 
 // include
-function is132(x: unknown): boolean {
+function is159(x: unknown): boolean {
   if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS19.has(k)) return false;
-  if (!is133(x["$schema"])) return false;
-  if (!is135(x["version"])) return false;
-  if (!is137(x["tasks"])) return false;
+  for (const k in x) if (!KEYS20.has(k)) return false;
+  if (!is160(x["$schema"])) return false;
+  if (!is162(x["version"])) return false;
+  if (!is164(x["tasks"])) return false;
   return true;
 }
 
@@ -1063,5 +1242,5 @@ export function isPlanFile(value: unknown): boolean {
  * ```
  */
 export function isIncludeFile(value: unknown): boolean {
-  return is132(value);
+  return is159(value);
 }

@@ -170,3 +170,41 @@ export function isMatchesPattern(
 ): boolean {
   return matchesProblem(check) === undefined;
 }
+
+/**
+ * Why an entry of `permissions.run` is not an executable name or path, or
+ * `undefined`: a bare name (looked up on the task's PATH), an absolute
+ * path, or a relative path with a `/` inside the project.
+ *
+ * @example
+ * ```ts
+ * import { runEntryProblem } from "./rules.ts";
+ * runEntryProblem("git"); // undefined
+ * runEntryProblem("./scripts/build.sh"); // undefined
+ * runEntryProblem("../tools/x"); // 'Path "../tools/x" escapes the project root'
+ * ```
+ */
+export function runEntryProblem(entry: string): string | undefined {
+  if (/^\s|\s$/.test(entry)) {
+    return `Invalid executable ${
+      JSON.stringify(entry)
+    }: name one program, without arguments`;
+  }
+  if (!/[\\/]/.test(entry) || /^([A-Za-z]:)?[\\/]/.test(entry)) {
+    return undefined;
+  }
+  return pathProblem(entry);
+}
+
+/**
+ * Whether `entry` may stand in `permissions.run` (see {@link runEntryProblem}).
+ *
+ * @example
+ * ```ts
+ * import { isRunEntry } from "./rules.ts";
+ * isRunEntry("/usr/bin/git"); // true
+ * ```
+ */
+export function isRunEntry(entry: string): boolean {
+  return runEntryProblem(entry) === undefined;
+}

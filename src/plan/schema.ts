@@ -16,10 +16,12 @@ import {
   isMatchesPattern,
   isNonZeroDuration,
   isRelPath,
+  isRunEntry,
   isTimerDuration,
   matchesProblem,
   pathProblem,
   REGEX_FLAGS,
+  runEntryProblem,
   STRATEGIES,
   TASK_TYPES,
 } from "./rules.ts";
@@ -268,6 +270,57 @@ export const AgentDefaultsSchema = expecting(
   }),
   "a mapping with command or preset",
 );
+// --- permissions (issue 9): what a task's processes may do, shaped like Deno's --allow-* flags.
+
+/** One `permissions` category: `true` (all), `false` (none) or a list. */
+const grant = <T extends z.ZodType>(item: T, what: string) =>
+  expecting(
+    z.union([z.boolean(), z.array(item)]),
+    `true, false or a list of ${what}`,
+  );
+
+const RunEntry = NonEmpty.refine(isRunEntry, {
+  error: ({ input }) => runEntryProblem(input as string),
+});
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, {
+  error: ({ input }) =>
+    `Invalid variable name ${
+      JSON.stringify(input)
+    }: letters, digits and '_', optionally ending in '*' (e.g. CARGO_*)`,
+});
+const Host = z.string().regex(
+  /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*][A-Za-z0-9.-]*)(:[0-9]{1,5})?$/,
+  {
+    error: ({ input }) =>
+      `Invalid host ${
+        JSON.stringify(input)
+      }: use host or host:port (e.g. registry.npmjs.org:443)`,
+  },
+);
+
+/** Permissions of a task's processes (orchestrator: defaults; task: over them; shard: narrows its task). */
+export const PermissionsSchema = expecting(
+  z.strictObject({
+    run: grant(RunEntry, "executables").optional().describe(
+      "Executables its commands may start: names found on PATH, or paths",
+    ),
+    read: grant(RelPath, "paths").optional().describe(
+      "Paths its processes may read (relative to the project root)",
+    ),
+    write: grant(RelPath, "paths").optional().describe(
+      "Paths its processes may write (relative to the project root)",
+    ),
+    env: grant(EnvName, "variable names").optional().describe(
+      "Environment variables its processes get (besides PATH, HOME, locale, ORCHESTRATE_*)",
+    ),
+    net: grant(Host, "hosts").optional().describe(
+      "Network access: true, false, or a list of host[:port]",
+    ),
+  }),
+  "a mapping with run, read, write, env or net",
+).describe("What the processes may do, named like Deno's --allow-* flags");
+
+// --- end permissions
 
 /** A shard: a sub-task run in order inside its task. */
 export const ShardSchema = expecting(
@@ -280,6 +333,9 @@ export const ShardSchema = expecting(
     ),
     commands: Commands.optional(),
     acceptance: Checks.optional().describe("The shard's acceptance checks"),
+    permissions: PermissionsSchema.optional().describe(
+      "What the shard's processes may do, narrowing its task's permissions",
+    ),
   }),
   "a mapping with id and title",
 );
@@ -319,6 +375,9 @@ export const TaskSchema = expecting(
         "Skip the task when its acceptance checks already pass before it runs",
       ),
     agent: AgentSchema.optional(),
+    permissions: PermissionsSchema.optional().describe(
+      "What the task's processes may do, over the orchestrator's defaults",
+    ),
   }),
   "a mapping with id and title",
 );
@@ -373,6 +432,10 @@ export const PlanFileSchema = z.strictObject({
     agent: AgentDefaultsSchema.optional().describe(
       "Defaults for tasks with agent: true, and caps on all agents of a run together",
     ),
+
+    permissions: PermissionsSchema.optional().describe(
+      "Default permissions of every task's processes",
+    ),
   }).optional().describe("Run-wide settings"),
   include: Globs.optional().describe(
     "Globs of further YAML/JSON files holding `tasks:`",
@@ -405,5 +468,7 @@ export type RetryInput = z.infer<typeof RetrySchema>;
 export type AgentInput = z.infer<typeof AgentSchema>;
 /** The run-wide agent defaults as written. */
 export type AgentDefaultsInput = z.infer<typeof AgentDefaultsSchema>;
+/** Permissions as written. */
+export type PermissionsInput = z.infer<typeof PermissionsSchema>;
 /** A check as written. */
 export type CheckInput = z.infer<typeof CheckSchema>;

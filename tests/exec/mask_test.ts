@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { maskEvent, maskText, StreamMask } from "../../src/exec/mask.ts";
+
+const enc = new TextEncoder(), dec = new TextDecoder();
+
+/** Feeds `text` to a fresh mask in the given chunk sizes and returns what it wrote. */
+function streamed(text: string, secrets: string[], sizes: number[]): string {
+  const mask = new StreamMask(secrets);
+  const bytes = enc.encode(text);
+  const out: Uint8Array[] = [];
+  let at = 0, i = 0;
+  while (at < bytes.length) {
+    const n = sizes[i++ % sizes.length]!;
+    out.push(mask.push(bytes.subarray(at, at + n)));
+    at += n;
+  }
+  out.push(mask.flush());
+  const all = new Uint8Array(out.reduce((n, b) => n + b.length, 0));
+  out.reduce((at, b) => (all.set(b, at), at + b.length), 0);
+  return dec.decode(all);
+}
+
+Deno.test("StreamMask: a secret is masked wherever the chunks split it, and nothing else changes", () => {
+  const secrets = ["tok-12345", "tok-123456789", "zzzz"];
+  const text =
+    "a tok-12345 b tok-123456789 c tok-1234 d zzzzz tok-12345tok-12345 é end tok-123";
+  const whole = maskText(text, secrets);
+  assert.equal(
+    whole,
+    "a *** b *** c tok-1234 d ***z ****** é end tok-123",
+  );
+  for (const sizes of [[1], [2], [3], [5, 1], [7, 2, 1], [1000]]) {
+    assert.equal(streamed(text, secrets, sizes), whole, String(sizes));
+  }
+});
+
+Deno.test("StreamMask: output that cannot start a secret is passed on at once", () => {
+  const mask = new StreamMask(["secret-x"]);
+  assert.equal(
+    dec.decode(mask.push(enc.encode("plain line\n"))),
+    "plain line\n",
+  );
+  assert.equal(dec.decode(mask.push(enc.encode("ends in sec"))), "ends in ");
+  assert.equal(dec.decode(mask.push(enc.encode("ond\n"))), "second\n");
+});
+
+Deno.test("maskText and maskEvent: short values are not masked; events keep their shape", () => {
+  assert.equal(maskText("on and on", ["on"]), "on and on");
+  const event = {
+    type: "task_failed",
+    detail: "got abcd1234",
+    n: 3,
+    list: ["abcd1234", "x"],
+  };
+  assert.deepEqual(maskEvent(event, ["abcd1234"]), {
+    type: "task_failed",
+    detail: "got ***",
+    n: 3,
+    list: ["***", "x"],
+  });
+  assert.equal(maskEvent(event, ["nothing-here"]), event);
+});
