@@ -54,6 +54,7 @@ export {
   type Strategy,
   type TaskDefinition,
   type TaskIds,
+  type TaskIds,
   type TaskType,
   testsPass,
   type UncheckedString,

@@ -125,10 +125,18 @@ async function planProblems(dir: string, plan: string): Promise<string[]> {
   return checksWithoutFile(JSON.parse(compile.stdout).tasks);
 }
 
-/** `deno check` of `file` in `dir` with nothing cached and no network, config or npm. */
+/** `deno check` of `file` in `dir` with the project's deno.json (as `init --ts` writes it), nothing cached, no network or npm. */
 async function denoCheckOffline(dir: string, file: string): Promise<string[]> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["check", "--quiet", "--no-config", "--no-remote", "--no-npm", file],
+    args: [
+      "check",
+      "--quiet",
+      "--config",
+      "deno.json",
+      "--no-remote",
+      "--no-npm",
+      file,
+    ],
     cwd: dir,
     env: { NO_COLOR: "1", DENO_DIR: await tempDir("orchestrate-deno-dir-") },
     stdout: "piped",
