@@ -63,7 +63,8 @@ export async function writeRecordedPlan(
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  writeFileAtomic(path, text);
+  // Private like the run's other files (its log, its commands' output).
+  writeFileAtomic(path, text, { mode: 0o600 });
   return hash;
 }
 

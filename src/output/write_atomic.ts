@@ -24,13 +24,17 @@ import { basename, dirname, join } from "../path.ts";
  * Deno.removeSync(dir, { recursive: true });
  * ```
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(
+  path: string,
+  text: string,
+  options: { mode?: number } = {},
+): void {
   const temp = join(
     dirname(path),
     `.${basename(path)}.${Deno.pid}.${_counter++}.tmp`,
   );
   try {
-    Deno.writeTextFileSync(temp, text);
+    Deno.writeTextFileSync(temp, text, { mode: options.mode });
     Deno.renameSync(temp, path);
   } catch (e) {
     try {

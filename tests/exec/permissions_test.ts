@@ -170,12 +170,13 @@ Deno.test("permissions: --allow-* on run and resume narrow a plan that grants mo
 tasks:
   - id: TOUCH
     title: default permissions
-    commands: { make: "touch marker" }
+    commands: { make: "touch src/marker" }
   - id: DIST
     title: declares a write
     commands: { make: "git --version" }
     permissions: { write: [dist], env: [WANTED] }
 `,
+    "src/.keep": "",
   });
   const r = await cli(["run", "--allow-run=git,sh", "--allow-write=src"], {
     cwd: dir,
@@ -192,7 +193,7 @@ tasks:
     dist!.detail,
     /task DIST needs write access to "dist", which the run does not allow \(--allow-write=src\); run with --allow-write=src,dist/,
   );
-  assert.equal(await exists(join(dir, "marker")), false);
+  assert.equal(await exists(join(dir, "src/marker")), false);
 
   // The same flags on resume, widened as the message says.
   const again = await cli(
@@ -205,7 +206,8 @@ tasks:
     { cwd: dir },
   );
   assert.equal(again.code, 0, again.stderr + again.stdout);
-  assert.equal(await exists(join(dir, "marker")), true);
+  // --allow-write=src,dist confines TOUCH to them: its write in src lands.
+  assert.equal(await exists(join(dir, "src/marker")), true);
 });
 
 Deno.test("permissions: --allow-env narrows the default environment to the base and the named variables", async () => {
