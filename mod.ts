@@ -54,7 +54,6 @@ export {
   type Strategy,
   type TaskDefinition,
   type TaskIds,
-  type TaskIds,
   type TaskType,
   testsPass,
   type UncheckedString,
