@@ -21,11 +21,13 @@ export const indexCommand: CommandSpec = {
     const started = performance.now();
     const { index, stats } = await updateIndex(Deno.cwd());
     const ms = Math.round(performance.now() - started);
-    const symbols = Object.values(index.files)
-      .reduce((n, f) => n + f.symbols.length, 0);
-    const skipped = Object.entries(index.files)
-      .filter(([, f]) => f.note !== undefined)
-      .map(([path, f]) => ({ path, note: f.note! }));
+    let symbols = 0;
+    const skipped: { path: string; note: string }[] = [];
+    for (const path in index.files) {
+      const file = index.files[path]!;
+      symbols += file.symbols.length;
+      if (file.note !== undefined) skipped.push({ path, note: file.note });
+    }
     if (options.json) {
       console.log(JSON.stringify(
         { index: INDEX_FILE, ...stats, symbols, skipped, notes: index.notes },

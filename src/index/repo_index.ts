@@ -62,10 +62,15 @@ export interface IndexStats {
  * Reads `.codex/index.json` under `root`, or `null` when there is none or
  * it is of another version or unreadable as JSON (it is rebuilt then).
  */
-export async function readIndex(root: string): Promise<RepoIndex | null> {
+export function readIndex(root: string): Promise<RepoIndex | null> {
+  return Promise.resolve(readIndexSync(root));
+}
+
+// Sync, as in walk.ts: the warm path is a few large calls, nothing to overlap.
+function readIndexSync(root: string): RepoIndex | null {
   let text: string;
   try {
-    text = await Deno.readTextFile(join(root, INDEX_FILE));
+    text = Deno.readTextFileSync(join(root, INDEX_FILE));
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
@@ -104,7 +109,7 @@ export async function readIndex(root: string): Promise<RepoIndex | null> {
 export async function updateIndex(
   root: string,
 ): Promise<{ index: RepoIndex; stats: IndexStats }> {
-  const previous = await readIndex(root);
+  const previous = readIndexSync(root);
   const walk = await walkFiles(root);
   const files: Record<string, IndexedFile> = Object.create(null);
   const stats: IndexStats = {
@@ -159,17 +164,18 @@ export async function updateIndex(
       if (!(path in files)) stats.removed++;
     }
   }
-  const index: RepoIndex = {
-    version: INDEX_VERSION,
-    files,
-    identifiers: identifiersOf(files),
-    notes: walk.notes,
-  };
   const changed = previous === null || stats.unchanged !== stats.files ||
     stats.removed > 0 ||
     JSON.stringify(previous.notes) !== JSON.stringify(walk.notes);
+  const index: RepoIndex = {
+    version: INDEX_VERSION,
+    files,
+    // Unchanged files: the stored lookup is still right, no need to rebuild it.
+    identifiers: changed ? identifiersOf(files) : previous.identifiers,
+    notes: walk.notes,
+  };
   if (changed) {
-    await Deno.mkdir(join(root, ".codex"), { recursive: true });
+    Deno.mkdirSync(join(root, ".codex"), { recursive: true });
     writeFileAtomic(join(root, INDEX_FILE), JSON.stringify(index));
   }
   return { index, stats };

@@ -7,7 +7,7 @@
  */
 
 import ignore, { type Ignore } from "ignore";
-import { join, relative, resolve } from "../path.ts";
+import { relative, resolve } from "../path.ts";
 
 /** A file found by {@link walkFiles}. */
 export interface WalkedFile {
@@ -83,16 +83,24 @@ function visit(
   notes: WalkNote[],
   top: string,
 ): void {
-  const rules = [...inherited];
-  const own = readIgnore(join(dir, ".gitignore"));
-  if (own !== null) rules.push({ base: rel, rules: ignore().add(own) });
   const entries: Deno.DirEntry[] = [];
-  for (const entry of Deno.readDirSync(dir)) entries.push(entry);
+  let hasIgnoreFile = false;
+  for (const entry of Deno.readDirSync(dir)) {
+    entries.push(entry);
+    if (entry.name === ".gitignore" && !entry.isDirectory) hasIgnoreFile = true;
+  }
+  // Read `.gitignore` only when the listing has one: a NotFound error per
+  // folder costs more than the rest of the folder's walk.
+  const own = hasIgnoreFile ? readIgnore(`${dir}/.gitignore`) : null;
+  const rules = own === null
+    ? inherited
+    : [...inherited, { base: rel, rules: ignore().add(own) }];
   entries.sort((a, b) => compare(a.name, b.name));
   for (const entry of entries) {
     if (ALWAYS_SKIPPED.has(entry.name)) continue;
     const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
-    const full = join(dir, entry.name);
+    // `dir` is a real path already: plain concatenation, no normalizing.
+    const full = `${dir}/${entry.name}`;
     let isDirectory = entry.isDirectory;
     if (entry.isSymlink) {
       const target = realPathOrNull(full);
@@ -116,6 +124,7 @@ function visit(
         continue;
       }
     }
+    // Folders are tested before descending: an ignored one is never listed.
     if (ignored(rules, path, isDirectory)) continue;
     if (isDirectory) {
       visit(full, path, rules, files, notes, top);
@@ -134,6 +143,7 @@ function visit(
 /** git's rule: the deepest `.gitignore` that says something about a path decides. */
 function ignored(rules: Rules[], path: string, directory: boolean): boolean {
   let result = false;
+  if (rules.length === 0) return result;
   for (const { base, rules: set } of rules) {
     const local = base === "" ? path : path.slice(base.length + 1);
     const verdict = set.test(directory ? `${local}/` : local);
