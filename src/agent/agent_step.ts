@@ -165,7 +165,7 @@ async function shardAgents(
   command: string,
   dir: string,
 ): Promise<AgentStepResult> {
-  const { task, ctx } = input;
+  const { task } = input;
   const root = input.workspace.root;
   const rel = (abs: string) => relative(root, abs);
   const shards = input.shards;

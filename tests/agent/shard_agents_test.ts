@@ -143,6 +143,18 @@ Deno.test("shard agents: disjoint shards run their agents at once, each in its o
   const [applied] = ofType(after, "patch_applied");
   assert.equal(applied!.hash, validated!.hash);
   assert.equal(ofType(after, "agent_started").length, 2);
+
+  // The report names each attempt's shard, with that shard's own patch.
+  const report = await cli(["report"], { cwd: dir, ...BOUND });
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(
+    report.stdout,
+    /- A 1\. `[^`]+`: exit 0, [^\n]*patch \[\+1 -0\]\([^)]*agent\/T\/A\/attempt-1\.patch\)/,
+  );
+  assert.match(
+    report.stdout,
+    /- B 1\. `[^`]+`: exit 0, [^\n]*patch \[\+1 -0\]\([^)]*agent\/T\/B\/attempt-1\.patch\)/,
+  );
 });
 
 Deno.test("shard agents: overlapping shards run one after another, the second starting from the first's validated change", async () => {
