@@ -24,7 +24,8 @@ import type {
   PatchSummary,
   RunEvent,
 } from "../events/types.ts";
-import type { Agent, Task } from "../plan/ir.ts";
+import type { Agent, Shard, Task } from "../plan/ir.ts";
+import type { StepGroup } from "../engine/steps.ts";
 import type { TaskContext } from "../engine/task_runner.ts";
 import type { TaskWorkspace } from "../engine/workspace.ts";
 import { AgentBudget } from "./budget.ts";
@@ -36,23 +37,39 @@ import {
 import { failuresOf, writeFeedback } from "./feedback.ts";
 import { capturePatch, forbiddenFiles, patchHash } from "./patch.ts";
 import { agentCommand, readReport } from "./presets.ts";
-import { createWorktree, removeWorktree } from "./worktree.ts";
+import { shardOrder } from "./shard_overlap.ts";
+import {
+  addWorktree,
+  createWorktree,
+  removeWorktree,
+  snapshot,
+  stackPatches,
+  type Worktree,
+} from "./worktree.ts";
 
 /** What the run lends its agent steps (one budget for all of them). */
 export interface AgentServices {
   budget: AgentBudget;
   brief: BriefRenderer;
+  /** How many agents of one task's shards may work at once (the run's concurrency). */
+  concurrency: number;
 }
 
-/** The services of a run without caps, with the plain brief. */
+/** The services of a run without caps, with the plain brief, one agent at a time. */
 export function defaultAgentServices(): AgentServices {
-  return { budget: new AgentBudget(), brief: plainBrief };
+  return { budget: new AgentBudget(), brief: plainBrief, concurrency: 1 };
 }
 
 /** How the agent step ended. */
 export type AgentStepResult =
   | { ok: true; patch: PatchSummary; reused: boolean }
   | { ok: false; reason: FailureReason; detail: string };
+
+/** A shard with an agent of its own, and what judges its attempts. */
+export interface ShardAgent {
+  shard: Shard;
+  validation: StepGroup[];
+}
 
 /** Everything the agent step needs. */
 export interface AgentStepInput {
@@ -67,8 +84,13 @@ export interface AgentStepInput {
   /** A patch validated earlier in this run for this definition, to use instead of a new attempt. */
   reuse: PatchState | null;
   services: AgentServices;
-  /** Runs the task's commands and checks in the given workspace (the worktree). */
+  /** What judges the task's patch (with shards: their combined patch). */
+  validation: StepGroup[];
+  /** The task's shards, each done by an agent of its own (empty: one agent does the task). */
+  shards: ShardAgent[];
+  /** Runs these groups of commands and checks in the given workspace (a worktree). */
   validate: (
+    groups: StepGroup[],
     workspace: TaskWorkspace,
     ctx: TaskContext,
   ) => Promise<
@@ -93,16 +115,211 @@ export async function runAgentStep(
   }
   const root = input.workspace.root;
   const dir = join(ctx.artifacts, "agent", task.id);
+  if (input.shards.length > 0) return await shardAgents(input, command, dir);
+  const worktree = await createWorktree(root, join(dir, "worktree"));
+  const r = await attemptLoop(input, {
+    command,
+    dir,
+    shard: null,
+    worktree,
+    validation: input.validation,
+  });
+  if (!r.ok) return r;
+  ctx.emit({
+    type: "patch_validated",
+    task: task.id,
+    shard: null,
+    attempt: r.attempt,
+    ...r.patch,
+    task_hash: input.taskHash,
+  });
+  await removeWorktree(root, worktree.path);
+  return { ok: true, patch: r.patch, reused: false };
+}
+
+/** One agent's work: the whole task's, or one shard's. */
+interface AgentUnit {
+  command: string;
+  /** Its folder under the run's artifacts (brief, patches, feedback). */
+  dir: string;
+  shard: Shard | null;
+  worktree: Worktree;
+  validation: StepGroup[];
+}
+
+type UnitResult =
+  | { ok: true; patch: PatchSummary; file: string; attempt: number }
+  | { ok: false; reason: FailureReason; detail: string };
+
+/**
+ * Each shard's agent in a worktree of its own, judged by the shard's own
+ * commands and checks; shards whose `paths.preferred` are disjoint at once
+ * (up to the run's concurrency), overlapping ones in plan order, a later
+ * one starting from the earlier ones' validated patches. Then all the
+ * shards' patches together are judged by the task's commands and checks
+ * and become the task's one patch (`patch_validated`, shard null), which
+ * the `apply_patch` step applies and its approval binds to.
+ */
+async function shardAgents(
+  input: AgentStepInput,
+  command: string,
+  dir: string,
+): Promise<AgentStepResult> {
+  const { task } = input;
+  const root = input.workspace.root;
   const rel = (abs: string) => relative(root, abs);
-  const brief = await writeBriefFiles(dir, task, input.services.brief);
-  const worktreePath = join(dir, "worktree");
-  const worktree = await createWorktree(root, worktreePath);
+  const shards = input.shards;
+  const waitFor = shardOrder(
+    shards.map(({ shard }) =>
+      shard.paths.preferred.length > 0
+        ? shard.paths.preferred
+        : task.paths.preferred
+    ),
+  );
+  // Every shard starts from the same picture of the project.
+  const base = await snapshot(root, join(dir, "snapshot.index"));
+  const files: (string | null)[] = shards.map(() => null);
+  const runOne = async (i: number): Promise<UnitResult> => {
+    const { shard, validation } = shards[i]!;
+    const unitDir = join(dir, shard.id);
+    const fresh = await addWorktree(root, join(unitDir, "worktree"), base);
+    const worktree = await stackPatches(
+      fresh,
+      waitFor[i]!.map((j) => files[j]!),
+    );
+    if ("conflict" in worktree) {
+      return {
+        ok: false,
+        reason: "patch_failed",
+        detail:
+          `shard ${shard.id}: the earlier shards' patches do not apply together (worktree kept for inspection: ${
+            rel(fresh.root)
+          }):\n${worktree.conflict}`,
+      };
+    }
+    const r = await attemptLoop(input, {
+      command,
+      dir: unitDir,
+      shard,
+      worktree,
+      validation,
+    });
+    if (r.ok) {
+      files[i] = r.file;
+      await removeWorktree(root, worktree.path);
+    }
+    return r;
+  };
+  const running = new Map<number, Promise<[number, UnitResult]>>();
+  const pending = shards.map((_, i) => i);
+  let failure: UnitResult | null = null;
+  const limit = Math.max(1, input.services.concurrency);
+  while (running.size > 0 || (failure === null && pending.length > 0)) {
+    while (failure === null && running.size < limit) {
+      const at = pending.findIndex((i) =>
+        waitFor[i]!.every((j) => files[j] !== null)
+      );
+      if (at < 0) break;
+      const [i] = pending.splice(at, 1) as [number];
+      running.set(i, runOne(i).then((r) => [i, r]));
+    }
+    const [i, r] = await Promise.race(running.values());
+    running.delete(i);
+    // The first failure ends the task; the shards already working finish.
+    if (!r.ok) failure ??= r;
+  }
+  if (failure !== null) return failure as AgentStepResult;
+  return await combine(input, dir, base, files as string[]);
+}
+
+/**
+ * The shards' validated patches applied in plan order to a fresh worktree,
+ * judged by the task's commands and checks, captured as the task's patch.
+ */
+async function combine(
+  input: AgentStepInput,
+  dir: string,
+  base: string,
+  files: string[],
+): Promise<AgentStepResult> {
+  const { task, ctx } = input;
+  const root = input.workspace.root;
+  const rel = (abs: string) => relative(root, abs);
+  const fresh = await addWorktree(root, join(dir, "combined"), base);
+  const worktree = await stackPatches(fresh, files);
+  const kept = `worktree kept for inspection: ${rel(fresh.root)}`;
+  if ("conflict" in worktree) {
+    return {
+      ok: false,
+      reason: "patch_failed",
+      detail:
+        `the shards' patches do not apply together (${kept}):\n${worktree.conflict}`,
+    };
+  }
+  const checks = await validateIn(
+    input,
+    input.validation,
+    worktree.root,
+    join(dir, "combined-checks"),
+  );
+  if (checks !== null) {
+    return {
+      ok: false,
+      reason: "agent_failed",
+      detail:
+        `the shards' patches together fail in the worktree: ${checks.detail} (${kept})`,
+    };
+  }
+  // Against the first picture: the one patch holds every shard's change.
+  const captured = await capturePatch(worktree.path, base);
+  const patchFile = join(dir, "combined.patch");
+  await Deno.writeFile(patchFile, captured.text);
+  const summary: PatchSummary = {
+    patch: rel(patchFile),
+    hash: captured.hash,
+    files: captured.files,
+    added: captured.added,
+    removed: captured.removed,
+  };
+  ctx.emit({
+    type: "patch_validated",
+    task: task.id,
+    shard: null,
+    attempt: 1,
+    ...summary,
+    task_hash: input.taskHash,
+  });
+  await removeWorktree(root, worktree.path);
+  return { ok: true, patch: summary, reused: false };
+}
+
+/** One agent's attempts in its worktree until a patch passes, or they run out. */
+async function attemptLoop(
+  input: AgentStepInput,
+  unit: AgentUnit,
+): Promise<UnitResult> {
+  const { task, ctx } = input;
+  const { command, dir, worktree } = unit;
+  const shardId = unit.shard?.id ?? null;
+  const root = input.workspace.root;
+  const rel = (abs: string) => relative(root, abs);
+  const brief = await writeBriefFiles(
+    dir,
+    task,
+    input.services.brief,
+    shardId,
+  );
   const prefix = relative(worktree.path, worktree.root);
   const forbidden = [
     ...task.paths.forbidden,
     ...task.constraints.forbidden_paths,
+    ...(unit.shard?.paths.forbidden ?? []),
   ]
     .map((f) => prefix === "" ? f : join(prefix, f));
+  // The agent of a shard works under the task's permissions narrowed by the shard's.
+  const workspace = unit.shard === null
+    ? input.workspace
+    : input.workspace.forShard(unit.shard);
   const attempts = input.agent.attempts;
   let feedback: string | null = null;
   let cost = 0;
@@ -115,7 +332,7 @@ export async function runAgentStep(
       ctx.emit({
         type: "agent_attempt_failed",
         task: task.id,
-        shard: null,
+        shard: shardId,
         attempt,
         reason: "limit",
         detail: limit,
@@ -128,7 +345,7 @@ export async function runAgentStep(
     ctx.emit({
       type: "agent_started",
       task: task.id,
-      shard: null,
+      shard: shardId,
       attempt,
       attempts,
       cmd: command,
@@ -144,8 +361,9 @@ export async function runAgentStep(
       ORCHESTRATE_RUN_ID: ctx.runId,
       ORCHESTRATE_ATTEMPT: String(attempt),
     };
+    if (shardId !== null) env.ORCHESTRATE_SHARD_ID = shardId;
     if (feedback !== null) env.ORCHESTRATE_FEEDBACK = feedback;
-    const agentSpace = inWorktree(input.workspace, worktree.root, env);
+    const agentSpace = inWorktree(workspace, worktree.root, env);
     const output = join(attemptDir, "agent.log");
     const r = await agentSpace.runner.run(
       agentSpace.request(withStdin(command, brief.md), {
@@ -165,7 +383,7 @@ export async function runAgentStep(
     ctx.emit({
       type: "agent_finished",
       task: task.id,
-      shard: null,
+      shard: shardId,
       attempt,
       status: r.status,
       signal: r.signal,
@@ -191,32 +409,22 @@ export async function runAgentStep(
       ctx.emit({
         type: "patch_proposed",
         task: task.id,
-        shard: null,
+        shard: shardId,
         attempt,
         ...summary,
       });
     }
-    const failure = await judge(input, {
+    const failure = await judge(input, unit, {
       attempt,
       status: r.status,
       timedOut: r.timedOut,
       reported: report.reported_error,
       files: captured.files,
       forbidden,
-      worktreeRoot: worktree.root,
       attemptDir,
     });
     if (failure === null) {
-      ctx.emit({
-        type: "patch_validated",
-        task: task.id,
-        shard: null,
-        attempt,
-        ...summary,
-        task_hash: input.taskHash,
-      });
-      await removeWorktree(root, worktree.path);
-      return { ok: true, patch: summary, reused: false };
+      return { ok: true, patch: summary, file: patchFile, attempt };
     }
     if (input.signal.aborted) {
       return { ok: false, reason: "interrupted", detail: "stopped" };
@@ -226,7 +434,7 @@ export async function runAgentStep(
       ? await writeFeedback(
         join(dir, `feedback-${attempt}.md`),
         root,
-        task.id,
+        shardId ?? task.id,
         attempt,
         failure.summary,
         failure.failures,
@@ -235,7 +443,7 @@ export async function runAgentStep(
     ctx.emit({
       type: "agent_attempt_failed",
       task: task.id,
-      shard: null,
+      shard: shardId,
       attempt,
       reason: failure.reason,
       detail: failure.detail,
@@ -245,7 +453,9 @@ export async function runAgentStep(
   return {
     ok: false,
     reason: "agent_failed",
-    detail: `${last} (worktree kept for inspection: ${rel(worktree.root)})`,
+    detail: `${
+      shardId === null ? "" : `shard ${shardId}: `
+    }${last} (worktree kept for inspection: ${rel(worktree.root)})`,
   };
 }
 
@@ -269,6 +479,7 @@ interface Judged {
 /** Why an attempt's patch is not kept, or null when it passed every check in the worktree. */
 async function judge(
   input: AgentStepInput,
+  unit: AgentUnit,
   a: {
     attempt: number;
     status: number | null;
@@ -276,7 +487,6 @@ async function judge(
     reported: string | null;
     files: string[];
     forbidden: string[];
-    worktreeRoot: string;
     attemptDir: string;
   },
 ): Promise<Judged | null> {
@@ -321,9 +531,39 @@ async function judge(
       failures: [],
     };
   }
-  const { ctx, task } = input;
+  const failed = await validateIn(
+    input,
+    unit.validation,
+    unit.worktree.root,
+    join(a.attemptDir, "checks"),
+  );
+  if (failed === null) return null;
+  const what = unit.shard === null
+    ? `${input.task.id}'s`
+    : `shard ${unit.shard.id}'s`;
+  return {
+    reason: "checks_failed",
+    detail: `in the worktree: ${failed.detail}`,
+    summary:
+      `The orchestrator ran ${what} commands and acceptance checks on your change; these failed. Your changes are still in the working directory: fix them.`,
+    failures: failed.failures,
+  };
+}
+
+/**
+ * Runs the groups in the worktree at `worktreeRoot` (their output under
+ * `artifacts`); null when they passed, else what failed.
+ */
+async function validateIn(
+  input: AgentStepInput,
+  groups: StepGroup[],
+  worktreeRoot: string,
+  artifacts: string,
+): Promise<
+  { detail: string; failures: Judged["failures"] } | null
+> {
+  const { ctx } = input;
   const seen: RunEvent[] = [];
-  const artifacts = join(a.attemptDir, "checks");
   await Deno.mkdir(artifacts, { recursive: true });
   const checkCtx: TaskContext = {
     ...ctx,
@@ -334,17 +574,10 @@ async function judge(
       ctx.emit(event);
     },
   };
-  const space = inWorktree(input.workspace, a.worktreeRoot, {});
-  const result = await input.validate(space, checkCtx);
+  const space = inWorktree(input.workspace, worktreeRoot, {});
+  const result = await input.validate(groups, space, checkCtx);
   if (result.ok) return null;
-  const failures = failuresOf(seen);
-  return {
-    reason: "checks_failed",
-    detail: `in the worktree: ${result.detail}`,
-    summary:
-      `The orchestrator ran ${task.id}'s commands and acceptance checks on your change; these failed. Your changes are still in the working directory: fix them.`,
-    failures,
-  };
+  return { detail: result.detail, failures: failuresOf(seen) };
 }
 
 /** A validated patch of an earlier start of this task: checked unchanged, used as it is. */

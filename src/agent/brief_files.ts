@@ -17,8 +17,11 @@ export interface Brief {
   json: unknown;
 }
 
-/** Renders the brief of a task. */
-export type BriefRenderer = (task: Task) => Brief | Promise<Brief>;
+/** Renders the brief of a task, or of one of its shards (its id) when the shard has an agent of its own. */
+export type BriefRenderer = (
+  task: Task,
+  shard: string | null,
+) => Brief | Promise<Brief>;
 
 /** Where the brief files were written. */
 export interface BriefFiles {
@@ -27,14 +30,15 @@ export interface BriefFiles {
 }
 
 /**
- * Writes `<dir>/<task>.brief.md` and `.brief.json` from `render(task)`.
+ * Writes `<dir>/brief.md` and `brief.json` from `render(task, shard)`.
  */
 export async function writeBriefFiles(
   dir: string,
   task: Task,
   render: BriefRenderer,
+  shard: string | null = null,
 ): Promise<BriefFiles> {
-  const brief = await render(task);
+  const brief = await render(task, shard);
   await Deno.mkdir(dir, { recursive: true });
   const files = {
     md: join(dir, "brief.md"),
@@ -66,12 +70,12 @@ export function indexedBrief(
   plan: Plan,
   latest: () => LatestRun | null,
 ): BriefRenderer {
-  return async (task) => {
+  return async (task, shard) => {
     const [{ buildBrief }, { briefMarkdown }] = await Promise.all([
       import("../brief/brief.ts"),
       import("../brief/markdown.ts"),
     ]);
-    const brief = await buildBrief(root, plan, task.id, latest());
+    const brief = await buildBrief(root, plan, shard ?? task.id, latest());
     return {
       md: `${briefMarkdown(brief).trimEnd()}\n\n${CONTRACT}\n`,
       json: brief,
@@ -81,7 +85,8 @@ export function indexedBrief(
 
 /**
  * The brief from the task alone (what to do, where, the commands and the
- * checks that judge it), for a task runner used without a run.
+ * checks that judge it), for a task runner used without a run; with a
+ * shard id, focused on that shard (the other shards are left out).
  *
  * @example
  * ```ts
@@ -99,7 +104,10 @@ export function indexedBrief(
  * assert.match(brief.md, /deno test/);
  * ```
  */
-export function plainBrief(task: Task): Brief {
+export function plainBrief(task: Task, shard: string | null = null): Brief {
+  const shards = shard === null
+    ? task.shards
+    : task.shards.filter((s) => s.id === shard);
   const forbidden = [
     ...task.paths.forbidden,
     ...task.constraints.forbidden_paths,
@@ -114,13 +122,19 @@ export function plainBrief(task: Task): Brief {
   list("Never touch", forbidden);
   list("Commands", task.commands.map((c) => `${c.name}: \`${c.run}\``));
   list("Acceptance", task.acceptance.map(describeCheck));
-  for (const shard of task.shards) {
+  if (shard !== null) {
+    lines.push(
+      `Do only shard ${shard}; other shards of ${task.id} are done apart.`,
+      "",
+    );
+  }
+  for (const s of shards) {
     list(
-      `Shard ${shard.id}: ${shard.title}`,
+      `Shard ${s.id}: ${s.title}`,
       [
-        ...shard.paths.preferred.map((p) => `edit: ${p}`),
-        ...shard.commands.map((c) => `${c.name}: \`${c.run}\``),
-        ...shard.acceptance.map(describeCheck),
+        ...s.paths.preferred.map((p) => `edit: ${p}`),
+        ...s.commands.map((c) => `${c.name}: \`${c.run}\``),
+        ...s.acceptance.map(describeCheck),
       ],
     );
   }
@@ -134,7 +148,8 @@ export function plainBrief(task: Task): Brief {
       paths: { preferred: task.paths.preferred, forbidden },
       commands: task.commands,
       acceptance: task.acceptance.map(describeCheck),
-      shards: task.shards.map((s) => ({
+      focus: shard,
+      shards: shards.map((s) => ({
         id: s.id,
         title: s.title,
         paths: s.paths,

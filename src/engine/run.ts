@@ -284,6 +284,7 @@ async function runRecorded(r: Recorded): Promise<number> {
         agents: {
           budget: AgentBudget.of(plan.orchestrator.agent_limits, state),
           brief: indexedBrief(root, plan, () => ({ run: runId, state })),
+          concurrency,
         },
         audits: new AuditBoard(),
       },

@@ -31,8 +31,13 @@ export interface CheckStep {
 export interface AgentStep {
   kind: "agent";
   agent: Agent;
-  /** What judges each attempt, run inside the worktree. */
+  /** What judges each attempt (or, with shards, their combined change), run inside the worktree. */
   validation: StepGroup[];
+  /**
+   * With shards, each has an agent of its own judged by its own group
+   * first (empty: one agent does the whole task).
+   */
+  shards: { shard: Shard; validation: StepGroup[] }[];
 }
 
 /** Applies the agent's validated patch to the project, behind the `apply_patch` gate when required. */
@@ -110,13 +115,33 @@ function agentSteps(task: Task, agent: Agent): StepGroup[] {
     ),
     ...groupSteps([], task.acceptance, task.paths.preferred),
   ];
+  // Numbered through, so no two share an output file.
+  const numbered = checks.map((c, i) => ({ ...c, index: i + 1 }));
+  const groups = plainSteps(task);
+  const shards = groups.filter((g) => g.shard !== null);
   return [{
     shard: null,
     steps: [
-      { kind: "agent", agent, validation: plainSteps(task) },
+      {
+        kind: "agent",
+        agent,
+        // Shards judged apart: their combined change by the task's commands
+        // and every acceptance check (a later shard may redo an earlier one's
+        // command's work, so shard commands are not run again).
+        validation: shards.length === 0 ? groups : [{
+          shard: null,
+          steps: [
+            ...task.commands.map((command): Step => ({
+              kind: "command",
+              command,
+            })),
+            ...numbered,
+          ],
+        }],
+        shards: shards.map((g) => ({ shard: g.shard!, validation: [g] })),
+      },
       { kind: "apply_patch", gated: task.gates.includes("apply_patch") },
-      // Numbered through, so no two share an output file.
-      ...checks.map((c, i) => ({ ...c, index: i + 1 })),
+      ...numbered,
     ],
   }];
 }

@@ -249,8 +249,10 @@ async function walkGroups(
           taskHash: walk.taskHash,
           reuse: walk.reusePatch,
           services: ctx.agents ?? defaultAgentServices(),
-          validate: (workspace, inner) =>
-            walkGroups(step.validation, {
+          validation: step.validation,
+          shards: step.shards,
+          validate: (groups, workspace, inner) =>
+            walkGroups(groups, {
               ...walk,
               workspace,
               ctx: inner,

@@ -56,6 +56,8 @@ export interface ReportedApproval {
 
 /** One attempt of a task's agent: what it ran, what it reported, what came of it. */
 export interface ReportedAgentAttempt {
+  /** The shard its agent worked on, or null for the whole task. */
+  shard: string | null;
   attempt: number;
   cmd: string;
   preset: string | null;
@@ -240,6 +242,7 @@ export function buildRunReport(
       case "agent_started":
         if (e.task === null) break;
         task(e.task).agent_attempts.push({
+          shard: e.shard,
           attempt: e.attempt,
           cmd: e.cmd,
           preset: e.preset,
@@ -258,7 +261,8 @@ export function buildRunReport(
       case "agent_finished": {
         const a = e.task === null
           ? undefined
-          : task(e.task).agent_attempts.at(-1);
+          // Shards' agents may work at once: their events interleave.
+          : task(e.task).agent_attempts.findLast((a) => a.shard === e.shard);
         if (a === undefined) break;
         Object.assign(a, {
           status: e.status,
@@ -274,14 +278,16 @@ export function buildRunReport(
       case "patch_proposed": {
         const a = e.task === null
           ? undefined
-          : task(e.task).agent_attempts.at(-1);
+          // Shards' agents may work at once: their events interleave.
+          : task(e.task).agent_attempts.findLast((a) => a.shard === e.shard);
         if (a !== undefined) a.patch = patchSummary(e);
         break;
       }
       case "agent_attempt_failed": {
         const a = e.task === null
           ? undefined
-          : task(e.task).agent_attempts.at(-1);
+          // Shards' agents may work at once: their events interleave.
+          : task(e.task).agent_attempts.findLast((a) => a.shard === e.shard);
         if (a !== undefined) a.failure = { reason: e.reason, detail: e.detail };
         break;
       }

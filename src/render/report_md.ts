@@ -191,7 +191,9 @@ function taskSection(
           : markdownLink("feedback given", link(a.feedback)),
       ].filter((x) => x !== null);
       out.push(
-        `- ${a.attempt}. ${code(a.cmd)}: ${parts.join(", ")}${
+        `- ${a.shard === null ? "" : `${text(a.shard)} `}${a.attempt}. ${
+          code(a.cmd)
+        }: ${parts.join(", ")}${
           a.reported_error
             ? ` — reported: ${text(oneLine(a.reported_error))}`
             : ""
