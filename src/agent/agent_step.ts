@@ -29,6 +29,7 @@ import type { StepGroup } from "../engine/steps.ts";
 import type { TaskContext } from "../engine/task_runner.ts";
 import type { TaskWorkspace } from "../engine/workspace.ts";
 import { AgentBudget } from "./budget.ts";
+import { rerootPolicy } from "../exec/policy.ts";
 import {
   type BriefRenderer,
   plainBrief,
@@ -611,8 +612,10 @@ async function reused(
 }
 
 /**
- * The task's workspace moved into a worktree: the same runner and policy,
- * its processes start there, with `env` added.
+ * The task's workspace moved into a worktree: the same runner, its
+ * processes start there with `env` added, and its policy's project paths
+ * (write, read, forbidden, project programs) point into the worktree, so a
+ * task allowed to write `src` lets its agent write the worktree's `src`.
  */
 export function inWorktree(
   base: TaskWorkspace,
@@ -620,15 +623,18 @@ export function inWorktree(
   env: Record<string, string>,
 ): TaskWorkspace {
   const merged = { ...base.env, ...env };
+  const policy = rerootPolicy(base.policy, base.root, root);
   return {
     root,
     runner: base.runner,
     env: merged,
-    policy: base.policy,
+    policy,
     request: (command, how) => ({
       ...base.request(command, how),
       cwd: root,
+      root: base.root,
       env: merged,
+      policy,
     }),
     forShard: (shard) => inWorktree(base.forShard(shard), root, env),
     refusal: () => base.refusal(),

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { sep } from "../path.ts";
+
 /** Network access of a task's processes. */
 export type NetPolicy = boolean | readonly string[];
 
@@ -44,4 +46,44 @@ export interface ProcessPolicy {
   readonly env: Readonly<Record<string, string>>;
   /** Values that must never appear in output, events or reports (masked `***`). */
   readonly secrets: readonly string[];
+}
+
+/**
+ * The same policy for a copy of the project at `to` (an agent's git
+ * worktree): every path at or below `from` is moved below `to`; paths
+ * elsewhere (tool caches, system programs) stay.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type ProcessPolicy, rerootPolicy } from "./policy.ts";
+ * const policy: ProcessPolicy = {
+ *   run: "all", read: "all", write: ["/repo/src", "/home/me/.cache"],
+ *   forbidden: ["/repo/.env"], net: false, env: {}, secrets: [],
+ * };
+ * const moved = rerootPolicy(policy, "/repo", "/repo/.codex/wt");
+ * assert.deepEqual(moved.write, ["/repo/.codex/wt/src", "/home/me/.cache"]);
+ * assert.deepEqual(moved.forbidden, ["/repo/.codex/wt/.env"]);
+ * ```
+ */
+export function rerootPolicy(
+  policy: ProcessPolicy,
+  from: string,
+  to: string,
+): ProcessPolicy {
+  const move = (path: string): string =>
+    path === from
+      ? to
+      : path.startsWith(from.endsWith(sep) ? from : `${from}${sep}`)
+      ? `${to}${path.slice(from.length)}`
+      : path;
+  const moveAll = <T extends "all" | readonly string[]>(paths: T) =>
+    paths === "all" ? "all" as const : (paths as readonly string[]).map(move);
+  return {
+    ...policy,
+    run: moveAll(policy.run),
+    read: moveAll(policy.read),
+    write: moveAll(policy.write),
+    forbidden: policy.forbidden.map(move),
+  };
 }

@@ -14,6 +14,11 @@ export interface RunRequest {
   command: string;
   cwd: string;
   /**
+   * The project root, when the command runs elsewhere (an agent's worktree):
+   * a sandbox keeps it readable (the brief, the run's files).
+   */
+  root?: string;
+  /**
    * File that receives stdout and stderr, interleaved as they arrive;
    * created only when the first byte arrives.
    */

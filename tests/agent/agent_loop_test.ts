@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, tempDir } from "../_cli.ts";
+import { NO_BWRAP } from "../exec/sandbox/_sandbox.ts";
 import {
   agentPlan,
   gitIn,
@@ -153,7 +154,7 @@ Deno.test("agent loop: an agent that exits 0 without changing anything fails the
   assert.ok((await Deno.stat(join(dir, kept))).isDirectory);
 });
 
-Deno.test("agent loop: a patch touching a forbidden path fails, even when the checks pass", async () => {
+Deno.test("agent loop: without a sandbox, a patch touching a forbidden path fails, even when the checks pass", async () => {
   const dir = await gitProject({
     "orchestrator.yml": agentPlan(),
     "agent.sh":
@@ -161,7 +162,9 @@ Deno.test("agent loop: a patch touching a forbidden path fails, even when the ch
     "greet.txt": "hi\n",
     "locked/key": "secret\n",
   });
-  const run = await cli(["run"], { cwd: dir, ...BOUND });
+  // Under a sandbox the worktree's forbidden path is read-only (the write
+  // never lands); without one, the patch check is what catches it.
+  const run = await cli(["run", "--sandbox", "off"], { cwd: dir, ...BOUND });
   assert.equal(run.code, 1, run.stdout + run.stderr);
   const events = await runEvents(dir);
   const failures = ofType(events, "agent_attempt_failed");
@@ -268,4 +271,30 @@ Deno.test("agent caps: run_max_attempts stops further attempts across the run", 
   const failures = ofType(events, "agent_attempt_failed");
   assert.deepEqual(failures.map((e) => e.reason), ["checks_failed", "limit"]);
   assert.match(failures[1]!.detail, /run_max_attempts/);
+});
+
+Deno.test({
+  name:
+    "agent permissions: a task allowed to write greet.txt lets its agent write the worktree's greet.txt under bwrap, and nothing else",
+  ignore: NO_BWRAP !== null,
+  fn: async () => {
+    const dir = await gitProject({
+      "orchestrator.yml": agentPlan().replace(
+        "    agent: true\n",
+        "    agent: true\n    permissions: { write: [greet.txt] }\n",
+      ),
+      "agent.sh":
+        "#!/bin/sh\ncat > /dev/null\necho 'hello world' > greet.txt\necho stray > stray.txt 2>/dev/null\nexit 0\n",
+      "greet.txt": "hi\n",
+    });
+    const run = await cli(["run", "--sandbox", "bwrap"], {
+      cwd: dir,
+      ...BOUND,
+    });
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    const events = await runEvents(dir);
+    const [validated] = ofType(events, "patch_validated");
+    // The allowed file changed in the worktree; the stray write never landed.
+    assert.deepEqual(validated!.files, ["greet.txt"]);
+  },
 });

@@ -109,7 +109,7 @@ export class Sandbox {
           this.#bwrap,
           ...bwrapArgs(argv, narrowed, {
             cwd: request.cwd,
-            root: request.cwd,
+            root: request.root ?? request.cwd,
             writable,
           }),
         ],
