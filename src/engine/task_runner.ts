@@ -11,12 +11,8 @@ import { checkLabel, describeCheck } from "../plan/check.ts";
 import type { Command, Shard, Task } from "../plan/ir.ts";
 import type { FailureReason, NewEvent, PatchSummary } from "../events/types.ts";
 import type { PatchState } from "../events/fold.ts";
-import {
-  type AgentServices,
-  defaultAgentServices,
-  runAgentStep,
-} from "../agent/agent_step.ts";
-import { runApplyStep } from "../agent/apply_step.ts";
+// Agent steps load their modules (git, patches, globs) only when a task has one.
+import type { AgentServices } from "../agent/agent_step.ts";
 import { formatDuration } from "../render/duration.ts";
 import { evaluateCheck } from "./acceptance.ts";
 import type { Precheck } from "./decide.ts";
@@ -240,6 +236,9 @@ async function walkGroups(
         result = await runCommand(step.command, shard, walk);
         if (!result.ok) break;
       } else if (step.kind === "agent") {
+        const { defaultAgentServices, runAgentStep } = await import(
+          "../agent/agent_step.ts"
+        );
         const r = await runAgentStep({
           task,
           agent: step.agent,
@@ -273,6 +272,7 @@ async function walkGroups(
         if (walk.patch === null) {
           throw new Error("Internal error: apply_patch without an agent step");
         }
+        const { runApplyStep } = await import("../agent/apply_step.ts");
         result = await runApplyStep({
           taskId: task.id,
           root: walk.workspace.root,

@@ -131,13 +131,11 @@ export class TaskAccess {
       const flag = source.flags[c];
       return flag === undefined ? layers[c] : [...layers[c], flag];
     };
-    const env = {
-      ...filteredEnv(
-        source.env,
-        all("env").map((l) => l === true ? true : l === false ? [] : l),
-      ),
-      ...extraEnv,
-    };
+    const granted = filteredEnv(
+      source.env,
+      all("env").map((l) => l === true ? true : l === false ? [] : l),
+    );
+    const env = { ...granted, ...extraEnv };
     const path = env.PATH ?? "";
     const forbidden = [
       ...task?.paths.forbidden ?? [],
@@ -156,9 +154,7 @@ export class TaskAccess {
       forbidden,
       net: intersectNet(all("net")),
       env,
-      secrets: Object.entries(env)
-        .filter(([name]) => isSecretName(name))
-        .map(([, value]) => value),
+      secrets: [...secretValues(granted), ...secretValues(extraEnv)],
     };
   }
 
@@ -277,6 +273,20 @@ function filteredEnv(
   if (env === undefined) byLists.set(key, env = childEnv(from, lists));
   return env;
 }
+
+/** Values of the secret-looking variables of an environment (cached: a run shares a few). */
+function secretValues(env: Readonly<Record<string, string>>): string[] {
+  let values = secretCache.get(env);
+  if (values === undefined) {
+    values = Object.entries(env)
+      .filter(([name]) => isSecretName(name))
+      .map(([, value]) => value);
+    secretCache.set(env, values);
+  }
+  return values;
+}
+
+const secretCache = new WeakMap<object, string[]>();
 
 /** The file `program` (argv[0]) starts: found on `path`, or a path against `cwd`; null when none. */
 function locate(program: string, path: string, cwd: string): string | null {

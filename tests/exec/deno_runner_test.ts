@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { latestEvents } from "../engine/_events.ts";
 import { join } from "node:path";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
+import { UNRESTRICTED } from "../../src/engine/workspace.ts";
 import type { RunResult } from "../../src/exec/runner.ts";
 import { cli, PERMISSIONS, tempDir, tempProject } from "../_cli.ts";
 import { processWith } from "../engine/_events.ts";
@@ -208,4 +209,35 @@ Deno.test({
   assert.equal(pgid, pid);
   assert.equal(sid, pid);
   assert.notEqual(pgid, String(Deno.pid));
+});
+
+Deno.test("DenoRunner: under a policy the child gets exactly the policy's environment, whether it holds all of ours or withholds some", async () => {
+  const dir = await tempDir();
+  const own = Deno.env.toObject();
+  const dump = async (env: Record<string, string>) => {
+    const out = join(dir, `env-${Object.keys(env).length}`);
+    const r = await new DenoRunner().run({
+      command: "env",
+      cwd: dir,
+      outputPath: out,
+      policy: { ...UNRESTRICTED, env },
+      env: { ORCHESTRATE_X: "1" },
+    });
+    assert.equal(r.status, 0);
+    const lines = (await Deno.readTextFile(out)).trim().split("\n");
+    return new Map(lines.map((l) => [l.slice(0, l.indexOf("=")), l]));
+  };
+  // All of ours plus one: inherited, with the additions.
+  const all = await dump({ ...own, ADDED_BY_POLICY: "yes" });
+  assert.equal(all.get("ADDED_BY_POLICY"), "ADDED_BY_POLICY=yes");
+  assert.equal(all.get("ORCHESTRATE_X"), "ORCHESTRATE_X=1");
+  for (const name of Object.keys(own)) {
+    if (!own[name]!.includes("\n")) assert.ok(all.has(name), name);
+  }
+  // One of ours withheld: it must not reach the child.
+  const withheld = Object.keys(own).find((n) => n !== "PATH")!;
+  const { [withheld]: _, ...rest } = own;
+  const some = await dump(rest);
+  assert.equal(some.has(withheld), false, withheld);
+  assert.ok(some.has("PATH"));
 });
