@@ -36,7 +36,7 @@ import {
   writeBriefFiles,
 } from "./brief_files.ts";
 import { failuresOf, writeFeedback } from "./feedback.ts";
-import { capturePatch, forbiddenFiles, patchHash } from "./patch.ts";
+import { forbiddenFiles, patchHash, savePatch } from "./patch.ts";
 import { agentCommand, readReport } from "./presets.ts";
 import { shardOrder } from "./shard_overlap.ts";
 import {
@@ -272,16 +272,12 @@ async function combine(
     };
   }
   // Against the first picture: the one patch holds every shard's change.
-  const captured = await capturePatch(worktree.path, base);
-  const patchFile = join(dir, "combined.patch");
-  await Deno.writeFile(patchFile, captured.text);
-  const summary: PatchSummary = {
-    patch: rel(patchFile),
-    hash: captured.hash,
-    files: captured.files,
-    added: captured.added,
-    removed: captured.removed,
-  };
+  const summary = await savePatch(
+    worktree.path,
+    base,
+    join(dir, "combined.patch"),
+    root,
+  );
   ctx.emit({
     type: "patch_validated",
     task: task.id,
@@ -396,17 +392,14 @@ async function attemptLoop(
     if (input.signal.aborted && !r.timedOut) {
       return { ok: false, reason: "interrupted", detail: "stopped" };
     }
-    const captured = await capturePatch(worktree.path, worktree.base);
     const patchFile = join(dir, `attempt-${attempt}.patch`);
-    await Deno.writeFile(patchFile, captured.text);
-    const summary: PatchSummary = {
-      patch: rel(patchFile),
-      hash: captured.hash,
-      files: captured.files,
-      added: captured.added,
-      removed: captured.removed,
-    };
-    if (captured.files.length > 0) {
+    const summary = await savePatch(
+      worktree.path,
+      worktree.base,
+      patchFile,
+      root,
+    );
+    if (summary.files.length > 0) {
       ctx.emit({
         type: "patch_proposed",
         task: task.id,
@@ -420,7 +413,7 @@ async function attemptLoop(
       status: r.status,
       timedOut: r.timedOut,
       reported: report.reported_error,
-      files: captured.files,
+      files: summary.files,
       forbidden,
       attemptDir,
     });

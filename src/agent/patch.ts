@@ -7,6 +7,8 @@
  */
 
 import picomatch from "picomatch";
+import type { PatchSummary } from "../events/types.ts";
+import { relative } from "../path.ts";
 import { git, gitOk } from "./git.ts";
 
 /** A captured patch: its text and its summary (without the file name). */
@@ -47,6 +49,28 @@ export async function capturePatch(
   }
   const stat = parseNumstat(numstat);
   return { text: diff.stdout, hash: await patchHash(diff.stdout), ...stat };
+}
+
+/**
+ * Captures the worktree's change since `base` (see {@link capturePatch}),
+ * writes it to `file`, and summarises it for events, the patch named
+ * relative to the project `root`.
+ */
+export async function savePatch(
+  worktree: string,
+  base: string,
+  file: string,
+  root: string,
+): Promise<PatchSummary> {
+  const captured = await capturePatch(worktree, base);
+  await Deno.writeFile(file, captured.text);
+  return {
+    patch: relative(root, file),
+    hash: captured.hash,
+    files: captured.files,
+    added: captured.added,
+    removed: captured.removed,
+  };
 }
 
 /**
