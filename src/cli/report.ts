@@ -78,7 +78,7 @@ export const reportCommand: CommandSpec = {
     // Applied patches are shown as diffs, read from the run's folder.
     for (const t of report.tasks) {
       for (const p of t.patches_applied) {
-        p.diff = await readPatch(root, p.patch);
+        p.diff = await store.runFileText(p.patch, MAX_DIFF_BYTES);
       }
     }
     let text: string;
@@ -104,15 +104,3 @@ export const reportCommand: CommandSpec = {
 
 /** Largest patch shown inline; a bigger one is linked only. */
 const MAX_DIFF_BYTES = 1 << 20;
-
-async function readPatch(root: string, path: string): Promise<string | null> {
-  const { resolve } = await import("../path.ts");
-  try {
-    const file = resolve(root, path);
-    if ((await Deno.stat(file)).size > MAX_DIFF_BYTES) return null;
-    return await Deno.readTextFile(file);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
-}

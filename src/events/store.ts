@@ -26,7 +26,9 @@ import {
   logPath,
   parseLog,
   type ReadLog,
+  RUNS_DIR,
 } from "./log.ts";
+import { resolve, sep } from "../path.ts";
 import { appendLine, orderedRuns, RUN_ID, RUN_INDEX } from "./run_index.ts";
 import type { ApprovalGrantedEvent, NewEvent, RunEvent } from "./types.ts";
 import type { Plan } from "../plan/ir.ts";
@@ -126,6 +128,24 @@ export class RunStore {
   /** Path of a run's artifact folder (command output, approvals journal). */
   artifactDir(run: string): string {
     return artifactDir(this.root, run);
+  }
+
+  /**
+   * The text of a run's file named as events name it (relative to the
+   * project root, e.g. an applied patch); null when it is missing, outside
+   * `.codex/runs/`, or larger than `maxBytes`.
+   */
+  async runFileText(path: string, maxBytes: number): Promise<string | null> {
+    const runs = resolve(this.root, RUNS_DIR);
+    const file = resolve(this.root, path);
+    if (!file.startsWith(runs + sep)) return null;
+    try {
+      if ((await Deno.stat(file)).size > maxBytes) return null;
+      return await Deno.readTextFile(file);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
   }
 
   /** Path of a run's approvals journal. */
