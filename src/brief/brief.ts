@@ -15,6 +15,7 @@ import type { IndexSymbol } from "../index/symbols.ts";
 import { relevantFiles } from "./relevant_code.ts";
 import { detectToolchain, type ToolchainFact } from "./toolchain.ts";
 import { briefMarkdown } from "./markdown.ts";
+import { exists as pathExists } from "../exists.ts";
 
 /** Token budget when none is given. */
 export const DEFAULT_MAX_TOKENS = 4000;
@@ -282,16 +283,7 @@ async function exists(
     const match = picomatch(clean, { dot: true });
     return Object.keys(index.files).some((p) => match(p));
   }
-  try {
-    await Deno.stat(join(root, clean));
-    return true;
-  } catch (e) {
-    if (
-      e instanceof Deno.errors.NotFound ||
-      e instanceof Deno.errors.NotADirectory
-    ) return false;
-    throw e;
-  }
+  return await pathExists(join(root, clean));
 }
 
 async function excerptOf(root: string, path: string, line: number) {

@@ -16,6 +16,7 @@ import { PLAN_FILE_NAMES } from "../plan/discover.ts";
 import { DSL_COPY_PATH } from "../init/dsl_copy.ts";
 import type { ImportChange } from "../init/deno_config.ts";
 import { VERSION } from "./version.ts";
+import { exists as pathExists } from "../exists.ts";
 
 const SCHEMA_PATH = ".codex/orchestrator.schema.json";
 
@@ -210,12 +211,6 @@ async function applyImportEntry({ file, change }: ConfigEdit): Promise<void> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(join(Deno.cwd(), path));
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
+function exists(path: string): Promise<boolean> {
+  return pathExists(join(Deno.cwd(), path));
 }

@@ -9,6 +9,7 @@
  */
 
 import type { ProcessPolicy } from "../policy.ts";
+import { existsSync } from "../../exists.ts";
 
 /** Where a command runs, besides its policy. */
 export interface BwrapPlace {
@@ -41,7 +42,7 @@ export function bwrapArgs(
   argv: readonly string[],
   policy: ProcessPolicy,
   place: BwrapPlace,
-  exists: (path: string) => boolean = pathExists,
+  exists: (path: string) => boolean = existsSync,
 ): string[] {
   const args: string[] = [];
   if (policy.write === "all") {
@@ -86,19 +87,6 @@ export function bwrapArgs(
 
 function underTmp(path: string): boolean {
   return path === "/tmp" || path.startsWith("/tmp/");
-}
-
-function pathExists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch (e) {
-    if (
-      e instanceof Deno.errors.NotFound ||
-      e instanceof Deno.errors.NotADirectory
-    ) return false;
-    throw e;
-  }
 }
 
 /**
