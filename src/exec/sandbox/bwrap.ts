@@ -89,6 +89,17 @@ function underTmp(path: string): boolean {
   return path === "/tmp" || path.startsWith("/tmp/");
 }
 
+/** The probe's policy: nothing writable, no network. */
+const PROBE_POLICY: ProcessPolicy = {
+  run: "all",
+  read: "all",
+  write: [],
+  forbidden: [],
+  net: false,
+  env: {},
+  secrets: [],
+};
+
 /**
  * Whether bubblewrap can run here: the program exists and may create the
  * namespaces it needs (user namespaces can be disabled). Returns null when
@@ -103,20 +114,12 @@ export async function bwrapProblem(program = "bwrap"): Promise<string | null> {
   let out;
   try {
     out = await new Deno.Command(program, {
-      args: [
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "--unshare-net",
-        "--unshare-pid",
-        "--die-with-parent",
-        "--",
-        "true",
-      ],
+      // The same arguments a confined command gets: nothing writable, no network.
+      args: bwrapArgs(["true"], PROBE_POLICY, {
+        cwd: "/",
+        root: "/",
+        writable: [],
+      }),
       stdin: "null",
       stdout: "null",
       stderr: "piped",
