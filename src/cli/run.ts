@@ -230,10 +230,29 @@ async function runFlags(
   const { parseAllowList, CATEGORIES } = await import(
     "../exec/permissions.ts"
   );
+  const { ENV_NAME_PATTERN, HOST_PATTERN, pathProblem } = await import(
+    "../plan/rules.ts"
+  );
+  // Entries are checked as the plan's permissions are: a typo is an error, not a silent no-op.
+  const problem: Record<string, (entry: string) => string | undefined> = {
+    read: pathProblem,
+    write: pathProblem,
+    env: (e) =>
+      ENV_NAME_PATTERN.test(e) ? undefined : `Invalid variable name "${e}"`,
+    net: (e) =>
+      HOST_PATTERN.test(e)
+        ? undefined
+        : `Invalid host "${e}": use host or host:port`,
+  };
   const flags: Record<string, string[]> = {};
   for (const c of CATEGORIES) {
     const value = options[`allow-${c}`];
-    if (typeof value === "string") flags[c] = parseAllowList(value);
+    if (typeof value !== "string") continue;
+    flags[c] = parseAllowList(value);
+    for (const entry of flags[c]!) {
+      const why = problem[c]?.(entry);
+      if (why !== undefined) throw new UsageError(`--allow-${c}: ${why}`);
+    }
   }
   if (flags.net?.length === 0) Deno.permissions.revokeSync({ name: "net" });
   return flags;

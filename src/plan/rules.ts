@@ -208,3 +208,10 @@ export function runEntryProblem(entry: string): string | undefined {
 export function isRunEntry(entry: string): boolean {
   return runEntryProblem(entry) === undefined;
 }
+
+/** A variable name in `permissions.env` / `--allow-env`: `CARGO_*` allowed. */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*\*?$/;
+
+/** A host in `permissions.net` / `--allow-net`: `host` or `host:port`, `[v6]`. */
+export const HOST_PATTERN =
+  /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*][A-Za-z0-9.-]*)(:[0-9]{1,5})?$/;

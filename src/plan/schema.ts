@@ -10,6 +10,8 @@ import { expecting } from "./expected.ts";
 import { formatDuration, MAX_DURATION_MS } from "./duration.ts";
 import {
   checkStringProblem,
+  ENV_NAME_PATTERN,
+  HOST_PATTERN,
   ID_PATTERN,
   isCheckString,
   isDuration,
@@ -282,14 +284,14 @@ const grant = <T extends z.ZodType>(item: T, what: string) =>
 const RunEntry = NonEmpty.refine(isRunEntry, {
   error: ({ input }) => runEntryProblem(input as string),
 });
-const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, {
+const EnvName = z.string().regex(ENV_NAME_PATTERN, {
   error: ({ input }) =>
     `Invalid variable name ${
       JSON.stringify(input)
     }: letters, digits and '_', optionally ending in '*' (e.g. CARGO_*)`,
 });
 const Host = z.string().regex(
-  /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9*][A-Za-z0-9.-]*)(:[0-9]{1,5})?$/,
+  HOST_PATTERN,
   {
     error: ({ input }) =>
       `Invalid host ${

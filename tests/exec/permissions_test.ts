@@ -290,3 +290,29 @@ tasks:
     /orchestrator\.yml:9:20: .*wirte.*did you mean "write"/,
   );
 });
+
+Deno.test("permissions: an --allow-* entry the plan would reject is a usage error (exit 2), and nothing runs", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: A, title: a, commands: { make: "touch ran" } }
+`,
+  });
+  for (
+    const [flag, message] of [
+      [
+        "--allow-write=../outside",
+        /--allow-write: Path "\.\.\/outside" escapes the project root/,
+      ],
+      ["--allow-read=/etc", /--allow-read: Path "\/etc" must be relative/],
+      ["--allow-net=exa mple", /--allow-net: Invalid host "exa mple"/],
+      ["--allow-env=NO-DASH", /--allow-env: Invalid variable name "NO-DASH"/],
+    ] as const
+  ) {
+    const r = await cli(["run", flag], { cwd: dir });
+    assert.equal(r.code, 2, flag);
+    assert.match(r.stderr, message);
+  }
+  assert.equal(await exists(join(dir, "ran")), false);
+  assert.equal(await exists(join(dir, ".codex/runs")), false);
+});
