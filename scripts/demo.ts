@@ -9,7 +9,7 @@
  * @module
  */
 
-import { PERMISSIONS } from "./compile.ts";
+import { SOURCE_FLAGS } from "./compile.ts";
 
 import { join } from "node:path";
 
@@ -54,7 +54,7 @@ async function step(
 ): Promise<void> {
   console.log(`\n\x1b[1m$ orchestrate ${args.join(" ")}\x1b[0m    # ${title}`);
   const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSIONS, main, ...args],
+    args: ["run", "--quiet", ...SOURCE_FLAGS, main, ...args],
     cwd,
     stdout: "inherit",
     stderr: "inherit",
@@ -78,7 +78,7 @@ try {
       args: [
         "run",
         "--quiet",
-        ...PERMISSIONS,
+        ...SOURCE_FLAGS,
         main,
         "plan",
         "compile",

@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PERMISSIONS } from "./compile.ts";
+import { SOURCE_FLAGS } from "./compile.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 
@@ -46,7 +46,7 @@ export function installArgs(root: string): string[] {
     root,
     "--config",
     join(REPO, "deno.json"),
-    ...PERMISSIONS,
+    ...SOURCE_FLAGS,
     join(REPO, "src", "main.ts"),
   ];
 }
@@ -180,7 +180,7 @@ if (import.meta.main) {
   }
   console.log(`Installed ${r.launcher} (${r.version})`);
   console.log(
-    `It runs ${join(REPO, "src", "main.ts")} with ${PERMISSIONS.join(" ")};` +
+    `It runs ${join(REPO, "src", "main.ts")} with ${SOURCE_FLAGS.join(" ")};` +
       " run `deno task install` again if you move this checkout.",
   );
   const bin = dirname(r.launcher);

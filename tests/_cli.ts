@@ -4,8 +4,8 @@
  * @module
  */
 
-import { PERMISSIONS } from "../scripts/compile.ts";
-export { PERMISSIONS };
+import { PERMISSIONS, SOURCE_FLAGS } from "../scripts/compile.ts";
+export { PERMISSIONS, SOURCE_FLAGS };
 
 import { join } from "node:path";
 
@@ -68,7 +68,7 @@ export async function cli(
   options: CliOptions,
 ): Promise<CliResult> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSIONS, MAIN, ...args],
+    args: ["run", "--quiet", ...SOURCE_FLAGS, MAIN, ...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...USER_DIRS, ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",

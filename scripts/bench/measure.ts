@@ -4,8 +4,8 @@
  * @module
  */
 
-import { PERMISSIONS } from "../compile.ts";
-export { PERMISSIONS };
+import { SOURCE_FLAGS } from "../compile.ts";
+export { SOURCE_FLAGS };
 
 /** A command line to spawn. */
 export interface Cmd {
@@ -18,7 +18,7 @@ export interface Cmd {
 export function denoRun(script: string, args: string[], cwd?: string): Cmd {
   return {
     cmd: Deno.execPath(),
-    args: ["run", "--quiet", ...PERMISSIONS, script, ...args],
+    args: ["run", "--quiet", ...SOURCE_FLAGS, script, ...args],
     cwd,
   };
 }

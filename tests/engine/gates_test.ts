@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, PERMISSIONS, repoPath, tempProject } from "../_cli.ts";
+import { cli, repoPath, SOURCE_FLAGS, tempProject } from "../_cli.ts";
 import { latestEvents } from "./_events.ts";
 
 const GATED = (command: string) =>
@@ -69,7 +69,7 @@ tasks:
 `,
   });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSIONS, repoPath("src/main.ts"), "run"],
+    args: ["run", "--quiet", ...SOURCE_FLAGS, repoPath("src/main.ts"), "run"],
     cwd: dir,
     env: { NO_COLOR: "1" },
     stdin: "null",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, exists, PERMISSIONS, tempProject } from "../_cli.ts";
+import { cli, exists, SOURCE_FLAGS, tempProject } from "../_cli.ts";
 import { latestEvents } from "./_events.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
@@ -35,7 +35,7 @@ Deno.test("task runner: Ctrl-C during a pre-check interrupts the task, and its c
     "orchestrator.yml": planWithPrecheck(""),
   });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSIONS, MAIN, "run"],
+    args: ["run", "--quiet", ...SOURCE_FLAGS, MAIN, "run"],
     cwd: dir,
     env: { NO_COLOR: "1" },
     stdout: "null",

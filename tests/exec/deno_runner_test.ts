@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
 import { UNRESTRICTED } from "../../src/engine/workspace.ts";
 import type { RunResult } from "../../src/exec/runner.ts";
-import { cli, PERMISSIONS, tempDir, tempProject } from "../_cli.ts";
+import { cli, SOURCE_FLAGS, tempDir, tempProject } from "../_cli.ts";
 import { processWith } from "../engine/_events.ts";
 import { firstLine, gone, within } from "./_processes.ts";
 
@@ -157,7 +157,7 @@ tasks:
         Deno.execPath(),
         "run",
         "--quiet",
-        ...PERMISSIONS,
+        ...SOURCE_FLAGS,
         main,
         "run",
         "--no-build",

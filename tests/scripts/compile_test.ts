@@ -11,6 +11,7 @@ import config from "../../deno.json" with { type: "json" };
 import {
   compile,
   compileArgs,
+  FROM_SOURCE,
   INCLUDES,
   PERMISSIONS,
 } from "../../scripts/compile.ts";
@@ -112,14 +113,18 @@ Deno.test("compile: the binary gets exactly the permission flags the tests run w
   assert.match(config.tasks.orchestrate, new RegExp(PERMISSIONS.join(" ")));
 });
 
-Deno.test("deno.json: `orchestrate`, `test`, `demo` and `bench` tasks use exactly the binary's runtime flags", () => {
+Deno.test("deno.json: `orchestrate`, `demo` and `bench` run from source with the binary's runtime flags plus FROM_SOURCE; `test` with the binary's", () => {
   assert.ok(PERMISSIONS.includes("--unstable-worker-options"));
-  for (const task of ["orchestrate", "test", "demo", "bench"] as const) {
-    const flags = config.tasks[task].split(/\s+/).filter((w) =>
+  const flagsOf = (task: keyof typeof config.tasks) =>
+    config.tasks[task].split(/\s+/).filter((w) =>
       /^--(allow|unstable)/.test(w)
     );
-    assert.deepEqual(flags, [...PERMISSIONS], task);
+  for (const task of ["orchestrate", "demo", "bench"] as const) {
+    assert.deepEqual(flagsOf(task), [...PERMISSIONS, ...FROM_SOURCE], task);
   }
+  assert.deepEqual(flagsOf("test"), [...PERMISSIONS]);
+  // Not baked into the binary: it is a `deno run` loading choice.
+  assert.ok(!compileArgs("x").some((a) => FROM_SOURCE.includes(a)));
 });
 
 Deno.test("compile: every worker module in src/ is embedded with --include", async () => {

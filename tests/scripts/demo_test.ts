@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { PERMISSIONS, repoPath, tempDir } from "../_cli.ts";
+import { repoPath, SOURCE_FLAGS, tempDir } from "../_cli.ts";
 
 async function demo(args: string[]) {
   const tmp = await tempDir("orchestrate-demo-tmp-");
@@ -15,7 +15,7 @@ async function demo(args: string[]) {
     args: [
       "run",
       "--quiet",
-      ...PERMISSIONS,
+      ...SOURCE_FLAGS,
       repoPath("scripts/demo.ts"),
       ...args,
     ],

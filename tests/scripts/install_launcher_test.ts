@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import { delimiter, dirname, join } from "node:path";
-import { PERMISSIONS } from "../../scripts/compile.ts";
+import { SOURCE_FLAGS } from "../../scripts/compile.ts";
 import { repoPath } from "../_cli.ts";
 
 /**
@@ -178,7 +178,7 @@ Deno.test({
 
 Deno.test({
   name:
-    "install launcher: the launcher runs with exactly the binary's permission flags",
+    "install launcher: the launcher runs with exactly the binary's permission flags and the from-source flags",
   ignore: Deno.build.os === "windows", // the launcher is a .cmd there
   async fn() {
     await withTemp(async (tmp) => {
@@ -197,7 +197,7 @@ Deno.test({
       const flags = exec.split(/\s+/).filter((w) =>
         /^--(allow|unstable|deny)/.test(w)
       );
-      assert.deepEqual(flags.sort(), [...PERMISSIONS].sort());
+      assert.deepEqual(flags.sort(), [...SOURCE_FLAGS].sort());
       assert.ok(exec.includes(repoPath("src/main.ts")), exec);
     });
   },
