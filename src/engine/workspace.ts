@@ -174,7 +174,8 @@ export function projectWorkspaces(
         timeoutMs: how.timeoutMs,
         signal: how.signal,
         ownProcessGroup: how.ownProcessGroup,
-        env: { ...policy.env },
+        // The policy's own object: the runner recognises it and adds nothing.
+        env: policy.env,
         policy,
       }),
       forShard: (s) => make(task, s, extraEnv),

@@ -72,11 +72,10 @@ export class DenoRunner implements ProcessRunner {
     const output = new OutputFile(request.outputPath, request.outputCapBytes);
     const tag = `${Deno.pid}.${++this.#count}`;
     const { policy } = request;
-    // The policy's environment, plus what orchestrate itself adds for this
-    // process (an agent's ORCHESTRATE_BRIEF, ...).
-    const env = {
-      ...policy?.env,
-      ...request.env,
+    // What orchestrate itself adds for this process (an agent's
+    // ORCHESTRATE_BRIEF, ...) on top of the policy's environment.
+    const added = {
+      ...(request.env === policy?.env ? undefined : request.env),
       [TAG_VARIABLE]: this.#outerTags ? `${this.#outerTags},${tag}` : tag,
     };
     const ownGroup = request.timeoutMs !== undefined ||
@@ -93,7 +92,7 @@ export class DenoRunner implements ProcessRunner {
     const wrapped: Wrapped = this.#wrap
       ? await this.#wrap(argv, request)
       : { argv };
-    const child = spawn(wrapped.argv, request, env, ownGroup);
+    const child = spawn(wrapped.argv, request, added, ownGroup);
     if (child instanceof Error) {
       wrapped.done?.();
       return await notStarted(child, request, output, started);
@@ -234,11 +233,15 @@ export class DenoRunner implements ProcessRunner {
   }
 }
 
-/** Spawns `argv`, or returns the error of the system that prevented it (no such program, cwd, ...). */
+/**
+ * Spawns `argv` with the policy's environment (if any) plus `added`, or
+ * returns the error of the system that prevented it (no such program,
+ * cwd, ...).
+ */
 function spawn(
   [program, ...args]: string[],
   request: RunRequest,
-  env: Record<string, string>,
+  added: Record<string, string>,
   ownGroup: boolean,
 ): Deno.ChildProcess | Error {
   // Deno's `detached` forks the whole orchestrator (4-7 ms a spawn, growing
@@ -247,16 +250,19 @@ function spawn(
   // never a group leader, so setsid execs in place: the pid is the command's.
   const setsid = ownGroup ? setsidProgram() : null;
   // Under a policy the child gets exactly its environment, nothing
-  // inherited. When that environment holds all of ours unchanged (nothing
-  // withheld), inheriting plus the additions is the same child environment,
+  // inherited. When that environment names every variable of ours (nothing
+  // withheld), inheriting plus what differs is the same child environment,
   // and Deno spawns it without converting the whole map every time.
-  const added = request.policy ? additionsTo(env) : env;
+  const policyEnv = request.policy?.env;
+  const delta = policyEnv === undefined ? {} : differencesFrom(policyEnv);
   try {
     return new Deno.Command(setsid ?? program!, {
       args: setsid ? [program!, ...args] : args,
       cwd: request.cwd,
-      env: added ?? env,
-      clearEnv: added === null,
+      env: delta === null
+        ? { ...policyEnv, ...added }
+        : { ...delta, ...added },
+      clearEnv: delta === null,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -269,14 +275,18 @@ function spawn(
 }
 
 let ownEnvironment: Record<string, string> | undefined;
+/** Per policy environment (a task's, shared by its commands): see {@link differencesFrom}. */
+const differences = new WeakMap<object, Record<string, string> | null>();
 
 /**
- * The variables of `env` that ours lacks or has otherwise, when `env` holds
- * every one of ours with the same value; else null (it must be given whole).
+ * The variables of `env` that ours lacks or has otherwise, when `env` names
+ * every one of ours; else null (one is withheld: `env` must be given whole).
  */
-function additionsTo(
+function differencesFrom(
   env: Readonly<Record<string, string>>,
 ): Record<string, string> | null {
+  const known = differences.get(env);
+  if (known !== undefined) return known;
   // Without access to our whole environment, the child's is given whole.
   if (ownEnvironment === undefined) {
     if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
@@ -284,14 +294,20 @@ function additionsTo(
     }
     ownEnvironment = Deno.env.toObject();
   }
+  let delta: Record<string, string> | null = {};
   for (const name in ownEnvironment) {
-    if (env[name] !== ownEnvironment[name]) return null;
+    if (!Object.hasOwn(env, name)) {
+      delta = null;
+      break;
+    }
   }
-  const added: Record<string, string> = {};
-  for (const name in env) {
-    if (env[name] !== ownEnvironment[name]) added[name] = env[name]!;
+  if (delta !== null) {
+    for (const name in env) {
+      if (env[name] !== ownEnvironment[name]) delta[name] = env[name]!;
+    }
   }
-  return added;
+  differences.set(env, delta);
+  return delta;
 }
 
 let setsidPath: string | null | undefined;
