@@ -160,3 +160,12 @@ export function exists(path: string): Promise<boolean> {
     throw e;
   });
 }
+
+/** Makes a FIFO at `path` (what used to block a read or write forever). */
+export async function mkfifo(path: string): Promise<void> {
+  const made = await new Deno.Command("mkfifo", { args: [path] }).output();
+  if (!made.success) throw new Error(`mkfifo ${path} failed`);
+}
+
+/** Bound for what used to block forever on a FIFO: never an assertion about speed. */
+export const FIFO_BOUND_MS = 20_000;

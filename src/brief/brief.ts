@@ -10,7 +10,12 @@ import type { Plan, Shard, Task } from "../plan/ir.ts";
 import type { RunState } from "../events/fold.ts";
 import { type Check, describeCheck } from "../plan/check.ts";
 import { join } from "../path.ts";
-import { type RepoIndex, updateIndex } from "../index/repo_index.ts";
+import {
+  MAX_FILE_BYTES,
+  type RepoIndex,
+  updateIndex,
+} from "../index/repo_index.ts";
+import { readRegularText } from "../regular_file.ts";
 import type { IndexSymbol } from "../index/symbols.ts";
 import { relevantFiles } from "./relevant_code.ts";
 import { detectToolchain, type ToolchainFact } from "./toolchain.ts";
@@ -289,9 +294,11 @@ async function exists(
 async function excerptOf(root: string, path: string, line: number) {
   let text: string;
   try {
-    text = await Deno.readTextFile(join(root, path));
+    text = await readRegularText(join(root, path), MAX_FILE_BYTES);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
+    // Changed since it was indexed: now a pipe, or past the index's limit.
+    if (e instanceof Deno.errors.InvalidData) return null;
     throw e;
   }
   const lines = text.split(/\r?\n/).slice(line - 1, line - 1 + EXCERPT_LINES);

@@ -9,6 +9,10 @@
 import { join } from "../path.ts";
 import { parseJsonc } from "../init/jsonc.ts";
 import { tomlString } from "../init/toml_value.ts";
+import { readRegularText } from "../regular_file.ts";
+
+/** Past this a manifest is not read for the toolchain facts. */
+const TOOLCHAIN_MAX_BYTES = 8 * 1024 * 1024;
 
 /** One fact about the toolchain, with the file it comes from. */
 export interface ToolchainFact {
@@ -20,10 +24,13 @@ export interface ToolchainFact {
 
 async function read(root: string, file: string): Promise<string | null> {
   try {
-    return (await Deno.readTextFile(join(root, file))).replace(/^\uFEFF/, "");
+    return (await readRegularText(join(root, file), TOOLCHAIN_MAX_BYTES))
+      .replace(/^\uFEFF/, "");
   } catch (e) {
     if (
-      e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.IsADirectory ||
+      e instanceof Deno.errors.InvalidData // a pipe, or too large to be a manifest
     ) return null;
     throw e;
   }

@@ -17,6 +17,8 @@ import { DSL_COPY_PATH } from "../init/dsl_copy.ts";
 import type { ImportChange } from "../init/deno_config.ts";
 import { VERSION } from "./version.ts";
 import { exists as pathExists } from "../exists.ts";
+import { isOsError } from "../exec/os_error.ts";
+import { readRegularText, refuseSpecialFile } from "../regular_file.ts";
 
 const SCHEMA_PATH = ".codex/orchestrator.schema.json";
 
@@ -58,6 +60,10 @@ export const initCommand = defineCommand({
             : `${name} already exists (a plan is already here); use --force to write ${target} anyway`,
         );
       }
+    }
+    // Opening a pipe to write waits for a reader forever: refused before anything is written.
+    for (const path of [target, ts ? DSL_COPY_PATH : SCHEMA_PATH]) {
+      await refuseSpecialFile(path);
     }
     // Detection and the templates are for init only: loaded here, not at every start.
     const { detectProject } = await import("../init/detect.ts");
@@ -111,7 +117,19 @@ export const initCommand = defineCommand({
         plan.tasks.map((t) => `${t.id} ${t.title}`).join("; ")
       }`,
     );
-    const change = await ignoreRunFiles(cwd);
+    let change: Awaited<ReturnType<typeof ignoreRunFiles>>;
+    try {
+      change = await ignoreRunFiles(cwd);
+    } catch (e) {
+      if (!isOsError(e)) throw e;
+      // The plan is written; the lines are a convenience the user can add.
+      printError(
+        `warning: Cannot update .gitignore: ${
+          (e as Error).message
+        }; add these lines to it yourself: ${IGNORED_LINES.join(" ")}`,
+      );
+      change = "unchanged";
+    }
     if (change !== "unchanged") {
       print(
         `${change === "created" ? "Created" : "Added to"} .gitignore: ${
@@ -125,11 +143,15 @@ export const initCommand = defineCommand({
   },
 });
 
+/** A deno.json(c) larger than this is not one init edits. */
+const CONFIG_MAX_BYTES = 8 * 1024 * 1024;
+
 /** `init --ts --update`: a fresh DSL copy and import entry; the plan is left alone. */
 async function updateDsl(): Promise<number> {
   const config = await importEntry();
-  const { copyVersion } = await import("../init/dsl_copy.ts");
-  const before = await Deno.readTextFile(DSL_COPY_PATH).then(
+  await refuseSpecialFile(DSL_COPY_PATH);
+  const { copyVersion, DSL_MAX_BYTES } = await import("../init/dsl_copy.ts");
+  const before = await readRegularText(DSL_COPY_PATH, DSL_MAX_BYTES).then(
     (text) => copyVersion(text) ?? "no version line",
     (e) => {
       if (e instanceof Deno.errors.NotFound) return undefined;
@@ -174,7 +196,7 @@ async function importEntry(): Promise<ConfigEdit> {
   for (const file of ["deno.json", "deno.jsonc"]) {
     let text: string;
     try {
-      text = await Deno.readTextFile(file);
+      text = await readRegularText(file, CONFIG_MAX_BYTES);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) continue;
       throw e;

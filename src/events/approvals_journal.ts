@@ -8,7 +8,7 @@
 
 import { basename, dirname, join } from "../path.ts";
 import { parseEventLine } from "./log.ts";
-import { refuseSpecialFile } from "./state_file.ts";
+import { refuseSpecialFile } from "../regular_file.ts";
 import type { ApprovalGrantedEvent } from "./types.ts";
 
 /**

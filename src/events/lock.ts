@@ -13,11 +13,8 @@
 
 import { join } from "../path.ts";
 import { safeText } from "../render/safe_text.ts";
-import {
-  NotARegularFile,
-  readStateText,
-  readStateTextSync,
-} from "./state_file.ts";
+import { NotARegularFile } from "../regular_file.ts";
+import { readStateText, readStateTextSync } from "./state_file.ts";
 
 /** Lock file, relative to the project root. */
 export const LOCK_FILE = ".codex/lock";

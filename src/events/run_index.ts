@@ -6,7 +6,8 @@
  */
 
 import { join } from "../path.ts";
-import { readStateText, refuseSpecialFile } from "./state_file.ts";
+import { refuseSpecialFile } from "../regular_file.ts";
+import { readStateText } from "./state_file.ts";
 
 const RUNS_DIR = ".codex/runs";
 

@@ -7,55 +7,7 @@
  * @module
  */
 
-/**
- * The path exists but is a pipe, socket or device: orchestrate never reads
- * or appends to one. An I/O fault (exit 74), like a folder where a file
- * should be.
- */
-export class NotARegularFile extends Deno.errors.InvalidData {
-  override name = "NotARegularFile";
-  /** @param path The path, as it will be shown. */
-  constructor(path: string) {
-    super(`Not a regular file (a pipe, socket or device): '${path}'`);
-  }
-}
-
-/**
- * Throws unless `path` is a regular file or absent (a folder is left to the
- * caller's open, which reports it as `IsADirectory`).
- *
- * @throws {NotARegularFile} When it is a pipe, socket or device.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { NotARegularFile, refuseSpecialFile } from "./state_file.ts";
- * await refuseSpecialFile(`${await Deno.makeTempDir()}/absent`);
- * await assert.rejects(refuseSpecialFile("/dev/null"), NotARegularFile);
- * ```
- */
-export async function refuseSpecialFile(path: string): Promise<void> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw e;
-  }
-  if (!info.isFile && !info.isDirectory) throw new NotARegularFile(path);
-}
-
-/** {@link refuseSpecialFile}, for the synchronous paths (exit handlers, TASKS.md). */
-export function refuseSpecialFileSync(path: string): void {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw e;
-  }
-  if (!info.isFile && !info.isDirectory) throw new NotARegularFile(path);
-}
+import { refuseSpecialFile, refuseSpecialFileSync } from "../regular_file.ts";
 
 /**
  * The text of a state file, at most its first `maxBytes` bytes (a lock is a

@@ -259,9 +259,7 @@ function spawn(
     return new Deno.Command(setsid ?? program!, {
       args: setsid ? [program!, ...args] : args,
       cwd: request.cwd,
-      env: delta === null
-        ? { ...policyEnv, ...added }
-        : { ...delta, ...added },
+      env: delta === null ? { ...policyEnv, ...added } : { ...delta, ...added },
       clearEnv: delta === null,
       stdin: "null",
       stdout: "piped",

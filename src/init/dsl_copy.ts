@@ -10,9 +10,12 @@
 import { join } from "../path.ts";
 import { VERSION } from "../cli/version.ts";
 import { printError } from "../output/stdio.ts";
+import { readRegularText } from "../regular_file.ts";
 
 /** Where the copy lives, relative to the plan's folder. */
 export const DSL_COPY_PATH = ".codex/orchestrate.ts";
+/** Far more than the DSL copy's size: past it, the file is not a copy init wrote. */
+export const DSL_MAX_BYTES = 4 * 1024 * 1024;
 
 const HEADER = /^\/\/ orchestrate (\d+)\.(\d+)\.(\d+)\S*:/;
 
@@ -77,10 +80,12 @@ export async function warnIfDslCopyIsOld(planDir: string): Promise<void> {
   if (warned) return;
   let text: string;
   try {
-    text = await Deno.readTextFile(join(planDir, DSL_COPY_PATH));
+    text = await readRegularText(join(planDir, DSL_COPY_PATH), DSL_MAX_BYTES);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return;
     if (e instanceof Deno.errors.NotADirectory) return;
+    // Not a copy init wrote (a pipe, a huge file): nothing to compare.
+    if (e instanceof Deno.errors.InvalidData) return;
     throw e;
   }
   const version = copyVersion(text);

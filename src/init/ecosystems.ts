@@ -8,6 +8,8 @@ import { basename, join } from "node:path";
 import { parseJsonc } from "./jsonc.ts";
 import { tomlString } from "./toml_value.ts";
 import { hasTestFile } from "./test_files.ts";
+import { isOsError } from "../exec/os_error.ts";
+import { readRegularText } from "../regular_file.ts";
 
 /** The commands `init` looks for, in the order they run. */
 export const COMMAND_NAMES = ["lint", "test", "build"] as const;
@@ -246,22 +248,23 @@ export function folderName(dir: ProjectDir): string {
   return basename(dir.path) || "my-project";
 }
 
+/** A manifest (a Makefile included) larger than this is not one to read. */
+export const MANIFEST_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The text of a manifest, or null when there is none; one that cannot be
+ * read (a folder, a pipe, a symlink loop, too large, no permission) is
+ * skipped with a warning: init still writes a plan.
+ */
 async function readText(dir: ProjectDir, file: string): Promise<string | null> {
   if (!dir.names.has(file)) return null;
   try {
-    return await Deno.readTextFile(join(dir.path, file));
+    return await readRegularText(join(dir.path, file), MANIFEST_MAX_BYTES);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
-    if (
-      e instanceof Deno.errors.PermissionDenied ||
-      e instanceof Deno.errors.IsADirectory
-    ) {
-      dir.warnings.push(
-        `Cannot read ${file}: ${(e as Error).message}; skipped`,
-      );
-      return null;
-    }
-    throw e;
+    if (!isOsError(e)) throw e;
+    dir.warnings.push(`Cannot read ${file}: ${(e as Error).message}; skipped`);
+    return null;
   }
 }
 

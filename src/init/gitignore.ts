@@ -5,6 +5,10 @@
  */
 
 import { join } from "node:path";
+import { readRegularText } from "../regular_file.ts";
+
+/** A `.gitignore` larger than this is not one to edit. */
+const GITIGNORE_MAX_BYTES = 8 * 1024 * 1024;
 
 /** The lines `init` ensures in `.gitignore`; the first is the run logs. */
 export const IGNORED_LINES = [
@@ -30,6 +34,8 @@ export type GitignoreChange = "created" | "appended" | "unchanged";
  *
  * @param dir The project's folder.
  * @returns What was done.
+ * @throws {Deno.errors.InvalidData} When `.gitignore` is a pipe, socket or
+ *   device, or over 8 MiB (it is never opened or read whole).
  *
  * @example
  * ```ts
@@ -48,7 +54,7 @@ export async function ignoreRunFiles(dir: string): Promise<GitignoreChange> {
   const path = join(dir, ".gitignore");
   let text: string | null;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readRegularText(path, GITIGNORE_MAX_BYTES);
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
     text = null;

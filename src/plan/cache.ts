@@ -20,7 +20,8 @@ import { dirname, isAbsolute, join, relative, resolve } from "../path.ts";
 import config from "../../deno.json" with { type: "json" };
 import { sha256 } from "./hash.ts";
 import type { Plan } from "./ir.ts";
-import { withoutBom } from "./source_text.ts";
+import { PLAN_MAX_BYTES, withoutBom } from "./source_text.ts";
+import { readRegularText } from "../regular_file.ts";
 
 /** Bump when the IR changes shape without a version change. */
 const FORMAT = 2;
@@ -189,8 +190,11 @@ export async function readCachedPlan(
   return { plan: entry.plan, hash: entry.hash };
 }
 
+/** The hash of a plan source; past the limit it throws (a miss: the fresh check reports it). */
 async function textHash(path: string): Promise<string> {
-  return await sha256(withoutBom(await Deno.readTextFile(path)));
+  return await sha256(
+    withoutBom(await readRegularText(path, PLAN_MAX_BYTES)),
+  );
 }
 
 /**

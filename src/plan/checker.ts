@@ -12,7 +12,13 @@ import { normalizePlan } from "./normalize.ts";
 import { parseSource } from "./parse_source.ts";
 import { isIncludeFile, isPlanFile } from "./plan_guard.ts";
 import { pathProblem } from "./rules.ts";
-import { withoutBom } from "./source_text.ts";
+import { PLAN_MAX_BYTES, withoutBom } from "./source_text.ts";
+import {
+  FileTooLarge,
+  mebibytes,
+  NotARegularFile,
+  readRegularText,
+} from "../regular_file.ts";
 import type { IncludeFile, PlanFile, TaskInput } from "./schema.ts";
 import { graphOfRawTasks, type TaskOrigin, validatePlan } from "./validate.ts";
 
@@ -213,10 +219,16 @@ async function readPlanData(
 ): Promise<Result<unknown>> {
   let source: string;
   try {
-    source = await Deno.readTextFile(file);
+    source = await readRegularText(file, PLAN_MAX_BYTES);
   } catch (e) {
     const reason = e instanceof Deno.errors.NotFound
       ? "no such file"
+      : e instanceof FileTooLarge
+      ? `it is ${mebibytes(e.size)}; a plan file may be at most ${
+        mebibytes(PLAN_MAX_BYTES)
+      }`
+      : e instanceof NotARegularFile
+      ? "not a regular file (a pipe, socket or device)"
       : (e as Error).message;
     return {
       ok: false,

@@ -6,6 +6,12 @@
 
 import type { Diagnostic, Result } from "./diagnostic.ts";
 
+/**
+ * The largest plan file (included files and TS helpers alike) read: 16
+ * times a 10,000-task plan. Past it a source is refused before it is read,
+ * rather than taking the machine's memory.
+ */
+export const PLAN_MAX_BYTES = 64 * 1024 * 1024;
 /** Alias nodes allowed in one document; plans rarely need more than a few. */
 export const MAX_ALIASES = 1000;
 /** Collection nesting allowed; plans are about eight levels deep. */

@@ -16,6 +16,13 @@ import { parseJson } from "./parse_json.ts";
 import { unknownDslName } from "./ts_dsl_names.ts";
 import { rewriteNamespaces } from "./ts_namespaces.ts";
 import { codeOnly, escapeRegExp } from "./ts_scan.ts";
+import {
+  FileTooLarge,
+  mebibytes,
+  NotARegularFile,
+  readRegularText,
+} from "../regular_file.ts";
+import { PLAN_MAX_BYTES } from "./source_text.ts";
 
 /** One transpiled plan file, ready to run in the worker. */
 export interface PlanModule {
@@ -204,9 +211,19 @@ async function readImport(
     if (!real.startsWith(folder + sep)) {
       return { reason: "a plan may import only files inside its own folder" };
     }
-    return await Deno.readTextFile(real);
+    return await readRegularText(real, PLAN_MAX_BYTES);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return { reason: "file not found" };
+    if (e instanceof NotARegularFile) {
+      return { reason: "it is not a regular file (a pipe, socket or device)" };
+    }
+    if (e instanceof FileTooLarge) {
+      return {
+        reason: `it is ${mebibytes(e.size)}; a plan's file may be at most ${
+          mebibytes(PLAN_MAX_BYTES)
+        }`,
+      };
+    }
     if (e instanceof Deno.errors.IsADirectory) {
       return { reason: "it is a folder" };
     }

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
-import { cli, repoPath, tempProject } from "../_cli.ts";
+import {
+  cli,
+  exists,
+  FIFO_BOUND_MS,
+  mkfifo,
+  repoPath,
+  tempProject,
+} from "../_cli.ts";
 
 const read = (dir: string, path: string) => Deno.readTextFile(join(dir, path));
 
@@ -394,4 +401,69 @@ Deno.test("init: a broken manifest is a warning, not a failure", async () => {
     const v = await cli(["plan", "validate"], { cwd });
     assert.equal(v.code, 0, v.stderr);
   });
+});
+
+Deno.test("init: a manifest that is a FIFO or a symlink loop is skipped with a warning, never waited on; the plan is written", async () => {
+  for (
+    const make of [
+      (dir: string) => mkfifo(join(dir, "package.json")),
+      (dir: string) =>
+        Deno.symlink(join(dir, "Cargo.toml"), join(dir, "Cargo.toml")),
+    ]
+  ) {
+    const cwd = await tempProject();
+    await make(cwd);
+    const r = await cli(["init"], { cwd, killAfterMs: FIFO_BOUND_MS });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /^warning: Cannot read (package\.json|Cargo\.toml): .+; skipped$/m,
+    );
+    assert.ok(await exists(join(cwd, "orchestrator.yml")));
+    const v = await cli(["plan", "validate"], { cwd });
+    assert.equal(v.code, 0, v.stderr);
+  }
+});
+
+Deno.test("init: a .gitignore init cannot edit (a folder, a FIFO) is a warning naming the lines to add; the plan is still written", async () => {
+  for (
+    const make of [
+      (dir: string) => Deno.mkdir(join(dir, ".gitignore")),
+      (dir: string) => mkfifo(join(dir, ".gitignore")),
+    ]
+  ) {
+    const cwd = await tempProject();
+    await make(cwd);
+    const r = await cli(["init"], { cwd, killAfterMs: FIFO_BOUND_MS });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /^warning: Cannot update \.gitignore: .+; add these lines to it yourself: \.codex\/runs\/ /m,
+    );
+    assert.ok(await exists(join(cwd, "orchestrator.yml")));
+  }
+});
+
+Deno.test("init: a FIFO where init would write (the schema copy, the DSL copy) is refused before anything is written, exit 74", async () => {
+  for (
+    const [args, fifo] of [
+      [["init"], ".codex/orchestrator.schema.json"],
+      [["init", "--ts"], ".codex/orchestrate.ts"],
+      [["init", "--ts", "--update"], ".codex/orchestrate.ts"],
+    ] as const
+  ) {
+    const cwd = await tempProject({ "deno.json": "{}\n" });
+    await Deno.mkdir(join(cwd, ".codex"));
+    await mkfifo(join(cwd, fifo));
+    const r = await cli([...args], { cwd, killAfterMs: FIFO_BOUND_MS });
+    assert.equal(r.code, 74, r.stderr);
+    assert.equal(
+      r.stderr,
+      `error: Not a regular file (a pipe, socket or device): '${fifo}'\n`,
+    );
+    assert.equal(await read(cwd, "deno.json"), "{}\n", args.join(" "));
+    for (const plan of ["orchestrator.yml", "orchestrator.ts"]) {
+      assert.ok(!await exists(join(cwd, plan)), `${args.join(" ")}: ${plan}`);
+    }
+  }
 });

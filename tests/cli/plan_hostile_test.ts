@@ -6,7 +6,14 @@
  */
 
 import assert from "node:assert/strict";
-import { cli, type CliResult, tempProject } from "../_cli.ts";
+import { join } from "node:path";
+import {
+  cli,
+  type CliResult,
+  FIFO_BOUND_MS,
+  mkfifo,
+  tempProject,
+} from "../_cli.ts";
 import { bigScalarPlan, billionLaughs, chainPlan } from "../_plans.ts";
 
 const N = 10_000;
@@ -116,4 +123,52 @@ Deno.test("hostile: a 60 MB plan with errors is placed by a text scan instead of
       new RegExp(`\\n3 errors in ${file.replace(".", "\\.")}`),
     );
   }
+});
+
+Deno.test("hostile: a plan file over 64 MiB is refused by its size before it is read (run and validate alike), exit 2", async () => {
+  const cwd = await tempProject({
+    "orchestrator.yml": bigScalarPlan(65 * 1024 * 1024),
+  });
+  for (const args of [["plan", "validate"], ["run"]]) {
+    const r = await cli(args, { cwd });
+    assertClean(r);
+    assert.equal(r.code, 2, r.stderr.slice(0, 2000));
+    assert.equal(
+      r.stderr,
+      "orchestrator.yml:1:1: Cannot read plan: it is 65.1 MiB; a plan file may be at most 64 MiB\n\n1 error in orchestrator.yml\n",
+    );
+  }
+});
+
+Deno.test("hostile: a FIFO where a plan imports a helper or includes a file is a located error, never waited on", async () => {
+  const ts = await tempProject({
+    "orchestrator.ts": `import { definePlan } from "orchestrate";
+import { name } from "./helper.ts";
+export default definePlan({ version: 1, project: { name }, tasks: [] });
+`,
+  });
+  await mkfifo(join(ts, "helper.ts"));
+  const r = await cli(["plan", "validate"], {
+    cwd: ts,
+    killAfterMs: FIFO_BOUND_MS,
+  });
+  assertClean(r);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /^orchestrator\.ts:2:22: Cannot import "\.\/helper\.ts": it is not a regular file \(a pipe, socket or device\)$/m,
+  );
+  const yml = await tempProject({
+    "orchestrator.yml":
+      "version: 1\ninclude: [tasks/*.yml]\ntasks:\n  - { id: A, title: a }\n",
+  });
+  await Deno.mkdir(join(yml, "tasks"));
+  await mkfifo(join(yml, "tasks/b.yml"));
+  const y = await cli(["plan", "validate"], {
+    cwd: yml,
+    killAfterMs: FIFO_BOUND_MS,
+  });
+  assertClean(y);
+  assert.equal(y.code, 2, y.stderr);
+  assert.match(y.stderr, /^orchestrator\.yml:\d+:\d+: /m);
 });

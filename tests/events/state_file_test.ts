@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, tempProject } from "../_cli.ts";
+import {
+  cli,
+  FIFO_BOUND_MS as BOUND_MS,
+  mkfifo,
+  tempProject,
+} from "../_cli.ts";
 
 const PLAN = `version: 1
 tasks:
@@ -8,14 +13,6 @@ tasks:
     title: a
     commands: { a: "echo a" }
 `;
-
-/** Bound for what used to block forever on a FIFO: never an assertion about speed. */
-const BOUND_MS = 20_000;
-
-async function mkfifo(path: string): Promise<void> {
-  const made = await new Deno.Command("mkfifo", { args: [path] }).output();
-  assert.ok(made.success, "mkfifo");
-}
 
 /** A project with one completed run; returns its folder and run id. */
 async function projectWithRun(): Promise<{ dir: string; run: string }> {
