@@ -74,7 +74,7 @@ export function mebibytes(bytes: number): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { NotARegularFile, refuseSpecialFile } from "./regular_file.ts";
- * await refuseSpecialFile(`${await Deno.makeTempDir()}/absent`);
+ * await refuseSpecialFile("/no/such/file"); // absent: left to the caller's open
  * await assert.rejects(refuseSpecialFile("/dev/null"), NotARegularFile);
  * ```
  */
@@ -114,10 +114,11 @@ export function refuseSpecialFileSync(path: string): void {
  * ```ts
  * import assert from "node:assert/strict";
  * import { FileTooLarge, readRegularText } from "./regular_file.ts";
- * const path = `${await Deno.makeTempDir()}/package.json`;
- * await Deno.writeTextFile(path, "{}");
- * assert.equal(await readRegularText(path, 2), "{}");
- * await assert.rejects(readRegularText(path, 1), FileTooLarge);
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/package.json`, "{}");
+ * assert.equal(await readRegularText(`${dir}/package.json`, 2), "{}");
+ * await assert.rejects(readRegularText(`${dir}/package.json`, 1), FileTooLarge);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readRegularText(

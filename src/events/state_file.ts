@@ -22,10 +22,11 @@ import { refuseSpecialFile, refuseSpecialFileSync } from "../regular_file.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { readStateText } from "./state_file.ts";
- * const path = `${await Deno.makeTempDir()}/lock`;
- * await Deno.writeTextFile(path, "0123456789");
- * assert.equal(await readStateText(path), "0123456789");
- * assert.equal(await readStateText(path, 4), "0123");
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/lock`, "0123456789");
+ * assert.equal(await readStateText(`${dir}/lock`), "0123456789");
+ * assert.equal(await readStateText(`${dir}/lock`, 4), "0123");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readStateText(

@@ -176,7 +176,7 @@ tasks:
 });
 
 Deno.test("DenoRunner: a command whose signal is aborted before it starts never runs, however quick", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = await tempDir();
   const stop = new AbortController();
   stop.abort();
   const r = await new DenoRunner().run({
