@@ -22,6 +22,8 @@ export const INDEX_FILE = ".codex/index.json";
 
 /** Files larger than this are listed but not read (generated code, data). */
 export const MAX_FILE_BYTES = 1024 * 1024;
+/** An index file past this is not read (a 100,000-file index is ~30 MB). */
+const INDEX_MAX_BYTES = 256 * 1024 * 1024;
 
 /** One file in the index. */
 export interface IndexedFile {
@@ -68,9 +70,14 @@ export function readIndex(root: string): Promise<RepoIndex | null> {
 
 // Sync, as in walk.ts: the warm path is a few large calls, nothing to overlap.
 function readIndexSync(root: string): RepoIndex | null {
+  const path = join(root, INDEX_FILE);
   let text: string;
   try {
-    text = Deno.readTextFileSync(join(root, INDEX_FILE));
+    // A pipe would block the read forever, a huge file take the memory:
+    // neither is an index this wrote, so it is rebuilt (and replaced).
+    const info = Deno.statSync(path);
+    if (!info.isFile || info.size > INDEX_MAX_BYTES) return null;
+    text = Deno.readTextFileSync(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, tempProject } from "../_cli.ts";
+import { cli, FIFO_BOUND_MS, mkfifo, tempProject } from "../_cli.ts";
 
 interface Symbol {
   name: string;
@@ -269,4 +269,23 @@ Deno.test("search: symbols before files, exact > prefix > substring > fuzzy, det
     (await cli(["search", "parse", "--json"], { cwd: dir })).stdout,
     r.stdout,
   );
+});
+
+Deno.test("index, search, brief: a .codex/index.json that is a FIFO is never waited on; it is rebuilt as a file", async () => {
+  for (const args of [["index"], ["search", "hello"], ["brief", "A"]]) {
+    const dir = await tempProject({
+      "a.ts": "export function hello() {}\n",
+      "orchestrator.yml":
+        'version: 1\ntasks: [{id: A, title: a, commands: {c: "true"}}]\n',
+    });
+    await Deno.mkdir(join(dir, ".codex"));
+    await mkfifo(join(dir, ".codex/index.json"));
+    const r = await cli(args, { cwd: dir, killAfterMs: FIFO_BOUND_MS });
+    assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+    assert.ok(
+      (await Deno.stat(join(dir, ".codex/index.json"))).isFile,
+      args.join(" "),
+    );
+    if (args[0] === "search") assert.match(r.stdout, /hello\s+a\.ts:1/);
+  }
 });
