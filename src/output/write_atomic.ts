@@ -42,7 +42,26 @@ export function writeFileAtomic(
     } catch {
       // Already gone, or never created.
     }
-    throw e;
+    throw namingTarget(e, path);
+  }
+}
+
+/**
+ * The error of a failed write, said of the file the caller named rather
+ * than of the temporary file (same class, so callers classify it alike):
+ * `Is a directory (os error 21): write 'out'`.
+ */
+function namingTarget(e: unknown, path: string): unknown {
+  if (!(e instanceof Error)) return e;
+  const reason = /^(.*?\(os error \d+\))/.exec(e.message)?.[1];
+  if (reason === undefined) return e;
+  const Kind = e.constructor as new (message: string) => Error;
+  try {
+    const renamed = new Kind(`${reason}: write '${path}'`);
+    renamed.cause = e;
+    return renamed;
+  } catch {
+    return e;
   }
 }
 
