@@ -82,7 +82,8 @@ export function handleInterrupts(
   return {
     signal: abort.signal,
     dispose() {
-      clearTimeout(hardExit);
+      // Only when set: Deno loads its Node timers (~13 ms) on first use of clearTimeout.
+      if (hardExit !== undefined) clearTimeout(hardExit);
       for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
     },
   };

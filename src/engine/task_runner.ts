@@ -169,7 +169,8 @@ export async function runTask(
     if (!(e instanceof Error)) throw e;
     result = { ok: false, reason: "error", detail: errorText(e) };
   } finally {
-    clearTimeout(timebox);
+    // Only when set: Deno loads its Node timers (~13 ms) on first use of clearTimeout.
+    if (timebox !== undefined) clearTimeout(timebox);
     ctx.interrupt.removeEventListener("abort", onInterrupt);
   }
   const durationMs = Math.round(performance.now() - started);
