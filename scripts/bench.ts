@@ -191,6 +191,7 @@ async function benchExec(): Promise<void> {
     `\nexecution: ${nodes.length} tasks in 20 layers of 50, ${edges} edges, every command \`true\`, 2 in flight`,
   );
   await Deno.writeTextFile(join(dir, "plan.yml"), plan);
+  await Deno.mkdir(join(dir, "sh-out"));
   const cmds: Record<string, () => Cmd | Promise<Cmd>> = {
     floor: () =>
       denoRun(join(HERE, "spawn_floor.ts"), [String(nodes.length), "2"]),
@@ -200,6 +201,15 @@ async function benchExec(): Promise<void> {
         String(nodes.length),
         "2",
         "piped",
+      ]),
+    // Spawning from one long-lived sh, output redirected to files: a peer
+    // that shows what leaving Deno's spawn would buy (and what it gives up:
+    // see sh_server_floor.ts).
+    shServer: () =>
+      denoRun(join(HERE, "sh_server_floor.ts"), [
+        String(nodes.length),
+        "2",
+        join(dir, "sh-out"),
       ]),
     // The plan's check, on the run's critical path.
     validate: () =>
@@ -242,6 +252,11 @@ async function benchExec(): Promise<void> {
       fmtRatio(t.piped!, t.floor!)
     } the floor)`,
   ];
+  peers.push(
+    `one sh spawning, output to files: ${fmtTime(t.shServer!)} (${
+      fmtRatio(t.shServer!, t.floor!)
+    } the floor)`,
+  );
   if (t.make !== undefined) {
     peers.push(
       `make -j2: ${fmtTime(t.make)} (floor/make ${fmtRatio(t.floor!, t.make)})`,

@@ -15,6 +15,7 @@ import {
 } from "../../scripts/bench/gen_memory.ts";
 import { generatePlanYaml } from "../../scripts/bench/gen_plan.ts";
 import { checkPlan } from "../../src/plan/load.ts";
+import { repoPath, SOURCE_FLAGS, tempDir } from "../_cli.ts";
 
 async function check(yaml: string) {
   const dir = await Deno.makeTempDir();
@@ -91,4 +92,27 @@ Deno.test("bench: the memory plans are valid; the output command prints exactly 
   assert.ok(input.ok, JSON.stringify(!input.ok && input.diagnostics));
   assert.deepEqual(input.value.plan.tasks[0]!.inputs, ["data/big file.bin"]);
   assert.equal(INPUT_BYTES, 5 * 1024 ** 3);
+});
+
+Deno.test("bench: the sh spawn-server peer runs each command once, into its own output file, and exits 0", async () => {
+  const dir = await tempDir();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...SOURCE_FLAGS,
+      repoPath("scripts/bench/sh_server_floor.ts"),
+      "25",
+      "2",
+      dir,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  assert.deepEqual(
+    files,
+    Array.from({ length: 25 }, (_, i) => `${i}.log`).sort(),
+  );
 });
