@@ -191,7 +191,8 @@ async function benchExec(): Promise<void> {
     `\nexecution: ${nodes.length} tasks in 20 layers of 50, ${edges} edges, every command \`true\`, 2 in flight`,
   );
   await Deno.writeTextFile(join(dir, "plan.yml"), plan);
-  await Deno.mkdir(join(dir, "sh-out"));
+  await Deno.mkdir(join(dir, "sh-files"));
+  await Deno.mkdir(join(dir, "sh-fifos"));
   const cmds: Record<string, () => Cmd | Promise<Cmd>> = {
     floor: () =>
       denoRun(join(HERE, "spawn_floor.ts"), [String(nodes.length), "2"]),
@@ -205,11 +206,19 @@ async function benchExec(): Promise<void> {
     // Spawning from one long-lived sh, output redirected to files: a peer
     // that shows what leaving Deno's spawn would buy (and what it gives up:
     // see sh_server_floor.ts).
-    shServer: () =>
+    shFiles: () =>
       denoRun(join(HERE, "sh_server_floor.ts"), [
         String(nodes.length),
         "2",
-        join(dir, "sh-out"),
+        join(dir, "sh-files"),
+        "files",
+      ]),
+    shFifos: async () =>
+      denoRun(join(HERE, "sh_server_floor.ts"), [
+        String(nodes.length),
+        "2",
+        await Deno.makeTempDir({ dir: join(dir, "sh-fifos") }),
+        "fifos",
       ]),
     // The plan's check, on the run's critical path.
     validate: () =>
@@ -253,9 +262,11 @@ async function benchExec(): Promise<void> {
     } the floor)`,
   ];
   peers.push(
-    `one sh spawning, output to files: ${fmtTime(t.shServer!)} (${
-      fmtRatio(t.shServer!, t.floor!)
-    } the floor)`,
+    `one sh spawning, output to files: ${fmtTime(t.shFiles!)} (${
+      fmtRatio(t.shFiles!, t.floor!)
+    } the floor), through FIFOs read by Deno: ${fmtTime(t.shFifos!)} (${
+      fmtRatio(t.shFifos!, t.floor!)
+    })`,
   );
   if (t.make !== undefined) {
     peers.push(

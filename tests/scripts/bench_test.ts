@@ -94,25 +94,30 @@ Deno.test("bench: the memory plans are valid; the output command prints exactly 
   assert.equal(INPUT_BYTES, 5 * 1024 ** 3);
 });
 
-Deno.test("bench: the sh spawn-server peer runs each command once, into its own output file, and exits 0", async () => {
-  const dir = await tempDir();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...SOURCE_FLAGS,
-      repoPath("scripts/bench/sh_server_floor.ts"),
-      "25",
-      "2",
-      dir,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-  assert.deepEqual(
-    files,
-    Array.from({ length: 25 }, (_, i) => `${i}.log`).sort(),
-  );
+Deno.test("bench: the sh spawn-server peer runs each command once, into its own file or through its FIFOs, and exits 0", async () => {
+  for (const mode of ["files", "fifos"]) {
+    const dir = await tempDir();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        ...SOURCE_FLAGS,
+        repoPath("scripts/bench/sh_server_floor.ts"),
+        "25",
+        "2",
+        dir,
+        mode,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(
+      files,
+      mode === "files"
+        ? Array.from({ length: 25 }, (_, i) => `${i}.log`).sort()
+        : ["out0.fifo", "out1.fifo", "out2.fifo", "out3.fifo"],
+    );
+  }
 });
