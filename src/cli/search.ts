@@ -5,6 +5,8 @@
  */
 
 import type { CommandSpec } from "./command.ts";
+import { UsageError } from "./errors.ts";
+import { safeText } from "../render/safe_text.ts";
 
 /** The `search` command. */
 export const searchCommand: CommandSpec = {
@@ -27,6 +29,11 @@ export const searchCommand: CommandSpec = {
       import("../index/search.ts"),
     ]);
     const query = positionals[0]!;
+    if (query.trim() === "") {
+      throw new UsageError(
+        "search needs a name to look for; the query is empty",
+      );
+    }
     const { index } = await updateIndex(Deno.cwd());
     const limit = typeof options.limit === "number" ? options.limit : 20;
     const result = searchIndex(index, query, limit);
@@ -35,16 +42,19 @@ export const searchCommand: CommandSpec = {
     } else {
       for (const s of result.symbols) {
         const owner = s.container ? ` (${s.container})` : "";
+        // Names and paths come from the files: shown, never interpreted by the terminal.
         console.log(
-          `${s.kind.padEnd(9)} ${s.name}${owner}  ${s.path}:${s.line}`,
+          safeText(
+            `${s.kind.padEnd(9)} ${s.name}${owner}  ${s.path}:${s.line}`,
+          ),
         );
       }
       for (const f of result.files) {
-        console.log(`${"file".padEnd(9)} ${f.path}`);
+        console.log(safeText(`${"file".padEnd(9)} ${f.path}`));
       }
     }
     if (result.symbols.length + result.files.length === 0) {
-      console.error(`No symbol or file matches "${query}".`);
+      console.error(`No symbol or file matches "${safeText(query)}".`);
     }
     return 0;
   },

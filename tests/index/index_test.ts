@@ -289,3 +289,18 @@ Deno.test("index, search, brief: a .codex/index.json that is a FIFO is never wai
     if (args[0] === "search") assert.match(r.stdout, /hello\s+a\.ts:1/);
   }
 });
+
+Deno.test("search: an empty query is a usage error; file names with control characters are shown escaped", async () => {
+  const dir = await tempProject({
+    "evil\x1b]0;owned\x07.ts": "export function hello() {}\n",
+  });
+  for (const query of ["", "   "]) {
+    const r = await cli(["search", query], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: search needs a name to look for/);
+  }
+  const r = await cli(["search", "hello"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!r.stdout.includes("\x1b") && !r.stdout.includes("\x07"));
+  assert.match(r.stdout, /hello\s+evil\\x1b\]0;owned\\x07\.ts:1/);
+});
