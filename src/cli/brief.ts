@@ -8,6 +8,7 @@ import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { closest } from "../plan/suggest.ts";
+import { safeBlock } from "../render/safe_text.ts";
 
 /** The `brief` command. */
 export const briefCommand: CommandSpec = {
@@ -64,7 +65,8 @@ export const briefCommand: CommandSpec = {
     console.log(
       format === "json"
         ? JSON.stringify(brief, null, 2)
-        : briefMarkdown(brief).trimEnd(),
+        // File names and excerpts come from the project: never terminal codes.
+        : safeBlock(briefMarkdown(brief).trimEnd()),
     );
     return 0;
   },

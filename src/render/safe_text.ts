@@ -43,3 +43,20 @@ export function safeText(text: string): string {
       : `\\u{${code.toString(16)}}`;
   });
 }
+
+/**
+ * {@link safeText} for a block of lines (a brief, a report): line breaks and
+ * tabs are kept as they are, every other control character is escaped.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { safeBlock } from "./safe_text.ts";
+ * assert.equal(safeBlock("## ev\x1b[31mil.ts\n\tfunc x()\r"), "## ev\\x1b[31mil.ts\n\tfunc x()\\r");
+ * ```
+ */
+export function safeBlock(text: string): string {
+  return text.split("\n").map((line) =>
+    line.split("\t").map(safeText).join("\t")
+  ).join("\n");
+}

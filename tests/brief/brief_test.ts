@@ -128,3 +128,15 @@ Deno.test("brief: an unknown task is a usage error with a suggestion", async () 
   const f = await cli(["brief", "EXC-001", "--format", "xml"], { cwd: dir });
   assert.equal(f.code, 2);
 });
+
+Deno.test("brief: a file name with terminal codes is printed escaped, never sent to the terminal", async () => {
+  const dir = await tempProject({
+    "ev\x1b[31mil.go": "package x\n\nfunc Hello() {\n\treturn\n}\n",
+    "orchestrator.yml":
+      'version: 1\ntasks: [{id: A, title: "Hello", paths: {preferred: ["*.go"]}, commands: {c: "true"}}]\n',
+  });
+  const r = await cli(["brief", "A"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /ev\\x1b\[31mil\.go/);
+  assert.ok(!r.stdout.includes("\x1b"));
+});
