@@ -5,6 +5,7 @@
  */
 
 import type { Brief } from "./brief.ts";
+import { safeBlock } from "../render/safe_text.ts";
 
 const fence = (text: string) => {
   const ticks = "`".repeat(
@@ -14,7 +15,8 @@ const fence = (text: string) => {
 };
 
 /**
- * Renders a brief as Markdown. Pure: the same brief gives the same text.
+ * Renders a brief as Markdown, control characters escaped but line breaks
+ * and tabs. Pure: the same brief gives the same text.
  *
  * @example
  * ```ts ignore
@@ -128,5 +130,7 @@ export function briefMarkdown(brief: Brief): string {
         : ""
     }.`,
   );
-  return out.join("\n") + "\n";
+  // File names and excerpts come from the project: whoever reads the brief
+  // (a terminal, an agent) gets no control characters but line breaks and tabs.
+  return safeBlock(out.join("\n")) + "\n";
 }

@@ -8,7 +8,6 @@ import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { closest } from "../plan/suggest.ts";
-import { safeBlock } from "../render/safe_text.ts";
 
 /** The `brief` command. */
 export const briefCommand: CommandSpec = {
@@ -65,8 +64,7 @@ export const briefCommand: CommandSpec = {
     console.log(
       format === "json"
         ? JSON.stringify(brief, null, 2)
-        // File names and excerpts come from the project: never terminal codes.
-        : safeBlock(briefMarkdown(brief).trimEnd()),
+        : briefMarkdown(brief).trimEnd(),
     );
     return 0;
   },

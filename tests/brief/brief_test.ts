@@ -129,7 +129,7 @@ Deno.test("brief: an unknown task is a usage error with a suggestion", async () 
   assert.equal(f.code, 2);
 });
 
-Deno.test("brief: a file name with terminal codes is printed escaped, never sent to the terminal", async () => {
+Deno.test("brief: a file name with terminal codes is escaped in the brief (printed, and given to agents alike)", async () => {
   const dir = await tempProject({
     "ev\x1b[31mil.go": "package x\n\nfunc Hello() {\n\treturn\n}\n",
     "orchestrator.yml":
