@@ -19,6 +19,7 @@ import { VERSION } from "./version.ts";
 import { exists as pathExists } from "../exists.ts";
 import { isOsError } from "../exec/os_error.ts";
 import { readRegularText, refuseSpecialFile } from "../regular_file.ts";
+import { writeFileAtomic } from "../output/write_atomic.ts";
 
 const SCHEMA_PATH = ".codex/orchestrator.schema.json";
 
@@ -83,7 +84,7 @@ export const initCommand = defineCommand({
     let companion: string;
     if (ts) {
       await writeDslCopy();
-      await Deno.writeTextFile(target, starterTs(plan));
+      await writeProjectFile(target, starterTs(plan));
       companion = `${DSL_COPY_PATH}, ${config!.file}`;
       print(
         `Wrote ${target} and ${DSL_COPY_PATH} (the typed DSL; check with "deno check ${target}", or "orchestrate plan check" without Deno)`,
@@ -94,11 +95,11 @@ export const initCommand = defineCommand({
         "../../schema/orchestrator.schema.json",
         { with: { type: "json" } }
       );
-      await Deno.writeTextFile(
+      await writeProjectFile(
         SCHEMA_PATH,
         JSON.stringify(schema, null, 2) + "\n",
       );
-      await Deno.writeTextFile(target, starterYaml(plan, SCHEMA_PATH));
+      await writeProjectFile(target, starterYaml(plan, SCHEMA_PATH));
       companion = SCHEMA_PATH;
       print(`Wrote ${target} and ${SCHEMA_PATH} (for editor completion)`);
     }
@@ -177,7 +178,7 @@ async function writeDslCopy(): Promise<void> {
   const dsl = await Deno.readTextFile(
     new URL("../dsl/dsl.ts", import.meta.url),
   );
-  await Deno.writeTextFile(DSL_COPY_PATH, dslCopyText(dsl));
+  await writeProjectFile(DSL_COPY_PATH, dslCopyText(dsl));
 }
 
 /** The config file init edits for the import entry, and what it does to it. */
@@ -218,7 +219,7 @@ async function importEntry(): Promise<ConfigEdit> {
 
 async function applyImportEntry({ file, change }: ConfigEdit): Promise<void> {
   if (change.kind === "write") {
-    await Deno.writeTextFile(file, change.text);
+    await writeProjectFile(file, change.text);
     print(
       `Added to ${file}: "imports": { "orchestrate": "./${DSL_COPY_PATH}" } (for deno check and editors)`,
     );
@@ -235,4 +236,27 @@ async function applyImportEntry({ file, change }: ConfigEdit): Promise<void> {
 
 function exists(path: string): Promise<boolean> {
   return pathExists(join(Deno.cwd(), path));
+}
+
+/**
+ * Writes one of the files init creates or edits whole or not at all (a
+ * full disk or a kill mid-write must not leave a user's deno.json cut
+ * short): a temporary file beside it, renamed over it. An existing file
+ * keeps its permission bits, and a symbolic link keeps pointing at it (the
+ * file it leads to is the one replaced).
+ */
+async function writeProjectFile(path: string, text: string): Promise<void> {
+  let target = path;
+  let mode: number | undefined;
+  try {
+    target = await Deno.realPath(path);
+    mode = (await Deno.stat(target)).mode ?? undefined;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  writeFileAtomic(
+    target,
+    text,
+    mode === undefined ? {} : { mode: mode & 0o7777 },
+  );
 }

@@ -35,6 +35,10 @@ export function writeFileAtomic(
   );
   try {
     Deno.writeTextFileSync(temp, text, { mode: options.mode });
+    // Exactly the mode asked for, whatever the umask took from it.
+    if (options.mode !== undefined && Deno.build.os !== "windows") {
+      Deno.chmodSync(temp, options.mode);
+    }
     Deno.renameSync(temp, path);
   } catch (e) {
     try {

@@ -190,3 +190,28 @@ Deno.test("init --update without --ts is a usage error", async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^error: --update refreshes the TypeScript DSL copy/);
 });
+
+Deno.test({
+  name:
+    "init --ts: the user's deno.json is replaced whole (no temporary file left), keeps its mode, and a symlinked one stays a symlink",
+  ignore: Deno.build.os === "windows",
+}, async () => {
+  const cwd = await tempProject({
+    "config/shared.json": '{ "imports": { "x": "./x.ts" } }\n',
+  });
+  await Deno.chmod(join(cwd, "config/shared.json"), 0o640);
+  await Deno.symlink("config/shared.json", join(cwd, "deno.json"));
+  const r = await cli(["init", "--ts"], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await Deno.lstat(join(cwd, "deno.json"))).isSymlink);
+  const shared = join(cwd, "config/shared.json");
+  assert.deepEqual(JSON.parse(await Deno.readTextFile(shared)).imports, {
+    x: "./x.ts",
+    orchestrate: "./.codex/orchestrate.ts",
+  });
+  assert.equal((await Deno.stat(shared)).mode! & 0o777, 0o640);
+  for (const folder of [cwd, join(cwd, "config"), join(cwd, ".codex")]) {
+    const names = [...Deno.readDirSync(folder)].map((e) => e.name);
+    assert.deepEqual(names.filter((n) => n.endsWith(".tmp")), [], folder);
+  }
+});
