@@ -7,7 +7,7 @@
  */
 
 import { isDeepStrictEqual } from "node:util";
-import { parseJsonc } from "./jsonc.ts";
+import { parseJsonc, scanJsonc } from "./jsonc.ts";
 
 /** What {@link addImport} decided. */
 export type ImportChange =
@@ -144,28 +144,17 @@ interface Token {
 function scan(text: string): Token[] {
   const tokens: Token[] = [];
   let depth = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-      const after = /^\s*:/.test(text.slice(j + 1, j + 64));
-      const token: Token = { at: i, char: c, depth };
-      if (after) token.key = JSON.parse(text.slice(i, j + 1));
-      tokens.push(token);
-      i = j + 1;
-    } else if (text.startsWith("//", i)) {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (text.startsWith("/*", i)) {
-      const end = text.indexOf("*/", i + 2);
-      i = end === -1 ? text.length : end + 2;
-    } else {
-      if (c === "}" || c === "]") depth--;
-      if ("{}[]".includes(c)) tokens.push({ at: i, char: c, depth });
-      if (c === "{" || c === "[") depth++;
-      i++;
+  scanJsonc(text, (at, end) => {
+    const token: Token = { at, char: '"', depth };
+    if (/^\s*:/.test(text.slice(end, end + 63))) {
+      token.key = JSON.parse(text.slice(at, end));
     }
-  }
+    tokens.push(token);
+  }, (at) => {
+    const c = text[at]!;
+    if (c === "}" || c === "]") depth--;
+    if ("{}[]".includes(c)) tokens.push({ at, char: c, depth });
+    if (c === "{" || c === "[") depth++;
+  });
   return tokens;
 }

@@ -21,13 +21,47 @@
  */
 export function parseJsonc(text: string): unknown {
   let out = "";
+  scanJsonc(
+    text,
+    (at, end) => out += text.slice(at, end), // a string, copied whole (escapes included)
+    (at) => {
+      const c = text[at]!;
+      // A trailing comma: the text before a closing bracket ends in one.
+      if (c === "}" || c === "]") out = out.replace(/,\s*$/, "");
+      out += c;
+    },
+  );
+  return JSON.parse(out);
+}
+
+/**
+ * Walks JSONC text in order, skipping `//` and `/* *\/` comments: each
+ * string (quotes and escapes included) goes to `onString` with its start
+ * and end offsets, each other character to `onChar` with its offset.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scanJsonc } from "./jsonc.ts";
+ * const seen: string[] = [];
+ * const text = '{"a": 1} // b, c';
+ * scanJsonc(text, (at, end) => seen.push(text.slice(at, end)), (at) => {
+ *   if (text[at] !== " ") seen.push(text[at]!);
+ * });
+ * assert.deepEqual(seen, ["{", '"a"', ":", "1", "}"]);
+ * ```
+ */
+export function scanJsonc(
+  text: string,
+  onString: (at: number, end: number) => void,
+  onChar: (at: number) => void,
+): void {
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') { // a string, copied whole (escapes included)
+    if (text[i] === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-      out += text.slice(i, j + 1);
+      onString(i, j + 1);
       i = j + 1;
     } else if (text.startsWith("//", i)) {
       while (i < text.length && text[i] !== "\n") i++;
@@ -35,11 +69,8 @@ export function parseJsonc(text: string): unknown {
       const end = text.indexOf("*/", i + 2);
       i = end === -1 ? text.length : end + 2;
     } else {
-      // A trailing comma: the text before a closing bracket ends in one.
-      if (c === "}" || c === "]") out = out.replace(/,\s*$/, "");
-      out += c;
+      onChar(i);
       i++;
     }
   }
-  return JSON.parse(out);
 }
