@@ -17,6 +17,10 @@ import { errorSummary, formatDiagnostic } from "../plan/diagnostic.ts";
 import { printError } from "../output/stdio.ts";
 import type { Diagnostic, Result } from "../plan/diagnostic.ts";
 import {
+  NotARegularFile,
+  refuseSpecialFile as refuseSpecialPath,
+} from "../regular_file.ts";
+import {
   type CheckedPlan,
   checkPlan,
   type LoadedPlan,
@@ -150,13 +154,13 @@ function nearestPlan(): string {
  * @throws {PlanInvalid} When it is one.
  */
 export async function refuseSpecialFile(path: string): Promise<void> {
-  let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(path);
-  } catch {
-    return; // The loader reports a missing or unreadable plan with its location.
+    await refuseSpecialPath(path);
+    return;
+  } catch (e) {
+    // The loader reports a missing or unreadable plan with its location.
+    if (!(e instanceof NotARegularFile)) return;
   }
-  if (info.isFile || info.isDirectory) return;
   throw new PlanInvalid(
     `${path}:1:1: Cannot read plan: not a regular file (a pipe, socket or device)\n\n1 error in ${path}`,
   );

@@ -35,9 +35,17 @@ export function writeFileAtomic(
   );
   try {
     Deno.writeTextFileSync(temp, text, { mode: options.mode });
-    // Exactly the mode asked for, whatever the umask took from it.
+    // Exactly the mode asked for, whatever the umask took from it; where the
+    // file system keeps no modes, the file as created will do.
     if (options.mode !== undefined && Deno.build.os !== "windows") {
-      Deno.chmodSync(temp, options.mode);
+      try {
+        Deno.chmodSync(temp, options.mode);
+      } catch (e) {
+        if (
+          !(e instanceof Deno.errors.PermissionDenied ||
+            e instanceof Deno.errors.NotSupported)
+        ) throw e;
+      }
     }
     Deno.renameSync(temp, path);
   } catch (e) {
