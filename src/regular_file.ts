@@ -125,6 +125,34 @@ export async function readRegularText(
   path: string,
   maxBytes: number,
 ): Promise<string> {
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(
+    await readRegularBytes(path, maxBytes),
+  );
+}
+
+/**
+ * The bytes of a regular file of at most `maxBytes` bytes, as
+ * {@link readRegularText} reads them.
+ *
+ * @throws {Deno.errors.NotFound} When it does not exist.
+ * @throws {Deno.errors.IsADirectory} When it is a folder.
+ * @throws {NotARegularFile} When it is a pipe, socket or device.
+ * @throws {FileTooLarge} When it holds more than `maxBytes` bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readRegularBytes } from "./regular_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "ab");
+ * assert.deepEqual(await readRegularBytes(`${dir}/a`, 8), new Uint8Array([97, 98]));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function readRegularBytes(
+  path: string,
+  maxBytes: number,
+): Promise<Uint8Array> {
   await refuseSpecialFile(path);
   const file = await Deno.open(path, { read: true });
   try {
@@ -150,9 +178,7 @@ export async function readRegularText(
       if (n === null) break;
       got += n;
     }
-    return new TextDecoder("utf-8", { ignoreBOM: true }).decode(
-      buffer.subarray(0, got),
-    );
+    return buffer.subarray(0, got);
   } finally {
     file.close();
   }

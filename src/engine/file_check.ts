@@ -9,6 +9,7 @@
 import type { Check } from "../plan/check.ts";
 import { errorReason, isGlob, matchFiles, resolveInside } from "./files.ts";
 import { join } from "../path.ts";
+import { FileTooLarge, readRegularBytes } from "../regular_file.ts";
 
 /** A check that reads files. */
 export type FileCheck = Extract<
@@ -175,25 +176,17 @@ function bytesTest(needle: Uint8Array): FileTest {
 }
 
 /** The file's bytes, or why it could not be read (including "too large"). */
-function readCapped(path: string, max: number): Promise<Uint8Array | string> {
-  const tooLarge = `too large for Matches (over ${max / 1024 / 1024} MiB)`;
-  return withFile(path, async (file, size) => {
-    if (size > max) return tooLarge;
-    // Sized from stat, grown if the file grows while it is read.
-    let buf = new Uint8Array(size + 1);
-    let have = 0;
-    for (;;) {
-      if (have === buf.length) {
-        if (have > max) return tooLarge;
-        const bigger = new Uint8Array(Math.min(buf.length * 2, max + 1));
-        bigger.set(buf);
-        buf = bigger;
-      }
-      const n = await file.read(buf.subarray(have));
-      if (n === null) return buf.subarray(0, have);
-      have += n;
-    }
-  });
+async function readCapped(
+  path: string,
+  max: number,
+): Promise<Uint8Array | string> {
+  try {
+    return await readRegularBytes(path, max);
+  } catch (e) {
+    return e instanceof FileTooLarge
+      ? `too large for Matches (over ${max / 1024 / 1024} MiB)`
+      : errorReason(e);
+  }
 }
 
 /** Opens `path` and hands it with its size to `use`; an error becomes its reason. */
