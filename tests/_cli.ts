@@ -60,6 +60,8 @@ export interface CliOptions {
    * used to hang, never an assertion about speed.
    */
   killAfterMs?: number;
+  /** Programs to start `deno` through (e.g. `setpriv ... --`: another user). */
+  wrap?: readonly string[];
 }
 
 /** Runs `orchestrate <args>` in `cwd` and collects its output (ANSI codes stripped). */
@@ -67,8 +69,12 @@ export async function cli(
   args: string[],
   options: CliOptions,
 ): Promise<CliResult> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...SOURCE_FLAGS, MAIN, ...args],
+  const wrap = options.wrap ?? [];
+  const denoArgs = ["run", "--quiet", ...SOURCE_FLAGS, MAIN, ...args];
+  const command = new Deno.Command(wrap[0] ?? Deno.execPath(), {
+    args: wrap.length > 0
+      ? [...wrap.slice(1), Deno.execPath(), ...denoArgs]
+      : denoArgs,
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...USER_DIRS, ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
