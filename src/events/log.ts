@@ -36,6 +36,27 @@ export function artifactDir(root: string, run: string): string {
 }
 
 /**
+ * Where tasks' own writable areas live (agents' worktrees, private folders),
+ * apart from `.codex/runs/`, which holds control state no task may write.
+ */
+export const WORK_DIR = ".codex/work";
+
+/**
+ * Path of a run's work folder: the parent of every area a task of that run
+ * may write besides its `write` paths (never inside {@link artifactDir}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { workDir } from "./log.ts";
+ * assert.equal(workDir("/p", "R"), "/p/.codex/work/R");
+ * ```
+ */
+export function workDir(root: string, run: string): string {
+  return join(root, WORK_DIR, run);
+}
+
+/**
  * Appends events, one line each, with a single write per event so each is
  * on disk (in the kernel) before the next action starts.
  */
