@@ -6,7 +6,9 @@
  *   (default root: $DENO_INSTALL_ROOT, else ~/.deno; the launcher goes in DIR/bin)
  *
  * The launcher runs the source of this checkout, so `git pull` updates it;
- * after moving the checkout, run `deno task install` again. Exit codes: 0
+ * after moving the checkout, run `deno task install` again. It calls the
+ * Deno that installed it by its absolute path (not `deno` on PATH), so it
+ * works where Deno was only ever run through `npx`. Exit codes: 0
  * installed and answering `--version`; 1 the install or that check failed;
  * 2 bad usage.
  * @module
@@ -83,6 +85,37 @@ export function launcherPath(root: string, os: typeof Deno.build.os): string {
   return join(root, "bin", os === "windows" ? `${NAME}.cmd` : NAME);
 }
 
+/**
+ * The launcher `deno install` wrote, calling `deno` by name, rewritten to
+ * call the Deno at `deno` by its absolute path instead (quoted for the
+ * launcher's shell). Text without such a call comes back unchanged.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pinDeno } from "./install_launcher.ts";
+ * assert.equal(
+ *   pinDeno("#!/bin/sh\nexec deno run 'file:///m.ts' \"$@\"\n", "/opt/deno/bin/deno", "linux"),
+ *   "#!/bin/sh\nexec '/opt/deno/bin/deno' run 'file:///m.ts' \"$@\"\n",
+ * );
+ * assert.equal(
+ *   pinDeno("@deno run x %*\r\n", "C:\\deno\\deno.exe", "windows"),
+ *   '@"C:\\deno\\deno.exe" run x %*\r\n',
+ * );
+ * ```
+ */
+export function pinDeno(
+  launcher: string,
+  deno: string,
+  os: typeof Deno.build.os,
+): string {
+  if (os === "windows") {
+    return launcher.replace(/^@deno /m, `@"${deno}" `);
+  }
+  const quoted = `'${deno.replaceAll("'", `'"'"'`)}'`;
+  return launcher.replace(/^exec deno /m, `exec ${quoted} `);
+}
+
 /** Outcome of {@link installLauncher}. */
 export type InstallResult =
   | { ok: true; launcher: string; version: string }
@@ -114,7 +147,17 @@ export async function installLauncher(root: string): Promise<InstallResult> {
     };
   }
   const launcher = launcherPath(root, Deno.build.os);
-  // The launcher calls `deno` by name: check that it resolves to a Deno.
+  // `deno install` calls `deno` by name; a Deno used through npx is on no PATH.
+  const written = await Deno.readTextFile(launcher);
+  const pinned = pinDeno(written, Deno.execPath(), Deno.build.os);
+  if (pinned === written) {
+    return {
+      ok: false,
+      message:
+        `${launcher} does not call \`deno\` as expected; cannot point it at ${Deno.execPath()}:\n${written}`,
+    };
+  }
+  await Deno.writeTextFile(launcher, pinned);
   const check = await new Deno.Command(launcher, {
     args: ["--version"],
     stdout: "piped",
@@ -124,10 +167,9 @@ export async function installLauncher(root: string): Promise<InstallResult> {
   if (!check.success || !version.startsWith(`${NAME} `)) {
     return {
       ok: false,
-      message:
-        `${launcher} was written but \`${NAME} --version\` failed (is \`deno\` on your PATH?):\n${
-          text(check.stderr)
-        }`,
+      message: `${launcher} was written but \`${NAME} --version\` failed:\n${
+        text(check.stderr)
+      }`,
     };
   }
   return { ok: true, launcher, version };
@@ -180,9 +222,17 @@ if (import.meta.main) {
   }
   console.log(`Installed ${r.launcher} (${r.version})`);
   console.log(
-    `It runs ${join(REPO, "src", "main.ts")} with ${SOURCE_FLAGS.join(" ")};` +
-      " run `deno task install` again if you move this checkout.",
+    `It runs ${join(REPO, "src", "main.ts")} with ${SOURCE_FLAGS.join(" ")}`,
   );
+  console.log(
+    `through the Deno at ${Deno.execPath()} (no \`deno\` on PATH needed);` +
+      " run `deno task install` again if you move this checkout or that Deno.",
+  );
+  if (/[\\/]_npx[\\/]/.test(Deno.execPath())) {
+    console.log(
+      "That Deno lives in npx's cache, which npm may clean: for a lasting launcher, install Deno (e.g. `npm install -g deno`) and run `deno task install` with it.",
+    );
+  }
   const bin = dirname(r.launcher);
   if (!onPath(bin, Deno.env.get("PATH") ?? "", delimiter)) {
     console.log(`${bin} is not on your PATH. Add it, e.g. in ~/.profile:`);

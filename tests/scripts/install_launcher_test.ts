@@ -191,7 +191,7 @@ Deno.test({
       assert.equal(install.code, 0, install.stderr);
       const launcher = await Deno.readTextFile(join(tmp, "bin", "orchestrate"));
       const exec = launcher.split("\n").find((l) =>
-        l.startsWith("exec deno run")
+        l.startsWith(`exec '${Deno.execPath()}' run`)
       );
       assert.ok(exec, launcher);
       const flags = exec.split(/\s+/).filter((w) =>
@@ -244,4 +244,44 @@ Deno.test("install launcher: an unknown option is a usage error (exit 2) and ins
     assert.match(r.stderr, /^usage: deno task install \[--root DIR\]/m);
     assert.deepEqual([...Deno.readDirSync(tmp)], []);
   });
+});
+
+Deno.test({
+  name:
+    "install launcher: the launcher calls the Deno that installed it by its absolute path, so it works with no `deno` on PATH (Deno used through npx)",
+  ignore: Deno.build.os === "windows", // the launcher is a .cmd there
+  async fn() {
+    await withTemp(async (tmp) => {
+      const install = await run(
+        Deno.execPath(),
+        ["task", "install", "--root", tmp],
+        repoPath(""),
+        { HOME: tmp, PATH: BASE_PATH },
+      );
+      assert.equal(install.code, 0, install.stderr);
+      assert.ok(
+        install.stdout.includes(`through the Deno at ${Deno.execPath()}`),
+        install.stdout,
+      );
+      const project = join(tmp, "project");
+      await Deno.mkdir(project);
+      await Deno.writeTextFile(
+        join(project, "orchestrator.yml"),
+        "version: 1\ntasks: []\n",
+      );
+      // No folder on PATH holds a `deno` (nor anything else).
+      const noDeno = { HOME: tmp, PATH: join(tmp, "empty") };
+      const launcher = join(tmp, "bin", "orchestrate");
+      const version = await run(launcher, ["--version"], project, noDeno);
+      assert.equal(version.code, 0, version.stderr);
+      assert.match(version.stdout, /^orchestrate \d+\.\d+\.\d+\n$/);
+      const validate = await run(
+        launcher,
+        ["plan", "validate"],
+        project,
+        noDeno,
+      );
+      assert.equal(validate.code, 0, validate.stderr + validate.stdout);
+    });
+  },
 });
