@@ -9,6 +9,7 @@ import { briefCommand } from "./brief.ts";
 import { indexCommand } from "./index_cmd.ts";
 import { searchCommand } from "./search.ts";
 import { initCommand } from "./init.ts";
+import { listCommand } from "./list.ts";
 import { planCompileCommand } from "./plan_compile.ts";
 import { planCheckCommand, planValidateCommand } from "./plan_validate.ts";
 import { reportCommand } from "./report.ts";
@@ -29,6 +30,7 @@ export const app: CommandSpec = {
     runCommand,
     resumeCommand,
     statusCommand,
+    listCommand,
     approveCommand,
     reportCommand,
     initCommand,
