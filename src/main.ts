@@ -17,6 +17,9 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "__check") { // the check helper process (engine/check_process.ts)
     return await (await import("./engine/check_child.ts")).serveChecks();
   }
+  if (argv[0] === "__complete") { // values for the shell completions (cli/completions.ts)
+    return await (await import("./cli/completions.ts")).completeValues(argv[1]);
+  }
   if (argv[0] === "--version" || argv[0] === "-V") {
     print(`orchestrate ${VERSION}`);
     return 0;

@@ -6,6 +6,7 @@
 import type { CommandSpec } from "./command.ts";
 import { approveCommand } from "./approve.ts";
 import { briefCommand } from "./brief.ts";
+import { completionsCommand } from "./completions.ts";
 import { indexCommand } from "./index_cmd.ts";
 import { searchCommand } from "./search.ts";
 import { initCommand } from "./init.ts";
@@ -37,5 +38,6 @@ export const app: CommandSpec = {
     indexCommand,
     searchCommand,
     briefCommand,
+    completionsCommand(() => app),
   ],
 };
