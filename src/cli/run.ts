@@ -80,6 +80,13 @@ const RUN_OPTIONS = {
     type: "boolean",
     description: "Run every task, even those up to date",
   },
+  "failure-lines": {
+    type: "integer",
+    min: 0,
+    value: "N",
+    description:
+      "Show the last N lines of a failing command's output (default: the plan's failure_lines, else 20; 0: none)",
+  },
   sandbox: {
     type: "string",
     value: "MODE",
@@ -112,6 +119,7 @@ export const resumeCommand = defineCommand({
     "no-build": RUN_OPTIONS["no-build"],
     concurrency: RUN_OPTIONS.concurrency,
     force: RUN_OPTIONS.force,
+    "failure-lines": RUN_OPTIONS["failure-lines"],
     sandbox: RUN_OPTIONS.sandbox,
     ...ALLOW_OPTIONS,
   },
@@ -187,6 +195,7 @@ async function runOrResume(
   const allow = await runFlags(options);
   const { executeRun, RunRefused } = await import("../engine/run.ts");
   const { runObservers } = await import("./run_observers.ts");
+  const { FAILURE_LINES } = await import("../render/output_tail.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
   const { Sandbox } = await import("../exec/sandbox/confine.ts");
   const sandbox = new Sandbox(sandboxMode as SandboxMode, printError);
@@ -204,7 +213,11 @@ async function runOrResume(
       concurrency,
       allow,
       runner,
-      observers: runObservers(loaded.root),
+      observers: runObservers(
+        loaded.root,
+        options["failure-lines"] ?? loaded.plan.orchestrator.failure_lines ??
+          FAILURE_LINES,
+      ),
       interrupt: interrupts.signal,
       toolVersion: VERSION,
       warn: printError,

@@ -8,7 +8,20 @@ import { createReporter } from "../output/progress.ts";
 import { tasksMdReporter } from "../output/tasks_md_reporter.ts";
 import { terminalOptions } from "../output/terminal.ts";
 
-/** Observers for a run in `root`: progress on stdout, TASKS.md at the root. */
-export function runObservers(root: string): RunObserver[] {
-  return [createReporter(terminalOptions()), tasksMdReporter(root)];
+/**
+ * Observers for a run in `root`: progress on stdout (with the last
+ * `failureLines` lines of a failing command's output under its failure),
+ * TASKS.md at the root.
+ */
+export function runObservers(
+  root: string,
+  failureLines: number,
+): RunObserver[] {
+  return [
+    createReporter({
+      ...terminalOptions(),
+      failureOutput: { root, cwd: Deno.cwd(), lines: failureLines },
+    }),
+    tasksMdReporter(root),
+  ];
 }

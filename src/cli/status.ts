@@ -8,6 +8,8 @@
  */
 
 import type { RunState } from "../events/fold.ts";
+import type { Plan } from "../plan/ir.ts";
+import { safeText } from "../render/safe_text.ts";
 import type { RunProcess } from "../render/status.ts";
 import type { CommandSpec } from "./command.ts";
 import { FILE_OPTION } from "./plan_source.ts";
@@ -44,6 +46,46 @@ export function statusExitCode(state: RunState, process: RunProcess): number {
     case null:
       return process === "gone" ? 130 : 1;
   }
+}
+
+/**
+ * The last lines of each failed task's output, under a heading naming the
+ * task, for the table's reader (paths relative to the working directory).
+ */
+async function failedOutputs(
+  root: string,
+  plan: Plan,
+  state: RunState,
+  lines: number | undefined,
+): Promise<string[]> {
+  const [{ readTail }, { FAILURE_LINES, tailBlock }, { style }, path] =
+    await Promise.all([
+      import("../output/failure_output.ts"),
+      import("../render/output_tail.ts"),
+      import("../render/ansi.ts"),
+      import("../path.ts"),
+    ]);
+  const max = lines ?? FAILURE_LINES;
+  if (max <= 0) return [];
+  const out: string[] = [];
+  for (const task of plan.tasks) {
+    const folded = state.tasks.get(task.id);
+    if (folded?.state !== "failed" || !folded.last_output) continue;
+    const file = path.join(root, folded.last_output);
+    const tail = readTail(file);
+    if (tail === null) continue;
+    const block = tailBlock(
+      tail.text,
+      path.relative(Deno.cwd(), file) || file,
+      max,
+      style(false),
+      tail.partial,
+    );
+    if (block.length > 0) {
+      out.push(`${safeText(task.id)} failed; its output ends:`, ...block);
+    }
+  }
+  return out;
 }
 
 /** The `status` command. */
@@ -99,6 +141,14 @@ export const statusCommand: CommandSpec = {
       console.log(JSON.stringify(doc, null, 2));
     } else {
       console.log(renderStatus(plan, state, run, log, process).trimEnd());
+      const tails = await failedOutputs(
+        view.root,
+        plan,
+        state,
+        view.current?.plan.orchestrator.failure_lines ??
+          plan.orchestrator.failure_lines,
+      );
+      if (tails.length > 0) console.log(`\n${tails.join("\n")}`);
       if (changes.length > 0) {
         console.log(
           `\nThe plan changed since this run recorded it (\`orchestrate resume\` runs changed and new tasks again):\n${

@@ -565,6 +565,12 @@ export interface OrchestratorDefinition<Gate extends string = string> {
    * --concurrency N` overrides it. Default: the number of CPU cores. Example: `2`.
    */
   concurrency?: number;
+  /**
+   * Lines of a failing command's output shown under its failure on the
+   * terminal and in `status` (whole number, 0 for none); `run
+   * --failure-lines N` overrides it. Default: `20`. Example: `50`.
+   */
+  failure_lines?: number;
   /** Retry policy of every task without its own `retry`. Default: one attempt. Example: `2`. */
   retry?: RetryDefinition;
   /**

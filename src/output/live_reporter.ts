@@ -18,6 +18,7 @@ import type { Reporter } from "./reporter.ts";
 import { liveBlock } from "../render/live_block.ts";
 import { runSummary } from "../render/run_summary.ts";
 import { realTimers, type Timers } from "./timers.ts";
+import type { FailureOutput } from "./failure_output.ts";
 
 /** Options of {@link LiveReporter}. */
 export interface LiveReporterOptions {
@@ -33,6 +34,8 @@ export interface LiveReporterOptions {
   frameMs?: number;
   /** Running tasks shown before `… and N more`; default 8. */
   maxRunning?: number;
+  /** The output shown under a failure (none without). */
+  failures?: FailureOutput;
 }
 
 interface _Running {
@@ -77,6 +80,7 @@ export class LiveReporter implements Reporter {
   #durationMs: number | null = null;
   #closed = false;
   #context: LineContext = {};
+  #failures: FailureOutput | undefined;
 
   /**
    * Creates the view; nothing is drawn before `start`.
@@ -89,6 +93,7 @@ export class LiveReporter implements Reporter {
     this.#timers = options.timers ?? realTimers;
     this.#frameMs = options.frameMs ?? 100;
     this.#maxRunning = options.maxRunning ?? 8;
+    this.#failures = options.failures;
   }
 
   /** Draws the first frame and starts the redraw timer. */
@@ -132,6 +137,7 @@ export class LiveReporter implements Reporter {
     }
     const line = eventLine(event, this.#style, "outcomes", this.#context);
     if (line !== null) this.#lines.push(line);
+    this.#lines.push(...this.#failures?.linesFor(event, state) ?? []);
   }
 
   /** Stops the timer, erases the block and prints the summary (once). */

@@ -14,6 +14,7 @@ import {
 } from "../render/event_line.ts";
 import type { Reporter } from "./reporter.ts";
 import { runSummary } from "../render/run_summary.ts";
+import type { FailureOutput } from "./failure_output.ts";
 
 /**
  * A {@link Reporter} that writes one line per event that matters (task and
@@ -41,14 +42,23 @@ export class PlainReporter implements Reporter {
   #durationMs: number | null = null;
   #closed = false;
   #context: LineContext = {};
+  #failures: FailureOutput | undefined;
 
   /**
    * Creates the view.
-   * @param options `color`: ANSI colours on; `out`: where text goes.
+   * @param options `color`: ANSI colours on; `out`: where text goes;
+   * `failures`: the output shown under a failure (none without).
    */
-  constructor(options: { color: boolean; out: (text: string) => void }) {
+  constructor(
+    options: {
+      color: boolean;
+      out: (text: string) => void;
+      failures?: FailureOutput;
+    },
+  ) {
     this.#out = options.out;
     this.#style = style(options.color);
+    this.#failures = options.failures;
   }
 
   /** Prints where the log is. */
@@ -59,10 +69,13 @@ export class PlainReporter implements Reporter {
   }
 
   /** Prints the event's line, if it has one. */
-  onEvent(event: RunEvent, _state: RunState): void {
+  onEvent(event: RunEvent, state: RunState): void {
     if (event.type === "completed") this.#durationMs = event.duration_ms;
     const line = eventLine(event, this.#style, "all", this.#context);
     if (line !== null) this.#out(`${line}\n`);
+    for (const shown of this.#failures?.linesFor(event, state) ?? []) {
+      this.#out(`${shown}\n`);
+    }
   }
 
   /** Prints the summary (once). */

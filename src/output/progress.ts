@@ -7,6 +7,8 @@ import { LiveReporter } from "./live_reporter.ts";
 import { PlainReporter } from "./plain_reporter.ts";
 import type { Reporter } from "./reporter.ts";
 import type { Timers } from "./timers.ts";
+import { style } from "../render/ansi.ts";
+import { FailureOutput } from "./failure_output.ts";
 
 /** Options of {@link createReporter}. */
 export interface ReporterOptions {
@@ -20,6 +22,12 @@ export interface ReporterOptions {
   columns?: number;
   /** Clock and timers for the live view (tests). */
   timers?: Timers;
+  /**
+   * Show the last lines of a failing command's output under its failure:
+   * the project root (output paths are relative to it), where the user
+   * stands, and how many lines (0: none).
+   */
+  failureOutput?: { root: string; cwd: string; lines: number };
 }
 
 /**
@@ -39,12 +47,23 @@ export interface ReporterOptions {
  * ```
  */
 export function createReporter(options: ReporterOptions): Reporter {
+  const failures = options.failureOutput
+    ? new FailureOutput({
+      ...options.failureOutput,
+      style: style(options.color),
+    })
+    : undefined;
   if (!options.tty) {
-    return new PlainReporter({ color: options.color, out: options.out });
+    return new PlainReporter({
+      color: options.color,
+      out: options.out,
+      ...(failures ? { failures } : {}),
+    });
   }
   return new LiveReporter({
     color: options.color,
     out: options.out,
+    ...(failures ? { failures } : {}),
     ...(options.columns ? { columns: options.columns } : {}),
     ...(options.timers ? { timers: options.timers } : {}),
   });

@@ -106,6 +106,7 @@ export const PlanIRSchema = z.strictObject({
     strategy: z.enum(STRATEGIES),
     approvals: z.strictObject({ required: z.array(z.string()) }),
     concurrency: z.number().int().optional(),
+    failure_lines: z.number().int().optional(),
     agent_limits: AgentLimitsIR.optional(),
     permissions: PermissionsIR.optional(),
   }),
@@ -273,6 +274,8 @@ export interface Plan {
     strategy: "conservative" | "keep_going";
     approvals: { required: string[] };
     concurrency?: number;
+    /** Lines of a failing command's output shown under its failure. */
+    failure_lines?: number;
     /** Caps on the run's agents together (absent when none is set). */
     agent_limits?: AgentLimits;
     /** Default permissions of every task. */

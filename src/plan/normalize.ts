@@ -90,6 +90,9 @@ export function normalizePlan(
   if (file.orchestrator?.concurrency !== undefined) {
     plan.orchestrator.concurrency = file.orchestrator.concurrency;
   }
+  if (file.orchestrator?.failure_lines !== undefined) {
+    plan.orchestrator.failure_lines = file.orchestrator.failure_lines;
+  }
   const limits = agentLimits(agentDefaults);
   if (limits !== null) plan.orchestrator.agent_limits = limits;
   if (file.orchestrator?.permissions !== undefined) {

@@ -51,6 +51,7 @@ const KEYS4 = new Set([
   "strategy",
   "approvals",
   "concurrency",
+  "failure_lines",
   "retry",
   "agent",
   "permissions",
@@ -350,28 +351,42 @@ function is36(x: unknown): boolean {
   return x === undefined || is37(x);
 }
 
-// plan.orchestrator.retry
+// plan.orchestrator.failure_lines
+function is39(x: unknown): boolean {
+  if (typeof x !== "number" || !Number.isFinite(x)) return false;
+  if (!Number.isSafeInteger(x)) return false;
+  if (!(x >= 0)) return false;
+  if (!(x <= 10000)) return false;
+  return true;
+}
+
+// plan.orchestrator.failure_lines
 function is38(x: unknown): boolean {
+  return x === undefined || is39(x);
+}
+
+// plan.orchestrator.retry
+function is40(x: unknown): boolean {
   return x === undefined || is19(x);
 }
 
 // plan.orchestrator.agent.command
-function is41(x: unknown): boolean {
+function is43(x: unknown): boolean {
   return x === undefined || is7(x);
 }
 
 // plan.orchestrator.agent.preset
-function is43(x: unknown): boolean {
+function is45(x: unknown): boolean {
   return x === "codex" || x === "claude" || x === "aider";
 }
 
 // plan.orchestrator.agent.preset
-function is42(x: unknown): boolean {
-  return x === undefined || is43(x);
+function is44(x: unknown): boolean {
+  return x === undefined || is45(x);
 }
 
 // plan.orchestrator.agent.attempts
-function is45(x: unknown): boolean {
+function is47(x: unknown): boolean {
   if (typeof x !== "number" || !Number.isFinite(x)) return false;
   if (!Number.isSafeInteger(x)) return false;
   if (!(x >= 1)) return false;
@@ -380,29 +395,29 @@ function is45(x: unknown): boolean {
 }
 
 // plan.orchestrator.agent.attempts
-function is44(x: unknown): boolean {
-  return x === undefined || is45(x);
+function is46(x: unknown): boolean {
+  return x === undefined || is47(x);
 }
 
 // plan.orchestrator.agent.timeout
-function is46(x: unknown): boolean {
+function is48(x: unknown): boolean {
   return x === undefined || is27(x);
 }
 
 // plan.orchestrator.agent.max_cost_usd
-function is48(x: unknown): boolean {
+function is50(x: unknown): boolean {
   if (typeof x !== "number" || !Number.isFinite(x)) return false;
   if (!(x > 0)) return false;
   return true;
 }
 
 // plan.orchestrator.agent.max_cost_usd
-function is47(x: unknown): boolean {
-  return x === undefined || is48(x);
+function is49(x: unknown): boolean {
+  return x === undefined || is50(x);
 }
 
 // plan.orchestrator.agent.run_max_attempts
-function is50(x: unknown): boolean {
+function is52(x: unknown): boolean {
   if (typeof x !== "number" || !Number.isFinite(x)) return false;
   if (!Number.isSafeInteger(x)) return false;
   if (!(x >= 1)) return false;
@@ -410,54 +425,54 @@ function is50(x: unknown): boolean {
 }
 
 // plan.orchestrator.agent.run_max_attempts
-function is49(x: unknown): boolean {
-  return x === undefined || is50(x);
+function is51(x: unknown): boolean {
+  return x === undefined || is52(x);
 }
 
 // plan.orchestrator.agent.run_max_time
-function is51(x: unknown): boolean {
+function is53(x: unknown): boolean {
   return x === undefined || is27(x);
 }
 
 // plan.orchestrator.agent.run_max_cost_usd
-function is53(x: unknown): boolean {
+function is55(x: unknown): boolean {
   if (typeof x !== "number" || !Number.isFinite(x)) return false;
   if (!(x > 0)) return false;
   return true;
 }
 
 // plan.orchestrator.agent.run_max_cost_usd
-function is52(x: unknown): boolean {
-  return x === undefined || is53(x);
+function is54(x: unknown): boolean {
+  return x === undefined || is55(x);
 }
 
 // plan.orchestrator.agent
-function is40(x: unknown): boolean {
+function is42(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS6.has(k)) return false;
-  if (!is41(x["command"])) return false;
-  if (!is42(x["preset"])) return false;
-  if (!is44(x["attempts"])) return false;
-  if (!is46(x["timeout"])) return false;
-  if (!is47(x["max_cost_usd"])) return false;
-  if (!is49(x["run_max_attempts"])) return false;
-  if (!is51(x["run_max_time"])) return false;
-  if (!is52(x["run_max_cost_usd"])) return false;
+  if (!is43(x["command"])) return false;
+  if (!is44(x["preset"])) return false;
+  if (!is46(x["attempts"])) return false;
+  if (!is48(x["timeout"])) return false;
+  if (!is49(x["max_cost_usd"])) return false;
+  if (!is51(x["run_max_attempts"])) return false;
+  if (!is53(x["run_max_time"])) return false;
+  if (!is54(x["run_max_cost_usd"])) return false;
   return true;
 }
 
 // plan.orchestrator.agent
-function is39(x: unknown): boolean {
-  return x === undefined || is40(x);
+function is41(x: unknown): boolean {
+  return x === undefined || is42(x);
 }
 
 // plan.orchestrator.permissions.run|0
-function is58(x: unknown): boolean {
+function is60(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.orchestrator.permissions.run|1[]
-function is60(x: unknown): boolean {
+function is62(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   if (!isRunEntry(x)) return false;
@@ -465,31 +480,31 @@ function is60(x: unknown): boolean {
 }
 
 // plan.orchestrator.permissions.run|1
-function is59(x: unknown): boolean {
+function is61(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is60(x[i])) return false;
+    if (!is62(x[i])) return false;
   }
   return true;
 }
 
 // plan.orchestrator.permissions.run
-function is57(x: unknown): boolean {
-  return is58(x) || is59(x);
+function is59(x: unknown): boolean {
+  return is60(x) || is61(x);
 }
 
 // plan.orchestrator.permissions.run
-function is56(x: unknown): boolean {
-  return x === undefined || is57(x);
+function is58(x: unknown): boolean {
+  return x === undefined || is59(x);
 }
 
 // plan.orchestrator.permissions.read|0
-function is63(x: unknown): boolean {
+function is65(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.orchestrator.permissions.read|1
-function is64(x: unknown): boolean {
+function is66(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -498,22 +513,22 @@ function is64(x: unknown): boolean {
 }
 
 // plan.orchestrator.permissions.read
-function is62(x: unknown): boolean {
-  return is63(x) || is64(x);
+function is64(x: unknown): boolean {
+  return is65(x) || is66(x);
 }
 
 // plan.orchestrator.permissions.read
-function is61(x: unknown): boolean {
-  return x === undefined || is62(x);
+function is63(x: unknown): boolean {
+  return x === undefined || is64(x);
 }
 
 // plan.orchestrator.permissions.write|0
-function is67(x: unknown): boolean {
+function is69(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.orchestrator.permissions.write|1
-function is68(x: unknown): boolean {
+function is70(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -522,92 +537,92 @@ function is68(x: unknown): boolean {
 }
 
 // plan.orchestrator.permissions.write
-function is66(x: unknown): boolean {
-  return is67(x) || is68(x);
+function is68(x: unknown): boolean {
+  return is69(x) || is70(x);
 }
 
 // plan.orchestrator.permissions.write
-function is65(x: unknown): boolean {
-  return x === undefined || is66(x);
+function is67(x: unknown): boolean {
+  return x === undefined || is68(x);
 }
 
 // plan.orchestrator.permissions.env|0
-function is71(x: unknown): boolean {
+function is73(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.orchestrator.permissions.env|1[]
-function is73(x: unknown): boolean {
+function is75(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE1.test(x)) return false;
   return true;
 }
 
 // plan.orchestrator.permissions.env|1
-function is72(x: unknown): boolean {
+function is74(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is73(x[i])) return false;
+    if (!is75(x[i])) return false;
   }
   return true;
 }
 
 // plan.orchestrator.permissions.env
-function is70(x: unknown): boolean {
-  return is71(x) || is72(x);
+function is72(x: unknown): boolean {
+  return is73(x) || is74(x);
 }
 
 // plan.orchestrator.permissions.env
-function is69(x: unknown): boolean {
-  return x === undefined || is70(x);
+function is71(x: unknown): boolean {
+  return x === undefined || is72(x);
 }
 
 // plan.orchestrator.permissions.net|0
-function is76(x: unknown): boolean {
+function is78(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.orchestrator.permissions.net|1[]
-function is78(x: unknown): boolean {
+function is80(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE2.test(x)) return false;
   return true;
 }
 
 // plan.orchestrator.permissions.net|1
-function is77(x: unknown): boolean {
+function is79(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is78(x[i])) return false;
+    if (!is80(x[i])) return false;
   }
   return true;
 }
 
 // plan.orchestrator.permissions.net
-function is75(x: unknown): boolean {
-  return is76(x) || is77(x);
+function is77(x: unknown): boolean {
+  return is78(x) || is79(x);
 }
 
 // plan.orchestrator.permissions.net
-function is74(x: unknown): boolean {
-  return x === undefined || is75(x);
+function is76(x: unknown): boolean {
+  return x === undefined || is77(x);
 }
 
 // plan.orchestrator.permissions
-function is55(x: unknown): boolean {
+function is57(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS7.has(k)) return false;
-  if (!is56(x["run"])) return false;
-  if (!is61(x["read"])) return false;
-  if (!is65(x["write"])) return false;
-  if (!is69(x["env"])) return false;
-  if (!is74(x["net"])) return false;
+  if (!is58(x["run"])) return false;
+  if (!is63(x["read"])) return false;
+  if (!is67(x["write"])) return false;
+  if (!is71(x["env"])) return false;
+  if (!is76(x["net"])) return false;
   return true;
 }
 
 // plan.orchestrator.permissions
-function is54(x: unknown): boolean {
-  return x === undefined || is55(x);
+function is56(x: unknown): boolean {
+  return x === undefined || is57(x);
 }
 
 // plan.orchestrator
@@ -617,9 +632,10 @@ function is29(x: unknown): boolean {
   if (!is30(x["strategy"])) return false;
   if (!is32(x["approvals"])) return false;
   if (!is36(x["concurrency"])) return false;
-  if (!is38(x["retry"])) return false;
-  if (!is39(x["agent"])) return false;
-  if (!is54(x["permissions"])) return false;
+  if (!is38(x["failure_lines"])) return false;
+  if (!is40(x["retry"])) return false;
+  if (!is41(x["agent"])) return false;
+  if (!is56(x["permissions"])) return false;
   return true;
 }
 
@@ -629,7 +645,7 @@ function is28(x: unknown): boolean {
 }
 
 // plan.include
-function is80(x: unknown): boolean {
+function is82(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -638,48 +654,48 @@ function is80(x: unknown): boolean {
 }
 
 // plan.include
-function is79(x: unknown): boolean {
-  return x === undefined || is80(x);
+function is81(x: unknown): boolean {
+  return x === undefined || is82(x);
 }
 
 // plan.tasks[].id
-function is84(x: unknown): boolean {
+function is86(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE3.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].title
-function is85(x: unknown): boolean {
+function is87(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].description
-function is87(x: unknown): boolean {
+function is89(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].description
-function is86(x: unknown): boolean {
-  return x === undefined || is87(x);
+function is88(x: unknown): boolean {
+  return x === undefined || is89(x);
 }
 
 // plan.tasks[].type
-function is89(x: unknown): boolean {
+function is91(x: unknown): boolean {
   return x === "code_change" || x === "docs" || x === "test" ||
     x === "release" || x === "deploy" || x === "chore";
 }
 
 // plan.tasks[].type
-function is88(x: unknown): boolean {
-  return x === undefined || is89(x);
+function is90(x: unknown): boolean {
+  return x === undefined || is91(x);
 }
 
 // plan.tasks[].paths|0
-function is92(x: unknown): boolean {
+function is94(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is9(x[i])) return false;
@@ -688,95 +704,95 @@ function is92(x: unknown): boolean {
 }
 
 // plan.tasks[].paths|1.preferred
-function is94(x: unknown): boolean {
-  return x === undefined || is92(x);
+function is96(x: unknown): boolean {
+  return x === undefined || is94(x);
 }
 
 // plan.tasks[].paths|1.forbidden
-function is95(x: unknown): boolean {
-  return x === undefined || is92(x);
+function is97(x: unknown): boolean {
+  return x === undefined || is94(x);
 }
 
 // plan.tasks[].paths|1
-function is93(x: unknown): boolean {
+function is95(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS9.has(k)) return false;
-  if (!is94(x["preferred"])) return false;
-  if (!is95(x["forbidden"])) return false;
+  if (!is96(x["preferred"])) return false;
+  if (!is97(x["forbidden"])) return false;
   return true;
 }
 
 // plan.tasks[].paths
-function is91(x: unknown): boolean {
-  return is92(x) || is93(x);
+function is93(x: unknown): boolean {
+  return is94(x) || is95(x);
 }
 
 // plan.tasks[].paths
-function is90(x: unknown): boolean {
-  return x === undefined || is91(x);
+function is92(x: unknown): boolean {
+  return x === undefined || is93(x);
 }
 
 // plan.tasks[].commands
-function is96(x: unknown): boolean {
+function is98(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].acceptance[]|0
-function is100(x: unknown): boolean {
+function is102(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!isCheckString(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|0.kind
-function is103(x: unknown): boolean {
+function is105(x: unknown): boolean {
   return x === "tests_pass";
 }
 
 // plan.tasks[].acceptance[]|1|0.command
-function is104(x: unknown): boolean {
+function is106(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|0
-function is102(x: unknown): boolean {
+function is104(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS10.has(k)) return false;
-  if (!is103(x["kind"])) return false;
-  if (!is104(x["command"])) return false;
+  if (!is105(x["kind"])) return false;
+  if (!is106(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|1.kind
-function is106(x: unknown): boolean {
+function is108(x: unknown): boolean {
   return x === "command";
 }
 
 // plan.tasks[].acceptance[]|1|1.command
-function is107(x: unknown): boolean {
+function is109(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|1
-function is105(x: unknown): boolean {
+function is107(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS11.has(k)) return false;
-  if (!is106(x["kind"])) return false;
-  if (!is107(x["command"])) return false;
+  if (!is108(x["kind"])) return false;
+  if (!is109(x["command"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|2.kind
-function is109(x: unknown): boolean {
+function is111(x: unknown): boolean {
   return x === "file_exists";
 }
 
 // plan.tasks[].acceptance[]|1|2.path
-function is110(x: unknown): boolean {
+function is112(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   if (!isRelPath(x)) return false;
@@ -784,385 +800,385 @@ function is110(x: unknown): boolean {
 }
 
 // plan.tasks[].acceptance[]|1|2
-function is108(x: unknown): boolean {
+function is110(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS12.has(k)) return false;
-  if (!is109(x["kind"])) return false;
-  if (!is110(x["path"])) return false;
+  if (!is111(x["kind"])) return false;
+  if (!is112(x["path"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|3.kind
-function is112(x: unknown): boolean {
+function is114(x: unknown): boolean {
   return x === "contains";
 }
 
 // plan.tasks[].acceptance[]|1|3.text
-function is113(x: unknown): boolean {
+function is115(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|3.file
-function is114(x: unknown): boolean {
+function is116(x: unknown): boolean {
   return x === undefined || is9(x);
 }
 
 // plan.tasks[].acceptance[]|1|3
-function is111(x: unknown): boolean {
+function is113(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS13.has(k)) return false;
-  if (!is112(x["kind"])) return false;
-  if (!is113(x["text"])) return false;
-  if (!is114(x["file"])) return false;
+  if (!is114(x["kind"])) return false;
+  if (!is115(x["text"])) return false;
+  if (!is116(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|4.kind
-function is116(x: unknown): boolean {
+function is118(x: unknown): boolean {
   return x === "not_contains";
 }
 
 // plan.tasks[].acceptance[]|1|4.text
-function is117(x: unknown): boolean {
+function is119(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|4
-function is115(x: unknown): boolean {
+function is117(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS14.has(k)) return false;
-  if (!is116(x["kind"])) return false;
-  if (!is117(x["text"])) return false;
-  if (!is114(x["file"])) return false;
+  if (!is118(x["kind"])) return false;
+  if (!is119(x["text"])) return false;
+  if (!is116(x["file"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.kind
-function is119(x: unknown): boolean {
+function is121(x: unknown): boolean {
   return x === "matches";
 }
 
 // plan.tasks[].acceptance[]|1|5.pattern
-function is120(x: unknown): boolean {
+function is122(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is122(x: unknown): boolean {
+function is124(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE4.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|5.flags
-function is121(x: unknown): boolean {
-  return x === undefined || is122(x);
+function is123(x: unknown): boolean {
+  return x === undefined || is124(x);
 }
 
 // plan.tasks[].acceptance[]|1|5
-function is118(x: unknown): boolean {
+function is120(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS15.has(k)) return false;
-  if (!is119(x["kind"])) return false;
-  if (!is120(x["pattern"])) return false;
-  if (!is121(x["flags"])) return false;
-  if (!is114(x["file"])) return false;
+  if (!is121(x["kind"])) return false;
+  if (!is122(x["pattern"])) return false;
+  if (!is123(x["flags"])) return false;
+  if (!is116(x["file"])) return false;
   if (!isMatchesPattern(x as never)) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|6.kind
-function is124(x: unknown): boolean {
+function is126(x: unknown): boolean {
   return x === "manual";
 }
 
 // plan.tasks[].acceptance[]|1|6.text
-function is125(x: unknown): boolean {
+function is127(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1|6
-function is123(x: unknown): boolean {
+function is125(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS16.has(k)) return false;
-  if (!is124(x["kind"])) return false;
-  if (!is125(x["text"])) return false;
+  if (!is126(x["kind"])) return false;
+  if (!is127(x["text"])) return false;
   return true;
 }
 
 // plan.tasks[].acceptance[]|1
-function is101(x: unknown): boolean {
-  return is102(x) || is105(x) || is108(x) || is111(x) || is115(x) || is118(x) ||
-    is123(x);
+function is103(x: unknown): boolean {
+  return is104(x) || is107(x) || is110(x) || is113(x) || is117(x) || is120(x) ||
+    is125(x);
 }
 
 // plan.tasks[].acceptance[]
-function is99(x: unknown): boolean {
-  return is100(x) || is101(x);
+function is101(x: unknown): boolean {
+  return is102(x) || is103(x);
 }
 
 // plan.tasks[].acceptance
-function is98(x: unknown): boolean {
+function is100(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is99(x[i])) return false;
+    if (!is101(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].acceptance
-function is97(x: unknown): boolean {
-  return x === undefined || is98(x);
+function is99(x: unknown): boolean {
+  return x === undefined || is100(x);
 }
 
 // plan.tasks[].dependencies[]
-function is128(x: unknown): boolean {
+function is130(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE3.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].dependencies
-function is127(x: unknown): boolean {
+function is129(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is128(x[i])) return false;
+    if (!is130(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].dependencies
-function is126(x: unknown): boolean {
-  return x === undefined || is127(x);
+function is128(x: unknown): boolean {
+  return x === undefined || is129(x);
 }
 
 // plan.tasks[].shards[].id
-function is132(x: unknown): boolean {
+function is134(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (!RE3.test(x)) return false;
   return true;
 }
 
 // plan.tasks[].shards[].title
-function is133(x: unknown): boolean {
+function is135(x: unknown): boolean {
   if (typeof x !== "string") return false;
   if (x === "") return false;
   return true;
 }
 
 // plan.tasks[].shards[].description
-function is135(x: unknown): boolean {
+function is137(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // plan.tasks[].shards[].description
-function is134(x: unknown): boolean {
-  return x === undefined || is135(x);
+function is136(x: unknown): boolean {
+  return x === undefined || is137(x);
 }
 
 // plan.tasks[].shards[].paths
-function is136(x: unknown): boolean {
-  return x === undefined || is91(x);
+function is138(x: unknown): boolean {
+  return x === undefined || is93(x);
 }
 
 // plan.tasks[].shards[].commands
-function is137(x: unknown): boolean {
+function is139(x: unknown): boolean {
   return x === undefined || is13(x);
 }
 
 // plan.tasks[].shards[].acceptance
-function is138(x: unknown): boolean {
-  return x === undefined || is98(x);
+function is140(x: unknown): boolean {
+  return x === undefined || is100(x);
 }
 
 // plan.tasks[].shards[].permissions
-function is139(x: unknown): boolean {
-  return x === undefined || is55(x);
+function is141(x: unknown): boolean {
+  return x === undefined || is57(x);
 }
 
 // plan.tasks[].shards[]
-function is131(x: unknown): boolean {
+function is133(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS17.has(k)) return false;
-  if (!is132(x["id"])) return false;
-  if (!is133(x["title"])) return false;
-  if (!is134(x["description"])) return false;
-  if (!is136(x["paths"])) return false;
-  if (!is137(x["commands"])) return false;
-  if (!is138(x["acceptance"])) return false;
-  if (!is139(x["permissions"])) return false;
+  if (!is134(x["id"])) return false;
+  if (!is135(x["title"])) return false;
+  if (!is136(x["description"])) return false;
+  if (!is138(x["paths"])) return false;
+  if (!is139(x["commands"])) return false;
+  if (!is140(x["acceptance"])) return false;
+  if (!is141(x["permissions"])) return false;
   return true;
 }
 
 // plan.tasks[].shards
-function is130(x: unknown): boolean {
+function is132(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is131(x[i])) return false;
+    if (!is133(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks[].shards
-function is129(x: unknown): boolean {
-  return x === undefined || is130(x);
+function is131(x: unknown): boolean {
+  return x === undefined || is132(x);
 }
 
 // plan.tasks[].constraints.style
-function is143(x: unknown): boolean {
-  if (typeof x !== "string") return false;
-  return true;
-}
-
-// plan.tasks[].constraints.style
-function is142(x: unknown): boolean {
-  return x === undefined || is143(x);
-}
-
-// plan.tasks[].constraints.language
 function is145(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
-// plan.tasks[].constraints.language
+// plan.tasks[].constraints.style
 function is144(x: unknown): boolean {
   return x === undefined || is145(x);
 }
 
-// plan.tasks[].constraints.forbidden_paths
+// plan.tasks[].constraints.language
+function is147(x: unknown): boolean {
+  if (typeof x !== "string") return false;
+  return true;
+}
+
+// plan.tasks[].constraints.language
 function is146(x: unknown): boolean {
-  return x === undefined || is92(x);
+  return x === undefined || is147(x);
+}
+
+// plan.tasks[].constraints.forbidden_paths
+function is148(x: unknown): boolean {
+  return x === undefined || is94(x);
 }
 
 // plan.tasks[].constraints.timebox
-function is147(x: unknown): boolean {
+function is149(x: unknown): boolean {
   return x === undefined || is27(x);
 }
 
 // plan.tasks[].constraints
-function is141(x: unknown): boolean {
+function is143(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS18.has(k)) return false;
-  if (!is142(x["style"])) return false;
-  if (!is144(x["language"])) return false;
-  if (!is146(x["forbidden_paths"])) return false;
-  if (!is147(x["timebox"])) return false;
+  if (!is144(x["style"])) return false;
+  if (!is146(x["language"])) return false;
+  if (!is148(x["forbidden_paths"])) return false;
+  if (!is149(x["timebox"])) return false;
   return true;
 }
 
 // plan.tasks[].constraints
-function is140(x: unknown): boolean {
-  return x === undefined || is141(x);
+function is142(x: unknown): boolean {
+  return x === undefined || is143(x);
 }
 
 // plan.tasks[].approvals
-function is148(x: unknown): boolean {
+function is150(x: unknown): boolean {
   return x === undefined || is35(x);
 }
 
 // plan.tasks[].inputs
-function is149(x: unknown): boolean {
-  return x === undefined || is80(x);
+function is151(x: unknown): boolean {
+  return x === undefined || is82(x);
 }
 
 // plan.tasks[].outputs
-function is150(x: unknown): boolean {
-  return x === undefined || is80(x);
+function is152(x: unknown): boolean {
+  return x === undefined || is82(x);
 }
 
 // plan.tasks[].retry
-function is151(x: unknown): boolean {
+function is153(x: unknown): boolean {
   return x === undefined || is19(x);
 }
 
 // plan.tasks[].skip_when_accepted
-function is153(x: unknown): boolean {
+function is155(x: unknown): boolean {
   return typeof x === "boolean";
 }
 
 // plan.tasks[].skip_when_accepted
-function is152(x: unknown): boolean {
-  return x === undefined || is153(x);
-}
-
-// plan.tasks[].agent|0
-function is156(x: unknown): boolean {
-  return x === true;
-}
-
-// plan.tasks[].agent|1
-function is157(x: unknown): boolean {
-  if (!isObject(x)) return false;
-  for (const k in x) if (!KEYS19.has(k)) return false;
-  if (!is41(x["command"])) return false;
-  if (!is42(x["preset"])) return false;
-  if (!is44(x["attempts"])) return false;
-  if (!is46(x["timeout"])) return false;
-  if (!is47(x["max_cost_usd"])) return false;
-  return true;
-}
-
-// plan.tasks[].agent
-function is155(x: unknown): boolean {
-  return is156(x) || is157(x);
-}
-
-// plan.tasks[].agent
 function is154(x: unknown): boolean {
   return x === undefined || is155(x);
 }
 
-// plan.tasks[].permissions
+// plan.tasks[].agent|0
 function is158(x: unknown): boolean {
-  return x === undefined || is55(x);
+  return x === true;
+}
+
+// plan.tasks[].agent|1
+function is159(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  for (const k in x) if (!KEYS19.has(k)) return false;
+  if (!is43(x["command"])) return false;
+  if (!is44(x["preset"])) return false;
+  if (!is46(x["attempts"])) return false;
+  if (!is48(x["timeout"])) return false;
+  if (!is49(x["max_cost_usd"])) return false;
+  return true;
+}
+
+// plan.tasks[].agent
+function is157(x: unknown): boolean {
+  return is158(x) || is159(x);
+}
+
+// plan.tasks[].agent
+function is156(x: unknown): boolean {
+  return x === undefined || is157(x);
+}
+
+// plan.tasks[].permissions
+function is160(x: unknown): boolean {
+  return x === undefined || is57(x);
 }
 
 // plan.tasks[]
-function is83(x: unknown): boolean {
+function is85(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS8.has(k)) return false;
-  if (!is84(x["id"])) return false;
-  if (!is85(x["title"])) return false;
-  if (!is86(x["description"])) return false;
-  if (!is88(x["type"])) return false;
-  if (!is90(x["paths"])) return false;
-  if (!is96(x["commands"])) return false;
-  if (!is97(x["acceptance"])) return false;
-  if (!is126(x["dependencies"])) return false;
-  if (!is129(x["shards"])) return false;
-  if (!is140(x["constraints"])) return false;
-  if (!is148(x["approvals"])) return false;
-  if (!is149(x["inputs"])) return false;
-  if (!is150(x["outputs"])) return false;
-  if (!is151(x["retry"])) return false;
-  if (!is152(x["skip_when_accepted"])) return false;
-  if (!is154(x["agent"])) return false;
-  if (!is158(x["permissions"])) return false;
+  if (!is86(x["id"])) return false;
+  if (!is87(x["title"])) return false;
+  if (!is88(x["description"])) return false;
+  if (!is90(x["type"])) return false;
+  if (!is92(x["paths"])) return false;
+  if (!is98(x["commands"])) return false;
+  if (!is99(x["acceptance"])) return false;
+  if (!is128(x["dependencies"])) return false;
+  if (!is131(x["shards"])) return false;
+  if (!is142(x["constraints"])) return false;
+  if (!is150(x["approvals"])) return false;
+  if (!is151(x["inputs"])) return false;
+  if (!is152(x["outputs"])) return false;
+  if (!is153(x["retry"])) return false;
+  if (!is154(x["skip_when_accepted"])) return false;
+  if (!is156(x["agent"])) return false;
+  if (!is160(x["permissions"])) return false;
   return true;
 }
 
 // plan.tasks
-function is82(x: unknown): boolean {
+function is84(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is83(x[i])) return false;
+    if (!is85(x[i])) return false;
   }
   return true;
 }
 
 // plan.tasks
-function is81(x: unknown): boolean {
-  return x === undefined || is82(x);
+function is83(x: unknown): boolean {
+  return x === undefined || is84(x);
 }
 
 // plan
@@ -1173,48 +1189,48 @@ function is0(x: unknown): boolean {
   if (!is3(x["version"])) return false;
   if (!is4(x["project"])) return false;
   if (!is28(x["orchestrator"])) return false;
-  if (!is79(x["include"])) return false;
-  if (!is81(x["tasks"])) return false;
+  if (!is81(x["include"])) return false;
+  if (!is83(x["tasks"])) return false;
   return true;
 }
 
 // include.$schema
-function is161(x: unknown): boolean {
+function is163(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // include.$schema
-function is160(x: unknown): boolean {
-  return x === undefined || is161(x);
-}
-
-// include.version
-function is163(x: unknown): boolean {
-  return x === 1;
-}
-
-// include.version
 function is162(x: unknown): boolean {
   return x === undefined || is163(x);
 }
 
-// include.tasks
+// include.version
+function is165(x: unknown): boolean {
+  return x === 1;
+}
+
+// include.version
 function is164(x: unknown): boolean {
+  return x === undefined || is165(x);
+}
+
+// include.tasks
+function is166(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
-    if (!is83(x[i])) return false;
+    if (!is85(x[i])) return false;
   }
   return true;
 }
 
 // include
-function is159(x: unknown): boolean {
+function is161(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS20.has(k)) return false;
-  if (!is160(x["$schema"])) return false;
-  if (!is162(x["version"])) return false;
-  if (!is164(x["tasks"])) return false;
+  if (!is162(x["$schema"])) return false;
+  if (!is164(x["version"])) return false;
+  if (!is166(x["tasks"])) return false;
   return true;
 }
 
@@ -1242,5 +1258,5 @@ export function isPlanFile(value: unknown): boolean {
  * ```
  */
 export function isIncludeFile(value: unknown): boolean {
-  return is159(value);
+  return is161(value);
 }

@@ -430,6 +430,9 @@ export const PlanFileSchema = z.strictObject({
     concurrency: z.number().int().min(1).optional().describe(
       "Most tasks running at once (default: the number of CPU cores)",
     ),
+    failure_lines: z.number().int().min(0).max(10_000).optional().describe(
+      "Lines of a failing command's output shown under its failure on the terminal and in status (0: none; default 20)",
+    ),
     retry: RetrySchema.optional(),
     agent: AgentDefaultsSchema.optional().describe(
       "Defaults for tasks with agent: true, and caps on all agents of a run together",
