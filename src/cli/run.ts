@@ -187,6 +187,7 @@ async function runOrResume(
   const allow = await runFlags(options);
   const { executeRun, RunRefused } = await import("../engine/run.ts");
   const { runObservers } = await import("./run_observers.ts");
+  const { agentFeatures } = await import("./run_steps.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
   const { Sandbox } = await import("../exec/sandbox/confine.ts");
   const sandbox = new Sandbox(sandboxMode as SandboxMode, printError);
@@ -208,6 +209,7 @@ async function runOrResume(
       interrupt: interrupts.signal,
       toolVersion: VERSION,
       warn: printError,
+      features: agentFeatures,
     });
   } catch (e) {
     if (e instanceof RunRefused) {
