@@ -194,7 +194,19 @@ async function runOrResume(
   const runner = new DenoRunner({ wrap: sandbox.wrap });
   const { handleInterrupts } = await import("./interrupts.ts");
   const { LOCK_FILE } = await import("../events/lock.ts");
-  const interrupts = handleInterrupts(runner, loaded.root, LOCK_FILE);
+  const { helperProcesses } = await import("../exec/helper_process.ts");
+  // The second Ctrl-C kills the runner's commands and orchestrate's own helpers alike.
+  const interrupts = handleInterrupts(
+    {
+      run: (request) => runner.run(request),
+      killAll: (signal) => {
+        runner.killAll(signal);
+        helperProcesses.killAll(signal);
+      },
+    },
+    loaded.root,
+    LOCK_FILE,
+  );
   try {
     return await executeRun({
       loaded,
