@@ -14,7 +14,11 @@ import {
   TaskAccess,
 } from "../exec/permissions.ts";
 import { ownEnv } from "../exec/permissions_env.ts";
-import { type ProcessPolicy, rerootPolicy } from "../exec/policy.ts";
+import {
+  type ProcessPolicy,
+  rerootPolicy,
+  unrestrictedPolicy,
+} from "../exec/policy.ts";
 import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
 import type { Permissions, Shard, Task } from "../plan/ir.ts";
 import { compileSteps, type StepGroup } from "./steps.ts";
@@ -252,13 +256,5 @@ export function worktreeWorkspace(
   };
 }
 
-/** The policy of a process that may do anything the orchestrator may. */
-export const UNRESTRICTED: ProcessPolicy = Object.freeze({
-  run: "all",
-  read: "all",
-  write: "all",
-  forbidden: [],
-  net: true,
-  env: {},
-  secrets: [],
-});
+/** The policy of a process that may do anything the orchestrator may, with an empty environment. */
+export const UNRESTRICTED: ProcessPolicy = unrestrictedPolicy({});
