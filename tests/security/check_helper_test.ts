@@ -1,14 +1,16 @@
 /**
  * The file-check helper is a process orchestrate starts like any other:
- * through exec/, under a policy. Through the CLI: it holds none of the
- * user's secrets (its environment is only what Deno needs), and it ends
- * with the run on Ctrl-C, pressed once or twice.
+ * through exec/, under a policy. Through the CLI, as root and as an
+ * unprivileged user: it holds none of the user's secrets (its environment
+ * is only what Deno needs), and it ends with the run on Ctrl-C, pressed
+ * once or twice.
  */
 
 import assert from "node:assert/strict";
-import { PERMISSIONS, repoPath, tempProject } from "../_cli.ts";
+import { repoPath, SOURCE_FLAGS } from "../_cli.ts";
 import { latestEvents } from "../engine/_events.ts";
 import { gone, within } from "../exec/_processes.ts";
+import { projectAs, securityTest, type TestUser } from "./_rig.ts";
 
 /** A regex that backtracks for hours on {@link SPIN_TEXT}: the helper stays busy. */
 const SPIN = "Matches in data.txt: /^(a+)+$/";
@@ -38,12 +40,26 @@ async function environOf(pid: number): Promise<string[]> {
   return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l);
 }
 
-/** Starts `orchestrate run` in `dir` with `env` added, and waits for its check helper. */
-async function runWithHelper(dir: string, env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSIONS, repoPath("src/main.ts"), "run"],
+/** Starts `orchestrate run` as `user` in `dir` with `env` added, and waits for its check helper. */
+async function runWithHelper(
+  user: TestUser,
+  dir: string,
+  env: Record<string, string>,
+) {
+  const deno = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    ...SOURCE_FLAGS,
+    repoPath("src/main.ts"),
+    "run",
+  ];
+  // setpriv execs deno in place: the child's pid is orchestrate's.
+  const [program, ...args] = [...user.wrap, ...deno];
+  const child = new Deno.Command(program!, {
+    args,
     cwd: dir,
-    env: { NO_COLOR: "1", ...env },
+    env: { NO_COLOR: "1", ...user.env, ...env },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -82,39 +98,42 @@ ${HOLD}  - id: SPIN
 
 for (const [what, plan] of Object.entries(PLANS)) {
   for (const interrupts of [1, 2]) {
-    Deno.test(`check helper: for ${what}, it holds no secret of the user's environment; ${interrupts} Ctrl-C end it with the run (exit 130)`, async () => {
-      const dir = await tempProject({
-        "data.txt": SPIN_TEXT,
-        "orchestrator.yml": plan,
-      });
-      const { child, output, helpers } = await runWithHelper(dir, {
-        DEPLOY_TOKEN: SECRET,
-        MY_PLAIN_SETTING: SECRET,
-      });
-      try {
-        for (const pid of helpers) {
-          const env = await environOf(pid);
-          assert.ok(env.length > 0, "the helper's environment was read");
-          assert.deepEqual(env.filter((l) => l.includes(SECRET)), []);
-          assert.ok(
-            env.every((l) => !l.startsWith("DEPLOY_TOKEN=")),
-            env.join("\n"),
-          );
-        }
-      } finally {
-        child.kill("SIGINT");
-        if (interrupts === 2) {
-          await new Promise((r) => setTimeout(r, 300));
+    securityTest(
+      `check helper: for ${what}, it holds no secret of the user's environment; ${interrupts} Ctrl-C end it with the run (exit 130)`,
+      async (user) => {
+        const dir = await projectAs(user, {
+          "data.txt": SPIN_TEXT,
+          "orchestrator.yml": plan,
+        });
+        const { child, output, helpers } = await runWithHelper(user, dir, {
+          DEPLOY_TOKEN: SECRET,
+          MY_PLAIN_SETTING: SECRET,
+        });
+        try {
+          for (const pid of helpers) {
+            const env = await environOf(pid);
+            assert.ok(env.length > 0, "the helper's environment was read");
+            assert.deepEqual(env.filter((l) => l.includes(SECRET)), []);
+            assert.ok(
+              env.every((l) => !l.startsWith("DEPLOY_TOKEN=")),
+              env.join("\n"),
+            );
+          }
+        } finally {
           child.kill("SIGINT");
+          if (interrupts === 2) {
+            await new Promise((r) => setTimeout(r, 300));
+            child.kill("SIGINT");
+          }
         }
-      }
-      const out = await within(output, 30_000, "orchestrate run");
-      assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
-      const events = await latestEvents(dir);
-      assert.ok(events.some((e) => e.type === "interrupted"));
-      for (const pid of helpers) {
-        assert.equal(await gone(pid), true, `helper ${pid} is left running`);
-      }
-    });
+        const out = await within(output, 30_000, "orchestrate run");
+        assert.equal(out.code, 130, new TextDecoder().decode(out.stderr));
+        const events = await latestEvents(dir);
+        assert.ok(events.some((e) => e.type === "interrupted"));
+        for (const pid of helpers) {
+          assert.equal(await gone(pid), true, `helper ${pid} is left running`);
+        }
+      },
+    );
   }
 }
