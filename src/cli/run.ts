@@ -196,13 +196,26 @@ async function runOrResume(
   const { executeRun, RunRefused } = await import("../engine/run.ts");
   const { runObservers } = await import("./run_observers.ts");
   const { FAILURE_LINES } = await import("../render/output_tail.ts");
+  const { agentFeatures } = await import("./run_steps.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
   const { Sandbox } = await import("../exec/sandbox/confine.ts");
   const sandbox = new Sandbox(sandboxMode as SandboxMode, printError);
   const runner = new DenoRunner({ wrap: sandbox.wrap });
   const { handleInterrupts } = await import("./interrupts.ts");
   const { LOCK_FILE } = await import("../events/lock.ts");
-  const interrupts = handleInterrupts(runner, loaded.root, LOCK_FILE);
+  const { helperProcesses } = await import("../exec/helper_process.ts");
+  // The second Ctrl-C kills the runner's commands and orchestrate's own helpers alike.
+  const interrupts = handleInterrupts(
+    {
+      run: (request) => runner.run(request),
+      killAll: (signal) => {
+        runner.killAll(signal);
+        helperProcesses.killAll(signal);
+      },
+    },
+    loaded.root,
+    LOCK_FILE,
+  );
   try {
     return await executeRun({
       loaded,
@@ -221,6 +234,7 @@ async function runOrResume(
       interrupt: interrupts.signal,
       toolVersion: VERSION,
       warn: printError,
+      features: agentFeatures,
     });
   } catch (e) {
     if (e instanceof RunRefused) {

@@ -5,10 +5,21 @@
  * (a Worker's `terminate()` leaves its thread spinning). Helpers start
  * lazily, serve one check at a time over JSON lines on stdin/stdout, and
  * are reused; one that is stopped is killed and a fresh one takes its
- * place on the next check.
+ * place on the next check. They start through exec/ (see
+ * `exec/helper_process.ts`) under a policy of their own: read only, no
+ * network, and an environment of only what Deno needs to start (no
+ * variable of the user's beyond that, so no secret), killed with the
+ * run's commands by the second Ctrl-C. Their Deno permissions (read only)
+ * are their confinement; they run no program.
  * @module
  */
 
+import {
+  type HelperProcesses,
+  helperProcesses,
+} from "../exec/helper_process.ts";
+import { isSecretName } from "../exec/permissions_env.ts";
+import type { ProcessPolicy } from "../exec/policy.ts";
 import type { CheckReplyLine, CheckRequestLine } from "./check_child.ts";
 import type { FileCheckRequest, FileCheckResult } from "./file_check.ts";
 
@@ -47,6 +58,54 @@ export function helperCommand(): HelperCommand {
   };
 }
 
+/**
+ * Variables a helper gets, when this process has them: where Deno keeps
+ * its module cache and settings (under `deno run`), a home, a temp dir.
+ */
+const HELPER_ENV = [
+  "PATH",
+  "HOME",
+  "TMPDIR",
+  "LANG",
+  "NO_COLOR",
+  "XDG_CACHE_HOME",
+  "DENO_DIR",
+];
+
+/**
+ * The policy of a check helper started by `command`: it may read, and
+ * nothing else; its environment is {@link HELPER_ENV} and Deno's own
+ * `DENO_*` settings, never a secret-looking name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { helperCommand, helperPolicy } from "./check_process.ts";
+ * const policy = helperPolicy(helperCommand());
+ * assert.deepEqual(policy.run, [Deno.execPath()]);
+ * assert.equal(policy.net, false);
+ * assert.equal(Object.keys(policy.env).some((n) => n.endsWith("_TOKEN")), false);
+ * ```
+ */
+export function helperPolicy(command: HelperCommand): ProcessPolicy {
+  const env: Record<string, string> = {};
+  const own = Deno.env.toObject();
+  for (const [name, value] of Object.entries(own)) {
+    const wanted = HELPER_ENV.includes(name) ||
+      (name.startsWith("DENO_") && !isSecretName(name));
+    if (wanted) env[name] = value;
+  }
+  return {
+    run: [command.command],
+    read: "all",
+    write: [],
+    forbidden: [],
+    net: false,
+    env,
+    secrets: [],
+  };
+}
+
 /** How much of a helper's stderr is kept to explain a crash. */
 const STDERR_KEEP = 4096;
 
@@ -58,13 +117,16 @@ class Helper {
   /** Resolves when the process has ended and its output is drained. */
   readonly ended: Promise<void>;
 
-  constructor(command: HelperCommand) {
-    this.process = new Deno.Command(command.command, {
+  constructor(
+    command: HelperCommand,
+    policy: ProcessPolicy,
+    processes: HelperProcesses,
+  ) {
+    this.process = processes.spawn({
+      program: command.command,
       args: command.args,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+      policy,
+    });
     this.#writer = this.process.stdin.getWriter();
     this.ended = Promise.all([
       this.#readReplies(),
@@ -159,6 +221,8 @@ function parseReply(line: string): CheckReplyLine {
  */
 export class CheckHelpers {
   readonly #command: HelperCommand;
+  readonly #policy: ProcessPolicy;
+  readonly #processes: HelperProcesses;
   readonly #idle: Helper[] = [];
   readonly #all = new Set<Helper>();
   /** Helpers killed but maybe not yet reaped (close() waits for them). */
@@ -166,8 +230,17 @@ export class CheckHelpers {
   #nextId = 1;
   #unloadHooked = false;
 
-  constructor(command: HelperCommand = helperCommand()) {
+  /**
+   * @param command How a helper starts (default: {@link helperCommand}).
+   * @param processes Where helpers are started and killed (default: the process-wide registry).
+   */
+  constructor(
+    command: HelperCommand = helperCommand(),
+    processes: HelperProcesses = helperProcesses,
+  ) {
     this.#command = command;
+    this.#policy = helperPolicy(command);
+    this.#processes = processes;
   }
 
   /** Number of helper processes alive (idle or busy). */
@@ -231,7 +304,7 @@ export class CheckHelpers {
   }
 
   #start(): Helper {
-    const helper = new Helper(this.#command);
+    const helper = new Helper(this.#command, this.#policy, this.#processes);
     this.#all.add(helper);
     if (!this.#unloadHooked) {
       this.#unloadHooked = true;

@@ -25,8 +25,6 @@ import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask, type TaskFacts } from "./decide.ts";
 import { gateStatuses, waitingPatch } from "./gates.ts";
-import { AgentBudget } from "../agent/budget.ts";
-import { indexedBrief } from "../agent/brief_files.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import { planToResume } from "./run_plan.ts";
@@ -36,6 +34,7 @@ import {
   type Selection,
   UnknownTarget,
 } from "./selection.ts";
+import type { FeatureSteps } from "./steps/handler.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
 
@@ -74,6 +73,23 @@ export interface RunOptions {
   toolVersion: string;
   /** Printed to stderr: warnings (stale lock, torn log line). */
   warn: (message: string) => void;
+  /**
+   * The handlers of the feature steps (agent, apply_patch) for this run,
+   * made once its plan and state are known (default: none; an agent task
+   * then fails saying so). The CLI plugs in the agent folder's.
+   */
+  features?: (run: RunFeatures) => FeatureSteps;
+}
+
+/** What a run tells its feature steps when it makes them. */
+export interface RunFeatures {
+  root: string;
+  plan: Plan;
+  runId: string;
+  /** The run's state, kept current as events are written. */
+  state: RunState;
+  /** How many commands (or agents) may run at once. */
+  concurrency: number;
 }
 
 /** A run that could not start: bad usage or a held lock (exit 2). */
@@ -281,11 +297,13 @@ async function runRecorded(r: Recorded): Promise<number> {
         emit,
         interrupt: AbortSignal.any([options.interrupt, r.halt.signal]),
         sleep,
-        agents: {
-          budget: AgentBudget.of(plan.orchestrator.agent_limits, state),
-          brief: indexedBrief(root, plan, () => ({ run: runId, state })),
+        features: options.features?.({
+          root,
+          plan,
+          runId,
+          state,
           concurrency,
-        },
+        }),
         audits: new AuditBoard(),
       },
       onError: () => r.halt.abort(),

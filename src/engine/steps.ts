@@ -32,12 +32,12 @@ export interface AgentStep {
   kind: "agent";
   agent: Agent;
   /** What judges each attempt (or, with shards, their combined change), run inside the worktree. */
-  validation: StepGroup[];
+  validation: ValidationGroup[];
   /**
    * With shards, each has an agent of its own judged by its own group
    * first (empty: one agent does the whole task).
    */
-  shards: { shard: Shard; validation: StepGroup[] }[];
+  shards: { shard: Shard; validation: ValidationGroup[] }[];
 }
 
 /** Applies the agent's validated patch to the project, behind the `apply_patch` gate when required. */
@@ -46,14 +46,45 @@ export interface ApplyPatchStep {
   gated: boolean;
 }
 
+/**
+ * The task's acceptance checks evaluated before it starts: when they all
+ * hold (and none is `Manual:`), the task is skipped. Records nothing.
+ */
+export interface PrecheckStep {
+  kind: "precheck";
+  checks: CheckStep[];
+}
+
+/**
+ * Every step kind by its name. `engine/steps/` holds a handler for each
+ * key, in a record typed from this map: a new kind added here does not
+ * compile until it has a handler.
+ */
+export interface StepKinds {
+  command: CommandStep;
+  check: CheckStep;
+  precheck: PrecheckStep;
+  agent: AgentStep;
+  apply_patch: ApplyPatchStep;
+}
+
+/** The name of a step kind. */
+export type StepKind = keyof StepKinds;
+
 /** One step of a task. */
-export type Step = CommandStep | CheckStep | AgentStep | ApplyPatchStep;
+export type Step = StepKinds[StepKind];
+
+/** The steps a validation runs: commands and checks, nothing that could pause or start an agent. */
+export type ValidationStep = CommandStep | CheckStep;
 
 /** The steps of the task itself (shard null) or of one of its shards. */
-export interface StepGroup {
+export interface StepGroup<S extends Step = Step> {
   shard: Shard | null;
-  steps: Step[];
+  steps: S[];
 }
+
+/** A group of an agent's validation (see {@link AgentStep}). */
+export type ValidationGroup = StepGroup<ValidationStep>;
 
 /**
  * The task's work in order: each shard (its commands, then its checks),
@@ -105,15 +136,14 @@ export function compileSteps(task: Task): StepGroup[] {
 function agentSteps(task: Task, agent: Agent): StepGroup[] {
   const checks = [
     ...task.shards.flatMap((shard) =>
-      groupSteps(
-        [],
+      checkSteps(
         shard.acceptance,
         shard.paths.preferred.length > 0
           ? shard.paths.preferred
           : task.paths.preferred,
       )
     ),
-    ...groupSteps([], task.acceptance, task.paths.preferred),
+    ...checkSteps(task.acceptance, task.paths.preferred),
   ];
   // Numbered through, so no two share an output file.
   const numbered = checks.map((c, i) => ({ ...c, index: i + 1 }));
@@ -131,7 +161,7 @@ function agentSteps(task: Task, agent: Agent): StepGroup[] {
         validation: shards.length === 0 ? groups : [{
           shard: null,
           steps: [
-            ...task.commands.map((command): Step => ({
+            ...task.commands.map((command): ValidationStep => ({
               kind: "command",
               command,
             })),
@@ -146,8 +176,8 @@ function agentSteps(task: Task, agent: Agent): StepGroup[] {
   }];
 }
 
-function plainSteps(task: Task): StepGroup[] {
-  const groups: StepGroup[] = task.shards.map((shard) => ({
+function plainSteps(task: Task): ValidationGroup[] {
+  const groups: ValidationGroup[] = task.shards.map((shard) => ({
     shard,
     steps: groupSteps(
       shard.commands,
@@ -164,19 +194,47 @@ function plainSteps(task: Task): StepGroup[] {
   return groups;
 }
 
-/** The checks of a task alone, as its pre-check evaluates them. */
-export function acceptanceSteps(task: Task): CheckStep[] {
-  return groupSteps([], task.acceptance, task.paths.preferred) as CheckStep[];
+/**
+ * The task's pre-check: its own acceptance checks (not its shards').
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { precheckStep } from "./steps.ts";
+ * const paths = { preferred: [], forbidden: [] };
+ * const step = precheckStep({
+ *   id: "T", title: "t", description: "", type: "chore", paths,
+ *   commands: [], acceptance: [{ kind: "file_exists", path: "x" }],
+ *   dependencies: [], shards: [], constraints: { forbidden_paths: [] },
+ *   approvals: [], gates: [], inputs: [], outputs: [], skip_when_accepted: true,
+ * });
+ * assert.deepEqual(step.checks.map((c) => c.check.kind), ["file_exists"]);
+ * ```
+ */
+export function precheckStep(task: Task): PrecheckStep {
+  return {
+    kind: "precheck",
+    checks: checkSteps(task.acceptance, task.paths.preferred),
+  };
 }
 
 function groupSteps(
   commands: readonly Command[],
   checks: readonly Check[],
   searchPaths: readonly string[],
-): Step[] {
+): ValidationStep[] {
   return [
-    ...commands.map((command): Step => ({ kind: "command", command })),
-    ...checks.map((check, i): Step => ({
+    ...commands.map((command): CommandStep => ({ kind: "command", command })),
+    ...checkSteps(checks, searchPaths),
+  ];
+}
+
+function checkSteps(
+  checks: readonly Check[],
+  searchPaths: readonly string[],
+): CheckStep[] {
+  return [
+    ...checks.map((check, i): CheckStep => ({
       kind: "check",
       check,
       index: i + 1,

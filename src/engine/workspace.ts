@@ -14,7 +14,11 @@ import {
   TaskAccess,
 } from "../exec/permissions.ts";
 import { ownEnv } from "../exec/permissions_env.ts";
-import type { ProcessPolicy } from "../exec/policy.ts";
+import {
+  type ProcessPolicy,
+  rerootPolicy,
+  unrestrictedPolicy,
+} from "../exec/policy.ts";
 import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
 import type { Permissions, Shard, Task } from "../plan/ir.ts";
 import { compileSteps, type StepGroup } from "./steps.ts";
@@ -36,6 +40,12 @@ export interface TaskWorkspace {
   request(command: string, how: ProcessOptions): RunRequest;
   /** The workspace of one of its shards: the task's permissions narrowed by the shard's. */
   forShard(shard: Shard): TaskWorkspace;
+  /**
+   * The same workspace moved into a copy of the project at `root` (an
+   * agent's git worktree), its processes getting `env` besides (see
+   * {@link worktreeWorkspace}).
+   */
+  inWorktree(root: string, env?: Record<string, string>): TaskWorkspace;
   /**
    * Why the task may not start, or null: it declares more than the run's
    * `--allow-*` flags allow, or one of its commands (its shards' and its
@@ -162,7 +172,7 @@ export function projectWorkspaces(
   ): TaskWorkspace => {
     const granted = new TaskAccess(source, task, shard, extraEnv);
     const { policy } = granted;
-    return {
+    const workspace: TaskWorkspace = {
       root,
       runner,
       env: policy.env,
@@ -179,6 +189,7 @@ export function projectWorkspaces(
         policy,
       }),
       forShard: (s) => make(task, s, extraEnv),
+      inWorktree: (at, env = {}) => worktreeWorkspace(workspace, at, env),
       refusal: () =>
         task === null ? Promise.resolve(granted.refuseDeclared()) : refusalOf(
           task,
@@ -187,6 +198,7 @@ export function projectWorkspaces(
           root,
         ),
     };
+    return workspace;
   };
   const build = make(null, null, { ORCHESTRATE_RUN_ID: runId });
   return {
@@ -199,13 +211,50 @@ export function projectWorkspaces(
   };
 }
 
-/** The policy of a process that may do anything the orchestrator may. */
-export const UNRESTRICTED: ProcessPolicy = Object.freeze({
-  run: "all",
-  read: "all",
-  write: "all",
-  forbidden: [],
-  net: true,
-  env: {},
-  secrets: [],
-});
+/**
+ * `base` moved into a worktree at `root`: the same runner, its processes
+ * start there with `env` added, and its policy's project paths (write,
+ * read, forbidden, project programs) point into the worktree, so a task
+ * allowed to write `src` lets its agent write the worktree's `src`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { projectWorkspaces } from "./workspace.ts";
+ * const runner = { run: () => Promise.reject(new Error("unused")), killAll() {} };
+ * const ws = projectWorkspaces("/repo", "r1", runner, { env: { PATH: "/bin" } }).forBuild();
+ * const wt = ws.inWorktree("/repo/.codex/wt", { ORCHESTRATE_ATTEMPT: "1" });
+ * const req = wt.request("make", { outputPath: "/tmp/o", signal: new AbortController().signal });
+ * assert.equal(req.cwd, "/repo/.codex/wt");
+ * assert.equal(req.root, "/repo");
+ * assert.equal(req.env?.ORCHESTRATE_ATTEMPT, "1");
+ * ```
+ */
+export function worktreeWorkspace(
+  base: TaskWorkspace,
+  root: string,
+  env: Record<string, string>,
+): TaskWorkspace {
+  const merged = { ...base.env, ...env };
+  const policy = rerootPolicy(base.policy, base.root, root);
+  return {
+    root,
+    runner: base.runner,
+    env: merged,
+    policy,
+    request: (command, how) => ({
+      ...base.request(command, how),
+      cwd: root,
+      root: base.root,
+      env: merged,
+      policy,
+    }),
+    forShard: (shard) => worktreeWorkspace(base.forShard(shard), root, env),
+    inWorktree: (at, more = {}) =>
+      worktreeWorkspace(base, at, { ...env, ...more }),
+    refusal: () => base.refusal(),
+  };
+}
+
+/** The policy of a process that may do anything the orchestrator may, with an empty environment. */
+export const UNRESTRICTED: ProcessPolicy = unrestrictedPolicy({});

@@ -87,3 +87,31 @@ export function rerootPolicy(
     forbidden: policy.forbidden.map(move),
   };
 }
+
+/**
+ * The policy of a process that may do anything orchestrate may, with
+ * exactly `env` as its environment: what a caller that means "inherit"
+ * says explicitly (pass this process's environment, or less).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unrestrictedPolicy } from "./policy.ts";
+ * const policy = unrestrictedPolicy({ PATH: "/usr/bin" });
+ * assert.equal(policy.write, "all");
+ * assert.deepEqual(policy.env, { PATH: "/usr/bin" });
+ * ```
+ */
+export function unrestrictedPolicy(
+  env: Readonly<Record<string, string>>,
+): ProcessPolicy {
+  return Object.freeze({
+    run: "all",
+    read: "all",
+    write: "all",
+    forbidden: [],
+    net: true,
+    env,
+    secrets: [],
+  });
+}

@@ -40,18 +40,20 @@ export interface RunRequest {
   /** Give the command its own process group (set when it can be cut short by a timebox). */
   ownProcessGroup?: boolean;
   /**
-   * Extra environment variables: added to the inherited environment, or
-   * with a `policy`, to exactly `policy.env` (orchestrate's own additions,
-   * such as an agent's `ORCHESTRATE_BRIEF`; never the user's secrets).
+   * Extra environment variables, added to exactly `policy.env`
+   * (orchestrate's own additions, such as an agent's `ORCHESTRATE_BRIEF`;
+   * never the user's secrets).
    */
   env?: Record<string, string>;
   /**
-   * What the command's processes may do. With one, the runner checks the
-   * program before it spawns (refused: {@link RunResult.refused}), spawns
-   * with a cleared environment plus exactly `policy.env`, and masks
-   * `policy.secrets` in the output file. Without one, it inherits.
+   * What the command's processes may do (required: nothing is spawned
+   * without one). The runner checks the program before it spawns (refused:
+   * {@link RunResult.refused}), spawns with a cleared environment plus
+   * exactly `policy.env`, and masks `policy.secrets` in the output file. A
+   * caller that means "inherit" says so with
+   * `unrestrictedPolicy(environment)` (see `policy.ts`).
    */
-  policy?: ProcessPolicy;
+  policy: ProcessPolicy;
 }
 
 /** How a command ended. */

@@ -4,15 +4,20 @@ import { join } from "node:path";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
 import { UNRESTRICTED } from "../../src/engine/workspace.ts";
 import type { RunResult } from "../../src/exec/runner.ts";
+import { unrestrictedPolicy } from "../../src/exec/policy.ts";
 import { cli, SOURCE_FLAGS, tempDir, tempProject } from "../_cli.ts";
 import { processWith } from "../engine/_events.ts";
 import { firstLine, gone, within } from "./_processes.ts";
+
+/** The policy of a request that means "inherit": everything, our own environment. */
+const INHERIT = unrestrictedPolicy(Deno.env.toObject());
 
 Deno.test("DenoRunner: a timed-out command does not wait for a child that left its group and session holding the pipe", async () => {
   const dir = await tempDir();
   const runner = new DenoRunner();
   const r = await within(
     runner.run({
+      policy: INHERIT,
       command: "setsid sleep 30 & echo $!",
       cwd: dir,
       outputPath: join(dir, "out.log"),
@@ -31,6 +36,7 @@ Deno.test("DenoRunner: killAll resolves a pending run at once, killing a child r
   const dir = await tempDir();
   const runner = new DenoRunner();
   const pending = runner.run({
+    policy: INHERIT,
     command: "sleep 30 & echo $!",
     cwd: dir,
     outputPath: join(dir, "out.log"),
@@ -47,6 +53,7 @@ Deno.test("DenoRunner: an abort stops a command whose shell exited, killing the 
   const runner = new DenoRunner();
   const abort = new AbortController();
   const pending = runner.run({
+    policy: INHERIT,
     command: "sleep 30 & echo $!",
     cwd: dir,
     outputPath: join(dir, "out.log"),
@@ -67,14 +74,16 @@ Deno.test("DenoRunner: output that cannot be written (disk full) kills the comma
     import.meta.url,
   );
   const runnerTypes = new URL("../../src/exec/runner.ts", import.meta.url);
+  const runnerPolicy = new URL("../../src/exec/policy.ts", import.meta.url);
   const out = await within(
     new Deno.Command(Deno.execPath(), {
       args: [
         "eval",
         `import { DenoRunner } from "${runnerModule}";
         import { OutputError } from "${runnerTypes}";
+        import { unrestrictedPolicy } from "${runnerPolicy}";
         try {
-          await new DenoRunner().run({ command: "echo start; exec ${marker}", cwd: ".", outputPath: "/dev/full" });
+          await new DenoRunner().run({ command: "echo start; exec ${marker}", cwd: ".", outputPath: "/dev/full", policy: unrestrictedPolicy(Deno.env.toObject()) });
           console.log("resolved");
         } catch (e) {
           console.log(e instanceof OutputError ? "OutputError: " + e.message : "other: " + e);
@@ -98,6 +107,7 @@ Deno.test("DenoRunner: output that cannot be written (disk full) kills the comma
 Deno.test("DenoRunner: reports the bytes printed and dropped", async () => {
   const dir = await tempDir();
   const r = await new DenoRunner().run({
+    policy: INHERIT,
     command: "printf 0123456789",
     cwd: dir,
     outputPath: join(dir, "out.log"),
@@ -180,6 +190,7 @@ Deno.test("DenoRunner: a command whose signal is aborted before it starts never 
   const stop = new AbortController();
   stop.abort();
   const r = await new DenoRunner().run({
+    policy: INHERIT,
     command: `touch ${join(dir, "ran")}`,
     cwd: dir,
     outputPath: join(dir, "out.log"),
@@ -197,6 +208,7 @@ Deno.test({
 }, async () => {
   const dir = await tempDir();
   const r = await new DenoRunner().run({
+    policy: INHERIT,
     // Fields 1, 5 and 6 of /proc/self/stat: pid, process group, session of `cut` itself.
     command: "cut -d ' ' -f 1,5,6 /proc/self/stat",
     cwd: dir,

@@ -1,0 +1,89 @@
+/**
+ * The `command` step: runs a command of the plan in the task's workspace,
+ * with its retry policy; every attempt is a `command_run` event.
+ * @module
+ */
+
+import type { FailureReason } from "../../events/types.ts";
+import { formatDuration } from "../../render/duration.ts";
+import { backoffDelay, retryFor } from "../retry.ts";
+import type { CommandStep } from "../steps.ts";
+import type { Done, Failed, StepInput } from "./handler.ts";
+import { outputPaths } from "./output.ts";
+
+/**
+ * Runs the step's command until it succeeds or its attempts run out.
+ *
+ * @example
+ * ```ts ignore
+ * const r = await commandStep({ kind: "command", command }, input);
+ * ```
+ */
+export async function commandStep(
+  { command }: CommandStep,
+  input: StepInput,
+): Promise<Done | Failed> {
+  const { task, shard, ctx, signal, workspace } = input;
+  const policy = retryFor(command, task);
+  for (let attempt = 1;; attempt++) {
+    const output = outputPaths(ctx, {
+      task: task.id,
+      shard: shard?.id ?? null,
+      step: "command",
+      name: command.name,
+      attempt,
+    });
+    const r = await workspace.runner.run(workspace.request(command.run, {
+      outputPath: output.absolute,
+      timeoutMs: command.timeout_ms,
+      signal,
+      ownProcessGroup: task.constraints.timebox_ms !== undefined,
+    }));
+    ctx.emit({
+      type: "command_run",
+      task: task.id,
+      shard: shard?.id ?? null,
+      name: command.name,
+      cmd: command.run,
+      status: r.status,
+      signal: r.signal,
+      duration_ms: Math.round(r.durationMs),
+      output: r.wroteOutput ? output.relative : null,
+      attempt,
+      attempts: policy.attempts,
+      timed_out: r.timedOut,
+      output_bytes: r.outputBytes ?? 0,
+      dropped_bytes: r.droppedBytes ?? 0,
+    });
+    if (r.refused !== undefined) {
+      return { ok: false, reason: "permission_denied", detail: r.refused };
+    }
+    // A shell that exited 0 while its orphans were being killed was still stopped.
+    if (r.status === 0 && !r.aborted && !r.timedOut) return { ok: true };
+    const how = r.timedOut
+      ? `timed out after ${formatDuration(command.timeout_ms ?? 0)}`
+      : r.aborted
+      ? "was stopped"
+      : r.status === null
+      ? `was killed by ${r.signal}`
+      : `exited ${r.status}`;
+    const detail = `command "${command.name}" ${how}${
+      r.wroteOutput ? ` (see ${output.relative})` : " (it printed nothing)"
+    }`;
+    const reason: FailureReason = r.timedOut ? "timeout" : "command_failed";
+    if (signal.aborted || attempt >= policy.attempts) {
+      return { ok: false, reason, detail };
+    }
+    const delay_ms = backoffDelay(policy, attempt + 1);
+    ctx.emit({
+      type: "retry_scheduled",
+      task: task.id,
+      shard: shard?.id ?? null,
+      name: command.name,
+      attempt: attempt + 1,
+      delay_ms,
+    });
+    await ctx.sleep(delay_ms, signal);
+    if (signal.aborted) return { ok: false, reason, detail };
+  }
+}
