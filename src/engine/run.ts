@@ -523,6 +523,7 @@ async function finalBuild(
       timed_out: r.timedOut,
       output_bytes: r.outputBytes ?? 0,
       dropped_bytes: r.droppedBytes ?? 0,
+      ...(r.aborted && !r.timedOut ? { stopped: true } : {}),
     });
     if (r.aborted) return "interrupted";
     if (r.status !== 0) return "failed";

@@ -62,6 +62,8 @@ export interface RunState {
   ended_at: string | null;
   outcome: "success" | "failed" | "paused" | "interrupted" | null;
   resumes: number;
+  /** Time the run's sessions took together (the first and every resume that ended). */
+  elapsed_ms: number;
   /** Granted gates: `gate` for every task, `gate@TASK` for one. */
   approvals: Set<string>;
   /**
@@ -95,6 +97,7 @@ export function emptyState(): RunState {
     ended_at: null,
     outcome: null,
     resumes: 0,
+    elapsed_ms: 0,
     approvals: new Set(),
     approved_hashes: new Map(),
     tasks: new Map(),
@@ -316,6 +319,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     case "completed":
       state.outcome = event.outcome;
       state.ended_at = event.ts;
+      state.elapsed_ms += event.duration_ms;
       return;
     default:
       unreachable(event);

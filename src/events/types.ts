@@ -175,6 +175,8 @@ export interface CommandRunEvent extends EventBase {
   output_bytes?: number;
   /** Bytes dropped from the start of the output file (it keeps the last 8 MiB). */
   dropped_bytes?: number;
+  /** The run stopped it (Ctrl-C, or the run halting): not a failure of its own. */
+  stopped?: boolean;
 }
 
 /** A failed attempt will be retried after a delay. */

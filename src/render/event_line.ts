@@ -124,6 +124,10 @@ export function eventLine(
       }`;
     case "task_failed":
     case "shard_failed":
+      // Stopped by Ctrl-C: not a failure of its own (resume runs it again).
+      if (event.reason === "interrupted") {
+        return `${who}${s.yellow("■ interrupted")}`;
+      }
       return `${who}${s.red("✗ failed")}: ${
         t(
           event.reason === "command_failed" && event.detail
@@ -229,6 +233,11 @@ function _commandLine(
   s: Style,
   verbosity: Verbosity,
 ): string | null {
+  if (event.stopped) {
+    return `${who}${s.yellow("■")} command "${
+      safeText(event.name)
+    }" was stopped after ${formatDuration(event.duration_ms)}`;
+  }
   const ok = event.status === 0;
   if (ok && verbosity !== "all") return null;
   const how = ok

@@ -36,7 +36,7 @@ const OUTCOME: Record<string, [string, keyof Style]> = {
   success: ["✓ done", "green"],
   failed: ["✗ failed", "red"],
   paused: ["⏸ paused", "yellow"],
-  interrupted: ["✗ interrupted", "red"],
+  interrupted: ["■ interrupted", "yellow"],
 };
 
 /**
@@ -67,7 +67,16 @@ export function runSummary(
   s: Style,
 ): string {
   const [word, color] = OUTCOME[state.outcome ?? ""] ?? ["stopped", "yellow"];
-  const time = durationMs === null ? "" : ` in ${formatDuration(durationMs)}`;
+  // A resumed run's time is all of its sessions', this one's included.
+  const total = state.resumes > 0 && state.elapsed_ms > 0
+    ? state.elapsed_ms
+    : durationMs;
+  const sessions = state.resumes > 0 && durationMs !== null
+    ? ` over ${state.resumes + 1} sessions`
+    : "";
+  const time = total === null
+    ? ""
+    : ` in ${formatDuration(total)}${sessions}`;
   return `${s[color](word)}: ${
     summaryLine(runCounts(state))
   }${time} · log ${logPath}`;

@@ -105,3 +105,48 @@ tasks:
     },
   );
 }
+
+Deno.test("run: Ctrl-C shows the task as interrupted and its command as stopped, never as failed or ok; the resumed run's summary counts every session's time", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: A
+    title: waits
+    commands:
+      wait: "sh -c 'if [ -f go ]; then exit 0; fi; echo $$; exec sleep 60'"
+`,
+  });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, MAIN, "run"],
+    cwd: dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const output = child.output();
+  const pid = Number(await firstLine(await outputOf(dir, "wait")));
+  assert.ok(pid > 1);
+  child.kill("SIGINT");
+  const out = await within(output, 30_000, "orchestrate run");
+  assert.equal(out.code, 130);
+  const stdout = new TextDecoder().decode(out.stdout);
+  assert.match(stdout, /command "wait" was stopped after/);
+  assert.match(stdout, /■ interrupted$/m);
+  assert.match(stdout, /^■ interrupted: /m);
+  assert.doesNotMatch(stdout, /failed: interrupted|✗ interrupted/);
+  assert.doesNotMatch(stdout, /✓ command "wait" ok/);
+
+  await Deno.writeTextFile(join(dir, "go"), "");
+  const resumed = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, MAIN, "resume"],
+    cwd: dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const after = new TextDecoder().decode(resumed.stdout);
+  assert.equal(resumed.code, 0, after);
+  assert.match(after, /^✓ done: .* in \S+ over 2 sessions · log /m);
+});

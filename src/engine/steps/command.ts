@@ -54,6 +54,7 @@ export async function commandStep(
       timed_out: r.timedOut,
       output_bytes: r.outputBytes ?? 0,
       dropped_bytes: r.droppedBytes ?? 0,
+      ...(r.aborted && !r.timedOut ? { stopped: true } : {}),
     });
     if (r.refused !== undefined) {
       return { ok: false, reason: "permission_denied", detail: r.refused };
