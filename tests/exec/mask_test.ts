@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { maskEvent, maskText, StreamMask } from "../../src/exec/mask.ts";
+import {
+  maskText,
+  runSecrets,
+  StreamMask,
+  unmaskedWarning,
+} from "../../src/exec/mask.ts";
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 
@@ -44,19 +49,36 @@ Deno.test("StreamMask: output that cannot start a secret is passed on at once", 
   assert.equal(dec.decode(mask.push(enc.encode("ond\n"))), "second\n");
 });
 
-Deno.test("maskText and maskEvent: short values are not masked; events keep their shape", () => {
+Deno.test("maskText: short values are not masked", () => {
   assert.equal(maskText("on and on", ["on"]), "on and on");
-  const event = {
-    type: "task_failed",
-    detail: "got abcd1234",
-    n: 3,
-    list: ["abcd1234", "x"],
-  };
-  assert.deepEqual(maskEvent(event, ["abcd1234"]), {
-    type: "task_failed",
-    detail: "got ***",
-    n: 3,
-    list: ["***", "x"],
-  });
-  assert.equal(maskEvent(event, ["nothing-here"]), event);
+  assert.equal(maskText("got abcd1234", ["abcd1234"]), "got ***");
+});
+
+Deno.test("runSecrets: every secret of the environment, by name or value; weak values reported by name", () => {
+  const token = "ghp_" + "0123456789abcdefghijklmnopqrstuvwxyz";
+  const s = runSecrets({
+    PATH: "/bin",
+    GH_TOKEN: "long-enough-1",
+    ORCHESTRATE_TOKEN: "orch-secret-2",
+    UPLOAD: token,
+    SHORT_KEY: "abc",
+    COMMON_SECRET: "Localhost",
+    PIN_PASSWORD: "123456",
+    ID_TOKEN: "deploy-prod",
+    EMPTY_TOKEN: "",
+    EDITOR: "long-but-not-secret",
+  }, ["deploy-prod"]);
+  assert.deepEqual(s.values, [token, "long-enough-1", "orch-secret-2"]);
+  assert.deepEqual(s.unmasked, [
+    { name: "SHORT_KEY", why: "it is shorter than 6 characters" },
+    { name: "COMMON_SECRET", why: "it is a common word" },
+    { name: "PIN_PASSWORD", why: "it is a short number" },
+    {
+      name: "ID_TOKEN",
+      why: "it is also the name of a task, shard, command or gate of the plan",
+    },
+  ]);
+  const warning = unmaskedWarning(s.unmasked[0]!);
+  assert.match(warning, /SHORT_KEY/);
+  assert.ok(!warning.includes("abc"));
 });
