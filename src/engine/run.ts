@@ -140,10 +140,14 @@ export async function executeRun(given: RunOptions): Promise<number> {
   const force = options.force || (options.resume && prior.force);
 
   // Nothing is recorded until the lock is held; a fault opening the log is the caller's (exit 74).
-  const writer = await store.open(runId).catch((e) => {
-    if (e instanceof LockedError) throw new RunRefused(e.message);
-    throw e;
-  });
+  const writer =
+    await (options.resume ? store.open(runId) : store.create(runId))
+      .catch((e) => {
+        if (e instanceof LockedError) throw new RunRefused(e.message);
+        throw e;
+      });
+  // A new run's id is unique even when the clock stood still (`-2`, ...).
+  runId = writer.run;
   if (writer.warning) options.warn(writer.warning);
   const state = prior;
   try {
