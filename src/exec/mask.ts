@@ -16,6 +16,9 @@ export const MASK = "***";
 
 const MASK_BYTES = new TextEncoder().encode(MASK);
 
+/** Bytes as text, one character per byte (windows-1252 maps each byte to one code point). */
+const BYTES_AS_TEXT = new TextDecoder("latin1");
+
 /** The values worth masking: long enough, without duplicates, longest first. */
 function maskable(secrets: readonly string[]): string[] {
   return [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET_LENGTH)
@@ -55,12 +58,15 @@ export function maskText(text: string, secrets: readonly string[]): string {
  */
 export class StreamMask {
   #secrets: Uint8Array[];
+  /** The secrets' bytes as {@link BYTES_AS_TEXT} decodes them. */
+  #needles: string[];
   #hold: number;
   #carry: Uint8Array = new Uint8Array(0);
 
   constructor(secrets: readonly string[]) {
     const encoder = new TextEncoder();
     this.#secrets = maskable(secrets).map((s) => encoder.encode(s));
+    this.#needles = this.#secrets.map((s) => BYTES_AS_TEXT.decode(s));
     this.#hold = Math.max(0, ...this.#secrets.map((s) => s.length - 1));
   }
 
@@ -88,24 +94,41 @@ export class StreamMask {
     return out;
   }
 
-  /** Masks matches that start before `until`; bytes from `until` on are the rest. */
+  /**
+   * Masks matches that start before `until` (the earliest first, the
+   * longest of those starting at one place); bytes from `until` on, or
+   * from the end of a match that runs past it, are the rest. Each secret is
+   * searched with the engine's own string search, not byte by byte.
+   */
   #scan(
     buffer: Uint8Array,
     until: number,
   ): { out: Uint8Array; rest: Uint8Array } {
+    // One byte, one character (a single-byte decoding maps each byte to its
+    // own code unit): string positions are byte positions.
+    const haystack = BYTES_AS_TEXT.decode(buffer);
+    const secrets = this.#needles;
+    const next = secrets.map((s) => haystack.indexOf(s));
     const parts: Uint8Array[] = [];
-    let from = 0, i = 0;
-    while (i < until) {
-      const length = this.#matchAt(buffer, i);
-      if (length === 0) {
-        i++;
-        continue;
+    let from = 0;
+    for (;;) {
+      let best = -1, length = 0;
+      for (let k = 0; k < secrets.length; k++) {
+        if (next[k]! !== -1 && next[k]! < from) {
+          next[k] = haystack.indexOf(secrets[k]!, from);
+        }
+        const at = next[k]!;
+        if (at === -1 || at >= until) continue;
+        if (best === -1 || at < best) {
+          best = at;
+          length = secrets[k]!.length;
+        }
       }
-      parts.push(buffer.subarray(from, i), MASK_BYTES);
-      i += length;
-      from = i;
+      if (best === -1) break;
+      parts.push(buffer.subarray(from, best), MASK_BYTES);
+      from = best + length;
     }
-    const end = Math.max(i, from);
+    const end = Math.max(until, from);
     parts.push(buffer.subarray(from, end));
     return { out: concat(...parts), rest: buffer.slice(end) };
   }
@@ -125,19 +148,6 @@ export class StreamMask {
           return true;
         })
       ) return k;
-    }
-    return 0;
-  }
-
-  /** Length of the (longest) secret at `i`, or 0. */
-  #matchAt(buffer: Uint8Array, i: number): number {
-    for (const secret of this.#secrets) {
-      if (buffer[i] !== secret[0] || i + secret.length > buffer.length) {
-        continue;
-      }
-      let k = 1;
-      while (k < secret.length && buffer[i + k] === secret[k]) k++;
-      if (k === secret.length) return k;
     }
     return 0;
   }

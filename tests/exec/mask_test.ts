@@ -82,3 +82,43 @@ Deno.test("runSecrets: every secret of the environment, by name or value; weak v
   assert.match(warning, /SHORT_KEY/);
   assert.ok(!warning.includes("abc"));
 });
+
+Deno.test("StreamMask: any bytes, multibyte secrets, any chunking: the same as a byte-by-byte reference", () => {
+  const secrets = ["geheim-ü-wert", "tok\u0080\u009f-42", "abcdabce"];
+  const bytes = secrets.map((s) => enc.encode(s));
+  /** The reference: at each byte, the longest secret that starts there. */
+  const reference = (input: Uint8Array): number[] => {
+    const out: number[] = [];
+    const sorted = [...bytes].sort((a, b) => b.length - a.length);
+    for (let i = 0; i < input.length;) {
+      const hit = sorted.find((s) => s.every((b, j) => input[i + j] === b));
+      if (hit) {
+        out.push(...enc.encode("***"));
+        i += hit.length;
+      } else out.push(input[i++]!);
+    }
+    return out;
+  };
+  let seed = 7;
+  const random = (n: number) =>
+    (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  for (let round = 0; round < 200; round++) {
+    const parts: number[] = [];
+    while (parts.length < 300) {
+      if (random(5) === 0) parts.push(...bytes[random(bytes.length)]!);
+      else if (random(7) === 0) {
+        parts.push(...bytes[random(bytes.length)]!.slice(0, 5));
+      } else parts.push(random(256));
+    }
+    const input = new Uint8Array(parts);
+    const mask = new StreamMask(secrets);
+    const out: number[] = [];
+    for (let at = 0; at < input.length;) {
+      const n = 1 + random(40);
+      out.push(...mask.push(input.subarray(at, at + n)));
+      at += n;
+    }
+    out.push(...mask.flush());
+    assert.deepEqual(out, reference(input), `round ${round}`);
+  }
+});
