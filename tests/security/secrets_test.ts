@@ -197,3 +197,28 @@ securityTest(
     assert.ok(!r.stderr.includes("zq9"), r.stderr);
   },
 );
+
+securityTest(
+  "secrets: a withheld secret read from the orchestrator's /proc environ never lands unmasked in the run's files",
+  async (user) => {
+    const value = "proc-environ-4b8d2f6a1c";
+    const dir = await projectAs(user, {
+      "peek.sh":
+        'cat /proc/$PPID/environ /proc/*/environ 2>/dev/null | tr "\\000" "\\n" | grep DEPLOY_TOKEN\ntrue\n',
+      "orchestrator.yml": plan(`  - id: peek
+    title: Reads its parent's environment
+    type: chore
+    commands:
+      peek: "sh peek.sh"
+`),
+    });
+    const r = await cliAs(user, ["run"], {
+      cwd: dir,
+      env: { DEPLOY_TOKEN: value },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const all = await recorded(dir);
+    assert.ok(!all.includes(value), "the value is in the run's files");
+    assert.ok(!r.stdout.includes(value) && !r.stderr.includes(value));
+  },
+);
