@@ -224,7 +224,7 @@ export interface Permissions {
    */
   write?: boolean | readonly string[];
   /**
-   * Variables passed on (besides PATH, HOME, locale, `ORCHESTRATE_*`);
+   * Variables passed on (besides PATH, HOME, locale);
    * `CARGO_*` allowed. Default: all but secret-looking ones. Example: `["CARGO_HOME"]`.
    */
   env?: boolean | readonly string[];

@@ -18,7 +18,8 @@ import { RunStore } from "../events/store.ts";
 import type { NewEvent, RunEvent } from "../events/types.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import type { RunFlags } from "../exec/permissions.ts";
-import { maskEvent, secretValues } from "../exec/mask.ts";
+import { runSecrets, unmaskedWarning } from "../exec/mask.ts";
+import { maskEvent } from "../events/mask_event.ts";
 import { ownEnv } from "../exec/permissions_env.ts";
 import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
@@ -155,19 +156,24 @@ export async function executeRun(given: RunOptions): Promise<number> {
   const force = options.force || (options.resume && prior.force);
 
   // Nothing is recorded until the lock is held; a fault opening the log is the caller's (exit 74).
-  const writer = await store.open(runId).catch((e) => {
-    if (e instanceof LockedError) throw new RunRefused(e.message);
-    throw e;
-  });
+  const writer =
+    await (options.resume ? store.open(runId) : store.create(runId))
+      .catch((e) => {
+        if (e instanceof LockedError) throw new RunRefused(e.message);
+        throw e;
+      });
+  // A new run's id is unique even when the clock stood still (`-2`, ...).
+  runId = writer.run;
   if (writer.warning) options.warn(writer.warning);
   const state = prior;
   try {
     const relLog = relative(Deno.cwd(), writer.path) || writer.path;
     for (const o of options.observers) o.start(plan, state, relLog);
     // Secret values never reach the log, TASKS.md or status, whatever prints them.
-    const secrets = secretValues(ownEnv());
+    const secrets = runSecrets(ownEnv(), planNames(plan));
+    secrets.unmasked.forEach((s) => options.warn(unmaskedWarning(s)));
     const emit = (event: NewEvent): RunEvent => {
-      const full = writer.append(maskEvent(event, secrets));
+      const full = writer.append(maskEvent(event, secrets.values));
       applyEvent(state, full);
       for (const o of options.observers) o.onEvent(full, state);
       return full;
@@ -187,6 +193,7 @@ export async function executeRun(given: RunOptions): Promise<number> {
       emit,
       started,
       runner,
+      secrets: secrets.values,
     });
   } catch (e) {
     if (!(e instanceof Error)) throw e;
@@ -221,6 +228,22 @@ interface Recorded {
   runner: ProcessRunner;
   /** Aborted when the run must stop on an error of its own. */
   halt: AbortController;
+  /** The values masked in output and events (every secret the run knows of). */
+  secrets: readonly string[];
+}
+
+/** The ids and names the run itself prints: a secret equal to one is not masked. */
+function planNames(plan: Plan): Set<string> {
+  const names = new Set<string>();
+  const commands = [...plan.project.build, ...plan.project.final_build];
+  for (const task of plan.tasks) {
+    names.add(task.id);
+    task.shards.forEach((s) => names.add(s.id));
+    task.gates.forEach((g) => names.add(g));
+    commands.push(...task.commands);
+  }
+  commands.forEach((c) => names.add(c.name));
+  return names;
 }
 
 /** The run between its first and its last event. */
@@ -270,6 +293,7 @@ async function runRecorded(r: Recorded): Promise<number> {
     const workspaces = projectWorkspaces(root, runId, runner, {
       defaults: plan.orchestrator.permissions,
       flags: options.allow,
+      secrets: r.secrets,
     });
     const result = await schedule({
       plan,

@@ -134,6 +134,8 @@ export interface RunAccess {
   flags?: RunFlags;
   /** The environment children are built from (default: this process's). */
   env?: Readonly<Record<string, string>>;
+  /** The values masked in every task's output (see `runSecrets`). */
+  secrets?: readonly string[];
 }
 
 /**
@@ -164,6 +166,7 @@ export function projectWorkspaces(
     defaults: access.defaults,
     flags: access.flags ?? {},
     env: access.env ?? ownEnv(),
+    secrets: access.secrets,
   };
   const make = (
     task: Task | null,

@@ -7,7 +7,8 @@
  *
  * What is listed: every forbidden path, and, when `write` is a list, the
  * whole project outside it, except the orchestrator's own files (`.codex/`,
- * `TASKS.md`) and `.git/` (listed only when forbidden). A task whose
+ * `TASKS.md`, the files its standard output and error go to) and `.git/`
+ * (listed only when forbidden). A task whose
  * `write` is `"all"` costs one listing of its forbidden paths.
  *
  * Concurrent tasks: a change is blamed on a task only when no task that ran
@@ -18,6 +19,7 @@
  * @module
  */
 
+import { fstatSync } from "node:fs";
 import { join, relative, sep } from "../path.ts";
 import type { ProcessPolicy } from "../exec/policy.ts";
 
@@ -31,6 +33,34 @@ export interface WriteViolation {
 
 /** Files the orchestrator itself writes during a run, relative to the root. */
 const OWN = new Set([".codex", "TASKS.md"]);
+
+/**
+ * The files behind this process's standard output and error (device and
+ * inode), as `orchestrate run > build.log` inside the project makes them:
+ * orchestrate writes them itself, so no task is blamed for them.
+ */
+let ownOutput: Set<string> | undefined;
+
+function ownOutputFiles(): Set<string> {
+  if (ownOutput) return ownOutput;
+  ownOutput = new Set();
+  for (const fd of [1, 2]) {
+    try {
+      // The descriptor itself, whatever its name (Deno refuses /dev/fd/N
+      // without --allow-all; fstat needs no permission).
+      const info = fstatSync(fd);
+      if (info.isFile() && info.ino !== 0) ownOutput.add(fileKey(info));
+    } catch {
+      // Closed: nothing to ignore.
+    }
+  }
+  return ownOutput;
+}
+
+/** Device and inode: the same file under any name. */
+function fileKey(info: { dev: number | null; ino: number | null }): string {
+  return `${info.dev}:${info.ino}`;
+}
 
 /** Whether `path` is `scope` or inside it (both absolute). */
 export function within(path: string, scope: string): boolean {
@@ -162,6 +192,7 @@ async function walk(
     ) return;
     throw e;
   }
+  if (info.isFile && ownOutputFiles().has(fileKey(info))) return;
   found.set(path, signature(info));
   if (!info.isDirectory) return;
   const todo = [path];
@@ -178,6 +209,9 @@ async function walk(
           // Removed while being listed: the next listing will not have it either.
           if (e instanceof Deno.errors.NotFound) continue;
           throw e;
+        }
+        if (child_info.isFile && ownOutputFiles().has(fileKey(child_info))) {
+          continue;
         }
         found.set(child, signature(child_info));
         if (child_info.isDirectory) todo.push(child);

@@ -76,7 +76,9 @@ export type LockView =
 /**
  * Takes the project lock, or throws {@link LockedError} naming the holder.
  * A lock whose process is gone on this host is stale and taken over, and so
- * is an unreadable one once it is older than `graceMs`.
+ * is an unreadable one once it is older than `graceMs`: by its date, or, when
+ * the date lies (a clock set back, a lock dated in the future), by how long
+ * this process watched it unchanged on its own monotonic clock.
  *
  * @param root The project root.
  * @param run The run that will own the project.
@@ -111,8 +113,12 @@ export async function acquireLock(
   };
   const text = JSON.stringify(info) + "\n";
   let warning: string | null = null;
-  const deadline = Date.now() + graceMs + 5000;
-  while (Date.now() < deadline) {
+  // Our own monotonic clock: a wall clock that jumps (or a lock dated in the
+  // future) must not make us wait forever or take over a fresh lock.
+  const deadline = performance.now() + graceMs + 5000;
+  // Since when (monotonic) an unreadable lock has read the same.
+  let watchedContent: string | null = null, watchedSince = 0;
+  while (performance.now() < deadline) {
     if (await _linkNew(path, text)) return _held(path, info, text, warning);
     const seen = await _readRaw(path);
     if (seen === null) continue; // Released in between: try again.
@@ -126,8 +132,15 @@ export async function acquireLock(
     } else {
       const age = await _age(path);
       if (age === null) continue;
-      if (age < graceMs) {
-        await _sleep(Math.min(100, graceMs - age));
+      if (watchedContent !== seen) {
+        watchedContent = seen;
+        watchedSince = performance.now();
+      }
+      // Old by its date, or unchanged for graceMs as we watched it (its
+      // date may lie: a clock set back, a file from another machine).
+      const watchedFor = performance.now() - watchedSince;
+      if (age < graceMs && watchedFor < graceMs) {
+        await _sleep(Math.min(100, graceMs - watchedFor));
         continue;
       }
       warning =

@@ -13,7 +13,9 @@ export const RUNS_DIR = ".codex/runs";
 
 /**
  * A run id: the UTC start time, safe in file names on every OS (no colons),
- * sortable as text, e.g. `20260922T110314.123Z`.
+ * sortable as text, e.g. `20260922T110314.123Z`. Only a candidate: a clock
+ * that stands still or goes back repeats it, so a new run takes the first
+ * of `<id>`, `<id>-2`, `<id>-3`, ... no run has (`RunStore.create`).
  *
  * @example
  * ```ts
@@ -85,6 +87,42 @@ export class EventLog {
     await repairTornTail(path);
     await recordRun(root, run);
     const file = await Deno.open(path, { append: true, create: true });
+    return new EventLog(file, run, path);
+  }
+
+  /**
+   * Creates the log of a new run exclusively (null when a log of that id
+   * exists: two runs never share one), then records the run in the index.
+   * Only the holder of the project lock may call it.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { EventLog } from "./log.ts";
+   * const root = await Deno.makeTempDir();
+   * const log = await EventLog.create(root, "r1");
+   * assert.ok(log !== null);
+   * log.close();
+   * assert.equal(await EventLog.create(root, "r1"), null);
+   * await Deno.remove(root, { recursive: true });
+   * ```
+   */
+  static async create(root: string, run: string): Promise<EventLog | null> {
+    await Deno.mkdir(join(root, RUNS_DIR), { recursive: true });
+    const path = logPath(root, run);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { append: true, createNew: true });
+    } catch (e) {
+      if (e instanceof Deno.errors.AlreadyExists) return null;
+      throw e;
+    }
+    try {
+      await recordRun(root, run);
+    } catch (e) {
+      file.close();
+      throw e;
+    }
     return new EventLog(file, run, path);
   }
 

@@ -233,6 +233,49 @@ export class RunStore {
   }
 
   /**
+   * Takes the project lock and opens the log of a new run, whose id is
+   * `base` or, when a run of that id exists (the clock stood still or went
+   * back), `base-2`, `base-3`, ...: the log is created exclusively under the
+   * lock, so two runs never share an id or a log, whatever the clock says.
+   *
+   * @param base The id wanted (see `newRunId`).
+   * @throws {LockedError} When a live run holds the lock.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { RunStore } from "./store.ts";
+   * const store = new RunStore(await Deno.makeTempDir());
+   * const first = await store.create("r1");
+   * first.close();
+   * const second = await store.create("r1");
+   * second.close();
+   * assert.deepEqual([first.run, second.run], ["r1", "r1-2"]);
+   * await Deno.remove(store.root, { recursive: true });
+   * ```
+   */
+  async create(base: string): Promise<RunWriter> {
+    if (!RUN_ID.test(base)) throw new TypeError(`Invalid run id "${base}"`);
+    const known = new Set(await this.runs());
+    for (let n = 1; n <= MAX_SAME_ID; n++) {
+      const run = n === 1 ? base : `${base}-${n}`;
+      if (known.has(run) || await _exists(this.artifactDir(run))) continue;
+      const lock = await acquireLock(this.root, run);
+      try {
+        const log = await EventLog.create(this.root, run);
+        if (log !== null) return _writer(log, lock, this.artifactDir(run));
+      } catch (e) {
+        lock.release();
+        throw e;
+      }
+      lock.release(); // Taken meanwhile: try the next id.
+    }
+    throw new Error(
+      `Cannot name a new run: ${MAX_SAME_ID} runs are already called ${base}`,
+    );
+  }
+
+  /**
    * Records an approval of `run`. With no live run, it is appended to the
    * log under the lock; while a run is live (or takes the lock first), to
    * the run's approvals journal, which the live run re-reads (see
@@ -276,6 +319,19 @@ export class RunStore {
     cached.grants.push(...read.grants);
     this.#journals.set(run, cached);
     return { events: [...cached.grants], warnings: read.warnings };
+  }
+}
+
+/** How many runs may share one clock value before `create` gives up. */
+const MAX_SAME_ID = 1000;
+
+async function _exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
   }
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isSecretName } from "./permissions_env.ts";
+import { isSecretVariable } from "./permissions_env.ts";
 
 /** Shortest value masked. */
 export const MIN_SECRET_LENGTH = 4;
@@ -15,6 +15,9 @@ export const MIN_SECRET_LENGTH = 4;
 export const MASK = "***";
 
 const MASK_BYTES = new TextEncoder().encode(MASK);
+
+/** Bytes as text, one character per byte (windows-1252 maps each byte to one code point). */
+const BYTES_AS_TEXT = new TextDecoder("latin1");
 
 /** The values worth masking: long enough, without duplicates, longest first. */
 function maskable(secrets: readonly string[]): string[] {
@@ -55,12 +58,15 @@ export function maskText(text: string, secrets: readonly string[]): string {
  */
 export class StreamMask {
   #secrets: Uint8Array[];
+  /** The secrets' bytes as {@link BYTES_AS_TEXT} decodes them. */
+  #needles: string[];
   #hold: number;
   #carry: Uint8Array = new Uint8Array(0);
 
   constructor(secrets: readonly string[]) {
     const encoder = new TextEncoder();
     this.#secrets = maskable(secrets).map((s) => encoder.encode(s));
+    this.#needles = this.#secrets.map((s) => BYTES_AS_TEXT.decode(s));
     this.#hold = Math.max(0, ...this.#secrets.map((s) => s.length - 1));
   }
 
@@ -88,24 +94,41 @@ export class StreamMask {
     return out;
   }
 
-  /** Masks matches that start before `until`; bytes from `until` on are the rest. */
+  /**
+   * Masks matches that start before `until` (the earliest first, the
+   * longest of those starting at one place); bytes from `until` on, or
+   * from the end of a match that runs past it, are the rest. Each secret is
+   * searched with the engine's own string search, not byte by byte.
+   */
   #scan(
     buffer: Uint8Array,
     until: number,
   ): { out: Uint8Array; rest: Uint8Array } {
+    // One byte, one character (a single-byte decoding maps each byte to its
+    // own code unit): string positions are byte positions.
+    const haystack = BYTES_AS_TEXT.decode(buffer);
+    const secrets = this.#needles;
+    const next = secrets.map((s) => haystack.indexOf(s));
     const parts: Uint8Array[] = [];
-    let from = 0, i = 0;
-    while (i < until) {
-      const length = this.#matchAt(buffer, i);
-      if (length === 0) {
-        i++;
-        continue;
+    let from = 0;
+    for (;;) {
+      let best = -1, length = 0;
+      for (let k = 0; k < secrets.length; k++) {
+        if (next[k]! !== -1 && next[k]! < from) {
+          next[k] = haystack.indexOf(secrets[k]!, from);
+        }
+        const at = next[k]!;
+        if (at === -1 || at >= until) continue;
+        if (best === -1 || at < best) {
+          best = at;
+          length = secrets[k]!.length;
+        }
       }
-      parts.push(buffer.subarray(from, i), MASK_BYTES);
-      i += length;
-      from = i;
+      if (best === -1) break;
+      parts.push(buffer.subarray(from, best), MASK_BYTES);
+      from = best + length;
     }
-    const end = Math.max(i, from);
+    const end = Math.max(until, from);
     parts.push(buffer.subarray(from, end));
     return { out: concat(...parts), rest: buffer.slice(end) };
   }
@@ -128,19 +151,6 @@ export class StreamMask {
     }
     return 0;
   }
-
-  /** Length of the (longest) secret at `i`, or 0. */
-  #matchAt(buffer: Uint8Array, i: number): number {
-    for (const secret of this.#secrets) {
-      if (buffer[i] !== secret[0] || i + secret.length > buffer.length) {
-        continue;
-      }
-      let k = 1;
-      while (k < secret.length && buffer[i + k] === secret[k]) k++;
-      if (k === secret.length) return k;
-    }
-    return 0;
-  }
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -154,8 +164,8 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * The values of the secret-looking variables of `env` (see
- * `isSecretName`), long enough to mask.
+ * The values of the secret variables of `env` (see `isSecretVariable`:
+ * by name or by value), long enough to mask.
  *
  * @example
  * ```ts
@@ -167,42 +177,111 @@ export function secretValues(
   env: Readonly<Record<string, string>>,
 ): string[] {
   return maskable(
-    Object.entries(env).filter(([name]) => isSecretName(name)).map(([, v]) =>
-      v
-    ),
+    Object.entries(env).filter(([name, value]) => isSecretVariable(name, value))
+      .map(([, v]) => v),
   );
 }
 
+/** Values shorter than this are reported rather than masked (see {@link runSecrets}). */
+export const SAFE_SECRET_LENGTH = 6;
+
+/** Values so common in ordinary output that masking them would garble it. */
+const COMMON_VALUES = new Set([
+  "true",
+  "false",
+  "null",
+  "undefined",
+  "none",
+  "empty",
+  "test",
+  "tests",
+  "testing",
+  "main",
+  "master",
+  "default",
+  "admin",
+  "password",
+  "secret",
+  "changeme",
+  "example",
+  "localhost",
+  "production",
+  "staging",
+  "development",
+  "enabled",
+  "disabled",
+]);
+
+/** A secret variable whose value is not masked, and why (never the value). */
+export interface UnmaskedSecret {
+  /** The variable's name. */
+  name: string;
+  /** Why its value is not masked, e.g. `it is shorter than 6 characters`. */
+  why: string;
+}
+
+/** The secrets of a run: the values to mask, and the variables left unmasked. */
+export interface RunSecrets {
+  /** Values to mask, longest first. */
+  values: string[];
+  /** Secret variables whose value is too short or too common to mask safely. */
+  unmasked: UnmaskedSecret[];
+}
+
 /**
- * `event` with every secret masked in its text fields (top level and lists
- * of text); the same object when there is nothing to mask.
+ * Every secret a run knows of, granted to a task or withheld (a task may
+ * print a withheld value it found some other way): the values of the
+ * secret variables of `env`, except those too short or too common to mask
+ * without garbling ordinary output (shorter than {@link SAFE_SECRET_LENGTH},
+ * a common word, a short number, or one of `names`, the plan's own task,
+ * shard, command and gate names), which are reported instead.
+ *
+ * @param env The orchestrator's environment.
+ * @param names Words the run itself prints (the plan's ids and names).
  *
  * @example
  * ```ts
- * import { maskEvent } from "./mask.ts";
- * maskEvent({ type: "x", detail: "key abcd1234" }, ["abcd1234"]).detail; // "key ***"
+ * import assert from "node:assert/strict";
+ * import { runSecrets } from "./mask.ts";
+ * const s = runSecrets({ GH_TOKEN: "ghp_abcdef123", API_KEY: "test", PATH: "/bin" }, ["build"]);
+ * assert.deepEqual(s.values, ["ghp_abcdef123"]);
+ * assert.deepEqual(s.unmasked.map((u) => u.name), ["API_KEY"]);
  * ```
  */
-export function maskEvent<T extends object>(
-  event: T,
-  secrets: readonly string[],
-): T {
-  if (secrets.length === 0) return event;
-  let out: Record<string, unknown> | null = null;
-  for (const [key, value] of Object.entries(event)) {
-    const masked = typeof value === "string"
-      ? maskText(value, secrets)
-      : Array.isArray(value)
-      ? value.map((v) => typeof v === "string" ? maskText(v, secrets) : v)
-      : value;
-    if (
-      typeof value === "string"
-        ? masked !== value
-        : masked !== value && JSON.stringify(masked) !== JSON.stringify(value)
-    ) {
-      out ??= { ...event } as Record<string, unknown>;
-      out[key] = masked;
-    }
+export function runSecrets(
+  env: Readonly<Record<string, string>>,
+  names: Iterable<string> = [],
+): RunSecrets {
+  const own = new Set(names);
+  const values = new Set<string>();
+  const unmasked: UnmaskedSecret[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === "" || !isSecretVariable(name, value)) continue;
+    const why = value.length < SAFE_SECRET_LENGTH
+      ? `it is shorter than ${SAFE_SECRET_LENGTH} characters`
+      : COMMON_VALUES.has(value.toLowerCase())
+      ? "it is a common word"
+      : /^\d{1,9}$/.test(value)
+      ? "it is a short number"
+      : own.has(value)
+      ? "it is also the name of a task, shard, command or gate of the plan"
+      : null;
+    if (why === null) values.add(value);
+    else unmasked.push({ name, why });
   }
-  return (out ?? event) as T;
+  return { values: maskable([...values]), unmasked };
+}
+
+/**
+ * The warning for a secret left unmasked: it names the variable, never the value.
+ *
+ * @example
+ * ```ts
+ * import { unmaskedWarning } from "./mask.ts";
+ * unmaskedWarning({ name: "API_KEY", why: "it is a common word" });
+ * // "warning: the value of secret variable API_KEY is not masked in output or the log: it is a common word"
+ * ```
+ */
+export function unmaskedWarning(secret: UnmaskedSecret): string {
+  return `warning: the value of secret variable ${secret.name} is not masked in output or the log: ${secret.why}`;
 }

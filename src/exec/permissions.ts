@@ -11,7 +11,11 @@
 import { resolve } from "../path.ts";
 import type { Permissions, Shard, Task } from "../plan/ir.ts";
 import { findOnPath } from "./argv.ts";
-import { childEnv, envListAllows, isSecretName } from "./permissions_env.ts";
+import {
+  childEnv,
+  envListAllows,
+  isSecretVariable,
+} from "./permissions_env.ts";
 import type { NetPolicy, ProcessPolicy } from "./policy.ts";
 
 /** A permission category, as in the plan and in the `--allow-*` flags. */
@@ -74,6 +78,12 @@ export interface AccessSource {
   flags: RunFlags;
   /** The orchestrator's own environment. */
   env: Readonly<Record<string, string>>;
+  /**
+   * The values masked in every task's output: every secret the run knows
+   * of, granted or withheld (see `runSecrets`). Default: the secret values
+   * of `env`.
+   */
+  secrets?: readonly string[];
 }
 
 /** One layer of a category: all, none, or a list as written. */
@@ -154,7 +164,11 @@ export class TaskAccess {
       forbidden,
       net: intersectNet(all("net")),
       env,
-      secrets: [...secretValues(granted), ...secretValues(extraEnv)],
+      // Withheld secrets too: a task may print one it read some other way.
+      secrets: [
+        ...(source.secrets ?? secretValues(source.env)),
+        ...secretValues(extraEnv),
+      ],
     };
   }
 
@@ -274,12 +288,12 @@ function filteredEnv(
   return env;
 }
 
-/** Values of the secret-looking variables of an environment (cached: a run shares a few). */
+/** Values of the secret variables of an environment (cached: a run shares a few). */
 function secretValues(env: Readonly<Record<string, string>>): string[] {
   let values = secretCache.get(env);
   if (values === undefined) {
     values = Object.entries(env)
-      .filter(([name]) => isSecretName(name))
+      .filter(([name, value]) => isSecretVariable(name, value))
       .map(([, value]) => value);
     secretCache.set(env, values);
   }

@@ -1,8 +1,11 @@
 /**
  * The environment a task's processes get: the orchestrator's own, minus
- * every secret-looking variable the task does not name, or, when the plan
- * or the run lists variables, only those plus a small base that every tool
- * needs (PATH, HOME, locale, temp dir, `ORCHESTRATE_*`).
+ * every secret variable the task does not name, or, when the plan or the
+ * run lists variables, only those plus a small base that every tool needs
+ * (PATH, HOME, locale, temp dir). A variable is secret by its name or by
+ * its value (a known token format), whatever its prefix: orchestrate's own
+ * variables for a task (`ORCHESTRATE_RUN_ID`, ...) are added by
+ * orchestrate, never inherited through a prefix.
  * @module
  */
 
@@ -57,6 +60,48 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
+ * Values that are secrets whatever their variable is called: the token
+ * formats of the big forges, clouds and APIs, and private keys.
+ */
+const SECRET_VALUE =
+  /^(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{40,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}|(AKIA|ASIA)[0-9A-Z]{16}|sk-[\w-]{20,}|npm_[A-Za-z0-9]{30,}|AIza[\w-]{35})$|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/**
+ * Whether a value is a secret by its form alone: a known token format
+ * (`ghp_…`, `github_pat_…`, `glpat-…`, `xoxb-…`, `AKIA…`, `sk-…`, `npm_…`,
+ * `AIza…`) or a private key.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSecretValue } from "./permissions_env.ts";
+ * assert.ok(isSecretValue("ghp_0123456789abcdefghijklmnopqrstuvwxyz"));
+ * assert.ok(!isSecretValue("/usr/bin:/bin"));
+ * ```
+ */
+export function isSecretValue(value: string): boolean {
+  return SECRET_VALUE.test(value);
+}
+
+/**
+ * Whether a variable is a secret: by its name (see {@link isSecretName}) or,
+ * when given, by its value (see {@link isSecretValue}). No prefix exempts a
+ * name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isSecretVariable } from "./permissions_env.ts";
+ * assert.ok(isSecretVariable("ORCHESTRATE_TOKEN"));
+ * assert.ok(isSecretVariable("UPLOAD", "AKIAIOSFODNN7EXAMPLE"));
+ * assert.ok(!isSecretVariable("ORCHESTRATE_DEBUG", "1"));
+ * ```
+ */
+export function isSecretVariable(name: string, value?: string): boolean {
+  return isSecretName(name) || (value !== undefined && isSecretValue(value));
+}
+
+/**
  * Variables every child gets (when the orchestrator has them), whatever the
  * task lists: without them tools cannot find programs, a home or a locale.
  */
@@ -83,8 +128,9 @@ const BASE_NAMES = new Set([
 
 /**
  * Whether `name` is in the base every child gets: PATH, HOME, LANG,
- * LANGUAGE, `LC_*`, TZ, TERM, TMPDIR, `ORCHESTRATE_*` (and the few Windows
- * needs to start a process).
+ * LANGUAGE, `LC_*`, TZ, TERM, TMPDIR (and the few Windows needs to start a
+ * process). No prefix is let through: `ORCHESTRATE_TOKEN` is a secret like
+ * any other.
  *
  * @example
  * ```ts
@@ -95,8 +141,8 @@ const BASE_NAMES = new Set([
  */
 export function isBaseName(name: string): boolean {
   const upper = Deno.build.os === "windows" ? name.toUpperCase() : name;
-  return BASE_NAMES.has(upper) || upper.startsWith("LC_") ||
-    upper.startsWith("ORCHESTRATE_");
+  return BASE_NAMES.has(upper) ||
+    (upper.startsWith("LC_") && !isSecretName(upper));
 }
 
 /**
@@ -110,18 +156,20 @@ export function isBaseName(name: string): boolean {
  * envListAllows(["CARGO_*"], "CARGO_HOME"); // true
  * envListAllows(["CARGO_*"], "CARGO_REGISTRY_TOKEN"); // false
  * envListAllows(["CARGO_REGISTRY_TOKEN"], "CARGO_REGISTRY_TOKEN"); // true
+ * envListAllows(true, "UPLOAD_URL", "ghp_0123456789abcdefghijklmnopqrstuvwxyz"); // false
  * ```
  */
 export function envListAllows(
   list: true | readonly string[],
   name: string,
+  value?: string,
 ): boolean {
-  if (list === true) return !isSecretName(name);
+  const secret = isSecretVariable(name, value);
+  if (list === true) return !secret;
   for (const entry of list) {
     if (entry === name) return true;
     if (
-      entry.endsWith("*") && name.startsWith(entry.slice(0, -1)) &&
-      !isSecretName(name)
+      entry.endsWith("*") && name.startsWith(entry.slice(0, -1)) && !secret
     ) return true;
   }
   return false;
@@ -146,7 +194,9 @@ export function childEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(from)) {
-    if (isBaseName(name) || lists.every((l) => envListAllows(l, name))) {
+    if (
+      isBaseName(name) || lists.every((l) => envListAllows(l, name, value))
+    ) {
       env[name] = value;
     }
   }

@@ -158,7 +158,7 @@ export interface Permissions {
   read?: Grant;
   /** Paths its processes may write. */
   write?: Grant;
-  /** Environment variable names (`PREFIX_*` allowed) besides PATH, HOME, locale, ORCHESTRATE_*. */
+  /** Environment variable names (`PREFIX_*` allowed) besides PATH, HOME, locale. */
   env?: Grant;
   /** Network: hosts (`host` or `host:port`). */
   net?: Grant;

@@ -1,7 +1,8 @@
 /**
  * Loads `orchestrator.ts`. The CLI's thread transpiles the plan and the
  * files it imports (`ts_transpile.ts`); a worker that may only read the
- * plan's folder (no commands, network, writes or environment) runs them
+ * real files of the plan's folder (`ts_read_scope.ts`: no symlink leading
+ * out; no commands, network, writes or environment) runs them
  * within a time limit (`ts_plan_worker.ts`) and sends back plain data, which
  * is checked again here: a plan can post messages too.
  *
@@ -25,6 +26,7 @@ import {
   planSources,
 } from "./ts_locate.ts";
 import type { PlanModule } from "./ts_transpile.ts";
+import { readScope } from "./ts_read_scope.ts";
 
 export { locateInTs };
 
@@ -55,8 +57,9 @@ export async function loadTsPlan(
   const limit = timeLimit(file);
   if (!limit.ok) return limit;
   const cwd = Deno.cwd();
+  const readable = await readScope(dirname(resolve(cwd, file)));
   // Started first: the worker boots while this thread loads sucrase and transpiles.
-  const worker = planWorker(dirname(resolve(cwd, file)));
+  const worker = planWorker(readable);
   try {
     const { transpilePlan } = await import("./ts_transpile.ts");
     const modules = await transpilePlan(file, source, cwd);
@@ -68,15 +71,19 @@ export async function loadTsPlan(
   }
 }
 
-/** A worker that may read the plan's folder and nothing else. */
-function planWorker(folder: string): Worker {
+/**
+ * A worker that may read the plan's folder and nothing else: `readable`
+ * (see `readScope`) leaves out every symlink that leads out of it.
+ */
+function planWorker(readable: string[]): Worker {
   return new Worker(new URL("./ts_plan_worker.ts", import.meta.url), {
     type: "module",
     name: "orchestrator.ts",
     deno: {
       permissions: {
         // Relative paths would resolve against the process's cwd: absolute only.
-        read: [folder],
+        // An empty list would not mean "nothing": false does.
+        read: readable.length === 0 ? false : readable,
         write: false,
         net: false,
         env: false,

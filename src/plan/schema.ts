@@ -313,7 +313,7 @@ export const PermissionsSchema = expecting(
       "Paths its processes may write (relative to the project root)",
     ),
     env: grant(EnvName, "variable names").optional().describe(
-      "Environment variables its processes get (besides PATH, HOME, locale, ORCHESTRATE_*)",
+      "Environment variables its processes get (besides PATH, HOME, locale; orchestrate adds its own ORCHESTRATE_RUN_ID, ...)",
     ),
     net: grant(Host, "hosts").optional().describe(
       "Network access: true, false, or a list of host[:port]",

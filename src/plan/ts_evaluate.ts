@@ -231,7 +231,11 @@ function thrownDiagnostic(
   const what = refused
     ? `Plan script was refused ${refused[1]} access${
       refused[2] ?? ""
-    }: a plan may only read the files in its own folder`
+    }: a plan may only read the files in its own folder${
+      refused[1] === "read"
+        ? ", not through a symlink that leads out of it"
+        : ""
+    }`
     : `Plan script threw: ${text(name)}: ${text(message)}`;
   const [site, ...callers] = framesFromStack(
     typeof stack === "string" ? stack : "",

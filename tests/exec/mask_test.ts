@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { maskEvent, maskText, StreamMask } from "../../src/exec/mask.ts";
+import {
+  maskText,
+  runSecrets,
+  StreamMask,
+  unmaskedWarning,
+} from "../../src/exec/mask.ts";
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 
@@ -44,19 +49,76 @@ Deno.test("StreamMask: output that cannot start a secret is passed on at once", 
   assert.equal(dec.decode(mask.push(enc.encode("ond\n"))), "second\n");
 });
 
-Deno.test("maskText and maskEvent: short values are not masked; events keep their shape", () => {
+Deno.test("maskText: short values are not masked", () => {
   assert.equal(maskText("on and on", ["on"]), "on and on");
-  const event = {
-    type: "task_failed",
-    detail: "got abcd1234",
-    n: 3,
-    list: ["abcd1234", "x"],
+  assert.equal(maskText("got abcd1234", ["abcd1234"]), "got ***");
+});
+
+Deno.test("runSecrets: every secret of the environment, by name or value; weak values reported by name", () => {
+  const token = "ghp_" + "0123456789abcdefghijklmnopqrstuvwxyz";
+  const s = runSecrets({
+    PATH: "/bin",
+    GH_TOKEN: "long-enough-1",
+    ORCHESTRATE_TOKEN: "orch-secret-2",
+    UPLOAD: token,
+    SHORT_KEY: "abc",
+    COMMON_SECRET: "Localhost",
+    PIN_PASSWORD: "123456",
+    ID_TOKEN: "deploy-prod",
+    EMPTY_TOKEN: "",
+    EDITOR: "long-but-not-secret",
+  }, ["deploy-prod"]);
+  assert.deepEqual(s.values, [token, "long-enough-1", "orch-secret-2"]);
+  assert.deepEqual(s.unmasked, [
+    { name: "SHORT_KEY", why: "it is shorter than 6 characters" },
+    { name: "COMMON_SECRET", why: "it is a common word" },
+    { name: "PIN_PASSWORD", why: "it is a short number" },
+    {
+      name: "ID_TOKEN",
+      why: "it is also the name of a task, shard, command or gate of the plan",
+    },
+  ]);
+  const warning = unmaskedWarning(s.unmasked[0]!);
+  assert.match(warning, /SHORT_KEY/);
+  assert.ok(!warning.includes("abc"));
+});
+
+Deno.test("StreamMask: any bytes, multibyte secrets, any chunking: the same as a byte-by-byte reference", () => {
+  const secrets = ["geheim-ü-wert", "tok\u0080\u009f-42", "abcdabce"];
+  const bytes = secrets.map((s) => enc.encode(s));
+  /** The reference: at each byte, the longest secret that starts there. */
+  const reference = (input: Uint8Array): number[] => {
+    const out: number[] = [];
+    const sorted = [...bytes].sort((a, b) => b.length - a.length);
+    for (let i = 0; i < input.length;) {
+      const hit = sorted.find((s) => s.every((b, j) => input[i + j] === b));
+      if (hit) {
+        out.push(...enc.encode("***"));
+        i += hit.length;
+      } else out.push(input[i++]!);
+    }
+    return out;
   };
-  assert.deepEqual(maskEvent(event, ["abcd1234"]), {
-    type: "task_failed",
-    detail: "got ***",
-    n: 3,
-    list: ["***", "x"],
-  });
-  assert.equal(maskEvent(event, ["nothing-here"]), event);
+  let seed = 7;
+  const random = (n: number) =>
+    (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  for (let round = 0; round < 200; round++) {
+    const parts: number[] = [];
+    while (parts.length < 300) {
+      if (random(5) === 0) parts.push(...bytes[random(bytes.length)]!);
+      else if (random(7) === 0) {
+        parts.push(...bytes[random(bytes.length)]!.slice(0, 5));
+      } else parts.push(random(256));
+    }
+    const input = new Uint8Array(parts);
+    const mask = new StreamMask(secrets);
+    const out: number[] = [];
+    for (let at = 0; at < input.length;) {
+      const n = 1 + random(40);
+      out.push(...mask.push(input.subarray(at, at + n)));
+      at += n;
+    }
+    out.push(...mask.flush());
+    assert.deepEqual(out, reference(input), `round ${round}`);
+  }
 });
