@@ -52,6 +52,17 @@ export const initCommand = defineCommand({
     }
     const target = ts ? "orchestrator.ts" : "orchestrator.yml";
     if (!options.force) {
+      // A plan above governs this folder already: a second one here would split the project.
+      const { findPlan } = await import("../plan/discover.ts");
+      const { dirname, relative } = await import("../path.ts");
+      const above = findPlan(Deno.cwd());
+      if (above.found && dirname(above.path) !== Deno.cwd()) {
+        throw new UsageError(
+          `This folder is already in the project of ${
+            relative(Deno.cwd(), above.path)
+          }: orchestrate commands run here use that plan. Edit it, or use --force to write a separate plan in this folder`,
+        );
+      }
       // Any plan here would shadow (or be shadowed by) the new one.
       for (const name of [target, ...PLAN_FILE_NAMES]) {
         if (!await exists(name)) continue;
@@ -139,6 +150,9 @@ export const initCommand = defineCommand({
       );
     }
     print(`Commit: ${target}, ${companion}, .gitignore`);
+    print(
+      "Not committed: TASKS.md, the dashboard every run rebuilds from the logs in .codex/runs/ (ignored; remove /TASKS.md from .gitignore to commit it)",
+    );
     print("Next: orchestrate run --dry-run, then orchestrate run");
     return 0;
   },

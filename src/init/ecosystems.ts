@@ -155,7 +155,8 @@ async function detectCargo(dir: ProjectDir): Promise<Detection | null> {
     commands: {
       lint: convention("cargo clippy", false),
       test: convention("cargo test", true), // passes with no tests
-      build: convention("cargo build --release", false),
+      // A plain build: a release build belongs under `release:`, which runs once after the DAG.
+      build: convention("cargo build", false),
     },
   };
 }

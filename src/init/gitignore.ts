@@ -10,14 +10,22 @@ import { readRegularText } from "../regular_file.ts";
 /** A `.gitignore` larger than this is not one to edit. */
 const GITIGNORE_MAX_BYTES = 8 * 1024 * 1024;
 
-/** The lines `init` ensures in `.gitignore`; the first is the run logs. */
+/**
+ * The lines `init` ensures in `.gitignore`; the first is the run logs.
+ * Everything orchestrate writes as it runs: logs, tasks' work areas (agent
+ * worktrees), caches, the index, locks, and the dashboard `TASKS.md`,
+ * which every run rebuilds from the logs (commit it by removing its line).
+ */
 export const IGNORED_LINES = [
   ".codex/runs/",
+  ".codex/work/",
   ".codex/cache/",
+  ".codex/index.json",
   ".codex/lock",
   ".codex/lock.takeover",
   ".codex/TASKS.md",
   ".codex/.*.tmp",
+  "/TASKS.md",
 ] as const;
 
 /** The comment that marks orchestrate's block: present, nothing is added. */

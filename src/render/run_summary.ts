@@ -74,9 +74,7 @@ export function runSummary(
   const sessions = state.resumes > 0 && durationMs !== null
     ? ` over ${state.resumes + 1} sessions`
     : "";
-  const time = total === null
-    ? ""
-    : ` in ${formatDuration(total)}${sessions}`;
+  const time = total === null ? "" : ` in ${formatDuration(total)}${sessions}`;
   return `${s[color](word)}: ${
     summaryLine(runCounts(state))
   }${time} · log ${logPath}`;

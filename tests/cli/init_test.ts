@@ -284,7 +284,7 @@ Deno.test("init: a Deno project without tasks: deno lint and deno test; the star
   });
 });
 
-Deno.test("init: a Cargo project: crate name, rust, cargo clippy/test/build --release", async () => {
+Deno.test("init: a Cargo project: crate name, rust, cargo clippy/test/build (a release build is not every task's build)", async () => {
   await withProject({
     "Cargo.toml":
       '[package]\nname = "crab" # the crate\nversion = "0.1.0"\n\n[dependencies]\nname = "not-this"\n',
@@ -296,7 +296,7 @@ Deno.test("init: a Cargo project: crate name, rust, cargo clippy/test/build --re
     assert.deepEqual(buildOf(ir), {
       lint: "cargo clippy",
       test: "cargo test",
-      build: "cargo build --release",
+      build: "cargo build",
     });
     assert.deepEqual(commandsOf(ir, "TEST-001"), ["cargo test"]);
     assert.match(await dryRun(cwd), /\$ cargo test\s+\[test\]/);
@@ -366,7 +366,12 @@ Deno.test("init: .gitignore gets orchestrate's run files once, and init says wha
     assert.equal(
       once,
       "node_modules/\n\n# orchestrate: run logs, locks and caches (not for commit)\n" +
-        ".codex/runs/\n.codex/cache/\n.codex/lock\n.codex/lock.takeover\n.codex/TASKS.md\n.codex/.*.tmp\n",
+        ".codex/runs/\n.codex/work/\n.codex/cache/\n.codex/index.json\n.codex/lock\n" +
+        ".codex/lock.takeover\n.codex/TASKS.md\n.codex/.*.tmp\n/TASKS.md\n",
+    );
+    assert.match(
+      r.stdout,
+      /^Not committed: TASKS\.md, the dashboard every run rebuilds .*remove \/TASKS\.md from \.gitignore to commit it\)$/m,
     );
     const again = await cli(["init", "--ts", "--force"], { cwd });
     assert.equal(again.code, 0, again.stderr);
@@ -466,4 +471,51 @@ Deno.test("init: a FIFO where init would write (the schema copy, the DSL copy) i
       assert.ok(!await exists(join(cwd, plan)), `${args.join(" ")}: ${plan}`);
     }
   }
+});
+
+Deno.test("init: in a subfolder of a project that has a plan, init refuses and names the plan above; --force writes a separate one", async () => {
+  await withProject({
+    "orchestrator.yml": "version: 1\ntasks: []\n",
+    "pkg/a/README.md": "# a\n",
+  }, async (dir) => {
+    const cwd = join(dir, "pkg", "a");
+    const r = await cli(["init"], { cwd });
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(
+      r.stderr,
+      /This folder is already in the project of \.\.\/\.\.\/orchestrator\.yml: orchestrate commands run here use that plan/,
+    );
+    assert.equal(await exists(join(cwd, "orchestrator.yml")), false);
+    const ts = await cli(["init", "--ts"], { cwd });
+    assert.equal(ts.code, 2);
+    assert.equal(await exists(join(cwd, "orchestrator.ts")), false);
+    const forced = await cli(["init", "--force"], { cwd });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(await exists(join(cwd, "orchestrator.yml")), true);
+  });
+});
+
+Deno.test("init: after a run, git status shows none of orchestrate's own files (logs, dashboard, index, work areas)", async () => {
+  await withProject({ "README.md": "# p\n" }, async (cwd) => {
+    const git = (...args: string[]) =>
+      new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "null" })
+        .output();
+    await git("init", "-q");
+    assert.equal((await cli(["init"], { cwd })).code, 0);
+    const run = await cli(["run"], { cwd });
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.ok(await exists(join(cwd, "TASKS.md")));
+    await Deno.mkdir(join(cwd, ".codex", "work", "r1"), { recursive: true });
+    await Deno.writeTextFile(join(cwd, ".codex", "work", "r1", "f"), "x");
+    await Deno.writeTextFile(join(cwd, ".codex", "index.json"), "{}");
+    const status = new TextDecoder().decode(
+      (await git("status", "--porcelain", "--untracked-files=all")).stdout,
+    );
+    assert.deepEqual(status.trim().split("\n").map((l) => l.slice(3)).sort(), [
+      ".codex/orchestrator.schema.json",
+      ".gitignore",
+      "README.md",
+      "orchestrator.yml",
+    ]);
+  });
 });
