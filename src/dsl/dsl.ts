@@ -106,14 +106,15 @@ export type Duration =
   & `${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}${string}`;
 
 /**
- * A retry policy for transient failures: the total number of attempts
- * (1 to 100, the first included), or attempts with an exponential backoff.
- * Default: one attempt, no retry.
+ * A retry policy for transient failures: how many times a failed command
+ * is retried (0 to 99; `2` means up to three attempts), or the total number
+ * of attempts (the first included) with an exponential backoff.
+ * Default: no retry.
  *
  * @example
  * ```ts
  * import type { RetryDefinition } from "./dsl.ts";
- * const twice: RetryDefinition = 2;
+ * const twice: RetryDefinition = 2; // retried twice: at most 3 attempts
  * const patient: RetryDefinition = { attempts: 5, backoff: "2s", max_backoff: "1m" };
  * ```
  */

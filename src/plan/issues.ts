@@ -75,8 +75,13 @@ export function issuesToDiagnostics(
           } else push(path, discriminatorMessage(options ?? [], value));
           return;
         }
+        // A branch that refused the value itself (wrong type, or a literal such as
+        // `true` that a mapping is not) is not the one the user meant.
         const matching = issue.errors.filter((branch) =>
-          !branch.some((i) => i.code === "invalid_type" && i.path.length === 0)
+          !branch.some((i) =>
+            i.path.length === 0 &&
+            (i.code === "invalid_type" || i.code === "invalid_value")
+          )
         );
         if (matching.length > 0) {
           for (const i of matching[0]!) visit(i, path);
@@ -99,9 +104,14 @@ export function issuesToDiagnostics(
       case "unrecognized_keys": {
         const known = knownKeysAt(schema, path, data);
         for (const key of issue.keys) {
+          const moved = MOVED_KEYS[key];
           const near = closest(key, known);
           if (near) typos.add(JSON.stringify([JSON.stringify(path), near]));
-          const hint = near
+          const hint = moved && known.includes(moved.split(".")[0]!)
+            ? `did you mean "${moved}"?${
+              MOVED_WHY[key] ? ` (${MOVED_WHY[key]})` : ""
+            }`
+            : near
             ? `did you mean "${near}"?`
             : `known keys: ${known.join(", ")}`;
           push([...path, key], `Unknown key "${key}": ${hint}`, true);
@@ -184,6 +194,31 @@ export function issuesToDiagnostics(
   const hidden = new Set(missing.filter(typo).map((m) => m.diagnostic));
   return out.filter((d) => !hidden.has(d));
 }
+
+/**
+ * Keys people write where another key (often nested) means what they
+ * want, as other tools spell it: suggested when the mapping they wrote in
+ * has that key's first part.
+ */
+const MOVED_KEYS: Record<string, string> = {
+  timeout: "constraints.timebox",
+  timebox: "constraints.timebox",
+  time_limit: "constraints.timebox",
+  forbidden_paths: "constraints.forbidden_paths",
+  needs: "dependencies",
+  depends_on: "dependencies",
+  deps: "dependencies",
+  retries: "retry",
+  gates: "approvals",
+};
+
+/** Why a {@link MOVED_KEYS} suggestion, where it helps. */
+const MOVED_WHY: Record<string, string> = {
+  timeout:
+    "a task's time limit; one command's own limit is written { run, timeout }",
+  timebox: "a task's time limit",
+  retries: "retry: N retries a failed command N times",
+};
 
 function enumMessage(value: unknown, values: string[]): string {
   if (typeof value !== "string") {

@@ -287,8 +287,9 @@ function commandList(
 
 function normalizeRetry(retry: RetryInput): Retry {
   if (typeof retry === "number") {
+    // `retry: N` retries N times: N + 1 attempts.
     return {
-      attempts: retry,
+      attempts: retry + 1,
       backoff_ms: DEFAULT_BACKOFF_MS,
       max_backoff_ms: DEFAULT_MAX_BACKOFF_MS,
     };

@@ -188,8 +188,8 @@ function is17(x: unknown): boolean {
 function is20(x: unknown): boolean {
   if (typeof x !== "number" || !Number.isFinite(x)) return false;
   if (!Number.isSafeInteger(x)) return false;
-  if (!(x >= 1)) return false;
-  if (!(x <= 100)) return false;
+  if (!(x >= 0)) return false;
+  if (!(x <= 99)) return false;
   return true;
 }
 

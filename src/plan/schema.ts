@@ -85,13 +85,16 @@ const RetryObject = z.strictObject({
   ),
 });
 
-/** A retry policy: a number of attempts, or attempts with backoff. */
+/**
+ * A retry policy: how many times to retry a failed command (0: never), or
+ * total attempts with backoff.
+ */
 export const RetrySchema = expecting(
-  z.union([z.number().int().min(1).max(100), RetryObject])
+  z.union([z.number().int().min(0).max(99), RetryObject])
     .describe(
-      "Retry policy for transient failures: attempts, or {attempts, backoff, max_backoff}",
+      "Retry policy for transient failures: retries after the first attempt (0: none), or {attempts, backoff, max_backoff} (attempts: the first included)",
     ),
-  "a whole number of attempts or a mapping with attempts",
+  "a whole number of retries or a mapping with attempts",
 );
 
 /** One command: a shell string, or a string with its own retry and timeout. */

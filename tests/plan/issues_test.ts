@@ -63,7 +63,7 @@ Deno.test("issuesToDiagnostics: unions report the branch the value meant", () =>
   });
   assert.equal(
     e!.message,
-    'tasks[0].retry: expected a whole number of attempts or a mapping with attempts, got string "3"',
+    'tasks[0].retry: expected a whole number of retries or a mapping with attempts, got string "3"',
   );
 });
 

@@ -102,7 +102,7 @@ Deno.test("normalize: commands keep their declared order", () => {
   assert.deepEqual(ir.tasks[0]!.commands.map((c) => c.name), ["z", "a", "m"]);
 });
 
-Deno.test("normalize: retry defaults (1s backoff, 30s cap), task over plan, command's own", () => {
+Deno.test("normalize: retry defaults (1s backoff, 30s cap), task over plan, command's own; retry: N is N retries (N + 1 attempts)", () => {
   const ir = normalizePlan(
     plan([
       { id: "A", title: "a" },
@@ -121,7 +121,7 @@ Deno.test("normalize: retry defaults (1s backoff, 30s cap), task over plan, comm
   );
   const [a, b, c] = ir.tasks;
   assert.deepEqual(a!.retry, {
-    attempts: 3,
+    attempts: 4,
     backoff_ms: 1000,
     max_backoff_ms: 30_000,
   });
@@ -134,7 +134,7 @@ Deno.test("normalize: retry defaults (1s backoff, 30s cap), task over plan, comm
     {
       name: "t",
       run: "x",
-      retry: { attempts: 2, backoff_ms: 1000, max_backoff_ms: 30_000 },
+      retry: { attempts: 3, backoff_ms: 1000, max_backoff_ms: 30_000 },
       timeout_ms: 600_000,
     },
     { name: "u", run: "y" },
