@@ -173,9 +173,13 @@ async function runOrResume(
         force,
         warn: printError,
       });
-      const { renderDryRun } = await import("../render/dry_run.ts");
+      const { renderDryRun, wordedDryRun } = await import(
+        "../render/dry_run.ts"
+      );
       print(
-        options.json ? JSON.stringify(report, null, 2) : renderDryRun(report),
+        options.json
+          ? JSON.stringify(wordedDryRun(report), null, 2)
+          : renderDryRun(report),
       );
       return 0;
     } catch (e) {

@@ -15,7 +15,11 @@ import {
 import { newRunId } from "../events/log.ts";
 import { LockedError } from "../events/lock.ts";
 import { RunStore } from "../events/store.ts";
-import type { NewEvent, RunEvent } from "../events/types.ts";
+import {
+  type NewEvent,
+  OUTSIDE_SELECTION,
+  type RunEvent,
+} from "../events/types.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import type { RunFlags } from "../exec/permissions.ts";
 import { maskEvent, secretValues } from "../exec/mask.ts";
@@ -23,7 +27,8 @@ import { ownEnv } from "../exec/permissions_env.ts";
 import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
-import { decideTask, type TaskFacts } from "./decide.ts";
+import { decideTask } from "./decide.ts";
+import { gatherTaskFacts } from "./task_facts.ts";
 import { gateStatuses, waitingPatch } from "./gates.ts";
 import { AgentBudget } from "../agent/budget.ts";
 import { indexedBrief } from "../agent/brief_files.ts";
@@ -229,7 +234,15 @@ async function runRecorded(r: Recorded): Promise<number> {
     if (options.resume) {
       recordResume(plan, state, hashes, loaded.hash, selection, emit);
     } else {
-      recordStart(plan, options, selection, hashes, r.force, emit, loaded);
+      await recordStart(
+        plan,
+        options,
+        selection,
+        hashes,
+        r.force,
+        emit,
+        loaded,
+      );
     }
     const toRun = new Set(
       [...selection.selected].filter((id) => !selection.doneEarlier.has(id)),
@@ -357,7 +370,7 @@ function freshSelectionOrRefuse(plan: Plan, target: string | null): Selection {
   }
 }
 
-function recordStart(
+async function recordStart(
   plan: Plan,
   options: RunOptions,
   selection: Selection,
@@ -365,7 +378,7 @@ function recordStart(
   force: boolean,
   emit: (e: NewEvent) => RunEvent,
   loaded: LoadedPlan,
-): void {
+): Promise<void> {
   const selected = plan.tasks.filter((t) => selection.selected.has(t.id)).map(
     (t) => t.id,
   );
@@ -400,8 +413,19 @@ function recordStart(
   });
   for (const task of plan.tasks) {
     if (selection.selected.has(task.id)) continue;
-    const decision = decideTask({ ...UNSELECTED, force });
-    if (decision.action === "skip") {
+    const decision = decideTask(
+      await gatherTaskFacts(task, {
+        root: loaded.root,
+        definitionHash: hashes[task.id]!,
+        selected: false,
+        doneEarlier: false,
+        force,
+        previousFingerprint: null,
+        upstream: () => ({ state: "pending" }),
+        gates: () => [],
+      }),
+    );
+    if (decision.action === "skip" && decision.reason === OUTSIDE_SELECTION) {
       emit({
         type: "skipped",
         task: task.id,
@@ -412,20 +436,6 @@ function recordStart(
     }
   }
 }
-
-/** The facts of a task outside the selection (only `selected` matters). */
-const UNSELECTED: TaskFacts = {
-  selected: false,
-  doneEarlier: false,
-  blockedBy: null,
-  waitingOn: null,
-  gates: [],
-  force: false,
-  fingerprint: null,
-  previousFingerprint: null,
-  outputsPresent: true,
-  skipWhenAccepted: false,
-};
 
 function recordResume(
   plan: Plan,
