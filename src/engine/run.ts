@@ -19,7 +19,10 @@ import {
   type NewEvent,
   OUTSIDE_SELECTION,
   type RunEvent,
+  type RunOutcome,
 } from "../events/types.ts";
+import { EXIT_CODE, type ExitCode, RUN_EXIT } from "../exit_code.ts";
+import { isBug } from "../fault.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import type { RunFlags } from "../exec/permissions.ts";
 import { maskEvent, secretValues } from "../exec/mask.ts";
@@ -43,17 +46,6 @@ import {
 } from "./selection.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
-
-/** Exit codes of a run (DESIGN.md). */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  invalid: 2,
-  paused: 3,
-  /** The run's own files could not be written (disk full, permissions). */
-  io: 74,
-  interrupted: 130,
-} as const;
 
 /** Something that watches a run (terminal view, TASKS.md). */
 export interface RunObserver {
@@ -130,7 +122,7 @@ export async function executeRun(given: RunOptions): Promise<number> {
       options.warn(
         `Nothing to resume: run ${runId} completed and the plan has not changed since`,
       );
-      return EXIT.ok;
+      return EXIT_CODE.ok;
     }
   } else {
     runId = newRunId();
@@ -184,7 +176,7 @@ export async function executeRun(given: RunOptions): Promise<number> {
     options.warn(
       `error: cannot record the run in ${writer.path}: ${e.message}; what was recorded before is intact`,
     );
-    return EXIT.io;
+    return EXIT_CODE.io;
   } finally {
     for (const o of options.observers) {
       try {
@@ -217,9 +209,7 @@ async function runRecorded(r: Recorded): Promise<number> {
   const { options, state, selection, hashes, emit, runId, runner } = r;
   const { loaded } = options;
   const { plan, root } = loaded;
-  const end = (
-    outcome: "success" | "failed" | "paused" | "interrupted",
-  ): number => {
+  const end = (outcome: RunOutcome): ExitCode => {
     emit({
       type: "completed",
       task: null,
@@ -228,7 +218,7 @@ async function runRecorded(r: Recorded): Promise<number> {
       duration_ms: Math.round(performance.now() - r.started),
       counts: countStates(state),
     });
-    return EXIT_OF[outcome];
+    return RUN_EXIT[outcome];
   };
   try {
     if (options.resume) {
@@ -304,7 +294,7 @@ async function runRecorded(r: Recorded): Promise<number> {
       onError: () => r.halt.abort(),
     });
 
-    let outcome: "success" | "failed" | "paused" | "interrupted" = "success";
+    let outcome: RunOutcome = "success";
     if (options.interrupt.aborted) outcome = "interrupted";
     else if (result.failed.length > 0 || result.blocked.length > 0) {
       outcome = "failed";
@@ -340,21 +330,28 @@ async function runRecorded(r: Recorded): Promise<number> {
     }
     return end(outcome);
   } catch (e) {
-    if (!(e instanceof Error)) throw e;
-    // Something outside any task failed (a bug, a fault): stop what runs, record, end.
+    // Something no task caught stopped the run: stop what runs, record, end.
     r.halt.abort();
     runner.killAll("SIGKILL");
-    options.warn(`error: the run stopped: ${e.name}: ${e.message}`);
-    return end("failed");
+    if (!isBug(e)) {
+      // A fault of the machine outside any task (a folder that cannot be made).
+      const { name, message } = e as Error;
+      options.warn(`error: the run stopped: ${name}: ${message}`);
+      return end("failed");
+    }
+    options.warn(`error: internal error: ${bugLine(e)}`);
+    if (ownEnv().ORCHESTRATE_DEBUG === "1" && e instanceof Error && e.stack) {
+      options.warn(e.stack);
+    }
+    return end("error");
   }
 }
 
-const EXIT_OF = {
-  success: EXIT.ok,
-  failed: EXIT.failed,
-  paused: EXIT.paused,
-  interrupted: EXIT.interrupted,
-} as const;
+/** A bug in one line: its kind and the first line of its message. */
+function bugLine(e: unknown): string {
+  if (!(e instanceof Error)) return `thrown ${typeof e}: ${String(e)}`;
+  return `${e.name}: ${e.message.split("\n")[0]}`;
+}
 
 /** Concurrency when neither `--concurrency` nor the plan sets it: the CPUs. */
 export function defaultConcurrency(plan: Plan): number {

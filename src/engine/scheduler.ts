@@ -8,6 +8,7 @@
  * @module
  */
 
+import { InternalError } from "../fault.ts";
 import { MinHeap } from "../graph/topo.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import { blockedReason, type NewEvent } from "../events/types.ts";
@@ -127,8 +128,8 @@ export async function schedule(
         const root = options.workspaces.forTask(task).root;
         const decision = decideTask(await factsOf(task, root));
         if (decision.action !== "blocked") {
-          throw new Error(
-            `Internal error: task ${id} after a failure decided ${decision.action}`,
+          throw new InternalError(
+            `task ${id} after a failure decided ${decision.action}`,
           );
         }
         settled.set(id, "blocked");
@@ -224,8 +225,8 @@ export async function schedule(
       return finish(task.id, "paused", null);
     }
     if (decision.action !== "run") {
-      throw new Error(
-        `Internal error: ready task ${task.id} decided ${decision.action}`,
+      throw new InternalError(
+        `ready task ${task.id} decided ${decision.action}`,
       );
     }
     paused.delete(task.id);

@@ -1,8 +1,8 @@
 /**
  * Runs one task: walks its compiled steps (see `steps.ts`) inside its
  * timebox, in its workspace. Every step is an event written before the next
- * step starts. An unexpected error (disk full, a bug) ends the task as
- * failed with reason `error`, never the run.
+ * step starts. A fault (disk full, git or a helper failed) ends the task as
+ * failed with reason `error`; a bug (see `isBug`) ends the run (exit 70).
  * @module
  */
 
@@ -14,6 +14,7 @@ import type { PatchState } from "../events/fold.ts";
 // Agent steps load their modules (git, patches, globs) only when a task has one.
 import type { AgentServices } from "../agent/agent_step.ts";
 import { formatDuration } from "../render/duration.ts";
+import { isBug } from "../fault.ts";
 import { evaluateCheck } from "./acceptance.ts";
 import type { Precheck } from "./decide.ts";
 import { outputFileName, type OutputOwner } from "./output_name.ts";
@@ -166,8 +167,9 @@ export async function runTask(
       };
     }
   } catch (e) {
-    if (!(e instanceof Error)) throw e;
-    result = { ok: false, reason: "error", detail: errorText(e) };
+    // A bug is the run's to report (exit 70), never this task's failure.
+    if (isBug(e)) throw e;
+    result = { ok: false, reason: "error", detail: errorText(e as Error) };
   } finally {
     // Only when set: Deno loads its Node timers (~13 ms) on first use of clearTimeout.
     if (timebox !== undefined) clearTimeout(timebox);

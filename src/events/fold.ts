@@ -8,6 +8,7 @@ import type {
   FailureReason,
   PatchSummary,
   RunEvent,
+  RunOutcome,
   TaskStateName,
 } from "./types.ts";
 import { OUTSIDE_SELECTION, unreachable } from "./types.ts";
@@ -60,7 +61,7 @@ export interface RunState {
   force: boolean;
   started_at: string | null;
   ended_at: string | null;
-  outcome: "success" | "failed" | "paused" | "interrupted" | null;
+  outcome: RunOutcome | null;
   resumes: number;
   /** Granted gates: `gate` for every task, `gate@TASK` for one. */
   approvals: Set<string>;

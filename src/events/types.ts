@@ -364,11 +364,23 @@ export interface InterruptedEvent extends EventBase {
   stopped: string[];
 }
 
+/**
+ * How a run ended: `success` when every selected task completed or was
+ * skipped; `failed` when a task failed or is blocked (or a fault outside
+ * any task stopped it); `paused` at a gate; `interrupted` by a signal;
+ * `error` when a bug of orchestrate stopped it (exit 70).
+ */
+export type RunOutcome =
+  | "success"
+  | "failed"
+  | "paused"
+  | "interrupted"
+  | "error";
+
 /** The run ended. */
 export interface CompletedEvent extends EventBase {
   type: "completed";
-  /** `success` when every selected task completed or was skipped. */
-  outcome: "success" | "failed" | "paused" | "interrupted";
+  outcome: RunOutcome;
   duration_ms: number;
   /** Tasks per state (`interrupted` is absent from logs written before it existed). */
   counts: Partial<Record<TaskStateName, number>>;

@@ -5,7 +5,7 @@
 
 import { isDoneInRun, zeroCounts } from "../events/fold.ts";
 import type { RunState } from "../events/fold.ts";
-import type { TaskStateName } from "../events/types.ts";
+import type { RunOutcome, TaskStateName } from "../events/types.ts";
 import type { Style } from "./ansi.ts";
 import { formatDuration } from "./duration.ts";
 import { summaryLine } from "./summary.ts";
@@ -39,7 +39,8 @@ const OUTCOME: Record<string, [string, keyof Style]> = {
   failed: ["✗ failed", "red"],
   paused: ["⏸ paused", "yellow"],
   interrupted: ["✗ interrupted", "red"],
-};
+  error: ["✗ stopped by an internal error", "red"],
+} satisfies Record<RunOutcome, [string, keyof Style]>;
 
 /**
  * The final line of a run: outcome, counts, time and log.
