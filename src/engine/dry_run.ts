@@ -13,14 +13,13 @@ import { definitionHashes } from "./fingerprint.ts";
 import { decideTask, type GateStatus } from "./decide.ts";
 import { gateStatuses } from "./gates.ts";
 import { previousFingerprints } from "./history.ts";
-import { RunRefused } from "./run.ts";
+import { RunRefused } from "./refused.ts";
 import { planToResume } from "./run_plan.ts";
 import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
 import {
   freshSelection,
   resumeSelection,
   type Selection,
-  UnknownTarget,
 } from "./selection.ts";
 
 /**
@@ -110,14 +109,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   const { plan } = loaded;
   const hashes = definitionHashes(plan);
   if (options.resume) selection = resumeSelection(plan, state, hashes);
-  else {
-    try {
-      selection = freshSelection(plan, options.target ?? null);
-    } catch (e) {
-      if (e instanceof UnknownTarget) throw new RunRefused(e.message);
-      throw e;
-    }
-  }
+  else selection = freshSelection(plan, options.target ?? null);
   const withInputs = new Set(
     plan.tasks.filter((t) =>
       selection.selected.has(t.id) && t.inputs.length > 0

@@ -38,11 +38,11 @@ import { indexedBrief } from "../agent/brief_files.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import { planToResume } from "./run_plan.ts";
+import { RunRefused } from "./refused.ts";
 import {
   freshSelection,
   resumeSelection,
   type Selection,
-  UnknownTarget,
 } from "./selection.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
@@ -73,10 +73,7 @@ export interface RunOptions {
   warn: (message: string) => void;
 }
 
-/** A run that could not start: bad usage or a held lock (exit 2). */
-export class RunRefused extends Error {
-  override name = "RunRefused";
-}
+export { RunRefused };
 
 /**
  * Executes (or resumes) a run and returns its exit code. Every run that
@@ -131,7 +128,7 @@ export async function executeRun(given: RunOptions): Promise<number> {
   const hashes = definitionHashes(plan);
   const selection: Selection = options.resume
     ? resumeSelection(plan, prior, hashes)
-    : freshSelectionOrRefuse(plan, options.target ?? null);
+    : freshSelection(plan, options.target ?? null);
   // A resumed forced run stays forced.
   const force = options.force || (options.resume && prior.force);
 
@@ -356,15 +353,6 @@ function bugLine(e: unknown): string {
 /** Concurrency when neither `--concurrency` nor the plan sets it: the CPUs. */
 export function defaultConcurrency(plan: Plan): number {
   return plan.orchestrator.concurrency ?? navigator.hardwareConcurrency ?? 1;
-}
-
-function freshSelectionOrRefuse(plan: Plan, target: string | null): Selection {
-  try {
-    return freshSelection(plan, target);
-  } catch (e) {
-    if (e instanceof UnknownTarget) throw new RunRefused(e.message);
-    throw e;
-  }
 }
 
 async function recordStart(
