@@ -7,7 +7,7 @@
  * @module
  */
 
-import { EXIT_CODE } from "../exit_code.ts";
+import { EXIT_CODE, type ExitCode } from "../exit_code.ts";
 export { EXIT_CODE };
 export { isIoFault } from "../fault.ts";
 
@@ -27,13 +27,13 @@ export { isIoFault } from "../fault.ts";
 export class CliError extends Error {
   override name = "CliError";
   /** The exit code of the process. */
-  readonly exitCode: number;
+  readonly exitCode: ExitCode;
 
   /**
    * @param message One line, sentence case.
    * @param exitCode The exit code (see {@link EXIT_CODE}).
    */
-  constructor(message: string, exitCode: number) {
+  constructor(message: string, exitCode: ExitCode) {
     super(message);
     this.exitCode = exitCode;
   }

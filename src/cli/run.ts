@@ -6,6 +6,7 @@
 import { print, printError } from "../output/stdio.ts";
 import { defineCommand, type Invocation } from "./command.ts";
 import { EXIT_CODE, UsageError } from "./errors.ts";
+import type { ExitCode } from "../exit_code.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { VERSION } from "./version.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../exec/sandbox/modes.ts";
@@ -131,7 +132,7 @@ export const resumeCommand = defineCommand({
 async function runOrResume(
   invocation: Invocation<RunOptions>,
   resume: boolean,
-): Promise<number> {
+): Promise<ExitCode> {
   const { RunRefused } = await import("../engine/refused.ts");
   try {
     return await startRun(invocation, resume);
@@ -144,7 +145,7 @@ async function runOrResume(
 async function startRun(
   { options }: Invocation<RunOptions>,
   resume: boolean,
-): Promise<number> {
+): Promise<ExitCode> {
   if (options.task !== undefined && options.all) {
     throw new UsageError("--task and --all exclude each other");
   }

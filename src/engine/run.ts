@@ -80,7 +80,7 @@ export { RunRefused };
  * starts ends with `completed`: an unexpected error stops the running
  * commands, is recorded, and the lock is released.
  */
-export async function executeRun(given: RunOptions): Promise<number> {
+export async function executeRun(given: RunOptions): Promise<ExitCode> {
   let options = given;
   const { runner } = options;
   const started = performance.now();
@@ -202,7 +202,7 @@ interface Recorded {
 }
 
 /** The run between its first and its last event. */
-async function runRecorded(r: Recorded): Promise<number> {
+async function runRecorded(r: Recorded): Promise<ExitCode> {
   const { options, state, selection, hashes, emit, runId, runner } = r;
   const { loaded } = options;
   const { plan, root } = loaded;
