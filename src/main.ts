@@ -11,9 +11,10 @@ import { app } from "./cli/app.ts";
 import { dispatch } from "./cli/command.ts";
 import { CliError, EXIT_CODE, isIoFault } from "./cli/errors.ts";
 import { VERSION } from "./cli/version.ts";
+import type { ExitCode } from "./exit_code.ts";
 import { print, printError } from "./output/stdio.ts";
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<ExitCode> {
   if (argv[0] === "__check") { // the check helper process (engine/check_process.ts)
     return await (await import("./engine/check_child.ts")).serveChecks();
   }
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function report(e: unknown): number {
+function report(e: unknown): ExitCode {
   if (e instanceof CliError) {
     printError(e.text());
     return e.exitCode;

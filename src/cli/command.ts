@@ -9,6 +9,7 @@ import { parseArgs } from "./parse_args.ts";
 import { closest } from "../plan/suggest.ts";
 import { print } from "../output/stdio.ts";
 import { UsageError } from "./errors.ts";
+import type { ExitCode } from "../exit_code.ts";
 
 export { UsageError };
 
@@ -74,7 +75,8 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
    * Runs the command; returns its exit code, or throws a `CliError`
    * (`UsageError`, `PlanInvalid`, ...) for an expected failure.
    */
-  run?(invocation: Invocation<O>): Promise<number>;
+  /** Resolves to its exit code: one of the table's (see `exit_code.ts`). */
+  run?(invocation: Invocation<O>): Promise<ExitCode>;
 }
 
 /**
@@ -196,7 +198,7 @@ export async function dispatch(
   spec: CommandSpec,
   argv: string[],
   trail: string,
-): Promise<number> {
+): Promise<ExitCode> {
   if (spec.subcommands) {
     const [first, ...rest] = takeLeadingCwd(
       argv,

@@ -8,6 +8,7 @@
 
 import { type CommandSpec, UsageError } from "./command.ts";
 import { print } from "../output/stdio.ts";
+import { EXIT_CODE, type ExitCode } from "../exit_code.ts";
 import {
   completionScript,
   DYNAMIC_KINDS,
@@ -30,7 +31,7 @@ export function completionsCommand(app: () => CommandSpec): CommandSpec {
         );
       }
       print(completionScript(shell as Shell, app(), "orchestrate").trimEnd());
-      return Promise.resolve(0);
+      return Promise.resolve(EXIT_CODE.ok);
     },
   };
 }
@@ -43,13 +44,15 @@ export function completionsCommand(app: () => CommandSpec): CommandSpec {
  */
 export async function completeValues(
   kind: string | undefined,
-): Promise<number> {
-  if (!(DYNAMIC_KINDS as readonly string[]).includes(kind ?? "")) return 2;
+): Promise<ExitCode> {
+  if (!(DYNAMIC_KINDS as readonly string[]).includes(kind ?? "")) {
+    return EXIT_CODE.invalid;
+  }
   try {
     const { loadPlan } = await import("../plan/load.ts");
     const { planPath } = await import("./plan_source.ts");
     const loaded = await loadPlan(planPath(undefined));
-    if (!loaded.ok) return 0;
+    if (!loaded.ok) return EXIT_CODE.ok;
     const { plan, root } = loaded.value;
     let values: string[];
     if (kind === "tasks") values = plan.tasks.map((t) => t.id);
@@ -72,5 +75,5 @@ export async function completeValues(
   } catch {
     // No plan here, or it cannot be read: nothing to offer.
   }
-  return 0;
+  return EXIT_CODE.ok;
 }

@@ -7,23 +7,9 @@
  * @module
  */
 
-/** Exit codes of the CLI (README: "Exit codes"). */
-export const EXIT_CODE = {
-  /** Done. */
-  ok: 0,
-  /** A task failed or is blocked. */
-  failed: 1,
-  /** Invalid plan or bad usage. */
-  invalid: 2,
-  /** Paused at an approval gate. */
-  paused: 3,
-  /** A bug in orchestrate ("Internal error"). */
-  internal: 70,
-  /** A file or folder could not be read or written (permissions, disk full, a file where a folder should be). */
-  io: 74,
-  /** Interrupted (Ctrl-C). */
-  interrupted: 130,
-} as const;
+import { EXIT_CODE, type ExitCode } from "../exit_code.ts";
+export { EXIT_CODE };
+export { isIoFault } from "../fault.ts";
 
 /**
  * An expected failure of a command: printed as {@link CliError.text} on
@@ -41,13 +27,13 @@ export const EXIT_CODE = {
 export class CliError extends Error {
   override name = "CliError";
   /** The exit code of the process. */
-  readonly exitCode: number;
+  readonly exitCode: ExitCode;
 
   /**
    * @param message One line, sentence case.
    * @param exitCode The exit code (see {@link EXIT_CODE}).
    */
-  constructor(message: string, exitCode: number) {
+  constructor(message: string, exitCode: ExitCode) {
     super(message);
     this.exitCode = exitCode;
   }
@@ -114,56 +100,4 @@ export class PlanInvalid extends CliError {
   override text(): string {
     return this.message;
   }
-}
-
-const _IO_ERRORS = [
-  Deno.errors.PermissionDenied,
-  Deno.errors.NotCapable,
-  Deno.errors.NotFound,
-  Deno.errors.AlreadyExists,
-  Deno.errors.IsADirectory,
-  Deno.errors.NotADirectory,
-  Deno.errors.BrokenPipe,
-  Deno.errors.WriteZero,
-  Deno.errors.UnexpectedEof,
-  Deno.errors.FilesystemLoop,
-  Deno.errors.Busy,
-  Deno.errors.InvalidData, // A pipe or device where a state file should be.
-];
-
-// errno codes of faults of the disk that Deno reports as a plain Error.
-const _IO_CODES = new Set([
-  "ENOSPC",
-  "EDQUOT",
-  "EROFS",
-  "EIO",
-  "EACCES",
-  "EPERM",
-  "EMFILE",
-  "ENFILE",
-  "ENAMETOOLONG",
-  "ETXTBSY",
-  "EFBIG",
-]);
-
-/**
- * Whether an error is a fault of the machine rather than a bug: a file or
- * folder that cannot be read or written (permissions, a missing or
- * misplaced path, a full or read-only disk, a closed pipe).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isIoFault } from "./errors.ts";
- * assert.equal(isIoFault(new Deno.errors.PermissionDenied("mkdir '.codex/runs'")), true);
- * assert.equal(isIoFault(Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" })), true);
- * assert.equal(isIoFault(new TypeError("x is undefined")), false);
- * ```
- */
-export function isIoFault(error: unknown): boolean {
-  if (_IO_ERRORS.some((type) => error instanceof type)) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && _IO_CODES.has(code)) return true;
-  return error instanceof Error &&
-    /\(os error (28|30|5|122|13|1|24)\)/.test(error.message);
 }

@@ -11,6 +11,7 @@
 import { join } from "../path.ts";
 import { defineCommand } from "./command.ts";
 import { UsageError } from "./errors.ts";
+import type { ExitCode } from "../exit_code.ts";
 import { print, printError } from "../output/stdio.ts";
 import { PLAN_FILE_NAMES } from "../plan/discover.ts";
 import { DSL_COPY_PATH } from "../init/dsl_copy.ts";
@@ -162,7 +163,7 @@ export const initCommand = defineCommand({
 const CONFIG_MAX_BYTES = 8 * 1024 * 1024;
 
 /** `init --ts --update`: a fresh DSL copy and import entry; the plan is left alone. */
-async function updateDsl(): Promise<number> {
+async function updateDsl(): Promise<ExitCode> {
   const config = await importEntry();
   await refuseSpecialFile(DSL_COPY_PATH);
   const { copyVersion, DSL_MAX_BYTES } = await import("../init/dsl_copy.ts");

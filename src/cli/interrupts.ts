@@ -9,12 +9,10 @@
 import { join } from "../path.ts";
 import { readStateTextSync } from "../events/state_file.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
+import { EXIT_CODE } from "../exit_code.ts";
 
 /** After a second interrupt, how long the run gets to record its end before the process exits. */
 export const HARD_EXIT_MS = 5000;
-
-/** Exit code of an interrupted run. */
-const INTERRUPTED = 130;
 
 /** The interrupt handlers of one run. */
 export interface Interrupts {
@@ -55,7 +53,7 @@ export function handleInterrupts(
   let hardExit: ReturnType<typeof setTimeout> | undefined;
   const exitNow = () => {
     removeLockIfOurs(join(root, lockFile));
-    Deno.exit(INTERRUPTED);
+    Deno.exit(EXIT_CODE.interrupted);
   };
   const onSignal = (signal: Deno.Signal) => () => {
     count++;

@@ -6,6 +6,7 @@
 
 import type { CommandSpec } from "./command.ts";
 import { FILE_OPTION } from "./plan_source.ts";
+import { EXIT_CODE } from "../exit_code.ts";
 
 /** The `list` command. */
 export const listCommand: CommandSpec = {
@@ -32,6 +33,6 @@ export const listCommand: CommandSpec = {
     print(
       options.json ? JSON.stringify(tasks, null, 2) : renderTaskList(tasks),
     );
-    return 0;
+    return EXIT_CODE.ok;
   },
 };

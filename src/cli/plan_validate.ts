@@ -16,6 +16,7 @@ import {
 } from "./plan_source.ts";
 import { print, printError } from "../output/stdio.ts";
 import { safeText } from "../render/safe_text.ts";
+import type { ExitCode } from "../exit_code.ts";
 
 const TYPES_OPTION: BooleanOption = {
   type: "boolean",
@@ -43,7 +44,7 @@ export const planCheckCommand = defineCommand({
 async function validate(
   file: string | undefined,
   types: boolean,
-): Promise<number> {
+): Promise<ExitCode> {
   const path = planPath(file);
   let typed = "";
   if (types && isTsPlan(path)) {

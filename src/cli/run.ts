@@ -5,7 +5,8 @@
 
 import { print, printError } from "../output/stdio.ts";
 import { defineCommand, type Invocation } from "./command.ts";
-import { CliError, EXIT_CODE, UsageError } from "./errors.ts";
+import { EXIT_CODE, UsageError } from "./errors.ts";
+import type { ExitCode } from "../exit_code.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { VERSION } from "./version.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../exec/sandbox/modes.ts";
@@ -132,10 +133,27 @@ export const resumeCommand = defineCommand({
  * several tasks share).
  */
 
+/**
+ * `run` / `resume`: what the engine refuses (an unknown `--task`, nothing to
+ * resume, a held lock) is bad usage, said once, here (exit 2).
+ */
 async function runOrResume(
+  invocation: Invocation<RunOptions>,
+  resume: boolean,
+): Promise<ExitCode> {
+  const { RunRefused } = await import("../engine/refused.ts");
+  try {
+    return await startRun(invocation, resume);
+  } catch (e) {
+    if (e instanceof RunRefused) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+async function startRun(
   { options }: Invocation<RunOptions>,
   resume: boolean,
-): Promise<number> {
+): Promise<ExitCode> {
   if (options.task !== undefined && options.all) {
     throw new UsageError("--task and --all exclude each other");
   }
@@ -158,42 +176,33 @@ async function runOrResume(
   const target = options.task;
   if (target !== undefined) {
     // Before anything runs or is recorded: the engine's own rule, with its "did you mean".
-    const { resolveTarget, UnknownTarget } = await import(
-      "../engine/selection.ts"
-    );
-    try {
-      resolveTarget(loaded.plan, target);
-    } catch (e) {
-      if (e instanceof UnknownTarget) throw new UsageError(e.message);
-      throw e;
-    }
+    const { resolveTarget } = await import("../engine/selection.ts");
+    resolveTarget(loaded.plan, target);
   }
   const force = options.force === true;
 
   if (options["dry-run"]) {
     const { dryRun } = await import("../engine/dry_run.ts");
-    const { RunRefused } = await import("../engine/run.ts");
-    try {
-      const report = await dryRun({
-        loaded,
-        target,
-        resume,
-        force,
-        warn: printError,
-      });
-      const { renderDryRun } = await import("../render/dry_run.ts");
-      print(
-        options.json ? JSON.stringify(report, null, 2) : renderDryRun(report),
-      );
-      return 0;
-    } catch (e) {
-      if (e instanceof RunRefused) throw new UsageError(e.message);
-      throw e;
-    }
+    const report = await dryRun({
+      loaded,
+      target,
+      resume,
+      force,
+      warn: printError,
+    });
+    const { renderDryRun, wordedDryRun } = await import(
+      "../render/dry_run.ts"
+    );
+    print(
+      options.json
+        ? JSON.stringify(wordedDryRun(report), null, 2)
+        : renderDryRun(report),
+    );
+    return EXIT_CODE.ok;
   }
 
   const allow = await runFlags(options);
-  const { executeRun, RunRefused } = await import("../engine/run.ts");
+  const { executeRun } = await import("../engine/run.ts");
   const { runObservers } = await import("./run_observers.ts");
   const { FAILURE_LINES } = await import("../render/output_tail.ts");
   const { agentFeatures } = await import("./run_steps.ts");
@@ -236,11 +245,6 @@ async function runOrResume(
       warn: printError,
       features: agentFeatures,
     });
-  } catch (e) {
-    if (e instanceof RunRefused) {
-      throw new CliError(e.message, EXIT_CODE.invalid);
-    }
-    throw e;
   } finally {
     interrupts.dispose();
     await sandbox.close();

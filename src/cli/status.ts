@@ -12,13 +12,15 @@ import type { Plan } from "../plan/ir.ts";
 import { safeText } from "../render/safe_text.ts";
 import type { RunProcess } from "../render/status.ts";
 import type { CommandSpec } from "./command.ts";
+import { EXIT_CODE, type ExitCode, RUN_EXIT } from "../exit_code.ts";
 import { FILE_OPTION } from "./plan_source.ts";
 
 /**
  * The exit code of `status`: 0 only when the latest run completed; 1 when
- * it failed (a task failed or is blocked), or there is no finished run (none
- * yet, or it is still running); 3 when it waits at an approval gate; 130
- * when it was interrupted (Ctrl-C, or its process is gone: resume it).
+ * it failed (a task failed or is blocked, or a bug stopped it), or there is
+ * no finished run (none yet, or it is still running); 3 when it waits at an
+ * approval gate; 130 when it was interrupted (Ctrl-C, or its process is
+ * gone: resume it).
  *
  * @param state The latest run's folded state.
  * @param process Whether its process still runs.
@@ -33,19 +35,15 @@ import { FILE_OPTION } from "./plan_source.ts";
  * assert.equal(statusExitCode(emptyState(), "gone"), 130);
  * ```
  */
-export function statusExitCode(state: RunState, process: RunProcess): number {
-  switch (state.outcome) {
-    case "success":
-      return 0;
-    case "failed":
-      return 1;
-    case "paused":
-      return 3;
-    case "interrupted":
-      return 130;
-    case null:
-      return process === "gone" ? 130 : 1;
+export function statusExitCode(
+  state: RunState,
+  process: RunProcess,
+): ExitCode {
+  if (state.outcome === null) {
+    return process === "gone" ? EXIT_CODE.interrupted : EXIT_CODE.failed;
   }
+  // A run a bug stopped did not complete: `status` itself worked (70 is its own bugs').
+  return state.outcome === "error" ? EXIT_CODE.failed : RUN_EXIT[state.outcome];
 }
 
 /**

@@ -7,24 +7,35 @@
  * @module
  */
 
-import { OUTSIDE_SELECTION } from "../events/types.ts";
+import { OUTSIDE_SELECTION, type SkipReason } from "../events/types.ts";
+
+/**
+ * Why an approval no longer counts: it was given for an earlier definition
+ * of the task, or (`apply_patch`) for another patch than the one that waits.
+ */
+export type StaleWhy = "definition_changed" | "other_patch";
 
 /** Whether a gate of a task is granted for its current definition. */
 export type GateStatus =
   | { gate: string; status: "granted" }
   | { gate: string; status: "missing" }
-  /** Approved, but for a different definition of the task: ask again. */
-  | { gate: string; status: "stale"; why: string };
+  /** Approved, but for something that has changed since: ask again. */
+  | { gate: string; status: "stale"; why: StaleWhy };
 
-/** Why a task that could run may still be skipped once its acceptance is re-checked. */
-export type Precheck = "up to date" | "acceptance already holds";
+/**
+ * Why a task that could run may still be skipped once its acceptance is
+ * re-checked: the `skipped` event's reason when it is.
+ */
+export type Precheck = Exclude<SkipReason, typeof OUTSIDE_SELECTION>;
 
 /** Why a task is skipped without running anything. */
-export type SkipReason = typeof OUTSIDE_SELECTION | "done earlier in this run";
+export type SkipDecision =
+  | typeof OUTSIDE_SELECTION
+  | "done earlier in this run";
 
 /** What a task will do. */
 export type Decision =
-  | { action: "skip"; reason: SkipReason }
+  | { action: "skip"; reason: SkipDecision }
   /** Runs; with a precheck it is skipped instead when its acceptance holds. */
   | { action: "run"; precheck: Precheck | null }
   /** Waits for people: these gates are not granted (missing or stale). */
@@ -98,25 +109,4 @@ export function decideTask(facts: TaskFacts): Decision {
     return { action: "run", precheck: "acceptance already holds" };
   }
   return { action: "run", precheck: null };
-}
-
-/**
- * A sentence for people about a gate that is not granted, with the command
- * that grants it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { gateHint } from "./decide.ts";
- * assert.equal(
- *   gateHint({ gate: "deploy", status: "missing" }, "DEP-1"),
- *   "deploy: orchestrate approve deploy --task DEP-1",
- * );
- * ```
- */
-export function gateHint(gate: GateStatus, taskId: string): string {
-  const command = `orchestrate approve ${gate.gate} --task ${taskId}`;
-  return gate.status === "stale"
-    ? `${gate.gate} (${gate.why}): ${command}`
-    : `${gate.gate}: ${command}`;
 }

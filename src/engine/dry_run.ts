@@ -9,28 +9,47 @@ import { describeCheck } from "../plan/check.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { emptyState, type RunState } from "../events/fold.ts";
 import { RunStore } from "../events/store.ts";
-import { OUTSIDE_SELECTION } from "../events/types.ts";
-import { definitionHashes, fingerprint } from "./fingerprint.ts";
-import { decideTask, gateHint } from "./decide.ts";
-import { outputsPresent } from "./files.ts";
+import { definitionHashes } from "./fingerprint.ts";
+import { decideTask, type GateStatus } from "./decide.ts";
 import { gateStatuses } from "./gates.ts";
 import { previousFingerprints } from "./history.ts";
-import { RunRefused } from "./run.ts";
+import { RunRefused } from "./refused.ts";
 import { planToResume } from "./run_plan.ts";
+import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
 import {
   freshSelection,
   resumeSelection,
   type Selection,
-  UnknownTarget,
 } from "./selection.ts";
+
+/**
+ * Why a task of a dry run is skipped, waits, or may not run after all:
+ * literal kinds, worded by `render/reason_text.ts`.
+ */
+export type DryRunWhy =
+  | { kind: "outside_selection" }
+  /** Completed or skipped earlier in the run being resumed. */
+  | { kind: "done_earlier" }
+  /** Its fingerprint matches; acceptance is re-checked when run. */
+  | { kind: "up_to_date" }
+  /** `skip_when_accepted`: skipped when its acceptance already holds. */
+  | { kind: "unless_accepted" }
+  /** May be up to date once the dependencies that run first have. */
+  | { kind: "unless_up_to_date_after_dependencies" }
+  /** Stops at these gates of its own. */
+  | { kind: "gates"; task: string; gates: GateStatus[] }
+  /** Waits for `task`, which stops at these gates. */
+  | { kind: "behind_gates"; task: string; gates: string[] }
+  /** A dependency failed (or is blocked by a failure): `by`. */
+  | { kind: "blocked"; by: string };
 
 /** One task's line in a dry run. */
 export interface DryRunTask {
   id: string;
   title: string;
   action: "run" | "skip" | "wait";
-  /** Why it is skipped or waits; null when it simply runs. */
-  reason: string | null;
+  /** Why it is skipped or waits (or may not run); null when it simply runs. */
+  why: DryRunWhy | null;
   commands: { name: string; run: string }[];
   shards: {
     id: string;
@@ -90,14 +109,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   const { plan } = loaded;
   const hashes = definitionHashes(plan);
   if (options.resume) selection = resumeSelection(plan, state, hashes);
-  else {
-    try {
-      selection = freshSelection(plan, options.target ?? null);
-    } catch (e) {
-      if (e instanceof UnknownTarget) throw new RunRefused(e.message);
-      throw e;
-    }
-  }
+  else selection = freshSelection(plan, options.target ?? null);
   const withInputs = new Set(
     plan.tasks.filter((t) =>
       selection.selected.has(t.id) && t.inputs.length > 0
@@ -108,41 +120,30 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
     ? new Map<string, string>()
     : await previousFingerprints(store, withInputs, null);
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
-  /** Fingerprint a task would leave for its dependents; null when it runs. */
-  const prints = new Map<string, string | null>();
-  /** Why a task cannot start in this run (waiting, upstream of a gate). */
-  const waits = new Map<string, string>();
-  /** Tasks that will run (their fingerprint for dependents is known only then). */
-  const runs = new Set<string>();
+  /** What each task decided so far would leave for its dependents. */
+  const upstream = new Map<string, Upstream>();
+  /** Why a task that waits (or is blocked) does: its dependents say the same. */
+  const waits = new Map<string, DryRunWhy>();
   const tasks: DryRunTask[] = [];
   for (const id of topologicalOrder(plan.tasks)) {
     const task = byId.get(id)!;
     const gates = gateStatuses(task, hashes[id]!, state);
-    const deps = task.dependencies.map((d) => prints.get(d) ?? null);
-    const fingerprintNow = force || !selection.selected.has(id)
-      ? null
-      : await fingerprint(root, task, hashes[id]!, deps);
-    const previousPrint = previous.get(id) ?? null;
-    const decision = decideTask({
+    const facts = await gatherTaskFacts(task, {
+      root,
+      definitionHash: hashes[id]!,
       selected: selection.selected.has(id),
       doneEarlier: selection.doneEarlier.has(id),
-      blockedBy: null,
-      waitingOn: task.dependencies.find((d) => waits.has(d)) ?? null,
-      gates,
       force,
-      fingerprint: fingerprintNow,
-      previousFingerprint: previousPrint,
-      outputsPresent:
-        fingerprintNow !== null && fingerprintNow === previousPrint
-          ? await outputsPresent(root, task)
-          : true,
-      skipWhenAccepted: task.skip_when_accepted && task.acceptance.length > 0,
+      previousFingerprint: previous.get(id) ?? null,
+      upstream: (d) => upstream.get(d) ?? { state: "pending" },
+      gates: () => gates,
     });
+    const decision = decideTask(facts);
     const entry: DryRunTask = {
       id,
       title: task.title,
       action: "run",
-      reason: null,
+      why: null,
       commands: task.commands.map(({ name, run }) => ({ name, run })),
       shards: task.shards.map((s) => ({
         id: s.id,
@@ -157,53 +158,52 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
     switch (decision.action) {
       case "skip":
         entry.action = "skip";
-        entry.reason = decision.reason === OUTSIDE_SELECTION
-          ? OUTSIDE_SELECTION
-          : `${decision.reason} (completed or skipped before)`;
-        prints.set(id, selection.doneEarlier.get(id) ?? null);
+        entry.why = decision.reason === "outside the selection"
+          ? { kind: "outside_selection" }
+          : { kind: "done_earlier" };
+        upstream.set(id, {
+          state: "done",
+          fingerprint: selection.doneEarlier.get(id) ?? null,
+        });
         break;
       case "wait_upstream":
         entry.action = "wait";
-        entry.reason = waits.get(decision.on)!;
-        waits.set(id, entry.reason);
+        entry.why = waits.get(decision.on)!;
+        waits.set(id, entry.why);
+        upstream.set(id, { state: "waits" });
         break;
       case "wait":
         entry.action = "wait";
-        entry.reason = `stops at gate ${
-          decision.gates.map((g) => gateHint(g, id)).join("; ")
-        }`;
-        waits.set(
-          id,
-          `waits for ${id} (gate ${
-            decision.gates.map((g) => g.gate).join(", ")
-          })`,
-        );
+        entry.why = { kind: "gates", task: id, gates: decision.gates };
+        waits.set(id, {
+          kind: "behind_gates",
+          task: id,
+          gates: decision.gates.map((g) => g.gate),
+        });
+        upstream.set(id, { state: "waits" });
         break;
       case "blocked":
         entry.action = "wait";
-        entry.reason = `blocked by ${decision.by}`;
-        waits.set(id, entry.reason);
+        entry.why = { kind: "blocked", by: decision.by };
+        upstream.set(id, { state: "blocked", by: decision.by });
         break;
       case "run":
         if (decision.precheck === "up to date") {
           entry.action = "skip";
-          entry.reason =
-            "up to date (fingerprint matches; acceptance is re-checked when run)";
-          prints.set(id, fingerprintNow);
+          entry.why = { kind: "up_to_date" };
+          upstream.set(id, { state: "done", fingerprint: facts.fingerprint });
         } else {
-          prints.set(id, null);
+          upstream.set(id, { state: "pending" });
           if (decision.precheck === "acceptance already holds") {
-            entry.reason =
-              "runs unless its acceptance already holds (checked when run)";
+            entry.why = { kind: "unless_accepted" };
           } else if (
-            !force && task.inputs.length > 0 && previousPrint !== null &&
-            task.dependencies.some((d) => runs.has(d))
+            !force && task.inputs.length > 0 &&
+            facts.previousFingerprint !== null &&
+            task.dependencies.some((d) => upstream.get(d)?.state === "pending")
           ) {
             // Its fingerprint takes those of dependencies that run first: known only once they have.
-            entry.reason =
-              "runs unless it is up to date once its dependencies have run (checked when run)";
+            entry.why = { kind: "unless_up_to_date_after_dependencies" };
           }
-          runs.add(id);
         }
         break;
     }

@@ -12,13 +12,6 @@ import { APPLY_PATCH } from "../plan/normalize.ts";
 import { approvalFor, type PatchState, type RunState } from "../events/fold.ts";
 import type { GateStatus } from "./decide.ts";
 
-/** Why a stale approval does not count any more. */
-export const STALE_APPROVAL =
-  "approved for an earlier definition of the task, which has changed since";
-
-/** Why a stale `apply_patch` approval does not count any more. */
-export const STALE_PATCH = "approved for another patch than the one that waits";
-
 /**
  * The status of each gate of `task` in a run, for `decideTask`: granted
  * only when an approval covers this task's definition hash. An agent
@@ -51,7 +44,7 @@ export function gateStatuses(
         ? {
           gate,
           status,
-          why: binding === taskHash ? STALE_APPROVAL : STALE_PATCH,
+          why: binding === taskHash ? "definition_changed" : "other_patch",
         }
         : { gate, status },
     );

@@ -15,7 +15,14 @@ import {
 import { newRunId } from "../events/log.ts";
 import { LockedError } from "../events/lock.ts";
 import { RunStore } from "../events/store.ts";
-import type { NewEvent, RunEvent } from "../events/types.ts";
+import {
+  type NewEvent,
+  OUTSIDE_SELECTION,
+  type RunEvent,
+  type RunOutcome,
+} from "../events/types.ts";
+import { EXIT_CODE, type ExitCode, RUN_EXIT } from "../exit_code.ts";
+import { isBug } from "../fault.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import type { RunFlags } from "../exec/permissions.ts";
 import { runSecrets, unmaskedWarning } from "../exec/mask.ts";
@@ -24,31 +31,21 @@ import { ownEnv } from "../exec/permissions_env.ts";
 import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
-import { decideTask, type TaskFacts } from "./decide.ts";
+import { decideTask } from "./decide.ts";
+import { gatherTaskFacts } from "./task_facts.ts";
 import { gateStatuses, waitingPatch } from "./gates.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import { planToResume } from "./run_plan.ts";
+import { RunRefused } from "./refused.ts";
 import {
   freshSelection,
   resumeSelection,
   type Selection,
-  UnknownTarget,
 } from "./selection.ts";
 import type { FeatureSteps } from "./steps/handler.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
-
-/** Exit codes of a run (DESIGN.md). */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  invalid: 2,
-  paused: 3,
-  /** The run's own files could not be written (disk full, permissions). */
-  io: 74,
-  interrupted: 130,
-} as const;
 
 /** Something that watches a run (terminal view, TASKS.md). */
 export interface RunObserver {
@@ -93,17 +90,14 @@ export interface RunFeatures {
   concurrency: number;
 }
 
-/** A run that could not start: bad usage or a held lock (exit 2). */
-export class RunRefused extends Error {
-  override name = "RunRefused";
-}
+export { RunRefused };
 
 /**
  * Executes (or resumes) a run and returns its exit code. Every run that
  * starts ends with `completed`: an unexpected error stops the running
  * commands, is recorded, and the lock is released.
  */
-export async function executeRun(given: RunOptions): Promise<number> {
+export async function executeRun(given: RunOptions): Promise<ExitCode> {
   let options = given;
   const { runner } = options;
   const started = performance.now();
@@ -142,7 +136,7 @@ export async function executeRun(given: RunOptions): Promise<number> {
       options.warn(
         `Nothing to resume: run ${runId} completed and the plan has not changed since`,
       );
-      return EXIT.ok;
+      return EXIT_CODE.ok;
     }
   } else {
     runId = newRunId();
@@ -151,7 +145,7 @@ export async function executeRun(given: RunOptions): Promise<number> {
   const hashes = definitionHashes(plan);
   const selection: Selection = options.resume
     ? resumeSelection(plan, prior, hashes)
-    : freshSelectionOrRefuse(plan, options.target ?? null);
+    : freshSelection(plan, options.target ?? null);
   // A resumed forced run stays forced.
   const force = options.force || (options.resume && prior.force);
 
@@ -202,7 +196,7 @@ export async function executeRun(given: RunOptions): Promise<number> {
     options.warn(
       `error: cannot record the run in ${writer.path}: ${e.message}; what was recorded before is intact`,
     );
-    return EXIT.io;
+    return EXIT_CODE.io;
   } finally {
     for (const o of options.observers) {
       try {
@@ -247,13 +241,11 @@ function planNames(plan: Plan): Set<string> {
 }
 
 /** The run between its first and its last event. */
-async function runRecorded(r: Recorded): Promise<number> {
+async function runRecorded(r: Recorded): Promise<ExitCode> {
   const { options, state, selection, hashes, emit, runId, runner } = r;
   const { loaded } = options;
   const { plan, root } = loaded;
-  const end = (
-    outcome: "success" | "failed" | "paused" | "interrupted",
-  ): number => {
+  const end = (outcome: RunOutcome): ExitCode => {
     emit({
       type: "completed",
       task: null,
@@ -262,13 +254,21 @@ async function runRecorded(r: Recorded): Promise<number> {
       duration_ms: Math.round(performance.now() - r.started),
       counts: countStates(state),
     });
-    return EXIT_OF[outcome];
+    return RUN_EXIT[outcome];
   };
   try {
     if (options.resume) {
       recordResume(plan, state, hashes, loaded.hash, selection, emit);
     } else {
-      recordStart(plan, options, selection, hashes, r.force, emit, loaded);
+      await recordStart(
+        plan,
+        options,
+        selection,
+        hashes,
+        r.force,
+        emit,
+        loaded,
+      );
     }
     const toRun = new Set(
       [...selection.selected].filter((id) => !selection.doneEarlier.has(id)),
@@ -333,7 +333,7 @@ async function runRecorded(r: Recorded): Promise<number> {
       onError: () => r.halt.abort(),
     });
 
-    let outcome: "success" | "failed" | "paused" | "interrupted" = "success";
+    let outcome: RunOutcome = "success";
     if (options.interrupt.aborted) outcome = "interrupted";
     else if (result.failed.length > 0 || result.blocked.length > 0) {
       outcome = "failed";
@@ -369,37 +369,35 @@ async function runRecorded(r: Recorded): Promise<number> {
     }
     return end(outcome);
   } catch (e) {
-    if (!(e instanceof Error)) throw e;
-    // Something outside any task failed (a bug, a fault): stop what runs, record, end.
+    // Something no task caught stopped the run: stop what runs, record, end.
     r.halt.abort();
     runner.killAll("SIGKILL");
-    options.warn(`error: the run stopped: ${e.name}: ${e.message}`);
-    return end("failed");
+    if (!isBug(e)) {
+      // A fault of the machine outside any task (a folder that cannot be made).
+      const { name, message } = e as Error;
+      options.warn(`error: the run stopped: ${name}: ${message}`);
+      return end("failed");
+    }
+    options.warn(`error: internal error: ${bugLine(e)}`);
+    if (ownEnv().ORCHESTRATE_DEBUG === "1" && e instanceof Error && e.stack) {
+      options.warn(e.stack);
+    }
+    return end("error");
   }
 }
 
-const EXIT_OF = {
-  success: EXIT.ok,
-  failed: EXIT.failed,
-  paused: EXIT.paused,
-  interrupted: EXIT.interrupted,
-} as const;
+/** A bug in one line: its kind and the first line of its message. */
+function bugLine(e: unknown): string {
+  if (!(e instanceof Error)) return `thrown ${typeof e}: ${String(e)}`;
+  return `${e.name}: ${e.message.split("\n")[0]}`;
+}
 
 /** Concurrency when neither `--concurrency` nor the plan sets it: the CPUs. */
 export function defaultConcurrency(plan: Plan): number {
   return plan.orchestrator.concurrency ?? navigator.hardwareConcurrency ?? 1;
 }
 
-function freshSelectionOrRefuse(plan: Plan, target: string | null): Selection {
-  try {
-    return freshSelection(plan, target);
-  } catch (e) {
-    if (e instanceof UnknownTarget) throw new RunRefused(e.message);
-    throw e;
-  }
-}
-
-function recordStart(
+async function recordStart(
   plan: Plan,
   options: RunOptions,
   selection: Selection,
@@ -407,7 +405,7 @@ function recordStart(
   force: boolean,
   emit: (e: NewEvent) => RunEvent,
   loaded: LoadedPlan,
-): void {
+): Promise<void> {
   const selected = plan.tasks.filter((t) => selection.selected.has(t.id)).map(
     (t) => t.id,
   );
@@ -442,8 +440,19 @@ function recordStart(
   });
   for (const task of plan.tasks) {
     if (selection.selected.has(task.id)) continue;
-    const decision = decideTask({ ...UNSELECTED, force });
-    if (decision.action === "skip") {
+    const decision = decideTask(
+      await gatherTaskFacts(task, {
+        root: loaded.root,
+        definitionHash: hashes[task.id]!,
+        selected: false,
+        doneEarlier: false,
+        force,
+        previousFingerprint: null,
+        upstream: () => ({ state: "pending" }),
+        gates: () => [],
+      }),
+    );
+    if (decision.action === "skip" && decision.reason === OUTSIDE_SELECTION) {
       emit({
         type: "skipped",
         task: task.id,
@@ -454,20 +463,6 @@ function recordStart(
     }
   }
 }
-
-/** The facts of a task outside the selection (only `selected` matters). */
-const UNSELECTED: TaskFacts = {
-  selected: false,
-  doneEarlier: false,
-  blockedBy: null,
-  waitingOn: null,
-  gates: [],
-  force: false,
-  fingerprint: null,
-  previousFingerprint: null,
-  outputsPresent: true,
-  skipWhenAccepted: false,
-};
 
 function recordResume(
   plan: Plan,

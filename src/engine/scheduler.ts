@@ -2,18 +2,20 @@
  * The DAG scheduler: starts tasks whose dependencies are done, at most N at
  * once, ties broken by plan order; marks tasks downstream of a failure
  * blocked; stops after the first failure under the conservative strategy.
- * What each ready task does is `decideTask`'s call (the dry run asks the
- * same function); the scheduler only gathers the facts and acts.
+ * What each ready task does, and that a task downstream of a failure is
+ * blocked, is `decideTask`'s call on facts from `gatherTaskFacts` (the dry
+ * run asks the same two functions); the scheduler only acts.
  * @module
  */
 
+import { InternalError } from "../fault.ts";
 import { MinHeap } from "../graph/topo.ts";
 import type { Plan, Task } from "../plan/ir.ts";
-import type { NewEvent } from "../events/types.ts";
+import { blockedReason, type NewEvent } from "../events/types.ts";
 import type { PatchState } from "../events/fold.ts";
 import { decideTask, type GateStatus } from "./decide.ts";
-import { outputsPresent } from "./files.ts";
 import { fingerprint } from "./fingerprint.ts";
+import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
 import { runTask, type TaskContext } from "./task_runner.ts";
 import type { WorkspaceProvider } from "./workspace.ts";
 
@@ -107,30 +109,49 @@ export async function schedule(
   /** Paused at a gate; asked again when something settles. */
   const paused = new Set<string>();
 
-  const block = (root: string) => {
-    const stack = [...(dependents.get(root) ?? [])];
-    const newlyBlocked: string[] = [];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (settled.has(id)) continue;
-      settled.set(id, "blocked");
-      newlyBlocked.push(id);
-      stack.push(...(dependents.get(id) ?? []));
-    }
-    newlyBlocked.sort((a, b) => index.get(a)! - index.get(b)!);
-    for (const id of newlyBlocked) {
-      result.blocked.push(id);
-      emit({
-        type: "task_blocked",
-        task: id,
-        shard: null,
-        reason: `dependency ${root} failed`,
-        by: root,
-      });
-    }
-  };
+  /** The failed task at the root of each blocked task's block. */
+  const blockedBy = new Map<string, string>();
+  /**
+   * Asks `decideTask` about each task downstream of a failure (it decides
+   * `blocked`, by the failure) and records the blocks in plan order. One
+   * failure's blocks at a time, so two never claim the same task.
+   */
+  let blocking: Promise<void> = Promise.resolve();
+  const block = (failed: string) =>
+    blocking = blocking.then(async () => {
+      const stack = [...(dependents.get(failed) ?? [])];
+      const newlyBlocked: string[] = [];
+      while (stack.length > 0) {
+        const id = stack.pop()!;
+        if (settled.has(id)) continue;
+        const task = tasks[index.get(id)!]!;
+        const root = options.workspaces.forTask(task).root;
+        const decision = decideTask(await factsOf(task, root));
+        if (decision.action !== "blocked") {
+          throw new InternalError(
+            `task ${id} after a failure decided ${decision.action}`,
+          );
+        }
+        settled.set(id, "blocked");
+        blockedBy.set(id, decision.by);
+        newlyBlocked.push(id);
+        stack.push(...(dependents.get(id) ?? []));
+      }
+      newlyBlocked.sort((a, b) => index.get(a)! - index.get(b)!);
+      for (const id of newlyBlocked) {
+        result.blocked.push(id);
+        const by = blockedBy.get(id)!;
+        emit({
+          type: "task_blocked",
+          task: id,
+          shard: null,
+          reason: blockedReason(by),
+          by,
+        });
+      }
+    });
 
-  const finish = (id: string, outcome: Settled, print: string | null) => {
+  const finish = async (id: string, outcome: Settled, print: string | null) => {
     settled.set(id, outcome);
     if (outcome === "completed" || outcome === "skipped") {
       fingerprints.set(id, print);
@@ -141,17 +162,43 @@ export async function schedule(
       }
     } else if (outcome === "failed") {
       result.failed.push(id);
-      // An interrupted task did not fail on its own: its dependents stay pending for resume.
-      if (!context.interrupt.aborted) block(id);
       if (options.strategy === "conservative") stopped = true;
+      // An interrupted task did not fail on its own: its dependents stay pending for resume.
+      if (!context.interrupt.aborted) await block(id);
     } else if (outcome === "paused") {
       paused.add(id);
     }
   };
 
+  /** What the scheduler knows about a task, as a dependency of another. */
+  const upstream = (id: string): Upstream => {
+    const outcome = settled.get(id);
+    if (outcome === "completed" || outcome === "skipped") {
+      return { state: "done", fingerprint: fingerprints.get(id) ?? null };
+    }
+    if (outcome === "failed") return { state: "failed" };
+    if (outcome === "blocked") {
+      return { state: "blocked", by: blockedBy.get(id)! };
+    }
+    if (outcome === "paused") return { state: "waits" };
+    return { state: "pending" };
+  };
+  const factsOf = (task: Task, root: string) =>
+    gatherTaskFacts(task, {
+      root,
+      definitionHash: options.definitionHashes[task.id]!,
+      selected: true,
+      doneEarlier: false,
+      force: options.force,
+      previousFingerprint: options.previousFingerprints.get(task.id) ?? null,
+      upstream,
+      gates: () => options.gates(task),
+    });
+
   const start = async (task: Task) => {
     const workspace = options.workspaces.forTask(task);
-    const gates = await options.gates(task);
+    const facts = await factsOf(task, workspace.root);
+    const { gates, fingerprint: before } = facts;
     const depPrints = task.dependencies.map((d) => fingerprints.get(d) ?? null);
     // Without inputs a task has no fingerprint: skip the (async) computation.
     const print = () =>
@@ -161,24 +208,7 @@ export async function schedule(
         options.definitionHashes[task.id]!,
         depPrints,
       );
-    const before = options.force ? null : await print();
-    const previous = options.previousFingerprints.get(task.id) ?? null;
-    // Outputs matter only when the fingerprint matches; spare the glob otherwise.
-    const outputs = before !== null && before === previous
-      ? await outputsPresent(workspace.root, task)
-      : true;
-    const decision = decideTask({
-      selected: true,
-      doneEarlier: false,
-      blockedBy: null,
-      waitingOn: null,
-      gates,
-      force: options.force,
-      fingerprint: before,
-      previousFingerprint: previous,
-      outputsPresent: outputs,
-      skipWhenAccepted: task.skip_when_accepted && task.acceptance.length > 0,
-    });
+    const decision = decideTask(facts);
     if (decision.action === "wait") {
       if (!paused.has(task.id)) {
         emit({
@@ -195,8 +225,8 @@ export async function schedule(
       return finish(task.id, "paused", null);
     }
     if (decision.action !== "run") {
-      throw new Error(
-        `Internal error: ready task ${task.id} decided ${decision.action}`,
+      throw new InternalError(
+        `ready task ${task.id} decided ${decision.action}`,
       );
     }
     paused.delete(task.id);
@@ -251,7 +281,7 @@ export async function schedule(
       reason: outcome.reason,
       detail: outcome.detail,
     });
-    finish(task.id, "failed", null);
+    await finish(task.id, "failed", null);
   };
 
   /** The patch an agent task waits with at `apply_patch`, for the event. */

@@ -9,6 +9,7 @@ import { selectWithDependencies } from "../graph/select.ts";
 import type { Plan } from "../plan/ir.ts";
 import { isDoneInRun, type RunState } from "../events/fold.ts";
 import { closest } from "../plan/suggest.ts";
+import { UnknownTarget } from "./refused.ts";
 
 /** A run's selection. */
 export interface Selection {
@@ -20,10 +21,7 @@ export interface Selection {
   doneEarlier: Map<string, string | null>;
 }
 
-/** `--task` names no task or shard. */
-export class UnknownTarget extends Error {
-  override name = "UnknownTarget";
-}
+export { UnknownTarget };
 
 /**
  * The task named by `--task`: a task id, or a shard id that belongs to one

@@ -1,8 +1,8 @@
 /**
  * Runs one task: walks its compiled steps (see `steps.ts`) inside its
  * timebox, in its workspace. Every step is an event written before the next
- * step starts. An unexpected error (disk full, a bug) ends the task as
- * failed with reason `error`, never the run.
+ * step starts. A fault (disk full, git or a helper failed) ends the task as
+ * failed with reason `error`; a bug (see `isBug`) ends the run (exit 70).
  * @module
  */
 
@@ -10,6 +10,7 @@ import type { Task } from "../plan/ir.ts";
 import type { FailureReason, PatchSummary } from "../events/types.ts";
 import type { PatchState } from "../events/fold.ts";
 import { formatDuration } from "../render/duration.ts";
+import { isBug } from "../fault.ts";
 import type { Precheck } from "./decide.ts";
 import { compileSteps, precheckStep } from "./steps.ts";
 import { walkGroups } from "./steps/groups.ts";
@@ -138,8 +139,9 @@ export async function runTask(
       };
     }
   } catch (e) {
-    if (!(e instanceof Error)) throw e;
-    result = { ok: false, reason: "error", detail: errorText(e) };
+    // A bug is the run's to report (exit 70), never this task's failure.
+    if (isBug(e)) throw e;
+    result = { ok: false, reason: "error", detail: errorText(e as Error) };
   } finally {
     // Only when set: Deno loads its Node timers (~13 ms) on first use of clearTimeout.
     if (timebox !== undefined) clearTimeout(timebox);

@@ -8,6 +8,7 @@ import type {
   FailureReason,
   PatchSummary,
   RunEvent,
+  RunOutcome,
   TaskStateName,
 } from "./types.ts";
 import { OUTSIDE_SELECTION, unreachable } from "./types.ts";
@@ -60,7 +61,7 @@ export interface RunState {
   force: boolean;
   started_at: string | null;
   ended_at: string | null;
-  outcome: "success" | "failed" | "paused" | "interrupted" | null;
+  outcome: RunOutcome | null;
   resumes: number;
   /** Time the run's sessions took together (the first and every resume that ended). */
   elapsed_ms: number;

@@ -118,22 +118,54 @@ export interface TaskFailedEvent extends EventBase {
   detail: string;
 }
 
+/**
+ * The `reason` of `task_blocked`: the value every log has held (it names
+ * the failed task, as `by` does). Nothing compares or shows it: a block is
+ * worded from `by` (see `render/reason_text.ts`).
+ */
+export type BlockedReason = `dependency ${string} failed`;
+
+/**
+ * The `reason` of `task_blocked` for a block by the failure of `by`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { blockedReason } from "./types.ts";
+ * assert.equal(blockedReason("BUILD"), "dependency BUILD failed");
+ * ```
+ */
+export function blockedReason(by: string): BlockedReason {
+  return `dependency ${by} failed`;
+}
+
 /** A task will not run because a dependency failed or is blocked. */
 export interface TaskBlockedEvent extends EventBase {
   type: "task_blocked";
-  /** A sentence for people: `dependency X failed`. */
-  reason: string;
+  reason: BlockedReason;
   /** The failed task at the root of the block. */
   by: string;
 }
 
+/**
+ * Why a task was skipped: literal values (the log's, unchanged since the
+ * first version), worded for people by `render/reason_text.ts`.
+ * - `outside the selection`: a `--task` run left it out;
+ * - `up to date`: its fingerprint matched and its acceptance held;
+ * - `acceptance already holds`: `skip_when_accepted`, and it did.
+ */
+export type SkipReason =
+  | "outside the selection"
+  | "up to date"
+  | "acceptance already holds";
+
 /** The `skipped` reason of tasks a `--task` selection leaves out. */
-export const OUTSIDE_SELECTION = "outside the selection";
+export const OUTSIDE_SELECTION = "outside the selection" satisfies SkipReason;
 
 /** A task was skipped (up to date, acceptance already holds, outside the selection). */
 export interface SkippedEvent extends EventBase {
   type: "skipped";
-  reason: string;
+  reason: SkipReason;
   fingerprint: string | null;
 }
 
@@ -202,6 +234,7 @@ export interface AcceptanceFailedEvent extends EventBase {
   type: "acceptance_failed";
   check: string;
   detail: string;
+  /** What the check found, for people (a message, not a kind: nothing compares it). */
   reason: string;
   output: string | null;
 }
@@ -333,11 +366,23 @@ export interface InterruptedEvent extends EventBase {
   stopped: string[];
 }
 
+/**
+ * How a run ended: `success` when every selected task completed or was
+ * skipped; `failed` when a task failed or is blocked (or a fault outside
+ * any task stopped it); `paused` at a gate; `interrupted` by a signal;
+ * `error` when a bug of orchestrate stopped it (exit 70).
+ */
+export type RunOutcome =
+  | "success"
+  | "failed"
+  | "paused"
+  | "interrupted"
+  | "error";
+
 /** The run ended. */
 export interface CompletedEvent extends EventBase {
   type: "completed";
-  /** `success` when every selected task completed or was skipped. */
-  outcome: "success" | "failed" | "paused" | "interrupted";
+  outcome: RunOutcome;
   duration_ms: number;
   /** Tasks per state (`interrupted` is absent from logs written before it existed). */
   counts: Partial<Record<TaskStateName, number>>;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { RunEvent } from "./types.ts";
+import type { RunEvent, RunOutcome } from "./types.ts";
 
 type Fields = Record<string, unknown>;
 type Check = (e: Fields) => string | null;
@@ -58,7 +58,15 @@ const shard = (e: Fields) =>
 const output = (e: Fields) => strOrNull(e, "output", "a path or null");
 const nothing = () => null;
 
-const OUTCOMES = new Set(["success", "failed", "paused", "interrupted"]);
+const OUTCOMES = new Set<string>(
+  [
+    "success",
+    "failed",
+    "paused",
+    "interrupted",
+    "error",
+  ] satisfies RunOutcome[],
+);
 
 const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
   run_started: (e) =>

@@ -3,8 +3,50 @@
  * @module
  */
 
-import type { DryRunReport } from "../engine/dry_run.ts";
+import type { DryRunReport, DryRunTask } from "../engine/dry_run.ts";
+import { dryRunReasonText } from "./reason_text.ts";
 import { safeText as t } from "./safe_text.ts";
+
+/** A dry run's task with its reason in words (`run --dry-run --json`). */
+export type WordedDryRunTask = Omit<DryRunTask, "why"> & {
+  /** Why it is skipped or waits (or may not run); null when it simply runs. */
+  reason: string | null;
+};
+
+/** A dry run with its reasons in words: what `run --dry-run --json` prints. */
+export type WordedDryRunReport = Omit<DryRunReport, "tasks"> & {
+  tasks: WordedDryRunTask[];
+};
+
+/**
+ * A dry run with each task's reason in words, in the shape `--json` prints.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wordedDryRun } from "./dry_run.ts";
+ * const task = { id: "A", title: "A", action: "skip" as const,
+ *   why: { kind: "outside_selection" as const }, commands: [], shards: [],
+ *   checks: [], gates: [] };
+ * const report = { plan: "p.yml", resume: false, selection: "B", tasks: [task], build: [] };
+ * assert.equal(wordedDryRun(report).tasks[0]!.reason, "outside the selection");
+ * ```
+ */
+export function wordedDryRun(report: DryRunReport): WordedDryRunReport {
+  return {
+    ...report,
+    tasks: report.tasks.map(({ why, ...task }) => ({
+      id: task.id,
+      title: task.title,
+      action: task.action,
+      reason: dryRunReasonText(why),
+      commands: task.commands,
+      shards: task.shards,
+      checks: task.checks,
+      gates: task.gates,
+    })),
+  };
+}
 
 /**
  * Renders a dry run: for each task in run order, run / skip / wait and why,
@@ -24,15 +66,14 @@ export function renderDryRun(report: DryRunReport): string {
   ];
   const verb = { run: "run ", skip: "skip", wait: "wait" } as const;
   for (const task of report.tasks) {
+    const reason = dryRunReasonText(task.why);
     lines.push(
       "",
       `${verb[task.action]}  ${t(task.id)} — ${t(task.title)}${
-        task.reason ? `  (${t(task.reason)})` : ""
+        reason ? `  (${t(reason)})` : ""
       }`,
     );
-    if (task.action === "skip" && task.reason === "outside the selection") {
-      continue;
-    }
+    if (task.why?.kind === "outside_selection") continue;
     for (const shard of task.shards) {
       lines.push(`        shard ${t(shard.id)} — ${t(shard.title)}`);
       for (const c of shard.commands) {

@@ -10,11 +10,12 @@ import type {
   RunEvent,
 } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
-import { unreachable } from "../events/types.ts";
+import { OUTSIDE_SELECTION, unreachable } from "../events/types.ts";
 import type { Style } from "./ansi.ts";
 import { formatDuration } from "./duration.ts";
 import { safeText } from "./safe_text.ts";
-import { failureText, OUTSIDE_SELECTION } from "./task_view.ts";
+import { failureText } from "./task_view.ts";
+import { skipText } from "./reason_text.ts";
 
 /**
  * How much to say: `all` (the plain view: also task starts and every
@@ -140,7 +141,7 @@ export function eventLine(
     case "skipped":
       return event.reason === OUTSIDE_SELECTION
         ? null
-        : `${who}${s.dim(`skipped: ${t(event.reason)}`)}`;
+        : `${who}${s.dim(`skipped: ${t(skipText(event.reason))}`)}`;
     case "shard_started":
       return null;
     case "command_run":

@@ -3,13 +3,12 @@
  * @module
  */
 
-import { zeroCounts } from "../events/fold.ts";
+import { isDoneInRun, zeroCounts } from "../events/fold.ts";
 import type { RunState } from "../events/fold.ts";
-import type { TaskStateName } from "../events/types.ts";
+import type { RunOutcome, TaskStateName } from "../events/types.ts";
 import type { Style } from "./ansi.ts";
 import { formatDuration } from "./duration.ts";
 import { summaryLine } from "./summary.ts";
-import { OUTSIDE_SELECTION } from "./task_view.ts";
 
 /**
  * Tasks per state among those the run selected (tasks a `--task` run left
@@ -26,7 +25,10 @@ import { OUTSIDE_SELECTION } from "./task_view.ts";
 export function runCounts(state: RunState): Record<TaskStateName, number> {
   const counts = zeroCounts();
   for (const task of state.tasks.values()) {
-    if (task.state === "skipped" && task.reason === OUTSIDE_SELECTION) continue;
+    // Skipped without being done: a `--task` run left it out.
+    if (task.state === "skipped" && !isDoneInRun(task.state, task.reason)) {
+      continue;
+    }
     counts[task.state]++;
   }
   return counts;
@@ -37,7 +39,8 @@ const OUTCOME: Record<string, [string, keyof Style]> = {
   failed: ["✗ failed", "red"],
   paused: ["⏸ paused", "yellow"],
   interrupted: ["■ interrupted", "yellow"],
-};
+  error: ["✗ stopped by an internal error", "red"],
+} satisfies Record<RunOutcome, [string, keyof Style]>;
 
 /**
  * The final line of a run: outcome, counts, time and log.

@@ -8,6 +8,7 @@ import { isDoneInRun, zeroCounts } from "../events/fold.ts";
 import type { RunState, TaskState } from "../events/fold.ts";
 import type { TaskStateName } from "../events/types.ts";
 import type { Plan, Task } from "../plan/ir.ts";
+import { blockedText } from "./reason_text.ts";
 
 /** What a renderer shows of one shard. */
 export interface ShardView {
@@ -121,7 +122,7 @@ export function taskNote(
     case "failed":
       return failureText(task.reason ?? "error", task.detail);
     case "blocked":
-      return `blocked by ${task.detail ?? task.reason ?? "a dependency"}`;
+      return blockedText(task.detail ?? "a dependency");
     case "skipped":
     case "pending":
       return task.reason ? _oneLine(task.reason) : null;
@@ -147,9 +148,6 @@ export function failureText(reason: string, detail: string | null): string {
   const d = detail ? _oneLine(detail) : "";
   return d === "" ? reason : `${reason} — ${d}`;
 }
-
-import { OUTSIDE_SELECTION } from "../events/types.ts";
-export { OUTSIDE_SELECTION };
 
 /**
  * Whether nothing is left to do for a task or shard: completed, or skipped

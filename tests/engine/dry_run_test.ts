@@ -7,7 +7,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import fc from "fast-check";
-import { dryRun, type DryRunReport } from "../../src/engine/dry_run.ts";
+import { dryRun } from "../../src/engine/dry_run.ts";
+import {
+  wordedDryRun,
+  type WordedDryRunReport,
+} from "../../src/render/dry_run.ts";
 import { executeRun } from "../../src/engine/run.ts";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
 import { logPath } from "../../src/events/log.ts";
@@ -155,7 +159,7 @@ async function execute(
 
 /** Whether what the run did (its new events) is what the dry run said. */
 function agrees(
-  report: DryRunReport,
+  report: WordedDryRunReport,
   events: RunEvent[],
   tasks: GenTask[],
 ): string | null {
@@ -236,12 +240,15 @@ Deno.test("dry run: predicts what the run does, over generated plans and histori
             if (resume && runs.length === 0) continue;
             const loaded = await loadPlan(join(dir, "orchestrator.yml"));
             assert.ok(loaded.ok);
-            const report = await dryRun({
-              loaded: loaded.value,
-              target: target === null ? undefined : `T${target}`,
-              resume,
-              force,
-            });
+            // Reasons as `--dry-run --json` words them.
+            const report = wordedDryRun(
+              await dryRun({
+                loaded: loaded.value,
+                target: target === null ? undefined : `T${target}`,
+                resume,
+                force,
+              }),
+            );
             const before = resume
               ? (await eventsOf(dir, runs.at(-1)!)).length
               : 0;
@@ -289,7 +296,7 @@ tasks:
   await Deno.remove(join(dir, "out"), { recursive: true }); // A runs again.
   const dry = await cli(["run", "--dry-run", "--json"], { cwd: dir });
   assert.equal(dry.code, 0, dry.stderr);
-  const b = (JSON.parse(dry.stdout) as DryRunReport).tasks.find((t) =>
+  const b = (JSON.parse(dry.stdout) as WordedDryRunReport).tasks.find((t) =>
     t.id === "B"
   )!;
   const run = await cli(["run"], { cwd: dir });
