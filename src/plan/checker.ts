@@ -111,7 +111,14 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
     }
   }
   if (!planOk || !includesOk) {
-    const { graph, indices } = graphOfRawTasks(raw.map((t) => t.task));
+    const required = (data.value as PlanFile)?.orchestrator?.approvals
+      ?.required;
+    const { graph, indices } = graphOfRawTasks(
+      raw.map((t) => t.task),
+      Array.isArray(required)
+        ? required.filter((g): g is string => typeof g === "string")
+        : [],
+    );
     diagnostics.push(
       ...validatePlan(graph, indices.map((i) => raw[i]!.origin)),
     );

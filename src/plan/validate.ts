@@ -16,8 +16,15 @@ export interface PlanGraph {
     dependencies: readonly (string | undefined)[];
     /** `undefined` marks a shard without a usable id. */
     shards: readonly ({ id: string } | undefined)[];
+    /** Its gates as written (`undefined` marks an entry the schema rejects). */
+    approvals?: readonly (string | undefined)[];
   }[];
+  /** `orchestrator.approvals.required`: when it lists gates, a task's gates must be among them. */
+  orchestrator?: { approvals?: { required?: readonly string[] } };
 }
+
+/** Gates every plan has without listing them: a `Manual:` check's, an agent patch's. */
+const BUILT_IN_GATES: ReadonlySet<string> = new Set(["manual", "apply_patch"]);
 
 /** Where a task of the IR was written: its file and its index in that file's `tasks`. */
 export interface TaskOrigin {
@@ -100,6 +107,27 @@ export function validatePlan(
     });
   });
 
+  // A misspelt gate would wait forever for an approval nobody is asked for.
+  const required = plan.orchestrator?.approvals?.required ?? [];
+  if (required.length > 0) {
+    const known = new Set(required);
+    plan.tasks.forEach((task, i) => {
+      (task.approvals ?? []).forEach((gate, g) => {
+        if (gate === undefined || known.has(gate) || BUILT_IN_GATES.has(gate)) {
+          return;
+        }
+        const near = closest(gate, known);
+        diagnostics.push({
+          ...at(i, "approvals", g),
+          message:
+            `Unknown gate "${gate}": not in orchestrator.approvals.required (${
+              required.join(", ")
+            })${near ? `; did you mean "${near}"?` : ""}`,
+        });
+      });
+    });
+  }
+
   // A duplicated id is reported above; cycles follow its first definition.
   const index = new Map<string, number>();
   plan.tasks.forEach((t, i) => index.has(t.id) || index.set(t.id, i));
@@ -135,11 +163,13 @@ export function validatePlan(
  * ```ts
  * import { graphOfRawTasks } from "./validate.ts";
  * graphOfRawTasks([{ id: "A", dependencies: ["B", 5] }, "junk"]);
- * // { graph: { tasks: [{ id: "A", dependencies: ["B", undefined], shards: [] }] }, indices: [0] }
+ * // { graph: { tasks: [{ id: "A", dependencies: ["B", undefined], shards: [], approvals: [] }],
+ * //   orchestrator: { approvals: { required: [] } } }, indices: [0] }
  * ```
  */
 export function graphOfRawTasks(
   rawTasks: readonly unknown[],
+  required: readonly string[] = [],
 ): { graph: PlanGraph; indices: number[] } {
   const tasks: PlanGraph["tasks"][number][] = [];
   const indices: number[] = [];
@@ -157,8 +187,14 @@ export function graphOfRawTasks(
         typeof s?.id === "string" ? { id: s.id as string } : undefined
       )
       : [];
-    tasks.push({ id: t.id, dependencies, shards });
+    const approvals = Array.isArray(t.approvals)
+      ? t.approvals.map((a) => typeof a === "string" ? a : undefined)
+      : [];
+    tasks.push({ id: t.id, dependencies, shards, approvals });
     indices.push(i);
   });
-  return { graph: { tasks }, indices };
+  return {
+    graph: { tasks, orchestrator: { approvals: { required } } },
+    indices,
+  };
 }

@@ -121,8 +121,9 @@ Deno.test("graphOfRawTasks: keeps what is usable, positions intact", () => {
       id: "A",
       dependencies: ["B", undefined, undefined],
       shards: [undefined, { id: "S" }],
+      approvals: [],
     },
-    { id: "B", dependencies: [], shards: [] },
+    { id: "B", dependencies: [], shards: [], approvals: [] },
   ]);
   // Shard S keeps its index 1 for positions.
   const ds = validatePlan(
@@ -136,4 +137,37 @@ Deno.test("graphOfRawTasks: keeps what is usable, positions intact", () => {
     1,
     "id",
   ]]);
+});
+
+Deno.test("validatePlan: a gate outside approvals.required is located at the gate, with did you mean", () => {
+  const ds = validatePlan(
+    {
+      orchestrator: { approvals: { required: ["deploy", "release"] } },
+      tasks: [
+        {
+          id: "A",
+          dependencies: [],
+          shards: [],
+          approvals: ["relase", "manual"],
+        },
+        {
+          id: "B",
+          dependencies: [],
+          shards: [],
+          approvals: [undefined, "zzz"],
+        },
+      ],
+    },
+    [0, 1].map((index) => ({ file: "p.yml", index })),
+  );
+  assert.deepEqual(ds.map((d) => [d.path, d.message]), [
+    [
+      ["tasks", 0, "approvals", 0],
+      'Unknown gate "relase": not in orchestrator.approvals.required (deploy, release); did you mean "release"?',
+    ],
+    [
+      ["tasks", 1, "approvals", 1],
+      'Unknown gate "zzz": not in orchestrator.approvals.required (deploy, release)',
+    ],
+  ]);
 });
