@@ -236,11 +236,20 @@ async function realFolder(folder: string): Promise<string> {
   return real.endsWith(sep) ? real.slice(0, -1) : real;
 }
 
-/** Specifiers of the transpiled imports (static and dynamic), in order. */
+/**
+ * Specifiers of the transpiled imports (static and dynamic), in order:
+ * `require("…")` calls in the code itself, never text in a string, template
+ * or comment (a command line `node -e "require('fs')"` is not an import).
+ */
 function requires(code: string): string[] {
+  // codeOnly keeps every offset: a call found in it is read from the code.
+  const plain = codeOnly(code);
   return [
     ...new Set(
-      [...code.matchAll(/\brequire\((["'])([^"'\n]+)\1\)/g)].map((m) => m[2]!),
+      [...plain.matchAll(/\brequire\((["'])([^"'\n]*)\1\)/g)].map((m) => {
+        const start = m.index + "require(".length + 1;
+        return code.slice(start, start + m[2]!.length);
+      }),
     ),
   ];
 }

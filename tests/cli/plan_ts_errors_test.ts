@@ -189,3 +189,33 @@ export default o.definePlan({ ...plan, tasks: [o.defineTsk({ id: "A", title: "a"
     `orchestrator.ts:5:48: defineTsk is not exported by the DSL; did you mean defineTask?`,
   ]);
 });
+
+Deno.test("plan ts errors: require(...) inside command lines, checks and comments is text, not an import; a real require of a module is still refused at its place", async () => {
+  const cwd = await tempProject({
+    "orchestrator.ts": `${DSL}
+// require("node:fs") in a comment
+export default definePlan({
+  version: 1,
+  tasks: [defineTask({
+    id: "A",
+    title: "uses node",
+    commands: { x: "node -e \\"require('fs').existsSync('x')\\"", y: 'echo require("child_process")' },
+    acceptance: [\`Command: node -e "require('path')"\`],
+  })],
+});
+`,
+  });
+  const ok = await cli(["plan", "validate"], { cwd });
+  assert.equal(ok.code, 0, ok.stderr);
+  const refused = await validate({
+    "orchestrator.ts": `${DSL}
+const fs = require("node:fs");
+export default definePlan({ version: 1, tasks: [defineTask({ id: "A", title: String(fs) })] });
+`,
+  });
+  assert.equal(refused.code, 2);
+  assert.match(
+    refused.stderr,
+    /^orchestrator\.ts:2:20: Cannot import "node:fs"/m,
+  );
+});
