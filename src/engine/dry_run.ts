@@ -6,6 +6,7 @@
 
 import { topologicalOrder } from "../graph/topo.ts";
 import { describeCheck } from "../plan/check.ts";
+import { APPLY_PATCH } from "../plan/normalize.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { emptyState, type RunState } from "../events/fold.ts";
 import { RunStore } from "../events/store.ts";
@@ -60,6 +61,17 @@ export interface DryRunTask {
   checks: string[];
   /** Gates it would stop at (not yet approved). */
   gates: string[];
+  /**
+   * For an agent task: who edits its code (a command line or a preset), in
+   * how many attempts, and the gate its validated patch stops at before it
+   * touches the project (null when none is required); null for other tasks.
+   */
+  agent: {
+    command: string | null;
+    preset: string | null;
+    attempts: number;
+    patch_gate: string | null;
+  } | null;
 }
 
 /** The whole dry run. */
@@ -153,6 +165,14 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
       })),
       checks: task.acceptance.map(describeCheck),
       gates: gates.filter((g) => g.status !== "granted").map((g) => g.gate),
+      agent: task.agent
+        ? {
+          command: task.agent.command,
+          preset: task.agent.preset,
+          attempts: task.agent.attempts,
+          patch_gate: task.gates.includes(APPLY_PATCH) ? APPLY_PATCH : null,
+        }
+        : null,
     };
     tasks.push(entry);
     switch (decision.action) {

@@ -44,6 +44,7 @@ export function wordedDryRun(report: DryRunReport): WordedDryRunReport {
       shards: task.shards,
       checks: task.checks,
       gates: task.gates,
+      agent: task.agent,
     })),
   };
 }
@@ -81,11 +82,31 @@ export function renderDryRun(report: DryRunReport): string {
       }
       for (const c of shard.checks) lines.push(`          check ${t(c)}`);
     }
+    const agent = task.agent;
+    if (agent) {
+      const who = agent.preset ?? agent.command ?? "the agent";
+      lines.push(
+        `        agent ${
+          t(who)
+        } edits the code in a git worktree (up to ${agent.attempts} attempt${
+          agent.attempts === 1 ? "" : "s"
+        }); the commands and checks below judge its patch there`,
+      );
+    }
     for (const c of task.commands) {
       lines.push(`        $ ${t(c.run)}    [${t(c.name)}]`);
     }
     for (const c of task.checks) lines.push(`        check ${t(c)}`);
-    for (const g of task.gates) lines.push(`        gate ${t(g)}`);
+    for (const g of task.gates) {
+      if (g !== agent?.patch_gate) lines.push(`        gate ${t(g)}`);
+    }
+    if (agent?.patch_gate) {
+      lines.push(
+        `        gate ${
+          t(agent.patch_gate)
+        }: the run pauses before the validated patch touches the project`,
+      );
+    }
   }
   if (report.build.length > 0) {
     lines.push("", "after the DAG (unless --no-build):");
