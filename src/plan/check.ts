@@ -68,8 +68,16 @@ export function parseCheck(text: string): CheckParse {
     : undefined;
   if (!kind) {
     const known = Object.keys(CHECK_PREFIXES);
+    // "Contain in f:" is a misspelt kind with a file: suggest the kind, keep the file.
+    const withFile = /^(.+?) in (.+)$/.exec(head);
+    const fileKinds = ["Contains", "Not contains", "Matches"];
+    const nearFileKind = withFile
+      ? closest(withFile[1]!, fileKinds)
+      : undefined;
     const near = closest(prefix, known);
-    const hint = near
+    const hint = nearFileKind
+      ? `did you mean "${nearFileKind} in ${withFile![2]}:"?`
+      : near
       ? `did you mean "${near}:"?`
       : `known kinds: ${known.join(", ")}`;
     return {

@@ -18,6 +18,7 @@ import type { Diagnostic, DocPath } from "./diagnostic.ts";
 import { copyPlainData, describeValue } from "./plain_data.ts";
 import type { CallSite } from "./ts_locate.ts";
 import type { PlanModule } from "./ts_transpile.ts";
+import { missingImport } from "./ts_missing_import.ts";
 
 /** What the loader asks the plan worker to run: the plan's files, entry first. */
 export interface EvaluationRequest {
@@ -77,10 +78,13 @@ export async function evaluatePlan(
   const entry = request.modules[0]!;
   const sites = new WeakMap<object, CallSite>();
   const added = new WeakMap<object, Map<unknown, CallSite>>();
+  const loaded = new Map<string, Record<string, unknown>>();
   let plan: unknown;
+  /** What the export was before it settled, when that was not the plan itself. */
+  let settled: "promise" | "function" | null = null;
   try {
     const exports = await Promise.race([
-      run(entry, modules, new Map(), { sites, added }),
+      run(entry, modules, loaded, { sites, added }),
       failures,
     ]);
     if (isProxy(exports)) {
@@ -89,24 +93,38 @@ export async function evaluatePlan(
     plan = exports.default ?? exports.plan;
     // As with `deno check`: a plan, a promise of one, or a function returning either.
     if (typeof plan === "function" && !isProxy(plan)) {
+      settled = "function";
       plan = await Promise.race([(plan as () => unknown)(), failures]);
     }
-    if (isPromise(plan)) plan = await Promise.race([plan, failures]);
+    if (isPromise(plan)) {
+      settled = "promise";
+      plan = await Promise.race([plan, failures]);
+    }
   } catch (e) {
     if (ours.has(e as object)) {
       return { kind: "error", diagnostic: (e as PlanScriptError).diagnostic };
     }
-    return { kind: "error", diagnostic: thrownDiagnostic(modules, e) };
+    const thrown = thrownDiagnostic(modules, e);
+    return {
+      kind: "error",
+      diagnostic: missingImportOf(modules, loaded, thrown) ?? thrown,
+    };
   }
   if (plan === undefined) {
+    const lines = entry.source.split("\n");
+    const at = lines.findIndex((l) => /\bexport\s+default\b/.test(l));
     return {
       kind: "error",
       diagnostic: {
         file: entry.display,
-        line: 1,
-        col: 1,
-        message:
-          `No default export: end the plan with "export default definePlan({ ... })"`,
+        line: at >= 0 ? at + 1 : 1,
+        col: at >= 0 ? lines[at]!.search(/\bexport\b/) + 1 : 1,
+        ...(at >= 0 ? { sourceLine: lines[at]! } : {}),
+        message: settled === "promise"
+          ? `The default export is a Promise that resolved to undefined: resolve it to definePlan({ ... })`
+          : settled === "function"
+          ? `The default export is a function that returned undefined: return definePlan({ ... })`
+          : `No default export: end the plan with "export default definePlan({ ... })"`,
       },
     };
   }
@@ -259,6 +277,33 @@ function thrownDiagnostic(
     message: chain.length ? `${what} (called from ${chain.join(", ")})` : what,
     sourceLine: line,
   };
+}
+
+/**
+ * For a throw where the plan called a name its helper does not export, the
+ * diagnostic at that import instead (see `ts_missing_import.ts`).
+ */
+function missingImportOf(
+  modules: Map<string, PlanModule>,
+  loaded: Map<string, Record<string, unknown>>,
+  thrown: Diagnostic,
+): Diagnostic | null {
+  if (thrown.sourceLine === undefined) return null;
+  const module = [...modules.values()].find((m) => m.display === thrown.file);
+  if (!module) return null;
+  const targets = new Map(module.imports);
+  return missingImport(
+    module.display,
+    module.source,
+    thrown.sourceLine,
+    (specifier) => {
+      const target = targets.get(specifier);
+      const exports = target ? loaded.get(target) : undefined;
+      return exports
+        ? Object.keys(exports).filter((k) => k !== "__esModule")
+        : null;
+    },
+  );
 }
 
 /** `import.meta` of a plan file: its real path, as in a module Deno runs. */

@@ -203,6 +203,13 @@ class Finder {
     if (!key) return undefined;
     const lines = this.lines(site.file);
     const pattern = keyPattern(key);
+    // A value equal to an earlier sibling's (a duplicate id): the nth such pair.
+    const nth = this.earlierEquals(path);
+    const value = valueAt(this.data, path);
+    if (nth > 0 && isScalar(value)) {
+      const hits = pairsIn(lines, from, to, key, value, site.file);
+      if (hits[nth]) return hits[nth];
+    }
     for (let i = from - 1; i < to && i < lines.length; i++) {
       const col = lines[i]!.search(pattern);
       if (col < 0) continue;
@@ -240,6 +247,27 @@ class Finder {
       return before[before.length - 1] ?? hits[0];
     }
     return undefined;
+  }
+
+  /**
+   * How many earlier items of the list that holds `path`'s object have the
+   * same value at the same key (0 for none, or a path not of that shape).
+   */
+  earlierEquals(path: DocPath): number {
+    const index = path[path.length - 2];
+    const key = path[path.length - 1];
+    if (typeof index !== "number" || typeof key !== "string") return 0;
+    const list = valueAt(this.data, path.slice(0, -2));
+    if (!Array.isArray(list)) return 0;
+    const value = list[index]?.[key];
+    let n = 0;
+    for (let k = 0; k < index; k++) {
+      if (
+        list[k] !== null && typeof list[k] === "object" &&
+        list[k][key] === value
+      ) n++;
+    }
+    return n;
   }
 
   /** A scalar's literal at or after (`line`, `col`), within a few lines. */
@@ -314,6 +342,35 @@ class Finder {
 /** The last property name on a path. */
 function keyOf(path: DocPath): string | undefined {
   return [...path].reverse().find((k): k is string => typeof k === "string");
+}
+
+/** Every `key: <literal of value>` written in lines `from`..`to` (1-based), in order. */
+function pairsIn(
+  lines: readonly string[],
+  from: number,
+  to: number,
+  key: string,
+  value: string | number,
+  file: string,
+): Place[] {
+  const literals = typeof value === "string"
+    ? [JSON.stringify(value), `'${value}'`, `\`${value}\``]
+    : [String(value)];
+  const pair = new RegExp(
+    `(?<![\\w$])["']?${escapeRegExp(key)}["']?\\s*:\\s*`,
+    "g",
+  );
+  const out: Place[] = [];
+  for (let i = from - 1; i < to && i < lines.length; i++) {
+    const text = lines[i]!;
+    for (const m of text.matchAll(pair)) {
+      const at = m.index + m[0].length;
+      if (literals.some((l) => text.startsWith(l, at))) {
+        out.push({ file, line: i + 1, col: at + 1, sourceLine: text });
+      }
+    }
+  }
+  return out;
 }
 
 function keyPattern(key: string): RegExp {

@@ -219,3 +219,49 @@ export default definePlan({ version: 1, tasks: [defineTask({ id: "A", title: Str
     /^orchestrator\.ts:2:20: Cannot import "node:fs"/m,
   );
 });
+
+Deno.test("plan ts errors: a name the helper does not export is reported at the import, with did you mean", async () => {
+  const r = await validate({
+    "helper.ts":
+      `export function task(id: string) { return { id, title: id }; }\n`,
+    "orchestrator.ts": `${DSL}
+import { task, taks2 } from "./helper.ts";
+export default definePlan({ version: 1, tasks: [task("A"), taks2("B")] });
+`,
+  });
+  assert.deepEqual(errors(r), [
+    'orchestrator.ts:2:16: "./helper.ts" does not export "taks2": did you mean "task"?',
+  ]);
+  assert.doesNotMatch(r.stderr, /reading 'call'/);
+});
+
+Deno.test("plan ts errors: a default export that settles to undefined says so at the export", async () => {
+  const promise = await validate({
+    "orchestrator.ts": `${DSL}\nexport default Promise.resolve(undefined);\n`,
+  });
+  assert.deepEqual(errors(promise), [
+    "orchestrator.ts:2:1: The default export is a Promise that resolved to undefined: resolve it to definePlan({ ... })",
+  ]);
+  const fn = await validate({
+    "orchestrator.ts":
+      `${DSL}\nexport default () => { definePlan({ version: 1, tasks: [] }); };\n`,
+  });
+  assert.deepEqual(errors(fn), [
+    "orchestrator.ts:2:1: The default export is a function that returned undefined: return definePlan({ ... })",
+  ]);
+});
+
+Deno.test("plan ts errors: a duplicate shard id points at the duplicate; a misspelt check kind with a file gets the kind suggested", async () => {
+  const r = await validate({
+    "orchestrator.ts": `${DSL}
+export default definePlan({ version: 1, tasks: [
+  { id: "A", title: "a", shards: [{ id: "S1", title: "s" }, { id: "S1", title: "t" }] },
+  { id: "B", title: "b", acceptance: ["Contain in f: x"] },
+] });
+`,
+  });
+  assert.deepEqual(errors(r), [
+    'orchestrator.ts:3:67: Duplicate id "S1": ids must be unique across tasks and shards (first defined at orchestrator.ts:3:41) (task "A")',
+    'orchestrator.ts:4:39: Unknown acceptance check kind "Contain in f": did you mean "Contains in f:"? (task "B")',
+  ]);
+});
