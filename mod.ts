@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { definePlan, defineTask, testsPass } from "./mod.ts";
+ * import { definePlan, defineTask, testsPass } from "orchestrate";
  *
  * const build = defineTask({ id: "BUILD-001", title: "Build", acceptance: [testsPass("make")] });
  * export default definePlan({ version: 1, tasks: [build] });

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { definePlan, defineTask, fileExists, testsPass } from "./dsl.ts";
+ * import { definePlan, defineTask, fileExists, testsPass } from "orchestrate";
  * const lib = defineTask({ id: "LIB-001", title: "Library", acceptance: [testsPass("npm test")] });
  * const docs = defineTask({
  *   id: "DOC-001",
@@ -31,7 +31,7 @@
  *
  * @example
  * ```ts
- * import type { CheckDefinition } from "./dsl.ts";
+ * import type { CheckDefinition } from "orchestrate";
  * const check: CheckDefinition = { kind: "contains", text: "mod error;", file: "src/lib.rs" };
  * ```
  */
@@ -51,7 +51,7 @@ export type CheckDefinition =
  *
  * @example
  * ```ts
- * import type { CheckString } from "./dsl.ts";
+ * import type { CheckString } from "orchestrate";
  * const checks: CheckString[] = [
  *   "Tests pass: npm test",
  *   "Command: test -d dist",
@@ -90,7 +90,7 @@ export type DurationUnit = "ms" | "s" | "m" | "h";
  *
  * @example
  * ```ts
- * import type { Duration } from "./dsl.ts";
+ * import type { Duration } from "orchestrate";
  * const timebox: Duration = "1h30m";
  * ```
  */
@@ -113,7 +113,7 @@ export type Duration =
  *
  * @example
  * ```ts
- * import type { RetryDefinition } from "./dsl.ts";
+ * import type { RetryDefinition } from "orchestrate";
  * const twice: RetryDefinition = 2; // retried twice: at most 3 attempts
  * const patient: RetryDefinition = { attempts: 5, backoff: "2s", max_backoff: "1m" };
  * ```
@@ -125,7 +125,7 @@ export type RetryDefinition = number | RetryPolicy;
  *
  * @example
  * ```ts
- * import type { RetryPolicy } from "./dsl.ts";
+ * import type { RetryPolicy } from "orchestrate";
  * const policy: RetryPolicy = { attempts: 3, backoff: "500ms" };
  * ```
  */
@@ -147,7 +147,7 @@ export interface RetryPolicy {
  *
  * @example
  * ```ts
- * import type { CommandDefinition } from "./dsl.ts";
+ * import type { CommandDefinition } from "orchestrate";
  * const lint: CommandDefinition = "deno lint";
  * const e2e: CommandDefinition = { run: "npm run e2e", retry: 2, timeout: "10m" };
  * ```
@@ -159,7 +159,7 @@ export type CommandDefinition = string | CommandPolicy;
  *
  * @example
  * ```ts
- * import type { CommandPolicy } from "./dsl.ts";
+ * import type { CommandPolicy } from "orchestrate";
  * const flaky: CommandPolicy = { run: "npm test", retry: { attempts: 3, backoff: "2s" } };
  * ```
  */
@@ -184,7 +184,7 @@ export interface CommandPolicy {
  *
  * @example
  * ```ts
- * import type { Commands } from "./dsl.ts";
+ * import type { Commands } from "orchestrate";
  * const commands: Commands = { lint: "deno lint", test: { run: "deno test", timeout: "5m" } };
  * ```
  */
@@ -210,7 +210,7 @@ export type Strategy = "conservative" | "keep_going";
  *
  * @example
  * ```ts
- * import type { Permissions } from "./dsl.ts";
+ * import type { Permissions } from "orchestrate";
  * const permissions: Permissions = { run: ["cargo"], write: ["target"], net: false };
  * ```
  */
@@ -240,7 +240,7 @@ export interface Permissions {
  *
  * @example
  * ```ts
- * import type { PathsDefinition } from "./dsl.ts";
+ * import type { PathsDefinition } from "orchestrate";
  * const short: PathsDefinition = ["src/error.rs"];
  * const full: PathsDefinition = { preferred: ["src/"], forbidden: ["vendor/"] };
  * ```
@@ -261,7 +261,7 @@ export interface PathsPolicy {
  *
  * @example
  * ```ts
- * import type { AgentDefinition } from "./dsl.ts";
+ * import type { AgentDefinition } from "orchestrate";
  * const agent: AgentDefinition = { preset: "claude", attempts: 3, timeout: "20m" };
  * ```
  */
@@ -289,7 +289,7 @@ export interface AgentDefinition {
  *
  * @example
  * ```ts
- * import type { AgentDefaultsDefinition } from "./dsl.ts";
+ * import type { AgentDefaultsDefinition } from "orchestrate";
  * const agent: AgentDefaultsDefinition = { preset: "codex", run_max_cost_usd: 10 };
  * ```
  */
@@ -307,7 +307,7 @@ export interface AgentDefaultsDefinition extends AgentDefinition {
  *
  * @example
  * ```ts
- * import type { ConstraintsDefinition } from "./dsl.ts";
+ * import type { ConstraintsDefinition } from "orchestrate";
  * const constraints: ConstraintsDefinition = { language: "Rust 2021", timebox: "30m" };
  * ```
  */
@@ -334,7 +334,7 @@ export interface ConstraintsDefinition {
  *
  * @example
  * ```ts
- * import type { ShardDefinition } from "./dsl.ts";
+ * import type { ShardDefinition } from "orchestrate";
  * const shard: ShardDefinition = {
  *   id: "EXC-001A",
  *   title: "Error enum",
@@ -370,7 +370,7 @@ export interface ShardDefinition {
  *
  * @example
  * ```ts
- * import type { TaskDefinition } from "./dsl.ts";
+ * import type { TaskDefinition } from "orchestrate";
  * const task: TaskDefinition = {
  *   id: "EXC-001",
  *   title: "Typed errors",
@@ -466,7 +466,7 @@ export interface TaskDefinition<
  *
  * @example
  * ```ts
- * import { type DefinedTask, defineTask } from "./dsl.ts";
+ * import { type DefinedTask, defineTask } from "orchestrate";
  * const task: DefinedTask<"A"> = defineTask({ id: "A", title: "First" });
  * ```
  */
@@ -489,7 +489,7 @@ export type PlanTask =
  *
  * @example
  * ```ts
- * import { defineTask, type TaskIds } from "./dsl.ts";
+ * import { defineTask, type TaskIds } from "orchestrate";
  * const tasks = [defineTask({ id: "A", title: "a" }), defineTask({ id: "B", title: "b" })] as const;
  * const first: TaskIds<typeof tasks> = "A";
  * ```
@@ -502,7 +502,7 @@ export type TaskIds<Tasks extends readonly { id: string }[]> =
  *
  * @example
  * ```ts
- * import type { ProjectDefinition } from "./dsl.ts";
+ * import type { ProjectDefinition } from "orchestrate";
  * const project: ProjectDefinition = { name: "api", build: { lint: "cargo clippy", test: "cargo test" } };
  * ```
  */
@@ -529,7 +529,7 @@ export interface ProjectDefinition {
  *
  * @example
  * ```ts
- * import type { ApprovalsDefinition } from "./dsl.ts";
+ * import type { ApprovalsDefinition } from "orchestrate";
  * const approvals: ApprovalsDefinition = { required: ["deploy", "review"] };
  * ```
  */
@@ -548,7 +548,7 @@ export interface ApprovalsDefinition<Gate extends string = string> {
  *
  * @example
  * ```ts
- * import type { OrchestratorDefinition } from "./dsl.ts";
+ * import type { OrchestratorDefinition } from "orchestrate";
  * const orchestrator: OrchestratorDefinition = { strategy: "keep_going", concurrency: 4, retry: 2 };
  * ```
  */
@@ -591,7 +591,7 @@ export interface OrchestratorDefinition<Gate extends string = string> {
  *
  * @example
  * ```ts
- * import type { PlanDefinition } from "./dsl.ts";
+ * import type { PlanDefinition } from "orchestrate";
  * const plan: PlanDefinition = { version: 1, tasks: [{ id: "A", title: "First" }] };
  * ```
  */
@@ -617,7 +617,7 @@ export interface PlanDefinition<
  *
  * @example
  * ```ts
- * import { type DefinedPlan, definePlan } from "./dsl.ts";
+ * import { type DefinedPlan, definePlan } from "orchestrate";
  * const plan: DefinedPlan = definePlan({ version: 1, tasks: [] });
  * ```
  */
@@ -702,7 +702,7 @@ const taskDependencies = new WeakMap<object, readonly { id: string }[]>();
  *
  * @example
  * ```ts
- * import { defineTask } from "./dsl.ts";
+ * import { defineTask } from "orchestrate";
  * const a = defineTask({ id: "A", title: "First" });
  * defineTask({ id: "B", title: "Second", dependencies: [a] }).dependencies; // ["A"]
  * ```
@@ -735,7 +735,7 @@ export function defineTask<
  *
  * @example
  * ```ts
- * import { definePlan } from "./dsl.ts";
+ * import { definePlan } from "orchestrate";
  * definePlan({ version: 1, tasks: [{ id: "A", title: "First" }] }).tasks[0]!.id; // "A"
  * ```
  */
@@ -776,7 +776,7 @@ export function definePlan<
  *
  * @example
  * ```ts
- * import { testsPass } from "./dsl.ts";
+ * import { testsPass } from "orchestrate";
  * testsPass("cargo test"); // { kind: "tests_pass", command: "cargo test" }
  * ```
  */
@@ -789,7 +789,7 @@ export function testsPass(command: string): CheckDefinition {
  *
  * @example
  * ```ts
- * import { command } from "./dsl.ts";
+ * import { command } from "orchestrate";
  * command("test -d dist"); // { kind: "command", command: "test -d dist" }
  * ```
  */
@@ -802,7 +802,7 @@ export function command(command: string): CheckDefinition {
  *
  * @example
  * ```ts
- * import { fileExists } from "./dsl.ts";
+ * import { fileExists } from "orchestrate";
  * fileExists("src/error.rs"); // { kind: "file_exists", path: "src/error.rs" }
  * ```
  */
@@ -815,7 +815,7 @@ export function fileExists(path: string): CheckDefinition {
  *
  * @example
  * ```ts
- * import { contains } from "./dsl.ts";
+ * import { contains } from "orchestrate";
  * contains("enum AppError"); // { kind: "contains", text: "enum AppError" }
  * ```
  */
@@ -830,7 +830,7 @@ export function contains(text: string, file?: string): CheckDefinition {
  *
  * @example
  * ```ts
- * import { notContains } from "./dsl.ts";
+ * import { notContains } from "orchestrate";
  * notContains("TODO"); // { kind: "not_contains", text: "TODO" }
  * ```
  */
@@ -845,7 +845,7 @@ export function notContains(text: string, file?: string): CheckDefinition {
  *
  * @example
  * ```ts
- * import { matches } from "./dsl.ts";
+ * import { matches } from "orchestrate";
  * matches(/fn main/); // { kind: "matches", pattern: "fn main" }
  * ```
  */
@@ -861,7 +861,7 @@ export function matches(pattern: RegExp, file?: string): CheckDefinition {
  *
  * @example
  * ```ts
- * import { manual } from "./dsl.ts";
+ * import { manual } from "orchestrate";
  * manual("UI reviewed"); // { kind: "manual", text: "UI reviewed" }
  * ```
  */

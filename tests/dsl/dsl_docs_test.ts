@@ -86,3 +86,13 @@ Deno.test("mod.ts: one named type for each part of a plan, and none of the IR's"
     assert.ok(!names.has(ir), `the IR's ${ir} is exported`);
   }
 });
+
+Deno.test('dsl docs: every example imports the DSL as users do, from "orchestrate" (what an editor\'s hover shows)', async () => {
+  const source = await Deno.readTextFile(
+    new URL("../../src/dsl/dsl.ts", import.meta.url),
+  );
+  const imports = [...source.matchAll(/^ \* import .* from "([^"]+)";$/gm)]
+    .map((m) => m[1]);
+  assert.ok(imports.length > 20, `${imports.length} example imports`);
+  assert.deepEqual([...new Set(imports)], ["orchestrate"]);
+});
