@@ -6,8 +6,9 @@
  * patch that passed is recorded (`patch_validated`) and handed to the
  * `apply_patch` step.
  *
- * The worktree lives under the run's artifacts
- * (`.codex/runs/<run>/agent/<task>/worktree`) and is kept across the
+ * The worktree lives under the run's work folder
+ * (`.codex/work/<run>/agent/<task>/worktree`: never under `.codex/runs/`,
+ * which no task may write) and is kept across the
  * attempts of one task, so the agent can build on its previous attempt. It
  * is removed once a patch passed (the patch file is the record), and kept
  * when the task fails, for inspection; the next run of the task starts
@@ -16,6 +17,7 @@
  */
 
 import { join, relative } from "../path.ts";
+import { workDir } from "../events/log.ts";
 import type { PatchState } from "../events/fold.ts";
 import type {
   AttemptFailure,
@@ -117,7 +119,10 @@ export async function runAgentStep(
   const root = input.workspace.root;
   const dir = join(ctx.artifacts, "agent", task.id);
   if (input.shards.length > 0) return await shardAgents(input, command, dir);
-  const worktree = await createWorktree(root, join(dir, "worktree"));
+  const worktree = await createWorktree(
+    root,
+    join(worktreeHome(input), "worktree"),
+  );
   const r = await attemptLoop(input, {
     command,
     dir,
@@ -136,6 +141,15 @@ export async function runAgentStep(
   });
   await removeWorktree(root, worktree.path);
   return { ok: true, patch: r.patch, reused: false };
+}
+
+/** Where the task's worktrees go: its run's work folder, which a confined agent may write. */
+function worktreeHome(input: AgentStepInput): string {
+  return join(
+    workDir(input.workspace.root, input.ctx.runId),
+    "agent",
+    input.task.id,
+  );
 }
 
 /** One agent's work: the whole task's, or one shard's. */
@@ -183,7 +197,11 @@ async function shardAgents(
   const runOne = async (i: number): Promise<UnitResult> => {
     const { shard, validation } = shards[i]!;
     const unitDir = join(dir, shard.id);
-    const fresh = await addWorktree(root, join(unitDir, "worktree"), base);
+    const fresh = await addWorktree(
+      root,
+      join(worktreeHome(input), shard.id, "worktree"),
+      base,
+    );
     const worktree = await stackPatches(
       fresh,
       waitFor[i]!.map((j) => files[j]!),
@@ -246,7 +264,11 @@ async function combine(
   const { task, ctx } = input;
   const root = input.workspace.root;
   const rel = (abs: string) => relative(root, abs);
-  const fresh = await addWorktree(root, join(dir, "combined"), base);
+  const fresh = await addWorktree(
+    root,
+    join(worktreeHome(input), "combined"),
+    base,
+  );
   const worktree = await stackPatches(fresh, files);
   const kept = `worktree kept for inspection: ${rel(fresh.root)}`;
   if ("conflict" in worktree) {
