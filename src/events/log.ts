@@ -83,8 +83,14 @@ export class EventLog {
     await Deno.mkdir(join(root, RUNS_DIR), { recursive: true });
     const path = logPath(root, run);
     await repairTornTail(path);
-    await recordRun(root, run);
     const file = await Deno.open(path, { append: true, create: true });
+    try {
+      // Only once the log exists: readers of the index never meet a run without one.
+      await recordRun(root, run);
+    } catch (e) {
+      file.close();
+      throw e;
+    }
     return new EventLog(file, run, path);
   }
 

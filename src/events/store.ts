@@ -205,11 +205,16 @@ export class RunStore {
     return readRecordedPlan(this.artifactDir(run), hash);
   }
 
-  /** The run a live process holds the lock for, or null. */
+  /**
+   * The run a live process holds the lock for, or null. A run whose log
+   * does not exist yet (it has the lock, and is about to open its log) is
+   * not shown: there is nothing of it to fold, approve or report.
+   */
   async live(): Promise<LiveRun | null> {
     const view = await inspectLock(this.root);
     if (view.kind !== "held" || !view.live) return null;
     const { run, pid, host } = view.holder;
+    if (!RUN_ID.test(run) || !(await isFile(this.logPath(run)))) return null;
     return { run, pid, host };
   }
 
@@ -276,6 +281,15 @@ export class RunStore {
     cached.grants.push(...read.grants);
     this.#journals.set(run, cached);
     return { events: [...cached.grants], warnings: read.warnings };
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isFile;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
   }
 }
 
