@@ -33,13 +33,19 @@ export async function tempDir(prefix = "orchestrate-test-"): Promise<string> {
   return dir;
 }
 
-/** The plan cache and its key go to a folder of this test process, not the user's. */
+/**
+ * The plan cache and the keys (plan cache, approvals) go to a folder of
+ * this test process, not the user's: the CLIs it runs and the test itself
+ * (which checks their approvals in-process) share them.
+ */
 const USER_DIRS = await (async () => {
   const home = await tempDir("orchestrate-user-");
-  return {
+  const dirs = {
     XDG_CACHE_HOME: join(home, "cache"),
     XDG_STATE_HOME: join(home, "state"),
   };
+  for (const [name, value] of Object.entries(dirs)) Deno.env.set(name, value);
+  return dirs;
 })();
 
 /** What a CLI run produced. */

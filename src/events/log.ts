@@ -7,6 +7,7 @@ import { join } from "../path.ts";
 import type { NewEvent, RunEvent } from "./types.ts";
 import { recordRun } from "./run_index.ts";
 import { eventProblem } from "./validate.ts";
+import { approvalProblem } from "./approval_seal.ts";
 
 /** Folder of run logs, relative to the project root. */
 export const RUNS_DIR = ".codex/runs";
@@ -230,7 +231,20 @@ export function parseEventLine(
     return null;
   }
   const problem = eventProblem(value);
-  if (problem === null) return value as RunEvent;
-  warnings.push(`${path}:${n}: ignoring a damaged event: ${problem}`);
+  if (problem !== null) {
+    warnings.push(`${path}:${n}: ignoring a damaged event: ${problem}`);
+    return null;
+  }
+  const event = value as RunEvent;
+  // Only `orchestrate approve` grants: anything else that wrote the line is refused.
+  const unsealed = event.type === "approval_granted"
+    ? approvalProblem(event)
+    : null;
+  if (unsealed === null) return event;
+  warnings.push(
+    `${path}:${n}: not honouring the approval of "${
+      event.type === "approval_granted" ? event.gate : ""
+    }": ${unsealed}`,
+  );
   return null;
 }

@@ -19,6 +19,7 @@
 import type { RunState } from "./fold.ts";
 import { foldLog } from "./fold_log.ts";
 import { journalPath, readJournal } from "./approvals_journal.ts";
+import { sealApproval } from "./approval_seal.ts";
 import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
 import {
   artifactDir,
@@ -246,11 +247,14 @@ export class RunStore {
    * @returns Where it was recorded.
    */
   async grant(run: string, approval: NewApproval): Promise<GrantedWhere> {
+    // Sealed first: no key, no approval recorded anywhere.
+    const now = new Date();
+    const event = sealApproval({ ts: now.toISOString(), run, ...approval });
     if ((await this.live()) === null) {
       try {
         const writer = await this.open(run);
         try {
-          writer.append(approval);
+          writer.append(event as NewEvent, now);
         } finally {
           writer.close();
         }
@@ -259,7 +263,6 @@ export class RunStore {
         if (!(e instanceof LockedError)) throw e;
       }
     }
-    const event = { ts: new Date().toISOString(), run, ...approval };
     await Deno.mkdir(this.artifactDir(run), { recursive: true });
     await appendLine(this.journalPath(run), JSON.stringify(event));
     return "journal";

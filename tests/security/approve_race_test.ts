@@ -82,17 +82,3 @@ securityTest(
     }
   },
 );
-
-securityTest(
-  "class 11: a run is in the run index only once its log exists",
-  async (user) => {
-    const dir = await projectAs(user, { "orchestrator.yml": PLAN });
-    const r = await cliAs(user, ["run"], { cwd: dir });
-    assert.equal(r.code, 3, r.stderr);
-    const index = (await Deno.readTextFile(join(dir, ".codex/runs/index")))
-      .trim().split("\n");
-    for (const run of index) {
-      await Deno.lstat(join(dir, ".codex/runs", `${run}.jsonl`));
-    }
-  },
-);

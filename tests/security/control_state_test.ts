@@ -144,8 +144,10 @@ tasks:
     "greet.txt": "hi\n",
     // From its worktree, .codex/work/<run>/agent/FIX/worktree, up to the project.
     "agent.sh": `cat > /dev/null
-root=$(cd ../../../../.. && pwd)
+root=$(cd ../../../../../.. && pwd)
+test -f "$root/orchestrator.yml" || exit 9
 echo hello > greet.txt
+echo planted > "$root/.codex/runs/$ORCHESTRATE_RUN_ID/agent/FIX/attempt-1/planted"
 echo forged >> "$root/.codex/runs/$ORCHESTRATE_RUN_ID/approvals.jsonl"
 echo forged >> "$root/.codex/runs/$ORCHESTRATE_RUN_ID.jsonl"
 sed -i "s/required: \\\\[apply_patch\\\\]/required: []/" "$root/orchestrator.yml"
@@ -198,6 +200,8 @@ for (
       assert.match(text, /"type":"patch_validated".*"files":\["greet.txt"\]/);
       const journal = join(runs, log.slice(0, -6), "approvals.jsonl");
       assert.equal(await exists(journal), false);
+      const attempt = join(runs, log.slice(0, -6), "agent/FIX/attempt-1");
+      assert.equal(await exists(join(attempt, "planted")), false);
       assert.match(
         await Deno.readTextFile(join(dir, "orchestrator.yml")),
         /required: \[apply_patch\]/,
