@@ -15,6 +15,7 @@ import {
 import { newRunId } from "../events/log.ts";
 import { LockedError } from "../events/lock.ts";
 import { RunStore } from "../events/store.ts";
+import { controlFolder } from "../events/control_entry.ts";
 import type { NewEvent, RunEvent } from "../events/types.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import type { RunFlags } from "../exec/permissions.ts";
@@ -250,7 +251,15 @@ async function runRecorded(r: Recorded): Promise<number> {
       r.store.artifactDir(runId),
       options.resume ? `resume-${state.resumes}` : "",
     );
-    await Deno.mkdir(artifacts, { recursive: true });
+    // A real folder: output files are never written through a planted link.
+    const aside = await controlFolder(artifacts);
+    if (aside !== null) {
+      options.warn(
+        `warning: ${relative(root, artifacts)} was not a folder: set aside as ${
+          relative(root, aside)
+        }`,
+      );
+    }
     const workspaces = projectWorkspaces(root, runId, runner, {
       defaults: plan.orchestrator.permissions,
       flags: options.allow,

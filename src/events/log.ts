@@ -7,6 +7,7 @@ import { join } from "../path.ts";
 import type { NewEvent, RunEvent } from "./types.ts";
 import { recordRun } from "./run_index.ts";
 import { eventProblem } from "./validate.ts";
+import { ControlFileError, controlFolder, entryKind } from "./control_entry.ts";
 import { approvalProblem } from "./approval_seal.ts";
 
 /** Folder of run logs, relative to the project root. */
@@ -81,10 +82,19 @@ export class EventLog {
    * of its lines in half.
    */
   static async open(root: string, run: string): Promise<EventLog> {
-    await Deno.mkdir(join(root, RUNS_DIR), { recursive: true });
+    await controlFolder(join(root, ".codex"), "orchestrate's state");
+    await controlFolder(join(root, RUNS_DIR), "the runs' logs");
     const path = logPath(root, run);
+    // Never through a link, never a folder or a FIFO; a new log is created exclusively.
+    const kind = await entryKind(path);
+    if (kind !== "file" && kind !== "missing") {
+      throw new ControlFileError(path, kind, "the run's log");
+    }
     await repairTornTail(path);
-    const file = await Deno.open(path, { append: true, create: true });
+    const file = await Deno.open(
+      path,
+      kind === "missing" ? { append: true, createNew: true } : { append: true },
+    );
     try {
       // Only once the log exists: readers of the index never meet a run without one.
       await recordRun(root, run);

@@ -20,6 +20,7 @@ import type { RunState } from "./fold.ts";
 import { foldLog } from "./fold_log.ts";
 import { journalPath, readJournal } from "./approvals_journal.ts";
 import { sealApproval } from "./approval_seal.ts";
+import { controlFolder, entryKind, setAside } from "./control_entry.ts";
 import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
 import {
   artifactDir,
@@ -263,8 +264,12 @@ export class RunStore {
         if (!(e instanceof LockedError)) throw e;
       }
     }
-    await Deno.mkdir(this.artifactDir(run), { recursive: true });
-    await appendLine(this.journalPath(run), JSON.stringify(event));
+    await controlFolder(this.artifactDir(run));
+    const journal = this.journalPath(run);
+    // What is not a regular file holds no approval that counts: set it aside.
+    const kind = await entryKind(journal);
+    if (kind !== "file" && kind !== "missing") await setAside(journal);
+    await appendLine(journal, JSON.stringify(event));
     return "journal";
   }
 
