@@ -35,8 +35,9 @@ export async function tempDir(prefix = "orchestrate-test-"): Promise<string> {
 
 /**
  * The plan cache and the keys (plan cache, approvals) go to a folder of
- * this test process, not the user's: the CLIs it runs and the test itself
- * (which checks their approvals in-process) share them.
+ * this test process, not the user's. The state folder is this process's
+ * too, so a test that checks the CLIs' approvals in-process uses their key
+ * (the cache folder is not: it would move Deno's own cache).
  */
 const USER_DIRS = await (async () => {
   const home = await tempDir("orchestrate-user-");
@@ -44,7 +45,7 @@ const USER_DIRS = await (async () => {
     XDG_CACHE_HOME: join(home, "cache"),
     XDG_STATE_HOME: join(home, "state"),
   };
-  for (const [name, value] of Object.entries(dirs)) Deno.env.set(name, value);
+  Deno.env.set("XDG_STATE_HOME", dirs.XDG_STATE_HOME);
   return dirs;
 })();
 
