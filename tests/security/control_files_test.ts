@@ -166,3 +166,23 @@ securityTest(
     assert.equal(await Deno.readTextFile(copy), before);
   },
 );
+
+securityTest(
+  "control files: a lock that is a folder is named with what to do; once moved away, runs work again",
+  async (user) => {
+    const p = await paused(user);
+    const lock = join(p.dir, ".codex/lock");
+    await Deno.mkdir(lock);
+    await chownTree(lock, user);
+    const status = await cliAs(user, ["status"], { cwd: p.dir, ...BOUND });
+    assert.equal(status.code, 3, status.stderr);
+    const run = await cliAs(user, ["run"], { cwd: p.dir, ...BOUND });
+    assert.match(
+      run.stderr,
+      /\.codex\/lock is a folder, not a regular file: .*Move it away/,
+    );
+    await Deno.remove(lock);
+    const again = await cliAs(user, ["run"], { cwd: p.dir, ...BOUND });
+    assert.equal(again.code, 3, again.stdout + again.stderr);
+  },
+);

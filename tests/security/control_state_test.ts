@@ -86,6 +86,7 @@ for (
     ["write: [out]", "{ write: [out] }"],
     ["write: [.] (the whole project)", '{ write: ["."] }'],
     ["write: [.codex]", "{ write: [out, .codex] }"],
+    ["write: [.codex/runs]", "{ write: [out, .codex/runs] }"],
     ["only net: false (write everything)", "{ net: false }"],
   ] as const
 ) {
