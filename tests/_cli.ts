@@ -33,13 +33,20 @@ export async function tempDir(prefix = "orchestrate-test-"): Promise<string> {
   return dir;
 }
 
-/** The plan cache and its key go to a folder of this test process, not the user's. */
+/**
+ * The plan cache and the keys (plan cache, approvals) go to a folder of
+ * this test process, not the user's. The state folder is this process's
+ * too, so a test that checks the CLIs' approvals in-process uses their key
+ * (the cache folder is not: it would move Deno's own cache).
+ */
 const USER_DIRS = await (async () => {
   const home = await tempDir("orchestrate-user-");
-  return {
+  const dirs = {
     XDG_CACHE_HOME: join(home, "cache"),
     XDG_STATE_HOME: join(home, "state"),
   };
+  Deno.env.set("XDG_STATE_HOME", dirs.XDG_STATE_HOME);
+  return dirs;
 })();
 
 /** What a CLI run produced. */

@@ -6,8 +6,8 @@
  * patch that passed is recorded (`patch_validated`) and handed to the
  * `apply_patch` step.
  *
- * The worktree lives under the run's artifacts
- * (`.codex/runs/<run>/agent/<task>/worktree`) and is kept across the
+ * The worktree lives in the run's work folder
+ * (`.codex/work/<run>/agent/<task>/worktree`) and is kept across the
  * attempts of one task, so the agent can build on its previous attempt. It
  * is removed once a patch passed (the patch file is the record), and kept
  * when the task fails, for inspection; the next run of the task starts
@@ -28,6 +28,7 @@ import { agentCommand } from "./presets.ts";
 import type { AgentServices } from "./services.ts";
 import { shardAgents } from "./shard_agents.ts";
 import { createWorktree, removeWorktree } from "./worktree.ts";
+import { worktreeHome } from "./worktree_home.ts";
 
 /** How the agent step ended. */
 export type AgentStepResult =
@@ -79,7 +80,10 @@ export async function runAgentStep(
   const root = input.workspace.root;
   const dir = join(ctx.artifacts, "agent", task.id);
   if (input.shards.length > 0) return await shardAgents(input, command, dir);
-  const worktree = await createWorktree(root, join(dir, "worktree"));
+  const worktree = await createWorktree(
+    root,
+    join(worktreeHome(input), "worktree"),
+  );
   const r = await attemptLoop(input, {
     command,
     dir,

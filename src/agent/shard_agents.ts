@@ -18,6 +18,7 @@ import {
   snapshot,
   stackPatches,
 } from "./worktree.ts";
+import { worktreeHome } from "./worktree_home.ts";
 
 /**
  * Each shard's agent in a worktree of its own, judged by the shard's own
@@ -50,7 +51,11 @@ export async function shardAgents(
   const runOne = async (i: number): Promise<UnitResult> => {
     const { shard, validation } = shards[i]!;
     const unitDir = join(dir, shard.id);
-    const fresh = await addWorktree(root, join(unitDir, "worktree"), base);
+    const fresh = await addWorktree(
+      root,
+      join(worktreeHome(input), shard.id, "worktree"),
+      base,
+    );
     const worktree = await stackPatches(
       fresh,
       waitFor[i]!.map((j) => files[j]!),
@@ -113,7 +118,11 @@ async function combine(
   const { task, ctx } = input;
   const root = input.workspace.root;
   const rel = (abs: string) => relative(root, abs);
-  const fresh = await addWorktree(root, join(dir, "combined"), base);
+  const fresh = await addWorktree(
+    root,
+    join(worktreeHome(input), "combined"),
+    base,
+  );
   const worktree = await stackPatches(fresh, files);
   const kept = `worktree kept for inspection: ${rel(fresh.root)}`;
   if ("conflict" in worktree) {

@@ -142,6 +142,7 @@ export const approveCommand: CommandSpec = {
     } catch {
       by ||= "unknown";
     }
+    const { NoApprovalsKey } = await import("../events/approval_seal.ts");
     const where = await store.grant(run, {
       type: "approval_granted",
       task: taskId,
@@ -153,6 +154,9 @@ export const approveCommand: CommandSpec = {
       ...(typeof options.note === "string" && options.note.trim() !== ""
         ? { note: options.note.trim() }
         : {}),
+    }).catch((e) => {
+      if (e instanceof NoApprovalsKey) throw new UsageError(e.message, "");
+      throw e;
     });
     console.log(
       `Approved "${gate}"${

@@ -208,7 +208,11 @@ async function startRun(
   const { agentFeatures } = await import("./run_steps.ts");
   const { DenoRunner } = await import("../exec/deno_runner.ts");
   const { Sandbox } = await import("../exec/sandbox/confine.ts");
-  const sandbox = new Sandbox(sandboxMode as SandboxMode, printError);
+  const { planFiles } = await import("../plan/plan_files.ts");
+  // The plan's own files stay read-only to confined tasks, like `.codex/`.
+  const sandbox = new Sandbox(sandboxMode as SandboxMode, printError, {
+    planFiles: await planFiles(loaded.file),
+  });
   const runner = new DenoRunner({ wrap: sandbox.wrap });
   const { handleInterrupts } = await import("./interrupts.ts");
   const { LOCK_FILE } = await import("../events/lock.ts");

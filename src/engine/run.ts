@@ -23,6 +23,7 @@ import {
 } from "../events/types.ts";
 import { EXIT_CODE, type ExitCode, RUN_EXIT } from "../exit_code.ts";
 import { isBug } from "../fault.ts";
+import { controlFolder } from "../events/control_entry.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import type { RunFlags } from "../exec/permissions.ts";
 import { runSecrets, unmaskedWarning } from "../exec/mask.ts";
@@ -289,7 +290,15 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       r.store.artifactDir(runId),
       options.resume ? `resume-${state.resumes}` : "",
     );
-    await Deno.mkdir(artifacts, { recursive: true });
+    // A real folder: output files are never written through a planted link.
+    const aside = await controlFolder(artifacts);
+    if (aside !== null) {
+      options.warn(
+        `warning: ${relative(root, artifacts)} was not a folder: set aside as ${
+          relative(root, aside)
+        }`,
+      );
+    }
     const workspaces = projectWorkspaces(root, runId, runner, {
       defaults: plan.orchestrator.permissions,
       flags: options.allow,

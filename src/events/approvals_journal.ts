@@ -8,7 +8,7 @@
 
 import { basename, dirname, join } from "../path.ts";
 import { parseEventLine } from "./log.ts";
-import { refuseSpecialFile } from "../regular_file.ts";
+import { describeKind, entryKind } from "./control_entry.ts";
 import type { ApprovalGrantedEvent } from "./types.ts";
 
 /**
@@ -71,9 +71,19 @@ export async function readJournal(
     size: from,
     lines: line,
   };
+  // Only a regular file: opening a FIFO waits forever, a link leads anywhere.
+  const kind = await entryKind(path);
+  if (kind === "missing") return read;
+  if (kind !== "file") {
+    read.warnings.push(
+      `${path}: ignoring it: it is ${
+        describeKind(kind)
+      }, not a regular file, so no approval in it counts (\`orchestrate approve\` sets it aside)`,
+    );
+    return read;
+  }
   let file: Deno.FsFile;
   try {
-    await refuseSpecialFile(path); // Opening a FIFO would wait for a writer forever.
     file = await Deno.open(path, { read: true });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return read;

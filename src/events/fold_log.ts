@@ -10,6 +10,7 @@ import { applyEvent, emptyState, type RunState } from "./fold.ts";
 import { basename } from "../path.ts";
 import { journalPath, readJournal } from "./approvals_journal.ts";
 import { forEachEvent } from "./log.ts";
+import { ControlFileError, entryKind } from "./control_entry.ts";
 
 /** State folded from a log, and what was wrong with the log. */
 export interface FoldedLog {
@@ -34,6 +35,10 @@ export interface FoldedLog {
  * ```
  */
 export async function foldLog(path: string): Promise<FoldedLog> {
+  const kind = await entryKind(path);
+  if (kind !== "file" && kind !== "missing") {
+    throw new ControlFileError(path, kind, "the run's log");
+  }
   const folded = foldLogText(await Deno.readTextFile(path), path);
   const run = folded.state.run ?? basename(path, ".jsonl");
   const journal = await readJournal(journalPath(path), run);

@@ -7,6 +7,8 @@ import { join } from "../path.ts";
 import type { NewEvent, RunEvent } from "./types.ts";
 import { recordRun } from "./run_index.ts";
 import { eventProblem } from "./validate.ts";
+import { ControlFileError, controlFolder, entryKind } from "./control_entry.ts";
+import { approvalProblem } from "./approval_seal.ts";
 
 /** Folder of run logs, relative to the project root. */
 export const RUNS_DIR = ".codex/runs";
@@ -82,11 +84,26 @@ export class EventLog {
    * of its lines in half.
    */
   static async open(root: string, run: string): Promise<EventLog> {
-    await Deno.mkdir(join(root, RUNS_DIR), { recursive: true });
+    await controlFolder(join(root, ".codex"), "orchestrate's state");
+    await controlFolder(join(root, RUNS_DIR), "the runs' logs");
     const path = logPath(root, run);
+    // Never through a link, never a folder or a FIFO; a new log is created exclusively.
+    const kind = await entryKind(path);
+    if (kind !== "file" && kind !== "missing") {
+      throw new ControlFileError(path, kind, "the run's log");
+    }
     await repairTornTail(path);
-    await recordRun(root, run);
-    const file = await Deno.open(path, { append: true, create: true });
+    const file = await Deno.open(
+      path,
+      kind === "missing" ? { append: true, createNew: true } : { append: true },
+    );
+    try {
+      // Only once the log exists: readers of the index never meet a run without one.
+      await recordRun(root, run);
+    } catch (e) {
+      file.close();
+      throw e;
+    }
     return new EventLog(file, run, path);
   }
 
@@ -262,7 +279,20 @@ export function parseEventLine(
     return null;
   }
   const problem = eventProblem(value);
-  if (problem === null) return value as RunEvent;
-  warnings.push(`${path}:${n}: ignoring a damaged event: ${problem}`);
+  if (problem !== null) {
+    warnings.push(`${path}:${n}: ignoring a damaged event: ${problem}`);
+    return null;
+  }
+  const event = value as RunEvent;
+  // Only `orchestrate approve` grants: anything else that wrote the line is refused.
+  const unsealed = event.type === "approval_granted"
+    ? approvalProblem(event)
+    : null;
+  if (unsealed === null) return event;
+  warnings.push(
+    `${path}:${n}: not honouring the approval of "${
+      event.type === "approval_granted" ? event.gate : ""
+    }": ${unsealed}`,
+  );
   return null;
 }

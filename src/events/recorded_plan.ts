@@ -12,6 +12,12 @@ import { join } from "../path.ts";
 import type { Plan } from "../plan/ir.ts";
 import { sha256 } from "../plan/hash.ts";
 import { writeFileAtomic } from "../output/write_atomic.ts";
+import {
+  controlFolder,
+  describeKind,
+  entryKind,
+  setAside,
+} from "./control_entry.ts";
 
 /** A run's recorded IR, as read back. */
 export type RecordedPlan =
@@ -57,12 +63,11 @@ export async function writeRecordedPlan(
   const text = JSON.stringify(plan);
   const hash = await sha256(text);
   const path = recordedPlanPath(artifactDir, hash);
-  await Deno.mkdir(artifactDir, { recursive: true });
-  try {
-    if ((await Deno.readTextFile(path)) === text) return hash;
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
+  await controlFolder(artifactDir);
+  const kind = await entryKind(path);
+  if (kind === "file" && (await Deno.readTextFile(path)) === text) return hash;
+  // Not the IR it names (a folder, a link, a FIFO): set aside, written again.
+  if (kind !== "file" && kind !== "missing") await setAside(path);
   // Private like the run's other files (its log, its commands' output).
   writeFileAtomic(path, text, { mode: 0o600 });
   return hash;
@@ -78,6 +83,13 @@ export async function readRecordedPlan(
 ): Promise<RecordedPlan> {
   if (hash === null) return { kind: "missing" };
   const path = recordedPlanPath(artifactDir, hash);
+  const kind = await entryKind(path);
+  if (kind !== "file" && kind !== "missing") {
+    return {
+      kind: "damaged",
+      reason: `${path} is ${describeKind(kind)}, not the recorded plan`,
+    };
+  }
   let text: string;
   try {
     text = await Deno.readTextFile(path);

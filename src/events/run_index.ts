@@ -8,6 +8,7 @@
 import { join } from "../path.ts";
 import { refuseSpecialFile } from "../regular_file.ts";
 import { readStateText } from "./state_file.ts";
+import { entryKind, setAside } from "./control_entry.ts";
 
 const RUNS_DIR = ".codex/runs";
 
@@ -37,6 +38,8 @@ export const RUN_ID = /^[^/\\\s]+$/;
  * ```
  */
 export async function readRunIndex(root: string): Promise<string[]> {
+  // Not a regular file (a folder, a FIFO, a link): no order known; `recordRun` sets it aside.
+  if ((await entryKind(join(root, RUN_INDEX))) !== "file") return [];
   let text: string;
   try {
     text = await readStateText(join(root, RUN_INDEX));
@@ -99,8 +102,12 @@ export async function orderedRuns(root: string): Promise<string[]> {
  */
 export async function recordRun(root: string, run: string): Promise<void> {
   if (!RUN_ID.test(run)) throw new TypeError(`Invalid run id "${run}"`);
+  const path = join(root, RUN_INDEX);
+  const kind = await entryKind(path);
+  // Only the order of runs is lost: runs it does not name are ordered by name.
+  if (kind !== "file" && kind !== "missing") await setAside(path);
   if ((await readRunIndex(root)).includes(run)) return;
-  await appendLine(join(root, RUN_INDEX), run);
+  await appendLine(path, run);
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 
 import { refuseSpecialFile, refuseSpecialFileSync } from "../regular_file.ts";
+import { ControlFileError } from "./control_entry.ts";
 
 /**
  * The text of a state file, at most its first `maxBytes` bytes (a lock is a
@@ -17,6 +18,7 @@ import { refuseSpecialFile, refuseSpecialFileSync } from "../regular_file.ts";
  * @param maxBytes How much to read at most.
  * @throws {Deno.errors.NotFound} When it does not exist.
  * @throws {NotARegularFile} When it is a pipe, socket or device.
+ * @throws {ControlFileError} When it is a folder (the message says what to do).
  *
  * @example
  * ```ts
@@ -34,6 +36,8 @@ export async function readStateText(
   maxBytes = Infinity,
 ): Promise<string> {
   await refuseSpecialFile(path);
+  const info = await Deno.stat(path);
+  if (info.isDirectory) throw new ControlFileError(path, "folder", "its state");
   if (maxBytes === Infinity) return await Deno.readTextFile(path);
   const file = await Deno.open(path, { read: true });
   try {
@@ -53,6 +57,9 @@ export async function readStateText(
 /** {@link readStateText}, synchronous. */
 export function readStateTextSync(path: string, maxBytes = Infinity): string {
   refuseSpecialFileSync(path);
+  if (Deno.statSync(path).isDirectory) {
+    throw new ControlFileError(path, "folder", "its state");
+  }
   if (maxBytes === Infinity) return Deno.readTextFileSync(path);
   const file = Deno.openSync(path, { read: true });
   try {

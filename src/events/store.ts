@@ -19,6 +19,8 @@
 import type { RunState } from "./fold.ts";
 import { foldLog } from "./fold_log.ts";
 import { journalPath, readJournal } from "./approvals_journal.ts";
+import { sealApproval } from "./approval_seal.ts";
+import { controlFolder, entryKind, setAside } from "./control_entry.ts";
 import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
 import {
   artifactDir,
@@ -205,11 +207,16 @@ export class RunStore {
     return readRecordedPlan(this.artifactDir(run), hash);
   }
 
-  /** The run a live process holds the lock for, or null. */
+  /**
+   * The run a live process holds the lock for, or null. A run whose log
+   * does not exist yet (it has the lock, and is about to open its log) is
+   * not shown: there is nothing of it to fold, approve or report.
+   */
   async live(): Promise<LiveRun | null> {
     const view = await inspectLock(this.root);
     if (view.kind !== "held" || !view.live) return null;
     const { run, pid, host } = view.holder;
+    if (!RUN_ID.test(run) || !(await isFile(this.logPath(run)))) return null;
     return { run, pid, host };
   }
 
@@ -284,11 +291,14 @@ export class RunStore {
    * @returns Where it was recorded.
    */
   async grant(run: string, approval: NewApproval): Promise<GrantedWhere> {
+    // Sealed first: no key, no approval recorded anywhere.
+    const now = new Date();
+    const event = sealApproval({ ts: now.toISOString(), run, ...approval });
     if ((await this.live()) === null) {
       try {
         const writer = await this.open(run);
         try {
-          writer.append(approval);
+          writer.append(event as NewEvent, now);
         } finally {
           writer.close();
         }
@@ -297,9 +307,12 @@ export class RunStore {
         if (!(e instanceof LockedError)) throw e;
       }
     }
-    const event = { ts: new Date().toISOString(), run, ...approval };
-    await Deno.mkdir(this.artifactDir(run), { recursive: true });
-    await appendLine(this.journalPath(run), JSON.stringify(event));
+    await controlFolder(this.artifactDir(run));
+    const journal = this.journalPath(run);
+    // What is not a regular file holds no approval that counts: set it aside.
+    const kind = await entryKind(journal);
+    if (kind !== "file" && kind !== "missing") await setAside(journal);
+    await appendLine(journal, JSON.stringify(event));
     return "journal";
   }
 
@@ -329,6 +342,15 @@ async function _exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);
     return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isFile;
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return false;
     throw e;

@@ -266,6 +266,11 @@ export interface ApprovalGrantedEvent extends EventBase {
   task_hashes?: Record<string, string>;
   /** What the approver said (`approve --note`). */
   note?: string;
+  /**
+   * HMAC of the approval under the approver's key, kept outside the project
+   * (see `approval_seal.ts`); an approval without a valid one is refused.
+   */
+  mac?: string;
 }
 
 /** What an agent's patch changes: the numbers a diffstat shows. */

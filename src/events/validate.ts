@@ -103,7 +103,8 @@ const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
     need(isString(e.gate), "gate", "a gate") ?? str(e, "plan_hash") ??
       (e.task_hashes === undefined ? null : hashes(e, "task_hashes")) ??
       need(isString(e.by), "by", "a name") ??
-      need(e.note === undefined || isString(e.note), "note", "a string"),
+      need(e.note === undefined || isString(e.note), "note", "a string") ??
+      need(e.mac === undefined || isString(e.mac), "mac", "a string"),
   agent_started: (e) => task(e) ?? num(e, "attempt"),
   agent_finished: (e) => task(e) ?? num(e, "attempt") ?? output(e),
   patch_proposed: (e) => task(e) ?? num(e, "attempt"),

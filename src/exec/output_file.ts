@@ -121,13 +121,7 @@ export class OutputFile {
   async #append(chunk: Uint8Array): Promise<void> {
     this.#total += chunk.length;
     // 0600: output may hold what a command printed about its secrets.
-    this.#file ??= await Deno.open(this.#path, {
-      read: true,
-      write: true,
-      create: true,
-      truncate: true,
-      mode: 0o600,
-    });
+    this.#file ??= await openFresh(this.#path, true);
     // Only the last `cap` bytes of a chunk can survive.
     let rest = chunk.length > this.#cap
       ? chunk.subarray(chunk.length - this.#cap)
@@ -150,12 +144,7 @@ export class OutputFile {
   async #unwrap(): Promise<void> {
     const ring = this.#file!;
     const tail = `${this.#path}.tail`;
-    const out = await Deno.open(tail, {
-      write: true,
-      create: true,
-      truncate: true,
-      mode: 0o600,
-    });
+    const out = await openFresh(tail, false);
     try {
       const dropped = this.#total - this.#cap;
       await writeAll(
@@ -171,6 +160,32 @@ export class OutputFile {
     }
     await Deno.rename(tail, this.#path);
   }
+}
+
+/**
+ * Creates `path` exclusively (O_CREAT|O_EXCL, 0600), which never follows a
+ * link: a regular file already there (an earlier attempt's) or a link (one
+ * a task planted at this stable name) is removed first, the link itself
+ * and not what it points to; another entry appearing in between fails the
+ * open. A character device (`/dev/null`) is written as it is; anything
+ * else (a folder, a FIFO that would block) is refused.
+ */
+async function openFresh(path: string, read: boolean): Promise<Deno.FsFile> {
+  const how = { read, write: true, createNew: true, mode: 0o600 };
+  try {
+    return await Deno.open(path, how);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  }
+  const info = await Deno.lstat(path);
+  if (info.isCharDevice) return await Deno.open(path, { read, write: true });
+  if (!info.isFile && !info.isSymlink) {
+    throw new Deno.errors.AlreadyExists(
+      `${path} exists and is not a regular file`,
+    );
+  }
+  await Deno.remove(path);
+  return await Deno.open(path, how);
 }
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {

@@ -15,6 +15,7 @@ import {
 import { executeRun } from "../../src/engine/run.ts";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
 import { logPath } from "../../src/events/log.ts";
+import { sealApproval } from "../../src/events/approval_seal.ts";
 import { RunStore } from "../../src/events/store.ts";
 
 const listRuns = (dir: string) => new RunStore(dir).runs();
@@ -130,7 +131,9 @@ async function approve(dir: string, task: string | null): Promise<void> {
     by: "test",
     plan_hash: "",
   };
-  await Deno.writeTextFile(logPath(dir, run), JSON.stringify(event) + "\n", {
+  // Sealed as `orchestrate approve` seals it (an unsealed line is refused).
+  const sealed = sealApproval(event as Parameters<typeof sealApproval>[0]);
+  await Deno.writeTextFile(logPath(dir, run), JSON.stringify(sealed) + "\n", {
     append: true,
   });
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sealApproval } from "../../src/events/approval_seal.ts";
 import { join } from "node:path";
 import { cli, tempProject } from "../_cli.ts";
 import { latestEvents } from "../engine/_events.ts";
@@ -90,15 +91,19 @@ Deno.test("store: approvals() re-reads only what the journal gained; grant() jou
   assert.deepEqual((await store.approvals("R")).map((g) => g.gate), ["one"]);
   // A line being written (no newline yet) waits for the next read.
   const journal = store.journalPath("R");
-  await Deno.writeTextFile(journal, '{"ts":"t","run":"R","type":"appr', {
-    append: true,
-  });
+  const two = JSON.stringify(sealApproval({
+    ts: "t",
+    run: "R",
+    type: "approval_granted",
+    task: null,
+    shard: null,
+    gate: "two",
+    by: "b",
+    plan_hash: "p",
+  }));
+  await Deno.writeTextFile(journal, two.slice(0, 32), { append: true });
   assert.deepEqual((await store.approvals("R")).map((g) => g.gate), ["one"]);
-  await Deno.writeTextFile(
-    journal,
-    'oval_granted","task":null,"shard":null,"gate":"two","by":"b","plan_hash":"p"}\n',
-    { append: true },
-  );
+  await Deno.writeTextFile(journal, `${two.slice(32)}\n`, { append: true });
   assert.equal(await grant("three"), "journal");
   assert.deepEqual(
     (await store.approvals("R")).map((g) => g.gate),
@@ -182,7 +187,9 @@ ${extra}`;
 Deno.test("fold: __proto__ in task_hashes and approval hashes is a plain key", () => {
   const events = [
     '{"ts":"t","run":"r","type":"run_started","task":null,"shard":null,"plan_file":"p","plan_hash":"h","task_hashes":{"__proto__":"h1"},"tool_version":"0","deno_version":"0","selection":null,"selected":[],"concurrency":1,"strategy":"conservative","force":false,"ci":{}}',
-    '{"ts":"t","run":"r","type":"approval_granted","task":null,"shard":null,"gate":"g","by":"b","plan_hash":"h","task_hashes":{"__proto__":"h1"}}',
+    JSON.stringify(sealApproval(JSON.parse(
+      '{"ts":"t","run":"r","type":"approval_granted","task":null,"shard":null,"gate":"g","by":"b","plan_hash":"h","task_hashes":{"__proto__":"h1"}}',
+    ))),
   ].join("\n") + "\n";
   const { state, warnings } = foldLogText(events, "x.jsonl");
   assert.deepEqual(warnings, []);

@@ -1,7 +1,8 @@
 /**
  * The fast Linux sandbox: a bubblewrap command line built from a task's
  * {@link ProcessPolicy}. The filesystem is read-only except the task's
- * `write` paths, a private `/tmp` and the run's output folder; forbidden
+ * `write` paths and a private `/tmp`; orchestrate's control state and the
+ * plan's own files stay read-only whatever `write` grants, and forbidden
  * paths are bound read-only over anything writable; `net: false` gets a
  * network namespace of its own; a private pid namespace ends every process
  * the command started (daemons included) when the command ends.
@@ -17,8 +18,15 @@ export interface BwrapPlace {
   cwd: string;
   /** The project root (kept visible when it lives under /tmp). */
   root: string;
-  /** Extra writable folders: the run's output folder. */
+  /** Extra writable folders (a task's private areas under `.codex/work/`). */
   writable: readonly string[];
+  /**
+   * Read-only whatever `write` grants (bound after it): orchestrate's
+   * control state and the plan's own files.
+   */
+  readOnly?: readonly string[];
+  /** Writable again inside a `readOnly` path, when `write` grants them (an agent's worktree). */
+  reopen?: readonly string[];
 }
 
 /**
@@ -66,6 +74,14 @@ export function bwrapArgs(
     for (const path of new Set([...policy.write, ...place.writable])) {
       if (exists(path)) args.push("--bind", path, path);
     }
+  }
+  // Later binds cover earlier ones: control state over `write`, then the
+  // task's own areas inside it, then forbidden paths over everything.
+  for (const path of place.readOnly ?? []) {
+    if (exists(path)) args.push("--ro-bind", path, path);
+  }
+  for (const path of place.reopen ?? []) {
+    if (exists(path)) args.push("--bind", path, path);
   }
   // Last, so that they cover whatever a bind above made writable.
   for (const path of policy.forbidden) {

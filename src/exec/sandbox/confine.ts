@@ -13,12 +13,12 @@
  * @module
  */
 
-import { dirname } from "../../path.ts";
 import type { ProcessPolicy } from "../policy.ts";
 import type { RunRequest } from "../runner.ts";
 import { bwrapArgs, bwrapProblem } from "./bwrap.ts";
 import type { SandboxMode } from "./modes.ts";
 import { RuntimeSandbox } from "./runtime.ts";
+import { controlPaths } from "./control_paths.ts";
 
 /** A command that must be confined, but no sandbox named by `--sandbox` can run here. */
 export class SandboxUnavailable extends Error {
@@ -79,16 +79,26 @@ export class Sandbox {
   #runtime = new RuntimeSandbox();
   #bwrap: string;
   #os: typeof Deno.build.os;
+  #planFiles: readonly string[];
 
+  /**
+   * @param options.planFiles The plan's own files (plan file, includes,
+   * helper modules): read-only to every confined command, like `.codex/`.
+   */
   constructor(
     mode: SandboxMode,
     warn: (message: string) => void,
-    options: { bwrap?: string; os?: typeof Deno.build.os } = {},
+    options: {
+      bwrap?: string;
+      os?: typeof Deno.build.os;
+      planFiles?: readonly string[];
+    } = {},
   ) {
     this.mode = mode;
     this.#warn = warn;
     this.#bwrap = options.bwrap ?? "bwrap";
     this.#os = options.os ?? Deno.build.os;
+    this.#planFiles = options.planFiles ?? [];
   }
 
   /** The {@link SpawnWrapper} to give the process runner. */
@@ -99,7 +109,10 @@ export class Sandbox {
     }
     const backend = await this.#backend(policy);
     if (backend === null) return { argv };
-    const writable = [dirname(request.outputPath)];
+    // Nothing beyond `write`: the output file is written by orchestrate
+    // (through a pipe), and the run's folder holds control state.
+    const root = request.root ?? request.cwd;
+    const control = controlPaths(root, policy, this.#planFiles);
     if (backend === "bwrap") {
       const narrowed = Array.isArray(policy.net)
         ? { ...policy, net: false }
@@ -109,16 +122,19 @@ export class Sandbox {
           this.#bwrap,
           ...bwrapArgs(argv, narrowed, {
             cwd: request.cwd,
-            root: request.root ?? request.cwd,
-            writable,
+            root,
+            writable: [],
+            readOnly: control.readOnly,
+            reopen: control.reopen,
           }),
         ],
       };
     }
-    return await this.#runtime.wrap(argv, policy, {
-      cwd: request.cwd,
-      writable,
-    });
+    return await this.#runtime.wrap(
+      argv,
+      { ...policy, forbidden: [...policy.forbidden, ...control.denyWrite] },
+      { cwd: request.cwd, writable: [] },
+    );
   };
 
   /** Stops what the sandboxes started (the runtime's proxies). */

@@ -1,0 +1,113 @@
+/**
+ * The files a plan is made of: the plan file, the other plan files beside
+ * it (`orchestrator.yml|yaml|json|ts`, which `--file`'s default picks), its
+ * includes, and a TS plan's local modules. A confined task must not write
+ * them: one that drops a gate from them runs the gated task on the next
+ * `resume`, with nobody approving.
+ * @module
+ */
+
+import { dirname, join, relative, resolve, sep } from "../path.ts";
+import { parseSource } from "./parse_source.ts";
+import { PLAN_MAX_BYTES } from "./source_text.ts";
+import { readRegularText } from "../regular_file.ts";
+
+const PLAN_NAMES = [
+  "orchestrator.yml",
+  "orchestrator.yaml",
+  "orchestrator.json",
+  "orchestrator.ts",
+];
+
+/** A TS plan's modules followed at most (a plan is a handful). */
+const MAX_MODULES = 256;
+
+/**
+ * Absolute paths of the files the plan at `file` is made of (those that
+ * exist; a file that cannot be read or parsed adds nothing more).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planFiles } from "./plan_files.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/orchestrator.yml`, "version: 1\ninclude: [more.yml]\ntasks: []\n");
+ * await Deno.writeTextFile(`${dir}/more.yml`, "tasks: []\n");
+ * assert.deepEqual(await planFiles(`${dir}/orchestrator.yml`), [`${dir}/orchestrator.yml`, `${dir}/more.yml`]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function planFiles(file: string): Promise<string[]> {
+  const main = resolve(file);
+  const dir = dirname(main);
+  const found = new Set<string>([main]);
+  for (const name of PLAN_NAMES) {
+    if (await isFile(join(dir, name))) found.add(join(dir, name));
+  }
+  if (main.endsWith(".ts")) {
+    await addModules(main, dir, found);
+  } else {
+    await addIncludes(main, dir, found);
+  }
+  return [...found];
+}
+
+async function addIncludes(
+  main: string,
+  dir: string,
+  found: Set<string>,
+): Promise<void> {
+  const text = await read(main);
+  if (text === null) return;
+  const parsed = await parseSource(text, main);
+  if (!parsed.ok) return;
+  const include = (parsed.value as { include?: unknown } | null)?.include;
+  if (!Array.isArray(include)) return;
+  const globs = include.filter((g): g is string =>
+    typeof g === "string" && g !== ""
+  );
+  if (globs.length === 0) return;
+  const { expandIncludes } = await import("./include.ts");
+  for (const match of await expandIncludes(dir, globs, relative(dir, main))) {
+    for (const f of match.files) found.add(join(dir, f));
+  }
+}
+
+/** Relative module specifiers of TS source: `from "./x.ts"`, `import("./x.ts")`. */
+const SPECIFIER = /(?:from|import)\s*\(?\s*["'](\.\.?\/[^"']+)["']/g;
+
+async function addModules(
+  main: string,
+  dir: string,
+  found: Set<string>,
+): Promise<void> {
+  const queue = [main];
+  while (queue.length > 0 && found.size < MAX_MODULES) {
+    const module = queue.shift()!;
+    const text = await read(module);
+    if (text === null) continue;
+    for (const [, spec] of text.matchAll(SPECIFIER)) {
+      const path = resolve(dirname(module), spec!);
+      if (!path.startsWith(dir + sep) || found.has(path)) continue;
+      if (!(await isFile(path))) continue;
+      found.add(path);
+      queue.push(path);
+    }
+  }
+}
+
+async function read(path: string): Promise<string | null> {
+  try {
+    return await readRegularText(path, PLAN_MAX_BYTES);
+  } catch {
+    return null;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
