@@ -23,6 +23,7 @@ import {
   TAG_VARIABLE,
 } from "./process_tree.ts";
 import type { ProcessRunner, RunRequest, RunResult } from "./runner.ts";
+import { feed } from "./sandbox/bwrap.ts";
 import type { SpawnWrapper, Wrapped } from "./sandbox/confine.ts";
 
 /** Time a command gets between SIGTERM and SIGKILL. */
@@ -92,7 +93,11 @@ export class DenoRunner implements ProcessRunner {
     const wrapped: Wrapped = this.#wrap
       ? await this.#wrap(argv, request)
       : { argv };
-    const child = spawn(wrapped.argv, request, added, ownGroup);
+    if (wrapped.refused !== undefined) {
+      wrapped.done?.();
+      return await notStarted(wrapped.refused, request, output, started);
+    }
+    const child = spawn(wrapped.argv, request, added, ownGroup, wrapped.stdin);
     if (child instanceof Error) {
       wrapped.done?.();
       return await notStarted(child, request, output, started);
@@ -106,21 +111,24 @@ export class DenoRunner implements ProcessRunner {
     const failures: unknown[] = [];
     const track = (p: Promise<unknown>) =>
       p.catch((e: unknown) => void failures.push(e));
+    if (wrapped.stdin) track(feed(child, wrapped.stdin));
     let exited = false;
     const exit = child.status.then((s) => {
       exited = true;
       return s;
     });
     // Once reaped, the pid may belong to someone else: only its tree's survivors are signalled.
-    const signalProcesses = async (signal: Deno.Signal) =>
-      signalAll(
-        await commandProcesses({
-          ...processes,
-          pid: exited ? null : processes.pid,
-        }),
-        processes.group,
-        signal,
-      );
+    const signalProcesses = async (signal: Deno.Signal) => {
+      const pids = await commandProcesses({
+        ...processes,
+        pid: exited ? null : processes.pid,
+      });
+      // A pid namespace's bwrap takes everything with it when it dies:
+      // spared until SIGKILL, so the command gets SIGTERM and its grace.
+      if (wrapped.pidNamespace && signal !== "SIGKILL") {
+        signalAll(pids.filter((p) => p !== processes.pid), null, signal);
+      } else signalAll(pids, processes.group, signal);
+    };
 
     const readers = [child.stdout.getReader(), child.stderr.getReader()];
     let cut = false;
@@ -243,6 +251,7 @@ function spawn(
   request: RunRequest,
   added: Record<string, string>,
   ownGroup: boolean,
+  input?: Uint8Array,
 ): Deno.ChildProcess | Error {
   // Deno's `detached` forks the whole orchestrator (4-7 ms a spawn, growing
   // with its memory); util-linux `setsid` gives the same new session and
@@ -261,7 +270,7 @@ function spawn(
       cwd: request.cwd,
       env: delta === null ? { ...policyEnv, ...added } : { ...delta, ...added },
       clearEnv: delta === null,
-      stdin: "null",
+      stdin: input ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
       detached: ownGroup && setsid === null,

@@ -10,15 +10,30 @@
  * elsewhere the runtime. Where the chosen sandbox cannot run, `auto` says
  * so once and leaves the write audit as the only guard; a sandbox named
  * explicitly fails the command instead (fail closed).
+ *
+ * A command without limits still gets a pid namespace of its own on Linux
+ * (bwrap, ≈3 ms a command): its processes end with it and it cannot read
+ * the orchestrator's or another task's /proc (their environment holds
+ * secrets it was not given). A task that declares `keep_running` runs
+ * bare instead, so that what it starts may outlive it.
  * @module
  */
 
 import { dirname } from "../../path.ts";
 import type { ProcessPolicy } from "../policy.ts";
 import type { RunRequest } from "../runner.ts";
-import { bwrapArgs, bwrapProblem } from "./bwrap.ts";
+import { prepareWritePaths } from "../write_paths.ts";
+import {
+  bwrapArgs,
+  bwrapProblem,
+  pidNamespaceArgs,
+  PROBE_POLICY,
+  SECCOMP_FD,
+  SECCOMP_TRAMPOLINE,
+} from "./bwrap.ts";
 import type { SandboxMode } from "./modes.ts";
 import { RuntimeSandbox } from "./runtime.ts";
+import { unixSocketFilter } from "./seccomp.ts";
 
 /** A command that must be confined, but no sandbox named by `--sandbox` can run here. */
 export class SandboxUnavailable extends Error {
@@ -30,6 +45,26 @@ export interface Wrapped {
   argv: string[];
   /** Releases what was set up for this command alone. */
   done?: () => void;
+  /** Why the command may not start (a write path that leads out): it is not spawned. */
+  refused?: string;
+  /** Bytes to write to its stdin, then close it (the seccomp filter). */
+  stdin?: Uint8Array;
+  /**
+   * The spawned process is a bwrap whose end ends every process of the
+   * command (a pid namespace): stopping the command spares it SIGTERM, so
+   * the command gets its grace period, and SIGKILLs it last.
+   */
+  pidNamespace?: boolean;
+}
+
+/** How bubblewrap runs here, found once by probing. */
+interface BwrapSetup {
+  /** Null when it runs, else why not. */
+  problem: string | null;
+  /** Whether it may create a user namespace (only root can do without). */
+  userNamespace: boolean;
+  /** The seccomp filter of `net: false` (null: no filter for this architecture). */
+  filter: Uint8Array | null;
 }
 
 /**
@@ -76,6 +111,8 @@ export class Sandbox {
   #warn: (message: string) => void;
   #warned = false;
   #problems = new Map<Backend, Promise<string | null>>();
+  #setup: Promise<BwrapSetup> | undefined;
+  #pidProblem: Promise<string | null> | undefined;
   #runtime = new RuntimeSandbox();
   #bwrap: string;
   #os: typeof Deno.build.os;
@@ -94,32 +131,95 @@ export class Sandbox {
   /** The {@link SpawnWrapper} to give the process runner. */
   readonly wrap: SpawnWrapper = async (argv, request) => {
     const policy = request.policy;
-    if (this.mode === "off" || !policy || !needsSandbox(policy)) {
-      return { argv };
-    }
+    if (this.mode === "off" || !policy) return { argv };
+    if (!needsSandbox(policy)) return await this.#ownPids(argv, request);
     const backend = await this.#backend(policy);
     if (backend === null) return { argv };
     const writable = [dirname(request.outputPath)];
-    if (backend === "bwrap") {
-      const narrowed = Array.isArray(policy.net)
-        ? { ...policy, net: false }
-        : policy;
-      return {
-        argv: [
-          this.#bwrap,
-          ...bwrapArgs(argv, narrowed, {
-            cwd: request.cwd,
-            root: request.root ?? request.cwd,
-            writable,
-          }),
-        ],
-      };
+    const root = request.root ?? request.cwd;
+    let confined = policy;
+    if (policy.write !== "all") {
+      const prepared = prepareWritePaths(
+        policy.write,
+        policy.writeFolders ?? [],
+        root,
+      );
+      if ("refused" in prepared) return { argv, refused: prepared.refused };
+      confined = { ...policy, write: prepared.paths };
     }
-    return await this.#runtime.wrap(argv, policy, {
+    if (backend === "bwrap") {
+      const narrowed = Array.isArray(confined.net)
+        ? { ...confined, net: false }
+        : confined;
+      const setup = await this.#bwrapSetup();
+      const filter = narrowed.net === false ? setup.filter : null;
+      const args = bwrapArgs(argv, narrowed, {
+        cwd: request.cwd,
+        root,
+        writable,
+        userNamespace: setup.userNamespace,
+        seccompFd: filter ? SECCOMP_FD : undefined,
+      });
+      return filter
+        ? {
+          argv: [...SECCOMP_TRAMPOLINE, this.#bwrap, ...args],
+          stdin: filter,
+          pidNamespace: true,
+        }
+        : { argv: [this.#bwrap, ...args], pidNamespace: true };
+    }
+    return await this.#runtime.wrap(argv, confined, {
       cwd: request.cwd,
       writable,
     });
   };
+
+  /** A command without limits, in a pid namespace of its own where bwrap runs. */
+  async #ownPids(argv: string[], request: RunRequest): Promise<Wrapped> {
+    if (this.#os !== "linux" || request.keepRunning === true) return { argv };
+    this.#pidProblem ??= bwrapProblem(
+      this.#bwrap,
+      pidNamespaceArgs(["true"], "/"),
+    );
+    const problem = await this.#pidProblem;
+    if (problem !== null) {
+      this.#warnOnce(
+        `warning: ${problem}: tasks without a sandbox run as before, so their processes can outlive them and see the run's other processes`,
+      );
+      return { argv };
+    }
+    return {
+      argv: [this.#bwrap, ...pidNamespaceArgs(argv, request.cwd)],
+      pidNamespace: true,
+    };
+  }
+
+  /** Probes bwrap once: with a user namespace and the filter, else (root) without the namespace. */
+  #bwrapSetup(): Promise<BwrapSetup> {
+    this.#setup ??= (async () => {
+      const filter = unixSocketFilter();
+      const probe = (userNamespace: boolean) =>
+        bwrapProblem(
+          this.#bwrap,
+          bwrapArgs(["true"], PROBE_POLICY, {
+            cwd: "/",
+            root: "/",
+            writable: [],
+            userNamespace,
+            seccompFd: filter ? SECCOMP_FD : undefined,
+          }),
+          filter ?? undefined,
+        );
+      const problem = await probe(true);
+      if (problem === null) return { problem, userNamespace: true, filter };
+      // Root where user namespaces are off: still no effective capability.
+      if (Deno.uid() === 0 && await probe(false) === null) {
+        return { problem: null, userNamespace: false, filter };
+      }
+      return { problem, userNamespace: true, filter };
+    })();
+    return this.#setup;
+  }
 
   /** Stops what the sandboxes started (the runtime's proxies). */
   close(): Promise<void> {
@@ -169,7 +269,7 @@ export class Sandbox {
     if (problem === undefined) {
       problem = backend === "bwrap"
         ? (this.#os === "linux"
-          ? bwrapProblem(this.#bwrap)
+          ? this.#bwrapSetup().then((s) => s.problem)
           : Promise.resolve(`bubblewrap needs Linux, not ${this.#os}`))
         : this.#runtime.problem();
       this.#problems.set(backend, problem);
