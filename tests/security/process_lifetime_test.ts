@@ -98,6 +98,7 @@ async function interrupted(
   user: TestUser,
   dir: string,
   seconds: string,
+  times = 1,
 ): Promise<number> {
   const denoArgs = ["run", "--quiet", ...SOURCE_FLAGS, MAIN, "run"];
   const child = new Deno.Command(user.wrap[0] ?? Deno.execPath(), {
@@ -115,6 +116,10 @@ async function interrupted(
   }
   // setpriv execs deno: the child's pid is orchestrate's.
   child.kill("SIGINT");
+  if (times === 2) {
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill("SIGINT");
+  }
   return (await within(child.status, 30_000, "orchestrate run")).code;
 }
 
@@ -128,5 +133,36 @@ securityTest(
     const code = await interrupted(user, dir, seconds);
     assert.equal(code, 130);
     assert.deepEqual(await leftAfter(seconds), [], "the daemon is left");
+  },
+);
+
+securityTest(
+  "process lifetime: at Ctrl-C a command in its pid namespace still gets SIGTERM and its grace",
+  async (user) => {
+    const seconds = marker();
+    const dir = await projectAs(user, {
+      "orchestrator.yml": plan(
+        `sh -c 'trap "echo cleaned > cleaned.txt; exit 0" TERM; sleep ${seconds} & wait'`,
+      ),
+    });
+    const code = await interrupted(user, dir, seconds);
+    assert.equal(code, 130);
+    assert.equal(await Deno.readTextFile(`${dir}/cleaned.txt`), "cleaned\n");
+    assert.deepEqual(await leftAfter(seconds), [], "the sleep is left");
+  },
+);
+
+securityTest(
+  "process lifetime: a command that ignores SIGTERM ends at the second Ctrl-C",
+  async (user) => {
+    const seconds = marker();
+    const dir = await projectAs(user, {
+      "orchestrator.yml": plan(
+        `sh -c 'trap "" TERM; ${daemon(seconds)}; exec sleep ${seconds}'`,
+      ),
+    });
+    const code = await interrupted(user, dir, seconds, 2);
+    assert.equal(code, 130);
+    assert.deepEqual(await leftAfter(seconds), [], "a sleep is left");
   },
 );
