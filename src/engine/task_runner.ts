@@ -374,6 +374,7 @@ async function runCommand(
       timed_out: r.timedOut,
       output_bytes: r.outputBytes ?? 0,
       dropped_bytes: r.droppedBytes ?? 0,
+      ...(r.leftRunning ? { left_running: r.leftRunning } : {}),
     });
     if (r.refused !== undefined) {
       return { ok: false, reason: "permission_denied", detail: r.refused };

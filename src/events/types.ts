@@ -175,6 +175,8 @@ export interface CommandRunEvent extends EventBase {
   output_bytes?: number;
   /** Bytes dropped from the start of the output file (it keeps the last 8 MiB). */
   dropped_bytes?: number;
+  /** Processes it left running (a `keep_running` task only): pid and program name. */
+  left_running?: { pid: number; command: string }[];
 }
 
 /** A failed attempt will be retried after a delay. */

@@ -19,6 +19,7 @@ import { OutputFile } from "./output_file.ts";
 import {
   type CommandProcesses,
   commandProcesses,
+  leftProcesses,
   signalAll,
   TAG_VARIABLE,
 } from "./process_tree.ts";
@@ -212,6 +213,10 @@ export class DenoRunner implements ProcessRunner {
       for (const t of timers) clearTimeout(t);
       // The command's own children may outlive it: a stopped command leaves nothing behind.
       if (timedOut || aborted) await track(signalProcesses("SIGKILL"));
+      // A task that may leave services running says what it left.
+      const left = request.keepRunning && !timedOut && !aborted
+        ? await leftProcesses({ ...processes, pid: null })
+        : [];
       const totals = await output.close();
       if (output.error) throw output.error;
       if (failures.length > 0) throw failures[0];
@@ -227,6 +232,7 @@ export class DenoRunner implements ProcessRunner {
         aborted,
         wroteOutput: output.used,
         ...totals,
+        ...(left.length > 0 ? { leftRunning: left } : {}),
       };
     } finally {
       for (const t of timers) clearTimeout(t);

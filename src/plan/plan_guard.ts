@@ -87,6 +87,7 @@ const KEYS8 = new Set([
   "skip_when_accepted",
   "agent",
   "permissions",
+  "keep_running",
 ]);
 const RE3 = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const KEYS9 = new Set(["preferred", "forbidden"]);
@@ -1127,6 +1128,16 @@ function is158(x: unknown): boolean {
   return x === undefined || is55(x);
 }
 
+// plan.tasks[].keep_running
+function is160(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.tasks[].keep_running
+function is159(x: unknown): boolean {
+  return x === undefined || is160(x);
+}
+
 // plan.tasks[]
 function is83(x: unknown): boolean {
   if (!isObject(x)) return false;
@@ -1148,6 +1159,7 @@ function is83(x: unknown): boolean {
   if (!is152(x["skip_when_accepted"])) return false;
   if (!is154(x["agent"])) return false;
   if (!is158(x["permissions"])) return false;
+  if (!is159(x["keep_running"])) return false;
   return true;
 }
 
@@ -1179,28 +1191,28 @@ function is0(x: unknown): boolean {
 }
 
 // include.$schema
-function is161(x: unknown): boolean {
+function is163(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // include.$schema
-function is160(x: unknown): boolean {
-  return x === undefined || is161(x);
-}
-
-// include.version
-function is163(x: unknown): boolean {
-  return x === 1;
-}
-
-// include.version
 function is162(x: unknown): boolean {
   return x === undefined || is163(x);
 }
 
-// include.tasks
+// include.version
+function is165(x: unknown): boolean {
+  return x === 1;
+}
+
+// include.version
 function is164(x: unknown): boolean {
+  return x === undefined || is165(x);
+}
+
+// include.tasks
+function is166(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is83(x[i])) return false;
@@ -1209,12 +1221,12 @@ function is164(x: unknown): boolean {
 }
 
 // include
-function is159(x: unknown): boolean {
+function is161(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS20.has(k)) return false;
-  if (!is160(x["$schema"])) return false;
-  if (!is162(x["version"])) return false;
-  if (!is164(x["tasks"])) return false;
+  if (!is162(x["$schema"])) return false;
+  if (!is164(x["version"])) return false;
+  if (!is166(x["tasks"])) return false;
   return true;
 }
 
@@ -1242,5 +1254,5 @@ export function isPlanFile(value: unknown): boolean {
  * ```
  */
 export function isIncludeFile(value: unknown): boolean {
-  return is159(value);
+  return is161(value);
 }

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { SOURCE_FLAGS } from "../_cli.ts";
+import { latestEvents } from "../engine/_events.ts";
 import { within } from "../exec/_processes.ts";
 import { cliAs, projectAs, securityTest, type TestUser } from "./_rig.ts";
 
@@ -166,3 +167,31 @@ securityTest(
     assert.deepEqual(await leftAfter(seconds), [], "a sleep is left");
   },
 );
+
+for (const [who, permissions] of Object.entries(PERMISSIONS)) {
+  securityTest(
+    `process lifetime: a task with ${who} that declares keep_running leaves its service running, and the run reports it`,
+    async (user) => {
+      const seconds = marker();
+      const dir = await projectAs(user, {
+        "orchestrator.yml": plan(
+          `sh -c 'sleep ${seconds} >/dev/null 2>&1 &'`,
+          `${permissions}\n    keep_running: true`,
+        ),
+        "out/.keep": "",
+      });
+      const r = await cliAs(user, ["run"], { cwd: dir, killAfterMs: 60_000 });
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      const running = await sleepers(seconds);
+      for (const pid of running) Deno.kill(pid, "SIGKILL");
+      assert.equal(running.length, 1, "the service was left running");
+      const run = (await latestEvents(dir)).find((e) =>
+        e.type === "command_run"
+      ) as { left_running?: { pid: number; command: string }[] };
+      assert.deepEqual(run.left_running, [{
+        pid: running[0],
+        command: "sleep",
+      }]);
+    },
+  );
+}

@@ -29,6 +29,11 @@ export interface BwrapPlace {
   userNamespace?: boolean;
   /** The file descriptor bwrap reads the seccomp filter from (`net: false`). */
   seccompFd?: number;
+  /**
+   * Its task declares `keep_running`: no pid namespace, so what it starts
+   * may outlive it (and it sees the host's processes).
+   */
+  keepRunning?: boolean;
 }
 
 /**
@@ -138,11 +143,10 @@ export function bwrapArgs(
       args.push("--seccomp", String(place.seccompFd));
     }
   }
+  if (!place.keepRunning) args.push("--unshare-pid", "--die-with-parent");
   args.push(
     "--cap-drop",
     "ALL",
-    "--unshare-pid",
-    "--die-with-parent",
     // Its own session: no TIOCSTI into the orchestrator's terminal.
     "--new-session",
     "--chdir",

@@ -159,14 +159,16 @@ export class Sandbox {
         writable,
         userNamespace: setup.userNamespace,
         seccompFd: filter ? SECCOMP_FD : undefined,
+        keepRunning: request.keepRunning,
       });
+      const pidNamespace = request.keepRunning !== true;
       return filter
         ? {
           argv: [...SECCOMP_TRAMPOLINE, this.#bwrap, ...args],
           stdin: filter,
-          pidNamespace: true,
+          pidNamespace,
         }
-        : { argv: [this.#bwrap, ...args], pidNamespace: true };
+        : { argv: [this.#bwrap, ...args], pidNamespace };
     }
     return await this.#runtime.wrap(argv, confined, {
       cwd: request.cwd,
