@@ -1,5 +1,9 @@
 /**
- * Runs commands as real subprocesses. A command that can time out (its own
+ * Runs commands as real subprocesses. Where the sandbox wraps a command in
+ * a pid namespace (every command on Linux, unless its task keeps processes
+ * running), the namespace's end ends everything the command started: the
+ * bwrap that holds it is spared SIGTERM, so the command gets its grace,
+ * and is killed last. Otherwise: a command that can time out (its own
  * timeout or its task's timebox) gets its own process group and session,
  * so the whole group is killed at once. Others stay in ours: a terminal
  * Ctrl-C reaches them directly, and stopping one kills its process tree.

@@ -200,7 +200,7 @@ export class Sandbox {
   #bwrapSetup(): Promise<BwrapSetup> {
     this.#setup ??= (async () => {
       const filter = unixSocketFilter();
-      const probe = (userNamespace: boolean) =>
+      const probe = (userNamespace: boolean, filter: Uint8Array | null) =>
         bwrapProblem(
           this.#bwrap,
           bwrapArgs(["true"], PROBE_POLICY, {
@@ -212,11 +212,18 @@ export class Sandbox {
           }),
           filter ?? undefined,
         );
-      const problem = await probe(true);
+      const problem = await probe(true, filter);
       if (problem === null) return { problem, userNamespace: true, filter };
       // Root where user namespaces are off: still no effective capability.
-      if (Deno.uid() === 0 && await probe(false) === null) {
+      if (Deno.uid() === 0 && await probe(false, filter) === null) {
         return { problem: null, userNamespace: false, filter };
+      }
+      // A kernel without seccomp: confined all the same, and said once.
+      if (filter !== null && await probe(true, null) === null) {
+        this.#warnOnce(
+          `warning: bwrap cannot load the seccomp filter here (${problem}): tasks with net: false can still reach unix sockets`,
+        );
+        return { problem: null, userNamespace: true, filter: null };
       }
       return { problem, userNamespace: true, filter };
     })();
