@@ -88,3 +88,27 @@ tasks:
     assert.equal(found.includes(value), false, found);
   },
 );
+
+for (const [who, permissions] of Object.entries(PERMISSIONS)) {
+  securityTest(
+    `/proc: a task with ${who} cannot signal the orchestrator`,
+    async (user) => {
+      const orchestrator = "${ORCHESTRATE_COMMAND_TAG%%.*}";
+      const dir = await projectAs(user, {
+        "orchestrator.yml": `version: 1
+tasks:
+  - id: signal
+    title: Stops the orchestrator
+    type: chore${permissions}
+    commands:
+      stop: "sh -c 'kill -STOP ${orchestrator}; kill -TERM ${orchestrator}; echo tried > out/tried.txt'"
+`,
+        "out/.keep": "",
+      });
+      const r = await cliAs(user, ["run"], { cwd: dir, killAfterMs: 60_000 });
+      assert.equal(await textOr(join(dir, "out/tried.txt")), "tried\n");
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /1 completed/);
+    },
+  );
+}
