@@ -459,11 +459,14 @@ async function benchSandbox(): Promise<void> {
   const cost = JSON.parse(out.stdout) as Record<string, number | string>;
   const bare = cost.off as number;
   console.log(
-    `\nsandbox: \`true\` ${n} times through the process runner, a forbidden path and net: false`,
+    `\nsandbox: \`true\` ${n} times through the process runner, a forbidden path and net: false (the pid namespace row: no limits)`,
   );
   const rows = [
     ["off", "bare (--sandbox off)"],
-    ["bwrap", "bwrap (auto on Linux)"],
+    ["pidns", "pid namespace alone (a task without limits)"],
+    ["bwrap_before", "bwrap as before (no cap drop, no seccomp)"],
+    ["bwrap_capdrop", "bwrap + user namespace + --cap-drop ALL"],
+    ["bwrap", "bwrap + cap drop + seccomp (auto on Linux)"],
     ["runtime", "sandbox runtime (net host lists; macOS, Windows)"],
   ] as const;
   for (const [mode, label] of rows) {
@@ -477,6 +480,7 @@ async function benchSandbox(): Promise<void> {
       `${label}: ${per.toFixed(1)} ms a command`,
       `first ${first.toFixed(0)} ms`,
       `ratio ${(per / bare).toFixed(1)}x bare`,
+      `+${(per - bare).toFixed(1)} ms`,
     ]);
   }
 }

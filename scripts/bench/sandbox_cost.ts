@@ -1,8 +1,13 @@
 /**
- * Per-command cost of each sandbox mode: `true` run N times through the
- * real process runner, bare and confined (a forbidden path and no network,
- * so every mode has something to enforce). Prints one JSON object of
- * milliseconds per command, plus the runtime's one-off start.
+ * Per-command cost of each sandbox layer: `true` run N times through the
+ * real process runner, measured in one run: bare; a pid namespace alone
+ * (what a task without limits gets); bwrap as it was before capabilities
+ * were dropped and unix sockets filtered; plus the user namespace and
+ * `--cap-drop ALL`; plus the seccomp filter (through its `sh` trampoline),
+ * which is what `auto` runs on Linux; and the sandbox runtime. Confined
+ * rows have a forbidden path and no network, so every layer has something
+ * to enforce. Prints one JSON object of milliseconds per command, plus
+ * each row's first command (the runtime's one-off start).
  *
  * Usage: deno run -A scripts/bench/sandbox_cost.ts N
  * (-A: the sandbox runtime reads /proc/self/status when run as root.)
@@ -11,48 +16,102 @@
 
 import { UNRESTRICTED } from "../../src/engine/workspace.ts";
 import { DenoRunner } from "../../src/exec/deno_runner.ts";
-import { bwrapProblem } from "../../src/exec/sandbox/bwrap.ts";
-import { Sandbox } from "../../src/exec/sandbox/confine.ts";
-import type { SandboxMode } from "../../src/exec/sandbox/modes.ts";
+import type { ProcessPolicy } from "../../src/exec/policy.ts";
+import { bwrapArgs, bwrapProblem } from "../../src/exec/sandbox/bwrap.ts";
+import { Sandbox, type SpawnWrapper } from "../../src/exec/sandbox/confine.ts";
 import type { RunRequest } from "../../src/exec/runner.ts";
 
 const n = Number(Deno.args[0] ?? 50);
 const dir = await Deno.makeTempDir({ prefix: "orchestrate-bench-sandbox-" });
+
+/** A wrapper with bwrap's arguments as built now, less `drop` (the layers added since). */
+function bwrapWithout(drop: readonly string[]): SpawnWrapper {
+  return (argv, request) => {
+    const args = bwrapArgs(argv, request.policy!, {
+      cwd: request.cwd,
+      root: request.cwd,
+      writable: [`${dir}/out`],
+      userNamespace: !drop.includes("--unshare-user"),
+    });
+    const at = args.indexOf("--cap-drop");
+    if (drop.includes("--cap-drop") && at >= 0) args.splice(at, 2);
+    return Promise.resolve({ argv: ["bwrap", ...args], pidNamespace: true });
+  };
+}
+
 try {
   await Deno.writeTextFile(`${dir}/forbidden.txt`, "x");
-  const request: RunRequest = {
+  const confined: ProcessPolicy = {
+    ...UNRESTRICTED,
+    forbidden: [`${dir}/forbidden.txt`],
+    net: false,
+  };
+  const request = (policy: ProcessPolicy): RunRequest => ({
     command: "true",
     cwd: dir,
     outputPath: `${dir}/out/true.log`,
-    policy: {
-      ...UNRESTRICTED,
-      forbidden: [`${dir}/forbidden.txt`],
-      net: false,
-    },
-  };
+    policy,
+  });
   const result: Record<string, number | string> = {};
-  const modes: SandboxMode[] = ["off", "bwrap", "runtime"];
   const bwrap = await bwrapProblem();
-  for (const mode of modes) {
-    if (mode === "bwrap" && bwrap !== null) {
-      result[mode] = bwrap;
+  const rows: [
+    string,
+    ProcessPolicy,
+    () => { wrap?: SpawnWrapper; close?: () => Promise<void> },
+  ][] = [
+    ["off", confined, () => ({})],
+    ["pidns", UNRESTRICTED, () => new Sandbox("auto", () => {})],
+    ["bwrap_before", confined, () => ({
+      wrap: bwrapWithout(["--unshare-user", "--cap-drop"]),
+    })],
+    ["bwrap_capdrop", confined, () => ({ wrap: bwrapWithout([]) })],
+    ["bwrap", confined, () => new Sandbox("bwrap", () => {})],
+    ["runtime", confined, () => new Sandbox("runtime", () => {})],
+  ];
+  // Rows take turns, one command each, so that the load of a shared
+  // machine weighs on every row alike.
+  const live: {
+    name: string;
+    policy: ProcessPolicy;
+    runner: DenoRunner;
+    close?: () => Promise<void>;
+    total: number;
+  }[] = [];
+  for (const [name, policy, make] of rows) {
+    if (name !== "off" && name !== "runtime" && bwrap !== null) {
+      result[name] = bwrap;
       continue;
     }
-    const sandbox = new Sandbox(mode, () => {});
+    const sandbox = make();
     const runner = new DenoRunner({ wrap: sandbox.wrap });
     try {
       const first = performance.now();
-      const r = await runner.run(request);
-      if (r.status !== 0) throw new Error(`${mode}: true exited ${r.status}`);
-      result[`${mode}_first`] = performance.now() - first;
-      const started = performance.now();
-      for (let i = 0; i < n; i++) await runner.run(request);
-      result[mode] = (performance.now() - started) / n;
+      const r = await runner.run(request(policy));
+      if (r.status !== 0) throw new Error(`${name}: true exited ${r.status}`);
+      result[`${name}_first`] = performance.now() - first;
+      live.push({
+        name,
+        policy,
+        runner,
+        close: () => sandbox.close?.() ?? Promise.resolve(),
+        total: 0,
+      });
     } catch (e) {
-      result[mode] = (e as Error).message;
-    } finally {
-      await sandbox.close();
+      result[name] = (e as Error).message;
+      await sandbox.close?.();
     }
+  }
+  try {
+    for (let i = 0; i < n; i++) {
+      for (const row of live) {
+        const started = performance.now();
+        await row.runner.run(request(row.policy));
+        row.total += performance.now() - started;
+      }
+    }
+    for (const row of live) result[row.name] = row.total / n;
+  } finally {
+    for (const row of live) await row.close?.();
   }
   console.log(JSON.stringify(result));
 } finally {

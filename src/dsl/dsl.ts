@@ -448,6 +448,13 @@ export interface TaskDefinition<
    */
   skip_when_accepted?: boolean;
   /**
+   * Its commands may leave processes running after the task ends (a
+   * service started for later tasks); the run reports what each command
+   * left. Default `false`: every process a command starts ends with it.
+   * Example: `true`.
+   */
+  keep_running?: boolean;
+  /**
    * Let an agent edit the code: `true` (the plan's `orchestrator.agent`
    * defaults) or its own settings. Default: no agent. Example:
    * `{ preset: "claude", attempts: 3 }`.

@@ -187,6 +187,7 @@ export function projectWorkspaces(
         timeoutMs: how.timeoutMs,
         signal: how.signal,
         ownProcessGroup: how.ownProcessGroup,
+        ...(task?.keep_running ? { keepRunning: true } : {}),
         // The policy's own object: the runner recognises it and adds nothing.
         env: policy.env,
         policy,

@@ -134,6 +134,8 @@ export function auditWrites(
   const violations: WriteViolation[] = [];
   for (const path of [...changed].sort()) {
     if (mayWrite(policy, path) || excused(path)) continue;
+    // The parent folders of a missing write path, made before a spawn.
+    if (addedAbove(policy, path, before)) continue;
     violations.push({
       path: relative(root, path) || ".",
       kind: policy.forbidden.some((f) => within(path, f))
@@ -142,6 +144,16 @@ export function auditWrites(
     });
   }
   return violations;
+}
+
+/** Whether `path` is new and above one of the write paths (created for it). */
+function addedAbove(
+  policy: ProcessPolicy,
+  path: string,
+  before: Listing,
+): boolean {
+  return !before.has(path) && policy.write !== "all" &&
+    policy.write.some((w) => w !== path && within(w, path));
 }
 
 /**

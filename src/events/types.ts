@@ -209,6 +209,8 @@ export interface CommandRunEvent extends EventBase {
   dropped_bytes?: number;
   /** The run stopped it (Ctrl-C, or the run halting): not a failure of its own. */
   stopped?: boolean;
+  /** Processes it left running (a `keep_running` task only): pid and program name. */
+  left_running?: { pid: number; command: string }[];
 }
 
 /** A failed attempt will be retried after a delay. */

@@ -1,5 +1,9 @@
 /**
- * Runs commands as real subprocesses. A command that can time out (its own
+ * Runs commands as real subprocesses. Where the sandbox wraps a command in
+ * a pid namespace (every command on Linux, unless its task keeps processes
+ * running), the namespace's end ends everything the command started: the
+ * bwrap that holds it is spared SIGTERM, so the command gets its grace,
+ * and is killed last. Otherwise: a command that can time out (its own
  * timeout or its task's timebox) gets its own process group and session,
  * so the whole group is killed at once. Others stay in ours: a terminal
  * Ctrl-C reaches them directly, and stopping one kills its process tree.
@@ -19,10 +23,12 @@ import { OutputFile } from "./output_file.ts";
 import {
   type CommandProcesses,
   commandProcesses,
+  leftProcesses,
   signalAll,
   TAG_VARIABLE,
 } from "./process_tree.ts";
 import type { ProcessRunner, RunRequest, RunResult } from "./runner.ts";
+import { feed } from "./sandbox/bwrap.ts";
 import type { SpawnWrapper, Wrapped } from "./sandbox/confine.ts";
 
 /** Time a command gets between SIGTERM and SIGKILL. */
@@ -92,7 +98,11 @@ export class DenoRunner implements ProcessRunner {
     const wrapped: Wrapped = this.#wrap
       ? await this.#wrap(argv, request)
       : { argv };
-    const child = spawn(wrapped.argv, request, added, ownGroup);
+    if (wrapped.refused !== undefined) {
+      wrapped.done?.();
+      return await notStarted(wrapped.refused, request, output, started);
+    }
+    const child = spawn(wrapped.argv, request, added, ownGroup, wrapped.stdin);
     if (child instanceof Error) {
       wrapped.done?.();
       return await notStarted(child, request, output, started);
@@ -106,21 +116,24 @@ export class DenoRunner implements ProcessRunner {
     const failures: unknown[] = [];
     const track = (p: Promise<unknown>) =>
       p.catch((e: unknown) => void failures.push(e));
+    if (wrapped.stdin) track(feed(child, wrapped.stdin));
     let exited = false;
     const exit = child.status.then((s) => {
       exited = true;
       return s;
     });
     // Once reaped, the pid may belong to someone else: only its tree's survivors are signalled.
-    const signalProcesses = async (signal: Deno.Signal) =>
-      signalAll(
-        await commandProcesses({
-          ...processes,
-          pid: exited ? null : processes.pid,
-        }),
-        processes.group,
-        signal,
-      );
+    const signalProcesses = async (signal: Deno.Signal) => {
+      const pids = await commandProcesses({
+        ...processes,
+        pid: exited ? null : processes.pid,
+      });
+      // A pid namespace's bwrap takes everything with it when it dies:
+      // spared until SIGKILL, so the command gets SIGTERM and its grace.
+      if (wrapped.pidNamespace && signal !== "SIGKILL") {
+        signalAll(pids.filter((p) => p !== processes.pid), null, signal);
+      } else signalAll(pids, processes.group, signal);
+    };
 
     const readers = [child.stdout.getReader(), child.stderr.getReader()];
     let cut = false;
@@ -204,6 +217,10 @@ export class DenoRunner implements ProcessRunner {
       for (const t of timers) clearTimeout(t);
       // The command's own children may outlive it: a stopped command leaves nothing behind.
       if (timedOut || aborted) await track(signalProcesses("SIGKILL"));
+      // A task that may leave services running says what it left.
+      const left = request.keepRunning && !timedOut && !aborted
+        ? await leftProcesses({ ...processes, pid: null })
+        : [];
       const totals = await output.close();
       if (output.error) throw output.error;
       if (failures.length > 0) throw failures[0];
@@ -219,6 +236,7 @@ export class DenoRunner implements ProcessRunner {
         aborted,
         wroteOutput: output.used,
         ...totals,
+        ...(left.length > 0 ? { leftRunning: left } : {}),
       };
     } finally {
       for (const t of timers) clearTimeout(t);
@@ -243,6 +261,7 @@ function spawn(
   request: RunRequest,
   added: Record<string, string>,
   ownGroup: boolean,
+  input?: Uint8Array,
 ): Deno.ChildProcess | Error {
   // Deno's `detached` forks the whole orchestrator (4-7 ms a spawn, growing
   // with its memory); util-linux `setsid` gives the same new session and
@@ -261,7 +280,7 @@ function spawn(
       cwd: request.cwd,
       env: delta === null ? { ...policyEnv, ...added } : { ...delta, ...added },
       clearEnv: delta === null,
-      stdin: "null",
+      stdin: input ? "piped" : "null",
       stdout: "piped",
       stderr: "piped",
       detached: ownGroup && setsid === null,

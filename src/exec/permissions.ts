@@ -155,12 +155,24 @@ export class TaskAccess {
     const write = intersectPaths(
       all("write").map((l) => this.#paths(l)),
     );
+    // The plan's `out/`: a folder, to be created when missing.
+    const folders = new Set(
+      all("write").flatMap((l) =>
+        Array.isArray(l)
+          ? l.filter((p) => p.endsWith("/")).map((p) => resolve(source.root, p))
+          : []
+      ),
+    );
+    const writeFolders = write === "all"
+      ? []
+      : write.filter((p) => folders.has(p));
     this.policy = {
       run: intersectSets(
         all("run").map((l) => resolvePrograms(l, path, source.root)),
       ),
       read: intersectPaths(all("read").map((l) => this.#paths(l))),
       write,
+      ...(writeFolders.length > 0 ? { writeFolders } : {}),
       forbidden,
       net: intersectNet(all("net")),
       env,

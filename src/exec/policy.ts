@@ -38,6 +38,11 @@ export interface ProcessPolicy {
   readonly read: "all" | readonly string[];
   /** Paths it may write (its temp dir and output folder are added by the runner). */
   readonly write: "all" | readonly string[];
+  /**
+   * Those of `write` the plan wrote with a trailing `/`: folders, created
+   * before a spawn when missing (others get their parent folders).
+   */
+  readonly writeFolders?: readonly string[];
   /** Absolute paths never writable, whatever `write` grants. */
   readonly forbidden: readonly string[];
   /** `false` none, `true` any, or a list of hosts (`host` or `host:port`). */
@@ -84,6 +89,9 @@ export function rerootPolicy(
     run: moveAll(policy.run),
     read: moveAll(policy.read),
     write: moveAll(policy.write),
+    ...(policy.writeFolders
+      ? { writeFolders: policy.writeFolders.map(move) }
+      : {}),
     forbidden: policy.forbidden.map(move),
   };
 }

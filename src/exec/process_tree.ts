@@ -13,12 +13,14 @@
  */
 export const TAG_VARIABLE = "ORCHESTRATE_COMMAND_TAG";
 
-/** One process: its pid, parent, process group and session. */
+/** One process: its pid, parent, process group, session and name. */
 export interface ProcessInfo {
   pid: number;
   parent: number;
   group: number;
   session: number;
+  /** Its program's name (from /proc; empty from `ps`). */
+  name: string;
 }
 
 /** Who belongs to a command. */
@@ -47,6 +49,34 @@ export async function commandProcesses(
   command: CommandProcesses,
 ): Promise<number[]> {
   const { table, tagged } = await processTable(command.tag);
+  return [...collect(command, table, tagged)];
+}
+
+/**
+ * The processes of {@link commandProcesses} with their names: what a
+ * command that may leave services running (`keep_running`) left.
+ *
+ * @example
+ * ```ts ignore
+ * const left = await leftProcesses({ pid: null, group: null, tag: "12.3" });
+ * // [{ pid: 4242, command: "postgres" }]
+ * ```
+ */
+export async function leftProcesses(
+  command: CommandProcesses,
+): Promise<{ pid: number; command: string }[]> {
+  const { table, tagged } = await processTable(command.tag);
+  return [...collect(command, table, tagged)].map((pid) => ({
+    pid,
+    command: table.get(pid)?.name ?? "",
+  }));
+}
+
+function collect(
+  command: CommandProcesses,
+  table: Map<number, ProcessInfo>,
+  tagged: number[],
+): Set<number> {
   const found = new Set<number>();
   if (command.pid !== null) {
     found.add(command.pid);
@@ -71,7 +101,7 @@ export async function commandProcesses(
   }
   for (const pid of tagged) found.add(pid);
   found.delete(Deno.pid);
-  return [...found];
+  return found;
 }
 
 /**
@@ -140,6 +170,7 @@ async function processTable(
           parent: parent!,
           group: group!,
           session: session!,
+          name: line.slice(line.indexOf(" (") + 2, line.lastIndexOf(")")),
         });
       }
     }
@@ -162,7 +193,7 @@ async function processTable(
   for (const line of ps?.text.split("\n") ?? []) {
     const [pid, parent, group] = line.trim().split(/\s+/).map(Number);
     if (pid && parent !== undefined && group !== undefined) {
-      table.set(pid, { pid, parent, group, session: -1 });
+      table.set(pid, { pid, parent, group, session: -1, name: "" });
     }
   }
   return { table, tagged };

@@ -40,6 +40,11 @@ export interface RunRequest {
   /** Give the command its own process group (set when it can be cut short by a timebox). */
   ownProcessGroup?: boolean;
   /**
+   * Its task declares `keep_running`: what the command starts may outlive
+   * it (no pid namespace), and the result lists what is left.
+   */
+  keepRunning?: boolean;
+  /**
    * Extra environment variables, added to exactly `policy.env`
    * (orchestrate's own additions, such as an agent's `ORCHESTRATE_BRIEF`;
    * never the user's secrets).
@@ -76,6 +81,11 @@ export interface RunResult {
    * output file says the same, and `status` is 126).
    */
   refused?: string;
+  /**
+   * Processes the command left running (`keep_running` only): pid and
+   * command line, for the run to report.
+   */
+  leftRunning?: { pid: number; command: string }[];
 }
 
 /** Starts commands. */

@@ -90,6 +90,7 @@ const TaskIR = z.strictObject({
   skip_when_accepted: z.boolean(),
   agent: AgentIR.optional(),
   permissions: PermissionsIR.optional(),
+  keep_running: z.literal(true).optional(),
 });
 
 /** Schema of the IR; `plan compile` prints a value of this shape. */
@@ -253,6 +254,8 @@ export interface Task {
   agent?: Agent;
   /** What its processes may do, over the orchestrator's defaults. */
   permissions?: Permissions;
+  /** Present (true) when its processes may outlive it: they are reported, not ended. */
+  keep_running?: true;
 }
 
 /** A validated, normalized plan. Only `loadPlan` produces one. */

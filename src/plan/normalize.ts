@@ -145,6 +145,7 @@ function normalizeTask(
   if (t.permissions !== undefined) {
     task.permissions = normalizePermissions(t.permissions);
   }
+  if (t.keep_running === true) task.keep_running = true;
   task.gates = gatesOf(task, required);
   return task;
 }

@@ -88,6 +88,7 @@ const KEYS8 = new Set([
   "skip_when_accepted",
   "agent",
   "permissions",
+  "keep_running",
 ]);
 const RE3 = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const KEYS9 = new Set(["preferred", "forbidden"]);
@@ -1143,6 +1144,16 @@ function is160(x: unknown): boolean {
   return x === undefined || is57(x);
 }
 
+// plan.tasks[].keep_running
+function is162(x: unknown): boolean {
+  return typeof x === "boolean";
+}
+
+// plan.tasks[].keep_running
+function is161(x: unknown): boolean {
+  return x === undefined || is162(x);
+}
+
 // plan.tasks[]
 function is85(x: unknown): boolean {
   if (!isObject(x)) return false;
@@ -1164,6 +1175,7 @@ function is85(x: unknown): boolean {
   if (!is154(x["skip_when_accepted"])) return false;
   if (!is156(x["agent"])) return false;
   if (!is160(x["permissions"])) return false;
+  if (!is161(x["keep_running"])) return false;
   return true;
 }
 
@@ -1195,28 +1207,28 @@ function is0(x: unknown): boolean {
 }
 
 // include.$schema
-function is163(x: unknown): boolean {
+function is165(x: unknown): boolean {
   if (typeof x !== "string") return false;
   return true;
 }
 
 // include.$schema
-function is162(x: unknown): boolean {
-  return x === undefined || is163(x);
-}
-
-// include.version
-function is165(x: unknown): boolean {
-  return x === 1;
-}
-
-// include.version
 function is164(x: unknown): boolean {
   return x === undefined || is165(x);
 }
 
-// include.tasks
+// include.version
+function is167(x: unknown): boolean {
+  return x === 1;
+}
+
+// include.version
 function is166(x: unknown): boolean {
+  return x === undefined || is167(x);
+}
+
+// include.tasks
+function is168(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     if (!is85(x[i])) return false;
@@ -1225,12 +1237,12 @@ function is166(x: unknown): boolean {
 }
 
 // include
-function is161(x: unknown): boolean {
+function is163(x: unknown): boolean {
   if (!isObject(x)) return false;
   for (const k in x) if (!KEYS20.has(k)) return false;
-  if (!is162(x["$schema"])) return false;
-  if (!is164(x["version"])) return false;
-  if (!is166(x["tasks"])) return false;
+  if (!is164(x["$schema"])) return false;
+  if (!is166(x["version"])) return false;
+  if (!is168(x["tasks"])) return false;
   return true;
 }
 
@@ -1258,5 +1270,5 @@ export function isPlanFile(value: unknown): boolean {
  * ```
  */
 export function isIncludeFile(value: unknown): boolean {
-  return is161(value);
+  return is163(value);
 }

@@ -383,6 +383,9 @@ export const TaskSchema = expecting(
     permissions: PermissionsSchema.optional().describe(
       "What the task's processes may do, over the orchestrator's defaults",
     ),
+    keep_running: z.boolean().optional().describe(
+      "Its commands may leave processes running after it ends (a service); the run reports them (default false: they end with each command)",
+    ),
   }),
   "a mapping with id and title",
 );

@@ -73,7 +73,18 @@ tasks:
 `,
       });
       const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--quiet", ...PERMISSIONS, MAIN, "run"],
+        // The bare runner's own stopping (process group, tags, grace): in
+        // its pid namespace a command's pids are not the host's, and a
+        // background child ends with its shell (tests/security/process_lifetime_test.ts).
+        args: [
+          "run",
+          "--quiet",
+          ...PERMISSIONS,
+          MAIN,
+          "run",
+          "--sandbox",
+          "off",
+        ],
         cwd: dir,
         stdin: "null",
         stdout: "piped",

@@ -55,6 +55,7 @@ export async function commandStep(
       output_bytes: r.outputBytes ?? 0,
       dropped_bytes: r.droppedBytes ?? 0,
       ...(r.aborted && !r.timedOut ? { stopped: true } : {}),
+      ...(r.leftRunning ? { left_running: r.leftRunning } : {}),
     });
     if (r.refused !== undefined) {
       return { ok: false, reason: "permission_denied", detail: r.refused };

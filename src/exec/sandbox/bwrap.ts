@@ -4,8 +4,11 @@
  * `write` paths and a private `/tmp`; orchestrate's control state and the
  * plan's own files stay read-only whatever `write` grants, and forbidden
  * paths are bound read-only over anything writable; `net: false` gets a
- * network namespace of its own; a private pid namespace ends every process
- * the command started (daemons included) when the command ends.
+ * network namespace of its own and a seccomp filter against unix sockets;
+ * every capability is dropped, for root too (a user namespace empties the
+ * bounding set), so nothing inside can remount, unmount or trace; a
+ * private pid namespace ends every process the command started (daemons
+ * included) when the command ends, and hides the run's other processes.
  * @module
  */
 
@@ -27,6 +30,67 @@ export interface BwrapPlace {
   readOnly?: readonly string[];
   /** Writable again inside a `readOnly` path, when `write` grants them (an agent's worktree). */
   reopen?: readonly string[];
+  /**
+   * Whether to ask for a user namespace (default yes): it empties root's
+   * bounding set. Without one, root still has no effective capability.
+   */
+  userNamespace?: boolean;
+  /** The file descriptor bwrap reads the seccomp filter from (`net: false`). */
+  seccompFd?: number;
+  /**
+   * Its task declares `keep_running`: no pid namespace, so what it starts
+   * may outlive it (and it sees the host's processes).
+   */
+  keepRunning?: boolean;
+}
+
+/**
+ * Runs the rest of its arguments with its stdin moved to fd 9 and
+ * /dev/null as stdin: how a filter reaches `bwrap --seccomp 9`, since a
+ * spawn passes no other descriptor. Two `exec`s: the pid stays bwrap's.
+ */
+export const SECCOMP_TRAMPOLINE: readonly string[] = [
+  "/bin/sh",
+  "-c",
+  'exec 9<&0 </dev/null; exec "$@"',
+  "sh",
+];
+
+/** The descriptor {@link SECCOMP_TRAMPOLINE} leaves the filter on. */
+export const SECCOMP_FD = 9;
+
+/**
+ * The arguments of `bwrap` that run `argv` in a pid namespace of its own
+ * and nothing else (a task without limits: same files, network and
+ * rights): every process it starts ends with it, whatever it does to its
+ * session or environment, and it sees no other process of the run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pidNamespaceArgs } from "./bwrap.ts";
+ * const args = pidNamespaceArgs(["make"], "/repo");
+ * assert.ok(args.includes("--unshare-pid"));
+ * assert.deepEqual(args.slice(-2), ["--", "make"]);
+ * ```
+ */
+export function pidNamespaceArgs(
+  argv: readonly string[],
+  cwd: string,
+): string[] {
+  return [
+    "--dev-bind",
+    "/",
+    "/",
+    "--proc",
+    "/proc",
+    "--unshare-pid",
+    "--die-with-parent",
+    "--chdir",
+    cwd,
+    "--",
+    ...argv,
+  ];
 }
 
 /**
@@ -52,7 +116,9 @@ export function bwrapArgs(
   place: BwrapPlace,
   exists: (path: string) => boolean = existsSync,
 ): string[] {
-  const args: string[] = [];
+  const args: string[] = place.userNamespace === false
+    ? []
+    : ["--unshare-user"];
   if (policy.write === "all") {
     args.push("--bind", "/", "/", "--dev", "/dev", "--proc", "/proc");
   } else {
@@ -87,10 +153,16 @@ export function bwrapArgs(
   for (const path of policy.forbidden) {
     if (exists(path)) args.push("--ro-bind", path, path);
   }
-  if (policy.net === false) args.push("--unshare-net");
+  if (policy.net === false) {
+    args.push("--unshare-net");
+    if (place.seccompFd !== undefined) {
+      args.push("--seccomp", String(place.seccompFd));
+    }
+  }
+  if (!place.keepRunning) args.push("--unshare-pid", "--die-with-parent");
   args.push(
-    "--unshare-pid",
-    "--die-with-parent",
+    "--cap-drop",
+    "ALL",
     // Its own session: no TIOCSTI into the orchestrator's terminal.
     "--new-session",
     "--chdir",
@@ -106,7 +178,7 @@ function underTmp(path: string): boolean {
 }
 
 /** The probe's policy: nothing writable, no network. */
-const PROBE_POLICY: ProcessPolicy = {
+export const PROBE_POLICY: ProcessPolicy = {
   run: "all",
   read: "all",
   write: [],
@@ -117,29 +189,40 @@ const PROBE_POLICY: ProcessPolicy = {
 };
 
 /**
- * Whether bubblewrap can run here: the program exists and may create the
- * namespaces it needs (user namespaces can be disabled). Returns null when
- * it can, else the reason it cannot.
+ * Whether bubblewrap can run here with `args` (default: those of a
+ * confined command, nothing writable and no network): the program exists
+ * and may create the namespaces it needs (user namespaces can be
+ * disabled). With `stdin`, it runs through {@link SECCOMP_TRAMPOLINE} with
+ * those bytes on fd 9. Returns null when it can, else the reason it cannot.
  *
  * @example
  * ```ts ignore
  * const why = await bwrapProblem("bwrap"); // null where it works
  * ```
  */
-export async function bwrapProblem(program = "bwrap"): Promise<string | null> {
+export async function bwrapProblem(
+  program = "bwrap",
+  args: readonly string[] = bwrapArgs(["true"], PROBE_POLICY, {
+    cwd: "/",
+    root: "/",
+    writable: [],
+  }),
+  stdin?: Uint8Array,
+): Promise<string | null> {
   let out;
   try {
-    out = await new Deno.Command(program, {
-      // The same arguments a confined command gets: nothing writable, no network.
-      args: bwrapArgs(["true"], PROBE_POLICY, {
-        cwd: "/",
-        root: "/",
-        writable: [],
-      }),
-      stdin: "null",
+    const argv = stdin ? [...SECCOMP_TRAMPOLINE, program, ...args] : [
+      program,
+      ...args,
+    ];
+    const child = new Deno.Command(argv[0]!, {
+      args: argv.slice(1),
+      stdin: stdin ? "piped" : "null",
       stdout: "null",
       stderr: "piped",
-    }).output();
+    }).spawn();
+    if (stdin) await feed(child, stdin);
+    out = await child.output();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       return "bubblewrap (bwrap) is not installed";
@@ -150,8 +233,27 @@ export async function bwrapProblem(program = "bwrap"): Promise<string | null> {
     throw e;
   }
   if (out.success) return null;
+  // The trampoline's shell could not exec it.
+  if (stdin && out.code === 127) return "bubblewrap (bwrap) is not installed";
   const said = new TextDecoder().decode(out.stderr).trim().split("\n")[0];
   return `bwrap cannot create its namespaces here (${
     said || `exit ${out.code}`
   }); are unprivileged user namespaces disabled?`;
+}
+
+/**
+ * Writes `bytes` to a child's stdin and closes it; a child that ended
+ * without reading (a failed bwrap) is not an error here: its exit says why.
+ */
+export async function feed(
+  child: Deno.ChildProcess,
+  bytes: Uint8Array,
+): Promise<void> {
+  const writer = child.stdin.getWriter();
+  try {
+    await writer.write(bytes);
+    await writer.close();
+  } catch {
+    // Broken pipe: the child's own exit status reports the failure.
+  }
 }

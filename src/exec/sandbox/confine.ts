@@ -10,15 +10,30 @@
  * elsewhere the runtime. Where the chosen sandbox cannot run, `auto` says
  * so once and leaves the write audit as the only guard; a sandbox named
  * explicitly fails the command instead (fail closed).
+ *
+ * A command without limits still gets a pid namespace of its own on Linux
+ * (bwrap, ≈3 ms a command): its processes end with it and it cannot read
+ * the orchestrator's or another task's /proc (their environment holds
+ * secrets it was not given). A task that declares `keep_running` runs
+ * bare instead, so that what it starts may outlive it.
  * @module
  */
 
 import type { ProcessPolicy } from "../policy.ts";
 import type { RunRequest } from "../runner.ts";
-import { bwrapArgs, bwrapProblem } from "./bwrap.ts";
+import { prepareWritePaths } from "../write_paths.ts";
+import {
+  bwrapArgs,
+  bwrapProblem,
+  pidNamespaceArgs,
+  PROBE_POLICY,
+  SECCOMP_FD,
+  SECCOMP_TRAMPOLINE,
+} from "./bwrap.ts";
 import type { SandboxMode } from "./modes.ts";
 import { RuntimeSandbox } from "./runtime.ts";
 import { controlPaths } from "./control_paths.ts";
+import { unixSocketFilter } from "./seccomp.ts";
 
 /** A command that must be confined, but no sandbox named by `--sandbox` can run here. */
 export class SandboxUnavailable extends Error {
@@ -30,6 +45,26 @@ export interface Wrapped {
   argv: string[];
   /** Releases what was set up for this command alone. */
   done?: () => void;
+  /** Why the command may not start (a write path that leads out): it is not spawned. */
+  refused?: string;
+  /** Bytes to write to its stdin, then close it (the seccomp filter). */
+  stdin?: Uint8Array;
+  /**
+   * The spawned process is a bwrap whose end ends every process of the
+   * command (a pid namespace): stopping the command spares it SIGTERM, so
+   * the command gets its grace period, and SIGKILLs it last.
+   */
+  pidNamespace?: boolean;
+}
+
+/** How bubblewrap runs here, found once by probing. */
+interface BwrapSetup {
+  /** Null when it runs, else why not. */
+  problem: string | null;
+  /** Whether it may create a user namespace (only root can do without). */
+  userNamespace: boolean;
+  /** The seccomp filter of `net: false` (null: no filter for this architecture). */
+  filter: Uint8Array | null;
 }
 
 /**
@@ -76,6 +111,8 @@ export class Sandbox {
   #warn: (message: string) => void;
   #warned = false;
   #problems = new Map<Backend, Promise<string | null>>();
+  #setup: Promise<BwrapSetup> | undefined;
+  #pidProblem: Promise<string | null> | undefined;
   #runtime = new RuntimeSandbox();
   #bwrap: string;
   #os: typeof Deno.build.os;
@@ -104,38 +141,109 @@ export class Sandbox {
   /** The {@link SpawnWrapper} to give the process runner. */
   readonly wrap: SpawnWrapper = async (argv, request) => {
     const policy = request.policy;
-    if (this.mode === "off" || !policy || !needsSandbox(policy)) {
-      return { argv };
-    }
+    if (this.mode === "off" || !policy) return { argv };
+    if (!needsSandbox(policy)) return await this.#ownPids(argv, request);
     const backend = await this.#backend(policy);
     if (backend === null) return { argv };
     // Nothing beyond `write`: the output file is written by orchestrate
     // (through a pipe), and the run's folder holds control state.
     const root = request.root ?? request.cwd;
-    const control = controlPaths(root, policy, this.#planFiles);
+    let confined = policy;
+    if (policy.write !== "all") {
+      const prepared = prepareWritePaths(
+        policy.write,
+        policy.writeFolders ?? [],
+        root,
+      );
+      if ("refused" in prepared) return { argv, refused: prepared.refused };
+      confined = { ...policy, write: prepared.paths };
+    }
+    const control = controlPaths(root, confined, this.#planFiles);
     if (backend === "bwrap") {
-      const narrowed = Array.isArray(policy.net)
-        ? { ...policy, net: false }
-        : policy;
-      return {
-        argv: [
-          this.#bwrap,
-          ...bwrapArgs(argv, narrowed, {
-            cwd: request.cwd,
-            root,
-            writable: [],
-            readOnly: control.readOnly,
-            reopen: control.reopen,
-          }),
-        ],
-      };
+      const narrowed = Array.isArray(confined.net)
+        ? { ...confined, net: false }
+        : confined;
+      const setup = await this.#bwrapSetup();
+      const filter = narrowed.net === false ? setup.filter : null;
+      const args = bwrapArgs(argv, narrowed, {
+        cwd: request.cwd,
+        root,
+        writable: [],
+        readOnly: control.readOnly,
+        reopen: control.reopen,
+        userNamespace: setup.userNamespace,
+        seccompFd: filter ? SECCOMP_FD : undefined,
+        keepRunning: request.keepRunning,
+      });
+      const pidNamespace = request.keepRunning !== true;
+      return filter
+        ? {
+          argv: [...SECCOMP_TRAMPOLINE, this.#bwrap, ...args],
+          stdin: filter,
+          pidNamespace,
+        }
+        : { argv: [this.#bwrap, ...args], pidNamespace };
     }
     return await this.#runtime.wrap(
       argv,
-      { ...policy, forbidden: [...policy.forbidden, ...control.denyWrite] },
+      { ...confined, forbidden: [...confined.forbidden, ...control.denyWrite] },
       { cwd: request.cwd, writable: [] },
     );
   };
+
+  /** A command without limits, in a pid namespace of its own where bwrap runs. */
+  async #ownPids(argv: string[], request: RunRequest): Promise<Wrapped> {
+    if (this.#os !== "linux" || request.keepRunning === true) return { argv };
+    this.#pidProblem ??= bwrapProblem(
+      this.#bwrap,
+      pidNamespaceArgs(["true"], "/"),
+    );
+    const problem = await this.#pidProblem;
+    if (problem !== null) {
+      this.#warnOnce(
+        `warning: ${problem}: tasks without a sandbox run as before, so their processes can outlive them and see the run's other processes`,
+      );
+      return { argv };
+    }
+    return {
+      argv: [this.#bwrap, ...pidNamespaceArgs(argv, request.cwd)],
+      pidNamespace: true,
+    };
+  }
+
+  /** Probes bwrap once: with a user namespace and the filter, else (root) without the namespace. */
+  #bwrapSetup(): Promise<BwrapSetup> {
+    this.#setup ??= (async () => {
+      const filter = unixSocketFilter();
+      const probe = (userNamespace: boolean, filter: Uint8Array | null) =>
+        bwrapProblem(
+          this.#bwrap,
+          bwrapArgs(["true"], PROBE_POLICY, {
+            cwd: "/",
+            root: "/",
+            writable: [],
+            userNamespace,
+            seccompFd: filter ? SECCOMP_FD : undefined,
+          }),
+          filter ?? undefined,
+        );
+      const problem = await probe(true, filter);
+      if (problem === null) return { problem, userNamespace: true, filter };
+      // Root where user namespaces are off: still no effective capability.
+      if (Deno.uid() === 0 && await probe(false, filter) === null) {
+        return { problem: null, userNamespace: false, filter };
+      }
+      // A kernel without seccomp: confined all the same, and said once.
+      if (filter !== null && await probe(true, null) === null) {
+        this.#warnOnce(
+          `warning: bwrap cannot load the seccomp filter here (${problem}): tasks with net: false can still reach unix sockets`,
+        );
+        return { problem: null, userNamespace: true, filter: null };
+      }
+      return { problem, userNamespace: true, filter };
+    })();
+    return this.#setup;
+  }
 
   /** Stops what the sandboxes started (the runtime's proxies). */
   close(): Promise<void> {
@@ -185,7 +293,7 @@ export class Sandbox {
     if (problem === undefined) {
       problem = backend === "bwrap"
         ? (this.#os === "linux"
-          ? bwrapProblem(this.#bwrap)
+          ? this.#bwrapSetup().then((s) => s.problem)
           : Promise.resolve(`bubblewrap needs Linux, not ${this.#os}`))
         : this.#runtime.problem();
       this.#problems.set(backend, problem);

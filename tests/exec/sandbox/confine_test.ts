@@ -71,3 +71,73 @@ Deno.test("sandbox: auto on Linux wraps a confined command in bwrap with the for
   assert.equal(argv.includes("--unshare-net"), false);
   assert.deepEqual(argv.slice(-3), ["--", "make", "all"]);
 });
+
+Deno.test("sandbox: a command without limits runs in a pid namespace of its own, unless its task keeps processes running", async () => {
+  const sandbox = new Sandbox("auto", () => {}, {
+    bwrap: "/bin/true",
+    os: "linux",
+  });
+  const open = { ...confined, cwd: "/", policy: UNRESTRICTED };
+  const wrapped = await sandbox.wrap(["make"], open);
+  assert.equal(wrapped.argv[0], "/bin/true");
+  assert.ok(wrapped.argv.includes("--unshare-pid"));
+  assert.ok(wrapped.argv.includes("--die-with-parent"));
+  assert.equal(wrapped.pidNamespace, true);
+  // The same files, network and rights: nothing else is unshared.
+  for (const flag of ["--unshare-net", "--cap-drop", "--unshare-user"]) {
+    assert.equal(wrapped.argv.includes(flag), false, flag);
+  }
+  const kept = await sandbox.wrap(["make"], { ...open, keepRunning: true });
+  assert.deepEqual(kept.argv, ["make"]);
+});
+
+Deno.test("sandbox: a confined command drops every capability; net: false gets the seccomp filter on fd 9", async () => {
+  const sandbox = new Sandbox("auto", () => {}, {
+    bwrap: "/bin/true",
+    os: "linux",
+  });
+  const wrapped = await sandbox.wrap(["make"], {
+    ...confined,
+    cwd: "/",
+    policy: { ...UNRESTRICTED, net: false },
+  });
+  const at = wrapped.argv.indexOf("/bin/true");
+  assert.deepEqual(wrapped.argv.slice(0, at), [
+    "/bin/sh",
+    "-c",
+    'exec 9<&0 </dev/null; exec "$@"',
+    "sh",
+  ]);
+  const args = wrapped.argv.slice(at);
+  assert.ok(args.includes("--unshare-user"));
+  const drop = args.indexOf("--cap-drop");
+  assert.deepEqual(args.slice(drop, drop + 2), ["--cap-drop", "ALL"]);
+  const seccomp = args.indexOf("--seccomp");
+  assert.deepEqual(args.slice(seccomp, seccomp + 2), ["--seccomp", "9"]);
+  assert.ok(wrapped.stdin && wrapped.stdin.length > 0);
+  // With the network allowed: no filter, no trampoline.
+  const open = await sandbox.wrap(["make"], {
+    ...confined,
+    cwd: "/",
+    policy: { ...UNRESTRICTED, write: [] },
+  });
+  assert.equal(open.argv[0], "/bin/true");
+  assert.equal(open.argv.includes("--seccomp"), false);
+  assert.equal(open.stdin, undefined);
+});
+
+Deno.test("sandbox: a write path that became a link is refused before the spawn", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir());
+  await Deno.symlink("/etc", `${root}/out`);
+  const sandbox = new Sandbox("auto", () => {}, {
+    bwrap: "/bin/true",
+    os: "linux",
+  });
+  const wrapped = await sandbox.wrap(["make"], {
+    ...confined,
+    cwd: root,
+    policy: { ...UNRESTRICTED, write: [`${root}/out`] },
+  });
+  assert.match(wrapped.refused ?? "", /^write path out is a symbolic link/);
+  await Deno.remove(root, { recursive: true });
+});
