@@ -14,8 +14,9 @@ function plan(extra = "") {
 ${extra}tasks:
   - id: BUILD
     title: Build
+    # stdout and stderr are two pipes: the pause orders the last line, as a test needs
     commands:
-      build: "sh -c 'for i in $(seq 1 30); do echo line $i; done; echo oops >&2; exit 3'"
+      build: "sh -c 'for i in $(seq 1 30); do echo line $i; done; sleep 0.3; echo oops >&2; exit 3'"
   - id: LATER
     title: Later
     dependencies: [BUILD]

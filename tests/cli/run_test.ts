@@ -647,7 +647,7 @@ tasks:
 Deno.test("run: the approval hint names the task when several tasks share the gate", async () => {
   const dir = await tempProject({
     "orchestrator.yml": `version: 1
-orchestrator: { approvals: { required: [deploy] }, concurrency: 1 }
+orchestrator: { approvals: { required: [deploy, legal] }, concurrency: 1 }
 tasks:
   - { id: SHIP-EU, title: eu, type: deploy, commands: { x: "true" } }
   - { id: SHIP-US, title: us, type: deploy, commands: { x: "true" } }
