@@ -4,7 +4,8 @@
  * records the tasks it left out as skipped "outside the selection"; those
  * keep the result an earlier run gave them, with that run's id, so
  * `status`, `list` and TASKS.md show what the project is, not what the last
- * command touched.
+ * command touched. A task the latest run selected keeps the latest run's
+ * state, pending included: that run (or its resume) is what runs it next.
  * @module
  */
 
@@ -36,9 +37,10 @@ export function touched(task: TaskState): boolean {
 }
 
 /**
- * The state `current` with each task it did not touch taken from
- * `earlier` (each task's latest result in older runs), when there is one.
- * Pure; `current` is not changed.
+ * The state `current` with each task it left out of its selection (skipped
+ * "outside the selection", or never named by a run whose selection is
+ * known) taken from `earlier` (each task's latest result in older runs),
+ * when there is one. Pure; `current` is not changed.
  *
  * @example
  * ```ts
@@ -63,11 +65,17 @@ export function overlayEarlier(
   earlier: ReadonlyMap<string, TaskState>,
 ): RunState {
   if (earlier.size === 0) return current;
+  const selected = new Set(current.selected);
+  const left = (id: string) => {
+    const now = current.tasks.get(id);
+    return now === undefined
+      ? !selected.has(id)
+      : now.state === "skipped" && now.reason === OUTSIDE_SELECTION;
+  };
+  const taken = [...earlier].filter(([id]) => left(id));
+  if (taken.length === 0) return current;
   const tasks = new Map(current.tasks);
-  for (const [id, task] of earlier) {
-    const now = tasks.get(id);
-    if (now === undefined || !touched(now)) tasks.set(id, task);
-  }
+  for (const [id, task] of taken) tasks.set(id, task);
   return { ...current, tasks };
 }
 

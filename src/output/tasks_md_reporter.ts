@@ -38,16 +38,8 @@ export function tasksMdReporter(
   let plan: Plan | null = null;
   // The tasks this run selected show this run's state (pending until they
   // run); the others keep their latest result from an earlier run.
-  let outside: ReadonlyMap<string, TaskState> = options.earlier ?? new Map();
-  let narrowed = false;
-  const project = (state: RunState) => {
-    if (!narrowed && state.selected.length > 0) {
-      narrowed = true;
-      const selected = new Set(state.selected);
-      outside = new Map([...outside].filter(([id]) => !selected.has(id)));
-    }
-    return overlayEarlier(state, outside);
-  };
+  const earlier: ReadonlyMap<string, TaskState> = options.earlier ?? new Map();
+  const project = (state: RunState) => overlayEarlier(state, earlier);
   return {
     start(p: Plan, state: RunState, logPath: string) {
       plan = p;
