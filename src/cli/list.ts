@@ -19,15 +19,15 @@ export const listCommand: CommandSpec = {
   },
   async run({ options }) {
     // Loaded here, not at the top: every command's start-up would pay for them.
-    const [{ viewRun }, { renderTaskList, taskListJson }, { print }] =
-      await Promise.all([
-        import("./run_view.ts"),
-        import("../render/task_list.ts"),
-        import("../output/stdio.ts"),
-      ]);
-    const { plan, state } = await viewRun(
-      options.file,
-      (store) => store.latest(),
+    const [{ viewRun, withEarlierResults }, { renderTaskList, taskListJson }, {
+      print,
+    }] = await Promise.all([
+      import("./run_view.ts"),
+      import("../render/task_list.ts"),
+      import("../output/stdio.ts"),
+    ]);
+    const { plan, state } = await withEarlierResults(
+      await viewRun(options.file, (store) => store.latest()),
     );
     const tasks = taskListJson(plan, state);
     print(

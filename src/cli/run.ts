@@ -243,6 +243,7 @@ async function startRun(
         loaded.root,
         options["failure-lines"] ?? loaded.plan.orchestrator.failure_lines ??
           FAILURE_LINES,
+        await earlierForDashboard(loaded.root, loaded.plan, resume),
       ),
       interrupt: interrupts.signal,
       toolVersion: VERSION,
@@ -291,4 +292,25 @@ async function runFlags(
   }
   if (flags.net?.length === 0) Deno.permissions.revokeSync({ name: "net" });
   return flags;
+}
+
+/**
+ * Each task's latest result in the project's earlier runs, for TASKS.md to
+ * show the tasks this run leaves out (a resume continues the latest run,
+ * whose own results it shows).
+ */
+async function earlierForDashboard(
+  root: string,
+  plan: { tasks: readonly { id: string }[] },
+  resume: boolean,
+) {
+  const [{ RunStore }, { earlierResults }] = await Promise.all([
+    import("../events/store.ts"),
+    import("../events/project_state.ts"),
+  ]);
+  const store = new RunStore(root);
+  return await earlierResults(store, new Set(plan.tasks.map((t) => t.id)), {
+    exclude: resume ? await store.latest() : null,
+    planFile: null,
+  });
 }

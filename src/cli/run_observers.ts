@@ -4,6 +4,7 @@
  */
 
 import type { RunObserver } from "../engine/run.ts";
+import type { TaskState } from "../events/fold.ts";
 import { createReporter } from "../output/progress.ts";
 import { tasksMdReporter } from "../output/tasks_md_reporter.ts";
 import { terminalOptions } from "../output/terminal.ts";
@@ -16,12 +17,13 @@ import { terminalOptions } from "../output/terminal.ts";
 export function runObservers(
   root: string,
   failureLines: number,
+  earlier: ReadonlyMap<string, TaskState> = new Map(),
 ): RunObserver[] {
   return [
     createReporter({
       ...terminalOptions(),
       failureOutput: { root, cwd: Deno.cwd(), lines: failureLines },
     }),
-    tasksMdReporter(root),
+    tasksMdReporter(root, { earlier }),
   ];
 }

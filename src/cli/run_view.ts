@@ -110,3 +110,20 @@ export async function viewRun(
     changes: current && recorded && planChanges(recorded, current.plan),
   };
 }
+
+/**
+ * The view with each task the run did not touch (a run of a selection
+ * leaves the others "outside the selection") shown with its latest result
+ * in an earlier run of the plan, which names that run.
+ */
+export async function withEarlierResults(view: RunView): Promise<RunView> {
+  const { earlierResults, overlayEarlier } = await import(
+    "../events/project_state.ts"
+  );
+  const earlier = await earlierResults(
+    view.store,
+    new Set(view.plan.tasks.map((t) => t.id)),
+    { exclude: view.run, planFile: view.state.plan_file },
+  );
+  return { ...view, state: overlayEarlier(view.state, earlier) };
+}

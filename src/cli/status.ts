@@ -100,7 +100,7 @@ export const statusCommand: CommandSpec = {
     const [
       { markAbandoned },
       { RUNS_DIR },
-      { viewRun },
+      { viewRun, withEarlierResults },
       { explainChanges },
       { GONE_HINT, renderStatus, statusJson },
     ] = await Promise.all([
@@ -110,7 +110,9 @@ export const statusCommand: CommandSpec = {
       import("../engine/plan_changes.ts"),
       import("../render/status.ts"),
     ]);
-    const view = await viewRun(options.file, (store) => store.latest());
+    const view = await withEarlierResults(
+      await viewRun(options.file, (store) => store.latest()),
+    );
     const { run, state, plan, store } = view;
     let log: string | null = null;
     let process: RunProcess = null;

@@ -4,7 +4,8 @@
  */
 
 import { relative, resolve } from "../path.ts";
-import type { RunState } from "../events/fold.ts";
+import type { RunState, TaskState } from "../events/fold.ts";
+import { overlayEarlier } from "../events/project_state.ts";
 import type { RunEvent } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { Reporter } from "./reporter.ts";
@@ -28,10 +29,17 @@ import { TasksMdWriter, type TasksMdWriterOptions } from "./tasks_md_writer.ts";
  */
 export function tasksMdReporter(
   root: string,
-  options: TasksMdWriterOptions = {},
+  options: TasksMdWriterOptions & {
+    /** Each task's latest result in earlier runs: shown for tasks this run does not touch. */
+    earlier?: ReadonlyMap<string, TaskState>;
+  } = {},
 ): Reporter {
   let writer: TasksMdWriter | null = null;
   let plan: Plan | null = null;
+  // The tasks this run selected show this run's state (pending until they
+  // run); the others keep their latest result from an earlier run.
+  const earlier: ReadonlyMap<string, TaskState> = options.earlier ?? new Map();
+  const project = (state: RunState) => overlayEarlier(state, earlier);
   return {
     start(p: Plan, state: RunState, logPath: string) {
       plan = p;
@@ -39,13 +47,13 @@ export function tasksMdReporter(
       const link = relative(root, resolve(Deno.cwd(), logPath))
         .replaceAll("\\", "/");
       writer = new TasksMdWriter(root, link, options);
-      writer.flush(p, state);
+      writer.flush(p, project(state));
     },
     onEvent(_event: RunEvent, state: RunState) {
-      if (writer && plan) writer.schedule(plan, state);
+      if (writer && plan) writer.schedule(plan, project(state));
     },
     close(state: RunState) {
-      if (writer && plan) writer.flush(plan, state);
+      if (writer && plan) writer.flush(plan, project(state));
     },
   };
 }

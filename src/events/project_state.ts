@@ -1,0 +1,118 @@
+/**
+ * One state of the project, not of the latest run: each task's latest
+ * result across the runs of its plan. A run of a selection (`run --task A`)
+ * records the tasks it left out as skipped "outside the selection"; those
+ * keep the result an earlier run gave them, with that run's id, so
+ * `status`, `list` and TASKS.md show what the project is, not what the last
+ * command touched. A task the latest run selected keeps the latest run's
+ * state, pending included: that run (or its resume) is what runs it next.
+ * @module
+ */
+
+import type { RunState, TaskState } from "./fold.ts";
+import type { RunStore } from "./store.ts";
+import { OUTSIDE_SELECTION } from "./types.ts";
+
+/** How many earlier runs are folded at most to find tasks' latest results. */
+export const EARLIER_RUNS_MAX = 50;
+
+/**
+ * Whether a run gave `task` a result of its own (it ran, failed, was
+ * blocked, skipped as up to date, ...), not only passed it over as outside
+ * its selection.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { touched } from "./project_state.ts";
+ * const base = { id: "A", run: "r", started_at: null, duration_ms: null, detail: null,
+ *   failure: null, fingerprint: null, shards: new Map(), last_output: null };
+ * assert.equal(touched({ ...base, state: "completed", reason: null }), true);
+ * assert.equal(touched({ ...base, state: "skipped", reason: "outside the selection" }), false);
+ * ```
+ */
+export function touched(task: TaskState): boolean {
+  return !(task.state === "skipped" && task.reason === OUTSIDE_SELECTION) &&
+    task.state !== "pending";
+}
+
+/**
+ * The state `current` with each task it left out of its selection (skipped
+ * "outside the selection", or never named by a run whose selection is
+ * known) taken from `earlier` (each task's latest result in older runs),
+ * when there is one. Pure; `current` is not changed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emptyState, type TaskState } from "./fold.ts";
+ * import { overlayEarlier } from "./project_state.ts";
+ * const task = (id: string, state: TaskState["state"], run: string, reason: string | null = null): TaskState => ({
+ *   id, state, run, reason, started_at: null, duration_ms: null, detail: null,
+ *   failure: null, fingerprint: null, shards: new Map(), last_output: null });
+ * const now = { ...emptyState(), tasks: new Map([
+ *   ["A", task("A", "completed", "r2")],
+ *   ["B", task("B", "skipped", "r2", "outside the selection")],
+ * ]) };
+ * const merged = overlayEarlier(now, new Map([["B", task("B", "completed", "r1")]]));
+ * assert.equal(merged.tasks.get("B")!.state, "completed");
+ * assert.equal(merged.tasks.get("B")!.run, "r1");
+ * assert.equal(now.tasks.get("B")!.state, "skipped");
+ * ```
+ */
+export function overlayEarlier(
+  current: RunState,
+  earlier: ReadonlyMap<string, TaskState>,
+): RunState {
+  if (earlier.size === 0) return current;
+  const selected = new Set(current.selected);
+  const left = (id: string) => {
+    const now = current.tasks.get(id);
+    return now === undefined
+      ? !selected.has(id)
+      : now.state === "skipped" && now.reason === OUTSIDE_SELECTION;
+  };
+  const taken = [...earlier].filter(([id]) => left(id));
+  if (taken.length === 0) return current;
+  const tasks = new Map(current.tasks);
+  for (const [id, task] of taken) tasks.set(id, task);
+  return { ...current, tasks };
+}
+
+/**
+ * Each of `ids`' latest result in the project's runs other than `exclude`
+ * (newest first, at most {@link EARLIER_RUNS_MAX} runs folded), from runs
+ * of the same plan file when both name one. Tasks no run touched are absent.
+ *
+ * @param store The project's run store.
+ * @param ids The plan's task ids.
+ * @param options `exclude`: the run shown itself (its own results win);
+ *   `planFile`: the plan file the runs must have recorded.
+ */
+export async function earlierResults(
+  store: RunStore,
+  ids: ReadonlySet<string>,
+  options: { exclude: string | null; planFile: string | null },
+): Promise<Map<string, TaskState>> {
+  const found = new Map<string, TaskState>();
+  const runs = (await store.runs()).filter((r) => r !== options.exclude);
+  let folded = 0;
+  for (let i = runs.length - 1; i >= 0; i--) {
+    if (found.size === ids.size || folded === EARLIER_RUNS_MAX) break;
+    folded++;
+    let state: RunState;
+    try {
+      state = (await store.fold(runs[i]!)).state;
+    } catch {
+      continue; // A run that cannot be read adds nothing; its own view says why.
+    }
+    if (
+      options.planFile !== null && state.plan_file !== null &&
+      state.plan_file !== options.planFile
+    ) continue;
+    for (const [id, task] of state.tasks) {
+      if (ids.has(id) && !found.has(id) && touched(task)) found.set(id, task);
+    }
+  }
+  return found;
+}
