@@ -6,8 +6,9 @@
  * patch that passed is recorded (`patch_validated`) and handed to the
  * `apply_patch` step.
  *
- * The worktree lives under the run's artifacts
- * (`.codex/runs/<run>/agent/<task>/worktree`) and is kept across the
+ * The worktree lives under the run's work folder
+ * (`.codex/work/<run>/agent/<task>/worktree`), apart from the run's control
+ * files (orchestrate's own repository for it, the patches), and is kept across the
  * attempts of one task, so the agent can build on its previous attempt. It
  * is removed once a patch passed (the patch file is the record), and kept
  * when the task fails, for inspection; the next run of the task starts
@@ -36,7 +37,9 @@ import {
   writeBriefFiles,
 } from "./brief_files.ts";
 import { failuresOf, writeFeedback } from "./feedback.ts";
-import { forbiddenFiles, patchHash, savePatch } from "./patch.ts";
+import { patchHash, savePatch } from "./patch.ts";
+import { patchRefusals } from "./patch_paths.ts";
+import { describePatch } from "./patch_text.ts";
 import { agentCommand, readReport } from "./presets.ts";
 import { shardOrder } from "./shard_overlap.ts";
 import {
@@ -46,6 +49,7 @@ import {
   snapshot,
   stackPatches,
   type Worktree,
+  worktreePath,
 } from "./worktree.ts";
 
 /** What the run lends its agent steps (one budget for all of them). */
@@ -117,7 +121,11 @@ export async function runAgentStep(
   const root = input.workspace.root;
   const dir = join(ctx.artifacts, "agent", task.id);
   if (input.shards.length > 0) return await shardAgents(input, command, dir);
-  const worktree = await createWorktree(root, join(dir, "worktree"));
+  const worktree = await createWorktree(
+    root,
+    worktreePath(root, ctx.runId, task.id),
+    join(dir, "git"),
+  );
   const r = await attemptLoop(input, {
     command,
     dir,
@@ -178,12 +186,17 @@ async function shardAgents(
     ),
   );
   // Every shard starts from the same picture of the project.
-  const base = await snapshot(root, join(dir, "snapshot.index"));
+  const base = await snapshot(root, join(dir, "git"));
   const files: (string | null)[] = shards.map(() => null);
   const runOne = async (i: number): Promise<UnitResult> => {
     const { shard, validation } = shards[i]!;
     const unitDir = join(dir, shard.id);
-    const fresh = await addWorktree(root, join(unitDir, "worktree"), base);
+    const fresh = await addWorktree(
+      root,
+      worktreePath(root, input.ctx.runId, task.id, shard.id),
+      base,
+      join(dir, "git"),
+    );
     const worktree = await stackPatches(
       fresh,
       waitFor[i]!.map((j) => files[j]!),
@@ -246,7 +259,12 @@ async function combine(
   const { task, ctx } = input;
   const root = input.workspace.root;
   const rel = (abs: string) => relative(root, abs);
-  const fresh = await addWorktree(root, join(dir, "combined"), base);
+  const fresh = await addWorktree(
+    root,
+    worktreePath(root, ctx.runId, task.id, "combined"),
+    base,
+    join(dir, "git"),
+  );
   const worktree = await stackPatches(fresh, files);
   const kept = `worktree kept for inspection: ${rel(fresh.root)}`;
   if ("conflict" in worktree) {
@@ -273,7 +291,7 @@ async function combine(
   }
   // Against the first picture: the one patch holds every shard's change.
   const summary = await savePatch(
-    worktree.path,
+    worktree,
     base,
     join(dir, "combined.patch"),
     root,
@@ -394,7 +412,7 @@ async function attemptLoop(
     }
     const patchFile = join(dir, `attempt-${attempt}.patch`);
     const summary = await savePatch(
-      worktree.path,
+      worktree,
       worktree.base,
       patchFile,
       root,
@@ -415,6 +433,8 @@ async function attemptLoop(
       reported: report.reported_error,
       files: summary.files,
       forbidden,
+      prefix,
+      patch: patchFile,
       attemptDir,
     });
     if (failure === null) {
@@ -481,6 +501,8 @@ async function judge(
     reported: string | null;
     files: string[];
     forbidden: string[];
+    prefix: string;
+    patch: string;
     attemptDir: string;
   },
 ): Promise<Judged | null> {
@@ -513,14 +535,17 @@ async function judge(
       failures: [],
     };
   }
-  const bad = forbiddenFiles(a.files, a.forbidden);
+  const bad = patchRefusals(describePatch(await Deno.readFile(a.patch)), {
+    forbidden: a.forbidden,
+    prefix: a.prefix,
+  });
   if (bad.length > 0) {
-    const detail = `the patch touches forbidden paths: ${bad.join(", ")}`;
+    const detail = `the patch touches forbidden paths: ${bad.join("; ")}`;
     return {
       reason: "forbidden_path",
       detail,
       summary: `Your change touches paths the task forbids: ${
-        bad.join(", ")
+        bad.join("; ")
       }. Undo those changes (restore the files as they were) and keep the rest.`,
       failures: [],
     };

@@ -3,14 +3,20 @@
  * Behind the `apply_patch` gate (when the plan requires it) the task pauses
  * with the patch shown, until an approval bound to that patch's hash is
  * given; then git applies it, or reports the conflict and changes nothing.
+ * It applies exactly the bytes it hashed (read once, given to git on its
+ * stdin), judges them again by the paths no patch may touch, and records
+ * `patch_applying` before git starts, so a resume after a crash finds the
+ * change in the working tree and records it instead of applying twice.
  * @module
  */
 
-import { join } from "../path.ts";
+import { join, relative } from "../path.ts";
 import type { FailureReason, NewEvent, PatchSummary } from "../events/types.ts";
 import { APPLY_PATCH } from "../plan/normalize.ts";
 import { gitOk } from "./git.ts";
-import { applyPatch } from "./patch.ts";
+import { alreadyApplied, applyPatch, patchHash } from "./patch.ts";
+import { patchRefusals } from "./patch_paths.ts";
+import { describePatch, PatchFormatError } from "./patch_text.ts";
 
 export { APPLY_PATCH };
 
@@ -42,22 +48,65 @@ export async function runApplyStep(
   if (input.gated && !input.approved) {
     return { ok: "paused", gate: APPLY_PATCH, patch };
   }
-  const top = (await gitOk(["rev-parse", "--show-toplevel"], input.root))
-    .trim();
-  const applied = await applyPatch(top, join(input.root, patch.patch));
-  if (!applied.ok) {
-    return {
-      ok: false,
-      reason: "patch_failed",
-      detail:
-        `${patch.patch} no longer applies to the project; nothing was changed:\n${applied.conflict}`,
-    };
-  }
-  input.emit({
-    type: "patch_applied",
-    task: input.taskId,
-    shard: null,
-    ...patch,
+  const failed = (detail: string): ApplyStepResult => ({
+    ok: false,
+    reason: "patch_failed",
+    detail,
   });
+  // Read once: the bytes hashed here are the bytes checked and applied.
+  const bytes = await readPatch(join(input.root, patch.patch));
+  if (typeof bytes === "string") return failed(`${patch.patch} ${bytes}`);
+  const hash = await patchHash(bytes);
+  if (hash !== patch.hash) {
+    return failed(
+      `${patch.patch} changed since it was validated (${patch.hash}, now ${hash}); nothing was changed`,
+    );
+  }
+  const top = (await gitOk(["rev-parse", "--show-toplevel"], {
+    root: input.root,
+  })).trim();
+  let refusals: string[];
+  try {
+    refusals = patchRefusals(describePatch(bytes), {
+      forbidden: [],
+      prefix: relative(top, input.root),
+    });
+  } catch (e) {
+    if (!(e instanceof PatchFormatError)) throw e;
+    refusals = [e.message];
+  }
+  if (refusals.length > 0) {
+    return failed(
+      `${patch.patch} may not be applied; nothing was changed: ${
+        refusals.join("; ")
+      }`,
+    );
+  }
+  const call = { root: input.root, cwd: top };
+  const event = { task: input.taskId, shard: null, ...patch };
+  // A crash between git's apply and its record left the change in the
+  // working tree: the reverse applies cleanly, so it is recorded, not redone.
+  if (!(await alreadyApplied(call, bytes))) {
+    input.emit({ type: "patch_applying", ...event });
+    const applied = await applyPatch(call, bytes);
+    if (!applied.ok) {
+      return failed(
+        `${patch.patch} no longer applies to the project; nothing was changed:\n${applied.conflict}`,
+      );
+    }
+  }
+  input.emit({ type: "patch_applied", ...event });
   return { ok: true };
+}
+
+/** The patch file's bytes, or why there are none (missing, not a regular file). */
+async function readPatch(file: string): Promise<Uint8Array | string> {
+  try {
+    const info = await Deno.lstat(file);
+    if (!info.isFile) return "is not a regular file";
+    return await Deno.readFile(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "is gone";
+    throw e;
+  }
 }

@@ -11,6 +11,7 @@ import {
   countStates,
   emptyState,
   type RunState,
+  taskPatch,
 } from "../events/fold.ts";
 import { newRunId } from "../events/log.ts";
 import { LockedError } from "../events/lock.ts";
@@ -24,7 +25,7 @@ import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask, type TaskFacts } from "./decide.ts";
-import { gateStatuses, waitingPatch } from "./gates.ts";
+import { gateStatuses } from "./gates.ts";
 import { AgentBudget } from "../agent/budget.ts";
 import { indexedBrief } from "../agent/brief_files.ts";
 import { outputFileName } from "./output_name.ts";
@@ -273,7 +274,8 @@ async function runRecorded(r: Recorded): Promise<number> {
         return gateStatuses(task, hashes[task.id]!, state);
       },
       workspaces,
-      agentPatch: (task) => waitingPatch(task.id, hashes[task.id]!, state),
+      // Applied or not: a patch that landed is reconciled, never redone by its agent.
+      agentPatch: (task) => taskPatch(state, task.id, hashes[task.id]!),
       context: {
         runId,
         artifacts,

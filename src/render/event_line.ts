@@ -196,6 +196,8 @@ export function eventLine(
       return `${who}${s.green("✓")} patch passed its checks in the worktree: ${
         _diffstat(event)
       } (${t(event.patch)})`;
+    case "patch_applying":
+      return `${who}applying the patch to the project: ${_diffstat(event)}`;
     case "patch_applied":
       return `${who}${s.green("✓")} patch applied to the project: ${
         _diffstat(event)
@@ -215,12 +217,14 @@ export function eventLine(
   }
 }
 
-/** `2 files (a.ts, b.ts), +10 -3`. */
+/** `2 files (a.ts, b.ts), +10 -3`, then what the changes are beyond edits (`; rename a -> b`). */
 function _diffstat(p: PatchSummary): string {
   const n = p.files.length;
   return `${n} file${n === 1 ? "" : "s"}${
     _paren(p.files.map(safeText))
-  }, +${p.added} -${p.removed}`;
+  }, +${p.added} -${p.removed}${
+    (p.changes ?? []).map((c) => `; ${safeText(c)}`).join("")
+  }`;
 }
 
 function _commandLine(
