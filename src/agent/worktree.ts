@@ -110,9 +110,26 @@ export async function snapshot(root: string, gitDir: string): Promise<string> {
   try {
     if (head !== "") await gitOk(["read-tree", head], call);
     else await gitOk(["read-tree", "--empty"], call);
-    // `.codex` as an exclude pathspec, never a positive one: git refuses an
-    // ignored path named on the command line.
-    await gitOk(["add", "-A", "--", ".", `:(exclude)${own}`], call);
+    // `.codex` excluded by orchestrate's repository (info/exclude), and
+    // whatever a `.gitignore` re-included taken out again; never named to
+    // `git add`, which refuses a path the project's `.gitignore` ignores.
+    await Deno.writeTextFile(
+      join(gitDir, "info", "exclude"),
+      `/${own.replaceAll("\\", "\\\\")}/\n`,
+    );
+    await gitOk(["add", "-A"], call);
+    await gitOk(
+      [
+        "rm",
+        "-r",
+        "-q",
+        "--cached",
+        "--ignore-unmatch",
+        "--",
+        `:(literal)${own}`,
+      ],
+      call,
+    );
     const tree = (await gitOk(["write-tree"], call)).trim();
     const parent = head !== "" ? ["-p", head] : [];
     return (await gitOk(

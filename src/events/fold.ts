@@ -291,6 +291,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
         files: [...event.files],
         added: event.added,
         removed: event.removed,
+        ...(event.changes ? { changes: [...event.changes] } : {}),
         task_hash: event.task_hash,
         applied: false,
       });

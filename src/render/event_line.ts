@@ -197,7 +197,8 @@ export function eventLine(
         _diffstat(event)
       } (${t(event.patch)})`;
     case "patch_applying":
-      return `${who}applying the patch to the project: ${_diffstat(event)}`;
+      // The intent record for crash recovery; `patch_applied` says the rest.
+      return null;
     case "patch_applied":
       return `${who}${s.green("✓")} patch applied to the project: ${
         _diffstat(event)
