@@ -40,7 +40,7 @@ export async function gitIn(dir: string, ...args: string[]): Promise<string> {
 export async function gitProjectAs(
   user: TestUser,
   files: Record<string, string>,
-  gitignore = ".codex/\nTASKS.md\n",
+  gitignore = ".codex/runs/\n.codex/work/\nTASKS.md\n",
 ): Promise<string> {
   const dir = await projectAs(user, { ".gitignore": gitignore, ...files });
   await gitIn(dir, "init", "-q");
