@@ -110,14 +110,13 @@ export async function snapshot(root: string, gitDir: string): Promise<string> {
   try {
     if (head !== "") await gitOk(["read-tree", head], call);
     else await gitOk(["read-tree", "--empty"], call);
-    // `.codex` excluded by orchestrate's repository (info/exclude), and
-    // whatever a `.gitignore` re-included taken out again; never named to
-    // `git add`, which refuses a path the project's `.gitignore` ignores.
-    await Deno.writeTextFile(
-      join(gitDir, "info", "exclude"),
-      `/${own.replaceAll("\\", "\\\\")}/\n`,
-    );
-    await gitOk(["add", "-A"], call);
+    // `.codex` excluded for the snapshot only (the capture of a patch must
+    // see an agent's `.codex` files, to refuse them), and whatever a
+    // `.gitignore` re-included taken out again; never named to `git add`,
+    // which refuses a path the project's `.gitignore` ignores.
+    const exclude = join(gitDir, "snapshot.exclude");
+    await Deno.writeTextFile(exclude, `/${own.replaceAll("\\", "\\\\")}/\n`);
+    await gitOk(["-c", `core.excludesFile=${exclude}`, "add", "-A"], call);
     await gitOk(
       [
         "rm",

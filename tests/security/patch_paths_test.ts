@@ -80,18 +80,23 @@ securityTest(
 securityTest(
   "patch paths: a patch may not create files under .codex/, even re-included through .gitignore",
   async (user) => {
-    const { dir, detail } = await refused(
-      user,
-      "printf '!.codex/runs/\\n' >> .gitignore && mkdir -p .codex/runs && echo forged > .codex/runs/forged.approvals.jsonl",
-    );
-    assert.match(
-      detail,
-      /\.codex\/runs\/forged\.approvals\.jsonl is orchestrate's own folder/,
-    );
-    assert.equal(
-      await exists(join(dir, ".codex/runs/forged.approvals.jsonl")),
-      false,
-    );
+    for (
+      const script of [
+        "printf '!.codex/runs/\\n' >> .gitignore && mkdir -p .codex/runs && echo forged > .codex/runs/forged.approvals.jsonl",
+        "mkdir -p .codex/runs && echo forged > .codex/forged.approvals.jsonl",
+      ]
+    ) {
+      const { dir, detail } = await refused(user, script);
+      assert.match(
+        detail,
+        /\.codex\/\S*forged\.approvals\.jsonl is orchestrate's own folder/,
+      );
+      for (
+        const f of ["runs/forged.approvals.jsonl", "forged.approvals.jsonl"]
+      ) {
+        assert.equal(await exists(join(dir, ".codex", f)), false);
+      }
+    }
   },
 );
 
