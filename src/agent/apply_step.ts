@@ -45,9 +45,6 @@ export async function runApplyStep(
   input: ApplyStepInput,
 ): Promise<ApplyStepResult> {
   const { patch } = input;
-  if (input.gated && !input.approved) {
-    return { ok: "paused", gate: APPLY_PATCH, patch };
-  }
   const failed = (detail: string): ApplyStepResult => ({
     ok: false,
     reason: "patch_failed",
@@ -84,16 +81,23 @@ export async function runApplyStep(
   }
   const call = { root: input.root, cwd: top };
   const event = { task: input.taskId, shard: null, ...patch };
-  // A crash between git's apply and its record left the change in the
-  // working tree: the reverse applies cleanly, so it is recorded, not redone.
-  if (!(await alreadyApplied(call, bytes))) {
-    input.emit({ type: "patch_applying", ...event });
-    const applied = await applyPatch(call, bytes);
-    if (!applied.ok) {
-      return failed(
-        `${patch.patch} no longer applies to the project; nothing was changed:\n${applied.conflict}`,
-      );
-    }
+  // A crash after git's apply (recorded or not) left the change in the
+  // working tree: its reverse applies cleanly, so it is recorded, never
+  // applied again. Recording it changes nothing in the project, so it
+  // needs no approval (the one that let it land was given before).
+  if (await alreadyApplied(call, bytes)) {
+    input.emit({ type: "patch_applied", ...event });
+    return { ok: true };
+  }
+  if (input.gated && !input.approved) {
+    return { ok: "paused", gate: APPLY_PATCH, patch };
+  }
+  input.emit({ type: "patch_applying", ...event });
+  const applied = await applyPatch(call, bytes);
+  if (!applied.ok) {
+    return failed(
+      `${patch.patch} no longer applies to the project; nothing was changed:\n${applied.conflict}`,
+    );
   }
   input.emit({ type: "patch_applied", ...event });
   return { ok: true };
