@@ -138,7 +138,7 @@ export async function gitBytes(
  * ```ts
  * import assert from "node:assert/strict";
  * import { git } from "./git.ts";
- * assert.match((await git(["--version"], { root: "/nowhere" })).stdout, /^git version/);
+ * assert.match((await git(["--version"], { root: "/nowhere", cwd: "/" })).stdout, /^git version/);
  * ```
  */
 export async function git(
