@@ -26,6 +26,7 @@ import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask, type TaskFacts } from "./decide.ts";
 import { gateStatuses } from "./gates.ts";
+import { resolveOwnPrograms } from "../exec/programs.ts";
 import { AgentBudget } from "../agent/budget.ts";
 import { indexedBrief } from "../agent/brief_files.ts";
 import { outputFileName } from "./output_name.ts";
@@ -252,6 +253,8 @@ async function runRecorded(r: Recorded): Promise<number> {
       options.resume ? `resume-${state.resumes}` : "",
     );
     await Deno.mkdir(artifacts, { recursive: true });
+    // orchestrate's own programs (git) are fixed before any task runs.
+    resolveOwnPrograms(root);
     const workspaces = projectWorkspaces(root, runId, runner, {
       defaults: plan.orchestrator.permissions,
       flags: options.allow,

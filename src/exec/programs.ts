@@ -61,3 +61,23 @@ export function ownProgram(
   found.set(key, real);
   return real;
 }
+
+/** The programs orchestrate runs itself (not the plan's commands). */
+export const OWN_PROGRAMS = ["git"] as const;
+
+/**
+ * Resolves {@link OWN_PROGRAMS} for the project at `root` now, at the
+ * start of a run, before any task could change a folder on PATH; later
+ * calls of {@link ownProgram} get these paths.
+ *
+ * @example
+ * ```ts
+ * import { resolveOwnPrograms } from "./programs.ts";
+ * resolveOwnPrograms("/nowhere");
+ * ```
+ */
+export function resolveOwnPrograms(root: string): void {
+  for (const name of OWN_PROGRAMS) {
+    ownProgram(name, Deno.env.get("PATH") ?? "", root);
+  }
+}
