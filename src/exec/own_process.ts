@@ -64,23 +64,59 @@ export async function runOwn(request: OwnRequest): Promise<OwnResult> {
     kill(child, "SIGKILL");
   }, request.timeoutMs);
   try {
+    // Read while writing: a process may answer before it has read everything.
+    const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+    const stdout = collect(child.stdout, readers);
+    const stderr = collect(child.stderr, readers);
     if (request.stdin !== undefined) {
       const writer = child.stdin.getWriter();
       // A process that exits without reading all of it closes the pipe: not an error here.
       await writer.write(request.stdin).catch(() => {});
       await writer.close().catch(() => {});
     }
-    const out = await child.output();
+    const status = await child.status;
+    // Killed: a process it started may still hold the pipes; stop reading.
+    if (status.signal !== null) {
+      for (const r of readers) r.cancel().catch(() => {});
+    }
     return {
-      code: out.signal === null ? out.code : null,
-      stdout: out.stdout,
-      stderr: new TextDecoder().decode(out.stderr),
+      code: status.signal === null ? status.code : null,
+      stdout: await stdout,
+      stderr: new TextDecoder().decode(await stderr),
       timedOut,
     };
   } finally {
     clearTimeout(timer);
     live.delete(child);
   }
+}
+
+/** All of a stream's bytes (until its end, or until its reader is cancelled). */
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  readers: ReadableStreamDefaultReader<Uint8Array>[],
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  readers.push(reader);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // Cancelled after a kill: what arrived is kept.
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
 }
 
 /** Sends `signal` to every own process still running (the second Ctrl-C). */
