@@ -109,10 +109,13 @@ export async function gitBytes(
       "git is not on PATH (folders inside the project are not searched for orchestrate's own git)",
     );
   }
-  const repo = [
-    ...(call.gitDir === undefined ? [] : [`--git-dir=${call.gitDir}`]),
-    ...(call.workTree === undefined ? [] : [`--work-tree=${call.workTree}`]),
-  ];
+  const repo = call.gitDir === undefined
+    // The user's project, found from `cwd`: the repository orchestrate was
+    // started in is trusted as the user's own (the global configuration
+    // that could say so is not read), its risky settings overridden above.
+    ? ["-c", "safe.directory=*"]
+    : [`--git-dir=${call.gitDir}`];
+  if (call.workTree !== undefined) repo.push(`--work-tree=${call.workTree}`);
   const r = await runOwn({
     program,
     args: [...FIXED_CONFIG, ...repo, ...args],
