@@ -16,7 +16,7 @@
  * @module
  */
 
-import { join, relative } from "../path.ts";
+import { basename, dirname, join, relative } from "../path.ts";
 import { workDir } from "../events/log.ts";
 import { type GitCall, GitError, gitOk, own } from "./git.ts";
 import { applyPatch } from "./patch.ts";
@@ -164,10 +164,8 @@ export async function addWorktree(
   await Deno.mkdir(path, { recursive: true });
   const top = (await gitOk(["rev-parse", "--show-toplevel"], { root })).trim();
   const prefix = relative(top, root);
-  const index = join(
-    gitDir,
-    `${relative(join(gitDir, ".."), path).replaceAll("/", "_")}.index`,
-  );
+  // One index per worktree of the task (the task's, each shard's, the combined one).
+  const index = join(gitDir, `${basename(dirname(path))}.index`);
   const worktree: Worktree = {
     path,
     root: prefix === "" ? path : join(path, prefix),
