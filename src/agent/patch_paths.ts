@@ -64,18 +64,22 @@ export function patchRefusals(
     ...PLAN_NAMES.map((n) => `${prefix}${n}`),
     ...rules.planFiles ?? [],
   ];
-  const judge = (path: string) => {
-    if (forbiddenFiles([path], rules.forbidden).length > 0) {
-      out.push(`${path} is forbidden to this task`);
-    } else if (path.split("/").some((p) => p.toLowerCase() === ".git")) {
-      out.push(`${path} is in git's own folder`);
-    } else if (forbiddenFiles([path], own).length > 0) {
-      out.push(`${path} is orchestrate's own folder`);
-    } else if (plan.includes(path)) out.push(`${path} is the plan`);
-  };
+  /** Why no patch may touch `path` (a clause after the path), or null. */
+  const why = (path: string): string | null =>
+    forbiddenFiles([path], rules.forbidden).length > 0
+      ? "is forbidden to this task"
+      : path.split("/").some((p) => p.toLowerCase() === ".git")
+      ? "is in git's own folder"
+      : forbiddenFiles([path], own).length > 0
+      ? "is orchestrate's own folder"
+      : plan.includes(path)
+      ? "is the plan"
+      : null;
   for (const e of entries) {
-    const paths = new Set([e.oldPath, e.newPath]);
-    for (const path of paths) if (path !== null) judge(path);
+    for (const path of new Set([e.oldPath, e.newPath])) {
+      const reason = path === null ? null : why(path);
+      if (reason !== null) out.push(`${path} ${reason}`);
+    }
     if (e.symlink !== null && e.newPath !== null) {
       const to = e.symlink.startsWith("/")
         ? null
@@ -88,10 +92,9 @@ export function patchRefusals(
           `${e.newPath} is a symlink leading out of the project (${e.symlink})`,
         );
       } else {
-        const before = out.length;
-        judge(to);
-        if (out.length > before) {
-          out[out.length - 1] = `${e.newPath} is a symlink to ${out.at(-1)}`;
+        const reason = why(to);
+        if (reason !== null) {
+          out.push(`${e.newPath} is a symlink to ${to}, which ${reason}`);
         }
       }
     }
