@@ -37,7 +37,7 @@ import {
   writeBriefFiles,
 } from "./brief_files.ts";
 import { failuresOf, writeFeedback } from "./feedback.ts";
-import { patchHash, savePatch } from "./patch.ts";
+import { patchHash, readPatchFile, savePatch } from "./patch.ts";
 import { patchRefusals } from "./patch_paths.ts";
 import { describePatch } from "./patch_text.ts";
 import { agentCommand, readReport } from "./presets.ts";
@@ -604,16 +604,12 @@ async function reused(
   input: AgentStepInput,
   patch: PatchState,
 ): Promise<AgentStepResult> {
-  const file = join(input.workspace.root, patch.patch);
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(file);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  const bytes = await readPatchFile(join(input.workspace.root, patch.patch));
+  if (typeof bytes === "string") {
     return {
       ok: false,
       reason: "patch_failed",
-      detail: `the validated patch ${patch.patch} is gone`,
+      detail: `the validated patch ${patch.patch} ${bytes}`,
     };
   }
   const hash = await patchHash(bytes);

@@ -14,7 +14,12 @@ import { join, relative } from "../path.ts";
 import type { FailureReason, NewEvent, PatchSummary } from "../events/types.ts";
 import { APPLY_PATCH } from "../plan/normalize.ts";
 import { gitOk } from "./git.ts";
-import { alreadyApplied, applyPatch, patchHash } from "./patch.ts";
+import {
+  alreadyApplied,
+  applyPatch,
+  patchHash,
+  readPatchFile,
+} from "./patch.ts";
 import { patchRefusals } from "./patch_paths.ts";
 import { describePatch, PatchFormatError } from "./patch_text.ts";
 
@@ -51,7 +56,7 @@ export async function runApplyStep(
     detail,
   });
   // Read once: the bytes hashed here are the bytes checked and applied.
-  const bytes = await readPatch(join(input.root, patch.patch));
+  const bytes = await readPatchFile(join(input.root, patch.patch));
   if (typeof bytes === "string") return failed(`${patch.patch} ${bytes}`);
   const hash = await patchHash(bytes);
   if (hash !== patch.hash) {
@@ -101,16 +106,4 @@ export async function runApplyStep(
   }
   input.emit({ type: "patch_applied", ...event });
   return { ok: true };
-}
-
-/** The patch file's bytes, or why there are none (missing, not a regular file). */
-async function readPatch(file: string): Promise<Uint8Array | string> {
-  try {
-    const info = await Deno.lstat(file);
-    if (!info.isFile) return "is not a regular file";
-    return await Deno.readFile(file);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return "is gone";
-    throw e;
-  }
 }

@@ -139,6 +139,24 @@ export function changeNotes(entries: readonly PatchEntry[]): string[] {
   return notes;
 }
 
+/**
+ * A patch file's bytes, read once, or why there are none ("is gone", "is
+ * not a regular file": never a pipe or a link that could give other bytes
+ * to another reader).
+ */
+export async function readPatchFile(
+  file: string,
+): Promise<Uint8Array | string> {
+  try {
+    const info = await Deno.lstat(file);
+    if (!info.isFile) return "is not a regular file";
+    return await Deno.readFile(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "is gone";
+    throw e;
+  }
+}
+
 /** `sha256:<hex>` of the bytes. */
 export async function patchHash(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest(
