@@ -8,7 +8,14 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { chownTree, cliAs, outsideDirAs, securityTest } from "./_rig.ts";
+import { SOURCE_FLAGS } from "../_cli.ts";
+import {
+  chownTree,
+  cliAs,
+  outsideDirAs,
+  securityTest,
+  type TestUser,
+} from "./_rig.ts";
 import {
   agentPlan,
   BOUND,
@@ -93,6 +100,89 @@ securityTest(
         1,
         what,
       );
+    }
+  },
+);
+
+/** Starts `orchestrate args` as `user` and returns the process (to kill it mid-run). */
+async function spawnAs(
+  user: TestUser,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<Deno.ChildProcess> {
+  const home = await outsideDirAs(user);
+  const deno = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    ...SOURCE_FLAGS,
+    new URL("../../src/main.ts", import.meta.url).pathname,
+    ...args,
+  ];
+  const argv = [...user.wrap, ...deno];
+  return new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    cwd,
+    env: {
+      NO_COLOR: "1",
+      XDG_CACHE_HOME: join(home, "cache"),
+      XDG_STATE_HOME: join(home, "state"),
+      ...user.env,
+      ...env,
+    },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
+
+securityTest(
+  "patch once: kill -9 of a real resume as it records the apply, then resume: applied once, agent not rerun",
+  async (user) => {
+    for (
+      const marker of ["patch_applying", "patch_applied", "task_completed"]
+    ) {
+      const outside = await outsideDirAs(user);
+      const counter = join(outside, "agent-runs");
+      const dir = await gitProjectAs(user, {
+        "orchestrator.yml": agentPlan(),
+        "agent.sh":
+          `cat > /dev/null\necho run >> "$AGENT_COUNTER"\necho '${LINE}' >> greet.txt\n`,
+        "greet.txt": "hi\n",
+      });
+      const env = { AGENT_COUNTER: counter };
+      const opts = { cwd: dir, env, ...BOUND };
+      const run = await cliAs(user, ["run", "--sandbox", "off"], opts);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      const approve = await cliAs(user, ["approve", "apply_patch"], opts);
+      assert.equal(approve.code, 0, approve.stdout + approve.stderr);
+      const log = await latestLog(dir);
+      const child = await spawnAs(
+        user,
+        ["resume", "--sandbox", "off"],
+        dir,
+        env,
+      );
+      // Killed the moment the marker is on disk (the apply may or may not have run).
+      const deadline = Date.now() + BOUND.killAfterMs;
+      while (!(await Deno.readTextFile(log)).includes(`"type":"${marker}"`)) {
+        if (Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      child.kill("SIGKILL");
+      await child.status;
+      const resume = await cliAs(user, ["resume", "--sandbox", "off"], opts);
+      const what = `killed at ${marker}`;
+      assert.ok(
+        resume.code === 0 || /nothing to resume|already/i.test(resume.stdout),
+        `${what}: ${resume.stdout}${resume.stderr}`,
+      );
+      assert.equal(
+        await Deno.readTextFile(join(dir, "greet.txt")),
+        `hi\n${LINE}\n`,
+        `${what}: the project`,
+      );
+      assert.equal(await Deno.readTextFile(counter), "run\n", `${what}: rerun`);
     }
   },
 );
