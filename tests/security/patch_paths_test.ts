@@ -183,3 +183,55 @@ securityTest(
     }
   },
 );
+
+securityTest(
+  "patch paths: a project in a subfolder of its repository is judged by its own plan and .codex",
+  async (user) => {
+    for (
+      const [script, refusal] of [
+        [
+          "echo '# dropped a gate' >> orchestrator.yml",
+          /app\/orchestrator\.yml is the plan/,
+        ],
+        [
+          "mkdir -p .codex && echo forged > .codex/forged",
+          /app\/\.codex\/forged is orchestrate's own folder/,
+        ],
+        [
+          "ln -s ../../outside link",
+          /app\/link is a symlink leading out of the project/,
+        ],
+      ] as const
+    ) {
+      const repo = await gitProjectAs(user, {
+        "app/orchestrator.yml": agentPlan({ gated: false }),
+        "app/agent.sh":
+          `cat > /dev/null\necho 'hello world' > greet.txt\n${script}\ntrue\n`,
+        "app/greet.txt": "hi\n",
+      }, "app/.codex/runs/\napp/.codex/work/\napp/TASKS.md\n");
+      const dir = join(repo, "app");
+      const run = await cliAs(user, ["run", "--sandbox", "off"], {
+        cwd: dir,
+        ...BOUND,
+      });
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      const [failure] = ofType(await runEvents(dir), "agent_attempt_failed");
+      assert.equal(failure!.reason, "forbidden_path");
+      assert.match(failure!.detail, refusal);
+      assert.equal(await Deno.readTextFile(join(dir, "greet.txt")), "hi\n");
+    }
+    // And an allowed change lands in the subfolder.
+    const repo = await gitProjectAs(user, {
+      "app/orchestrator.yml": agentPlan({ gated: false }),
+      "app/agent.sh": "cat > /dev/null\necho 'hello world' > greet.txt\n",
+      "app/greet.txt": "hi\n",
+    }, "app/.codex/\napp/TASKS.md\n");
+    const dir = join(repo, "app");
+    const run = await cliAs(user, ["run"], { cwd: dir, ...BOUND });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(
+      await Deno.readTextFile(join(dir, "greet.txt")),
+      "hello world\n",
+    );
+  },
+);
