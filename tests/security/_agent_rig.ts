@@ -55,7 +55,12 @@ export async function gitProjectAs(
  * `apply_patch` gate unless `gated` is false.
  */
 export function agentPlan(
-  options: { gated?: boolean; forbidden?: string[]; extra?: string } = {},
+  options: {
+    gated?: boolean;
+    forbidden?: string[];
+    acceptance?: string[];
+    extra?: string;
+  } = {},
 ): string {
   const gate = options.gated === false
     ? ""
@@ -69,7 +74,13 @@ tasks:
     paths: { forbidden: [${(options.forbidden ?? []).join(", ")}] }
     commands:
       test: "true"
-    agent: true
+${
+    options.acceptance
+      ? `    acceptance:\n${
+        options.acceptance.map((a) => `      - ${JSON.stringify(a)}\n`).join("")
+      }`
+      : ""
+  }    agent: true
 ${options.extra ?? ""}`;
 }
 

@@ -145,7 +145,8 @@ securityTest(
       const outside = await outsideDirAs(user);
       const counter = join(outside, "agent-runs");
       const dir = await gitProjectAs(user, {
-        "orchestrator.yml": agentPlan(),
+        // A slow check after the apply keeps the run alive past `patch_applied`.
+        "orchestrator.yml": agentPlan({ acceptance: ["Tests pass: sleep 2"] }),
         "agent.sh":
           `cat > /dev/null\necho run >> "$AGENT_COUNTER"\necho '${LINE}' >> greet.txt\n`,
         "greet.txt": "hi\n",
@@ -164,13 +165,18 @@ securityTest(
         env,
       );
       // Killed the moment the marker is on disk (the apply may or may not have run).
-      const deadline = Date.now() + BOUND.killAfterMs;
-      while (!(await Deno.readTextFile(log)).includes(`"type":"${marker}"`)) {
-        if (Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 1));
+      let exited = false;
+      const status = child.status.then(() => exited = true);
+      while (
+        !exited &&
+        !(await Deno.readTextFile(log)).includes(`"type":"${marker}"`)
+      ) await new Promise((r) => setTimeout(r, 1));
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It had ended.
       }
-      child.kill("SIGKILL");
-      await child.status;
+      await status;
       const resume = await cliAs(user, ["resume", "--sandbox", "off"], opts);
       const what = `killed at ${marker}`;
       assert.ok(
