@@ -44,6 +44,7 @@ import { agentCommand, readReport } from "./presets.ts";
 import { shardOrder } from "./shard_overlap.ts";
 import {
   addWorktree,
+  agentGitEnv,
   createWorktree,
   removeWorktree,
   snapshot,
@@ -370,6 +371,7 @@ async function attemptLoop(
       feedback: feedback === null ? null : rel(feedback),
     });
     const env: Record<string, string> = {
+      ...agentGitEnv(worktree),
       ORCHESTRATE_BRIEF: brief.md,
       ORCHESTRATE_BRIEF_JSON: brief.json,
       ORCHESTRATE_TASK_ID: task.id,

@@ -274,3 +274,29 @@ export function worktreePath(
     "worktree",
   );
 }
+
+/**
+ * The git variables of the agent's processes: its worktree's own `.git`,
+ * named outright, so whatever `GIT_*` orchestrate inherited (a pre-commit
+ * hook's `GIT_INDEX_FILE`, a `GIT_DIR`) never points the agent's git at
+ * the user's repository.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { agentGitEnv } from "./worktree.ts";
+ * assert.equal(agentGitEnv({ path: "/w" }).GIT_INDEX_FILE, "/w/.git/index");
+ * ```
+ */
+export function agentGitEnv(
+  worktree: Pick<Worktree, "path">,
+): Record<string, string> {
+  const dotGit = join(worktree.path, ".git");
+  return {
+    GIT_DIR: dotGit,
+    GIT_WORK_TREE: worktree.path,
+    GIT_INDEX_FILE: join(dotGit, "index"),
+    GIT_OBJECT_DIRECTORY: join(dotGit, "objects"),
+    GIT_COMMON_DIR: dotGit,
+  };
+}

@@ -149,3 +149,37 @@ securityTest(
     assert.deepEqual(validated!.files, ["greet.txt"]);
   },
 );
+
+securityTest(
+  "git config: an agent's own git never writes the user's index or repository, whatever GIT_* orchestrate inherited",
+  async (user) => {
+    const dir = await gitProjectAs(user, {
+      "orchestrator.yml": agentPlan(),
+      "agent.sh":
+        "cat > /dev/null\necho 'hello world' > greet.txt\ngit add -A\ngit -c user.name=a -c user.email=a@a commit -qm agent\ntrue\n",
+      "greet.txt": "hi\n",
+    });
+    const index = join(dir, ".git/index");
+    const before = await Deno.readFile(index);
+    const head = await gitIn(dir, "rev-parse", "HEAD");
+    const env = { GIT_INDEX_FILE: index, GIT_DIR: join(dir, ".git") };
+    const run = await cliAs(user, ["run", "--sandbox", "off"], {
+      cwd: dir,
+      env,
+      ...BOUND,
+    });
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.deepEqual(
+      await Deno.readFile(index),
+      before,
+      "the user's index changed",
+    );
+    assert.equal(
+      await gitIn(dir, "rev-parse", "HEAD"),
+      head,
+      "the agent committed to the user's branch",
+    );
+    const [validated] = ofType(await runEvents(dir), "patch_validated");
+    assert.deepEqual(validated!.files, ["greet.txt"]);
+  },
+);
