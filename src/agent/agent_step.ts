@@ -279,7 +279,7 @@ async function combine(
   const checks = await validateIn(
     input,
     input.validation,
-    worktree.root,
+    worktree,
     join(dir, "combined-checks"),
   );
   if (checks !== null) {
@@ -555,7 +555,7 @@ async function judge(
   const failed = await validateIn(
     input,
     unit.validation,
-    unit.worktree.root,
+    unit.worktree,
     join(a.attemptDir, "checks"),
   );
   if (failed === null) return null;
@@ -572,13 +572,14 @@ async function judge(
 }
 
 /**
- * Runs the groups in the worktree at `worktreeRoot` (their output under
- * `artifacts`); null when they passed, else what failed.
+ * Runs the groups in the worktree (in its project folder, its own `.git`
+ * named for git; their output under `artifacts`); null when they passed,
+ * else what failed.
  */
 async function validateIn(
   input: AgentStepInput,
   groups: StepGroup[],
-  worktreeRoot: string,
+  worktree: Worktree,
   artifacts: string,
 ): Promise<
   { detail: string; failures: Judged["failures"] } | null
@@ -595,7 +596,11 @@ async function validateIn(
       ctx.emit(event);
     },
   };
-  const space = inWorktree(input.workspace, worktreeRoot, {});
+  const space = inWorktree(
+    input.workspace,
+    worktree.root,
+    agentGitEnv(worktree),
+  );
   const result = await input.validate(groups, space, checkCtx);
   if (result.ok) return null;
   return { detail: result.detail, failures: failuresOf(seen) };
