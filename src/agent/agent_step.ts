@@ -6,8 +6,9 @@
  * patch that passed is recorded (`patch_validated`) and handed to the
  * `apply_patch` step.
  *
- * The worktree lives in the run's work folder
- * (`.codex/work/<run>/agent/<task>/worktree`) and is kept across the
+ * The worktree lives under the run's work folder
+ * (`.codex/work/<run>/agent/<task>/worktree`), apart from the run's control
+ * files (orchestrate's own repository for it, the patches), and is kept across the
  * attempts of one task, so the agent can build on its previous attempt. It
  * is removed once a patch passed (the patch file is the record), and kept
  * when the task fails, for inspection; the next run of the task starts
@@ -23,12 +24,11 @@ import type { ValidationGroup } from "../engine/steps.ts";
 import type { TaskContext, Validate } from "../engine/steps/handler.ts";
 import type { TaskWorkspace } from "../engine/workspace.ts";
 import { attemptLoop } from "./attempt_loop.ts";
-import { patchHash } from "./patch.ts";
+import { patchHash, readPatchFile } from "./patch.ts";
 import { agentCommand } from "./presets.ts";
 import type { AgentServices } from "./services.ts";
 import { shardAgents } from "./shard_agents.ts";
-import { createWorktree, removeWorktree } from "./worktree.ts";
-import { worktreeHome } from "./worktree_home.ts";
+import { createWorktree, removeWorktree, worktreePath } from "./worktree.ts";
 
 /** How the agent step ended. */
 export type AgentStepResult =
@@ -82,7 +82,8 @@ export async function runAgentStep(
   if (input.shards.length > 0) return await shardAgents(input, command, dir);
   const worktree = await createWorktree(
     root,
-    join(worktreeHome(input), "worktree"),
+    worktreePath(root, ctx.runId, task.id),
+    join(dir, "git"),
   );
   const r = await attemptLoop(input, {
     command,
@@ -109,16 +110,12 @@ async function reused(
   input: AgentStepInput,
   patch: PatchState,
 ): Promise<AgentStepResult> {
-  const file = join(input.workspace.root, patch.patch);
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(file);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  const bytes = await readPatchFile(join(input.workspace.root, patch.patch));
+  if (typeof bytes === "string") {
     return {
       ok: false,
       reason: "patch_failed",
-      detail: `the validated patch ${patch.patch} is gone`,
+      detail: `the validated patch ${patch.patch} ${bytes}`,
     };
   }
   const hash = await patchHash(bytes);

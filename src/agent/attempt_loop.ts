@@ -12,6 +12,7 @@ import { writeBriefFiles } from "./brief_files.ts";
 import { writeFeedback } from "./feedback.ts";
 import { judge } from "./judge.ts";
 import { savePatch } from "./patch.ts";
+import { agentGitEnv } from "./worktree.ts";
 import { readReport } from "./presets.ts";
 import { withStdin } from "./stdin.ts";
 import type { AgentUnit, UnitResult } from "./unit.ts";
@@ -78,6 +79,7 @@ export async function attemptLoop(
       feedback: feedback === null ? null : rel(feedback),
     });
     const env: Record<string, string> = {
+      ...agentGitEnv(worktree),
       ORCHESTRATE_BRIEF: brief.md,
       ORCHESTRATE_BRIEF_JSON: brief.json,
       ORCHESTRATE_TASK_ID: task.id,
@@ -120,7 +122,7 @@ export async function attemptLoop(
     }
     const patchFile = join(dir, `attempt-${attempt}.patch`);
     const summary = await savePatch(
-      worktree.path,
+      worktree,
       worktree.base,
       patchFile,
       root,
@@ -141,6 +143,8 @@ export async function attemptLoop(
       reported: report.reported_error,
       files: summary.files,
       forbidden,
+      prefix,
+      patch: patchFile,
       attemptDir,
     });
     if (failure === null) {

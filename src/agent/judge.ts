@@ -11,7 +11,9 @@ import type { ValidationGroup } from "../engine/steps.ts";
 import type { TaskContext } from "../engine/steps/handler.ts";
 import type { AgentStepInput } from "./agent_step.ts";
 import { failuresOf } from "./feedback.ts";
-import { forbiddenFiles } from "./patch.ts";
+import { patchRefusals } from "./patch_paths.ts";
+import { describePatch } from "./patch_text.ts";
+import { agentGitEnv, type Worktree } from "./worktree.ts";
 import type { AgentUnit } from "./unit.ts";
 
 export interface Judged {
@@ -33,6 +35,8 @@ export async function judge(
     reported: string | null;
     files: string[];
     forbidden: string[];
+    prefix: string;
+    patch: string;
     attemptDir: string;
   },
 ): Promise<Judged | null> {
@@ -65,14 +69,17 @@ export async function judge(
       failures: [],
     };
   }
-  const bad = forbiddenFiles(a.files, a.forbidden);
+  const bad = patchRefusals(describePatch(await Deno.readFile(a.patch)), {
+    forbidden: a.forbidden,
+    prefix: a.prefix,
+  });
   if (bad.length > 0) {
-    const detail = `the patch touches forbidden paths: ${bad.join(", ")}`;
+    const detail = `the patch touches forbidden paths: ${bad.join("; ")}`;
     return {
       reason: "forbidden_path",
       detail,
       summary: `Your change touches paths the task forbids: ${
-        bad.join(", ")
+        bad.join("; ")
       }. Undo those changes (restore the files as they were) and keep the rest.`,
       failures: [],
     };
@@ -80,7 +87,7 @@ export async function judge(
   const failed = await validateIn(
     input,
     unit.validation,
-    unit.worktree.root,
+    unit.worktree,
     join(a.attemptDir, "checks"),
   );
   if (failed === null) return null;
@@ -97,13 +104,14 @@ export async function judge(
 }
 
 /**
- * Runs the groups in the worktree at `worktreeRoot` (their output under
- * `artifacts`); null when they passed, else what failed.
+ * Runs the groups in the worktree (in its project folder, its own `.git`
+ * named for git; their output under `artifacts`); null when they passed,
+ * else what failed.
  */
 export async function validateIn(
   input: AgentStepInput,
   groups: ValidationGroup[],
-  worktreeRoot: string,
+  worktree: Worktree,
   artifacts: string,
 ): Promise<
   { detail: string; failures: Judged["failures"] } | null
@@ -120,7 +128,10 @@ export async function validateIn(
       ctx.emit(event);
     },
   };
-  const space = input.workspace.inWorktree(worktreeRoot);
+  const space = input.workspace.inWorktree(
+    worktree.root,
+    agentGitEnv(worktree),
+  );
   const result = await input.validate(groups, space, checkCtx);
   if (result.ok) return null;
   return { detail: result.detail, failures: failuresOf(seen) };

@@ -1,54 +1,87 @@
 /**
  * The agent's change as a patch: captured from its worktree against the
- * snapshot it started from, summarised (files, lines added and removed, a
- * content hash), checked against the task's forbidden paths, and applied to
- * the project with git only when it applies cleanly.
+ * snapshot it started from (text, with full binary content), summarised
+ * from its own bytes (files by old and new path, lines, what each change
+ * does), checked against the paths no patch may touch, and applied from
+ * exactly the bytes that were hashed (on git's stdin, never a path read
+ * again).
  * @module
  */
 
 import picomatch from "picomatch";
 import type { PatchSummary } from "../events/types.ts";
 import { relative } from "../path.ts";
-import { git, gitOk } from "./git.ts";
+import { gitBytes, type GitCall, gitOk, own } from "./git.ts";
+import { describePatch, type PatchEntry } from "./patch_text.ts";
+import type { Worktree } from "./worktree.ts";
 
-/** A captured patch: its text and its summary (without the file name). */
+export { describePatch, type PatchEntry };
+
+/** A captured patch: its bytes and its summary (without the file name). */
 export interface CapturedPatch {
   text: Uint8Array;
   hash: string;
   files: string[];
   added: number;
   removed: number;
+  /** What each file's change is, beyond an edit (see {@link changeNotes}). */
+  changes: string[];
+  entries: PatchEntry[];
 }
 
 /**
  * Everything the worktree changed since `base` (edits, new and deleted
- * files, commits the agent made), as a binary-safe git patch, relative to
- * the repository's top.
+ * files), as a binary-safe git patch relative to the repository's top,
+ * taken through orchestrate's own repository and index.
  */
 export async function capturePatch(
-  worktree: string,
+  worktree: Worktree,
   base: string,
 ): Promise<CapturedPatch> {
-  await gitOk(["add", "-A"], worktree);
-  const args = ["diff", "--cached", "--no-color", "--no-ext-diff", base];
-  const [diff, numstat] = await Promise.all([
-    new Deno.Command("git", {
-      args: ["-c", "core.quotePath=false", ...args, "--binary"],
-      cwd: worktree,
-      stdout: "piped",
-      stderr: "piped",
-    }).output(),
-    gitOk(["-c", "core.quotePath=false", ...args, "--numstat", "-z"], worktree),
-  ]);
+  const call = own(worktree);
+  await gitOk(["read-tree", base], call);
+  await gitOk(["add", "-A"], call);
+  const diff = await gitBytes([
+    "diff",
+    "--cached",
+    "--binary",
+    "--full-index",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "-M",
+    base,
+  ], call);
   if (diff.code !== 0) {
     throw new Error(
-      `git diff in ${worktree} exited ${diff.code}: ${
-        new TextDecoder().decode(diff.stderr).trim()
-      }`,
+      `git diff in ${worktree.path} exited ${diff.code}: ${diff.stderr.trim()}`,
     );
   }
-  const stat = parseNumstat(numstat);
-  return { text: diff.stdout, hash: await patchHash(diff.stdout), ...stat };
+  return await summarise(diff.stdout);
+}
+
+/** The summary of a patch's bytes: hash, files, lines, changes. */
+export async function summarise(bytes: Uint8Array): Promise<CapturedPatch> {
+  const entries = describePatch(bytes);
+  const files = new Set<string>();
+  let added = 0, removed = 0;
+  for (const e of entries) {
+    if (e.oldPath !== null) files.add(e.oldPath);
+    if (e.newPath !== null) files.add(e.newPath);
+    added += e.added;
+    removed += e.removed;
+  }
+  return {
+    text: bytes,
+    hash: await patchHash(bytes),
+    files: [...files].sort(),
+    added,
+    removed,
+    changes: changeNotes(entries),
+    entries,
+  };
 }
 
 /**
@@ -57,11 +90,11 @@ export async function capturePatch(
  * relative to the project `root`.
  */
 export async function savePatch(
-  worktree: string,
+  worktree: Worktree,
   base: string,
   file: string,
   root: string,
-): Promise<PatchSummary> {
+): Promise<PatchSummary & { entries: PatchEntry[] }> {
   const captured = await capturePatch(worktree, base);
   await Deno.writeFile(file, captured.text);
   return {
@@ -70,41 +103,58 @@ export async function savePatch(
     files: captured.files,
     added: captured.added,
     removed: captured.removed,
+    ...(captured.changes.length > 0 ? { changes: captured.changes } : {}),
+    entries: captured.entries,
   };
 }
 
 /**
- * Files and line counts from `git diff --numstat -z` (binary files count
- * no lines; a rename lists its new path).
+ * What each change is beyond a plain edit, one line each, for the gate.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseNumstat } from "./patch.ts";
- * assert.deepEqual(parseNumstat("3\t1\tsrc/a.ts\0-\t-\tlogo.png\0"), {
- *   files: ["logo.png", "src/a.ts"], added: 3, removed: 1,
- * });
+ * import { changeNotes } from "./patch.ts";
+ * const e = { oldMode: "100644", newMode: "100644", binary: false, symlink: null, added: 0, removed: 0 };
+ * assert.deepEqual(changeNotes([
+ *   { ...e, status: "rename", oldPath: "secret.cfg", newPath: "renamed.cfg" },
+ *   { ...e, status: "modify", oldPath: "run.sh", newPath: "run.sh", newMode: "100755" },
+ * ]), ["rename secret.cfg -> renamed.cfg", "mode 100644 -> 100755 run.sh"]);
  * ```
  */
-export function parseNumstat(
-  text: string,
-): { files: string[]; added: number; removed: number } {
-  const files: string[] = [];
-  let added = 0, removed = 0;
-  const parts = text.split("\0");
-  for (let i = 0; i < parts.length; i++) {
-    const entry = parts[i]!;
-    if (entry === "") continue;
-    const [a, r, path] = entry.split("\t");
-    if (a !== "-") added += Number(a);
-    if (r !== "-") removed += Number(r);
-    // A rename: the path is empty and the old and new paths follow.
-    if (path === "") {
-      i += 2;
-      files.push(parts[i]!);
-    } else files.push(path!);
+export function changeNotes(entries: readonly PatchEntry[]): string[] {
+  const notes: string[] = [];
+  for (const e of entries) {
+    const path = e.newPath ?? e.oldPath ?? "";
+    if (e.status === "rename" || e.status === "copy") {
+      notes.push(`${e.status} ${e.oldPath} -> ${e.newPath}`);
+    } else if (e.status === "delete") notes.push(`delete ${e.oldPath}`);
+    if (
+      e.oldMode !== null && e.newMode !== null && e.oldMode !== e.newMode
+    ) notes.push(`mode ${e.oldMode} -> ${e.newMode} ${path}`);
+    if (e.symlink !== null) notes.push(`symlink ${path} -> ${e.symlink}`);
+    if (e.newMode === "160000") notes.push(`submodule ${path}`);
+    if (e.binary) notes.push(`binary ${path}`);
   }
-  return { files: files.sort(), added, removed };
+  return notes;
+}
+
+/**
+ * A patch file's bytes, read once, or why there are none ("is gone", "is
+ * not a regular file": never a pipe or a link that could give other bytes
+ * to another reader).
+ */
+export async function readPatchFile(
+  file: string,
+): Promise<Uint8Array | string> {
+  try {
+    const info = await Deno.lstat(file);
+    if (!info.isFile) return "is not a regular file";
+    return await Deno.readFile(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "is gone";
+    throw e;
+  }
 }
 
 /** `sha256:<hex>` of the bytes. */
@@ -151,22 +201,41 @@ export function forbiddenFiles(
 export type ApplyResult = { ok: true } | { ok: false; conflict: string };
 
 /**
- * Applies the patch file to the working tree at `repo` (the repository's
- * top) with `git apply`: first `--check`, so a patch that no longer applies
- * cleanly changes nothing and is reported with git's own account of the
- * conflict. Never a three-way merge.
+ * Applies the patch's bytes (on git's stdin) to the working tree the call
+ * names (its `cwd` the repository's top) with `git apply`: first
+ * `--check`, so a patch that no longer applies cleanly changes nothing and
+ * is reported with git's own account of the conflict. Never a three-way
+ * merge.
  */
 export async function applyPatch(
-  repo: string,
-  patchFile: string,
+  call: GitCall,
+  bytes: Uint8Array,
 ): Promise<ApplyResult> {
-  const check = await git(["apply", "--check", "--binary", patchFile], repo);
-  if (check.code !== 0) {
-    return { ok: false, conflict: (check.stderr || check.stdout).trim() };
-  }
-  const apply = await git(["apply", "--binary", patchFile], repo);
-  if (apply.code !== 0) {
-    return { ok: false, conflict: (apply.stderr || apply.stdout).trim() };
-  }
+  const check = await gitBytes(["apply", "--check", "--binary", "-"], {
+    ...call,
+    stdin: bytes,
+  });
+  if (check.code !== 0) return { ok: false, conflict: check.stderr.trim() };
+  const apply = await gitBytes(["apply", "--binary", "-"], {
+    ...call,
+    stdin: bytes,
+  });
+  if (apply.code !== 0) return { ok: false, conflict: apply.stderr.trim() };
   return { ok: true };
+}
+
+/**
+ * Whether the working tree the call names already holds the patch: its
+ * reverse applies cleanly (a crash came between `git apply` and the record
+ * of it).
+ */
+export async function alreadyApplied(
+  call: GitCall,
+  bytes: Uint8Array,
+): Promise<boolean> {
+  const r = await gitBytes(["apply", "--check", "--reverse", "--binary", "-"], {
+    ...call,
+    stdin: bytes,
+  });
+  return r.code === 0;
 }

@@ -17,8 +17,8 @@ import {
   removeWorktree,
   snapshot,
   stackPatches,
+  worktreePath,
 } from "./worktree.ts";
-import { worktreeHome } from "./worktree_home.ts";
 
 /**
  * Each shard's agent in a worktree of its own, judged by the shard's own
@@ -46,15 +46,16 @@ export async function shardAgents(
     ),
   );
   // Every shard starts from the same picture of the project.
-  const base = await snapshot(root, join(dir, "snapshot.index"));
+  const base = await snapshot(root, join(dir, "git"));
   const files: (string | null)[] = shards.map(() => null);
   const runOne = async (i: number): Promise<UnitResult> => {
     const { shard, validation } = shards[i]!;
     const unitDir = join(dir, shard.id);
     const fresh = await addWorktree(
       root,
-      join(worktreeHome(input), shard.id, "worktree"),
+      worktreePath(root, input.ctx.runId, task.id, shard.id),
       base,
+      join(dir, "git"),
     );
     const worktree = await stackPatches(
       fresh,
@@ -120,8 +121,9 @@ async function combine(
   const rel = (abs: string) => relative(root, abs);
   const fresh = await addWorktree(
     root,
-    join(worktreeHome(input), "combined"),
+    worktreePath(root, ctx.runId, task.id, "combined"),
     base,
+    join(dir, "git"),
   );
   const worktree = await stackPatches(fresh, files);
   const kept = `worktree kept for inspection: ${rel(fresh.root)}`;
@@ -136,7 +138,7 @@ async function combine(
   const checks = await validateIn(
     input,
     input.validation,
-    worktree.root,
+    worktree,
     join(dir, "combined-checks"),
   );
   if (checks !== null) {
@@ -149,7 +151,7 @@ async function combine(
   }
   // Against the first picture: the one patch holds every shard's change.
   const summary = await savePatch(
-    worktree.path,
+    worktree,
     base,
     join(dir, "combined.patch"),
     root,

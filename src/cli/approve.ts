@@ -111,7 +111,9 @@ export const approveCommand: CommandSpec = {
         patches.push(
           `${task.id}: ${patch.patch} (${
             patch.files.join(", ")
-          }: +${patch.added} -${patch.removed}, ${patch.hash})`,
+          }: +${patch.added} -${patch.removed}${
+            (patch.changes ?? []).map((c) => `; ${c}`).join("")
+          }, ${patch.hash})`,
         );
       }
     }

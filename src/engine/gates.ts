@@ -9,7 +9,12 @@
 
 import type { Task } from "../plan/ir.ts";
 import { APPLY_PATCH } from "../plan/normalize.ts";
-import { approvalFor, type PatchState, type RunState } from "../events/fold.ts";
+import {
+  approvalFor,
+  type PatchState,
+  type RunState,
+  taskPatch,
+} from "../events/fold.ts";
 import type { GateStatus } from "./decide.ts";
 
 /**
@@ -79,7 +84,9 @@ export function gateBinding(
   state: RunState,
 ): string | null {
   if (gate !== APPLY_PATCH || task.agent === undefined) return taskHash;
-  const patch = waitingPatch(task.id, taskHash, state);
+  // An applied patch stays bound: a resume after a crash reconciles it
+  // under the approval it landed with, instead of waiting for another.
+  const patch = taskPatch(state, task.id, taskHash);
   return patch === null ? null : `${taskHash}+${patch.hash}`;
 }
 

@@ -11,6 +11,7 @@ import {
   countStates,
   emptyState,
   type RunState,
+  taskPatch,
 } from "../events/fold.ts";
 import { newRunId } from "../events/log.ts";
 import { LockedError } from "../events/lock.ts";
@@ -34,7 +35,8 @@ import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask } from "./decide.ts";
 import { gatherTaskFacts } from "./task_facts.ts";
-import { gateStatuses, waitingPatch } from "./gates.ts";
+import { gateStatuses } from "./gates.ts";
+import { resolveOwnPrograms } from "../exec/programs.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import { planToResume } from "./run_plan.ts";
@@ -299,6 +301,8 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
         }`,
       );
     }
+    // orchestrate's own programs (git) are fixed before any task runs.
+    resolveOwnPrograms(root);
     const workspaces = projectWorkspaces(root, runId, runner, {
       defaults: plan.orchestrator.permissions,
       flags: options.allow,
@@ -322,7 +326,8 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
         return gateStatuses(task, hashes[task.id]!, state);
       },
       workspaces,
-      agentPatch: (task) => waitingPatch(task.id, hashes[task.id]!, state),
+      // Applied or not: a patch that landed is reconciled, never redone by its agent.
+      agentPatch: (task) => taskPatch(state, task.id, hashes[task.id]!),
       context: {
         runId,
         artifacts,

@@ -295,9 +295,14 @@ export function applyEvent(state: RunState, event: RunEvent): void {
         files: [...event.files],
         added: event.added,
         removed: event.removed,
+        ...(event.changes ? { changes: [...event.changes] } : {}),
         task_hash: event.task_hash,
         applied: false,
       });
+      return;
+    case "patch_applying":
+      // Whether it landed is the working tree's to say: the apply step
+      // reconciles (`git apply --reverse --check`) when the task resumes.
       return;
     case "patch_applied": {
       const patch = state.patches.get(event.task!);
@@ -450,4 +455,26 @@ export function markAbandoned(state: RunState): void {
     task.reason = "interrupted";
     task.detail = "its run's process is gone";
   }
+}
+
+/**
+ * The validated patch of an agent task made for its current definition,
+ * applied or not; null when there is none. A task resumes from it instead
+ * of running its agent again (an applied one is reconciled with the
+ * working tree, never applied twice).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { emptyState, taskPatch } from "./fold.ts";
+ * assert.equal(taskPatch(emptyState(), "T", "h1"), null);
+ * ```
+ */
+export function taskPatch(
+  state: RunState,
+  taskId: string,
+  taskHash: string,
+): PatchState | null {
+  const patch = state.patches.get(taskId);
+  return patch !== undefined && patch.task_hash === taskHash ? patch : null;
 }

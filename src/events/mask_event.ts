@@ -45,6 +45,7 @@ const FREE_TEXT: FreeText = {
   patch_proposed: [],
   agent_attempt_failed: ["detail"],
   patch_validated: [],
+  patch_applying: [],
   patch_applied: [],
   build_started: [],
   interrupted: [],

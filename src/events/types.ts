@@ -286,6 +286,12 @@ export interface PatchSummary {
   /** Lines added and removed. */
   added: number;
   removed: number;
+  /**
+   * What its changes are beyond edits, one line each (`rename a -> b`,
+   * `mode 100644 -> 100755 x`, `symlink l -> t`, `binary x`, `delete x`);
+   * absent when every change is an edit.
+   */
+  changes?: string[];
 }
 
 /** One attempt of a task's agent started in its git worktree. */
@@ -354,6 +360,15 @@ export interface PatchValidatedEvent extends EventBase, PatchSummary {
   task_hash: string;
 }
 
+/**
+ * The apply step is about to apply this patch (its bytes read and hashed):
+ * recorded first, so a resume after a crash reconciles with the working
+ * tree instead of applying twice.
+ */
+export interface PatchApplyingEvent extends EventBase, PatchSummary {
+  type: "patch_applying";
+}
+
 /** A validated patch was applied to the project with git. */
 export interface PatchAppliedEvent extends EventBase, PatchSummary {
   type: "patch_applied";
@@ -420,6 +435,7 @@ export type RunEvent =
   | PatchProposedEvent
   | AgentAttemptFailedEvent
   | PatchValidatedEvent
+  | PatchApplyingEvent
   | PatchAppliedEvent
   | BuildStartedEvent
   | InterruptedEvent

@@ -113,6 +113,7 @@ const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
     task(e) ?? str(e, "patch") ?? str(e, "hash") ?? str(e, "task_hash") ??
       need(strings(e.files), "files", "a list of paths") ??
       num(e, "added") ?? num(e, "removed"),
+  patch_applying: (e) => task(e) ?? str(e, "hash"),
   patch_applied: (e) => task(e) ?? str(e, "hash"),
   build_started: nothing,
   interrupted: nothing,

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { killOwnProcesses } from "./own_process.ts";
 import { commandArgv } from "./argv.ts";
 import { maskText, StreamMask } from "./mask.ts";
 import { isOsError } from "./os_error.ts";
@@ -248,6 +249,8 @@ export class DenoRunner implements ProcessRunner {
 
   killAll(signal: Deno.Signal): void {
     for (const command of this.#running) command.killNow(signal);
+    // orchestrate's own processes (git) stop with the tasks' ones.
+    killOwnProcesses(signal);
   }
 }
 

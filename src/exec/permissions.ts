@@ -338,7 +338,11 @@ function realPath(path: string): string {
   }
 }
 
-/** A `run` layer as real paths: every match of a name on PATH, paths as given. */
+/**
+ * A `run` layer as real paths: a name is the program it starts, the first
+ * match on PATH (not every file of that name on PATH: a `git` that is a
+ * link to `sh` further down would let `sh` run), paths as given.
+ */
 function resolvePrograms(
   layer: Layer,
   path: string,
@@ -352,10 +356,8 @@ function resolvePrograms(
       out.add(realPath(resolve(root, entry)));
       continue;
     }
-    for (const dir of path.split(":")) {
-      const found = findOnPath(entry, dir);
-      if (found !== null) out.add(realPath(found));
-    }
+    const found = findOnPath(entry, path);
+    if (found !== null) out.add(realPath(found));
   }
   return [...out];
 }

@@ -201,6 +201,9 @@ export function eventLine(
       return `${who}${s.green("✓")} patch passed its checks in the worktree: ${
         _diffstat(event)
       } (${t(event.patch)})`;
+    case "patch_applying":
+      // The intent record for crash recovery; `patch_applied` says the rest.
+      return null;
     case "patch_applied":
       return `${who}${s.green("✓")} patch applied to the project: ${
         _diffstat(event)
@@ -220,12 +223,14 @@ export function eventLine(
   }
 }
 
-/** `2 files (a.ts, b.ts), +10 -3`. */
+/** `2 files (a.ts, b.ts), +10 -3`, then what the changes are beyond edits (`; rename a -> b`). */
 function _diffstat(p: PatchSummary): string {
   const n = p.files.length;
   return `${n} file${n === 1 ? "" : "s"}${
     _paren(p.files.map(safeText))
-  }, +${p.added} -${p.removed}`;
+  }, +${p.added} -${p.removed}${
+    (p.changes ?? []).map((c) => `; ${safeText(c)}`).join("")
+  }`;
 }
 
 function _commandLine(
