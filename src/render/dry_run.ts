@@ -27,7 +27,7 @@ export type WordedDryRunReport = Omit<DryRunReport, "tasks"> & {
  * import { wordedDryRun } from "./dry_run.ts";
  * const task = { id: "A", title: "A", action: "skip" as const,
  *   why: { kind: "outside_selection" as const }, commands: [], shards: [],
- *   checks: [], gates: [] };
+ *   checks: [], gates: [], agent: null };
  * const report = { plan: "p.yml", resume: false, selection: "B", tasks: [task], build: [] };
  * assert.equal(wordedDryRun(report).tasks[0]!.reason, "outside the selection");
  * ```
