@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 /**
  * Runtime flags baked into the binary (tests run the CLI with the same): the
  * permissions, and the unstable `Worker` option that narrows the permissions
- * of the worker evaluating `orchestrator.ts` (`src/plan/load_ts.ts`).
+ * of the worker evaluating `orchestrator.ts` (`src/plan/ts/load_ts.ts`).
  */
 export const PERMISSIONS: readonly string[] = [
   "--allow-read",
@@ -62,8 +62,8 @@ export const CEILING: readonly string[] = ["--no-prompt"];
  */
 export const INCLUDES: readonly string[] = [
   "src/dsl/dsl.ts",
-  "src/plan/deno_globals.d.ts",
-  "src/plan/ts_plan_worker.ts",
+  "src/plan/ts/deno_globals.d.ts",
+  "src/plan/ts/ts_plan_worker.ts",
 ];
 
 /**

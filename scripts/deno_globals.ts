@@ -1,5 +1,5 @@
 /**
- * Regenerates `src/plan/deno_globals.d.ts`, the globals `plan validate
+ * Regenerates `src/plan/ts/deno_globals.d.ts`, the globals `plan validate
  * --types` gives a plan: Deno's own (`deno types` of the Deno running this
  * script), so that the binary's check agrees with `deno check`. TypeScript's
  * ECMAScript library comes from the `typescript` package instead of Deno's
@@ -10,7 +10,7 @@
 
 /** The generated file. */
 export const GLOBALS_PATH: URL = new URL(
-  "../src/plan/deno_globals.d.ts",
+  "../src/plan/ts/deno_globals.d.ts",
   import.meta.url,
 );
 

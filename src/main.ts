@@ -10,7 +10,7 @@
 import { app } from "./cli/app.ts";
 import { dispatch } from "./cli/command.ts";
 import { CliError, EXIT_CODE, isIoFault } from "./cli/errors.ts";
-import { VERSION } from "./cli/version.ts";
+import { VERSION } from "./version.ts";
 import type { ExitCode } from "./exit_code.ts";
 import { print, printError } from "./output/stdio.ts";
 

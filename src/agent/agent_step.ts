@@ -16,7 +16,7 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import type { PatchState } from "../events/fold.ts";
 import type { FailureReason, PatchSummary } from "../events/types.ts";
 import type { Agent, Shard, Task } from "../plan/ir.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { join, relative } from "../path.ts";
+import { join, relative } from "../fs/path.ts";
 import type { FailureReason, NewEvent, PatchSummary } from "../events/types.ts";
 import { APPLY_PATCH } from "../plan/normalize.ts";
 import { gitOk } from "./git.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join, relative } from "../path.ts";
+import { join, relative } from "../fs/path.ts";
 import type { Agent } from "../plan/ir.ts";
 import type { AgentStepInput } from "./agent_step.ts";
 import { writeBriefFiles } from "./brief_files.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import { describeCheck } from "../plan/check.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import type { LatestRun } from "../brief/brief.ts";

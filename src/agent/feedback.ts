@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import type { RunEvent } from "../events/types.ts";
 
 /** Bytes of each output file's end quoted in the feedback. */

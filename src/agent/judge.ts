@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join, relative } from "../path.ts";
+import { join, relative } from "../fs/path.ts";
 import type { AttemptFailure, NewEvent, RunEvent } from "../events/types.ts";
 import type { ValidationGroup } from "../engine/steps.ts";
 import type { TaskContext } from "../engine/steps/handler.ts";

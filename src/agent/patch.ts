@@ -10,7 +10,7 @@
 
 import picomatch from "picomatch";
 import type { PatchSummary } from "../events/types.ts";
-import { relative } from "../path.ts";
+import { relative } from "../fs/path.ts";
 import { gitBytes, type GitCall, gitOk, own } from "./git.ts";
 import { describePatch, type PatchEntry } from "./patch_text.ts";
 import type { Worktree } from "./worktree.ts";

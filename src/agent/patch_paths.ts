@@ -8,7 +8,7 @@
  * @module
  */
 
-import { dirname, posix } from "../path.ts";
+import { dirname, posix } from "../fs/path.ts";
 import type { PatchEntry } from "./patch_text.ts";
 import { forbiddenFiles } from "./patch.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join, relative } from "../path.ts";
+import { join, relative } from "../fs/path.ts";
 import type { AgentStepInput, AgentStepResult } from "./agent_step.ts";
 import { attemptLoop } from "./attempt_loop.ts";
 import { validateIn } from "./judge.ts";

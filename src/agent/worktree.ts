@@ -16,7 +16,7 @@
  * @module
  */
 
-import { basename, dirname, join, relative } from "../path.ts";
+import { basename, dirname, join, relative } from "../fs/path.ts";
 import { workDir } from "../events/log.ts";
 import { type GitCall, GitError, gitOk, own } from "./git.ts";
 import { applyPatch } from "./patch.ts";

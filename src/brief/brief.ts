@@ -9,18 +9,18 @@
 import type { Plan, Shard, Task } from "../plan/ir.ts";
 import type { RunState } from "../events/fold.ts";
 import { type Check, describeCheck } from "../plan/check.ts";
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import {
   MAX_FILE_BYTES,
   type RepoIndex,
   updateIndex,
 } from "../index/repo_index.ts";
-import { readRegularText } from "../regular_file.ts";
+import { readRegularText } from "../fs/regular_file.ts";
 import type { IndexSymbol } from "../index/symbols.ts";
 import { relevantFiles } from "./relevant_code.ts";
 import { detectToolchain, type ToolchainFact } from "./toolchain.ts";
 import { briefMarkdown } from "./markdown.ts";
-import { exists as pathExists } from "../exists.ts";
+import { exists as pathExists } from "../fs/exists.ts";
 
 /** Token budget when none is given. */
 export const DEFAULT_MAX_TOKENS = 4000;

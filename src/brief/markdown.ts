@@ -5,7 +5,7 @@
  */
 
 import type { Brief } from "./brief.ts";
-import { safeBlock } from "../render/safe_text.ts";
+import { safeBlock } from "../text/safe_text.ts";
 
 const fence = (text: string) => {
   const ticks = "`".repeat(

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { join } from "../path.ts";
-import { parseJsonc } from "../init/jsonc.ts";
-import { tomlString } from "../init/toml_value.ts";
-import { readRegularText } from "../regular_file.ts";
+import { join } from "../fs/path.ts";
+import { parseJsonc } from "../text/jsonc.ts";
+import { tomlString } from "../text/toml_value.ts";
+import { readRegularText } from "../fs/regular_file.ts";
 
 /** Past this a manifest is not read for the toolchain facts. */
 const TOOLCHAIN_MAX_BYTES = 8 * 1024 * 1024;

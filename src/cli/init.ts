@@ -8,7 +8,7 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import { defineCommand } from "./command.ts";
 import { UsageError } from "./errors.ts";
 import type { ExitCode } from "../exit_code.ts";
@@ -16,11 +16,11 @@ import { print, printError } from "../output/stdio.ts";
 import { PLAN_FILE_NAMES } from "../plan/discover.ts";
 import { DSL_COPY_PATH } from "../init/dsl_copy.ts";
 import type { ImportChange } from "../init/deno_config.ts";
-import { VERSION } from "./version.ts";
-import { exists as pathExists } from "../exists.ts";
+import { VERSION } from "../version.ts";
+import { exists as pathExists } from "../fs/exists.ts";
 import { isOsError } from "../exec/os_error.ts";
-import { readRegularText, refuseSpecialFile } from "../regular_file.ts";
-import { writeFileAtomic } from "../output/write_atomic.ts";
+import { readRegularText, refuseSpecialFile } from "../fs/regular_file.ts";
+import { writeFileAtomic } from "../fs/write_atomic.ts";
 
 const SCHEMA_PATH = ".codex/orchestrator.schema.json";
 
@@ -55,7 +55,7 @@ export const initCommand = defineCommand({
     if (!options.force) {
       // A plan above governs this folder already: a second one here would split the project.
       const { findPlan } = await import("../plan/discover.ts");
-      const { dirname, relative } = await import("../path.ts");
+      const { dirname, relative } = await import("../fs/path.ts");
       const above = findPlan(Deno.cwd());
       if (above.found && dirname(above.path) !== Deno.cwd()) {
         throw new UsageError(

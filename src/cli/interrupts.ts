@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import { readStateTextSync } from "../events/state_file.ts";
 import type { ProcessRunner } from "../exec/runner.ts";
 import { EXIT_CODE } from "../exit_code.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname, relative, resolve } from "../path.ts";
+import { dirname, relative, resolve } from "../fs/path.ts";
 import type { StringOption } from "./command.ts";
 import { PlanInvalid, UsageError } from "./errors.ts";
 import {
@@ -19,7 +19,7 @@ import type { Diagnostic, Result } from "../plan/diagnostic.ts";
 import {
   NotARegularFile,
   refuseSpecialFile as refuseSpecialPath,
-} from "../regular_file.ts";
+} from "../fs/regular_file.ts";
 import {
   type CheckedPlan,
   checkPlan,

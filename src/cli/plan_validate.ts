@@ -15,7 +15,7 @@ import {
   refuseSpecialFile,
 } from "./plan_source.ts";
 import { print, printError } from "../output/stdio.ts";
-import { safeText } from "../render/safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 import type { ExitCode } from "../exit_code.ts";
 
 const TYPES_OPTION: BooleanOption = {
@@ -50,7 +50,7 @@ async function validate(
   if (types && isTsPlan(path)) {
     await refuseSpecialFile(path);
     // The compiler is ~10 MB of JavaScript: loaded for this command only.
-    const { typeCheckPlan } = await import("../plan/type_check.ts");
+    const { typeCheckPlan } = await import("../plan/ts/type_check.ts");
     const errors = await typeCheckPlan(path, Deno.cwd());
     if (errors.length > 0) throw planInvalid(errors, path);
     typed = ", types checked";

@@ -38,11 +38,11 @@ export const reportCommand: CommandSpec = {
       { writeFileAtomic },
       { closest },
     ] = await Promise.all([
-      import("../path.ts"),
+      import("../fs/path.ts"),
       import("../events/store.ts"),
       import("../events/run_report.ts"),
       import("../render/report_md.ts"),
-      import("../output/write_atomic.ts"),
+      import("../fs/write_atomic.ts"),
       import("../plan/suggest.ts"),
     ]);
     const root = resolve(dirname(planPath(options.file)));

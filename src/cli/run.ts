@@ -8,7 +8,7 @@ import { defineCommand, type Invocation } from "./command.ts";
 import { EXIT_CODE, UsageError } from "./errors.ts";
 import type { ExitCode } from "../exit_code.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
-import { VERSION } from "./version.ts";
+import { VERSION } from "../version.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../exec/sandbox/modes.ts";
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { dirname, resolve } from "../path.ts";
+import { dirname, resolve } from "../fs/path.ts";
 import { emptyState, type RunState } from "../events/fold.ts";
 import { RunStore } from "../events/store.ts";
 import { type PlanChanges, planChanges } from "../engine/plan_changes.ts";

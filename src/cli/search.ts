@@ -6,7 +6,7 @@
 
 import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./errors.ts";
-import { safeText } from "../render/safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 
 /** The `search` command. */
 export const searchCommand: CommandSpec = {

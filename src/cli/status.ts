@@ -9,7 +9,7 @@
 
 import type { RunState } from "../events/fold.ts";
 import type { Plan } from "../plan/ir.ts";
-import { safeText } from "../render/safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 import type { RunProcess } from "../render/status.ts";
 import type { CommandSpec } from "./command.ts";
 import { EXIT_CODE, type ExitCode, RUN_EXIT } from "../exit_code.ts";
@@ -61,7 +61,7 @@ async function failedOutputs(
       import("../output/failure_output.ts"),
       import("../render/output_tail.ts"),
       import("../render/ansi.ts"),
-      import("../path.ts"),
+      import("../fs/path.ts"),
     ]);
   const max = lines ?? FAILURE_LINES;
   if (max <= 0) return [];

@@ -8,8 +8,8 @@
 
 import type { Check } from "../plan/check.ts";
 import { errorReason, isGlob, matchFiles, resolveInside } from "./files.ts";
-import { join } from "../path.ts";
-import { FileTooLarge, readRegularBytes } from "../regular_file.ts";
+import { join } from "../fs/path.ts";
+import { FileTooLarge, readRegularBytes } from "../fs/regular_file.ts";
 
 /** A check that reads files. */
 export type FileCheck = Extract<

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { join, posix, sep } from "../path.ts";
+import { join, posix, sep } from "../fs/path.ts";
 import type { Task } from "../plan/ir.ts";
 
 /** Folders never searched: version control and our own state. */

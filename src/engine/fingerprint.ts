@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
 import { sha256 } from "../plan/hash.ts";
 import type { Plan, Task } from "../plan/ir.ts";

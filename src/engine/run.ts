@@ -3,7 +3,7 @@
  * @module
  */
 
-import { join, relative } from "../path.ts";
+import { join, relative } from "../fs/path.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import type { Plan } from "../plan/ir.ts";
 import {

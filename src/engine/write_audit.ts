@@ -20,7 +20,7 @@
  */
 
 import { fstatSync } from "node:fs";
-import { join, relative, sep } from "../path.ts";
+import { join, relative, sep } from "../fs/path.ts";
 import type { ProcessPolicy } from "../exec/policy.ts";
 
 /** One path a task changed but may not write. */

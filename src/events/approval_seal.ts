@@ -14,7 +14,7 @@
  */
 
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import { userDirs } from "../plan/cache.ts";
 import type { ApprovalGrantedEvent } from "./types.ts";
 

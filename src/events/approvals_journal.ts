@@ -6,7 +6,7 @@
  * @module
  */
 
-import { basename, dirname, join } from "../path.ts";
+import { basename, dirname, join } from "../fs/path.ts";
 import { parseEventLine } from "./log.ts";
 import { describeKind, entryKind } from "./control_entry.ts";
 import type { ApprovalGrantedEvent } from "./types.ts";

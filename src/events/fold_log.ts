@@ -7,7 +7,7 @@
  */
 
 import { applyEvent, emptyState, type RunState } from "./fold.ts";
-import { basename } from "../path.ts";
+import { basename } from "../fs/path.ts";
 import { journalPath, readJournal } from "./approvals_journal.ts";
 import { forEachEvent } from "./log.ts";
 import { ControlFileError, entryKind } from "./control_entry.ts";

@@ -11,9 +11,9 @@
  * @module
  */
 
-import { join } from "../path.ts";
-import { safeText } from "../render/safe_text.ts";
-import { NotARegularFile } from "../regular_file.ts";
+import { join } from "../fs/path.ts";
+import { safeText } from "../text/safe_text.ts";
+import { NotARegularFile } from "../fs/regular_file.ts";
 import { readStateText, readStateTextSync } from "./state_file.ts";
 
 /** Lock file, relative to the project root. */

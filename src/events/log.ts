@@ -3,7 +3,7 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import type { NewEvent, RunEvent } from "./types.ts";
 import { recordRun } from "./run_index.ts";
 import { eventProblem } from "./validate.ts";

@@ -8,10 +8,10 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import type { Plan } from "../plan/ir.ts";
 import { sha256 } from "../plan/hash.ts";
-import { writeFileAtomic } from "../output/write_atomic.ts";
+import { writeFileAtomic } from "../fs/write_atomic.ts";
 import {
   controlFolder,
   describeKind,

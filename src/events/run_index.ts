@@ -5,8 +5,8 @@
  * @module
  */
 
-import { join } from "../path.ts";
-import { refuseSpecialFile } from "../regular_file.ts";
+import { join } from "../fs/path.ts";
+import { refuseSpecialFile } from "../fs/regular_file.ts";
 import { readStateText } from "./state_file.ts";
 import { entryKind, setAside } from "./control_entry.ts";
 

@@ -7,7 +7,10 @@
  * @module
  */
 
-import { refuseSpecialFile, refuseSpecialFileSync } from "../regular_file.ts";
+import {
+  refuseSpecialFile,
+  refuseSpecialFileSync,
+} from "../fs/regular_file.ts";
 import { ControlFileError } from "./control_entry.ts";
 
 /**

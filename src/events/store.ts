@@ -30,7 +30,7 @@ import {
   type ReadLog,
   RUNS_DIR,
 } from "./log.ts";
-import { resolve, sep } from "../path.ts";
+import { resolve, sep } from "../fs/path.ts";
 import { appendLine, orderedRuns, RUN_ID, RUN_INDEX } from "./run_index.ts";
 import type { ApprovalGrantedEvent, NewEvent, RunEvent } from "./types.ts";
 import type { Plan } from "../plan/ir.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { resolve } from "../path.ts";
+import { resolve } from "../fs/path.ts";
 import type { Permissions, Shard, Task } from "../plan/ir.ts";
 import { findOnPath } from "./argv.ts";
 import {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { sep } from "../path.ts";
+import { sep } from "../fs/path.ts";
 
 /** Network access of a task's processes. */
 export type NetPolicy = boolean | readonly string[];

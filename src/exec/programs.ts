@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isAbsolute, sep } from "../path.ts";
+import { isAbsolute, sep } from "../fs/path.ts";
 import { findOnPath } from "./argv.ts";
 
 /**

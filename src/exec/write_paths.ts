@@ -11,7 +11,7 @@
  * @module
  */
 
-import { dirname, relative } from "../path.ts";
+import { dirname, relative } from "../fs/path.ts";
 
 /** The real paths to make writable, or why the command may not start. */
 export type WritePaths = { paths: string[] } | { refused: string };

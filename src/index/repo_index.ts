@@ -7,9 +7,9 @@
  * @module
  */
 
-import { join } from "../path.ts";
+import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
-import { writeFileAtomic } from "../output/write_atomic.ts";
+import { writeFileAtomic } from "../fs/write_atomic.ts";
 import { languageOf } from "./language.ts";
 import { type IndexSymbol, scanSymbols } from "./symbols.ts";
 import { walkFiles, type WalkNote } from "./walk.ts";

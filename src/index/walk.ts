@@ -7,7 +7,7 @@
  */
 
 import ignore, { type Ignore } from "ignore";
-import { relative, resolve } from "../path.ts";
+import { relative, resolve } from "../fs/path.ts";
 
 /** A file found by {@link walkFiles}. */
 export interface WalkedFile {

@@ -7,7 +7,7 @@
  */
 
 import { isDeepStrictEqual } from "node:util";
-import { parseJsonc, scanJsonc } from "./jsonc.ts";
+import { parseJsonc, scanJsonc } from "../text/jsonc.ts";
 
 /** What {@link addImport} decided. */
 export type ImportChange =

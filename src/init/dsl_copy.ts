@@ -7,10 +7,10 @@
  * @module
  */
 
-import { join } from "../path.ts";
-import { VERSION } from "../cli/version.ts";
+import { join } from "../fs/path.ts";
+import { VERSION } from "../version.ts";
 import { printError } from "../output/stdio.ts";
-import { readRegularText } from "../regular_file.ts";
+import { readRegularText } from "../fs/regular_file.ts";
 
 /** Where the copy lives, relative to the plan's folder. */
 export const DSL_COPY_PATH = ".codex/orchestrate.ts";

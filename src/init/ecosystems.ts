@@ -5,11 +5,11 @@
  */
 
 import { basename, join } from "node:path";
-import { parseJsonc } from "./jsonc.ts";
-import { tomlString } from "./toml_value.ts";
+import { parseJsonc } from "../text/jsonc.ts";
+import { tomlString } from "../text/toml_value.ts";
 import { hasTestFile } from "./test_files.ts";
 import { isOsError } from "../exec/os_error.ts";
-import { readRegularText } from "../regular_file.ts";
+import { readRegularText } from "../fs/regular_file.ts";
 
 /** The commands `init` looks for, in the order they run. */
 export const COMMAND_NAMES = ["lint", "test", "build"] as const;

@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { readRegularText } from "../regular_file.ts";
+import { readRegularText } from "../fs/regular_file.ts";
 
 /** A `.gitignore` larger than this is not one to edit. */
 const GITIGNORE_MAX_BYTES = 8 * 1024 * 1024;

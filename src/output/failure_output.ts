@@ -8,10 +8,10 @@
 
 import type { RunState } from "../events/fold.ts";
 import type { RunEvent } from "../events/types.ts";
-import { isAbsolute, join, relative } from "../path.ts";
+import { isAbsolute, join, relative } from "../fs/path.ts";
 import type { Style } from "../render/ansi.ts";
 import { tailBlock } from "../render/output_tail.ts";
-import { refuseSpecialFileSync } from "../regular_file.ts";
+import { refuseSpecialFileSync } from "../fs/regular_file.ts";
 
 /** How much of the end of an output file is read for its last lines. */
 const TAIL_BYTES = 64 * 1024;

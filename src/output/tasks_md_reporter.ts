@@ -3,7 +3,7 @@
  * @module
  */
 
-import { relative, resolve } from "../path.ts";
+import { relative, resolve } from "../fs/path.ts";
 import type { RunState, TaskState } from "../events/fold.ts";
 import { overlayEarlier } from "../events/project_state.ts";
 import type { RunEvent } from "../events/types.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname, join } from "../path.ts";
+import { dirname, join } from "../fs/path.ts";
 import type { RunState } from "../events/fold.ts";
 import { readStateTextSync } from "../events/state_file.ts";
 import type { Plan } from "../plan/ir.ts";
@@ -17,7 +17,7 @@ import {
 import { printError } from "./stdio.ts";
 import { Throttle } from "./throttle.ts";
 import type { Timers } from "./timers.ts";
-import { writeFileAtomic } from "./write_atomic.ts";
+import { writeFileAtomic } from "../fs/write_atomic.ts";
 
 /** Options of {@link TasksMdWriter}. */
 export interface TasksMdWriterOptions {

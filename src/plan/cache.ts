@@ -16,12 +16,12 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, relative, resolve } from "../path.ts";
+import { dirname, isAbsolute, join, relative, resolve } from "../fs/path.ts";
 import config from "../../deno.json" with { type: "json" };
 import { sha256 } from "./hash.ts";
 import type { Plan } from "./ir.ts";
-import { PLAN_MAX_BYTES, withoutBom } from "./source_text.ts";
-import { readRegularText } from "../regular_file.ts";
+import { PLAN_MAX_BYTES, withoutBom } from "./parse/source_text.ts";
+import { readRegularText } from "../fs/regular_file.ts";
 
 /** Bump when the IR changes shape without a version change. */
 const FORMAT = 2;

@@ -4,21 +4,21 @@
  * @module
  */
 
-import { basename, dirname, join, relative, resolve } from "../path.ts";
+import { basename, dirname, join, relative, resolve } from "../fs/path.ts";
 import type { Diagnostic, Result } from "./diagnostic.ts";
 import { sortDiagnostics } from "./diagnostic.ts";
 import type { CheckedPlan } from "./checked_plan.ts";
 import { normalizePlan } from "./normalize.ts";
-import { parseSource } from "./parse_source.ts";
+import { parseSource } from "./parse/parse_source.ts";
 import { isIncludeFile, isPlanFile } from "./plan_guard.ts";
 import { pathProblem } from "./rules.ts";
-import { PLAN_MAX_BYTES, withoutBom } from "./source_text.ts";
+import { PLAN_MAX_BYTES, withoutBom } from "./parse/source_text.ts";
 import {
   FileTooLarge,
   mebibytes,
   NotARegularFile,
   readRegularText,
-} from "../regular_file.ts";
+} from "../fs/regular_file.ts";
 import type { IncludeFile, PlanFile, TaskInput } from "./schema.ts";
 import { graphOfRawTasks, type TaskOrigin, validatePlan } from "./validate.ts";
 
@@ -250,7 +250,7 @@ async function readPlanData(
   source = withoutBom(source);
   sources.set(file, source);
   if (/\.[cm]?ts$/.test(file)) {
-    const { loadTsPlan } = await import("./load_ts.ts");
+    const { loadTsPlan } = await import("./ts/load_ts.ts");
     return await loadTsPlan(file, source);
   }
   return await parseSource(source, file);
@@ -267,7 +267,7 @@ async function failWith(
   const tsSources = new Map([...sources].filter(([f]) => /\.[cm]?ts$/.test(f)));
   let located = await locateYaml(diagnostics, yamlSources);
   if (tsSources.size > 0) {
-    const { locateInTs } = await import("./load_ts.ts");
+    const { locateInTs } = await import("./ts/load_ts.ts");
     located = locateInTs(located, tsSources, tsData);
   }
   return { ok: false, diagnostics: sortDiagnostics(located) };
@@ -280,6 +280,6 @@ async function locateYaml(
   if (!diagnostics.some((d) => d.path && sources.has(d.file))) {
     return diagnostics;
   }
-  const { locate } = await import("./positions.ts");
+  const { locate } = await import("./parse/positions.ts");
   return await locate(diagnostics, sources);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname, join, resolve } from "../path.ts";
+import { dirname, join, resolve } from "../fs/path.ts";
 
 /** Plan file names looked for, in order, in each folder. */
 export const PLAN_FILE_NAMES = [

@@ -7,7 +7,7 @@
  */
 
 import picomatch from "picomatch";
-import { join, relative, sep } from "../path.ts";
+import { join, relative, sep } from "../fs/path.ts";
 
 /** What one include glob names. */
 export interface IncludeMatch {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname, resolve } from "../path.ts";
+import { dirname, resolve } from "../fs/path.ts";
 import type { Result } from "./diagnostic.ts";
 import { readCachedPlan, refreshCachedHash, writeCachedPlan } from "./cache.ts";
 import { sha256 } from "./hash.ts";

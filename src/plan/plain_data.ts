@@ -8,7 +8,7 @@
 
 import { isProxy } from "node:util/types";
 import type { DocPath } from "./diagnostic.ts";
-import { MAX_DEPTH } from "./source_text.ts";
+import { MAX_DEPTH } from "./parse/source_text.ts";
 
 /** A copy made of plain data only, or where the first other thing was. */
 export type PlainCopy =

@@ -7,10 +7,10 @@
  * @module
  */
 
-import { dirname, join, relative, resolve, sep } from "../path.ts";
-import { parseSource } from "./parse_source.ts";
-import { PLAN_MAX_BYTES } from "./source_text.ts";
-import { readRegularText } from "../regular_file.ts";
+import { dirname, join, relative, resolve, sep } from "../fs/path.ts";
+import { parseSource } from "./parse/parse_source.ts";
+import { PLAN_MAX_BYTES } from "./parse/source_text.ts";
+import { readRegularText } from "../fs/regular_file.ts";
 
 const PLAN_NAMES = [
   "orchestrator.yml",

@@ -5,7 +5,7 @@
 
 import type { DryRunReport, DryRunTask } from "../engine/dry_run.ts";
 import { dryRunReasonText } from "./reason_text.ts";
-import { safeText as t } from "./safe_text.ts";
+import { safeText as t } from "../text/safe_text.ts";
 
 /** A dry run's task with its reason in words (`run --dry-run --json`). */
 export type WordedDryRunTask = Omit<DryRunTask, "why"> & {

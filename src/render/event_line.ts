@@ -13,7 +13,7 @@ import type { Plan } from "../plan/ir.ts";
 import { OUTSIDE_SELECTION, unreachable } from "../events/types.ts";
 import type { Style } from "./ansi.ts";
 import { formatDuration } from "./duration.ts";
-import { safeText } from "./safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 import { failureText } from "./task_view.ts";
 import { skipText } from "./reason_text.ts";
 

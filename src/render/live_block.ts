@@ -9,7 +9,7 @@ import type { RunState } from "../events/fold.ts";
 import type { Style } from "./ansi.ts";
 import { formatDuration } from "./duration.ts";
 import { runCounts } from "./run_summary.ts";
-import { safeText } from "./safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 import { spinnerFrame } from "./spinner.ts";
 
 /** A task in progress, as the live block shows it. */

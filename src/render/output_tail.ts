@@ -6,7 +6,7 @@
  */
 
 import type { Style } from "./ansi.ts";
-import { safeText } from "./safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 
 /** Default number of output lines shown under a failure. */
 export const FAILURE_LINES = 20;

@@ -8,7 +8,7 @@
 import type { ReportedTask, RunReport } from "../events/run_report.ts";
 import { formatDuration } from "./duration.ts";
 import { escapeMarkdown, markdownLink } from "./markdown.ts";
-import { safeText } from "./safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 
 /**
  * Renders a report. `link` turns a path relative to the project root into

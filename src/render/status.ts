@@ -9,7 +9,7 @@ import type { TaskStateName } from "../events/types.ts";
 import type { Plan } from "../plan/ir.ts";
 import { RUNS_DIR } from "../events/log.ts";
 import { formatDuration } from "./duration.ts";
-import { safeText } from "./safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 import { summaryLine } from "./summary.ts";
 import { countViews, taskViews } from "./task_view.ts";
 

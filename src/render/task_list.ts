@@ -8,7 +8,7 @@
 import type { RunState } from "../events/fold.ts";
 import type { TaskStateName } from "../events/types.ts";
 import type { Plan, Task } from "../plan/ir.ts";
-import { safeText } from "./safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 
 /** One task in {@link taskListJson}. */
 export interface ListedTask {

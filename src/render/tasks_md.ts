@@ -5,12 +5,12 @@
  * @module
  */
 
-import { posix } from "../path.ts";
+import { posix } from "../fs/path.ts";
 import type { RunState } from "../events/fold.ts";
 import type { Plan } from "../plan/ir.ts";
 import { formatDuration } from "./duration.ts";
 import { escapeMarkdown, markdownLink } from "./markdown.ts";
-import { safeText } from "./safe_text.ts";
+import { safeText } from "../text/safe_text.ts";
 import { stateText } from "./state_text.ts";
 import { summaryLine } from "./summary.ts";
 import { countViews, isDone, type ShardView, taskViews } from "./task_view.ts";

@@ -146,7 +146,7 @@ Deno.test("plan validate --types on a YAML plan: a note, then the usual validati
   assert.match(r.stdout, /^orchestrator\.yml: valid plan /);
 });
 
-Deno.test("the TypeScript compiler is imported only by plan/type_check.ts, and that module only dynamically", async () => {
+Deno.test("the TypeScript compiler is imported only by plan/ts/type_check.ts, and that module only dynamically", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", repoPath("src/main.ts")],
     stdout: "piped",
@@ -172,7 +172,7 @@ Deno.test("the TypeScript compiler is imported only by plan/type_check.ts, and t
       if (/^npm:\/?typescript@/.test(target)) {
         compilerUsers.push(m.specifier.slice(src.length));
       }
-      if (target === `${src}plan/type_check.ts`) {
+      if (target === `${src}plan/ts/type_check.ts`) {
         importers.set(m.specifier.slice(src.length), [
           ...(importers.get(m.specifier.slice(src.length)) ?? []),
           d.isDynamic === true,
@@ -180,7 +180,7 @@ Deno.test("the TypeScript compiler is imported only by plan/type_check.ts, and t
       }
     }
   }
-  assert.deepEqual(compilerUsers, ["plan/type_check.ts"]);
+  assert.deepEqual(compilerUsers, ["plan/ts/type_check.ts"]);
   assert.ok(importers.size > 0);
   for (const [module, dynamic] of importers) {
     assert.ok(dynamic.every((d) => d), `${module} imports it statically`);

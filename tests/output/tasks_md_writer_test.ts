@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { applyEvent, emptyState } from "../../src/events/fold.ts";
 import { TasksMdWriter } from "../../src/output/tasks_md_writer.ts";
-import { writeFileAtomic } from "../../src/output/write_atomic.ts";
+import { writeFileAtomic } from "../../src/fs/write_atomic.ts";
 import { TASKS_MD_MARK } from "../../src/render/tasks_md.ts";
 import { FakeTimers } from "./_fake_timers.ts";
 import { finishedRun, LOG, PLAN } from "../render/_fixtures.ts";

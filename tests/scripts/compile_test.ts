@@ -148,7 +148,7 @@ Deno.test("compile: every worker module in src/ is embedded with --include", asy
     }
   };
   await walk("src");
-  assert.deepEqual(workers, ["src/plan/ts_plan_worker.ts"]);
+  assert.deepEqual(workers, ["src/plan/ts/ts_plan_worker.ts"]);
   const args = compileArgs("out");
   for (const worker of workers) {
     assert.ok(INCLUDES.includes(worker), worker);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "../../path.ts";
+import { join } from "../../fs/path.ts";
 import { outputFileName, type OutputOwner } from "../output_name.ts";
 import type { TaskContext } from "./handler.ts";
 

@@ -13,7 +13,7 @@
  */
 
 import type { ProcessPolicy } from "../policy.ts";
-import { existsSync } from "../../exists.ts";
+import { existsSync } from "../../fs/exists.ts";
 
 /** Where a command runs, besides its policy. */
 export interface BwrapPlace {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { join, sep } from "../../path.ts";
+import { join, sep } from "../../fs/path.ts";
 import { RUNS_DIR, WORK_DIR } from "../../events/log.ts";
 import { LOCK_FILE } from "../../events/lock.ts";
 import type { ProcessPolicy } from "../policy.ts";
