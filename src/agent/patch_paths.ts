@@ -11,6 +11,7 @@
 import { dirname, posix } from "../fs/path.ts";
 import type { PatchEntry } from "./patch_text.ts";
 import { forbiddenFiles } from "./patch.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** What a patch is judged against. */
 export interface PathRules {
@@ -59,7 +60,7 @@ export function patchRefusals(
   const prefix = rules.prefix === "" || rules.prefix.endsWith("/")
     ? rules.prefix
     : `${rules.prefix}/`;
-  const own = [".codex", `${prefix}.codex`];
+  const own = [STATE_DIR, `${prefix}${STATE_DIR}`];
   const plan = [
     ...PLAN_NAMES.map((n) => `${prefix}${n}`),
     ...rules.planFiles ?? [],

@@ -20,6 +20,7 @@ import { basename, dirname, join, relative } from "../fs/path.ts";
 import { workDir } from "../events/log.ts";
 import { type GitCall, GitError, gitOk, own } from "./git.ts";
 import { applyPatch } from "./patch.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** A worktree made for one task's agent. */
 export interface Worktree {
@@ -38,7 +39,7 @@ export interface Worktree {
 }
 
 /** Where orchestrate keeps its own files: never part of a snapshot. */
-const OWN_FILES = ".codex";
+const OWN_FILES = STATE_DIR;
 
 /** Every attribute that changes what git reads or writes, unset for every path. */
 const NO_ATTRIBUTES =

@@ -7,9 +7,10 @@
 
 import { join, posix, sep } from "../fs/path.ts";
 import type { Task } from "../plan/ir.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** Folders never searched: version control and our own state. */
-const SKIP_DIRS = new Set([".git", ".codex", "node_modules"]);
+const SKIP_DIRS = new Set([".git", STATE_DIR, "node_modules"]);
 
 /** What a list of paths and globs names under a root. */
 export interface FileMatch {

@@ -22,6 +22,7 @@
 import { fstatSync } from "node:fs";
 import { join, relative, sep } from "../fs/path.ts";
 import type { ProcessPolicy } from "../exec/policy.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** One path a task changed but may not write. */
 export interface WriteViolation {
@@ -32,7 +33,7 @@ export interface WriteViolation {
 }
 
 /** Files the orchestrator itself writes during a run, relative to the root. */
-const OWN = new Set([".codex", "TASKS.md"]);
+const OWN = new Set([STATE_DIR, "TASKS.md"]);
 
 /**
  * The files behind this process's standard output and error (device and

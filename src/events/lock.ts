@@ -15,9 +15,10 @@ import { join } from "../fs/path.ts";
 import { safeText } from "../text/safe_text.ts";
 import { NotARegularFile } from "../fs/regular_file.ts";
 import { readStateText, readStateTextSync } from "./state_file.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** Lock file, relative to the project root. */
-export const LOCK_FILE = ".codex/lock";
+export const LOCK_FILE = `${STATE_DIR}/lock`;
 
 /**
  * How long an unreadable lock (empty, torn, a pid that is not a positive
@@ -104,7 +105,7 @@ export async function acquireLock(
   graceMs: number = LOCK_GRACE_MS,
 ): Promise<Lock> {
   const path = join(root, LOCK_FILE);
-  await Deno.mkdir(join(root, ".codex"), { recursive: true });
+  await Deno.mkdir(join(root, STATE_DIR), { recursive: true });
   const info: LockInfo = {
     pid: Deno.pid,
     host: Deno.hostname(),

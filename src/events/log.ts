@@ -9,9 +9,10 @@ import { recordRun } from "./run_index.ts";
 import { eventProblem } from "./validate.ts";
 import { ControlFileError, controlFolder, entryKind } from "./control_entry.ts";
 import { approvalProblem } from "./approval_seal.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** Folder of run logs, relative to the project root. */
-export const RUNS_DIR = ".codex/runs";
+export const RUNS_DIR = `${STATE_DIR}/runs`;
 
 /**
  * A run id: the UTC start time, safe in file names on every OS (no colons),
@@ -43,7 +44,7 @@ export function artifactDir(root: string, run: string): string {
  * Where tasks' own writable areas live (agents' worktrees, private folders),
  * apart from `.codex/runs/`, which holds control state no task may write.
  */
-export const WORK_DIR = ".codex/work";
+export const WORK_DIR = `${STATE_DIR}/work`;
 
 /**
  * Path of a run's work folder: the parent of every area a task of that run
@@ -84,7 +85,7 @@ export class EventLog {
    * of its lines in half.
    */
   static async open(root: string, run: string): Promise<EventLog> {
-    await controlFolder(join(root, ".codex"), "orchestrate's state");
+    await controlFolder(join(root, STATE_DIR), "orchestrate's state");
     await controlFolder(join(root, RUNS_DIR), "the runs' logs");
     const path = logPath(root, run);
     // Never through a link, never a folder or a FIFO; a new log is created exclusively.

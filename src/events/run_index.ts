@@ -8,9 +8,11 @@
 import { join } from "../fs/path.ts";
 import { refuseSpecialFile } from "../fs/regular_file.ts";
 import { readStateText } from "./state_file.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 import { entryKind, setAside } from "./control_entry.ts";
 
-const RUNS_DIR = ".codex/runs";
+// Not log.ts's RUNS_DIR: log.ts imports this module.
+const RUNS_DIR = `${STATE_DIR}/runs`;
 
 /** The run index, relative to the project root. */
 export const RUN_INDEX = `${RUNS_DIR}/index`;

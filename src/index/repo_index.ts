@@ -7,6 +7,7 @@
  * @module
  */
 
+import { STATE_DIR } from "../fs/state_dir.ts";
 import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
 import { writeFileAtomic } from "../fs/write_atomic.ts";
@@ -18,7 +19,7 @@ import { walkFiles, type WalkNote } from "./walk.ts";
 export const INDEX_VERSION = 1;
 
 /** Where the index is kept, from the root. */
-export const INDEX_FILE = ".codex/index.json";
+export const INDEX_FILE = `${STATE_DIR}/index.json`;
 
 /** Files larger than this are listed but not read (generated code, data). */
 export const MAX_FILE_BYTES = 1024 * 1024;

@@ -11,9 +11,10 @@ import { join } from "../fs/path.ts";
 import { VERSION } from "../version.ts";
 import { printError } from "../output/stdio.ts";
 import { readRegularText } from "../fs/regular_file.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** Where the copy lives, relative to the plan's folder. */
-export const DSL_COPY_PATH = ".codex/orchestrate.ts";
+export const DSL_COPY_PATH = `${STATE_DIR}/orchestrate.ts`;
 /** Far more than the DSL copy's size: past it, the file is not a copy init wrote. */
 export const DSL_MAX_BYTES = 4 * 1024 * 1024;
 

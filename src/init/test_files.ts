@@ -5,11 +5,12 @@
  */
 
 import { join } from "node:path";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** Folders that hold no tests of the project's own (dependencies, builds, caches). */
 const SKIP = new Set([
   ".git",
-  ".codex",
+  STATE_DIR,
   "node_modules",
   "target",
   "vendor",

@@ -22,6 +22,7 @@ import { sha256 } from "./hash.ts";
 import type { Plan } from "./ir.ts";
 import { PLAN_MAX_BYTES, withoutBom } from "./parse/source_text.ts";
 import { readRegularText } from "../fs/regular_file.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** Bump when the IR changes shape without a version change. */
 const FORMAT = 2;
@@ -293,7 +294,7 @@ function absolute(file: string): string {
 
 async function hasCodexDir(file: string): Promise<boolean> {
   try {
-    return (await Deno.stat(join(dirname(file), ".codex"))).isDirectory;
+    return (await Deno.stat(join(dirname(file), STATE_DIR))).isDirectory;
   } catch {
     return false;
   }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { RUNS_DIR } from "../events/log.ts";
 import type { ReportedTask, RunReport } from "../events/run_report.ts";
 import { formatDuration } from "./duration.ts";
 import { escapeMarkdown, markdownLink } from "./markdown.ts";
@@ -80,8 +81,8 @@ export function renderReportMd(
   out.push(
     `- Log: ${
       markdownLink(
-        ".codex/runs/" + report.run + ".jsonl",
-        link(`.codex/runs/${report.run}.jsonl`),
+        `${RUNS_DIR}/${report.run}.jsonl`,
+        link(`${RUNS_DIR}/${report.run}.jsonl`),
       )
     }`,
   );

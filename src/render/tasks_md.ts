@@ -14,6 +14,7 @@ import { safeText } from "../text/safe_text.ts";
 import { stateText } from "./state_text.ts";
 import { summaryLine } from "./summary.ts";
 import { countViews, isDone, type ShardView, taskViews } from "./task_view.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 
 /** The file name of the dashboard, at the project root. */
 export const TASKS_MD = "TASKS.md";
@@ -22,7 +23,7 @@ export const TASKS_MD = "TASKS.md";
  * Where the dashboard goes when the project's TASKS.md is someone's own
  * file (it lacks {@link TASKS_MD_MARK}), relative to the root.
  */
-export const TASKS_MD_ASIDE = ".codex/TASKS.md";
+export const TASKS_MD_ASIDE = `${STATE_DIR}/TASKS.md`;
 
 /** The first line of every TASKS.md that orchestrate writes: its mark of ownership. */
 export const TASKS_MD_MARK =

@@ -12,6 +12,7 @@ import { join, sep } from "../../fs/path.ts";
 import { RUNS_DIR, WORK_DIR } from "../../events/log.ts";
 import { LOCK_FILE } from "../../events/lock.ts";
 import type { ProcessPolicy } from "../policy.ts";
+import { STATE_DIR } from "../../fs/state_dir.ts";
 
 /** The control paths of one command, for each sandbox. */
 export interface ControlPaths {
@@ -54,7 +55,7 @@ export function controlPaths(
     ? [work]
     : policy.write.filter((p) => p.startsWith(work + sep));
   return {
-    readOnly: [join(root, ".codex"), ...planFiles],
+    readOnly: [join(root, STATE_DIR), ...planFiles],
     reopen: wanted.filter((p) => insideWork(p, root, realPath)),
     denyWrite: [join(root, RUNS_DIR), join(root, LOCK_FILE), ...planFiles],
   };

@@ -23,6 +23,7 @@ import {
   readRegularText,
 } from "../../fs/regular_file.ts";
 import { PLAN_MAX_BYTES } from "../parse/source_text.ts";
+import { STATE_DIR } from "../../fs/state_dir.ts";
 
 /** One transpiled plan file, ready to run in the worker. */
 export interface PlanModule {
@@ -44,7 +45,7 @@ export interface PlanModule {
 const DSL_SPECIFIERS =
   /^(orchestrate|(jsr|npm):@?orchestrate(\/orchestrate)?(@[^/]*)?)$/;
 /** The copy of the DSL `orchestrate init --ts` writes. */
-const DSL_COPY = `${sep}.codex${sep}orchestrate.ts`;
+const DSL_COPY = `${sep}${STATE_DIR}${sep}orchestrate.ts`;
 const OWN_DSL = [
   fromFileUrl(new URL("../../../mod.ts", import.meta.url)),
   fromFileUrl(new URL("../../dsl/dsl.ts", import.meta.url)),
