@@ -13,7 +13,7 @@ import { cli, repoPath, SOURCE_FLAGS, tempDir, tempProject } from "../_cli.ts";
 const PLAN = `version: 1
 orchestrator:
   approvals:
-    required: [deploy]
+    required: [deploy, sign_off]
 tasks:
   - id: BUILD
     title: Build
