@@ -42,6 +42,8 @@ export interface ApplyStepInput {
   gated: boolean;
   /** The gate is granted for exactly this patch (it was validated before this start and approved). */
   approved: boolean;
+  /** The plan's own files (absolute), which no patch may touch. */
+  planFiles: readonly string[];
   emit: (event: NewEvent) => void;
 }
 
@@ -72,6 +74,7 @@ export async function runApplyStep(
     refusals = patchRefusals(describePatch(bytes), {
       forbidden: [],
       prefix: relative(top, input.root),
+      planFiles: input.planFiles.map((f) => relative(top, f)),
     });
   } catch (e) {
     if (!(e instanceof PatchFormatError)) throw e;

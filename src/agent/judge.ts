@@ -69,9 +69,13 @@ export async function judge(
       failures: [],
     };
   }
+  const root = input.workspace.root;
+  const inRepo = (abs: string) =>
+    a.prefix === "" ? relative(root, abs) : join(a.prefix, relative(root, abs));
   const bad = patchRefusals(describePatch(await Deno.readFile(a.patch)), {
     forbidden: a.forbidden,
     prefix: a.prefix,
+    planFiles: (await input.services.planFiles).map(inRepo),
   });
   if (bad.length > 0) {
     const detail = `the patch touches forbidden paths: ${bad.join("; ")}`;

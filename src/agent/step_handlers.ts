@@ -43,16 +43,17 @@ export function agentStepHandlers(services: AgentServices): FeatureSteps {
         ? { ok: true, patch: { summary: r.patch, reused: r.reused } }
         : r;
     },
-    apply_patch: (step, input) => {
+    apply_patch: async (step, input) => {
       if (input.patch === null) {
         throw new Error("Internal error: apply_patch without an agent step");
       }
-      return runApplyStep({
+      return await runApplyStep({
         taskId: input.task.id,
         root: input.workspace.root,
         patch: input.patch.summary,
         gated: step.gated,
         approved: input.patch.reused && input.approvedGates.has(step.kind),
+        planFiles: await services.planFiles,
         emit: input.ctx.emit,
       });
     },

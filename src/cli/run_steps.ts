@@ -30,6 +30,9 @@ export function agentFeatures(run: RunFeatures): FeatureSteps {
       () => ({ run: run.runId, state: run.state }),
     ),
     concurrency: run.concurrency,
+    planFiles: import("../plan/plan_files.ts").then((m) =>
+      m.planFiles(run.planFile)
+    ),
   };
   let loaded: Promise<FeatureSteps> | null = null;
   const handlers = () =>

@@ -86,6 +86,8 @@ export interface RunOptions {
 export interface RunFeatures {
   root: string;
   plan: Plan;
+  /** The plan file (absolute): its includes and modules are the plan too. */
+  planFile: string;
   runId: string;
   /** The run's state, kept current as events are written. */
   state: RunState;
@@ -338,6 +340,7 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
         features: options.features?.({
           root,
           plan,
+          planFile: loaded.file,
           runId,
           state,
           concurrency,

@@ -235,3 +235,26 @@ securityTest(
     );
   },
 );
+
+securityTest(
+  "patch paths: a patch may not edit the plan's include files or a TS plan's helper modules either",
+  async (user) => {
+    const { dir, detail } = await refused(
+      user,
+      "echo '  - { id: EVIL, title: evil, commands: { x: \"true\" } }' >> extra/more.yml",
+      {
+        "orchestrator.yml": agentPlan({ gated: false }).replace(
+          "version: 1\n",
+          "version: 1\ninclude: [extra/*.yml]\n",
+        ),
+        "extra/more.yml":
+          'tasks:\n  - { id: MORE, title: more, commands: { x: "true" } }\n',
+      },
+    );
+    assert.match(detail, /extra\/more\.yml is the plan/);
+    assert.doesNotMatch(
+      await Deno.readTextFile(join(dir, "extra/more.yml")),
+      /EVIL/,
+    );
+  },
+);
