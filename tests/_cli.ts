@@ -37,10 +37,24 @@ export async function tempDir(prefix = "orchestrate-test-"): Promise<string> {
  * The plan cache and the keys (plan cache, approvals) go to a folder of
  * this test process, not the user's. The state folder is this process's
  * too, so a test that checks the CLIs' approvals in-process uses their key
- * (the cache folder is not: it would move Deno's own cache).
+ * (the cache folder is not: it would move Deno's own cache). One folder per
+ * process, whatever module asks first: `deno test --parallel` runs modules
+ * as workers of one process, which share its environment, so a folder per
+ * module would let one module's children and another's checks use
+ * different keys. Folders of test processes that have ended are removed.
  */
-const USER_DIRS = await (async () => {
-  const home = await tempDir("orchestrate-user-");
+const USER_DIRS = (() => {
+  const tmp = Deno.env.get("TMPDIR") || "/tmp";
+  const prefix = "orchestrate-test-user-";
+  for (const entry of Deno.readDirSync(tmp)) {
+    const pid = Number(entry.name.slice(prefix.length));
+    if (
+      entry.name.startsWith(prefix) && Number.isSafeInteger(pid) &&
+      pid !== Deno.pid && !alive(pid)
+    ) removeTree(join(tmp, entry.name));
+  }
+  const home = join(tmp, `${prefix}${Deno.pid}`);
+  Deno.mkdirSync(home, { recursive: true, mode: 0o700 });
   const dirs = {
     XDG_CACHE_HOME: join(home, "cache"),
     XDG_STATE_HOME: join(home, "state"),
@@ -48,6 +62,26 @@ const USER_DIRS = await (async () => {
   Deno.env.set("XDG_STATE_HOME", dirs.XDG_STATE_HOME);
   return dirs;
 })();
+
+/** Whether process `pid` may exist (true where /proc cannot tell). */
+function alive(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (e) {
+    return !(e instanceof Deno.errors.NotFound) ||
+      !existsSync("/proc/self");
+  }
+}
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What a CLI run produced. */
 export interface CliResult {

@@ -37,6 +37,12 @@ export const approveCommand: CommandSpec = {
       value: "TEXT",
       description: "Why, or what was checked: kept with the approval",
     },
+    run: {
+      type: "string",
+      value: "ID",
+      description:
+        "Approve in this run (default: the live run, else the newest run waiting at the gate)",
+    },
   },
   async run({ options, positionals }) {
     const gate = positionals[0]!;
@@ -52,11 +58,30 @@ export const approveCommand: CommandSpec = {
       import("../engine/plan_changes.ts"),
       import("../engine/gates.ts"),
     ]);
-    // The live run, else the latest; its plan as it recorded it (what it will check).
-    const view = await viewRun(
-      options.file,
-      async (store) => (await store.live())?.run ?? await store.latest(),
-    );
+    // `--run`, else the live run, else the newest run waiting at the gate
+    // (a later run of a selection does not hide it); its plan as it recorded it.
+    const { runsWaitingAt } = await import("../events/run_pick.ts");
+    const wanted = typeof options.run === "string" ? options.run : null;
+    let live = false;
+    const view = await viewRun(options.file, async (store) => {
+      if (wanted !== null) {
+        const runs = await store.runs();
+        if (!runs.includes(wanted)) {
+          const near = closest(wanted, runs);
+          throw new UsageError(
+            `Unknown run "${wanted}"${near ? `: did you mean "${near}"?` : ""}`,
+            "",
+          );
+        }
+        return wanted;
+      }
+      const running = (await store.live())?.run;
+      if (running) {
+        live = true;
+        return running;
+      }
+      return (await runsWaitingAt(store, gate))[0] ?? await store.latest();
+    });
     const { run, plan, state, store } = view;
     const taskId = typeof options.task === "string" ? options.task : null;
     const candidates = taskId === null
@@ -93,6 +118,17 @@ export const approveCommand: CommandSpec = {
     if (run === null) {
       throw new UsageError(
         "No run to approve: start one with `orchestrate run`",
+        "",
+      );
+    }
+    const { waitsAt } = await import("../events/run_pick.ts");
+    if (!live && !waitsAt(state, gate)) {
+      throw new UsageError(
+        `No run waits at "${gate}"${wanted === null ? "" : ` in run ${run}`}: ${
+          wanted === null ? `the latest run, ${run}, ` : ""
+        }${
+          state.outcome === null ? "stopped" : state.outcome
+        } without reaching it. Run the plan (or resume it) until it stops there, then approve`,
         "",
       );
     }
@@ -166,10 +202,13 @@ export const approveCommand: CommandSpec = {
       } in run ${run}.`,
     );
     for (const line of patches) console.log(`  patch ${line}`);
+    const latest = await store.latest();
     console.log(
       where === "journal"
         ? "That run is running now: it picks the approval up."
-        : "Continue with: orchestrate resume",
+        : run === latest
+        ? "Continue with: orchestrate resume"
+        : `Continue with: orchestrate resume --run ${run}`,
     );
     return 0;
   },

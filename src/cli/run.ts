@@ -54,6 +54,12 @@ const RUN_OPTIONS = {
     description: "Run this task (or shard's task) and its dependencies",
   },
   all: { type: "boolean", description: "Run the whole plan (the default)" },
+  run: {
+    type: "string",
+    value: "ID",
+    description:
+      "With --resume: continue this run (default: the latest, or the newest that waits at a gate when the latest completed)",
+  },
   resume: {
     type: "boolean",
     description: "Continue the latest run (same as `orchestrate resume`)",
@@ -115,6 +121,7 @@ export const resumeCommand = defineCommand({
     "Continue the latest run: failed, blocked, interrupted and changed tasks run again",
   options: {
     file: FILE_OPTION,
+    run: RUN_OPTIONS.run,
     "dry-run": RUN_OPTIONS["dry-run"],
     json: RUN_OPTIONS.json,
     "no-build": RUN_OPTIONS["no-build"],
@@ -157,6 +164,9 @@ async function startRun(
   if (options.task !== undefined && options.all) {
     throw new UsageError("--task and --all exclude each other");
   }
+  if (options.run !== undefined && !resume) {
+    throw new UsageError("--run names the run to resume: use it with resume");
+  }
   if (options.task !== undefined && resume) {
     throw new UsageError("--task cannot be combined with resume");
   }
@@ -187,6 +197,7 @@ async function startRun(
       loaded,
       target,
       resume,
+      ...(typeof options.run === "string" ? { run: options.run } : {}),
       force,
       warn: printError,
     });
@@ -234,6 +245,7 @@ async function startRun(
       loaded,
       target,
       resume,
+      ...(typeof options.run === "string" ? { run: options.run } : {}),
       force,
       noBuild: options["no-build"] === true,
       concurrency,

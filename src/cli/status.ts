@@ -11,7 +11,7 @@ import type { RunState } from "../events/fold.ts";
 import type { Plan } from "../plan/ir.ts";
 import { safeText } from "../text/safe_text.ts";
 import type { RunProcess } from "../render/status.ts";
-import type { CommandSpec } from "./command.ts";
+import { type CommandSpec, UsageError } from "./command.ts";
 import { EXIT_CODE, type ExitCode, RUN_EXIT } from "../exit_code.ts";
 import { FILE_OPTION } from "./plan_source.ts";
 
@@ -94,6 +94,12 @@ export const statusCommand: CommandSpec = {
   options: {
     file: FILE_OPTION,
     json: { type: "boolean", description: "Print the status as JSON" },
+    run: {
+      type: "string",
+      value: "ID",
+      description:
+        "Show this run as it stands (default: the latest, with the results of earlier runs for the tasks it left out)",
+    },
   },
   async run({ options }) {
     // Loaded here, not at the top: every command's start-up would pay for them.
@@ -110,9 +116,22 @@ export const statusCommand: CommandSpec = {
       import("../engine/plan_changes.ts"),
       import("../render/status.ts"),
     ]);
-    const view = await withEarlierResults(
-      await viewRun(options.file, (store) => store.latest()),
-    );
+    const wanted = typeof options.run === "string" ? options.run : null;
+    const picked = await viewRun(options.file, async (store) => {
+      if (wanted === null) return await store.latest();
+      const runs = await store.runs();
+      if (!runs.includes(wanted)) {
+        const { closest } = await import("../plan/suggest.ts");
+        const near = closest(wanted, runs);
+        throw new UsageError(
+          `Unknown run "${wanted}"${near ? `: did you mean "${near}"?` : ""}`,
+          "",
+        );
+      }
+      return wanted;
+    });
+    // A run named by --run is shown alone; the project's state otherwise.
+    const view = wanted === null ? await withEarlierResults(picked) : picked;
     const { run, state, plan, store } = view;
     let log: string | null = null;
     let process: RunProcess = null;

@@ -15,6 +15,7 @@ import { decideTask, type GateStatus } from "./decide.ts";
 import { gateStatuses } from "./gates.ts";
 import { previousFingerprints } from "./history.ts";
 import { RunRefused } from "./refused.ts";
+import { resumeTarget } from "./resume_target.ts";
 import { planToResume } from "./run_plan.ts";
 import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
 import {
@@ -89,6 +90,8 @@ export interface DryRunOptions {
   loaded: LoadedPlan;
   target?: string;
   resume: boolean;
+  /** `--run ID`: the run a resume continues (see `resumeTarget`). */
+  run?: string;
   force: boolean;
   /** Where a resume says which tasks changed since the run recorded its plan. */
   warn?: (message: string) => void;
@@ -107,12 +110,7 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
   let state: RunState = emptyState();
   let force = options.force;
   if (options.resume) {
-    const latest = await store.latest();
-    if (latest === null) {
-      throw new RunRefused(
-        "Nothing to resume: no run has been recorded in this project yet",
-      );
-    }
+    const latest = await resumeTarget(store, options.run);
     state = (await store.fold(latest)).state;
     const warn = options.warn ?? (() => {});
     loaded = (await planToResume(store, latest, state, loaded, warn)).loaded;

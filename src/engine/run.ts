@@ -34,6 +34,7 @@ import { ciInfo } from "./ci.ts";
 import { definitionHashes } from "./fingerprint.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask } from "./decide.ts";
+import { resumeTarget } from "./resume_target.ts";
 import { gatherTaskFacts } from "./task_facts.ts";
 import { gateStatuses } from "./gates.ts";
 import { resolveOwnPrograms } from "../exec/programs.ts";
@@ -63,6 +64,11 @@ export interface RunOptions {
   /** `--task`: run this task (or the task of this shard) and its dependencies. */
   target?: string;
   resume: boolean;
+  /**
+   * `--run ID`: the run to resume (default: the latest, or the newest run
+   * that waits at a gate when the latest completed).
+   */
+  run?: string;
   force: boolean;
   noBuild: boolean;
   concurrency?: number;
@@ -111,12 +117,7 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
   let runId: string;
   let prior: RunState = emptyState();
   if (options.resume) {
-    const latest = await store.latest();
-    if (latest === null) {
-      throw new RunRefused(
-        "Nothing to resume: no run has been recorded in this project yet",
-      );
-    }
+    const latest = await resumeTarget(store, options.run);
     runId = latest;
     const read = await store.fold(runId);
     read.warnings.forEach(options.warn);

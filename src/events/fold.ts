@@ -38,6 +38,8 @@ export interface TaskState {
   shards: Map<string, ShardState>;
   /** Output file of the last command or check, for the dashboard. */
   last_output: string | null;
+  /** The gates it waits at (`awaiting_approval`), until it runs again; else empty. */
+  awaiting: string[];
 }
 
 /** An agent's patch that passed its checks in the worktree. */
@@ -148,6 +150,7 @@ function taskOf(state: RunState, id: string, run: string): TaskState {
       fingerprint: null,
       shards: new Map(),
       last_output: null,
+      awaiting: [],
     };
     state.tasks.set(id, task);
   }
@@ -163,6 +166,7 @@ function reset(task: TaskState, run: string): void {
   task.detail = null;
   task.failure = null;
   task.last_output = null;
+  task.awaiting = [];
   task.shards.clear();
 }
 
@@ -272,6 +276,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
     case "awaiting_approval":
       reset(task!, event.run);
       task!.reason = `awaiting approval: ${event.gates.join(", ")}`;
+      task!.awaiting = [...event.gates];
       return;
     case "approval_granted": {
       const key = event.task === null

@@ -26,7 +26,7 @@ export const EARLIER_RUNS_MAX = 50;
  * import assert from "node:assert/strict";
  * import { touched } from "./project_state.ts";
  * const base = { id: "A", run: "r", started_at: null, duration_ms: null, detail: null,
- *   failure: null, fingerprint: null, shards: new Map(), last_output: null };
+ *   failure: null, fingerprint: null, shards: new Map(), last_output: null, awaiting: [] };
  * assert.equal(touched({ ...base, state: "completed", reason: null }), true);
  * assert.equal(touched({ ...base, state: "skipped", reason: "outside the selection" }), false);
  * ```
@@ -49,7 +49,7 @@ export function touched(task: TaskState): boolean {
  * import { overlayEarlier } from "./project_state.ts";
  * const task = (id: string, state: TaskState["state"], run: string, reason: string | null = null): TaskState => ({
  *   id, state, run, reason, started_at: null, duration_ms: null, detail: null,
- *   failure: null, fingerprint: null, shards: new Map(), last_output: null });
+ *   failure: null, fingerprint: null, shards: new Map(), last_output: null, awaiting: [] });
  * const now = { ...emptyState(), tasks: new Map([
  *   ["A", task("A", "completed", "r2")],
  *   ["B", task("B", "skipped", "r2", "outside the selection")],
