@@ -58,7 +58,7 @@ async function failedOutputs(
 ): Promise<string[]> {
   const [{ readTail }, { FAILURE_LINES, tailBlock }, { style }, path] =
     await Promise.all([
-      import("../output/failure_output.ts"),
+      import("../fs/read_tail.ts"),
       import("../render/output_tail.ts"),
       import("../render/ansi.ts"),
       import("../fs/path.ts"),

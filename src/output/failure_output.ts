@@ -11,10 +11,7 @@ import type { RunEvent } from "../events/types.ts";
 import { isAbsolute, join, relative } from "../fs/path.ts";
 import type { Style } from "../render/ansi.ts";
 import { tailBlock } from "../render/output_tail.ts";
-import { refuseSpecialFileSync } from "../fs/regular_file.ts";
-
-/** How much of the end of an output file is read for its last lines. */
-const TAIL_BYTES = 64 * 1024;
+import { readTail } from "../fs/read_tail.ts";
 
 /** Options of {@link FailureOutput}. */
 export interface FailureOutputOptions {
@@ -71,36 +68,5 @@ export class FailureOutput {
       style,
       tail.partial,
     );
-  }
-}
-
-/**
- * The end of `file` (at most {@link TAIL_BYTES}, starting at a line), or
- * null when it cannot be read: a view must never fail the run.
- */
-export function readTail(
-  file: string,
-): { text: string; partial: boolean } | null {
-  let handle: Deno.FsFile | undefined;
-  try {
-    refuseSpecialFileSync(file);
-    handle = Deno.openSync(file, { read: true });
-    const size = handle.statSync().size;
-    const start = Math.max(0, size - TAIL_BYTES);
-    handle.seekSync(start, Deno.SeekMode.Start);
-    const bytes = new Uint8Array(size - start);
-    let read = 0;
-    while (read < bytes.length) {
-      const n = handle.readSync(bytes.subarray(read));
-      if (n === null) break;
-      read += n;
-    }
-    let text = new TextDecoder().decode(bytes.subarray(0, read));
-    if (start > 0) text = text.slice(text.indexOf("\n") + 1);
-    return { text, partial: start > 0 };
-  } catch {
-    return null;
-  } finally {
-    handle?.close();
   }
 }

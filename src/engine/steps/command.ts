@@ -4,6 +4,10 @@
  * @module
  */
 
+import { readTail } from "../../fs/read_tail.ts";
+import { isAbsolute, relative, resolve } from "../../fs/path.ts";
+import { refusedWritePath } from "../../exec/sandbox/denied_write.ts";
+import type { ProcessPolicy } from "../../exec/policy.ts";
 import type { FailureReason } from "../../events/types.ts";
 import { formatDuration } from "../../render/duration.ts";
 import { backoffDelay, retryFor } from "../retry.ts";
@@ -71,6 +75,10 @@ export async function commandStep(
       : `exited ${r.status}`;
     const detail = `command "${command.name}" ${how}${
       r.wroteOutput ? ` (see ${output.relative})` : " (it printed nothing)"
+    }${
+      r.wroteOutput && !r.timedOut && !r.aborted
+        ? refusedWriteNote(output.absolute, workspace)
+        : ""
     }`;
     const reason: FailureReason = r.timedOut ? "timeout" : "command_failed";
     if (signal.aborted || attempt >= policy.attempts) {
@@ -88,4 +96,27 @@ export async function commandStep(
     await ctx.sleep(delay_ms, signal);
     if (signal.aborted) return { ok: false, reason, detail };
   }
+}
+
+/**
+ * When a confined command's output shows a write the sandbox refused
+ * (read-only file system), the path and the permission that would allow
+ * it; else "".
+ */
+function refusedWriteNote(
+  outputFile: string,
+  workspace: { root: string; policy: ProcessPolicy },
+): string {
+  if (workspace.policy.write === "all") return "";
+  const tail = readTail(outputFile);
+  const path = tail === null ? null : refusedWritePath(tail.text);
+  if (path === null) return "";
+  const absolute = resolve(workspace.root, path);
+  const inside = relative(workspace.root, absolute);
+  const shown = inside.startsWith("..") || isAbsolute(inside)
+    ? absolute
+    : inside;
+  return inside.startsWith("..") || isAbsolute(inside)
+    ? `: the sandbox refused a write to ${shown}, outside the project (tasks may write only inside it)`
+    : `: the sandbox refused a write to ${shown} (read-only for this task: add it to permissions.write to allow it)`;
 }
