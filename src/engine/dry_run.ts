@@ -14,7 +14,6 @@ import { definitionHashes } from "./fingerprint.ts";
 import { decideTask, type GateStatus } from "./decide.ts";
 import { gateStatuses } from "./gates.ts";
 import { previousFingerprints } from "./history.ts";
-import { RunRefused } from "./refused.ts";
 import { resumeTarget } from "./resume_target.ts";
 import { planToResume } from "./run_plan.ts";
 import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
