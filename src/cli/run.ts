@@ -87,6 +87,11 @@ const RUN_OPTIONS = {
     type: "boolean",
     description: "Run every task, even those up to date",
   },
+  stream: {
+    type: "boolean",
+    description:
+      "Show every command's output live, each line behind its task's id (plain view)",
+  },
   "failure-lines": {
     type: "integer",
     min: 0,
@@ -128,6 +133,7 @@ export const resumeCommand = defineCommand({
     concurrency: RUN_OPTIONS.concurrency,
     force: RUN_OPTIONS.force,
     "failure-lines": RUN_OPTIONS["failure-lines"],
+    stream: RUN_OPTIONS.stream,
     sandbox: RUN_OPTIONS.sandbox,
     ...ALLOW_OPTIONS,
   },
@@ -251,12 +257,12 @@ async function startRun(
       concurrency,
       allow,
       runner,
-      observers: runObservers(
-        loaded.root,
-        options["failure-lines"] ?? loaded.plan.orchestrator.failure_lines ??
-          FAILURE_LINES,
-        await earlierForDashboard(loaded.root, loaded.plan, resume),
-      ),
+      ...runObservers(loaded.root, {
+        failureLines: options["failure-lines"] ??
+          loaded.plan.orchestrator.failure_lines ?? FAILURE_LINES,
+        earlier: await earlierForDashboard(loaded.root, loaded.plan, resume),
+        stream: options.stream === true,
+      }),
       interrupt: interrupts.signal,
       toolVersion: VERSION,
       warn: printError,

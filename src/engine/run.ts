@@ -47,7 +47,7 @@ import {
   resumeSelection,
   type Selection,
 } from "./selection.ts";
-import type { FeatureSteps } from "./steps/handler.ts";
+import type { FeatureSteps, OutputTap } from "./steps/handler.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
 
@@ -86,6 +86,8 @@ export interface RunOptions {
    * then fails saying so). The CLI plugs in the agent folder's.
    */
   features?: (run: RunFeatures) => FeatureSteps;
+  /** `run --stream`: every command's output, live, with whose it is. */
+  output?: OutputTap;
 }
 
 /** What a run tells its feature steps when it makes them. */
@@ -347,6 +349,7 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
           concurrency,
         }),
         audits: new AuditBoard(),
+        ...(options.output ? { output: options.output } : {}),
       },
       onError: () => r.halt.abort(),
     });

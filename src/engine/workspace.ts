@@ -64,6 +64,8 @@ export interface ProcessOptions {
   signal: AbortSignal;
   /** Its own process group (set when a timebox can cut it short). */
   ownProcessGroup?: boolean;
+  /** Each chunk of its output as it arrives (masked), for a live view. */
+  onOutput?: (bytes: Uint8Array) => void;
 }
 
 /** Hands out workspaces: one per task, one for the final build. */
@@ -187,6 +189,7 @@ export function projectWorkspaces(
         timeoutMs: how.timeoutMs,
         signal: how.signal,
         ownProcessGroup: how.ownProcessGroup,
+        ...(how.onOutput ? { onOutput: how.onOutput } : {}),
         ...(task?.keep_running ? { keepRunning: true } : {}),
         // The policy's own object: the runner recognises it and adds nothing.
         env: policy.env,

@@ -194,6 +194,7 @@ export class DenoRunner implements ProcessRunner {
     const drain = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
       const mask = new StreamMask(secrets);
       const keep = async (bytes: Uint8Array) => {
+        if (bytes.length > 0) request.onOutput?.(bytes);
         if (bytes.length === 0 || await output.write(bytes)) return true;
         // The output cannot be kept: end the command rather than run it unrecorded.
         stop();

@@ -32,6 +32,11 @@ export interface RunRequest {
   /** Kill the command's processes after this long. */
   timeoutMs?: number;
   /**
+   * Also hands each chunk of output (masked, as written to the file) to
+   * this function as it arrives: `run --stream` shows it live.
+   */
+  onOutput?: (bytes: Uint8Array) => void;
+  /**
    * Aborting kills the command's processes (timebox, interrupt): SIGTERM,
    * then SIGKILL after a grace period, after which `run()` stops waiting
    * for output still held open by processes it could not kill.

@@ -16,6 +16,24 @@ export const FAILURE_LINES = 20;
 const ANSI = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 
 /**
+ * One line of a command's output as a view shows it: colour and cursor
+ * sequences dropped, a carriage-return progress bar's last state kept, other
+ * control characters escaped.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plainLine } from "./output_tail.ts";
+ * assert.equal(plainLine("\x1b[31mred\x1b[0m 10%\r100%\x07"), "100%\\x07");
+ * ```
+ */
+export function plainLine(line: string): string {
+  return safeText(
+    line.replace(ANSI, "").replace(/\r+$/, "").split("\r").at(-1)!,
+  );
+}
+
+/**
  * The last `max` lines of `text` (a trailing newline ends the last line;
  * carriage-return progress bars keep only what was drawn last), and how many
  * lines came before them.

@@ -37,12 +37,19 @@ export async function commandStep(
       name: command.name,
       attempt,
     });
+    const tap = ctx.output?.({
+      task: task.id,
+      shard: shard?.id ?? null,
+      command: command.name,
+    });
     const r = await workspace.runner.run(workspace.request(command.run, {
       outputPath: output.absolute,
       timeoutMs: command.timeout_ms,
       signal,
       ownProcessGroup: task.constraints.timebox_ms !== undefined,
+      ...(tap ? { onOutput: tap } : {}),
     }));
+    tap?.(new Uint8Array()); // its output ended: an unfinished last line is shown
     ctx.emit({
       type: "command_run",
       task: task.id,

@@ -35,7 +35,14 @@ export interface TaskContext {
   features?: FeatureSteps;
   /** The tasks running at once, for the write audit's attribution. */
   audits?: AuditBoard;
+  /** `run --stream`: each command's output as it arrives, with whose it is. */
+  output?: OutputTap;
 }
+
+/** Receives commands' output live (masked), named by task, shard and command. */
+export type OutputTap = (
+  owner: { task: string; shard: string | null; command: string },
+) => (bytes: Uint8Array) => void;
 
 /** A step that went through. */
 export interface Done {
