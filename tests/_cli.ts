@@ -41,7 +41,9 @@ export async function tempDir(prefix = "orchestrate-test-"): Promise<string> {
  * process, whatever module asks first: `deno test --parallel` runs modules
  * as workers of one process, which share its environment, so a folder per
  * module would let one module's children and another's checks use
- * different keys. Folders of test processes that have ended are removed.
+ * different keys. Each module holds a token in it while it runs; the last
+ * to end removes the folder (and folders of test processes that have ended
+ * are removed at start).
  */
 const USER_DIRS = (() => {
   const tmp = Deno.env.get("TMPDIR") || "/tmp";
@@ -54,7 +56,18 @@ const USER_DIRS = (() => {
     ) removeTree(join(tmp, entry.name));
   }
   const home = join(tmp, `${prefix}${Deno.pid}`);
-  Deno.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const tokens = join(home, "modules");
+  Deno.mkdirSync(tokens, { recursive: true, mode: 0o700 });
+  const token = join(tokens, crypto.randomUUID());
+  Deno.writeTextFileSync(token, "");
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(token);
+      if ([...Deno.readDirSync(tokens)].length === 0) removeTree(home);
+    } catch {
+      // Another module removed it first.
+    }
+  });
   const dirs = {
     XDG_CACHE_HOME: join(home, "cache"),
     XDG_STATE_HOME: join(home, "state"),
