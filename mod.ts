@@ -46,6 +46,7 @@ export {
   type Permissions,
   type PlanCheck,
   type PlanDefinition,
+  type PlanParams,
   type PlanTask,
   type ProjectDefinition,
   type RetryDefinition,

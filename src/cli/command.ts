@@ -127,6 +127,16 @@ export const CWD_OPTION: StringOption = {
 };
 
 /**
+ * `--param KEY=VALUE`, on every command: a value a TypeScript plan's
+ * function form receives (repeatable; see `plan/params.ts`).
+ */
+export const PARAM_OPTION: StringOption = {
+  type: "string",
+  value: "KEY=VALUE",
+  description: "A parameter for a TypeScript plan's function form (repeatable)",
+};
+
+/**
  * Changes the working directory for `-C DIR`.
  * @throws {UsageError} When DIR is missing, not a folder, or not allowed.
  */
@@ -233,7 +243,12 @@ export async function dispatch(
     }
     return await dispatch(sub, rest, `${trail} ${sub.name}`);
   }
-  const specs: OptionSpecs = { ...spec.options, cwd: CWD_OPTION, help: HELP };
+  const specs: OptionSpecs = {
+    ...spec.options,
+    cwd: CWD_OPTION,
+    param: PARAM_OPTION,
+    help: HELP,
+  };
   let parsed;
   try {
     parsed = parseArgs({
@@ -272,8 +287,14 @@ export async function dispatch(
       helpText(spec, trail),
     );
   }
-  const { cwd: dirs, ...given } = parsed.values;
+  const { cwd: dirs, param, ...given } = parsed.values;
   for (const dir of (dirs ?? []) as string[]) changeDirectory(dir);
+  if (param !== undefined) {
+    const { parseParams, setPlanParams } = await import("../plan/params.ts");
+    const params = parseParams(param as string[]);
+    if (!params.ok) throw new UsageError(params.message, helpText(spec, trail));
+    setPlanParams(params.params);
+  }
   const values = { ...given } as Record<
     string,
     string | number | boolean | undefined
@@ -368,7 +389,7 @@ function _parseArgsOptions(
       type: o.type === "boolean" ? "boolean" : "string",
       ...(o.short ? { short: o.short } : {}),
       // `-C a -C b` applies both, in order, as git does.
-      ...(o === CWD_OPTION ? { multiple: true } : {}),
+      ...(o === CWD_OPTION || o === PARAM_OPTION ? { multiple: true } : {}),
     };
   }
   return options;
@@ -423,6 +444,7 @@ export function helpText(spec: CommandSpec, trail: string): string {
     const entries = Object.entries({
       ...spec.options,
       cwd: CWD_OPTION,
+      param: PARAM_OPTION,
       help: HELP,
     }).map(
       ([name, o]) => {

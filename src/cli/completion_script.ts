@@ -69,6 +69,7 @@ function flatten(spec: CommandSpec, path: string[] = []): Flat[] {
       })),
       { name: "help", short: "h", kind: null },
       { name: "cwd", short: "C", kind: "files" as const },
+      { name: "param", kind: "none" as const },
       ...(path.length === 0
         ? [{ name: "version", short: "V", kind: null }]
         : []),

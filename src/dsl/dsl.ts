@@ -875,3 +875,22 @@ export function matches(pattern: RegExp, file?: string): CheckDefinition {
 export function manual(text: string): CheckDefinition {
   return { kind: "manual", text };
 }
+
+/**
+ * What a plan's function form receives: the `--param KEY=VALUE` values of
+ * the command line (a name given twice keeps its last value; absent names
+ * are `undefined`). The way to vary a plan (CI or local, a target) without
+ * reading the environment, which a plan may not.
+ *
+ * @example
+ * ```ts
+ * import { definePlan, type PlanParams } from "orchestrate";
+ * // orchestrate run --param mode=ci
+ * export default (params: PlanParams) =>
+ *   definePlan({
+ *     version: 1,
+ *     tasks: [{ id: "TEST", title: "Test", commands: { test: params.mode === "ci" ? "make ci" : "make test" } }],
+ *   });
+ * ```
+ */
+export type PlanParams = Readonly<Record<string, string | undefined>>;

@@ -18,6 +18,7 @@ import { parseDuration } from "../duration.ts";
 import { valueAt } from "../issues.ts";
 import { copyPlainData } from "../plain_data.ts";
 import type { EvaluationRequest } from "./ts_evaluate.ts";
+import { planParams } from "../params.ts";
 import {
   type CallSite,
   callSites,
@@ -64,7 +65,11 @@ export async function loadTsPlan(
     const { transpilePlan } = await import("./ts_transpile.ts");
     const modules = await transpilePlan(file, source, cwd);
     if (!modules.ok) return modules;
-    const reply = await answer(worker, { modules: modules.value }, limit.value);
+    const reply = await answer(
+      worker,
+      { modules: modules.value, params: { ...planParams() } },
+      limit.value,
+    );
     return readReply(modules.value, reply, limit.value);
   } finally {
     worker.terminate();

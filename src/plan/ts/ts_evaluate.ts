@@ -23,6 +23,8 @@ import { missingImport } from "./ts_missing_import.ts";
 /** What the loader asks the plan worker to run: the plan's files, entry first. */
 export interface EvaluationRequest {
   modules: PlanModule[];
+  /** `--param KEY=VALUE`: what the plan's function form receives. */
+  params?: Record<string, string>;
 }
 
 /**
@@ -94,7 +96,11 @@ export async function evaluatePlan(
     // As with `deno check`: a plan, a promise of one, or a function returning either.
     if (typeof plan === "function" && !isProxy(plan)) {
       settled = "function";
-      plan = await Promise.race([(plan as () => unknown)(), failures]);
+      const params = Object.freeze({ ...request.params });
+      plan = await Promise.race([
+        (plan as (params: unknown) => unknown)(params),
+        failures,
+      ]);
     }
     if (isPromise(plan)) {
       settled = "promise";
