@@ -98,7 +98,7 @@ function flatten(spec: CommandSpec, path: string[] = []): Flat[] {
  * };
  * const bash = completionScript("bash", app, "tool");
  * assert.match(bash, /complete -F _tool_complete tool/);
- * assert.match(bash, /"go"\) echo "--task --help --cwd"/);
+ * assert.match(bash, /"go"\) echo "--task --help --cwd --param"/);
  * ```
  */
 export function completionScript(
