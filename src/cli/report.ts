@@ -75,6 +75,22 @@ export const reportCommand: CommandSpec = {
       journal,
       folded.warnings,
     );
+    // The tasks this run left out keep their latest result from an earlier run.
+    const { earlierResults, touched } = await import(
+      "../events/project_state.ts"
+    );
+    const left = [...folded.state.tasks.values()].filter((t) => !touched(t))
+      .map((t) => t.id);
+    if (left.length > 0) {
+      const found = await earlierResults(store, new Set(left), {
+        exclude: run,
+        planFile: folded.state.plan_file,
+      });
+      report.earlier = left.flatMap((id) => {
+        const t = found.get(id);
+        return t ? [{ id, state: t.state, run: t.run }] : [];
+      });
+    }
     // Applied patches are shown as diffs, read from the run's folder.
     for (const t of report.tasks) {
       for (const p of t.patches_applied) {

@@ -133,6 +133,11 @@ export interface RunReport {
   tasks: ReportedTask[];
   /** Damaged lines of the log, as warnings. */
   warnings: string[];
+  /**
+   * The tasks this run left out of its selection, with their latest result
+   * in an earlier run of the plan (the project's state; see `project_state.ts`).
+   */
+  earlier?: { id: string; state: TaskStateName; run: string }[];
 }
 
 /**

@@ -96,6 +96,16 @@ export function renderReportMd(
       } | ${text(oneLine(t.reason ?? ""))} |`,
     );
   }
+  if (report.earlier && report.earlier.length > 0) {
+    out.push(
+      "",
+      "Not in this run (their latest result, from an earlier run):",
+      "",
+      ...report.earlier.map((e) =>
+        `- ${text(e.id)}: ${e.state} in run ${text(e.run)}`
+      ),
+    );
+  }
   for (const t of report.tasks) {
     out.push("", ...taskSection(t, text, code, link));
   }

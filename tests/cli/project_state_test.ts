@@ -92,3 +92,24 @@ Deno.test("project state: a task the latest run did not reach keeps its earlier 
     D: "blocked",
   });
 });
+
+Deno.test("project state: report of a run of a selection lists the tasks it left out with their latest result and run", async () => {
+  const dir = await tempProject({ "orchestrator.yml": PLAN });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  assert.equal((await cli(["run", "--task", "A"], { cwd: dir })).code, 0);
+  const [first] = await runIds(dir);
+  const md = await cli(["report"], { cwd: dir });
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(
+    md.stdout,
+    /Not in this run \(their latest result, from an earlier run\):/,
+  );
+  assert.match(md.stdout, new RegExp(`^- B: completed in run ${first}$`, "m"));
+  const json = JSON.parse(
+    (await cli(["report", "--json"], { cwd: dir })).stdout,
+  );
+  assert.deepEqual(
+    json.earlier.map((e: { id: string }) => e.id).sort(),
+    ["B", "C"],
+  );
+});
