@@ -34,18 +34,18 @@ export async function tempDir(prefix = "orchestrate-test-"): Promise<string> {
 }
 
 /**
- * The plan cache and the keys (plan cache, approvals) go to a folder of
- * this test process, not the user's. The state folder is this process's
- * too, so a test that checks the CLIs' approvals in-process uses their key
- * (the cache folder is not: it would move Deno's own cache). One folder per
- * process, whatever module asks first: `deno test --parallel` runs modules
- * as workers of one process, which share its environment, so a folder per
- * module would let one module's children and another's checks use
- * different keys. Each module holds a token in it while it runs; the last
- * to end removes the folder (and folders of test processes that have ended
- * are removed at start).
+ * The plan cache and the keys (plan cache, approvals) go to folders of this
+ * test process, not the user's. The cache folder is this module's (it is
+ * also Deno's own cache for the CLIs started here, so it lives as long as
+ * the module's tests: removed with them). The state folder, where the
+ * approvals key lives, is one per process, whatever module asks first:
+ * `deno test --parallel` runs modules as workers of one process sharing its
+ * environment, and a test that checks approvals in-process must use the key
+ * its CLIs used. It is left for the process's life (no module can tell it
+ * is the last) and removed by the next test process once this one has
+ * ended.
  */
-const USER_DIRS = (() => {
+const USER_DIRS = await (async () => {
   const tmp = Deno.env.get("TMPDIR") || "/tmp";
   const prefix = "orchestrate-test-user-";
   for (const entry of Deno.readDirSync(tmp)) {
@@ -55,22 +55,11 @@ const USER_DIRS = (() => {
       pid !== Deno.pid && !alive(pid)
     ) removeTree(join(tmp, entry.name));
   }
-  const home = join(tmp, `${prefix}${Deno.pid}`);
-  const tokens = join(home, "modules");
-  Deno.mkdirSync(tokens, { recursive: true, mode: 0o700 });
-  const token = join(tokens, crypto.randomUUID());
-  Deno.writeTextFileSync(token, "");
-  globalThis.addEventListener("unload", () => {
-    try {
-      Deno.removeSync(token);
-      if ([...Deno.readDirSync(tokens)].length === 0) removeTree(home);
-    } catch {
-      // Another module removed it first.
-    }
-  });
+  const state = join(tmp, `${prefix}${Deno.pid}`, "state");
+  Deno.mkdirSync(state, { recursive: true, mode: 0o700 });
   const dirs = {
-    XDG_CACHE_HOME: join(home, "cache"),
-    XDG_STATE_HOME: join(home, "state"),
+    XDG_CACHE_HOME: join(await tempDir("orchestrate-user-"), "cache"),
+    XDG_STATE_HOME: state,
   };
   Deno.env.set("XDG_STATE_HOME", dirs.XDG_STATE_HOME);
   return dirs;
