@@ -18,6 +18,10 @@ import {
 import { readRegularText } from "../fs/regular_file.ts";
 import type { IndexSymbol } from "../index/symbols.ts";
 import { relevantFiles } from "./relevant_code.ts";
+import { type Excerpt, excerptsOf } from "./excerpts.ts";
+import { ticketTerms } from "./ticket_terms.ts";
+import { PLAN_NAMES } from "../agent/patch_paths.ts";
+import { searchText, type TextHit } from "../index/text_search.ts";
 import { detectToolchain, type ToolchainFact } from "./toolchain.ts";
 import { briefMarkdown } from "./markdown.ts";
 import { exists as pathExists } from "../fs/exists.ts";
@@ -53,6 +57,8 @@ export interface BriefOptions {
   maxTokens?: number;
   /** An index already brought up to date; else `.codex/index.json` is updated. */
   index?: RepoIndex;
+  /** The form the brief is emitted in: the budget and the count are of that text (default md). */
+  format?: "md" | "json";
 }
 
 /** A place to edit, and whether it is there yet. */
@@ -107,15 +113,50 @@ export interface Brief {
     path: string;
     score: number;
     reasons: string[];
+    /** The symbols the task names first, then others (12 at most). */
     symbols: IndexSymbol[];
-    /** Lines from the file around the first symbol the task names. */
-    excerpt: { start: number; text: string } | null;
+    /** The matched symbols' bodies, the lines using them, the quoted text's lines. */
+    excerpts: Excerpt[];
   }[];
   tokens: { estimate: number; budget: number; method: string; omitted: number };
 }
 
-/** Lines of an excerpt at most. */
-const EXCERPT_LINES = 20;
+/** Symbols listed per file at most. */
+const SYMBOLS_LISTED = 12;
+
+/**
+ * The brief as emitted: Markdown or JSON (2-space indented).
+ *
+ * @example
+ * ```ts ignore
+ * import { renderBrief } from "./brief.ts";
+ * const text = renderBrief(brief, "json");
+ * ```
+ */
+export function renderBrief(brief: Brief, format: "md" | "json"): string {
+  return format === "json"
+    ? JSON.stringify(brief, null, 2) + "\n"
+    : briefMarkdown(brief);
+}
+
+/**
+ * Sets `brief.tokens.estimate` to the estimate of the text emitted in
+ * `format` (which holds the estimate itself: settled in a few rounds).
+ *
+ * @example
+ * ```ts ignore
+ * import { countEmitted, renderBrief } from "./brief.ts";
+ * countEmitted(brief, "json");
+ * const text = renderBrief(brief, "json"); // its tokens are brief.tokens.estimate
+ * ```
+ */
+export function countEmitted(brief: Brief, format: "md" | "json"): void {
+  for (let i = 0; i < 4; i++) {
+    const estimate = estimateTokens(renderBrief(brief, format));
+    if (estimate === brief.tokens.estimate) return;
+    brief.tokens.estimate = estimate;
+  }
+}
 
 /**
  * Builds the brief of task (or shard) `taskId`.
@@ -250,22 +291,51 @@ export async function buildBrief(
     code: [],
     tokens: { estimate: 0, budget, method: TOKEN_METHOD, omitted: 0 },
   };
-  const ranked = relevantFiles(index, text, where.map((w) => w.path));
+  const format = options.format ?? "md";
+  // The plan and orchestrate's own files hold the ticket's own words: never
+  // evidence of where the code is.
+  const forbiddenPaths = [
+    ...brief.constraints.forbidden_paths,
+    ...PLAN_NAMES,
+    "TASKS.md",
+  ];
+  const textHits = await quotedTextHits(root, index, text, forbiddenPaths);
+  const ranked = relevantFiles(index, text, where.map((w) => w.path), {
+    forbidden: forbiddenPaths,
+    textHits,
+  });
+  // Measured with the closing line at its longest (an estimate as wide as
+  // the budget, a count of files left out), so the final text fits too.
+  const fits = () => {
+    const { tokens } = brief;
+    const final = { ...tokens };
+    brief.tokens = { ...tokens, estimate: budget, omitted: tokens.omitted + 1 };
+    const ok = estimateTokens(renderBrief(brief, format)) <= budget;
+    brief.tokens = final;
+    return ok;
+  };
   for (const file of ranked) {
-    const first = file.named.length > 0 ? file.symbols[0] : undefined;
-    const excerpt = first ? await excerptOf(root, file.path, first.line) : null;
-    const full = {
+    const source = await readSource(root, file.path);
+    const excerpts = (focus: typeof file.focus) =>
+      source === null
+        ? []
+        : excerptsOf(source, file.language, file.symbols, focus);
+    const base = {
       path: file.path,
       score: file.score,
       reasons: file.reasons,
-      symbols: file.symbols.slice(0, 30),
-      excerpt,
+      symbols: file.symbols.slice(0, SYMBOLS_LISTED),
     };
-    const candidates = excerpt ? [full, { ...full, excerpt: null }] : [full];
+    // All it has to show, then only its best point, then its names alone.
+    const candidates = [
+      excerpts(file.focus),
+      excerpts(file.focus.slice(0, 1)),
+      [],
+    ];
     let added = false;
-    for (const candidate of candidates) {
-      brief.code.push(candidate);
-      if (estimateTokens(briefMarkdown(brief)) <= budget) {
+    for (const list of candidates) {
+      brief.code.push({ ...base, excerpts: list });
+      if (fits()) {
         added = true;
         break;
       }
@@ -273,7 +343,7 @@ export async function buildBrief(
     }
     if (!added) brief.tokens.omitted++;
   }
-  brief.tokens.estimate = estimateTokens(briefMarkdown(brief));
+  countEmitted(brief, format);
   return brief;
 }
 
@@ -291,18 +361,59 @@ async function exists(
   return await pathExists(join(root, clean));
 }
 
-async function excerptOf(root: string, path: string, line: number) {
-  let text: string;
+async function readSource(root: string, path: string): Promise<string | null> {
   try {
-    text = await readRegularText(join(root, path), MAX_FILE_BYTES);
+    return await readRegularText(join(root, path), MAX_FILE_BYTES);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     // Changed since it was indexed: now a pipe, or past the index's limit.
     if (e instanceof Deno.errors.InvalidData) return null;
     throw e;
   }
-  const lines = text.split(/\r?\n/).slice(line - 1, line - 1 + EXCERPT_LINES);
-  return { start: line, text: lines.join("\n").trimEnd() };
+}
+
+/**
+ * The lines holding the ticket's quoted texts and the command-line options
+ * it names. A quoted message with a variable part (`"no such level:
+ * verbose"`) is searched again by its longest fixed piece; an option
+ * nobody declares yet leads to where the others are parsed.
+ */
+async function quotedTextHits(
+  root: string,
+  index: RepoIndex,
+  text: string,
+  forbidden: readonly string[],
+): Promise<Map<string, TextHit[]>> {
+  const terms = ticketTerms(text);
+  const out = new Map<string, TextHit[]>();
+  const search = (q: string) =>
+    searchText(root, index, q, { forbidden, limit: 30 });
+  for (const quoted of terms.quoted) {
+    const hits = await search(quoted);
+    if (hits.length > 0) out.set(quoted, hits);
+    // The code prints it with a placeholder (`unknown command: %s`): its
+    // longest fixed piece finds the code when the whole finds only tests.
+    const pieces = quoted.split(/[:;!?()[\]{}]|\s['"]|['"]\s|%\w|\{[^}]*\}/)
+      .map((p) => p.trim()).filter((p) => p.length >= 8 && p !== quoted)
+      .sort((a, b) => b.length - a.length);
+    for (const piece of pieces) {
+      const more = await search(piece);
+      if (more.length === 0) continue;
+      out.set(piece, more);
+      break;
+    }
+  }
+  let unknownOption = false;
+  for (const option of terms.options) {
+    const hits = await search(option);
+    if (hits.length > 0) out.set(option, hits);
+    else unknownOption = true;
+  }
+  if (unknownOption) {
+    const hits = [...await search(`"--`), ...await search(`'--`)];
+    if (hits.length > 0) out.set(`"--`, hits);
+  }
+  return out;
 }
 
 /** How the orchestrator judges a check, in words. */

@@ -113,12 +113,8 @@ export function briefMarkdown(brief: Brief): string {
           .join(", "),
       );
     }
-    if (file.excerpt) {
-      out.push(
-        "",
-        `Lines ${file.excerpt.start}-:`,
-        ...fence(file.excerpt.text),
-      );
+    for (const e of file.excerpts) {
+      out.push("", `Lines ${e.start}-${e.end} (${e.why}):`, ...fence(e.text));
     }
     out.push("");
   }
