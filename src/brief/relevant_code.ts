@@ -207,8 +207,7 @@ export function relevantFiles(
       partMatch(identifier.toLowerCase());
     }
   }
-  // Plain words: a symbol named exactly so, or with the word as one part
-  // of its name (`level` in `parse_level`), weakly; never a common word.
+  // Plain words: only a symbol named exactly so, weakly; never a common word.
   for (const word of terms.words) {
     if (isCommonWord(word)) continue;
     const singular = word.endsWith("s") ? word.slice(0, -1) : word;
@@ -220,7 +219,6 @@ export function relevantFiles(
         seed(path, name, 4 * idf(files.length), `declares ${name}`);
       }
     }
-    partMatch(word);
   }
   // Quoted text and options: the lines holding them, and the symbol around.
   for (const [query, hits] of options.textHits ?? []) {
@@ -261,7 +259,12 @@ export function relevantFiles(
     if (followed.size >= SEEDS_FOLLOWED) break;
     if (followed.has(s.symbol.name)) continue;
     followed.add(s.symbol.name);
-    const using = (users.get(s.symbol.name) ?? []).filter((p) => p !== s.path);
+    // A file declaring the name itself holds its own declaration, not a use.
+    const declarers = new Set(declaring(s.symbol.name));
+    const using = (users.get(s.symbol.name) ?? []).filter((p) =>
+      p !== s.path && !declarers.has(p)
+    );
+
     if (using.length === 0 || using.length > MAX_USERS) continue;
     const weight = (s.weight * 0.6) / Math.sqrt(using.length);
     for (const path of using) {

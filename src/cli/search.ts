@@ -1,21 +1,29 @@
 /**
  * `orchestrate search <query>`: symbols, then files, from the index of the
- * working directory (refreshed first; incremental, so cheap).
+ * working directory (refreshed first; incremental, so cheap); with
+ * `--text`, the lines of the indexed files holding the query as text.
  * @module
  */
 
 import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./errors.ts";
 import { safeText } from "../text/safe_text.ts";
+import type { RepoIndex } from "../index/repo_index.ts";
+import type { ExitCode } from "../exit_code.ts";
 
 /** The `search` command. */
 export const searchCommand: CommandSpec = {
   name: "search",
   summary:
-    "Find symbols, then files, by name in the index (exact > prefix > substring > fuzzy)",
+    "Find symbols, then files, by name in the index (exact > prefix > substring > fuzzy); --text finds lines holding the text",
   args: [{ name: "query", required: true }],
   options: {
     json: { type: "boolean", description: "Print the matches as JSON" },
+    text: {
+      type: "boolean",
+      description:
+        "Search the indexed files' lines for the query as literal text, case-insensitive (an error message, a usage line)",
+    },
     limit: {
       type: "integer",
       min: 1,
@@ -36,6 +44,9 @@ export const searchCommand: CommandSpec = {
     }
     const { index } = await updateIndex(Deno.cwd());
     const limit = typeof options.limit === "number" ? options.limit : 20;
+    if (options.text) {
+      return await textSearch(index, query, limit, !!options.json);
+    }
     const result = searchIndex(index, query, limit);
     if (options.json) {
       console.log(JSON.stringify(result, null, 2));
@@ -59,3 +70,23 @@ export const searchCommand: CommandSpec = {
     return 0;
   },
 };
+
+async function textSearch(
+  index: RepoIndex,
+  query: string,
+  limit: number,
+  json: boolean,
+): Promise<ExitCode> {
+  const { searchText } = await import("../index/text_search.ts");
+  const hits = await searchText(Deno.cwd(), index, query, { limit });
+  if (json) console.log(JSON.stringify({ query, text: hits }, null, 2));
+  else {
+    for (const h of hits) {
+      console.log(safeText(`${h.path}:${h.line}: ${h.text}`));
+    }
+  }
+  if (hits.length === 0) {
+    console.error(`No indexed file holds the text "${safeText(query)}".`);
+  }
+  return 0;
+}
