@@ -166,7 +166,12 @@ export function relevantFiles(
     const entry = touch(path, why, weight);
     if (!entry) return;
     if (!entry.named.includes(name)) entry.named.push(name);
-    for (const symbol of index.files[path]!.symbols) {
+    const symbols = index.files[path]!.symbols;
+    // `Buffer.flush_pending`: the method is shown, not all of `Buffer`.
+    const qualifier = qualifiers.has(name) &&
+      symbols.some((s) => s.container === name && members.has(s.name));
+    if (qualifier) return;
+    for (const symbol of symbols) {
       if (symbol.name !== name) continue;
       addFocus(entry, { symbol, why, weight });
       seeds.push({ path, symbol, weight });
@@ -186,6 +191,10 @@ export function relevantFiles(
     }
   };
   const terms = ticketTerms(text);
+  const qualifiers = new Set(terms.qualifiers);
+  const members = new Set(
+    terms.identifiers.filter((i) => !qualifiers.has(i)),
+  );
   let lower: Map<string, string[]> | null = null;
   const lowerNames = () => lower ??= lowerCaseNames(index);
   let partsMap: Map<string, string[]> | null = null;

@@ -12,6 +12,8 @@
 export interface TicketTerms {
   /** Names written as code: matched against declared symbols with full weight. */
   identifiers: string[];
+  /** Of those, the ones only seen qualifying a member (`Buffer` in `Buffer.flush`). */
+  qualifiers: string[];
   /** Command-line options, with their dashes (`--skip-blank`). */
   options: string[];
   /** Quoted text, to search literally. */
@@ -36,6 +38,7 @@ const CODE_SHAPED =
  * import { ticketTerms } from "./ticket_terms.ts";
  * const t = ticketTerms('`Filter::matches` ignores --since; "no such level: x" when closing the parser');
  * assert.deepEqual(t.identifiers, ["since", "Filter", "matches"]);
+ * assert.deepEqual(t.qualifiers, ["Filter"]);
  * assert.deepEqual(t.options, ["--since"]);
  * assert.deepEqual(t.quoted, ["no such level: x"]);
  * assert.deepEqual(t.words, ["ignores", "parser"]);
@@ -43,10 +46,15 @@ const CODE_SHAPED =
  */
 export function ticketTerms(text: string): TicketTerms {
   const identifiers = new Set<string>();
+  const qualifying = new Set<string>();
+  const members = new Set<string>();
   const addName = (name: string) => {
-    for (const part of name.split(/\.|::/)) {
-      if (part.length >= 2 && !/^\d/.test(part)) identifiers.add(part);
-    }
+    const parts = name.split(/\.|::/);
+    parts.forEach((part, i) => {
+      if (part.length < 2 || /^\d/.test(part)) return;
+      identifiers.add(part);
+      (i < parts.length - 1 ? qualifying : members).add(part);
+    });
   };
   const options = new Set<string>();
   for (const m of text.matchAll(OPTION)) {
@@ -75,6 +83,7 @@ export function ticketTerms(text: string): TicketTerms {
   for (const name of identifiers) words.delete(name.toLowerCase());
   return {
     identifiers: [...identifiers],
+    qualifiers: [...qualifying].filter((q) => !members.has(q)),
     options: [...options],
     quoted: [...quoted],
     words: [...words],
