@@ -21,6 +21,7 @@ import { relevantFiles } from "./relevant_code.ts";
 import { type Excerpt, excerptsOf } from "./excerpts.ts";
 import { ticketTerms } from "./ticket_terms.ts";
 import { PLAN_NAMES } from "../agent/patch_paths.ts";
+import { type Convention, detectConventions } from "./conventions.ts";
 import { searchText, type TextHit } from "../index/text_search.ts";
 import { detectToolchain, type ToolchainFact } from "./toolchain.ts";
 import { briefMarkdown } from "./markdown.ts";
@@ -90,6 +91,8 @@ export interface Brief {
   shards: { id: string; title: string; description: string }[];
   where: BriefPath[];
   toolchain: ToolchainFact[];
+  /** What the project declares about changelog, docs, formatting, linting, tests. */
+  conventions: Convention[];
   /** Languages of the indexed files, most files first. */
   languages: { language: string; files: number }[];
   constraints: {
@@ -268,6 +271,11 @@ export async function buildBrief(
     })),
     where,
     toolchain: await detectToolchain(root),
+    conventions: await detectConventions(
+      root,
+      Object.keys(index.files),
+      (text) => searchText(root, index, text, { limit: 20 }),
+    ),
     languages,
     constraints: {
       style: task.constraints.style ?? null,

@@ -59,6 +59,12 @@ export function briefMarkdown(brief: Brief): string {
       }`,
     );
   }
+  if (brief.conventions.length > 0) {
+    out.push("", "## Conventions", "");
+    for (const c of brief.conventions) {
+      out.push(`- ${c.topic}: ${c.detail} (${c.source})`);
+    }
+  }
   const c = brief.constraints;
   out.push("", "## Style and constraints", "");
   if (c.style) out.push(`- Style: ${c.style}`);
