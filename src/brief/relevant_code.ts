@@ -113,9 +113,11 @@ export function relevantFiles(
   hints: readonly string[],
   options: RelevantOptions = {},
 ): RelevantFile[] {
-  const forbidden = options.forbidden ?? [];
-  const allowed = (path: string) =>
-    forbiddenFiles([path], forbidden).length === 0;
+  // One pass over the paths: the globs are compiled once.
+  const banned = new Set(
+    forbiddenFiles(Object.keys(index.files), options.forbidden ?? []),
+  );
+  const allowed = (path: string) => !banned.has(path);
   const paths = Object.keys(index.files).filter(allowed);
   const codeFiles = paths.filter((p) => index.files[p]!.symbols.length > 0);
   const total = Math.max(1, codeFiles.length);

@@ -60,10 +60,13 @@ export async function searchText(
 ): Promise<TextHit[]> {
   const limit = options.limit ?? 50;
   if (query === "") return [];
-  const forbidden = options.forbidden ?? [];
+  // One pass over the paths: the globs are compiled once.
+  const banned = new Set(
+    forbiddenFiles(Object.keys(index.files), options.forbidden ?? []),
+  );
   const allowed = (path: string) =>
     Object.hasOwn(index.files, path) && index.files[path]!.hash !== null &&
-    forbiddenFiles([path], forbidden).length === 0;
+    !banned.has(path);
   const rg = options.noRipgrep
     ? null
     : ownProgram("rg", Deno.env.get("PATH") ?? "", root);
