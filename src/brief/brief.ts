@@ -21,7 +21,9 @@ import { relevantFiles } from "./relevant_code.ts";
 import { type Excerpt, excerptsOf } from "./excerpts.ts";
 import { ticketTerms } from "./ticket_terms.ts";
 import { PLAN_NAMES } from "../agent/patch_paths.ts";
+import { forbiddenFiles } from "../agent/patch.ts";
 import { type Convention, detectConventions } from "./conventions.ts";
+import { type InterfaceEntry, interfaceOf } from "./interfaces.ts";
 import { searchText, type TextHit } from "../index/text_search.ts";
 import { detectToolchain, type ToolchainFact } from "./toolchain.ts";
 import { briefMarkdown } from "./markdown.ts";
@@ -90,6 +92,8 @@ export interface Brief {
   };
   shards: { id: string; title: string; description: string }[];
   where: BriefPath[];
+  /** The files to edit that exist: their exported names, each with one use. */
+  interfaces: { path: string; symbols: InterfaceEntry[] }[];
   toolchain: ToolchainFact[];
   /** What the project declares about changelog, docs, formatting, linting, tests. */
   conventions: Convention[];
@@ -270,6 +274,7 @@ export async function buildBrief(
       description: s.description,
     })),
     where,
+    interfaces: [],
     toolchain: await detectToolchain(root),
     conventions: await detectConventions(
       root,
@@ -308,6 +313,24 @@ export async function buildBrief(
     "TASKS.md",
   ];
   const textHits = await quotedTextHits(root, index, text, forbiddenPaths);
+  const banned = new Set(
+    forbiddenFiles(Object.keys(index.files), forbiddenPaths),
+  );
+  for (const w of where) {
+    const path = w.path.replace(/^\.\//, "");
+    if (!Object.hasOwn(index.files, path) || banned.has(path)) continue;
+    if (brief.interfaces.some((i) => i.path === path)) continue;
+    const source = await readSource(root, path);
+    if (source === null) continue;
+    const symbols = await interfaceOf(
+      index,
+      path,
+      source,
+      (p) => readSource(root, p),
+      (p) => !banned.has(p),
+    );
+    if (symbols.length > 0) brief.interfaces.push({ path, symbols });
+  }
   const ranked = relevantFiles(index, text, where.map((w) => w.path), {
     forbidden: forbiddenPaths,
     textHits,

@@ -108,8 +108,8 @@ export function excerptsOf(
   });
 }
 
-/** The first line using `name` that is not an import nor its declaration. */
-function firstUse(
+/** The first line using `name` that is not an import nor its declaration (0: none). */
+export function firstUse(
   lines: readonly string[],
   name: string,
   symbols: readonly IndexSymbol[],

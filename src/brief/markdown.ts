@@ -50,6 +50,19 @@ export function briefMarkdown(brief: Brief): string {
   for (const w of brief.where) {
     out.push(`- \`${w.path}\` (${w.status}; ${w.scope})`);
   }
+  if (brief.interfaces.length > 0) {
+    out.push("", "## Interfaces of the files to edit");
+    for (const file of brief.interfaces) {
+      out.push("", `\`${file.path}\`:`);
+      for (const s of file.symbols) {
+        out.push(
+          `- ${s.signature} (line ${s.line}; ${
+            s.used_at ? `used at ${s.used_at}` : "no use indexed"
+          })`,
+        );
+      }
+    }
+  }
   out.push("", "## Languages and versions", "");
   for (const f of brief.toolchain) out.push(`- ${f.detail} (${f.source})`);
   if (brief.languages.length > 0) {
