@@ -30,7 +30,7 @@ tasks:
   });
 }
 
-Deno.test("search --text: lines holding the text, ignored files left out, with or without ripgrep", async () => {
+Deno.test("search --text: lines holding the text, ignored and (with --task) forbidden files left out, with or without ripgrep", async () => {
   const dir = await project();
   const r = await cli(["search", "--text", "did you mean"], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
@@ -54,6 +54,16 @@ Deno.test("search --text: lines holding the text, ignored files left out, with o
       h.path === "tool/main.py" && h.line === 2
     ),
   );
+  // Without a task nothing is forbidden; with --task, its forbidden paths go.
+  assert.ok(r.stdout.includes("legacy/old.py:1: "), r.stdout);
+  for (const args of [["--text", "did you mean"], ["old"]]) {
+    const scoped = await cli(["search", ...args, "--task", "T"], { cwd: dir });
+    assert.equal(scoped.code, 0, scoped.stderr);
+    assert.ok(!scoped.stdout.includes("legacy/"), scoped.stdout);
+  }
+  const unknown = await cli(["search", "x", "--task", "U"], { cwd: dir });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown task "U"/);
   const none = await cli(["search", "--text", "no such words here"], {
     cwd: dir,
   });
