@@ -124,6 +124,8 @@ export interface Brief {
     symbols: IndexSymbol[];
     /** The matched symbols' bodies, the lines using them, the quoted text's lines. */
     excerpts: Excerpt[];
+    /** What the shown symbols call, declared in one other file: where to find it. */
+    calls: { name: string; path: string; line: number }[];
   }[];
   tokens: { estimate: number; budget: number; method: string; omitted: number };
 }
@@ -334,6 +336,7 @@ export async function buildBrief(
   const ranked = relevantFiles(index, text, where.map((w) => w.path), {
     forbidden: forbiddenPaths,
     textHits,
+    read: (path) => readSourceSync(root, path),
   });
   // Measured with the closing line at its longest (an estimate as wide as
   // the budget, a count of files left out), so the final text fits too.
@@ -365,7 +368,10 @@ export async function buildBrief(
     ];
     let added = false;
     for (const list of candidates) {
-      brief.code.push({ ...base, excerpts: list });
+      const calls = list.length > 0 && !file.test
+        ? calleesOf(index, file.path, list, banned)
+        : [];
+      brief.code.push({ ...base, excerpts: list, calls });
       if (fits()) {
         added = true;
         break;
@@ -376,6 +382,45 @@ export async function buildBrief(
   }
   countEmitted(brief, format);
   return brief;
+}
+
+/** Callees listed per file at most. */
+const CALLS_LISTED = 6;
+
+/**
+ * Names called in `excerpts` (`name(`, `name::`, `new Name`) that one other
+ * allowed file declares: the callees, with where they are declared.
+ */
+function calleesOf(
+  index: RepoIndex,
+  path: string,
+  excerpts: readonly Excerpt[],
+  banned: ReadonlySet<string>,
+): { name: string; path: string; line: number }[] {
+  const out: { name: string; path: string; line: number }[] = [];
+  const seen = new Set<string>();
+  const own = new Set(index.files[path]?.symbols.map((s) => s.name) ?? []);
+  for (const e of excerpts) {
+    for (
+      const m of e.text.matchAll(
+        /\b([A-Za-z_]\w{2,})\s*(?:\(|::|<[^>]*>\s*\()/g,
+      )
+    ) {
+      const name = m[1]!;
+      if (seen.has(name) || own.has(name)) continue;
+      seen.add(name);
+      const files =
+        (Object.hasOwn(index.identifiers, name) ? index.identifiers[name]! : [])
+          .filter((p) => !banned.has(p));
+      if (files.length !== 1 || files[0] === path) continue;
+      const symbol = index.files[files[0]!]!.symbols.find((s) =>
+        s.name === name
+      );
+      if (symbol) out.push({ name, path: files[0]!, line: symbol.line });
+      if (out.length >= CALLS_LISTED) return out;
+    }
+  }
+  return out;
 }
 
 async function exists(
@@ -390,6 +435,18 @@ async function exists(
     return Object.keys(index.files).some((p) => match(p));
   }
   return await pathExists(join(root, clean));
+}
+
+function readSourceSync(root: string, path: string): string | null {
+  try {
+    const full = join(root, path);
+    const info = Deno.statSync(full);
+    if (!info.isFile || info.size > MAX_FILE_BYTES) return null;
+    return Deno.readTextFileSync(full);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
 }
 
 async function readSource(root: string, path: string): Promise<string | null> {

@@ -108,11 +108,15 @@ export function excerptsOf(
   });
 }
 
-/** The first line using `name` that is not an import nor its declaration (0: none). */
+/**
+ * The first line using `name` that is not an import nor its declaration;
+ * else an import's line, unless `callsOnly` (0: none).
+ */
 export function firstUse(
   lines: readonly string[],
   name: string,
   symbols: readonly IndexSymbol[],
+  callsOnly = false,
 ): number {
   const word = new RegExp(
     `(^|[^A-Za-z0-9_])${name.replace(/\$/g, "\\$")}(?![A-Za-z0-9_])`,
@@ -124,13 +128,16 @@ export function firstUse(
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (!word.test(line) || declared.has(i + 1)) continue;
-    if (/^\s*(?:import|from|use|export\s*\{|#|\/\/)/.test(line)) {
+    if (
+      /^\s*(?:import|from|(?:pub(?:\([^)]*\))?\s+)?use|export\s*[{*]|__all__|#|\/\/)/
+        .test(line)
+    ) {
       fallback ||= i + 1;
       continue;
     }
     return i + 1;
   }
-  return fallback;
+  return callsOnly ? 0 : fallback;
 }
 
 function enclosing(

@@ -135,6 +135,14 @@ export function briefMarkdown(brief: Brief): string {
     for (const e of file.excerpts) {
       out.push("", `Lines ${e.start}-${e.end} (${e.why}):`, ...fence(e.text));
     }
+    if (file.calls.length > 0) {
+      out.push(
+        "",
+        `Calls: ${
+          file.calls.map((c) => `${c.name} (${c.path}:${c.line})`).join(", ")
+        }`,
+      );
+    }
     out.push("");
   }
   const k = brief.tokens;

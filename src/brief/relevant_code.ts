@@ -16,6 +16,7 @@ import type { IndexSymbol } from "../index/symbols.ts";
 import type { TextHit } from "../index/text_search.ts";
 import { forbiddenFiles } from "../agent/patch.ts";
 import { isCommonWord, ticketTerms } from "./ticket_terms.ts";
+import { firstUse } from "./excerpts.ts";
 
 /** Something in a file to show: a symbol's body, or a line and its context. */
 export interface Focus {
@@ -52,6 +53,8 @@ export interface RelevantOptions {
   forbidden?: readonly string[];
   /** Lines holding the ticket's quoted texts, per text searched. */
   textHits?: ReadonlyMap<string, readonly TextHit[]>;
+  /** A file's text, to tell a call from a bare import (else every use counts). */
+  read?: (path: string) => string | null;
 }
 
 /** Files below this share of the best score are left out (noise). */
@@ -234,9 +237,12 @@ export function relevantFiles(
   // Quoted text and options: the lines holding them, and the symbol around.
   for (const [query, hits] of options.textHits ?? []) {
     const files = new Set(hits.map((h) => h.path).filter(allowed));
-    const weight = 8 * idf(files.size);
+    const base = 8 * idf(files.size);
     for (const hit of hits) {
       const why = `contains "${query}"`;
+      // Prose (a changelog, docs) mentioning it is weaker evidence than code.
+      const code = index.files[hit.path]!.symbols.length > 0;
+      const weight = code ? base : base * 0.4;
       const entry = touch(hit.path, why, weight);
       if (!entry) continue;
       addFocus(entry, { line: hit.line, why, weight });
@@ -277,12 +283,19 @@ export function relevantFiles(
     );
 
     if (using.length === 0 || using.length > MAX_USERS) continue;
-    const weight = (s.weight * 0.6) / Math.sqrt(using.length);
+    const weight = (s.weight * 0.8) / Math.sqrt(using.length);
     for (const path of using) {
       const test = isTestPath(path);
-      const why = `${test ? "tests" : "uses"} ${s.symbol.name}`;
-      const entry = touch(path, why, weight);
-      if (entry) addFocus(entry, { uses: s.symbol.name, why, weight });
+      // A file that only imports or re-exports the name is no caller.
+      const source = options.read?.(path) ?? null;
+      const imported = source !== null &&
+        firstUse(source.split(/\r?\n/), s.symbol.name, [], true) === 0;
+      const why = `${
+        test ? "tests" : imported ? "imports" : "uses"
+      } ${s.symbol.name}`;
+      const w = imported ? weight * 0.25 : weight;
+      const entry = touch(path, why, w);
+      if (entry) addFocus(entry, { uses: s.symbol.name, why, weight: w });
     }
   }
   // Tests of the chosen code files that name none of its symbols directly
