@@ -58,13 +58,14 @@ def test_flush_pending_keeps_lines():
   });
 }
 
-Deno.test("brief excerpts: the method's body, its caller's body and its test", async () => {
+Deno.test("brief excerpts: the method's body, its caller's body and callees, and its test", async () => {
   const dir = await project();
   const r = await cli(["brief", "T", "--json"], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   const code: {
     path: string;
     excerpts: { start: number; why: string; text: string }[];
+    calls: { name: string; path: string; line: number }[];
   }[] = JSON.parse(r.stdout).code;
   const byPath = new Map(code.map((c) => [c.path, c]));
   const own = byPath.get("pkg/buffer.py")!.excerpts;
@@ -78,6 +79,12 @@ Deno.test("brief excerpts: the method's body, its caller's body and its test", a
   assert.match(use.text, /^def emit_report\(rows, out\):/);
   assert.match(use.text, /buf\.flush_pending\(out\)/);
   assert.ok(!caller.excerpts.some((e) => e.text.includes("def unrelated")));
+  // What the caller's shown code calls, with where it is declared.
+  assert.deepEqual(caller.calls, [
+    { name: "Buffer", path: "pkg/buffer.py", line: 1 },
+    { name: "push", path: "pkg/buffer.py", line: 36 },
+    { name: "flush_pending", path: "pkg/buffer.py", line: 39 },
+  ]);
   const test = byPath.get("tests/test_buffer.py");
   assert.ok(test, JSON.stringify(code.map((c) => c.path)));
   assert.ok(
