@@ -19,7 +19,7 @@ import { readRegularText } from "../fs/regular_file.ts";
 import type { IndexSymbol } from "../index/symbols.ts";
 import { relevantFiles } from "./relevant_code.ts";
 import { type Excerpt, excerptsOf } from "./excerpts.ts";
-import { ticketTerms } from "./ticket_terms.ts";
+import { isCommonWord, ticketTerms } from "./ticket_terms.ts";
 import { PLAN_NAMES } from "../agent/patch_paths.ts";
 import { forbiddenFiles } from "../agent/patch.ts";
 import { type Convention, detectConventions } from "./conventions.ts";
@@ -407,7 +407,8 @@ function calleesOf(
       )
     ) {
       const name = m[1]!;
-      if (seen.has(name) || own.has(name)) continue;
+      // `console.error(` is no call of a project's `error`.
+      if (seen.has(name) || own.has(name) || isCommonWord(name)) continue;
       seen.add(name);
       const files =
         (Object.hasOwn(index.identifiers, name) ? index.identifiers[name]! : [])

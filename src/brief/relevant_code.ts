@@ -61,6 +61,8 @@ export interface RelevantOptions {
 const CUTOFF = 0.12;
 /** Seeds whose callers are looked up. */
 const SEEDS_FOLLOWED = 8;
+/** Tests found per chosen file at most, through its names or its module's. */
+const TESTS_PER_FILE = 3;
 /** A name used by more files than this is too common to follow. */
 const MAX_USERS = 12;
 
@@ -225,9 +227,12 @@ export function relevantFiles(
   for (const word of terms.words) {
     if (isCommonWord(word)) continue;
     const singular = word.endsWith("s") ? word.slice(0, -1) : word;
-    for (
-      const name of lowerNames().get(word) ?? lowerNames().get(singular) ?? []
-    ) {
+    // `level` finds `level` and `Level`, never the constant `LEVEL`.
+    const forms = (w: string) => [w, w[0]!.toUpperCase() + w.slice(1)];
+    const exact = [...forms(word), ...forms(singular)].filter((n) =>
+      declaring(n).length > 0
+    );
+    for (const name of new Set(exact)) {
       const files = declaring(name);
       for (const path of files) {
         seed(path, name, 4 * idf(files.length), `declares ${name}`);
@@ -315,11 +320,18 @@ export function relevantFiles(
     ) {
       names.push(stem);
     }
+    // The closest few: a test named after the file first (test_cli.py for
+    // cli.py), then in path order; never every test naming a common word.
+    const tests: { path: string; name: string }[] = [];
     for (const path of paths) {
       if (!isTestPath(path)) continue;
       const uses = index.files[path]!.uses ?? [];
       const name = names.find((n) => uses.includes(n));
-      if (name === undefined) continue;
+      if (name !== undefined) tests.push({ path, name });
+    }
+    const named = (p: string) => p.slice(p.lastIndexOf("/") + 1).includes(stem);
+    tests.sort((a, b) => Number(named(b.path)) - Number(named(a.path)));
+    for (const { path, name } of tests.slice(0, TESTS_PER_FILE)) {
       const why = `tests ${file.path}`;
       const weight = (score - hinted(file.byReason)) * 0.5;
       const entry = touch(path, why, weight);

@@ -122,7 +122,9 @@ const COMMON = new Set(
     "path paths text string number numbers result results check checks " +
     "run runs running add adds added adding fix bug bugs issue support " +
     "supports handle handles use user users again also cover covered " +
-    "exit exits line still even known known enough instead already"
+    "exit exits line still even known known enough instead already " +
+    "find finds found look looks show shown get gets set sets make " +
+    "answer answers ask asks say says tell tells"
   ).split(" "),
 );
 
