@@ -117,7 +117,10 @@ export function briefMarkdown(brief: Brief): string {
   out.push("", "## Relevant code", "");
   if (brief.code.length === 0) out.push("- Nothing found in the index.");
   for (const file of brief.code) {
-    out.push(`### ${file.path} (${file.reasons.join("; ")})`, "");
+    // The strongest reasons; the JSON keeps them all.
+    const reasons = file.reasons.slice(0, 4).join("; ") +
+      (file.reasons.length > 4 ? `; +${file.reasons.length - 4} more` : "");
+    out.push(`### ${file.path} (${reasons})`, "");
     if (file.symbols.length > 0) {
       out.push(
         file.symbols.map((s) =>
