@@ -11,6 +11,7 @@
  *   lines) of their file's block, not only in a list of names;
  * - off-answer share: tokens of "Relevant code" blocks of files outside
  *   the answer, over the budget;
+ * - precision: tokens of answer files' blocks over all blocks' tokens;
  * - forbidden: blocks of files under the ticket's forbidden paths (must be 0).
  * @module
  */
@@ -35,6 +36,8 @@ export interface TicketScore {
   symbolRecall: number;
   /** Share of the budget spent on blocks of files outside the answer. */
   offAnswer: number;
+  /** Share of the "Relevant code" tokens spent on answer files (0 when none shown). */
+  precision: number;
   forbidden: number;
   missing: string[];
 }
@@ -125,8 +128,10 @@ export function scoreBrief(
     else missing.push(`${file}:${name}`);
   }
   let off = 0;
+  let all = 0;
   let leaks = 0;
   for (const [path, text] of blocks) {
+    all += Math.ceil(text.length / 4);
     if (!answer.files.includes(path)) off += Math.ceil(text.length / 4);
     if (forbidden.some((f) => path.startsWith(f.replace(/\/?$/, "/")))) {
       leaks++;
@@ -138,6 +143,7 @@ export function scoreBrief(
     fileRecall: files / answer.files.length,
     symbolRecall: symbols / answer.symbols.length,
     offAnswer: off / budget,
+    precision: all === 0 ? 0 : (all - off) / all,
     forbidden: leaks,
     missing,
   };
@@ -166,7 +172,7 @@ async function copyTree(from: string, to: string): Promise<void> {
 /** Mean of `key` over `scores`. */
 export function mean(
   scores: TicketScore[],
-  key: "fileRecall" | "symbolRecall" | "offAnswer",
+  key: "fileRecall" | "symbolRecall" | "offAnswer" | "precision",
 ): number {
   return scores.reduce((s, x) => s + x[key], 0) / Math.max(1, scores.length);
 }

@@ -27,6 +27,7 @@ export async function benchBrief(
     "brief: language",
     "file recall",
     "symbol recall",
+    "precision (answer share of code tokens)",
     "off-answer share of budget",
     "forbidden blocks",
   ]);
@@ -46,6 +47,7 @@ export async function benchBrief(
         `  ${s.ticket.padEnd(12)}`,
         pct(s.fileRecall),
         pct(s.symbolRecall),
+        pct(s.precision),
         pct(s.offAnswer),
         String(s.forbidden),
         s.missing.length > 0 ? `missing ${s.missing.join(", ")}` : "",
@@ -55,6 +57,7 @@ export async function benchBrief(
       `brief ${language.padEnd(10)}`,
       pct(mean(scores, "fileRecall")),
       pct(mean(scores, "symbolRecall")),
+      pct(mean(scores, "precision")),
       pct(mean(scores, "offAnswer")),
       String(scores.reduce((n, s) => n + s.forbidden, 0)),
     ]);
@@ -63,6 +66,7 @@ export async function benchBrief(
     "brief all       ",
     pct(mean(all, "fileRecall")),
     pct(mean(all, "symbolRecall")),
+    pct(mean(all, "precision")),
     pct(mean(all, "offAnswer")),
     String(all.reduce((n, s) => n + s.forbidden, 0)),
   ]);

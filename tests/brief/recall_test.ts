@@ -38,6 +38,7 @@ Deno.test("brief recall: every fixture language keeps its floor", async () => {
   }
   assert.ok(mean(all, "fileRecall") >= 0.9, JSON.stringify(all));
   assert.ok(mean(all, "symbolRecall") >= 0.9, JSON.stringify(all));
+  assert.ok(mean(all, "precision") >= 0.4, JSON.stringify(all));
 });
 
 Deno.test("brief recall: a tighter budget keeps the best files first", async () => {
