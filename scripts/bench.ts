@@ -2,7 +2,7 @@
  * `deno task bench`: whole-process benchmarks of the CLI against peers
  * measured in the same run, printed as a table of times and ratios.
  *
- * Flags: `--only validate,startup,exec,status,memory,sandbox,index` runs some sections;
+ * Flags: `--only validate,startup,exec,status,memory,sandbox,index,brief` runs some sections;
  * `--reps N` overrides the repetitions of every section.
  * @module
  */
@@ -27,6 +27,7 @@ import {
 } from "./bench/gen_memory.ts";
 import { generatePlanYaml } from "./bench/gen_plan.ts";
 import { writeRepo } from "./bench/gen_repo.ts";
+import { benchBrief } from "./bench/brief_section.ts";
 import {
   type Cmd,
   compare,
@@ -54,9 +55,10 @@ const { values } = parseArgs({
   options: { only: { type: "string" }, reps: { type: "string" } },
 });
 const sections = new Set(
-  (values.only ?? "validate,startup,exec,status,memory,sandbox,index").split(
-    ",",
-  ),
+  (values.only ?? "validate,startup,exec,status,memory,sandbox,index,brief")
+    .split(
+      ",",
+    ),
 );
 const reps = (n: number) => values.reps ? Number(values.reps) : n;
 
@@ -83,6 +85,7 @@ try {
   if (sections.has("memory")) await benchMemory();
   if (sections.has("sandbox")) await benchSandbox();
   if (sections.has("index")) await benchIndex();
+  if (sections.has("brief")) await benchBrief(work, orchestrate, row, judge);
   if (verdicts.length > 0) {
     console.log(`\ntargets:\n  ${verdicts.join("\n  ")}`);
   }

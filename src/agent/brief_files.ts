@@ -71,15 +71,17 @@ export function indexedBrief(
   latest: () => LatestRun | null,
 ): BriefRenderer {
   return async (task, shard) => {
-    const [{ buildBrief }, { briefMarkdown }] = await Promise.all([
-      import("../brief/brief.ts"),
-      import("../brief/markdown.ts"),
-    ]);
+    const [{ buildBrief, countEmitted }, { briefMarkdown }] = await Promise
+      .all([
+        import("../brief/brief.ts"),
+        import("../brief/markdown.ts"),
+      ]);
     const brief = await buildBrief(root, plan, shard ?? task.id, latest());
-    return {
-      md: `${briefMarkdown(brief).trimEnd()}\n\n${CONTRACT}\n`,
-      json: brief,
-    };
+    const md = `${briefMarkdown(brief).trimEnd()}\n\n${CONTRACT}\n`;
+    // brief.json reports the tokens of brief.json, not of brief.md.
+    const json = structuredClone(brief);
+    countEmitted(json, "json");
+    return { md, json };
   };
 }
 

@@ -18,6 +18,13 @@ import {
 import { readRegularText } from "../fs/regular_file.ts";
 import type { IndexSymbol } from "../index/symbols.ts";
 import { relevantFiles } from "./relevant_code.ts";
+import { type Excerpt, excerptsOf } from "./excerpts.ts";
+import { isCommonWord, ticketTerms } from "./ticket_terms.ts";
+import { PLAN_NAMES } from "../agent/patch_paths.ts";
+import { forbiddenFiles } from "../agent/patch.ts";
+import { type Convention, detectConventions } from "./conventions.ts";
+import { type InterfaceEntry, interfaceOf } from "./interfaces.ts";
+import { searchText, type TextHit } from "../index/text_search.ts";
 import { detectToolchain, type ToolchainFact } from "./toolchain.ts";
 import { briefMarkdown } from "./markdown.ts";
 import { exists as pathExists } from "../fs/exists.ts";
@@ -53,6 +60,8 @@ export interface BriefOptions {
   maxTokens?: number;
   /** An index already brought up to date; else `.codex/index.json` is updated. */
   index?: RepoIndex;
+  /** The form the brief is emitted in: the budget and the count are of that text (default md). */
+  format?: "md" | "json";
 }
 
 /** A place to edit, and whether it is there yet. */
@@ -83,7 +92,11 @@ export interface Brief {
   };
   shards: { id: string; title: string; description: string }[];
   where: BriefPath[];
+  /** The files to edit that exist: their exported names, each with one use. */
+  interfaces: { path: string; symbols: InterfaceEntry[] }[];
   toolchain: ToolchainFact[];
+  /** What the project declares about changelog, docs, formatting, linting, tests. */
+  conventions: Convention[];
   /** Languages of the indexed files, most files first. */
   languages: { language: string; files: number }[];
   constraints: {
@@ -107,15 +120,52 @@ export interface Brief {
     path: string;
     score: number;
     reasons: string[];
+    /** The symbols the task names first, then others (12 at most). */
     symbols: IndexSymbol[];
-    /** Lines from the file around the first symbol the task names. */
-    excerpt: { start: number; text: string } | null;
+    /** The matched symbols' bodies, the lines using them, the quoted text's lines. */
+    excerpts: Excerpt[];
+    /** What the shown symbols call, declared in one other file: where to find it. */
+    calls: { name: string; path: string; line: number }[];
   }[];
   tokens: { estimate: number; budget: number; method: string; omitted: number };
 }
 
-/** Lines of an excerpt at most. */
-const EXCERPT_LINES = 20;
+/** Symbols listed per file at most. */
+const SYMBOLS_LISTED = 12;
+
+/**
+ * The brief as emitted: Markdown or JSON (2-space indented).
+ *
+ * @example
+ * ```ts ignore
+ * import { renderBrief } from "./brief.ts";
+ * const text = renderBrief(brief, "json");
+ * ```
+ */
+export function renderBrief(brief: Brief, format: "md" | "json"): string {
+  return format === "json"
+    ? JSON.stringify(brief, null, 2) + "\n"
+    : briefMarkdown(brief);
+}
+
+/**
+ * Sets `brief.tokens.estimate` to the estimate of the text emitted in
+ * `format` (which holds the estimate itself: settled in a few rounds).
+ *
+ * @example
+ * ```ts ignore
+ * import { countEmitted, renderBrief } from "./brief.ts";
+ * countEmitted(brief, "json");
+ * const text = renderBrief(brief, "json"); // its tokens are brief.tokens.estimate
+ * ```
+ */
+export function countEmitted(brief: Brief, format: "md" | "json"): void {
+  for (let i = 0; i < 4; i++) {
+    const estimate = estimateTokens(renderBrief(brief, format));
+    if (estimate === brief.tokens.estimate) return;
+    brief.tokens.estimate = estimate;
+  }
+}
 
 /**
  * Builds the brief of task (or shard) `taskId`.
@@ -226,7 +276,13 @@ export async function buildBrief(
       description: s.description,
     })),
     where,
+    interfaces: [],
     toolchain: await detectToolchain(root),
+    conventions: await detectConventions(
+      root,
+      Object.keys(index.files),
+      (text) => searchText(root, index, text, { limit: 20 }),
+    ),
     languages,
     constraints: {
       style: task.constraints.style ?? null,
@@ -250,22 +306,73 @@ export async function buildBrief(
     code: [],
     tokens: { estimate: 0, budget, method: TOKEN_METHOD, omitted: 0 },
   };
-  const ranked = relevantFiles(index, text, where.map((w) => w.path));
+  const format = options.format ?? "md";
+  // The plan and orchestrate's own files hold the ticket's own words: never
+  // evidence of where the code is.
+  const forbiddenPaths = [
+    ...brief.constraints.forbidden_paths,
+    ...PLAN_NAMES,
+    "TASKS.md",
+  ];
+  const textHits = await quotedTextHits(root, index, text, forbiddenPaths);
+  const banned = new Set(
+    forbiddenFiles(Object.keys(index.files), forbiddenPaths),
+  );
+  for (const w of where) {
+    const path = w.path.replace(/^\.\//, "");
+    if (!Object.hasOwn(index.files, path) || banned.has(path)) continue;
+    if (brief.interfaces.some((i) => i.path === path)) continue;
+    const source = await readSource(root, path);
+    if (source === null) continue;
+    const symbols = await interfaceOf(
+      index,
+      path,
+      source,
+      (p) => readSource(root, p),
+      (p) => !banned.has(p),
+    );
+    if (symbols.length > 0) brief.interfaces.push({ path, symbols });
+  }
+  const ranked = relevantFiles(index, text, where.map((w) => w.path), {
+    forbidden: forbiddenPaths,
+    textHits,
+    read: (path) => readSourceSync(root, path),
+  });
+  // Measured with the closing line at its longest (an estimate as wide as
+  // the budget, a count of files left out), so the final text fits too.
+  const fits = () => {
+    const { tokens } = brief;
+    const final = { ...tokens };
+    brief.tokens = { ...tokens, estimate: budget, omitted: tokens.omitted + 1 };
+    const ok = estimateTokens(renderBrief(brief, format)) <= budget;
+    brief.tokens = final;
+    return ok;
+  };
   for (const file of ranked) {
-    const first = file.named.length > 0 ? file.symbols[0] : undefined;
-    const excerpt = first ? await excerptOf(root, file.path, first.line) : null;
-    const full = {
+    const source = await readSource(root, file.path);
+    const excerpts = (focus: typeof file.focus) =>
+      source === null
+        ? []
+        : excerptsOf(source, file.language, file.symbols, focus);
+    const base = {
       path: file.path,
       score: file.score,
       reasons: file.reasons,
-      symbols: file.symbols.slice(0, 30),
-      excerpt,
+      symbols: file.symbols.slice(0, SYMBOLS_LISTED),
     };
-    const candidates = excerpt ? [full, { ...full, excerpt: null }] : [full];
+    // All it has to show, then only its best point, then its names alone.
+    const candidates = [
+      excerpts(file.focus),
+      excerpts(file.focus.slice(0, 1)),
+      [],
+    ];
     let added = false;
-    for (const candidate of candidates) {
-      brief.code.push(candidate);
-      if (estimateTokens(briefMarkdown(brief)) <= budget) {
+    for (const list of candidates) {
+      const calls = list.length > 0 && !file.test
+        ? calleesOf(index, file.path, list, banned)
+        : [];
+      brief.code.push({ ...base, excerpts: list, calls });
+      if (fits()) {
         added = true;
         break;
       }
@@ -273,8 +380,48 @@ export async function buildBrief(
     }
     if (!added) brief.tokens.omitted++;
   }
-  brief.tokens.estimate = estimateTokens(briefMarkdown(brief));
+  countEmitted(brief, format);
   return brief;
+}
+
+/** Callees listed per file at most. */
+const CALLS_LISTED = 6;
+
+/**
+ * Names called in `excerpts` (`name(`, `name::`, `new Name`) that one other
+ * allowed file declares: the callees, with where they are declared.
+ */
+function calleesOf(
+  index: RepoIndex,
+  path: string,
+  excerpts: readonly Excerpt[],
+  banned: ReadonlySet<string>,
+): { name: string; path: string; line: number }[] {
+  const out: { name: string; path: string; line: number }[] = [];
+  const seen = new Set<string>();
+  const own = new Set(index.files[path]?.symbols.map((s) => s.name) ?? []);
+  for (const e of excerpts) {
+    for (
+      const m of e.text.matchAll(
+        /\b([A-Za-z_]\w{2,})\s*(?:\(|::|<[^>]*>\s*\()/g,
+      )
+    ) {
+      const name = m[1]!;
+      // `console.error(` is no call of a project's `error`.
+      if (seen.has(name) || own.has(name) || isCommonWord(name)) continue;
+      seen.add(name);
+      const files =
+        (Object.hasOwn(index.identifiers, name) ? index.identifiers[name]! : [])
+          .filter((p) => !banned.has(p));
+      if (files.length !== 1 || files[0] === path) continue;
+      const symbol = index.files[files[0]!]!.symbols.find((s) =>
+        s.name === name
+      );
+      if (symbol) out.push({ name, path: files[0]!, line: symbol.line });
+      if (out.length >= CALLS_LISTED) return out;
+    }
+  }
+  return out;
 }
 
 async function exists(
@@ -291,18 +438,71 @@ async function exists(
   return await pathExists(join(root, clean));
 }
 
-async function excerptOf(root: string, path: string, line: number) {
-  let text: string;
+function readSourceSync(root: string, path: string): string | null {
   try {
-    text = await readRegularText(join(root, path), MAX_FILE_BYTES);
+    const full = join(root, path);
+    const info = Deno.statSync(full);
+    if (!info.isFile || info.size > MAX_FILE_BYTES) return null;
+    return Deno.readTextFileSync(full);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+async function readSource(root: string, path: string): Promise<string | null> {
+  try {
+    return await readRegularText(join(root, path), MAX_FILE_BYTES);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     // Changed since it was indexed: now a pipe, or past the index's limit.
     if (e instanceof Deno.errors.InvalidData) return null;
     throw e;
   }
-  const lines = text.split(/\r?\n/).slice(line - 1, line - 1 + EXCERPT_LINES);
-  return { start: line, text: lines.join("\n").trimEnd() };
+}
+
+/**
+ * The lines holding the ticket's quoted texts and the command-line options
+ * it names. A quoted message with a variable part (`"no such level:
+ * verbose"`) is searched again by its longest fixed piece; an option
+ * nobody declares yet leads to where the others are parsed.
+ */
+async function quotedTextHits(
+  root: string,
+  index: RepoIndex,
+  text: string,
+  forbidden: readonly string[],
+): Promise<Map<string, TextHit[]>> {
+  const terms = ticketTerms(text);
+  const out = new Map<string, TextHit[]>();
+  const search = (q: string) =>
+    searchText(root, index, q, { forbidden, limit: 30 });
+  for (const quoted of terms.quoted) {
+    const hits = await search(quoted);
+    if (hits.length > 0) out.set(quoted, hits);
+    // The code prints it with a placeholder (`unknown command: %s`): its
+    // longest fixed piece finds the code when the whole finds only tests.
+    const pieces = quoted.split(/[:;!?()[\]{}]|\s['"]|['"]\s|%\w|\{[^}]*\}/)
+      .map((p) => p.trim()).filter((p) => p.length >= 8 && p !== quoted)
+      .sort((a, b) => b.length - a.length);
+    for (const piece of pieces) {
+      const more = await search(piece);
+      if (more.length === 0) continue;
+      out.set(piece, more);
+      break;
+    }
+  }
+  let unknownOption = false;
+  for (const option of terms.options) {
+    const hits = await search(option);
+    if (hits.length > 0) out.set(option, hits);
+    else unknownOption = true;
+  }
+  if (unknownOption) {
+    const hits = [...await search(`"--`), ...await search(`'--`)];
+    if (hits.length > 0) out.set(`"--`, hits);
+  }
+  return out;
 }
 
 /** How the orchestrator judges a check, in words. */

@@ -50,6 +50,19 @@ export function briefMarkdown(brief: Brief): string {
   for (const w of brief.where) {
     out.push(`- \`${w.path}\` (${w.status}; ${w.scope})`);
   }
+  if (brief.interfaces.length > 0) {
+    out.push("", "## Interfaces of the files to edit");
+    for (const file of brief.interfaces) {
+      out.push("", `\`${file.path}\`:`);
+      for (const s of file.symbols) {
+        out.push(
+          `- ${s.signature} (line ${s.line}; ${
+            s.used_at ? `used at ${s.used_at}` : "no use indexed"
+          })`,
+        );
+      }
+    }
+  }
   out.push("", "## Languages and versions", "");
   for (const f of brief.toolchain) out.push(`- ${f.detail} (${f.source})`);
   if (brief.languages.length > 0) {
@@ -58,6 +71,12 @@ export function briefMarkdown(brief: Brief): string {
         brief.languages.map((l) => `${l.language} ${l.files}`).join(", ")
       }`,
     );
+  }
+  if (brief.conventions.length > 0) {
+    out.push("", "## Conventions", "");
+    for (const c of brief.conventions) {
+      out.push(`- ${c.topic}: ${c.detail} (${c.source})`);
+    }
   }
   const c = brief.constraints;
   out.push("", "## Style and constraints", "");
@@ -98,7 +117,10 @@ export function briefMarkdown(brief: Brief): string {
   out.push("", "## Relevant code", "");
   if (brief.code.length === 0) out.push("- Nothing found in the index.");
   for (const file of brief.code) {
-    out.push(`### ${file.path} (${file.reasons.join("; ")})`, "");
+    // The strongest reasons; the JSON keeps them all.
+    const reasons = file.reasons.slice(0, 4).join("; ") +
+      (file.reasons.length > 4 ? `; +${file.reasons.length - 4} more` : "");
+    out.push(`### ${file.path} (${reasons})`, "");
     if (file.symbols.length > 0) {
       out.push(
         file.symbols.map((s) =>
@@ -113,11 +135,15 @@ export function briefMarkdown(brief: Brief): string {
           .join(", "),
       );
     }
-    if (file.excerpt) {
+    for (const e of file.excerpts) {
+      out.push("", `Lines ${e.start}-${e.end} (${e.why}):`, ...fence(e.text));
+    }
+    if (file.calls.length > 0) {
       out.push(
         "",
-        `Lines ${file.excerpt.start}-:`,
-        ...fence(file.excerpt.text),
+        `Calls: ${
+          file.calls.map((c) => `${c.name} (${c.path}:${c.line})`).join(", ")
+        }`,
       );
     }
     out.push("");

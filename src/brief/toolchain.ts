@@ -1,7 +1,7 @@
 /**
  * The languages and versions a project declares in its own files: the
  * Rust edition and rust-version (Cargo.toml, rust-toolchain), Node's
- * engines and .nvmrc, deno.json, Python's requires-python and
+ * engines, packageManager and .nvmrc, deno.json, Python's requires-python and
  * .python-version, Go's go directive.
  * @module
  */
@@ -105,6 +105,13 @@ export async function detectToolchain(root: string): Promise<ToolchainFact[]> {
       facts.push({
         language: "node",
         detail: `node ${engines.node}`,
+        source: "package.json",
+      });
+    }
+    if (typeof json.packageManager === "string") {
+      facts.push({
+        language: "node",
+        detail: `package manager ${json.packageManager}`,
         source: "package.json",
       });
     }

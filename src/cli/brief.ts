@@ -22,6 +22,10 @@ export const briefCommand: CommandSpec = {
       value: "md|json",
       description: "Output format (default md)",
     },
+    json: {
+      type: "boolean",
+      description: "Print the brief as JSON (the same as --format json)",
+    },
     "max-tokens": {
       type: "integer",
       min: 200,
@@ -31,9 +35,12 @@ export const briefCommand: CommandSpec = {
     },
   },
   async run({ options, positionals }) {
-    const format = options.format ?? "md";
+    const format = options.format ?? (options.json ? "json" : "md");
     if (format !== "md" && format !== "json") {
       throw new UsageError(`--format must be md or json, not "${format}"`, "");
+    }
+    if (options.json && format !== "json") {
+      throw new UsageError(`--json and --format ${format} disagree`, "");
     }
     const { plan, root } = await loadPlanOrThrow(options.file);
     const id = positionals[0]!;
@@ -45,13 +52,10 @@ export const briefCommand: CommandSpec = {
         "",
       );
     }
-    const [{ RunStore }, { buildBrief }, { briefMarkdown }] = await Promise.all(
-      [
-        import("../events/store.ts"),
-        import("../brief/brief.ts"),
-        import("../brief/markdown.ts"),
-      ],
-    );
+    const [{ RunStore }, { buildBrief, renderBrief }] = await Promise.all([
+      import("../events/store.ts"),
+      import("../brief/brief.ts"),
+    ]);
     const store = new RunStore(root);
     const run = await store.latest();
     const latest = run === null
@@ -60,12 +64,10 @@ export const briefCommand: CommandSpec = {
     const maxTokens = options["max-tokens"];
     const brief = await buildBrief(root, plan, id, latest, {
       ...(typeof maxTokens === "number" ? { maxTokens } : {}),
+      format,
     });
-    console.log(
-      format === "json"
-        ? JSON.stringify(brief, null, 2)
-        : briefMarkdown(brief).trimEnd(),
-    );
+    // Emitted as rendered: its token count is of exactly this text.
+    console.log(renderBrief(brief, format).replace(/\n$/, ""));
     return 0;
   },
 };

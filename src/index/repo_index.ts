@@ -12,11 +12,11 @@ import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
 import { writeFileAtomic } from "../fs/write_atomic.ts";
 import { languageOf } from "./language.ts";
-import { type IndexSymbol, scanSymbols } from "./symbols.ts";
+import { type IndexSymbol, scanFile } from "./symbols.ts";
 import { walkFiles, type WalkNote } from "./walk.ts";
 
 /** Bump when the scanner or the shape changes: an older index is rebuilt. */
-export const INDEX_VERSION = 1;
+export const INDEX_VERSION = 2;
 
 /** Where the index is kept, from the root. */
 export const INDEX_FILE = `${STATE_DIR}/index.json`;
@@ -34,6 +34,11 @@ export interface IndexedFile {
   /** Hash of the content (128-bit, hex); `null` for a file not read. */
   hash: string | null;
   symbols: IndexSymbol[];
+  /**
+   * Names its code uses (see `scanFile`): the reference list callers,
+   * callees and tests are found by. Absent for a file without a scanner.
+   */
+  uses?: string[];
   /** Why it was not read: `binary` or `too large`. */
   note?: string;
 }
@@ -164,7 +169,10 @@ export async function updateIndex(
       stats.same_hash++;
       continue;
     }
-    files[file.path] = { ...base, hash, symbols: scanSymbols(language, text) };
+    const scanned = scanFile(language, text);
+    files[file.path] = scanned.uses.length > 0
+      ? { ...base, hash, symbols: scanned.symbols, uses: scanned.uses }
+      : { ...base, hash, symbols: scanned.symbols };
     stats.scanned++;
   }
   if (previous) {

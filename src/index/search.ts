@@ -99,7 +99,7 @@ function subsequence(query: string, name: string): boolean {
  * import assert from "node:assert/strict";
  * import { searchIndex } from "./search.ts";
  * const index = {
- *   version: 1, notes: [], identifiers: {},
+ *   version: 2, notes: [], identifiers: {},
  *   files: {
  *     "src/error.rs": { language: "rust", size: 1, mtime_ms: 0, hash: "h", symbols: [
  *       { name: "AppErrorKind", kind: "enum" as const, line: 9 },

@@ -108,15 +108,64 @@ export function hasScanner(language: string): boolean {
  * ```
  */
 export function scanSymbols(language: string, text: string): IndexSymbol[] {
+  return scanFile(language, text).symbols;
+}
+
+/** Names used per file at most (a generated file must not bloat the index). */
+export const MAX_USES_PER_FILE = 1000;
+
+/**
+ * The symbols declared in `text` and the names its code uses (identifiers
+ * of three or more characters outside comments and strings, keywords left
+ * out, in order of first use): what callers and tests are found by.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scanFile } from "./symbols.ts";
+ * const py = "def run(args):\n    # wrap_text is not called here\n    return helper(args)\n";
+ * const { symbols, uses } = scanFile("python", py);
+ * assert.deepEqual(symbols.map((s) => s.name), ["run"]);
+ * assert.deepEqual(uses, ["run", "args", "helper"]);
+ * ```
+ */
+export function scanFile(
+  language: string,
+  text: string,
+): { symbols: IndexSymbol[]; uses: string[] } {
   const scan = SCANNERS[language];
   const lexis = LEXIS[language];
-  if (!scan || !lexis) return [];
+  if (!scan || !lexis) return { symbols: [], uses: [] };
   const found: IndexSymbol[] = [];
-  scan(codeLines(text, lexis), (symbol) => {
+  const lines = codeLines(text, lexis);
+  scan(lines, (symbol) => {
     if (found.length < MAX_SYMBOLS_PER_FILE) found.push(symbol);
   });
-  return found;
+  const uses = new Set<string>();
+  for (const line of lines) {
+    for (const word of line.match(USE_WORD) ?? []) {
+      if (!KEYWORDS.has(word)) uses.add(word);
+    }
+    if (uses.size >= MAX_USES_PER_FILE) break;
+  }
+  return { symbols: found, uses: [...uses].slice(0, MAX_USES_PER_FILE) };
 }
+
+const USE_WORD = /[A-Za-z_][A-Za-z0-9_]{2,}/g;
+
+/** Keywords and builtins of the scanned languages: never a reference. */
+const KEYWORDS = new Set(
+  ("abstract and async await break case catch class const continue def del " +
+    "default delete elif else enum export extends false final finally for " +
+    "from func function get global impl import interface lambda let match mod " +
+    "mut new none not null package private protected pub public readonly " +
+    "return self Self set static struct super switch this throw trait true " +
+    "try type typeof undefined unsafe use var void where while with yield " +
+    "None True False pass raise assert nonlocal print len str int float bool " +
+    "dict list tuple string number boolean unknown any never object fmt " +
+    "crate dyn ref loop String Vec Option Some Result Ok Err usize u64 u32 " +
+    "i64 i32 u8 f64 bool chan go defer range map interface").split(" "),
+);
 
 function braces(line: string): number {
   let d = 0;

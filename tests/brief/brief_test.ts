@@ -69,11 +69,16 @@ Deno.test("brief: JSON holds what the Interaction Model lists, with dependencies
     "src/error.rs",
     "src/main.rs",
   ]);
-  assert.deepEqual(brief.code[0].reasons.slice(0, 2), [
+  assert.deepEqual(brief.code[0].reasons.slice(0, 3), [
+    "in src/error.rs",
     "declares AppError",
     "declares exit_code",
   ]);
-  assert.match(brief.code[0].excerpt.text, /^pub enum AppError \{/);
+  // Each named symbol's own body.
+  assert.deepEqual(
+    brief.code[0].excerpts.map((e: { text: string }) => e.text.split("\n")[0]),
+    ["pub enum AppError {", "pub fn exit_code(e: &AppError) -> i32 {"],
+  );
   assert.equal(brief.tokens.method, "characters / 4, rounded up");
   // Deterministic.
   assert.equal(
