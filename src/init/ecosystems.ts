@@ -204,12 +204,23 @@ async function detectPython(dir: ProjectDir): Promise<Detection | null> {
     : onPath("python3")
     ? "python3"
     : null;
+  const pytest = python ? `${python} -m pytest` : "pytest";
+  // A src layout's tests must import the package from src/, not an
+  // installed (possibly older) copy: unless pytest's own config says so.
+  const srcLayout = await isDirectory(join(dir.path, "src")) &&
+    !/^\s*pythonpath\s*=.*\bsrc\b/m.test(pyproject ?? "");
   return {
     manifest,
+    ...(srcLayout
+      ? {
+        note:
+          "src layout: tests run with PYTHONPATH=src so they import the package from src/, not an installed copy that may be older (or install it editable: pip install -e .)",
+      }
+      : {}),
     ...(name ? { name } : {}),
     language: "python",
     commands: {
-      test: convention(python ? `${python} -m pytest` : "pytest", tests),
+      test: convention(srcLayout ? `PYTHONPATH=src ${pytest}` : pytest, tests),
     },
   };
 }
@@ -314,4 +325,12 @@ function onPath(program: string): boolean {
     }
   }
   return false;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
 }

@@ -337,6 +337,44 @@ Deno.test("init: a Python project: name from pyproject.toml, pytest through the 
   }
 });
 
+Deno.test("init: a src-layout Python package gets PYTHONPATH=src for its tests, and init says why; a pytest config that sets pythonpath keeps the plain command", async () => {
+  const bin = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(join(bin, "python3"), "#!/bin/sh\n");
+    const env = { PATH: bin };
+    await withProject({
+      "pyproject.toml": '[project]\nname = "snake"\n',
+      "src/snake/__init__.py": "",
+      "tests/test_app.py": "def test_ok():\n    assert True\n",
+    }, async (cwd) => {
+      const init = await cli(["init"], { cwd, env });
+      assert.equal(init.code, 0, init.stderr);
+      assert.match(init.stdout, /src layout: .*PYTHONPATH=src.*installed copy/);
+      const ir: Ir = JSON.parse(
+        (await cli(["plan", "compile"], { cwd })).stdout,
+      );
+      assert.deepEqual(buildOf(ir), {
+        test: "PYTHONPATH=src python3 -m pytest",
+      });
+    });
+    await withProject({
+      "pyproject.toml":
+        '[project]\nname = "snake"\n[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+      "src/snake/__init__.py": "",
+      "tests/test_app.py": "def test_ok():\n    assert True\n",
+    }, async (cwd) => {
+      const init = await cli(["init"], { cwd, env });
+      assert.equal(init.code, 0, init.stderr);
+      const ir: Ir = JSON.parse(
+        (await cli(["plan", "compile"], { cwd })).stdout,
+      );
+      assert.deepEqual(buildOf(ir), { test: "python3 -m pytest" });
+    });
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+});
+
 Deno.test("init: go.mod and a Makefile: the project's own make targets win over a tool's conventions", async () => {
   await withProject({
     "go.mod": "module example.com/gopher/v2\n\ngo 1.22\n",
