@@ -65,23 +65,20 @@ const USER_DIRS = await (async () => {
   return dirs;
 })();
 
-/** Whether process `pid` may exist (true where /proc cannot tell). */
-function alive(pid: number): boolean {
+/**
+ * Whether process `pid` exists (`ps -p`: Deno refuses `/proc/<pid>` without
+ * --allow-all); true when that cannot be told, so nothing live is removed.
+ */
+export function alive(pid: number): boolean {
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (e) {
-    return !(e instanceof Deno.errors.NotFound) ||
-      !existsSync("/proc/self");
-  }
-}
-
-function existsSync(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
+    const out = new Deno.Command("ps", {
+      args: ["-p", String(pid)],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return out.code !== 1;
   } catch {
-    return false;
+    return true;
   }
 }
 

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { PERMISSIONS, repoPath, tempDir } from "./_cli.ts";
+import { alive, PERMISSIONS, repoPath, tempDir } from "./_cli.ts";
 
 const MODULE = `
 import { cli, tempDir, tempProject } from ${
@@ -59,7 +59,7 @@ Deno.test("tempProject and tempDir: every folder is removed when the module's te
   assert.equal(left.length, 1, left.join(", "));
   assert.match(left[0]!, /^orchestrate-test-user-\d+$/);
   const pid = Number(left[0]!.slice("orchestrate-test-user-".length));
-  await assert.rejects(Deno.stat(`/proc/${pid}`), Deno.errors.NotFound);
+  assert.equal(alive(pid), false, `process ${pid} has ended`);
   assert.deepEqual(
     [...Deno.readDirSync(join(tmp, left[0]!))].map((e) => e.name),
     ["state"],
