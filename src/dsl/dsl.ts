@@ -643,6 +643,20 @@ export type DependencyOn<Id extends string> = Id | { readonly id: Id };
 export type UnknownTaskField = never;
 
 /**
+ * What `deno check` shows for a dependency on an id no listed task has:
+ * the expected type of the failing task's `dependencies` reads
+ * `unknown dependency "PKG-utlis"`.
+ */
+export type UnknownDependency<Id extends string> = `unknown dependency "${Id}"`;
+
+/**
+ * What `deno check` shows for a task gate that
+ * `orchestrator.approvals.required` does not list.
+ */
+export type UndeclaredGate<Gate extends string> =
+  `gate "${Gate}" is not in orchestrator.approvals.required`;
+
+/**
  * `string` when `S` has a non-literal member (plain `string`,
  * `` `GEN-${number}` ``), else `never`: such ids and gates are left to
  * `plan validate`.
@@ -651,52 +665,107 @@ export type UncheckedString<S> = S extends unknown
   ? (Record<never, never> extends Record<S & string, 1> ? string : never)
   : never;
 
-/**
- * A listed task as the plan accepts it: dependencies on listed ids, gates
- * the plan declares, no unknown fields. Plain `string` dependencies and
- * gates are left to `plan validate`.
- */
-export type CheckedTask<T, Ids extends string, Gate extends string> =
-  & T
-  & {
-    dependencies?: readonly DependencyOn<
-      | Ids
-      | UncheckedString<
-        T extends { dependencies?: readonly (infer D)[] }
-          ? D extends { id: infer I } ? I : D
-          : never
-      >
-    >[];
-    approvals?: readonly (
-      | Gate
-      | UncheckedString<
-        T extends { approvals?: readonly (infer G)[] } ? G : never
-      >
-    )[];
-  }
-  & { [F in Exclude<keyof T, keyof PlanTask>]: UnknownTaskField };
+/** The literal members of `S` (what `deno check` can check). */
+export type LiteralString<S> = S extends unknown
+  ? (Record<never, never> extends Record<S & string, 1> ? never : S)
+  : never;
+
+/** The ids a task depends on (of every member, for a union of tasks). */
+export type DependencyIds<T> = T extends
+  { dependencies?: readonly (infer D)[] | undefined }
+  ? D extends { id: infer I } ? I : D
+  : never;
+
+/** The gates a task waits at (of every member, for a union of tasks). */
+export type GateNames<T> = T extends
+  { approvals?: readonly (infer G)[] | undefined } ? G
+  : never;
+
+/** `T`'s literal dependencies that no id in `Ids` matches. */
+export type BadDependencies<T, Ids extends string> = Extract<
+  Exclude<
+    LiteralString<DependencyIds<T>>,
+    Ids
+  >,
+  string
+>;
+
+/** `T`'s literal gates that `Gate` does not list (none while `Gate` is `string`). */
+export type BadGates<T, Gate extends string> = string extends Gate ? never
+  : Extract<Exclude<LiteralString<GateNames<T>>, Gate>, string>;
 
 /**
- * The plan's tasks as {@link definePlan} checks them: dependencies on ids
- * of listed tasks, gates the plan declares, no unknown fields.
+ * A listed task as the plan accepts it: dependencies on listed ids, gates
+ * the plan declares, no unknown fields. A task that breaks a rule gets, for
+ * the list at fault, an expected type that names the mistake
+ * ({@link UnknownDependency}, {@link UndeclaredGate}). Plain `string`
+ * dependencies and gates are left to `plan validate`.
+ */
+export type CheckedTask<T, Ids extends string, Gate extends string> = T extends
+  unknown ?
+    & T
+    & ([BadDependencies<T, Ids>] extends [never] ? unknown
+      : {
+        dependencies?: readonly UnknownDependency<BadDependencies<T, Ids>>[];
+      })
+    & ([BadGates<T, Gate>] extends [never] ? unknown
+      : { approvals?: readonly UndeclaredGate<BadGates<T, Gate>>[] })
+    & { [F in Exclude<keyof T, keyof PlanTask>]: UnknownTaskField }
+  : never;
+
+/** The ids of the tasks of a list of any shape (tuple, array, spreads). */
+export type ListedIds<Tasks extends readonly PlanTask[]> = Tasks[number]["id"];
+
+/**
+ * The plan's tasks as {@link definePlan} checks them, position by position:
+ * each one a {@link CheckedTask} against the ids of the whole list.
  */
 export type CheckedTasks<
   Tasks extends readonly PlanTask[],
   Gate extends string,
   // The ids are a parameter of their own: a mapped type over a tuple with a
   // spread (`[a, ...generated]`) maps each part as if it were the whole list.
-  Ids extends string = Tasks[number]["id"],
+  Ids extends string = ListedIds<Tasks>,
 > = { [K in keyof Tasks]: CheckedTask<Tasks[K], Ids, Gate> };
 
 /**
+ * The mistakes of a list's tasks, each as one line: what `deno check`
+ * shows for a list whose length TypeScript does not know.
+ */
+export type PlanMistakes<
+  Tasks extends readonly PlanTask[],
+  Gate extends string,
+> = Tasks[number] extends infer T ? T extends unknown ?
+      | UnknownDependency<BadDependencies<T, ListedIds<Tasks>>>
+      | UndeclaredGate<BadGates<T, Gate>>
+      | UnknownField<Extract<Exclude<keyof T, keyof PlanTask>, string>>
+  : never
+  : never;
+
+/** What `deno check` shows for a key a task does not have. */
+export type UnknownField<Key extends string> = `unknown task field "${Key}"`;
+
+/** The mistakes of a plan, each as the name of a property it lacks. */
+export type Missing<Mistakes extends string> = { readonly [M in Mistakes]: M };
+
+/**
  * What {@link definePlan} adds to its parameter's type: nothing when every
- * task passes {@link CheckedTasks}, else the checked tasks, which make the
- * failing ones type errors. Only then: an array literal checked against an
- * intersection is no longer read as a tuple, and `[...generated, release]`
- * would fail for that alone.
+ * task passes {@link CheckedTask} (an array literal checked against an
+ * intersection is no longer read as a tuple). Else, for a list written out
+ * task by task, the checked tasks, which make the failing ones type errors
+ * where they are written. A list with spreads (`[...generated, a, ...more]`)
+ * or held in a variable has no position TypeScript can blame: the error
+ * names the mistake instead, as a property the list (for an array) or the
+ * plan (for a tuple with a spread) lacks: `Property '"unknown dependency
+ * \"PKG-utlis\""' is missing`.
  */
 export type PlanCheck<Tasks extends readonly PlanTask[], Gate extends string> =
-  Tasks extends CheckedTasks<Tasks, Gate> ? unknown
+  [PlanMistakes<Tasks, Gate>] extends [never] ? unknown
+    : number extends Tasks["length"] ? (
+        Tasks[number][] extends Tasks
+          ? { tasks: Missing<PlanMistakes<Tasks, Gate>> }
+          : Missing<PlanMistakes<Tasks, Gate>>
+      )
     : { tasks: CheckedTasks<Tasks, Gate> };
 
 /** Defined tasks and the tasks they were given as dependencies. */

@@ -250,6 +250,68 @@ function gateChecks(): void {
 }
 void gateChecks;
 
+// Plan-level checks, whatever the shape of the list -----------------------
+
+function shapeChecks(): void {
+  const utils = defineTask({ id: "PKG-utils", title: "u" });
+  const generated = ["core", "api"].map((p) =>
+    defineTask({ id: `GEN-${p}`, title: p, dependencies: [utils] })
+  );
+  const more = [1].map((i) => defineTask({ id: `MORE-${i}`, title: "m" }));
+  const typo = defineTask({ id: "A", title: "a", dependencies: ["PKG-utlis"] });
+  const gate = defineTask({ id: "B", title: "b", approvals: ["deplyo"] });
+  const fine = defineTask({
+    id: "C",
+    title: "c",
+    dependencies: [utils, "GEN-core", "MORE-1"],
+    approvals: ["deploy"],
+  });
+  const required = { approvals: { required: ["deploy"] } } as const;
+  // Every shape passes when nothing is wrong.
+  definePlan({ version: 1, tasks: [...generated, utils, fine, ...more] });
+  definePlan({ version: 1, tasks: [utils, ...generated, fine, ...more] });
+  definePlan({ version: 1, tasks: [...more, ...generated, utils, fine] });
+  const all = [...generated, utils, fine, ...more];
+  definePlan({ version: 1, orchestrator: required, tasks: all });
+  // An unknown dependency, a list with two spreads (an array to TypeScript).
+  // @ts-expect-error: unknown dependency "PKG-utlis"
+  definePlan({ version: 1, tasks: [...generated, utils, typo, fine, ...more] });
+  // An undeclared gate in the same shape.
+  definePlan({
+    version: 1,
+    orchestrator: required,
+    // @ts-expect-error: gate "deplyo" is not in orchestrator.approvals.required
+    tasks: [...generated, utils, gate, fine, ...more],
+  });
+  // One spread, then written tasks (a tuple with a rest element).
+  // @ts-expect-error: unknown dependency "PKG-utlis"
+  definePlan({ version: 1, tasks: [...generated, utils, typo] });
+  // @ts-expect-error: unknown dependency "PKG-utlis"
+  definePlan({ version: 1, tasks: [utils, ...generated, typo] });
+  // @ts-expect-error: gate "deplyo" is not in orchestrator.approvals.required
+  definePlan({ version: 1, orchestrator: required, tasks: [...more, gate] });
+  // A list held in a variable.
+  const listed = [...generated, utils, typo];
+  // @ts-expect-error: unknown dependency "PKG-utlis"
+  definePlan({ version: 1, tasks: listed });
+  // A misspelt field of an inline task after a spread: the plan is blamed
+  // (a tuple with a rest element has no position of its own to blame).
+  // @ts-expect-error: unknown task field "dependecies"
+  definePlan({
+    version: 1,
+    tasks: [...generated, utils, { id: "Q", title: "q", dependecies: [] }],
+  });
+  // The dependency on a generated id of another prefix is unknown too.
+  const wrongPrefix = defineTask({
+    id: "D",
+    title: "d",
+    dependencies: ["GEM-core"],
+  });
+  // @ts-expect-error: unknown dependency "GEM-core"
+  definePlan({ version: 1, tasks: [...generated, utils, wrongPrefix] });
+}
+void shapeChecks;
+
 // What mod.ts offers users ------------------------------------------------
 
 assertType<IsExact<Mod.Duration, Duration>>(true);
