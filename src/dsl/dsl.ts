@@ -343,9 +343,9 @@ export interface ConstraintsDefinition {
  * };
  * ```
  */
-export interface ShardDefinition {
+export interface ShardDefinition<Id extends string = string> {
   /** Unique across tasks and shards: a letter, then letters, digits, `_`, `-` or `.`. Example: `"EXC-001A"`. */
-  id: string;
+  id: Id;
   /** One line for people. Example: `"Error enum"`. */
   title: string;
   /** Longer text for people. Default `""`. Example: `"Replace panics with AppError."`. */
@@ -501,8 +501,14 @@ export type PlanTask =
  * const first: TaskIds<typeof tasks> = "A";
  * ```
  */
-export type TaskIds<Tasks extends readonly { id: string }[]> =
-  Tasks[number]["id"];
+export type TaskIds<
+  Tasks extends
+    | readonly { id: string }[]
+    | { readonly tasks: readonly { id: string }[] },
+> = Tasks extends readonly { id: string }[] ? Tasks[number]["id"]
+  : Tasks extends
+    { readonly tasks: readonly (infer T extends { id: string })[] } ? T["id"]
+  : never;
 
 /**
  * Project metadata and build defaults.
@@ -605,13 +611,14 @@ export interface OrchestratorDefinition<Gate extends string = string> {
 export interface PlanDefinition<
   Tasks extends readonly PlanTask[] = readonly PlanTask[],
   Gate extends string = string,
+  Orchestrator = OrchestratorDefinition<Gate>,
 > {
   /** Plan format version: always `1`. Example: `1`. */
   version: 1;
   /** Project metadata and build defaults. Default: none. Example: `{ name: "api" }`. */
   project?: ProjectDefinition;
   /** Run-wide settings. Default: none. Example: `{ strategy: "keep_going" }`. */
-  orchestrator?: OrchestratorDefinition<Gate>;
+  orchestrator?: Orchestrator;
   /**
    * The tasks, in plan order. Every task another one depends on must be
    * listed. Example: `[core, docs]`.
@@ -620,17 +627,19 @@ export interface PlanDefinition<
 }
 
 /**
- * A plan after {@link definePlan}: every dependency is an id.
+ * A plan after {@link definePlan}: every dependency is an id, and the
+ * tasks' ids keep their literal types (`TaskIds<typeof plan>`).
  *
  * @example
  * ```ts
  * import { type DefinedPlan, definePlan } from "orchestrate";
- * const plan: DefinedPlan = definePlan({ version: 1, tasks: [] });
+ * const plan: DefinedPlan<"A"> = definePlan({ version: 1, tasks: [{ id: "A", title: "a" }] });
  * ```
  */
-export interface DefinedPlan extends Omit<PlanDefinition, "tasks"> {
+export interface DefinedPlan<Id extends string = string>
+  extends Omit<PlanDefinition, "tasks"> {
   /** The tasks, dependencies as ids. */
-  tasks: DefinedTask[];
+  tasks: DefinedTask<Id>[];
 }
 
 /**
@@ -768,6 +777,67 @@ export type PlanCheck<Tasks extends readonly PlanTask[], Gate extends string> =
       )
     : { tasks: CheckedTasks<Tasks, Gate> };
 
+/** The ids of a task's dependencies (`string` when it has none). */
+export type TaskDependencyIds<T> = [DependencyIds<T>] extends [never] ? string
+  : Extract<DependencyIds<T>, string>;
+
+/** A task's gates (`string` when it has none). */
+export type TaskGates<T> = [GateNames<T>] extends [never] ? string
+  : Extract<GateNames<T>, string>;
+
+/** The keys whose numbers count something: whole numbers only. */
+export type CountKey =
+  | "retry"
+  | "attempts"
+  | "concurrency"
+  | "failure_lines"
+  | "run_max_attempts";
+
+/** What `deno check` shows for a count written with a fractional part. */
+export type NotWhole<N extends number> = `expected a whole number, not ${N}`;
+
+/**
+ * `T` with every count ({@link CountKey}) written as a fractional literal
+ * (`2.5`) replaced by {@link NotWhole}; plain `number` passes.
+ */
+export type WholeCounts<T, Count extends boolean = false> = T extends number
+  ? (Count extends false ? T
+    : number extends T ? T
+    : `${T}` extends `${bigint}` ? T
+    : NotWhole<T>)
+  : T extends string | boolean | null | undefined ? T
+  : T extends readonly unknown[] ? { [I in keyof T]: WholeCounts<T[I], Count> }
+  : { [K in keyof T]: WholeCounts<T[K], K extends CountKey ? true : Count> };
+
+/** Whether a count under `T` is written as a fractional literal. */
+export type HasFraction<T> = T extends WholeCounts<T> ? false : true;
+
+/**
+ * What {@link defineTask} adds to its parameter's type: nothing, unless a
+ * count is fractional (then {@link WholeCounts} names it where it is
+ * written).
+ */
+export type TaskCheck<T> = CountsCheck<T, PlanTask>;
+
+/**
+ * `T` (an object as written, inferred whole) as its parameter checks it: a
+ * fractional count is named where it is written ({@link WholeCounts}); a
+ * key `Known` lacks is left out, so the compiler's own "did you mean"
+ * names it.
+ */
+export type CountsCheck<T, Known> = HasFraction<T> extends true ? WholeCounts<T>
+  : [Exclude<keyof T, keyof Known>] extends [never] ? T
+  : Omit<T, Exclude<keyof T, keyof Known>> & Known;
+
+/**
+ * The gates `orchestrator.approvals.required` lists; `string` (any gate)
+ * when it lists none.
+ */
+export type DeclaredGates<Orchestrator> = Orchestrator extends
+  { approvals?: { required?: readonly (infer G)[] } }
+  ? ([G] extends [never] ? string : Extract<G, string>)
+  : string;
+
 /** Defined tasks and the tasks they were given as dependencies. */
 const taskDependencies = new WeakMap<object, readonly { id: string }[]>();
 
@@ -784,11 +854,12 @@ const taskDependencies = new WeakMap<object, readonly { id: string }[]>();
  * ```
  */
 export function defineTask<
-  const Id extends string,
-  const Dep extends string = string,
-  const Gate extends string = string,
->(task: TaskDefinition<Id, Dep, Gate>): DefinedTask<Id, Dep, Gate> {
-  const { dependencies, ...rest } = task;
+  const T extends TaskDefinition<string, string, string>,
+>(
+  task: TaskCheck<T>,
+): DefinedTask<T["id"], TaskDependencyIds<T>, TaskGates<T>> {
+  // The checks are types only: the value is the task as written.
+  const { dependencies, ...rest } = task as TaskDefinition;
   const tasks = (dependencies ?? []).filter((d) => typeof d !== "string");
   const out = {
     ...rest,
@@ -797,7 +868,25 @@ export function defineTask<
     ) => (typeof d === "string" ? d : d.id)),
   };
   if (tasks.length > 0) taskDependencies.set(out, tasks);
-  return out;
+  return out as DefinedTask<T["id"], TaskDependencyIds<T>, TaskGates<T>>;
+}
+
+/**
+ * Defines a shard, with the checks {@link defineTask} makes: its id keeps
+ * its literal type, a misspelt field and a fractional retry count are type
+ * errors where they are written.
+ *
+ * @example
+ * ```ts
+ * import { defineShard, defineTask } from "orchestrate";
+ * const errors = defineShard({ id: "EXC-001A", title: "Error enum", commands: { build: "cargo build" } });
+ * defineTask({ id: "EXC-001", title: "Typed errors", shards: [errors] }).shards![0]!.id; // "EXC-001A"
+ * ```
+ */
+export function defineShard<const T extends ShardDefinition>(
+  shard: CountsCheck<T, ShardDefinition>,
+): ShardDefinition<T["id"]> {
+  return { ...(shard as ShardDefinition) } as ShardDefinition<T["id"]>;
 }
 
 /**
@@ -817,10 +906,16 @@ export function defineTask<
  */
 export function definePlan<
   const Tasks extends readonly PlanTask[],
-  const Gate extends string = string,
+  const Orchestrator extends OrchestratorDefinition = OrchestratorDefinition,
 >(
-  plan: PlanDefinition<Tasks, Gate> & NoInfer<PlanCheck<Tasks, Gate>>,
-): DefinedPlan {
+  plan:
+    & PlanDefinition<
+      Tasks,
+      DeclaredGates<Orchestrator>,
+      CountsCheck<Orchestrator, OrchestratorDefinition>
+    >
+    & NoInfer<PlanCheck<Tasks, DeclaredGates<Orchestrator>>>,
+): DefinedPlan<ListedIds<Tasks>> {
   const listed = new Set(plan.tasks.map((t) => t.id));
   const unlisted: string[] = [];
   for (const task of plan.tasks) {
@@ -845,7 +940,7 @@ export function definePlan<
   return {
     ...rest,
     tasks: tasks.map((t) => defineTask(t as TaskDefinition)),
-  };
+  } as DefinedPlan<ListedIds<Tasks>>;
 }
 /**
  * Check: the command exits 0 (`Tests pass: <command>`).
