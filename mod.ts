@@ -44,6 +44,7 @@ export {
   type Duration,
   type DurationUnit,
   fileExists,
+  type FractionsOf,
   type GateNames,
   type HasFraction,
   type ListedIds,

@@ -748,8 +748,21 @@ export type PlanMistakes<
       | UnknownDependency<BadDependencies<T, ListedIds<Tasks>>>
       | UndeclaredGate<BadGates<T, Gate>>
       | UnknownField<Extract<Exclude<keyof T, keyof PlanTask>, string>>
+      | NotWhole<FractionsOf<T>>
   : never
   : never;
+
+/** The counts ({@link CountKey}) under `T` written as fractional literals. */
+export type FractionsOf<T, Count extends boolean = false> = T extends number
+  ? (Count extends false ? never
+    : number extends T ? never
+    : `${T}` extends `${bigint}` ? never
+    : T)
+  : T extends string | boolean | null | undefined ? never
+  : T extends readonly unknown[] ? FractionsOf<T[number], Count>
+  : {
+    [K in keyof T]-?: FractionsOf<T[K], K extends CountKey ? true : Count>;
+  }[keyof T];
 
 /** What `deno check` shows for a key a task does not have. */
 export type UnknownField<Key extends string> = `unknown task field "${Key}"`;
@@ -766,7 +779,8 @@ export type Missing<Mistakes extends string> = { readonly [M in Mistakes]: M };
  * or held in a variable has no position TypeScript can blame: the error
  * names the mistake instead, as a property the list (for an array) or the
  * plan (for a tuple with a spread) lacks: `Property '"unknown dependency
- * \"PKG-utlis\""' is missing`.
+ * \"PKG-utlis\""' is missing`. So is a count an inline task writes as a
+ * fraction (`retry: 2.5`).
  */
 export type PlanCheck<Tasks extends readonly PlanTask[], Gate extends string> =
   [PlanMistakes<Tasks, Gate>] extends [never] ? unknown
@@ -775,7 +789,11 @@ export type PlanCheck<Tasks extends readonly PlanTask[], Gate extends string> =
           ? { tasks: Missing<PlanMistakes<Tasks, Gate>> }
           : Missing<PlanMistakes<Tasks, Gate>>
       )
-    : { tasks: CheckedTasks<Tasks, Gate> };
+    // A fractional count cannot be a type error at its task (its literal
+    // type and the message would make the task `never`): named at the plan.
+    : [FractionsOf<Tasks[number]>] extends [never]
+      ? { tasks: CheckedTasks<Tasks, Gate> }
+    : Missing<PlanMistakes<Tasks, Gate>>;
 
 /** The ids of a task's dependencies (`string` when it has none). */
 export type TaskDependencyIds<T> = [DependencyIds<T>] extends [never] ? string

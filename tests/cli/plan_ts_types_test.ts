@@ -104,3 +104,19 @@ Deno.test("plan ts types: a list in a variable and a misspelt field among spread
   const good = await check(plan("[...generated, utils, ok, ...more]"));
   assert.equal(good.code, 0, good.stderr);
 });
+
+Deno.test("plan ts types: a count written as a fraction is a type error at its value, in the DSL's words; a plain number passes", async () => {
+  const r = await check(`import { definePlan, defineTask } from "orchestrate";
+
+const n: number = 3;
+export default definePlan({
+  version: 1,
+  orchestrator: { concurrency: n, failure_lines: 20 },
+  tasks: [defineTask({ id: "A", title: "a", retry: 2.5, agent: { attempts: n } })],
+});
+`);
+  assert.equal(r.code, 2, r.stderr);
+  assert.deepEqual(errors(r), [
+    "orchestrator.ts:7:45: expected a whole number, not 2.5 (TS2322)",
+  ]);
+});

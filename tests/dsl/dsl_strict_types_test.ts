@@ -340,6 +340,15 @@ function wholeNumbers(): void {
     orchestrator: { agent: { run_max_attempts: 2.5 } },
     tasks: [],
   });
+  // An inline task of the plan: named at the plan (see PlanCheck).
+  // @ts-expect-error: expected a whole number, not 2.5
+  definePlan({ version: 1, tasks: [{ id: "A", title: "a", retry: 2.5 }] });
+  const generated = [1].map((i) => defineTask({ id: `G-${i}`, title: "g" }));
+  // @ts-expect-error: expected a whole number, not 1.5
+  definePlan({
+    version: 1,
+    tasks: [...generated, { id: "A", title: "a", agent: { attempts: 1.5 } }],
+  });
   // Plain numbers, whole literals and costs (not counts) pass.
   const n: number = 3;
   defineTask({

@@ -236,15 +236,15 @@ function located(
 
 /**
  * The DSL's own words for a plan-level mistake, when the compiler's text
- * carries them: its checks turn an unknown dependency, an undeclared gate
- * or an unknown field into an expected type such as
+ * carries them: its checks turn an unknown dependency, an undeclared gate,
+ * an unknown field or a fractional count into an expected type such as
  * `"unknown dependency \"PKG-utlis\""`, shown here alone, not inside the
  * compiler's dump of the types around it.
  */
 function dslMistakes(text: string): string {
   const found = new Set<string>();
   const pattern =
-    /"((?:unknown dependency|gate|unknown task field) \\"(?:[^"\\]|\\.)*?\\"[^"\\]*)"/g;
+    /"((?:unknown dependency|gate|unknown task field) \\"(?:[^"\\]|\\.)*?\\"[^"\\]*|expected a whole number, not [^"\\]*)"/g;
   for (const m of text.matchAll(pattern)) found.add(m[1]!.replace(/\\"/g, '"'));
   return found.size === 0 ? text : [...found].join("; ");
 }
