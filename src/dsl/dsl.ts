@@ -343,9 +343,9 @@ export interface ConstraintsDefinition {
  * };
  * ```
  */
-export interface ShardDefinition {
+export interface ShardDefinition<Id extends string = string> {
   /** Unique across tasks and shards: a letter, then letters, digits, `_`, `-` or `.`. Example: `"EXC-001A"`. */
-  id: string;
+  id: Id;
   /** One line for people. Example: `"Error enum"`. */
   title: string;
   /** Longer text for people. Default `""`. Example: `"Replace panics with AppError."`. */
@@ -501,8 +501,14 @@ export type PlanTask =
  * const first: TaskIds<typeof tasks> = "A";
  * ```
  */
-export type TaskIds<Tasks extends readonly { id: string }[]> =
-  Tasks[number]["id"];
+export type TaskIds<
+  Tasks extends
+    | readonly { id: string }[]
+    | { readonly tasks: readonly { id: string }[] },
+> = Tasks extends readonly { id: string }[] ? Tasks[number]["id"]
+  : Tasks extends
+    { readonly tasks: readonly (infer T extends { id: string })[] } ? T["id"]
+  : never;
 
 /**
  * Project metadata and build defaults.
@@ -605,13 +611,14 @@ export interface OrchestratorDefinition<Gate extends string = string> {
 export interface PlanDefinition<
   Tasks extends readonly PlanTask[] = readonly PlanTask[],
   Gate extends string = string,
+  Orchestrator = OrchestratorDefinition<Gate>,
 > {
   /** Plan format version: always `1`. Example: `1`. */
   version: 1;
   /** Project metadata and build defaults. Default: none. Example: `{ name: "api" }`. */
   project?: ProjectDefinition;
   /** Run-wide settings. Default: none. Example: `{ strategy: "keep_going" }`. */
-  orchestrator?: OrchestratorDefinition<Gate>;
+  orchestrator?: Orchestrator;
   /**
    * The tasks, in plan order. Every task another one depends on must be
    * listed. Example: `[core, docs]`.
@@ -620,17 +627,19 @@ export interface PlanDefinition<
 }
 
 /**
- * A plan after {@link definePlan}: every dependency is an id.
+ * A plan after {@link definePlan}: every dependency is an id, and the
+ * tasks' ids keep their literal types (`TaskIds<typeof plan>`).
  *
  * @example
  * ```ts
  * import { type DefinedPlan, definePlan } from "orchestrate";
- * const plan: DefinedPlan = definePlan({ version: 1, tasks: [] });
+ * const plan: DefinedPlan<"A"> = definePlan({ version: 1, tasks: [{ id: "A", title: "a" }] });
  * ```
  */
-export interface DefinedPlan extends Omit<PlanDefinition, "tasks"> {
+export interface DefinedPlan<Id extends string = string>
+  extends Omit<PlanDefinition, "tasks"> {
   /** The tasks, dependencies as ids. */
-  tasks: DefinedTask[];
+  tasks: DefinedTask<Id>[];
 }
 
 /**
@@ -643,6 +652,20 @@ export type DependencyOn<Id extends string> = Id | { readonly id: Id };
 export type UnknownTaskField = never;
 
 /**
+ * What `deno check` shows for a dependency on an id no listed task has:
+ * the expected type of the failing task's `dependencies` reads
+ * `unknown dependency "PKG-utlis"`.
+ */
+export type UnknownDependency<Id extends string> = `unknown dependency "${Id}"`;
+
+/**
+ * What `deno check` shows for a task gate that
+ * `orchestrator.approvals.required` does not list.
+ */
+export type UndeclaredGate<Gate extends string> =
+  `gate "${Gate}" is not in orchestrator.approvals.required`;
+
+/**
  * `string` when `S` has a non-literal member (plain `string`,
  * `` `GEN-${number}` ``), else `never`: such ids and gates are left to
  * `plan validate`.
@@ -651,53 +674,187 @@ export type UncheckedString<S> = S extends unknown
   ? (Record<never, never> extends Record<S & string, 1> ? string : never)
   : never;
 
-/**
- * A listed task as the plan accepts it: dependencies on listed ids, gates
- * the plan declares, no unknown fields. Plain `string` dependencies and
- * gates are left to `plan validate`.
- */
-export type CheckedTask<T, Ids extends string, Gate extends string> =
-  & T
-  & {
-    dependencies?: readonly DependencyOn<
-      | Ids
-      | UncheckedString<
-        T extends { dependencies?: readonly (infer D)[] }
-          ? D extends { id: infer I } ? I : D
-          : never
-      >
-    >[];
-    approvals?: readonly (
-      | Gate
-      | UncheckedString<
-        T extends { approvals?: readonly (infer G)[] } ? G : never
-      >
-    )[];
-  }
-  & { [F in Exclude<keyof T, keyof PlanTask>]: UnknownTaskField };
+/** The literal members of `S` (what `deno check` can check). */
+export type LiteralString<S> = S extends unknown
+  ? (Record<never, never> extends Record<S & string, 1> ? never : S)
+  : never;
+
+/** The ids a task depends on (of every member, for a union of tasks). */
+export type DependencyIds<T> = T extends
+  { dependencies?: readonly (infer D)[] | undefined }
+  ? D extends { id: infer I } ? I : D
+  : never;
+
+/** The gates a task waits at (of every member, for a union of tasks). */
+export type GateNames<T> = T extends
+  { approvals?: readonly (infer G)[] | undefined } ? G
+  : never;
+
+/** `T`'s literal dependencies that no id in `Ids` matches. */
+export type BadDependencies<T, Ids extends string> = Extract<
+  Exclude<
+    LiteralString<DependencyIds<T>>,
+    Ids
+  >,
+  string
+>;
+
+/** `T`'s literal gates that `Gate` does not list (none while `Gate` is `string`). */
+export type BadGates<T, Gate extends string> = string extends Gate ? never
+  : Extract<Exclude<LiteralString<GateNames<T>>, Gate>, string>;
 
 /**
- * The plan's tasks as {@link definePlan} checks them: dependencies on ids
- * of listed tasks, gates the plan declares, no unknown fields.
+ * A listed task as the plan accepts it: dependencies on listed ids, gates
+ * the plan declares, no unknown fields. A task that breaks a rule gets, for
+ * the list at fault, an expected type that names the mistake
+ * ({@link UnknownDependency}, {@link UndeclaredGate}). Plain `string`
+ * dependencies and gates are left to `plan validate`.
+ */
+export type CheckedTask<T, Ids extends string, Gate extends string> = T extends
+  unknown ?
+    & T
+    & ([BadDependencies<T, Ids>] extends [never] ? unknown
+      : {
+        dependencies?: readonly UnknownDependency<BadDependencies<T, Ids>>[];
+      })
+    & ([BadGates<T, Gate>] extends [never] ? unknown
+      : { approvals?: readonly UndeclaredGate<BadGates<T, Gate>>[] })
+    & { [F in Exclude<keyof T, keyof PlanTask>]: UnknownTaskField }
+  : never;
+
+/** The ids of the tasks of a list of any shape (tuple, array, spreads). */
+export type ListedIds<Tasks extends readonly PlanTask[]> = Tasks[number]["id"];
+
+/**
+ * The plan's tasks as {@link definePlan} checks them, position by position:
+ * each one a {@link CheckedTask} against the ids of the whole list.
  */
 export type CheckedTasks<
   Tasks extends readonly PlanTask[],
   Gate extends string,
   // The ids are a parameter of their own: a mapped type over a tuple with a
   // spread (`[a, ...generated]`) maps each part as if it were the whole list.
-  Ids extends string = Tasks[number]["id"],
+  Ids extends string = ListedIds<Tasks>,
 > = { [K in keyof Tasks]: CheckedTask<Tasks[K], Ids, Gate> };
 
 /**
+ * The mistakes of a list's tasks, each as one line: what `deno check`
+ * shows for a list whose length TypeScript does not know.
+ */
+export type PlanMistakes<
+  Tasks extends readonly PlanTask[],
+  Gate extends string,
+> = Tasks[number] extends infer T ? T extends unknown ?
+      | UnknownDependency<BadDependencies<T, ListedIds<Tasks>>>
+      | UndeclaredGate<BadGates<T, Gate>>
+      | UnknownField<Extract<Exclude<keyof T, keyof PlanTask>, string>>
+      | NotWhole<FractionsOf<T>>
+  : never
+  : never;
+
+/** The counts ({@link CountKey}) under `T` written as fractional literals. */
+export type FractionsOf<T, Count extends boolean = false> = T extends number
+  ? (Count extends false ? never
+    : number extends T ? never
+    : `${T}` extends `${bigint}` ? never
+    : T)
+  : T extends string | boolean | null | undefined ? never
+  : T extends readonly unknown[] ? FractionsOf<T[number], Count>
+  : {
+    [K in keyof T]-?: FractionsOf<T[K], K extends CountKey ? true : Count>;
+  }[keyof T];
+
+/** What `deno check` shows for a key a task does not have. */
+export type UnknownField<Key extends string> = `unknown task field "${Key}"`;
+
+/** The mistakes of a plan, each as the name of a property it lacks. */
+export type Missing<Mistakes extends string> = { readonly [M in Mistakes]: M };
+
+/**
  * What {@link definePlan} adds to its parameter's type: nothing when every
- * task passes {@link CheckedTasks}, else the checked tasks, which make the
- * failing ones type errors. Only then: an array literal checked against an
- * intersection is no longer read as a tuple, and `[...generated, release]`
- * would fail for that alone.
+ * task passes {@link CheckedTask} (an array literal checked against an
+ * intersection is no longer read as a tuple). Else, for a list written out
+ * task by task, the checked tasks, which make the failing ones type errors
+ * where they are written. A list with spreads (`[...generated, a, ...more]`)
+ * or held in a variable has no position TypeScript can blame: the error
+ * names the mistake instead, as a property the list (for an array) or the
+ * plan (for a tuple with a spread) lacks: `Property '"unknown dependency
+ * \"PKG-utlis\""' is missing`. So is a count an inline task writes as a
+ * fraction (`retry: 2.5`).
  */
 export type PlanCheck<Tasks extends readonly PlanTask[], Gate extends string> =
-  Tasks extends CheckedTasks<Tasks, Gate> ? unknown
-    : { tasks: CheckedTasks<Tasks, Gate> };
+  [PlanMistakes<Tasks, Gate>] extends [never] ? unknown
+    : number extends Tasks["length"] ? (
+        Tasks[number][] extends Tasks
+          ? { tasks: Missing<PlanMistakes<Tasks, Gate>> }
+          : Missing<PlanMistakes<Tasks, Gate>>
+      )
+    // A fractional count cannot be a type error at its task (its literal
+    // type and the message would make the task `never`): named at the plan.
+    : [FractionsOf<Tasks[number]>] extends [never]
+      ? { tasks: CheckedTasks<Tasks, Gate> }
+    : Missing<PlanMistakes<Tasks, Gate>>;
+
+/** The ids of a task's dependencies (`string` when it has none). */
+export type TaskDependencyIds<T> = [DependencyIds<T>] extends [never] ? string
+  : Extract<DependencyIds<T>, string>;
+
+/** A task's gates (`string` when it has none). */
+export type TaskGates<T> = [GateNames<T>] extends [never] ? string
+  : Extract<GateNames<T>, string>;
+
+/** The keys whose numbers count something: whole numbers only. */
+export type CountKey =
+  | "retry"
+  | "attempts"
+  | "concurrency"
+  | "failure_lines"
+  | "run_max_attempts";
+
+/** What `deno check` shows for a count written with a fractional part. */
+export type NotWhole<N extends number> = `expected a whole number, not ${N}`;
+
+/**
+ * `T` with every count ({@link CountKey}) written as a fractional literal
+ * (`2.5`) replaced by {@link NotWhole}; plain `number` passes.
+ */
+export type WholeCounts<T, Count extends boolean = false> = T extends number
+  ? (Count extends false ? T
+    : number extends T ? T
+    : `${T}` extends `${bigint}` ? T
+    : NotWhole<T>)
+  : T extends string | boolean | null | undefined ? T
+  : T extends readonly unknown[] ? { [I in keyof T]: WholeCounts<T[I], Count> }
+  : { [K in keyof T]: WholeCounts<T[K], K extends CountKey ? true : Count> };
+
+/** Whether a count under `T` is written as a fractional literal. */
+export type HasFraction<T> = T extends WholeCounts<T> ? false : true;
+
+/**
+ * What {@link defineTask} adds to its parameter's type: nothing, unless a
+ * count is fractional (then {@link WholeCounts} names it where it is
+ * written).
+ */
+export type TaskCheck<T> = CountsCheck<T, PlanTask>;
+
+/**
+ * `T` (an object as written, inferred whole) as its parameter checks it: a
+ * fractional count is named where it is written ({@link WholeCounts}); a
+ * key `Known` lacks is left out, so the compiler's own "did you mean"
+ * names it.
+ */
+export type CountsCheck<T, Known> = HasFraction<T> extends true ? WholeCounts<T>
+  : [Exclude<keyof T, keyof Known>] extends [never] ? T
+  : Omit<T, Exclude<keyof T, keyof Known>> & Known;
+
+/**
+ * The gates `orchestrator.approvals.required` lists; `string` (any gate)
+ * when it lists none.
+ */
+export type DeclaredGates<Orchestrator> = Orchestrator extends
+  { approvals?: { required?: readonly (infer G)[] } }
+  ? ([G] extends [never] ? string : Extract<G, string>)
+  : string;
 
 /** Defined tasks and the tasks they were given as dependencies. */
 const taskDependencies = new WeakMap<object, readonly { id: string }[]>();
@@ -715,11 +872,12 @@ const taskDependencies = new WeakMap<object, readonly { id: string }[]>();
  * ```
  */
 export function defineTask<
-  const Id extends string,
-  const Dep extends string = string,
-  const Gate extends string = string,
->(task: TaskDefinition<Id, Dep, Gate>): DefinedTask<Id, Dep, Gate> {
-  const { dependencies, ...rest } = task;
+  const T extends TaskDefinition<string, string, string>,
+>(
+  task: TaskCheck<T>,
+): DefinedTask<T["id"], TaskDependencyIds<T>, TaskGates<T>> {
+  // The checks are types only: the value is the task as written.
+  const { dependencies, ...rest } = task as TaskDefinition;
   const tasks = (dependencies ?? []).filter((d) => typeof d !== "string");
   const out = {
     ...rest,
@@ -728,7 +886,25 @@ export function defineTask<
     ) => (typeof d === "string" ? d : d.id)),
   };
   if (tasks.length > 0) taskDependencies.set(out, tasks);
-  return out;
+  return out as DefinedTask<T["id"], TaskDependencyIds<T>, TaskGates<T>>;
+}
+
+/**
+ * Defines a shard, with the checks {@link defineTask} makes: its id keeps
+ * its literal type, a misspelt field and a fractional retry count are type
+ * errors where they are written.
+ *
+ * @example
+ * ```ts
+ * import { defineShard, defineTask } from "orchestrate";
+ * const errors = defineShard({ id: "EXC-001A", title: "Error enum", commands: { build: "cargo build" } });
+ * defineTask({ id: "EXC-001", title: "Typed errors", shards: [errors] }).shards![0]!.id; // "EXC-001A"
+ * ```
+ */
+export function defineShard<const T extends ShardDefinition>(
+  shard: CountsCheck<T, ShardDefinition>,
+): ShardDefinition<T["id"]> {
+  return { ...(shard as ShardDefinition) } as ShardDefinition<T["id"]>;
 }
 
 /**
@@ -748,10 +924,16 @@ export function defineTask<
  */
 export function definePlan<
   const Tasks extends readonly PlanTask[],
-  const Gate extends string = string,
+  const Orchestrator extends OrchestratorDefinition = OrchestratorDefinition,
 >(
-  plan: PlanDefinition<Tasks, Gate> & NoInfer<PlanCheck<Tasks, Gate>>,
-): DefinedPlan {
+  plan:
+    & PlanDefinition<
+      Tasks,
+      DeclaredGates<Orchestrator>,
+      CountsCheck<Orchestrator, OrchestratorDefinition>
+    >
+    & NoInfer<PlanCheck<Tasks, DeclaredGates<Orchestrator>>>,
+): DefinedPlan<ListedIds<Tasks>> {
   const listed = new Set(plan.tasks.map((t) => t.id));
   const unlisted: string[] = [];
   for (const task of plan.tasks) {
@@ -776,7 +958,7 @@ export function definePlan<
   return {
     ...rest,
     tasks: tasks.map((t) => defineTask(t as TaskDefinition)),
-  };
+  } as DefinedPlan<ListedIds<Tasks>>;
 }
 /**
  * Check: the command exits 0 (`Tests pass: <command>`).

@@ -265,3 +265,92 @@ export default definePlan({ version: 1, tasks: [
     'orchestrator.ts:4:39: Unknown acceptance check kind "Contain in f": did you mean "Contains in f:"? (task "B")',
   ]);
 });
+
+Deno.test("plan ts errors: one mistake in a loop that gives each task its own bad value is one error naming the tasks, not one per task", async () => {
+  const r = await validate({
+    "orchestrator.ts": `${DSL}
+
+const tasks = [];
+for (const n of [1, 2, 3]) {
+  tasks.push(defineTask({
+    id: \`T-\${n}\`,
+    title: \`t\${n}\`,
+    constraints: { timebox: \`\${n}.5h\` as any },
+    type: \`kind\${n}\` as any,
+    dependencies: [\`T-\${n + 10}\`],
+  }));
+}
+export default definePlan({ version: 1, tasks });
+`,
+  });
+  assert.deepEqual(errors(r), [
+    `orchestrator.ts:8:20: Invalid duration "1.5h": use a number with a unit, e.g. "90s", "10m", "1h30m" (tasks "T-1", "T-2", "T-3")`,
+    `orchestrator.ts:9:5: Invalid value "kind1": expected one of code_change, docs, test, release, deploy, chore (tasks "T-1", "T-2", "T-3")`,
+    `orchestrator.ts:10:5: Unknown dependency "T-11": did you mean "T-1"? (tasks "T-1", "T-2", "T-3")`,
+  ]);
+  assert.match(r.stderr, /\n3 errors in orchestrator\.ts\n$/);
+});
+
+Deno.test("plan ts errors: shards made in a loop with one bad check are one error at the check, naming the shards and their task", async () => {
+  const r = await validate({
+    "orchestrator.ts": `${DSL}
+
+const shards = [1, 2].map((i) => ({
+  id: \`S-\${i}\`,
+  title: "s",
+  acceptance: [\`Contain: \${i}\` as any],
+}));
+export default definePlan({
+  version: 1,
+  tasks: [defineTask({ id: "WITH", title: "w", shards })],
+});
+`,
+  });
+  assert.deepEqual(errors(r), [
+    `orchestrator.ts:6:3: Unknown acceptance check kind "Contain": did you mean "Contains:"? (shards "S-1", "S-2" of task "WITH")`,
+  ]);
+});
+
+Deno.test("plan ts errors: a value passed to a helper that builds the task is located where the caller wrote it, not in the helper", async () => {
+  const r = await validate({
+    "orchestrator.ts": `import { definePlan } from "orchestrate";
+import { task } from "./lib/task.ts";
+
+export default definePlan({
+  version: 1,
+  tasks: [
+    task("A", { retry: "x" as any }),
+    task("B", { type: "bogus" as any }),
+    task("C", {}),
+  ],
+});
+`,
+    "lib/task.ts":
+      `import { defineTask, type TaskDefinition } from "orchestrate";
+
+export function task(id: string, extra: Partial<TaskDefinition>) {
+  return defineTask({
+    id,
+    title: id,
+    retry: 1,
+    type: "chore",
+    ...extra,
+  });
+}
+`,
+  });
+  const lines = errors(r);
+  assert.equal(lines.length, 2, r.stderr);
+  assert.match(
+    lines[0]!,
+    /^orchestrator\.ts:7:24: .*got string "x" \(task "A"\)$/,
+  );
+  assert.match(
+    lines[1]!,
+    /^orchestrator\.ts:8:23: Invalid value "bogus": .* \(task "B"\)$/,
+  );
+  assert.match(
+    r.stderr,
+    /\n {6}task\("A", \{ retry: "x" as any \}\),\n {25}\^\n/,
+  );
+});

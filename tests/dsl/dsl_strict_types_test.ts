@@ -10,6 +10,7 @@ import {
   type CheckString,
   type DefinedTask,
   definePlan,
+  defineShard,
   defineTask,
   type Duration,
   type TaskIds,
@@ -249,6 +250,163 @@ function gateChecks(): void {
   });
 }
 void gateChecks;
+
+// Plan-level checks, whatever the shape of the list -----------------------
+
+function shapeChecks(): void {
+  const utils = defineTask({ id: "PKG-utils", title: "u" });
+  const generated = ["core", "api"].map((p) =>
+    defineTask({ id: `GEN-${p}`, title: p, dependencies: [utils] })
+  );
+  const more = [1].map((i) => defineTask({ id: `MORE-${i}`, title: "m" }));
+  const typo = defineTask({ id: "A", title: "a", dependencies: ["PKG-utlis"] });
+  const gate = defineTask({ id: "B", title: "b", approvals: ["deplyo"] });
+  const fine = defineTask({
+    id: "C",
+    title: "c",
+    dependencies: [utils, "GEN-core", "MORE-1"],
+    approvals: ["deploy"],
+  });
+  const required = { approvals: { required: ["deploy"] } } as const;
+  // Every shape passes when nothing is wrong.
+  definePlan({ version: 1, tasks: [...generated, utils, fine, ...more] });
+  definePlan({ version: 1, tasks: [utils, ...generated, fine, ...more] });
+  definePlan({ version: 1, tasks: [...more, ...generated, utils, fine] });
+  const all = [...generated, utils, fine, ...more];
+  definePlan({ version: 1, orchestrator: required, tasks: all });
+  // An unknown dependency, a list with two spreads (an array to TypeScript).
+  // @ts-expect-error: unknown dependency "PKG-utlis"
+  definePlan({ version: 1, tasks: [...generated, utils, typo, fine, ...more] });
+  // An undeclared gate in the same shape.
+  definePlan({
+    version: 1,
+    orchestrator: required,
+    // @ts-expect-error: gate "deplyo" is not in orchestrator.approvals.required
+    tasks: [...generated, utils, gate, fine, ...more],
+  });
+  // One spread, then written tasks (a tuple with a rest element).
+  // @ts-expect-error: unknown dependency "PKG-utlis"
+  definePlan({ version: 1, tasks: [...generated, utils, typo] });
+  // @ts-expect-error: unknown dependency "PKG-utlis"
+  definePlan({ version: 1, tasks: [utils, ...generated, typo] });
+  // @ts-expect-error: gate "deplyo" is not in orchestrator.approvals.required
+  definePlan({ version: 1, orchestrator: required, tasks: [...more, gate] });
+  // A list held in a variable.
+  const listed = [...generated, utils, typo];
+  // @ts-expect-error: unknown dependency "PKG-utlis"
+  definePlan({ version: 1, tasks: listed });
+  // A misspelt field of an inline task after a spread: the plan is blamed
+  // (a tuple with a rest element has no position of its own to blame).
+  // @ts-expect-error: unknown task field "dependecies"
+  definePlan({
+    version: 1,
+    tasks: [...generated, utils, { id: "Q", title: "q", dependecies: [] }],
+  });
+  // The dependency on a generated id of another prefix is unknown too.
+  const wrongPrefix = defineTask({
+    id: "D",
+    title: "d",
+    dependencies: ["GEM-core"],
+  });
+  // @ts-expect-error: unknown dependency "GEM-core"
+  definePlan({ version: 1, tasks: [...generated, utils, wrongPrefix] });
+}
+void shapeChecks;
+
+// Counts are whole numbers ------------------------------------------------
+
+function wholeNumbers(): void {
+  // @ts-expect-error: expected a whole number, not 2.5
+  defineTask({ id: "A", title: "a", retry: 2.5 });
+  // @ts-expect-error: expected a whole number, not 2.5
+  defineTask({ id: "A", title: "a", retry: { attempts: 2.5 } });
+  // @ts-expect-error: expected a whole number, not 0.5
+  defineTask({ id: "A", title: "a", agent: { attempts: 0.5 } });
+  defineTask({
+    id: "A",
+    title: "a",
+    // @ts-expect-error: expected a whole number, not 1.5
+    commands: { e2e: { run: "npm run e2e", retry: 1.5 } },
+  });
+  // @ts-expect-error: expected a whole number, not 2.5
+  definePlan({ version: 1, orchestrator: { concurrency: 2.5 }, tasks: [] });
+  // @ts-expect-error: expected a whole number, not 1.5
+  definePlan({ version: 1, orchestrator: { failure_lines: 1.5 }, tasks: [] });
+  // @ts-expect-error: expected a whole number, not 0.5
+  definePlan({ version: 1, orchestrator: { retry: 0.5 }, tasks: [] });
+  definePlan({
+    version: 1,
+    // @ts-expect-error: expected a whole number, not 2.5
+    orchestrator: { agent: { run_max_attempts: 2.5 } },
+    tasks: [],
+  });
+  // An inline task of the plan: named at the plan (see PlanCheck).
+  // @ts-expect-error: expected a whole number, not 2.5
+  definePlan({ version: 1, tasks: [{ id: "A", title: "a", retry: 2.5 }] });
+  const generated = [1].map((i) => defineTask({ id: `G-${i}`, title: "g" }));
+  // @ts-expect-error: expected a whole number, not 1.5
+  definePlan({
+    version: 1,
+    tasks: [...generated, { id: "A", title: "a", agent: { attempts: 1.5 } }],
+  });
+  // Plain numbers, whole literals and costs (not counts) pass.
+  const n: number = 3;
+  defineTask({
+    id: "A",
+    title: "a",
+    retry: n,
+    agent: { attempts: 3, max_cost_usd: 2.5 },
+    commands: { t: { run: "x", retry: { attempts: n } } },
+  });
+  definePlan({
+    version: 1,
+    orchestrator: {
+      concurrency: n,
+      failure_lines: 0,
+      retry: 2,
+      agent: { run_max_cost_usd: 0.5 },
+      approvals: { required: ["deploy"] },
+    },
+    tasks: [defineTask({ id: "A", title: "a", approvals: ["deploy"] })],
+  });
+  // The checks that needed the literal object keep their own words.
+  // @ts-expect-error: misspelt field, with the compiler's "did you mean"
+  definePlan({ version: 1, orchestrator: { stratgy: "fast" }, tasks: [] });
+}
+void wholeNumbers;
+
+// defineShard ------------------------------------------------------------
+
+const shard = defineShard({ id: "EXC-001A", title: "Error enum" });
+assertType<IsExact<typeof shard.id, "EXC-001A">>(true);
+
+function shardChecks(): void {
+  // @ts-expect-error: misspelt field of a shard
+  defineShard({ id: "S", title: "s", comands: { b: "make" } });
+  defineShard({
+    id: "S",
+    title: "s",
+    // @ts-expect-error: expected a whole number, not 1.5
+    commands: { b: { run: "x", retry: 1.5 } },
+  });
+  // @ts-expect-error: a shard's acceptance check
+  defineShard({ id: "S", title: "s", acceptance: ["File: x"] });
+  // @ts-expect-error: a shard needs a title
+  defineShard({ id: "S" });
+  defineTask({ id: "T", title: "t", shards: [shard] });
+}
+void shardChecks;
+
+// definePlan keeps the ids -------------------------------------------------
+
+const plan = definePlan({
+  version: 1,
+  tasks: [lib, { id: "INLINE", title: "inline" }],
+});
+assertType<IsExact<TaskIds<typeof plan>, "LIB-001" | "INLINE">>(true);
+assertType<IsExact<(typeof plan.tasks)[number]["id"], "LIB-001" | "INLINE">>(
+  true,
+);
 
 // What mod.ts offers users ------------------------------------------------
 

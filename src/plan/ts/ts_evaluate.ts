@@ -369,6 +369,11 @@ function trackedDsl(
       if (Array.isArray(out.dependencies)) watch(out.dependencies);
       return out;
     },
+    defineShard(shard) {
+      const out = dsl.defineShard(shard);
+      mark(out, sites.get(shard) ?? here());
+      return out;
+    },
     definePlan(plan) {
       const site = here();
       const out = dsl.definePlan(plan);

@@ -5,9 +5,10 @@
  * and are attached again to the copy the main thread validates. A value is
  * then looked for inside the DSL call that made its task, else where its
  * key and literal are written in any of the plan's files (a shared object,
- * a variable, a spread, a `satisfies` value). When that place does not
- * identify one task (a loop, a helper, a shared value), the message names
- * the task(s).
+ * a variable, a spread, a `satisfies` value, the argument a helper was
+ * given). When that place does not identify one task (a loop, a helper, a
+ * shared value), the message names the task(s) or shard(s); one mistake
+ * written once is one error, whatever value each task got from it.
  * @module
  */
 
@@ -68,8 +69,9 @@ export function locateInTs(
     : undefined;
   const all = new Map([...(known ?? []), ...sources]);
   const finder = new Finder(all, data);
-  const merged = new Map<string, { d: Diagnostic; ids: string[] }>();
-  const out: (Diagnostic | { d: Diagnostic; ids: string[] })[] = [];
+  type Entry = { d: Diagnostic; units: Unit[]; name: boolean };
+  const merged = new Map<string, Entry>();
+  const out: (Diagnostic | Entry)[] = [];
   for (const d of diagnostics) {
     if (d.line !== undefined || !d.path || !all.has(d.file)) {
       out.push(d);
@@ -82,27 +84,82 @@ export function locateInTs(
       const r = finder.place(d.related.file, d.related.path).place;
       located.message += ` (${d.related.label} ${r.file}:${r.line}:${r.col})`;
     }
-    const id = at.name ? finder.taskId(path) : undefined;
-    if (id === undefined || located.message.includes(JSON.stringify(id))) {
-      out.push(located);
-      continue;
-    }
-    const key = JSON.stringify([at.place, located.message]);
+    const unit = finder.unit(path, located.message);
+    // One mistake written once (in a loop, a helper, a shared value) is one
+    // error, whatever value each task got from it: the same place and the
+    // same message but for the values quoted in it.
+    const key = JSON.stringify([at.place, sameWords(located.message)]);
     const entry = merged.get(key);
     if (entry) {
-      if (!entry.ids.includes(id)) entry.ids.push(id);
+      if (unit && !entry.units.some((u) => sameUnit(u, unit))) {
+        entry.units.push(unit);
+      }
       continue;
     }
-    const fresh = { d: located, ids: [id] };
+    const fresh = { d: located, units: unit ? [unit] : [], name: at.name };
     merged.set(key, fresh);
     out.push(fresh);
   }
   return out.map((item) => {
-    if (!("ids" in item)) return item;
-    const names = item.ids.map((id) => JSON.stringify(id)).join(", ");
-    const noun = item.ids.length === 1 ? "task" : "tasks";
-    return { ...item.d, message: `${item.d.message} (${noun} ${names})` };
+    if (!("units" in item)) return item;
+    // Named when the place does not say which unit, or is shared by several.
+    const names = item.name || item.units.length > 1
+      ? unitNames(item.units, item.d.message)
+      : undefined;
+    return names
+      ? { ...item.d, message: `${item.d.message} (${names})` }
+      : item.d;
   });
+}
+
+/** A task, or a shard of a task, that a diagnostic is about. */
+interface Unit {
+  task: string;
+  shard?: string;
+}
+
+function sameUnit(a: Unit, b: Unit): boolean {
+  return a.task === b.task && a.shard === b.shard;
+}
+
+/** A message with its quoted values and numbers left out. */
+function sameWords(message: string): string {
+  return message.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\d+/g, "0");
+}
+
+/**
+ * `task "A"`, `tasks "A", "B"`, `shards "S-1", "S-2" of task "W"`: the
+ * units a diagnostic reached, when its place alone does not say.
+ */
+function unitNames(units: Unit[], message: string): string | undefined {
+  if (units.length === 0) return undefined;
+  const list = (noun: string, ids: string[]) =>
+    `${noun}${ids.length === 1 ? "" : "s"} ${
+      ids.map((id) => JSON.stringify(id)).join(", ")
+    }`;
+  const tasks = [...new Set(units.filter((u) => !u.shard).map((u) => u.task))];
+  const shards = units.filter((u) => u.shard);
+  const parts: string[] = [];
+  if (tasks.length > 0) parts.push(list("task", tasks));
+  if (shards.length > 0) {
+    const owners = [...new Set(shards.map((u) => u.task))];
+    parts.push(
+      `${list("shard", shards.map((u) => u.shard!))} of ${
+        list("task", owners)
+      }`,
+    );
+  }
+  const text = parts.join("; ");
+  // A message that already names its only task says enough.
+  return units.length === 1 && !units[0]!.shard &&
+      mentions(message, units[0]!.task)
+    ? undefined
+    : text;
+}
+
+/** Whether a message names `id` outside its "did you mean" suggestion. */
+function mentions(message: string, id: string): boolean {
+  return message.replace(/did you mean .*$/, "").includes(JSON.stringify(id));
 }
 
 /** Looks values up in the plan's sources. */
@@ -120,6 +177,20 @@ class Finder {
     if (path[0] !== "tasks" || typeof path[1] !== "number") return undefined;
     const id = (valueAt(this.data, path.slice(0, 2)) as { id?: unknown })?.id;
     return typeof id === "string" ? id : undefined;
+  }
+
+  /**
+   * The task, or the shard of a task, a path is in; the shard is left out
+   * when the message names it already (a duplicate shard id).
+   */
+  unit(path: DocPath, message: string): Unit | undefined {
+    const task = this.taskId(path);
+    if (task === undefined) return undefined;
+    if (path[2] !== "shards" || typeof path[3] !== "number") return { task };
+    const id = (valueAt(this.data, path.slice(0, 4)) as { id?: unknown })?.id;
+    return typeof id === "string" && !mentions(message, id)
+      ? { task, shard: id }
+      : { task };
   }
 
   /**
@@ -171,8 +242,13 @@ class Finder {
       }
     }
     const file = site?.file ?? fallback;
-    const found = (site && this.inCall(path, site)) ??
-      this.anywhere(path, file, site?.line ?? 1);
+    const line = site?.line ?? 1;
+    // A literal written with its key wins: in the call, else anywhere (the
+    // argument a helper was given, in its caller); then the key alone.
+    const found = (site && this.inCall(path, site, true)) ??
+      this.anywhere(path, file, line, true) ??
+      (site && this.inCall(path, site, false)) ??
+      this.anywhere(path, file, line, false);
     const place = found ?? this.lineStart(file, site?.line ?? 1);
     return { place, name: this.needsName(path, fallback, place) };
   }
@@ -197,7 +273,11 @@ class Finder {
   }
 
   /** The key of `path` inside the DSL call at `site`. */
-  inCall(path: DocPath, site: CallSite): Place | undefined {
+  inCall(
+    path: DocPath,
+    site: CallSite,
+    literalOnly: boolean,
+  ): Place | undefined {
     const [from, to] = this.callLines(site);
     const key = keyOf(path);
     if (!key) return undefined;
@@ -210,11 +290,18 @@ class Finder {
       const hits = pairsIn(lines, from, to, key, value, site.file);
       if (hits[nth]) return hits[nth];
     }
+    const scalar = isScalar(value);
     for (let i = from - 1; i < to && i < lines.length; i++) {
       const col = lines[i]!.search(pattern);
       if (col < 0) continue;
-      return this.literalAt(path, site.file, i + 1, col) ??
-        { file: site.file, line: i + 1, col: col + 1, sourceLine: lines[i]! };
+      const literal = this.literalAt(path, site.file, i + 1, col);
+      if (literal || (literalOnly && scalar)) return literal;
+      return {
+        file: site.file,
+        line: i + 1,
+        col: col + 1,
+        sourceLine: lines[i]!,
+      };
     }
     return undefined;
   }
@@ -224,11 +311,17 @@ class Finder {
    * the plan's files: in `file`, the nearest before `line`, else after it;
    * then in the other files.
    */
-  anywhere(path: DocPath, file: string, line: number): Place | undefined {
+  anywhere(
+    path: DocPath,
+    file: string,
+    line: number,
+    literalOnly: boolean,
+  ): Place | undefined {
     const key = keyOf(path);
     if (!key) return undefined;
     const pattern = keyPattern(key);
     const scalar = isScalar(valueAt(this.data, path));
+    if (literalOnly && !scalar) return undefined;
     const files = [file, ...[...this.sources.keys()].filter((f) => f !== file)];
     for (const f of files) {
       const hits: Place[] = [];
@@ -237,7 +330,7 @@ class Finder {
         if (col < 0) return;
         const literal = this.literalAt(path, f, i + 1, col);
         if (literal) hits.push(literal);
-        else if (!scalar) {
+        else if (!literalOnly) {
           hits.push({ file: f, line: i + 1, col: col + 1, sourceLine: text });
         }
       });

@@ -218,7 +218,7 @@ function located(
     ? `Cannot find module "${
       literal.slice(1, -1)
     }": a plan may import the DSL ("orchestrate"), relative .ts files and JSON files`
-    : ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    : dslMistakes(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
   const message = `${text} (TS${d.code})`;
   if (d.file === undefined || d.start === undefined) {
     return { file: display(main, cwd), line: 1, col: 1, message };
@@ -232,6 +232,21 @@ function located(
     message,
     sourceLine: (lines[line] ?? "").replace(/\r$/, ""),
   };
+}
+
+/**
+ * The DSL's own words for a plan-level mistake, when the compiler's text
+ * carries them: its checks turn an unknown dependency, an undeclared gate,
+ * an unknown field or a fractional count into an expected type such as
+ * `"unknown dependency \"PKG-utlis\""`, shown here alone, not inside the
+ * compiler's dump of the types around it.
+ */
+function dslMistakes(text: string): string {
+  const found = new Set<string>();
+  const pattern =
+    /"((?:unknown dependency|gate|unknown task field) \\"(?:[^"\\]|\\.)*?\\"[^"\\]*|expected a whole number, not [^"\\]*)"/g;
+  for (const m of text.matchAll(pattern)) found.add(m[1]!.replace(/\\"/g, '"'));
+  return found.size === 0 ? text : [...found].join("; ");
 }
 
 function display(name: string, cwd: string): string {
