@@ -10,6 +10,7 @@ import { sha256 } from "../plan/hash.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import { topologicalOrder } from "../graph/topo.ts";
 import { errorReason, matchFiles } from "./files.ts";
+import { statCacheOf } from "./stat_cache.ts";
 
 /**
  * Per task, a hash of its definition and (recursively) its dependencies'
@@ -32,7 +33,8 @@ export function definitionHashes(plan: Plan): Record<string, string> {
  * The fingerprint of a task, or null when it cannot be up to date: it
  * declares no `inputs`, or a dependency has no fingerprint. Each input
  * file counts by its path and sha-256 ({@link fileSha256}); one that
- * cannot be read counts by its path and the reason.
+ * cannot be read counts by its path and the reason. Under a root with a
+ * stat cache (`useStatCache`), an unchanged file's hash comes from it.
  */
 export async function fingerprint(
   root: string,
@@ -44,9 +46,25 @@ export async function fingerprint(
     task.inputs.length === 0 || dependencyFingerprints.some((f) => f === null)
   ) return null;
   const parts = [definitionHash, ...dependencyFingerprints as string[]];
+  const cached = statCacheOf(root);
+  // Before any stat: an entry is trusted only for files older than this.
+  const statAt = Date.now();
   const found = await matchFiles(root, task.inputs);
+  const cache = cached === null ? null : await cached;
   for (const file of found.files) {
-    parts.push(`${file}:${await fileSha256(join(root, file))}`);
+    const path = join(root, file);
+    const hash = () => fileSha256(path);
+    let info = found.stats.get(file);
+    if (cache !== null && info === undefined) {
+      info = await Deno.stat(path).catch(() => undefined);
+    }
+    parts.push(
+      `${file}:${
+        cache === null || info === undefined
+          ? await hash()
+          : await cache.hash(file, info, statAt, hash)
+      }`,
+    );
   }
   for (const { path, reason } of found.unreadable) {
     parts.push(`${path}:unreadable:${reason}`);

@@ -50,6 +50,7 @@ import {
 import type { FeatureSteps } from "./steps/handler.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
+import { saveStatCache, useStatCache } from "./stat_cache.ts";
 
 /** Something that watches a run (terminal view, TASKS.md). */
 export interface RunObserver {
@@ -165,6 +166,8 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
   // A new run's id is unique even when the clock stood still (`-2`, ...).
   runId = writer.run;
   if (writer.warning) options.warn(writer.warning);
+  // Input hashes by stat, for the project root only (never a task's worktree).
+  useStatCache(options.loaded.root, { refresh: force });
   const state = prior;
   try {
     const relLog = relative(Deno.cwd(), writer.path) || writer.path;
@@ -204,6 +207,8 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     );
     return EXIT_CODE.io;
   } finally {
+    // Still under the lock: no other run writes the cache meanwhile.
+    await saveStatCache(options.loaded.root);
     for (const o of options.observers) {
       try {
         await o.close(state);
