@@ -6,7 +6,7 @@
 
 import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
-import { sha256 } from "../plan/hash.ts";
+import { createHash } from "node:crypto";
 import type { Plan, Task } from "../plan/ir.ts";
 import { topologicalOrder } from "../graph/topo.ts";
 import { errorReason, matchFiles } from "./files.ts";
@@ -69,7 +69,8 @@ export async function fingerprint(
   for (const { path, reason } of found.unreadable) {
     parts.push(`${path}:unreadable:${reason}`);
   }
-  return await sha256(parts.join("\n"));
+  // node:crypto is loaded already (the run store's approval seals): a sync hash, no hop.
+  return createHash("sha256").update(parts.join("\n")).digest("hex");
 }
 
 /** Files up to this size are read whole (fast for many small files); larger ones stream. */
@@ -78,8 +79,7 @@ const CHUNK = 1024 * 1024;
 
 /**
  * Hex sha-256 of a file's content, in bounded memory: a small file is read
- * at once, a large one streamed through `node:crypto` in 1 MiB chunks
- * (loaded only then: it costs ~40 ms of start-up). A file that cannot be
+ * at once, a large one streamed in 1 MiB chunks. A file that cannot be
  * read gives `unreadable:<reason>` instead.
  *
  * @example
@@ -98,7 +98,9 @@ export async function fileSha256(path: string): Promise<string> {
     const size = (await file.stat()).size;
     if (size <= WHOLE_MAX) {
       const bytes = await readAll(file, size);
-      if (bytes.length <= WHOLE_MAX) return await sha256(bytes);
+      if (bytes.length <= WHOLE_MAX) {
+        return createHash("sha256").update(bytes).digest("hex");
+      }
       return await streamHash(file, bytes);
     }
     return await streamHash(file, new Uint8Array(0));
@@ -131,7 +133,6 @@ async function streamHash(
   file: Deno.FsFile,
   head: Uint8Array,
 ): Promise<string> {
-  const { createHash } = await import("node:crypto");
   const hash = createHash("sha256").update(head);
   const buf = new Uint8Array(CHUNK);
   for (;;) {
