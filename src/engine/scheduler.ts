@@ -230,6 +230,18 @@ export async function schedule(
       );
     }
     paused.delete(task.id);
+    if (decision.precheck === "up to date" && task.acceptance.length === 0) {
+      // Up to date with no check to re-run: nothing is spawned, so nothing to
+      // refuse, audit or time; the skip is the whole of it.
+      emit({
+        type: "skipped",
+        task: task.id,
+        shard: null,
+        reason: "up to date",
+        fingerprint: before,
+      });
+      return finish(task.id, "skipped", before);
+    }
     const outcome = await runTask(
       task,
       workspace,
