@@ -92,10 +92,9 @@ export async function benchPeers(
   await Deno.mkdir(dir, { recursive: true });
   await run(["run", "-A", join(HERE, "gen.ts"), dir], {});
   const out = join(work, "peers.json");
-  const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ", 3);
   console.log(
     `\npeers: the same DAGs for orchestrate, make, ninja (just, turbo with JUST=, TURBO=), ${rounds} rounds, load ${
-      load().join(" ")
+      Deno.loadavg().map((x) => x.toFixed(2)).join(" ")
     }`,
   );
   const table = await run(["run", "-A", join(HERE, "driver.ts"), dir], {

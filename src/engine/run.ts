@@ -175,11 +175,16 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     // Secret values never reach the log, TASKS.md or status, whatever prints them.
     const secrets = runSecrets(ownEnv(), planNames(plan));
     secrets.unmasked.forEach((s) => options.warn(unmaskedWarning(s)));
-    const emit = (event: NewEvent): RunEvent => {
-      const full = writer.append(maskEvent(event, secrets.values));
-      applyEvent(state, full);
-      for (const o of options.observers) o.onEvent(full, state);
-      return full;
+    const emit = (event: NewEvent): RunEvent => emitAll([event])[0]!;
+    const emitAll = (events: readonly NewEvent[]): RunEvent[] => {
+      const written = writer.appendAll(
+        events.map((e) => maskEvent(e, secrets.values)),
+      );
+      for (const full of written) {
+        applyEvent(state, full);
+        for (const o of options.observers) o.onEvent(full, state);
+      }
+      return written;
     };
     // The IR the run works from, before the event that names its hash.
     const hash = await writer.recordPlan(plan);
@@ -194,6 +199,7 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
       force,
       runId,
       emit,
+      emitAll,
       started,
       runner,
       secrets: secrets.values,
@@ -229,6 +235,8 @@ interface Recorded {
   force: boolean;
   runId: string;
   emit: (e: NewEvent) => RunEvent;
+  /** Several events in one append (the skips of up-to-date tasks). */
+  emitAll: (events: readonly NewEvent[]) => RunEvent[];
   started: number;
   runner: ProcessRunner;
   /** Aborted when the run must stop on an error of its own. */
@@ -354,6 +362,7 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
         audits: new AuditBoard(),
       },
       onError: () => r.halt.abort(),
+      emitAll: r.emitAll,
     });
 
     let outcome: RunOutcome = "success";

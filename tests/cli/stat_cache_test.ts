@@ -144,3 +144,35 @@ Deno.test("stat cache: an unreadable or foreign cache file is ignored and rewrit
   assert.equal(await runA(dir), "skipped: up to date");
   assert.equal((await entry(dir)).length, 3);
 });
+
+Deno.test("no-op re-run: the skips of up-to-date tasks are written together, before completed", async () => {
+  const tasks = Array.from({ length: 30 }, (_, i) => {
+    const id = `T${i}`;
+    const dep = i >= 10 ? `\n    dependencies: [T${i - 10}]` : "";
+    return `  - id: ${id}
+    title: ${id}${dep}
+    inputs: ["in/${id}"]
+    outputs: ["out/${id}"]
+    commands: { c: "mkdir -p out && cp in/${id} out/${id}" }`;
+  });
+  const files: Record<string, string> = {
+    "orchestrator.yml": `version: 1\ntasks:\n${tasks.join("\n")}\n`,
+  };
+  for (let i = 0; i < 30; i++) files[`in/T${i}`] = `${i}\n`;
+  const dir = await tempProject(files);
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  const r = await cli(["run"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const events = await latestEvents(dir);
+  const skips = events.filter((e) => e.type === "skipped");
+  assert.equal(skips.length, 30);
+  assert.ok(
+    skips.every((e) => e.type === "skipped" && e.reason === "up to date"),
+  );
+  // One append stamps its events alike: a few batches at most, never one a task.
+  assert.ok(new Set(skips.map((e) => e.ts)).size <= 3);
+  const types = events.map((e) => e.type);
+  assert.equal(types.at(-1), "completed");
+  assert.ok(types.lastIndexOf("skipped") < types.indexOf("completed"));
+  assert.match(r.stdout + r.stderr, /30 skipped/);
+});
