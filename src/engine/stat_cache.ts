@@ -20,6 +20,7 @@ import { join } from "../fs/path.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
 import { writeFileAtomic } from "../fs/write_atomic.ts";
 import { readRegularText } from "../fs/regular_file.ts";
+import { controlFolder } from "../events/control_entry.ts";
 
 /** Where the cache is kept, relative to the project root. */
 export const STAT_CACHE_FILE = `${STATE_DIR}/cache/input_hashes.json`;
@@ -72,7 +73,7 @@ export function statKey(info: Deno.FileInfo): string | null {
  * ```ts ignore
  * const cache = await StatCache.load(root);
  * const hash = await cache.hash("in/a", info, Date.now(), fileSha256);
- * cache.save();
+ * await cache.save();
  * ```
  */
 export class StatCache {
@@ -153,11 +154,11 @@ export class StatCache {
    * Writes the cache when it changed (atomically: a reader sees the old
    * file or the new one). Failures are ignored: it is derived data.
    */
-  save(): void {
+  async save(): Promise<void> {
     if (!this.#dirty) return;
     try {
-      const dir = join(this.#root, STATE_DIR, "cache");
-      Deno.mkdirSync(dir, { recursive: true });
+      // A real folder: the cache is never written through a planted link.
+      await controlFolder(join(this.#root, STATE_DIR, "cache"));
       const files: Record<string, Entry> = Object.create(null);
       for (const [path, e] of this.#entries) files[path] = e;
       writeFileAtomic(
@@ -214,5 +215,5 @@ export async function saveStatCache(root: string): Promise<void> {
   const cache = caches.get(root);
   if (cache === undefined) return;
   caches.delete(root);
-  (await cache).save();
+  await (await cache).save();
 }

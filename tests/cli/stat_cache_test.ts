@@ -176,3 +176,15 @@ Deno.test("no-op re-run: the skips of up-to-date tasks are written together, bef
   assert.ok(types.lastIndexOf("skipped") < types.indexOf("completed"));
   assert.match(r.stdout + r.stderr, /30 skipped/);
 });
+
+Deno.test("stat cache: a link planted at .codex/cache is set aside, never written through", async () => {
+  const dir = await project();
+  const outside = await Deno.makeTempDir();
+  await Deno.mkdir(join(dir, ".codex"), { recursive: true });
+  await Deno.symlink(outside, join(dir, ".codex/cache"));
+  assert.equal(await runA(dir), "completed");
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(outside)), []);
+  assert.ok((await Deno.lstat(join(dir, ".codex/cache"))).isDirectory);
+  assert.equal((await entry(dir)).length, 3);
+  await Deno.remove(outside, { recursive: true });
+});
