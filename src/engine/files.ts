@@ -129,8 +129,13 @@ export async function outputsPresent(
   return true;
 }
 
+/** No leading or trailing slash, no `//`, no `.` or `..` segment, not empty. */
+const ALREADY_NORMAL = /^(?!\/)(?!.*\/\/)(?!(?:.*\/)?\.\.?(?:\/|$)).*[^/]$/;
+
 /** `./a/b/` → `a/b`; `.` → `` (the root). */
 function normalizePattern(raw: string): string {
+  // Already normal (the usual `in/a.txt`): spare normalize, a cost on every fingerprint.
+  if (ALREADY_NORMAL.test(raw)) return raw;
   const path = posix.normalize(raw).replace(/\/+$/, "");
   return path === "." ? "" : path;
 }
