@@ -56,7 +56,11 @@ export async function fingerprint(
     const hash = () => fileSha256(path);
     let info = found.stats.get(file);
     if (cache !== null && info === undefined) {
-      info = await Deno.stat(path).catch(() => undefined);
+      try {
+        info = Deno.statSync(path); // Found by a walk: no stat yet.
+      } catch {
+        info = undefined; // Gone: hashing says why.
+      }
     }
     parts.push(
       `${file}:${
