@@ -2,8 +2,8 @@
  * `deno task bench`: whole-process benchmarks of the CLI against peers
  * measured in the same run, printed as a table of times and ratios.
  *
- * Flags: `--only validate,startup,exec,status,memory,sandbox,index,brief` runs some sections;
- * `--reps N` overrides the repetitions of every section.
+ * Flags: `--only validate,startup,exec,status,memory,sandbox,index,brief,peers` runs some sections;
+ * `--reps N` overrides the repetitions of every section (`peers`: its rounds, default 3).
  * @module
  */
 
@@ -26,6 +26,7 @@ import {
   printCommand,
 } from "./bench/gen_memory.ts";
 import { generatePlanYaml } from "./bench/gen_plan.ts";
+import { benchPeers } from "./bench/peers.ts";
 import { writeRepo } from "./bench/gen_repo.ts";
 import { benchBrief } from "./bench/brief_section.ts";
 import {
@@ -55,7 +56,8 @@ const { values } = parseArgs({
   options: { only: { type: "string" }, reps: { type: "string" } },
 });
 const sections = new Set(
-  (values.only ?? "validate,startup,exec,status,memory,sandbox,index,brief")
+  (values.only ??
+    "validate,startup,exec,status,memory,sandbox,index,brief,peers")
     .split(
       ",",
     ),
@@ -86,6 +88,7 @@ try {
   if (sections.has("sandbox")) await benchSandbox();
   if (sections.has("index")) await benchIndex();
   if (sections.has("brief")) await benchBrief(work, orchestrate, row, judge);
+  if (sections.has("peers")) await benchPeers(work, reps(3), judge);
   if (verdicts.length > 0) {
     console.log(`\ntargets:\n  ${verdicts.join("\n  ")}`);
   }

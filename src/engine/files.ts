@@ -22,6 +22,8 @@ export interface FileMatch {
   special: string[];
   /** Folders that could not be listed, with the reason. */
   unreadable: { path: string; reason: string }[];
+  /** The stat of files named outright (not found by a walk), by relative path. */
+  stats: Map<string, Deno.FileInfo>;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function matchFiles(
   root: string,
   patterns: readonly string[],
 ): Promise<FileMatch> {
-  const walker = new Walker(root, await Deno.realPath(root));
+  const walker = new Walker(root, await realRoot(root));
   for (const raw of patterns) {
     const pattern = normalizePattern(raw);
     if (!isGlob(pattern)) {
@@ -48,8 +50,10 @@ export async function matchFiles(
       if (found.kind === "outside") walker.outside.add(pattern);
       else if (found.kind === "unreadable") {
         walker.unreadable.push({ path: pattern, reason: found.reason });
-      } else if (found.kind === "file") walker.files.add(pattern);
-      else if (found.kind === "dir") {
+      } else if (found.kind === "file") {
+        walker.files.add(pattern);
+        walker.stats.set(pattern, found.info);
+      } else if (found.kind === "dir") {
         await walker.walk(pattern, found.real, ALL, [found.real]);
       } else if (found.kind === "special") walker.special.add(pattern);
       continue;
@@ -87,7 +91,22 @@ export async function matchFiles(
     outside: [...walker.outside].sort(),
     special: [...walker.special].sort(),
     unreadable: walker.unreadable,
+    stats: walker.stats,
   };
+}
+
+/** Real paths of roots, once per process: every fingerprint asks for it. */
+const realRoots = new Map<string, Promise<string>>();
+
+/** The real path of a root (cached; a failure is not). */
+function realRoot(root: string): Promise<string> {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = Deno.realPath(root);
+    real.catch(() => realRoots.delete(root));
+    realRoots.set(root, real);
+  }
+  return real;
 }
 
 /**
@@ -110,8 +129,13 @@ export async function outputsPresent(
   return true;
 }
 
+/** No leading or trailing slash, no `//`, no `.` or `..` segment, not empty. */
+const ALREADY_NORMAL = /^(?!\/)(?!.*\/\/)(?!(?:.*\/)?\.\.?(?:\/|$)).*[^/]$/;
+
 /** `./a/b/` → `a/b`; `.` → `` (the root). */
 function normalizePattern(raw: string): string {
+  // Already normal (the usual `in/a.txt`): spare normalize, a cost on every fingerprint.
+  if (ALREADY_NORMAL.test(raw)) return raw;
   const path = posix.normalize(raw).replace(/\/+$/, "");
   return path === "." ? "" : path;
 }
@@ -127,7 +151,7 @@ export type Resolved =
   | { kind: "missing" }
   | { kind: "outside" }
   | { kind: "unreadable"; reason: string }
-  | { kind: "file" | "dir" | "special"; real: string };
+  | { kind: "file" | "dir" | "special"; real: string; info: Deno.FileInfo };
 
 /**
  * Where `path` (relative to `root`) leads: missing (or a dangling link),
@@ -143,7 +167,7 @@ export async function resolveInside(
   root: string,
   path: string,
 ): Promise<Resolved> {
-  return await new Walker(root, await Deno.realPath(root)).resolve(path);
+  return await new Walker(root, await realRoot(root)).resolve(path);
 }
 
 interface Matcher {
@@ -158,6 +182,7 @@ class Walker {
   files = new Set<string>();
   outside = new Set<string>();
   special = new Set<string>();
+  stats = new Map<string, Deno.FileInfo>();
   unreadable: { path: string; reason: string }[] = [];
   constructor(readonly root: string, readonly realRoot: string) {}
 
@@ -166,18 +191,21 @@ class Walker {
       this.realRoot === sep;
   }
 
+  // deno-lint-ignore require-await
   async resolve(rel: string): Promise<Resolved> {
     let real: string, info: Deno.FileInfo;
     try {
-      real = await Deno.realPath(join(this.root, rel));
+      // Synchronous: two quick calls on a local disk, where each async one
+      // costs a hop to a worker thread (most of a no-op re-run's time).
+      real = Deno.realPathSync(join(this.root, rel));
       if (!this.inside(real)) return { kind: "outside" };
-      info = await Deno.stat(real);
+      info = Deno.statSync(real);
     } catch (e) {
       if (isDangling(e)) return { kind: "missing" };
       return { kind: "unreadable", reason: errorReason(e) };
     }
     const kind = info.isFile ? "file" : info.isDirectory ? "dir" : "special";
-    return { kind, real };
+    return { kind, real, info };
   }
 
   /** Walks folder `dir` (relative; `real` is where it leads), keeping `ancestors` to stop link loops. */

@@ -6,10 +6,11 @@
 
 import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
-import { sha256 } from "../plan/hash.ts";
+import { createHash } from "node:crypto";
 import type { Plan, Task } from "../plan/ir.ts";
 import { topologicalOrder } from "../graph/topo.ts";
 import { errorReason, matchFiles } from "./files.ts";
+import { statCacheOf } from "./stat_cache.ts";
 
 /**
  * Per task, a hash of its definition and (recursively) its dependencies'
@@ -32,7 +33,8 @@ export function definitionHashes(plan: Plan): Record<string, string> {
  * The fingerprint of a task, or null when it cannot be up to date: it
  * declares no `inputs`, or a dependency has no fingerprint. Each input
  * file counts by its path and sha-256 ({@link fileSha256}); one that
- * cannot be read counts by its path and the reason.
+ * cannot be read counts by its path and the reason. Under a root with a
+ * stat cache (`useStatCache`), an unchanged file's hash comes from it.
  */
 export async function fingerprint(
   root: string,
@@ -44,14 +46,35 @@ export async function fingerprint(
     task.inputs.length === 0 || dependencyFingerprints.some((f) => f === null)
   ) return null;
   const parts = [definitionHash, ...dependencyFingerprints as string[]];
+  const cached = statCacheOf(root);
+  // Before any stat: an entry is trusted only for files older than this.
+  const statAt = Date.now();
   const found = await matchFiles(root, task.inputs);
+  const cache = cached === null ? null : await cached;
   for (const file of found.files) {
-    parts.push(`${file}:${await fileSha256(join(root, file))}`);
+    const path = join(root, file);
+    const hash = () => fileSha256(path);
+    let info = found.stats.get(file);
+    if (cache !== null && info === undefined) {
+      try {
+        info = Deno.statSync(path); // Found by a walk: no stat yet.
+      } catch {
+        info = undefined; // Gone: hashing says why.
+      }
+    }
+    parts.push(
+      `${file}:${
+        cache === null || info === undefined
+          ? await hash()
+          : await cache.hash(file, info, statAt, hash)
+      }`,
+    );
   }
   for (const { path, reason } of found.unreadable) {
     parts.push(`${path}:unreadable:${reason}`);
   }
-  return await sha256(parts.join("\n"));
+  // node:crypto is loaded already (the run store's approval seals): a sync hash, no hop.
+  return createHash("sha256").update(parts.join("\n")).digest("hex");
 }
 
 /** Files up to this size are read whole (fast for many small files); larger ones stream. */
@@ -60,8 +83,7 @@ const CHUNK = 1024 * 1024;
 
 /**
  * Hex sha-256 of a file's content, in bounded memory: a small file is read
- * at once, a large one streamed through `node:crypto` in 1 MiB chunks
- * (loaded only then: it costs ~40 ms of start-up). A file that cannot be
+ * at once, a large one streamed in 1 MiB chunks. A file that cannot be
  * read gives `unreadable:<reason>` instead.
  *
  * @example
@@ -77,10 +99,17 @@ export async function fileSha256(path: string): Promise<string> {
     return `unreadable:${errorReason(e)}`;
   }
   try {
-    const size = (await file.stat()).size;
+    const info = file.statSync();
+    const size = info.size;
     if (size <= WHOLE_MAX) {
-      const bytes = await readAll(file, size);
-      if (bytes.length <= WHOLE_MAX) return await sha256(bytes);
+      // A regular file's reads never wait: done synchronously, they spare a
+      // hop to a worker thread each. A pipe or device keeps async reads.
+      const bytes = info.isFile
+        ? readAllSync(file, size)
+        : await readAll(file, size);
+      if (bytes.length <= WHOLE_MAX) {
+        return createHash("sha256").update(bytes).digest("hex");
+      }
       return await streamHash(file, bytes);
     }
     return await streamHash(file, new Uint8Array(0));
@@ -88,6 +117,23 @@ export async function fileSha256(path: string): Promise<string> {
     return `unreadable:${errorReason(e)}`;
   } finally {
     file.close();
+  }
+}
+
+/** {@link readAll} of a regular file, synchronously. */
+function readAllSync(file: Deno.FsFile, size: number): Uint8Array {
+  let buf = new Uint8Array(size + 1);
+  let have = 0;
+  for (;;) {
+    if (have === buf.length) {
+      if (have > WHOLE_MAX) return buf;
+      const bigger = new Uint8Array(Math.min(buf.length * 2, WHOLE_MAX + 1));
+      bigger.set(buf);
+      buf = bigger;
+    }
+    const n = file.readSync(buf.subarray(have));
+    if (n === null) return buf.subarray(0, have);
+    have += n;
   }
 }
 
@@ -113,7 +159,6 @@ async function streamHash(
   file: Deno.FsFile,
   head: Uint8Array,
 ): Promise<string> {
-  const { createHash } = await import("node:crypto");
   const hash = createHash("sha256").update(head);
   const buf = new Uint8Array(CHUNK);
   for (;;) {

@@ -50,6 +50,7 @@ import {
 import type { FeatureSteps, OutputTap } from "./steps/handler.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
+import { saveStatCache, useStatCache } from "./stat_cache.ts";
 
 /** Something that watches a run (terminal view, TASKS.md). */
 export interface RunObserver {
@@ -167,6 +168,8 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
   // A new run's id is unique even when the clock stood still (`-2`, ...).
   runId = writer.run;
   if (writer.warning) options.warn(writer.warning);
+  // Input hashes by stat, for the project root only (never a task's worktree).
+  useStatCache(options.loaded.root, { refresh: force });
   const state = prior;
   try {
     const relLog = relative(Deno.cwd(), writer.path) || writer.path;
@@ -174,11 +177,16 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     // Secret values never reach the log, TASKS.md or status, whatever prints them.
     const secrets = runSecrets(ownEnv(), planNames(plan));
     secrets.unmasked.forEach((s) => options.warn(unmaskedWarning(s)));
-    const emit = (event: NewEvent): RunEvent => {
-      const full = writer.append(maskEvent(event, secrets.values));
-      applyEvent(state, full);
-      for (const o of options.observers) o.onEvent(full, state);
-      return full;
+    const emit = (event: NewEvent): RunEvent => emitAll([event])[0]!;
+    const emitAll = (events: readonly NewEvent[]): RunEvent[] => {
+      const written = writer.appendAll(
+        events.map((e) => maskEvent(e, secrets.values)),
+      );
+      for (const full of written) {
+        applyEvent(state, full);
+        for (const o of options.observers) o.onEvent(full, state);
+      }
+      return written;
     };
     // The IR the run works from, before the event that names its hash.
     const hash = await writer.recordPlan(plan);
@@ -193,6 +201,7 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
       force,
       runId,
       emit,
+      emitAll,
       started,
       runner,
       secrets: secrets.values,
@@ -206,6 +215,8 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     );
     return EXIT_CODE.io;
   } finally {
+    // Still under the lock: no other run writes the cache meanwhile.
+    await saveStatCache(options.loaded.root);
     for (const o of options.observers) {
       try {
         await o.close(state);
@@ -226,6 +237,8 @@ interface Recorded {
   force: boolean;
   runId: string;
   emit: (e: NewEvent) => RunEvent;
+  /** Several events in one append (the skips of up-to-date tasks). */
+  emitAll: (events: readonly NewEvent[]) => RunEvent[];
   started: number;
   runner: ProcessRunner;
   /** Aborted when the run must stop on an error of its own. */
@@ -352,6 +365,7 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
         ...(options.output ? { output: options.output } : {}),
       },
       onError: () => r.halt.abort(),
+      emitAll: r.emitAll,
     });
 
     let outcome: RunOutcome = "success";

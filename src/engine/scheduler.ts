@@ -52,6 +52,14 @@ export interface ScheduleOptions {
    * then waits for them and rethrows the error.
    */
   onError?: (error: unknown) => void;
+  /**
+   * Writes several events in one append. The skips of up-to-date tasks are
+   * gathered and written so, before any other event of the run (and so
+   * before anything is spawned, which a `task_started` precedes), before a
+   * task's pre-check, and when the schedule ends. Without it, each skip is
+   * emitted alone.
+   */
+  emitAll?: (events: NewEvent[]) => void;
 }
 
 /** How the schedule ended. */
@@ -71,8 +79,40 @@ type Settled = "completed" | "skipped" | "failed" | "blocked" | "paused";
 export async function schedule(
   options: ScheduleOptions,
 ): Promise<ScheduleResult> {
-  const { plan, toRun, context } = options;
+  const { plan, toRun } = options;
+  /** Skips not written yet: written before anything else happens. */
+  const skips: NewEvent[] = [];
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const flushSkips = () => {
+    clearTimeout(idle);
+    idle = undefined;
+    if (skips.length === 0) return;
+    const batch = skips.splice(0);
+    if (options.emitAll) options.emitAll(batch);
+    else batch.forEach((e) => options.context.emit(e));
+  };
+  // Every event of the run (the tasks' own too) goes after the skips before it.
+  const context: TaskContext = {
+    ...options.context,
+    emit: (event) => {
+      flushSkips();
+      options.context.emit(event);
+    },
+  };
   const emit = (event: NewEvent) => context.emit(event);
+  const skip = (event: NewEvent) => {
+    if (!options.emitAll) return emit(event);
+    skips.push(event);
+    // Written too as soon as the run waits on something (a running command):
+    // skips decided between two commands are not held back while one runs.
+    idle ??= setTimeout(() => {
+      try {
+        flushSkips();
+      } catch (error) {
+        fail(error);
+      }
+    }, 0);
+  };
   const index = new Map(plan.tasks.map((t, i) => [t.id, i]));
   const tasks = plan.tasks;
   const settled = new Map<string, Settled>();
@@ -230,6 +270,19 @@ export async function schedule(
       );
     }
     paused.delete(task.id);
+    if (decision.precheck === "up to date" && task.acceptance.length === 0) {
+      // Up to date with no check to re-run: nothing is spawned, so nothing to
+      // refuse, audit or time; the skip is the whole of it.
+      skip({
+        type: "skipped",
+        task: task.id,
+        shard: null,
+        reason: "up to date",
+        fingerprint: before,
+      });
+      return finish(task.id, "skipped", before);
+    }
+    flushSkips(); // Its pre-check may spawn checks that read what the skipped made.
     const outcome = await runTask(
       task,
       workspace,
@@ -284,6 +337,15 @@ export async function schedule(
     await finish(task.id, "failed", null);
   };
 
+  /** The first error that stops the schedule (starting or finishing a task, writing the log). */
+  function fail(error: unknown): void {
+    if (failure === null) {
+      failure = { error };
+      stopped = true;
+      options.onError?.(error);
+    }
+  }
+
   /** The patch an agent task waits with at `apply_patch`, for the event. */
   const waitingPatchOf = (task: Task) => {
     const patch = task.agent ? options.agentPatch?.(task) ?? null : null;
@@ -310,13 +372,9 @@ export async function schedule(
     ) {
       const task = tasks[ready.pop()]!;
       if (settled.has(task.id) || running.has(task.id)) continue;
-      const promise = start(task).catch((error) => {
-        if (failure === null) {
-          failure = { error };
-          stopped = true;
-          options.onError?.(error);
-        }
-      }).finally(() => running.delete(task.id));
+      const promise = start(task).catch(fail).finally(() =>
+        running.delete(task.id)
+      );
       running.set(task.id, promise);
     }
     if (running.size === 0) {
@@ -329,7 +387,15 @@ export async function schedule(
     await Promise.race(running.values());
     if (paused.size > 0 && failure === null) await recheckPaused();
   }
-  if (failure !== null) throw (failure as { error: unknown }).error;
+  if (failure !== null) {
+    try {
+      flushSkips();
+    } catch {
+      // The log failed already: the first error is the one to report.
+    }
+    throw (failure as { error: unknown }).error;
+  }
+  flushSkips();
   result.paused = tasks.filter((t) => paused.has(t.id)).map((t) => t.id);
   for (const id of toRun) if (!settled.has(id)) result.notStarted.push(id);
   return result;

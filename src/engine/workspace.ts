@@ -175,13 +175,18 @@ export function projectWorkspaces(
     shard: Shard | null,
     extraEnv: Record<string, string>,
   ): TaskWorkspace => {
-    const granted = new TaskAccess(source, task, shard, extraEnv);
-    const { policy } = granted;
+    // Made when first asked: an up-to-date task is skipped without it.
+    let made: TaskAccess | undefined;
+    const access = () => made ??= new TaskAccess(source, task, shard, extraEnv);
     const workspace: TaskWorkspace = {
       root,
       runner,
-      env: policy.env,
-      policy,
+      get env() {
+        return access().policy.env;
+      },
+      get policy() {
+        return access().policy;
+      },
       request: (command, how) => ({
         command,
         cwd: root,
@@ -192,15 +197,15 @@ export function projectWorkspaces(
         ...(how.onOutput ? { onOutput: how.onOutput } : {}),
         ...(task?.keep_running ? { keepRunning: true } : {}),
         // The policy's own object: the runner recognises it and adds nothing.
-        env: policy.env,
-        policy,
+        env: access().policy.env,
+        policy: access().policy,
       }),
       forShard: (s) => make(task, s, extraEnv),
       inWorktree: (at, env = {}) => worktreeWorkspace(workspace, at, env),
       refusal: () =>
-        task === null ? Promise.resolve(granted.refuseDeclared()) : refusalOf(
+        task === null ? Promise.resolve(access().refuseDeclared()) : refusalOf(
           task,
-          granted,
+          access(),
           (s) => new TaskAccess(source, task, s, extraEnv),
           root,
         ),

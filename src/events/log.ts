@@ -146,8 +146,16 @@ export class EventLog {
 
   /** Stamps an event with time and run id, writes it, and returns it. */
   append(event: NewEvent, now: Date = new Date()): RunEvent {
-    const full = { ts: now.toISOString(), run: this.run, ...event } as RunEvent;
-    const bytes = this.#encoder.encode(JSON.stringify(full) + "\n");
+    return this.appendAll([event], now)[0]!;
+  }
+
+  /** Stamps events alike and writes them in one append, in order. */
+  appendAll(events: readonly NewEvent[], now: Date = new Date()): RunEvent[] {
+    const ts = now.toISOString();
+    const full = events.map((e) => ({ ts, run: this.run, ...e }) as RunEvent);
+    const bytes = this.#encoder.encode(
+      full.map((e) => JSON.stringify(e) + "\n").join(""),
+    );
     let written = 0;
     while (written < bytes.length) {
       written += this.#file.writeSync(bytes.subarray(written));

@@ -65,18 +65,41 @@ export function overlayEarlier(
   earlier: ReadonlyMap<string, TaskState>,
 ): RunState {
   if (earlier.size === 0) return current;
-  const selected = new Set(current.selected);
   const left = (id: string) => {
     const now = current.tasks.get(id);
     return now === undefined
-      ? !selected.has(id)
+      ? true // Not selected: candidatesOf left out the selected ones.
       : now.state === "skipped" && now.reason === OUTSIDE_SELECTION;
   };
-  const taken = [...earlier].filter(([id]) => left(id));
+  const taken = candidatesOf(current.selected, earlier).filter(([id]) =>
+    left(id)
+  );
   if (taken.length === 0) return current;
   const tasks = new Map(current.tasks);
   for (const [id, task] of taken) tasks.set(id, task);
   return { ...current, tasks };
+}
+
+/**
+ * The entries of `earlier` a run with `selected` can leave out (those it
+ * did not select), worked out once per pair: the dashboard asks after every
+ * event, and a whole-plan run leaves out none.
+ */
+const candidates = new WeakMap<
+  readonly string[],
+  { earlier: ReadonlyMap<string, TaskState>; list: [string, TaskState][] }
+>();
+
+function candidatesOf(
+  selected: readonly string[],
+  earlier: ReadonlyMap<string, TaskState>,
+): [string, TaskState][] {
+  const known = candidates.get(selected);
+  if (known !== undefined && known.earlier === earlier) return known.list;
+  const chosen = new Set(selected);
+  const list = [...earlier].filter(([id]) => !chosen.has(id));
+  candidates.set(selected, { earlier, list });
+  return list;
 }
 
 /**

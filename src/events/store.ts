@@ -81,6 +81,8 @@ export interface RunWriter {
   readonly warning: string | null;
   /** Stamps an event with time and run id, appends it (one write), returns it. */
   append(event: NewEvent, now?: Date): RunEvent;
+  /** Appends several events in one write, in order (see {@link RunWriter.append}). */
+  appendAll(events: readonly NewEvent[], now?: Date): RunEvent[];
   /**
    * Records the IR the run works from (atomically; kept when already there)
    * and returns its hash, for the event that names it.
@@ -364,6 +366,7 @@ function _writer(log: EventLog, lock: Lock, artifactDir: string): RunWriter {
     path: log.path,
     warning: lock.warning,
     append: (event, now) => log.append(event, now),
+    appendAll: (events, now) => log.appendAll(events, now),
     recordPlan: (plan) => writeRecordedPlan(artifactDir, plan),
     close() {
       if (closed) return;

@@ -93,6 +93,7 @@ Deno.test("matchFiles: a named FIFO is reported as special; one found by a walk 
     outside: [],
     special: ["d/p"],
     unreadable: [],
+    stats: new Map(),
   });
   assert.deepEqual((await matchFiles(root, ["d"])).files, ["d/a.txt"]);
 });

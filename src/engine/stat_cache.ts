@@ -1,0 +1,219 @@
+/**
+ * A stat cache in front of input content hashes, as git's index is: each
+ * input file's sha-256 kept with the size, mtime, ctime, inode and device
+ * it had when it was hashed; the hash is read from the cache only while all
+ * five are unchanged, else the file is hashed again. Kept per project in
+ * `.codex/cache/input_hashes.json` (derived data: deleting it costs one
+ * re-hash), written atomically at the end of a run.
+ *
+ * Racy entries (git's "racily clean"): a file written in the same clock tick
+ * as the stat taken before it was hashed can keep all five values. So an
+ * entry counts only when the file's mtime and ctime are older, by
+ * {@link RACY_MS}, than the moment before that stat; a younger one is
+ * hashed again (and its entry trusted once it is old enough). Deno reports
+ * ctime in whole seconds, so a file whose status changed less than about a
+ * second before the stat is always hashed.
+ * @module
+ */
+
+import { join } from "../fs/path.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
+import { writeFileAtomic } from "../fs/write_atomic.ts";
+import { readRegularText } from "../fs/regular_file.ts";
+import { controlFolder } from "../events/control_entry.ts";
+
+/** Where the cache is kept, relative to the project root. */
+export const STAT_CACHE_FILE = `${STATE_DIR}/cache/input_hashes.json`;
+
+/**
+ * How much older than the stat a file's mtime and ctime must be for its
+ * entry to count: well above the file system clock's tick (a jiffy, at
+ * most 10 ms on Linux) and the millisecond the times are rounded to.
+ */
+export const RACY_MS = 100;
+
+/**
+ * The precision of ctime as Deno reports it (whole seconds; mtime has
+ * milliseconds): a file changed within the second before the stat is racy.
+ */
+const CTIME_GRAIN_MS = 1000;
+
+/** The cache file's size bound: beyond it, it is ignored (and rewritten). */
+const MAX_BYTES = 64 * 1024 * 1024;
+const VERSION = 1;
+
+/** An entry: the stat key, the hash, and when (ms) the stat was taken. */
+type Entry = [key: string, hash: string, statAt: number];
+
+/**
+ * The five values of a stat the hash depends on, as one string; null when
+ * the file system gives no mtime or ctime (then nothing is cached).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { statKey } from "./stat_cache.ts";
+ * const info = Deno.statSync(new URL(import.meta.url).pathname);
+ * assert.match(statKey(info)!, /^\d+:\d+:\d+:\d+:\d+$/);
+ * ```
+ */
+export function statKey(info: Deno.FileInfo): string | null {
+  if (info.mtime === null || info.ctime === null) return null;
+  return `${info.size}:${info.mtime.getTime()}:${info.ctime.getTime()}:${
+    info.ino ?? 0
+  }:${info.dev}`;
+}
+
+/**
+ * The input hashes of one project root. {@link StatCache.hash} gives a
+ * file's hash from the cache or by hashing it; {@link StatCache.save}
+ * writes what changed.
+ *
+ * @example
+ * ```ts ignore
+ * const cache = await StatCache.load(root);
+ * const hash = await cache.hash("in/a", info, Date.now(), fileSha256);
+ * await cache.save();
+ * ```
+ */
+export class StatCache {
+  #root: string;
+  #entries: Map<string, Entry>;
+  #dirty = false;
+  /** Every file is hashed again (`--force`); the entries are renewed. */
+  refresh = false;
+  /** Hits and misses of this process, for the bench and tests. */
+  hits = 0;
+  misses = 0;
+
+  private constructor(root: string, entries: Map<string, Entry>) {
+    this.#root = root;
+    this.#entries = entries;
+  }
+
+  /** The cache of `root` as last saved; empty when absent or unreadable. */
+  static async load(root: string): Promise<StatCache> {
+    const entries = new Map<string, Entry>();
+    try {
+      const text = await readRegularText(
+        join(root, STAT_CACHE_FILE),
+        MAX_BYTES,
+      );
+      const data = JSON.parse(text) as { v?: unknown; files?: unknown };
+      if (data.v === VERSION && typeof data.files === "object" && data.files) {
+        for (const [path, e] of Object.entries(data.files)) {
+          if (isEntry(e)) entries.set(path, e);
+        }
+      }
+    } catch {
+      // Absent, unreadable or not ours: start empty (it is rewritten at the end).
+    }
+    return new StatCache(root, entries);
+  }
+
+  /**
+   * The sha-256 of `path` (relative to the root): from the cache when
+   * `info` (its stat) matches the entry and the entry is not racy, else
+   * from `hashFile`, remembered when it is a real hash.
+   * @param statAt When (ms) `info` was about to be taken: no later than the stat.
+   */
+  async hash(
+    path: string,
+    info: Deno.FileInfo,
+    statAt: number,
+    hashFile: () => Promise<string>,
+  ): Promise<string> {
+    const key = statKey(info);
+    const entry = this.#entries.get(path);
+    if (
+      !this.refresh && key !== null && entry !== undefined && entry[0] === key
+    ) {
+      // Deno gives ctime in whole seconds: the change may be anywhere in that second.
+      const newest = Math.max(
+        info.mtime!.getTime(),
+        info.ctime!.getTime() + CTIME_GRAIN_MS - 1,
+      );
+      if (newest < entry[2] - RACY_MS) {
+        this.hits++;
+        return entry[1];
+      }
+    }
+    this.misses++;
+    const hash = await hashFile();
+    if (key !== null && !hash.startsWith("unreadable:")) {
+      this.#entries.set(path, [key, hash, statAt]);
+      this.#dirty = true;
+    } else if (entry !== undefined) {
+      this.#entries.delete(path);
+      this.#dirty = true;
+    }
+    return hash;
+  }
+
+  /**
+   * Writes the cache when it changed (atomically: a reader sees the old
+   * file or the new one). Failures are ignored: it is derived data.
+   */
+  async save(): Promise<void> {
+    if (!this.#dirty) return;
+    try {
+      // A real folder: the cache is never written through a planted link.
+      await controlFolder(join(this.#root, STATE_DIR, "cache"));
+      const files: Record<string, Entry> = Object.create(null);
+      for (const [path, e] of this.#entries) files[path] = e;
+      writeFileAtomic(
+        join(this.#root, STAT_CACHE_FILE),
+        JSON.stringify({ v: VERSION, files }),
+      );
+      this.#dirty = false;
+    } catch {
+      // A read-only or full disk: the next run hashes again.
+    }
+  }
+}
+
+function isEntry(e: unknown): e is Entry {
+  return Array.isArray(e) && e.length === 3 && typeof e[0] === "string" &&
+    typeof e[1] === "string" && typeof e[2] === "number";
+}
+
+/** The cache of each root a run registered (only the project's own root). */
+const caches = new Map<string, Promise<StatCache>>();
+
+/**
+ * Uses a stat cache for fingerprints of files under `root` in this process
+ * (the project root of a run; a task's worktree gets none, so nothing is
+ * written into it). Loaded once.
+ *
+ * @example
+ * ```ts ignore
+ * useStatCache(root, { refresh: force }); // at the start of a run
+ * await saveStatCache(root); // at its end
+ * ```
+ */
+export function useStatCache(
+  root: string,
+  options: { refresh?: boolean } = {},
+): void {
+  if (caches.has(root)) return;
+  caches.set(
+    root,
+    StatCache.load(root).then((cache) => {
+      cache.refresh = options.refresh ?? false;
+      return cache;
+    }),
+  );
+}
+
+/** The stat cache registered for `root`, or null. */
+export function statCacheOf(root: string): Promise<StatCache> | null {
+  return caches.get(root) ?? null;
+}
+
+/** Saves the cache of `root` (if one is registered) and lets it go. */
+export async function saveStatCache(root: string): Promise<void> {
+  const cache = caches.get(root);
+  if (cache === undefined) return;
+  caches.delete(root);
+  await (await cache).save();
+}
