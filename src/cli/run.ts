@@ -10,6 +10,7 @@ import type { ExitCode } from "../exit_code.ts";
 import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { VERSION } from "../version.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../exec/sandbox/modes.ts";
+import type { LoadedPlan } from "../plan/load.ts";
 
 /**
  * The run-wide restriction, named like Deno's flags: every task of the run
@@ -54,6 +55,11 @@ const RUN_OPTIONS = {
     description: "Run this task (or shard's task) and its dependencies",
   },
   all: { type: "boolean", description: "Run the whole plan (the default)" },
+  watch: {
+    type: "boolean",
+    description:
+      "After the run, watch the plan's files, inputs and paths, and run again on a change (Ctrl-C ends)",
+  },
   run: {
     type: "string",
     value: "ID",
@@ -109,6 +115,9 @@ const RUN_OPTIONS = {
 } as const;
 
 type RunOptions = typeof RUN_OPTIONS;
+
+/** The parsed flags of `run` and `resume`. */
+type RunOptionValues = Invocation<RunOptions>["options"];
 
 /** The `run` command. */
 export const runCommand = defineCommand({
@@ -176,6 +185,11 @@ async function startRun(
   if (options.task !== undefined && resume) {
     throw new UsageError("--task cannot be combined with resume");
   }
+  if (options.watch && (resume || options["dry-run"])) {
+    throw new UsageError(
+      "--watch goes with a plain run, not a resume or a dry run",
+    );
+  }
   if (options.json && !options["dry-run"]) {
     throw new UsageError("--json needs --dry-run (see `status --json`)");
   }
@@ -219,6 +233,46 @@ async function startRun(
   }
 
   const allow = await runFlags(options);
+  if (options.watch) {
+    const { watchRuns } = await import("./watch_runs.ts");
+    return await watchRuns(
+      loaded,
+      options.file,
+      (plan: LoadedPlan) =>
+        runOnce(options, plan, {
+          target,
+          resume,
+          force,
+          concurrency,
+          allow,
+          sandboxMode,
+        }),
+    );
+  }
+  return await runOnce(options, loaded, {
+    target,
+    resume,
+    force,
+    concurrency,
+    allow,
+    sandboxMode,
+  });
+}
+
+/** One run (or resume) of `loaded`, with its sandbox, interrupts and views. */
+async function runOnce(
+  options: RunOptionValues,
+  loaded: LoadedPlan,
+  how: {
+    target: string | undefined;
+    resume: boolean;
+    force: boolean;
+    concurrency: number | undefined;
+    allow: Awaited<ReturnType<typeof runFlags>>;
+    sandboxMode: string;
+  },
+): Promise<ExitCode> {
+  const { target, resume, force, concurrency, allow, sandboxMode } = how;
   const { executeRun } = await import("../engine/run.ts");
   const { runObservers } = await import("./run_observers.ts");
   const { FAILURE_LINES } = await import("../render/output_tail.ts");
