@@ -28,8 +28,21 @@ const TYPES_OPTION: BooleanOption = {
 export const planValidateCommand = defineCommand({
   name: "validate",
   summary: "Check a plan: schema, ids, dependencies, cycles, checks, paths",
-  options: { file: FILE_OPTION, types: TYPES_OPTION },
-  run: ({ options }) => validate(options.file, options.types === true),
+  options: {
+    file: FILE_OPTION,
+    types: TYPES_OPTION,
+    "why-not-cached": {
+      type: "boolean",
+      description:
+        "Say whether the plan is served from the cache, and if not why (a TS plan that reads the environment, files or the clock is evaluated every time)",
+    },
+  },
+  run: ({ options }) =>
+    validate(
+      options.file,
+      options.types === true,
+      options["why-not-cached"] === true,
+    ),
 });
 
 /** The `plan check` command: `plan validate --types`. */
@@ -44,6 +57,7 @@ export const planCheckCommand = defineCommand({
 async function validate(
   file: string | undefined,
   types: boolean,
+  why = false,
 ): Promise<ExitCode> {
   const path = planPath(file);
   let typed = "";
@@ -69,5 +83,14 @@ async function validate(
       plan.tasks.length === 1 ? "" : "s"
     }, ${shards} shard${shards === 1 ? "" : "s"}${typed}`,
   );
+  if (why) {
+    const { whyNotCached } = await import("../plan/cache.ts");
+    const reason = await whyNotCached(path);
+    print(
+      reason === null
+        ? "cache: this plan is served from the cache while its files (and --param values) are unchanged"
+        : `cache: not cached: ${reason}`,
+    );
+  }
   return 0;
 }

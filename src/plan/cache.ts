@@ -10,8 +10,11 @@
  * expansion, and each entry carries an HMAC under a key kept in the user's
  * state folder: an entry written or edited by anything but this tool on
  * this machine (a CI cache restored from elsewhere) fails the check and is
- * ignored. Used only for projects that already have `.codex/`; TypeScript
- * plans are code and are never cached. Derived data: deleting it loses
+ * ignored. Used only for projects that already have `.codex/`. A TypeScript
+ * plan is code: it is cached only when none of its modules can see anything
+ * but their own text and `--param` values (no `Deno`, clock, randomness,
+ * network or dynamic import: {@link tsCacheBlocker}), keyed by every
+ * module's content and the parameters. Derived data: deleting it loses
  * nothing.
  * @module
  */
@@ -23,6 +26,7 @@ import type { Plan } from "./ir.ts";
 import { PLAN_MAX_BYTES, withoutBom } from "./parse/source_text.ts";
 import { readRegularText } from "../fs/regular_file.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
+import { codeOnly } from "./ts/ts_scan.ts";
 
 /** Bump when the IR changes shape without a version change. */
 const FORMAT = 2;
@@ -44,8 +48,10 @@ interface Entry extends CachedPlan {
   /** sha-256 of the plan file's text. */
   mainHash: string;
   include: string[];
-  /** Included files (relative to the plan's folder) and their sha-256. */
+  /** Included files, or a TS plan's modules (relative to the plan's folder), and their sha-256. */
   files: [string, string][];
+  /** A TS plan: sha-256 of the `--param` values it was evaluated with. */
+  params?: string;
 }
 
 /**
@@ -160,11 +166,19 @@ async function readEntry(file: string): Promise<Entry | undefined> {
 export async function readCachedPlan(
   file: string,
 ): Promise<CachedPlan | undefined> {
-  if (/\.[cm]?ts$/.test(file)) return undefined;
   const entry = await readEntry(file);
   if (!entry) return undefined;
   try {
     if (await textHash(file) !== entry.mainHash) return undefined;
+    if (isTs(file)) {
+      // Every module the evaluation loaded, unchanged, with the same parameters.
+      if (entry.params !== await paramsHash()) return undefined;
+      const planDir = dirname(file);
+      for (const [rel, hash] of entry.files) {
+        if (await textHash(join(planDir, rel)) !== hash) return undefined;
+      }
+      return { plan: entry.plan, hash: entry.hash };
+    }
     if (entry.include.length > 0) {
       const { expandIncludes } = await import("./include.ts");
       const planDir = dirname(file);
@@ -208,10 +222,33 @@ export async function writeCachedPlan(
   checked: CachedPlan,
   include: readonly string[],
   sources: ReadonlyMap<string, string>,
+  modules?: readonly { absolute: string; source: string }[],
 ): Promise<void> {
   const dirs = userDirs();
-  if (!dirs || /\.[cm]?ts$/.test(file) || !await hasCodexDir(file)) return;
+  if (!dirs || !await hasCodexDir(file)) return;
   const planDir = dirname(file);
+  if (isTs(file)) {
+    if (!modules || tsCacheBlocker(modules) !== null) return;
+    const files: [string, string][] = [];
+    for (const m of modules) {
+      const rel = relative(planDir, m.absolute);
+      if (rel.startsWith("..") || isAbsolute(rel)) return; // the DSL copy is versioned with the tool
+      files.push([rel, await sha256(withoutBom(m.source))]);
+    }
+    const main = sources.get(file);
+    if (main === undefined) return;
+    await store(dirs, file, {
+      format: FORMAT,
+      tool: config.version,
+      main: absolute(file),
+      mainHash: await sha256(main),
+      include: [],
+      files,
+      params: await paramsHash(),
+      ...checked,
+    });
+    return;
+  }
   const { expandIncludes } = await import("./include.ts");
   const groups = include.length === 0
     ? []
@@ -298,4 +335,79 @@ async function hasCodexDir(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function isTs(file: string): boolean {
+  return /\.[cm]?ts$/.test(file);
+}
+
+async function paramsHash(): Promise<string> {
+  const { planParams } = await import("./params.ts");
+  const params = planParams();
+  return await sha256(
+    JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]])),
+  );
+}
+
+// What a module could see besides its own text and its parameters.
+const DYNAMIC =
+  /\b(?:Deno|fetch|globalThis|self|eval|Function|Date|performance|crypto|navigator|location|WebAssembly|Worker|setTimeout|setInterval|queueMicrotask|SharedArrayBuffer|Atomics)\b|\bMath\s*\.\s*random\b|\bimport\s*\(|\brequire\s*\(/;
+
+/**
+ * Why a TS plan is evaluated every time instead of cached: the first place
+ * one of its modules names something whose answer is not in the module's
+ * text (the environment, files through `Deno`, the clock, randomness, the
+ * network, a dynamic import), or null when it can be cached.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tsCacheBlocker } from "./cache.ts";
+ * assert.equal(tsCacheBlocker([{ absolute: "/p/o.ts", source: 'const x = "Deno";' }]), null);
+ * assert.deepEqual(tsCacheBlocker([{ absolute: "/p/o.ts", source: "\nconst t = Date.now();" }]), { file: "/p/o.ts", line: 2, what: "Date" });
+ * ```
+ */
+export function tsCacheBlocker(
+  modules: readonly { absolute: string; source: string }[],
+): { file: string; line: number; what: string } | null {
+  for (const m of modules) {
+    const code = codeOnly(m.source);
+    const hit = DYNAMIC.exec(code);
+    if (hit) {
+      return {
+        file: m.absolute,
+        line: code.slice(0, hit.index).split("\n").length,
+        what: hit[0].replace(/\s+/g, ""),
+      };
+    }
+  }
+  return null;
+}
+
+/**
+ * Why `file` is not served from the cache, in words, or null when it is
+ * (or will be, once checked): `plan validate --why-not-cached`.
+ *
+ * @example
+ * ```ts ignore
+ * await whyNotCached("orchestrator.ts"); // "orchestrator.ts:3 uses Date: …"
+ * ```
+ */
+export async function whyNotCached(file: string): Promise<string | null> {
+  if (!userDirs()) {
+    return "no cache folder is known (set HOME or XDG_CACHE_HOME)";
+  }
+  if (!await hasCodexDir(file)) {
+    return `the project has no ${STATE_DIR}/ folder yet: plans are cached once orchestrate has run here`;
+  }
+  if (!isTs(file)) return null;
+  const { transpilePlan } = await import("./ts/ts_transpile.ts");
+  const source = withoutBom(await readRegularText(file, PLAN_MAX_BYTES));
+  const modules = await transpilePlan(file, source, Deno.cwd());
+  if (!modules.ok) return "it does not load (see the errors above)";
+  const blocker = tsCacheBlocker(modules.value);
+  if (blocker === null) return null;
+  return `${
+    relative(Deno.cwd(), blocker.file)
+  }:${blocker.line} uses ${blocker.what}, whose answer is not in the plan's text (the environment, files, the clock, chance or the network): it is evaluated every time`;
 }

@@ -27,7 +27,12 @@ export type FreshCheck =
   | {
     ok: true;
     value: CheckedPlan;
-    fresh: { include: string[]; sources: Map<string, string> };
+    fresh: {
+      include: string[];
+      sources: Map<string, string>;
+      /** A TS plan's modules (absolute path, source), for its cache entry. */
+      modules?: { absolute: string; source: string }[];
+    };
   }
   | { ok: false; diagnostics: Diagnostic[] };
 
@@ -136,7 +141,11 @@ export async function checkAndCache(file: string): Promise<FreshCheck> {
   return {
     ok: true,
     value: { plan, file, root },
-    fresh: { include: planFile.include ?? [], sources },
+    fresh: {
+      include: planFile.include ?? [],
+      sources,
+      ...(await tsModules(file, data.value)),
+    },
   };
 }
 
@@ -282,4 +291,17 @@ async function locateYaml(
   }
   const { locate } = await import("./parse/positions.ts");
   return await locate(diagnostics, sources);
+}
+
+/** A TS plan's modules, as its evaluation recorded them (none for YAML/JSON). */
+async function tsModules(
+  file: string,
+  data: unknown,
+): Promise<{ modules?: { absolute: string; source: string }[] }> {
+  if (!/\.[cm]?ts$/.test(file) || data === null || typeof data !== "object") {
+    return {};
+  }
+  const { planModules } = await import("./ts/ts_locate.ts");
+  const modules = planModules.get(data);
+  return modules ? { modules } : {};
 }

@@ -42,6 +42,7 @@ export async function loadPlan(file: string): Promise<Result<LoadedPlan>> {
     { plan, hash },
     checked.fresh.include,
     checked.fresh.sources,
+    checked.fresh.modules,
   );
   return { ok: true, value: { ...checked.value, hash } };
 }
@@ -75,6 +76,7 @@ export async function checkPlan(file: string): Promise<Result<CheckedPlan>> {
       { plan: checked.value.plan, hash: null },
       checked.fresh.include,
       checked.fresh.sources,
+      checked.fresh.modules,
     );
   }
   return checked;

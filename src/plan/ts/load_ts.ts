@@ -24,6 +24,7 @@ import {
   callSites,
   entrySites,
   locateInTs,
+  planModules,
   planSources,
 } from "./ts_locate.ts";
 import type { PlanModule } from "./ts_transpile.ts";
@@ -174,7 +175,13 @@ function readReply(
   }
   const sources = new Map(modules.map((m) => [m.display, m.source]));
   const root = copied.value;
-  if (root !== null && typeof root === "object") planSources.set(root, sources);
+  if (root !== null && typeof root === "object") {
+    planSources.set(root, sources);
+    planModules.set(
+      root,
+      modules.map((m) => ({ absolute: m.absolute, source: m.source })),
+    );
+  }
   if (!notPlain) return { ok: true, value: copied.value };
   const path = asPath(reply.path);
   if (!path || typeof reply.problem !== "string") return unexpected(file);

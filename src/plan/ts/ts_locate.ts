@@ -42,6 +42,12 @@ export const entrySites: WeakMap<object, Map<number, CallSite>> = new WeakMap();
 /** The source of every file of a loaded plan, keyed by the plan's data. */
 export const planSources: WeakMap<object, Map<string, string>> = new WeakMap();
 
+/** Every module a TS plan's evaluation loaded (absolute path, source), keyed by the plan's data: what its cache entry is checked against. */
+export const planModules: WeakMap<
+  object,
+  { absolute: string; source: string }[]
+> = new WeakMap();
+
 interface Place {
   file: string;
   line: number;
