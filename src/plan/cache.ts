@@ -351,7 +351,7 @@ async function paramsHash(): Promise<string> {
 
 // What a module could see besides its own text and its parameters.
 const DYNAMIC =
-  /\b(?:Deno|fetch|globalThis|self|eval|Function|Date|performance|crypto|navigator|location|WebAssembly|Worker|setTimeout|setInterval|queueMicrotask|SharedArrayBuffer|Atomics)\b|\bMath\s*\.\s*random\b|\bimport\s*\(|\brequire\s*\(/;
+  /\b(?:Deno|process|fetch|WebSocket|EventSource|globalThis|self|window|eval|Function|Date|Temporal|Intl|performance|crypto|navigator|location|localStorage|sessionStorage|indexedDB|caches|BroadcastChannel|WebAssembly|Worker|setTimeout|setInterval|queueMicrotask|SharedArrayBuffer|Atomics)\b|\bMath\s*\.\s*random\b|\bimport\s*\(|\brequire\s*\(/;
 
 /**
  * Why a TS plan is evaluated every time instead of cached: the first place
