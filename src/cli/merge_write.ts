@@ -1,0 +1,105 @@
+/**
+ * Writes a merged run into the project as a run records itself: under the
+ * project lock, its plan's IR first (beside the log, as `status` reads it),
+ * then its log in one atomic write, then its place in the run index; then
+ * TASKS.md is redrawn. The same merge written again changes nothing.
+ * @module
+ */
+
+import { join, relative } from "../fs/path.ts";
+import { acquireLock, LockedError } from "../events/lock.ts";
+import { artifactDir, logPath, RUNS_DIR } from "../events/log.ts";
+import { controlFolder, entryKind } from "../events/control_entry.ts";
+import { writeRecordedPlan } from "../events/recorded_plan.ts";
+import { recordRun } from "../events/run_index.ts";
+import { writeFileAtomic } from "../fs/write_atomic.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
+import { UsageError } from "./errors.ts";
+import type { MergedSource } from "./merge_source.ts";
+
+/** What {@link writeMergedRun} did. */
+export interface MergeWritten {
+  /** False when the same run was merged before (nothing written). */
+  written: boolean;
+  /** The log, relative to the project root. */
+  log: string;
+}
+
+/**
+ * Records `source`'s merged run in its project and redraws TASKS.md.
+ *
+ * @param source The merge.
+ * @throws {UsageError} When a live run holds the lock, or `--run` names a
+ *   run that holds other events (a derived id is a hash of its events).
+ */
+export async function writeMergedRun(
+  source: MergedSource,
+): Promise<MergeWritten> {
+  const { root, merged } = source;
+  const path = logPath(root, merged.run);
+  const log = relative(root, path);
+  let lock;
+  try {
+    lock = await acquireLock(root, merged.run);
+  } catch (e) {
+    if (e instanceof LockedError) throw new UsageError(e.message);
+    throw e;
+  }
+  try {
+    await controlFolder(join(root, STATE_DIR), "orchestrate's state");
+    await controlFolder(join(root, RUNS_DIR), "the runs' logs");
+    const kind = await entryKind(path);
+    if (kind === "file") {
+      if ((await Deno.readTextFile(path)) === merged.text) {
+        await recordRun(root, merged.run);
+        return { written: false, log };
+      }
+      // A derived id names its events (a hash of them): only a chosen one meets others.
+      throw new UsageError(
+        `Run ${merged.run} exists and holds other events: merge under another --run`,
+      );
+    }
+    if (kind !== "missing") {
+      throw new UsageError(
+        `${log} is not a file: cannot record run ${merged.run} there`,
+      );
+    }
+    if (source.recorded) {
+      const hash = await writeRecordedPlan(
+        artifactDir(root, merged.run),
+        source.plan,
+      );
+      if (hash !== merged.plan_hash) {
+        throw new Error(
+          `the recorded plan's hash ${hash} is not the fragments' ${merged.plan_hash}`,
+        );
+      }
+    }
+    writeFileAtomic(path, merged.text);
+    await recordRun(root, merged.run);
+  } finally {
+    lock.release();
+  }
+  await redrawTasksMd(source, log);
+  return { written: true, log };
+}
+
+/** TASKS.md as a run leaves it: this run's tasks, the others' latest earlier results. */
+async function redrawTasksMd(source: MergedSource, log: string): Promise<void> {
+  const [{ RunStore }, { earlierResults, overlayEarlier }, { TasksMdWriter }] =
+    await Promise.all([
+      import("../events/store.ts"),
+      import("../events/project_state.ts"),
+      import("../output/tasks_md_writer.ts"),
+    ]);
+  const { root, plan, merged } = source;
+  const earlier = await earlierResults(
+    new RunStore(root),
+    new Set(plan.tasks.map((t) => t.id)),
+    { exclude: merged.run, planFile: null },
+  );
+  new TasksMdWriter(root, log.replaceAll("\\", "/")).flush(
+    plan,
+    overlayEarlier(merged.state, earlier),
+  );
+}
