@@ -50,6 +50,7 @@ export const mergeCommand = defineCommand({
     const source = await mergedSource(positionals, options.file, options.run);
     for (const warning of source.warnings) printError(`warning: ${warning}`);
     const written = await writeMergedRun(source);
+    for (const warning of written.warnings) printError(`warning: ${warning}`);
     const { merged } = source;
     const groups = stateGroups(merged.state);
     if (options.json) {
@@ -58,6 +59,7 @@ export const mergeCommand = defineCommand({
           run: merged.run,
           log: written.log,
           written: written.written,
+          outputs_copied: written.outputs,
           outcome: merged.state.outcome,
           fragments: merged.fragments.map((f) => f.path),
           tasks: Object.fromEntries(groups),

@@ -23,6 +23,10 @@ export interface MergeWritten {
   written: boolean;
   /** The log, relative to the project root. */
   log: string;
+  /** Output files copied from the fragments' folders (see `merge_outputs.ts`). */
+  outputs: number;
+  /** Output files that could not be copied, one line each. */
+  warnings: string[];
 }
 
 /**
@@ -39,6 +43,11 @@ export async function writeMergedRun(
   const path = logPath(root, merged.run);
   const log = relative(root, path);
   let lock;
+  let outputs: { copied: number; warnings: string[] } = {
+    copied: 0,
+    warnings: [],
+  };
+  const warnings: string[] = [];
   try {
     lock = await acquireLock(root, merged.run);
   } catch (e) {
@@ -52,7 +61,7 @@ export async function writeMergedRun(
     if (kind === "file") {
       if ((await Deno.readTextFile(path)) === merged.text) {
         await recordRun(root, merged.run);
-        return { written: false, log };
+        return { written: false, log, outputs: 0, warnings: [] };
       }
       // A derived id names its events (a hash of them): only a chosen one meets others.
       throw new UsageError(
@@ -70,18 +79,27 @@ export async function writeMergedRun(
         source.plan,
       );
       if (hash !== merged.plan_hash) {
-        throw new Error(
-          `the recorded plan's hash ${hash} is not the fragments' ${merged.plan_hash}`,
+        // Not in the form orchestrate writes (edited by hand): `status` reads the plan file.
+        warnings.push(
+          `the plan recorded beside the fragments is not as orchestrate writes it: the merged run shows the plan file's tasks`,
         );
       }
     }
+    // The outputs first: the log never names a file that is not there yet.
+    const { copyMergedOutputs } = await import("./merge_outputs.ts");
+    outputs = await copyMergedOutputs(root, merged);
     writeFileAtomic(path, merged.text);
     await recordRun(root, merged.run);
   } finally {
     lock.release();
   }
   await redrawTasksMd(source, log);
-  return { written: true, log };
+  return {
+    written: true,
+    log,
+    outputs: outputs.copied,
+    warnings: [...warnings, ...outputs.warnings],
+  };
 }
 
 /** TASKS.md as a run leaves it: this run's tasks, the others' latest earlier results. */

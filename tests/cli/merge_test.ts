@@ -56,7 +56,7 @@ const NEEDS: [string, string[]][] = [
 ];
 
 /** A clone of the project: every clone's folder has the same name, as CI checkouts do. */
-async function clone(plan = PLAN("false")): Promise<string> {
+async function clone(plan = PLAN("echo broken; false")): Promise<string> {
   const dir = join(await tempDir("merge-clone-"), "proj");
   await Deno.mkdir(dir);
   await Deno.writeTextFile(join(dir, "orchestrator.yml"), plan);
@@ -174,6 +174,15 @@ Deno.test("merge: the jobs' fragments recorded as one run show what a local run 
   const ship = merged.json.tasks.find((t) => t.id === "SHIP")!;
   assert.equal(ship.reason, "awaiting approval: deploy");
   assert.deepEqual(await checkboxes(dir), await checkboxes(local));
+  // B's output, copied from its job's artifact: linked and shown as after a local run.
+  const tasksMd = await Deno.readTextFile(join(dir, "TASKS.md"));
+  const link = tasksMd.match(/^- \[ \] B — .*\[last output\]\(([^)]+)\)$/m);
+  assert.ok(link, tasksMd);
+  assert.equal(await Deno.readTextFile(join(dir, link[1]!)), "broken\n");
+  assert.match(merge.stdout, /^Merged 4 fragments into run /);
+  const table = await cli(["status"], { cwd: dir });
+  assert.match(table.stdout, /^B failed; its output ends:$/m);
+  assert.match(table.stdout, /broken/);
 
   // The same fingerprint and plan as the local run recorded.
   const fingerprint = async (d: string, r: string) =>
