@@ -412,8 +412,10 @@ export function helpText(spec: CommandSpec, trail: string): string {
   const lines: string[] = [];
   const argText = (spec.args ?? []).map((
     a,
-  ) => (a.required ? `<${a.name}>` : `[${a.name}]`) + (a.repeats ? "..." : ""))
-    .join(" ");
+  ) => {
+    const name = a.repeats ? `${a.name}...` : a.name;
+    return a.required ? `<${name}>` : `[${name}]`;
+  }).join(" ");
   if (spec.subcommands) {
     lines.push(
       `Usage: ${trail} <command> [options]`,
