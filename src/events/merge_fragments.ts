@@ -74,6 +74,8 @@ interface Part {
   state: RunState;
   /** Per event, its time read as never going back within the fragment. */
   times: string[];
+  /** Per task, the time of its last event here. */
+  lastTs: Map<string, string>;
 }
 
 /** An event without its run id (the merged run's is set last). */
@@ -378,7 +380,17 @@ function partsOf(given: readonly Fragment[]): Part[] {
     const times = fragment.events.map((e) =>
       clock = e.ts > clock ? e.ts : clock
     );
-    parts.push({ fragment, start, state: foldEvents(fragment.events), times });
+    const lastTs = new Map<string, string>();
+    fragment.events.forEach((e, i) => {
+      if (e.task !== null) lastTs.set(e.task, times[i]!);
+    });
+    parts.push({
+      fragment,
+      start,
+      state: foldEvents(fragment.events),
+      times,
+      lastTs,
+    });
   }
   return parts.sort((a, b) =>
     compare(a.start.ts, b.start.ts) || compare(a.start.run, b.start.run) ||
@@ -401,11 +413,11 @@ function ownerOf(parts: readonly Part[], id: string): number | null {
     if (!touched(task) && !waits) return;
     const own = part.state.selection === id ? 0 : 1;
     const finished = task.state === "in_progress" || waits ? 1 : 0;
-    let lastTs = "";
-    part.fragment.events.forEach((e, i) => {
-      if (e.task === id) lastTs = part.times[i]!;
-    });
-    const key: [number, number, string] = [own, finished, lastTs];
+    const key: [number, number, string] = [
+      own,
+      finished,
+      part.lastTs.get(id) ?? "",
+    ];
     if (
       bestKey === null || key[0] < bestKey[0] ||
       (key[0] === bestKey[0] &&
