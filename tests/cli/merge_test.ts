@@ -348,3 +348,42 @@ Deno.test("status --from and report --from: the merged run shown, nothing writte
     /^error: No run fragments .*a missing fragment\)$/m,
   );
 });
+
+Deno.test("merge: a gate approved in its job and the job's run resumed: the task completed, its dependents run, the approval named in a warning", async () => {
+  const art = join(await tempDir("merge-approved-"), "art");
+  const plan = PLAN("true");
+  const codes = new Map<string, number>();
+  for (const [id, needs] of NEEDS) {
+    if (!needs.every((n) => codes.get(n) === 0)) continue;
+    const dir = await clone(plan);
+    let run = await cli(["run", "--task", id, "--no-build"], { cwd: dir });
+    // SHIP's job, and POST's (it runs SHIP again: `--task` runs dependencies).
+    if (id === "SHIP" || id === "POST") {
+      assert.equal(run.code, 3, run.stderr);
+      const approve = await cli(["approve", "deploy"], { cwd: dir });
+      assert.equal(approve.code, 0, approve.stderr);
+      run = await cli(["resume", "--no-build"], { cwd: dir });
+    }
+    codes.set(id, run.code);
+    await copyTree(join(dir, ".codex/runs"), join(art, `orchestrate-${id}`));
+  }
+  assert.deepEqual([...codes.values()], [0, 0, 0, 0, 0, 0]);
+
+  const dir = await clone(plan);
+  const merge = await cli(["merge", art, "--json"], { cwd: dir });
+  assert.equal(merge.code, 0, merge.stderr);
+  const doc = JSON.parse(merge.stdout);
+  assert.equal(doc.outcome, "success");
+  assert.equal(doc.written, true);
+  assert.equal(doc.fragments.length, 6);
+  assert.deepEqual(doc.tasks, {
+    completed: ["A", "B", "C", "D", "SHIP", "POST"],
+  });
+  assert.match(
+    merge.stderr,
+    /^warning: \S+\/orchestrate-SHIP\/\S+\.jsonl: 1 approval not carried into the merged run/m,
+  );
+  const shown = await status(dir);
+  assert.equal(shown.code, 0);
+  assert.ok(shown.json.tasks.every((t) => t.state === "completed"));
+});
