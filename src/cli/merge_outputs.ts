@@ -21,6 +21,12 @@ import type { MergedRun } from "../events/merge_fragments.ts";
  * @param root The project root.
  * @param merged The merged run.
  * @returns How many files were copied, and one warning per file that could not be.
+ *
+ * @example
+ * ```ts ignore
+ * // ignore: needs a merged run whose fragments lie in artifact folders
+ * const { copied } = await copyMergedOutputs(root, merged);
+ * ```
  */
 export async function copyMergedOutputs(
   root: string,

@@ -43,6 +43,12 @@ export interface MergedSource {
  * @param run `--run`: the merged run's id.
  * @throws {UsageError} When no fragment is found, or fragments of two plans are given.
  * @throws {PlanInvalid} When the plan file is invalid and no fragment recorded its plan.
+ *
+ * @example
+ * ```ts ignore
+ * // ignore: needs a project and the artifacts of its jobs
+ * const { merged, warnings } = await mergedSource(["art"], undefined, undefined);
+ * ```
  */
 export async function mergedSource(
   paths: readonly string[],

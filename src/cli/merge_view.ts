@@ -39,6 +39,12 @@ export interface MergedView {
  * @param dir `--from`.
  * @param file `--file`.
  * @param run `--run`: the merged run's id, else derived from the fragments.
+ *
+ * @example
+ * ```ts ignore
+ * // ignore: needs a project and the artifacts of its jobs
+ * const view = await mergedView("art", undefined, null);
+ * ```
  */
 export async function mergedView(
   dir: string,

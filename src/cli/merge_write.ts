@@ -35,6 +35,12 @@ export interface MergeWritten {
  * @param source The merge.
  * @throws {UsageError} When a live run holds the lock, or `--run` names a
  *   run that holds other events (a derived id is a hash of its events).
+ *
+ * @example
+ * ```ts ignore
+ * // ignore: writes into a real project
+ * const { written, log } = await writeMergedRun(await mergedSource(["art"], undefined, undefined));
+ * ```
  */
 export async function writeMergedRun(
   source: MergedSource,

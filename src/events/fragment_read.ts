@@ -204,6 +204,12 @@ export function parseFragment(
  * @param fragment The fragment.
  * @param run Its run id.
  * @param hash The plan hash it names.
+ *
+ * @example
+ * ```ts ignore
+ * // ignore: needs an artifact folder holding a run's recorded plan
+ * const plan = await fragmentPlan(fragment, "20260101T000000.000Z", hash);
+ * ```
  */
 export async function fragmentPlan(
   fragment: Fragment,
