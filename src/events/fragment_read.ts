@@ -14,6 +14,9 @@ import type { Plan } from "../plan/ir.ts";
 import type { RunEvent } from "./types.ts";
 import { eventProblem } from "./validate.ts";
 
+/** Warnings about one file's lines shown at most. */
+const MAX_LINE_WARNINGS = 10;
+
 /** One job's run log, as read. */
 export interface Fragment {
   /** The file, as found below the path given (for warnings only). */
@@ -73,11 +76,14 @@ export async function readFragments(
       continue;
     }
     const parsed = parseFragment(text, file);
-    warnings.push(...parsed.warnings);
+    // Not a run log (a task's own JSONL output uploaded beside it): one line says so.
     if (!parsed.events.some((e) => e.type === "run_started")) {
       warnings.push(`${file}: no run_started event: not a run log, left out`);
       continue;
     }
+    warnings.push(...parsed.warnings.slice(0, MAX_LINE_WARNINGS));
+    const more = parsed.warnings.length - MAX_LINE_WARNINGS;
+    if (more > 0) warnings.push(`${file}: ${more} more lines ignored`);
     fragments.push({
       path: file,
       events: parsed.events,

@@ -295,15 +295,24 @@ Deno.test("merge: missing, empty and foreign files are named in warnings, approv
     "a/rA.jsonl": FRAGMENTS.A!,
     "a/rA/approvals.jsonl": "not json\n",
     "e/empty.jsonl": "",
-    "n/notes.jsonl": '{"hello":1}\n',
+    "n/notes.jsonl": '{"hello":1}\n'.repeat(50),
+    "d/rD.jsonl": text(FRAGMENTS.G!.map((l) => ({ ...l, run: "rD" }))) +
+      "damaged\n".repeat(15),
     "n/readme.txt": "not a fragment",
   });
   const read = await readFragments([dir, join(dir, "gone")]);
-  assert.equal(read.fragments.length, 1);
+  assert.equal(read.fragments.length, 2);
   assert.deepEqual(read.warnings, [
     `${dir}/gone: no such file or folder (a missing fragment)`,
+    ...Array.from(
+      { length: 10 },
+      (_, i) =>
+        `${dir}/d/rD.jsonl:${
+          FRAGMENTS.G!.length + i + 1
+        }: ignoring a line that is not JSON`,
+    ),
+    `${dir}/d/rD.jsonl: 5 more lines ignored`,
     `${dir}/e/empty.jsonl: an empty fragment: left out`,
-    `${dir}/n/notes.jsonl:1: ignoring a damaged event: unknown type null`,
     `${dir}/n/notes.jsonl: no run_started event: not a run log, left out`,
   ]);
   await assert.rejects(mergeFragments([]), MergeRefused);
