@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, exists, tempDir } from "../_cli.ts";
+import { acquireLock } from "../../src/events/lock.ts";
 
 const PLAN = (b: string) =>
   `version: 1
@@ -386,4 +387,20 @@ Deno.test("merge: a gate approved in its job and the job's run resumed: the task
   const shown = await status(dir);
   assert.equal(shown.code, 0);
   assert.ok(shown.json.tasks.every((t) => t.state === "completed"));
+});
+
+Deno.test("merge: while a live run holds the project lock, merge is refused (exit 2) and writes nothing", async () => {
+  const { art } = await fixture();
+  const dir = await clone();
+  const lock = await acquireLock(dir, "20260101T000000.000Z");
+  try {
+    const merge = await cli(["merge", art], { cwd: dir });
+    assert.equal(merge.code, 2, merge.stdout);
+    assert.match(merge.stderr, /^error: .*20260101T000000\.000Z/m);
+    assert.equal(await exists(join(dir, ".codex/runs")), false);
+  } finally {
+    lock.release();
+  }
+  const after = await cli(["merge", art], { cwd: dir });
+  assert.equal(after.code, 0, after.stderr);
 });

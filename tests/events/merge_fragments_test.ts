@@ -318,3 +318,36 @@ Deno.test("merge: missing, empty and foreign files are named in warnings, approv
   await assert.rejects(mergeFragments([]), MergeRefused);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("merge: a task two fragments ran takes its own job's events; an interrupted job's task leaves the run interrupted", async () => {
+  // A job of B that ran A again on its way (a `--task` run without `--only`).
+  const both = job("rAB", "B", 3, (t) => [
+    ev("rAB", t(2), "task_started", "A"),
+    ev("rAB", t(50), "task_completed", "A", {
+      duration_ms: 48,
+      fingerprint: "fa2",
+    }),
+    ev("rAB", t(51), "task_started", "B"),
+    ev("rAB", t(60), "task_failed", "B", {
+      duration_ms: 9,
+      reason: "interrupted",
+      detail: "stopped by SIGINT",
+    }),
+  ], { outcome: "interrupted" }).filter((l) =>
+    !(l.type === "skipped" && l.task === "A")
+  );
+  const dir = await layout({ "a/rA.jsonl": FRAGMENTS.A!, "b/rAB.jsonl": both });
+  const { merged } = await mergeDir(dir);
+  const a = merged.state.tasks.get("A")!;
+  assert.equal(a.duration_ms, 8);
+  assert.equal(a.fingerprint, "fa");
+  assert.equal(merged.state.tasks.get("B")!.state, "interrupted");
+  // Not reached behind an interrupted task: pending, as a local run leaves it.
+  assert.equal(merged.state.tasks.get("C")!.state, "pending");
+  assert.equal(merged.state.outcome, "interrupted");
+  // Without A's own job, the job that ran it on its way gives its events.
+  const alone = await layout({ "b/rAB.jsonl": both });
+  const fromB = (await mergeDir(alone)).merged.state.tasks.get("A")!;
+  assert.equal(fromB.fingerprint, "fa2");
+  for (const d of [dir, alone]) await Deno.remove(d, { recursive: true });
+});
