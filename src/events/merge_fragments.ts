@@ -25,14 +25,20 @@
 
 import { countStates, foldEvents, type RunState } from "./fold.ts";
 import type { Fragment } from "./fragment_read.ts";
-import { touched } from "./project_state.ts";
+import {
+  compare,
+  ownerOf,
+  type Part,
+  partsOf,
+  taskOrder,
+} from "./fragment_parts.ts";
+import { ownResult, type Reach, unrunResult } from "./task_reach.ts";
 import {
   blockedReason,
   type CiInfo,
   OUTSIDE_SELECTION,
   type RunEvent,
   type RunOutcome,
-  type RunStartedEvent,
 } from "./types.ts";
 import { sha256 } from "../plan/hash.ts";
 
@@ -65,17 +71,6 @@ export interface MergedRun {
   plan_hash: string;
   /** The fragments merged (copies of one file counted once), in merge order. */
   fragments: Fragment[];
-}
-
-/** A fragment with what the merge reads of it. */
-interface Part {
-  fragment: Fragment;
-  start: RunStartedEvent;
-  state: RunState;
-  /** Per event, its time read as never going back within the fragment. */
-  times: string[];
-  /** Per task, the time of its last event here. */
-  lastTs: Map<string, string>;
 }
 
 /** An event without its run id (the merged run's is set last). */
@@ -312,47 +307,6 @@ export async function mergeFragments(
   };
 }
 
-/** Where a task stands for the tasks that depend on it. */
-type Reach =
-  | { kind: "done" | "outside" | "pending"; ts: string }
-  | { kind: "blocked"; by: string; ts: string };
-
-/** A task a fragment ran, for its dependents. */
-function ownResult(state: RunState, id: string, ts: string): Reach {
-  const task = state.tasks.get(id)!;
-  switch (task.state) {
-    case "completed":
-    case "skipped":
-      return { kind: "done", ts };
-    case "failed":
-      return { kind: "blocked", by: id, ts };
-    case "blocked":
-      return { kind: "blocked", by: task.detail ?? id, ts };
-    default:
-      return { kind: "pending", ts };
-  }
-}
-
-/**
- * A task no fragment ran: blocked when a dependency failed or is blocked
- * (by the failed task at its root), pending when one did not finish or
- * when a fragment selected it, else outside the selection.
- */
-function unrunResult(
-  deps: (Reach & { id: string })[],
-  selected: boolean,
-): Reach {
-  const ts = deps.map((d) => d.ts).sort().at(-1) ?? "";
-  const blocker = deps.find((d) => d.kind === "blocked");
-  if (blocker?.kind === "blocked") {
-    return { kind: "blocked", by: blocker.by, ts: blocker.ts };
-  }
-  if (selected || deps.some((d) => d.kind === "pending")) {
-    return { kind: "pending", ts };
-  }
-  return { kind: "outside", ts };
-}
-
 /** The outcome a local run of the same results records. */
 function outcomeOf(state: RunState, parts: readonly Part[]): RunOutcome {
   const outcomes = new Set(parts.map((p) => p.state.outcome));
@@ -363,85 +317,6 @@ function outcomeOf(state: RunState, parts: readonly Part[]): RunOutcome {
   if (counts.pending > 0 || counts.in_progress > 0) return "paused";
   // A fault outside any task (the run stopped, a final build failed).
   return outcomes.has("failed") ? "failed" : "success";
-}
-
-/** The fragments, each once, in an order of their content alone. */
-function partsOf(given: readonly Fragment[]): Part[] {
-  const seen = new Set<string>();
-  const parts: Part[] = [];
-  for (const fragment of given) {
-    if (seen.has(fragment.digest)) continue;
-    seen.add(fragment.digest);
-    const start = fragment.events.find((e) => e.type === "run_started") as
-      | RunStartedEvent
-      | undefined;
-    if (start === undefined) continue;
-    let clock = "";
-    const times = fragment.events.map((e) =>
-      clock = e.ts > clock ? e.ts : clock
-    );
-    const lastTs = new Map<string, string>();
-    fragment.events.forEach((e, i) => {
-      if (e.task !== null) lastTs.set(e.task, times[i]!);
-    });
-    parts.push({
-      fragment,
-      start,
-      state: foldEvents(fragment.events),
-      times,
-      lastTs,
-    });
-  }
-  return parts.sort((a, b) =>
-    compare(a.start.ts, b.start.ts) || compare(a.start.run, b.start.run) ||
-    compare(a.fragment.digest, b.fragment.digest)
-  );
-}
-
-/**
- * The fragment whose events a task takes, or null when none ran it: its
- * own job's (the fragment whose selection it is) first, then one that
- * finished it, then the latest.
- */
-function ownerOf(parts: readonly Part[], id: string): number | null {
-  let best: number | null = null;
-  let bestKey: [number, number, string] | null = null;
-  parts.forEach((part, p) => {
-    const task = part.state.tasks.get(id);
-    if (task === undefined) return;
-    const waits = task.state === "pending" && task.awaiting.length > 0;
-    if (!touched(task) && !waits) return;
-    const own = part.state.selection === id ? 0 : 1;
-    const finished = task.state === "in_progress" || waits ? 1 : 0;
-    const key: [number, number, string] = [
-      own,
-      finished,
-      part.lastTs.get(id) ?? "",
-    ];
-    if (
-      bestKey === null || key[0] < bestKey[0] ||
-      (key[0] === bestKey[0] &&
-        (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] > bestKey[2])))
-    ) {
-      best = p;
-      bestKey = key;
-    }
-  });
-  return best;
-}
-
-/** Task ids in plan order (the recorded task hashes'), then any others by id. */
-function taskOrder(
-  parts: readonly Part[],
-  hashes: Record<string, string>,
-): string[] {
-  const order = Object.keys(hashes);
-  const known = new Set(order);
-  const more = new Set<string>();
-  for (const part of parts) {
-    for (const id of part.state.tasks.keys()) if (!known.has(id)) more.add(id);
-  }
-  return [...order, ...[...more].sort()];
 }
 
 function dependenciesOf(
@@ -470,10 +345,6 @@ function sharedCi(all: readonly CiInfo[]): CiInfo {
 function elapsed(from: string, to: string): number {
   const ms = Date.parse(to) - Date.parse(from);
   return Number.isFinite(ms) && ms > 0 ? ms : 0;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function short(hash: string | null): string {
