@@ -11,7 +11,7 @@ import { basename, dirname, join } from "../fs/path.ts";
 import { sha256 } from "../plan/hash.ts";
 import { readRecordedPlan } from "./recorded_plan.ts";
 import type { Plan } from "../plan/ir.ts";
-import type { RunEvent } from "./types.ts";
+import { OUTSIDE_SELECTION, type RunEvent } from "./types.ts";
 import { eventProblem } from "./validate.ts";
 
 /** Warnings about one file's lines shown at most. */
@@ -144,7 +144,8 @@ function isJournal(path: string): boolean {
 /**
  * A fragment's text as events: each line JSON and a valid event (the
  * checks every log reader makes, see `eventProblem`), else a warning
- * naming the file and line; a torn last line is a warning too. Approvals
+ * naming the file and line; a torn last line is a warning too. Tasks
+ * skipped as outside the run's selection are left out (see `passedOver`). Approvals
  * are left out with a warning: a seal holds for the run (and the machine's
  * key) it was made for, so it cannot be carried into another run; the
  * tasks' results they let run are kept.
@@ -188,7 +189,7 @@ export function parseFragment(
     }
     const event = value as RunEvent;
     if (event.type === "approval_granted") approvals++;
-    else events.push(event);
+    else if (!passedOver(event)) events.push(event);
   });
   if (torn.trim() !== "") {
     warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
@@ -201,6 +202,16 @@ export function parseFragment(
     );
   }
   return { events, warnings };
+}
+
+/**
+ * A task a job's run only passed over (outside its selection: every task
+ * but its own, in a `--only` run) gives the merge nothing; left out when
+ * read, a thousand-task plan's thousand fragments hold a thousand events,
+ * not a million.
+ */
+function passedOver(event: RunEvent): boolean {
+  return event.type === "skipped" && event.reason === OUTSIDE_SELECTION;
 }
 
 /**
