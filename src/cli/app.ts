@@ -11,6 +11,7 @@ import { indexCommand } from "./index_cmd.ts";
 import { searchCommand } from "./search.ts";
 import { initCommand } from "./init.ts";
 import { listCommand } from "./list.ts";
+import { mergeCommand } from "./merge.ts";
 import { planCompileCommand } from "./plan_compile.ts";
 import { planCheckCommand, planValidateCommand } from "./plan_validate.ts";
 import { reportCommand } from "./report.ts";
@@ -34,6 +35,7 @@ export const app: CommandSpec = {
     listCommand,
     approveCommand,
     reportCommand,
+    mergeCommand,
     initCommand,
     indexCommand,
     searchCommand,

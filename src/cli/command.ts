@@ -67,8 +67,8 @@ export interface Invocation<O extends OptionSpecs = OptionSpecs> {
 export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   name: string;
   summary: string;
-  /** Positional arguments, for help and arity checks. */
-  args?: { name: string; required: boolean }[];
+  /** Positional arguments, for help and arity checks (`repeats`: the last one may come many times). */
+  args?: { name: string; required: boolean; repeats?: boolean }[];
   options?: O;
   subcommands?: CommandSpec[];
   /**
@@ -281,7 +281,9 @@ export async function dispatch(
       helpText(spec, trail),
     );
   }
-  if (parsed.positionals.length > args.length) {
+  if (
+    parsed.positionals.length > args.length && !args.at(-1)?.repeats
+  ) {
     throw new UsageError(
       `Unexpected argument "${parsed.positionals[args.length]}"`,
       helpText(spec, trail),
@@ -410,7 +412,10 @@ export function helpText(spec: CommandSpec, trail: string): string {
   const lines: string[] = [];
   const argText = (spec.args ?? []).map((
     a,
-  ) => (a.required ? `<${a.name}>` : `[${a.name}]`)).join(" ");
+  ) => {
+    const name = a.repeats ? `${a.name}...` : a.name;
+    return a.required ? `<${name}>` : `[${name}]`;
+  }).join(" ");
   if (spec.subcommands) {
     lines.push(
       `Usage: ${trail} <command> [options]`,

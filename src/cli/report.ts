@@ -8,6 +8,10 @@
 import type { CommandSpec } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { FILE_OPTION, planPath } from "./plan_source.ts";
+import { FROM_OPTION } from "./from_option.ts";
+import type { RunStore } from "../events/store.ts";
+import type { RunReport } from "../events/run_report.ts";
+import type { RunEvent } from "../events/types.ts";
 
 /** The `report` command. */
 export const reportCommand: CommandSpec = {
@@ -28,69 +32,26 @@ export const reportCommand: CommandSpec = {
         "Write the report to FILE (e.g. REPORT.md) instead of stdout",
     },
     json: { type: "boolean", description: "Print the report as JSON" },
+    from: FROM_OPTION,
   },
   async run({ options }) {
     const [
       { dirname, relative, resolve },
       { RunStore },
-      { buildRunReport },
       { renderReportMd },
       { writeFileAtomic },
-      { closest },
     ] = await Promise.all([
       import("../fs/path.ts"),
       import("../events/store.ts"),
-      import("../events/run_report.ts"),
       import("../render/report_md.ts"),
       import("../fs/write_atomic.ts"),
-      import("../plan/suggest.ts"),
     ]);
     const root = resolve(dirname(planPath(options.file)));
     const store = new RunStore(root);
-    const runs = await store.runs();
     const wanted = typeof options.run === "string" ? options.run : null;
-    const run = wanted ?? runs.at(-1) ?? null;
-    if (run === null) {
-      throw new UsageError(
-        "No run to report yet: start one with `orchestrate run`",
-        "",
-      );
-    }
-    if (!runs.includes(run)) {
-      const near = closest(run, runs);
-      throw new UsageError(
-        `Unknown run "${run}"${near ? `: did you mean "${near}"?` : ""}`,
-        "",
-      );
-    }
-    const [folded, log, journal] = await Promise.all([
-      store.fold(run),
-      store.events(run),
-      store.approvals(run),
-    ]);
-    const report = buildRunReport(
-      run,
-      folded.state,
-      log.events,
-      journal,
-      folded.warnings,
-    );
-    // The tasks this run left out keep their latest result from an earlier run.
-    const { earlierResults, touched } = await import(
-      "../events/project_state.ts"
-    );
-    const left = [...folded.state.tasks.values()].filter((t) => !touched(t))
-      .map((t) => t.id);
-    if (left.length > 0) {
-      const found = await earlierResults(store, new Set(left), {
-        exclude: run,
-        planFile: folded.state.plan_file,
-      });
-      report.earlier = left.flatMap((id) => {
-        const t = found.get(id);
-        return t ? [{ id, state: t.state, run: t.run }] : [];
-      });
-    }
+    const { run, report } = typeof options.from === "string"
+      ? await mergedReport(options.from, options.file, wanted)
+      : await storedReport(store, wanted);
     // Applied patches are shown as diffs, read from the run's folder.
     for (const t of report.tasks) {
       for (const p of t.patches_applied) {
@@ -120,3 +81,89 @@ export const reportCommand: CommandSpec = {
 
 /** Largest patch shown inline; a bigger one is linked only. */
 const MAX_DIFF_BYTES = 1 << 20;
+
+/** A report and the events it was made from. */
+interface Reported {
+  run: string;
+  report: RunReport;
+  log: { events: RunEvent[] };
+}
+
+/**
+ * The report of a run of the project (the latest when `wanted` is null),
+ * with the latest earlier result of each task it left out.
+ */
+async function storedReport(
+  store: RunStore,
+  wanted: string | null,
+): Promise<Reported> {
+  const [{ buildRunReport }, { closest }] = await Promise.all([
+    import("../events/run_report.ts"),
+    import("../plan/suggest.ts"),
+  ]);
+  const runs = await store.runs();
+  const run = wanted ?? runs.at(-1) ?? null;
+  if (run === null) {
+    throw new UsageError(
+      "No run to report yet: start one with `orchestrate run`",
+      "",
+    );
+  }
+  if (!runs.includes(run)) {
+    const near = closest(run, runs);
+    throw new UsageError(
+      `Unknown run "${run}"${near ? `: did you mean "${near}"?` : ""}`,
+      "",
+    );
+  }
+  const [folded, log, journal] = await Promise.all([
+    store.fold(run),
+    store.events(run),
+    store.approvals(run),
+  ]);
+  const report = buildRunReport(
+    run,
+    folded.state,
+    log.events,
+    journal,
+    folded.warnings,
+  );
+  // The tasks this run left out keep their latest result from an earlier run.
+  const { earlierResults, touched } = await import(
+    "../events/project_state.ts"
+  );
+  const left = [...folded.state.tasks.values()].filter((t) => !touched(t))
+    .map((t) => t.id);
+  if (left.length > 0) {
+    const found = await earlierResults(store, new Set(left), {
+      exclude: run,
+      planFile: folded.state.plan_file,
+    });
+    report.earlier = left.flatMap((id) => {
+      const t = found.get(id);
+      return t ? [{ id, state: t.state, run: t.run }] : [];
+    });
+  }
+  return { run, report, log };
+}
+
+/** The report of the run merged from the fragments under `dir` (nothing written). */
+async function mergedReport(
+  dir: string,
+  file: string | boolean | undefined,
+  wanted: string | null,
+): Promise<Reported> {
+  const [{ buildRunReport }, { mergedView }] = await Promise.all([
+    import("../events/run_report.ts"),
+    import("./merge_view.ts"),
+  ]);
+  const view = await mergedView(dir, file, wanted);
+  const report = buildRunReport(
+    view.run,
+    view.state,
+    view.events,
+    [],
+    view.warnings,
+  );
+  return { run: view.run, report, log: { events: view.events } };
+}

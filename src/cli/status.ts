@@ -14,6 +14,7 @@ import type { RunProcess } from "../render/status.ts";
 import { type CommandSpec, UsageError } from "./command.ts";
 import { EXIT_CODE, type ExitCode, RUN_EXIT } from "../exit_code.ts";
 import { FILE_OPTION } from "./plan_source.ts";
+import { FROM_OPTION } from "./from_option.ts";
 
 /**
  * The exit code of `status`: 0 only when the latest run completed; 1 when
@@ -100,6 +101,7 @@ export const statusCommand: CommandSpec = {
       description:
         "Show this run as it stands (default: the latest, with the results of earlier runs for the tasks it left out)",
     },
+    from: FROM_OPTION,
   },
   async run({ options }) {
     // Loaded here, not at the top: every command's start-up would pay for them.
@@ -117,6 +119,30 @@ export const statusCommand: CommandSpec = {
       import("../render/status.ts"),
     ]);
     const wanted = typeof options.run === "string" ? options.run : null;
+    if (typeof options.from === "string") {
+      // The fragments of a distributed run, merged here and shown: nothing written.
+      const { mergedView } = await import("./merge_view.ts");
+      const view = await mergedView(options.from, options.file, wanted);
+      if (options.json) {
+        console.log(JSON.stringify(
+          {
+            ...statusJson(view.plan, view.state, view.run, null, null),
+            plan: {
+              recorded: view.recorded,
+              valid: view.current !== null,
+              changes: view.changes,
+            },
+          },
+          null,
+          2,
+        ));
+      } else {
+        console.log(
+          renderStatus(view.plan, view.state, view.run, null, null).trimEnd(),
+        );
+      }
+      return statusExitCode(view.state, null);
+    }
     const picked = await viewRun(options.file, async (store) => {
       if (wanted === null) return await store.latest();
       const runs = await store.runs();
