@@ -16,6 +16,7 @@ import { planCheckCommand, planValidateCommand } from "./plan_validate.ts";
 import { reportCommand } from "./report.ts";
 import { resumeCommand, runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
+import { exportCommand } from "./export.ts";
 
 /** Root of the command tree. */
 export const app: CommandSpec = {
@@ -38,6 +39,7 @@ export const app: CommandSpec = {
     indexCommand,
     searchCommand,
     briefCommand,
+    exportCommand,
     completionsCommand(() => app),
   ],
 };
