@@ -92,9 +92,10 @@ export function githubActionsWorkflow(
   if (jobCount > MAX_JOBS) {
     return {
       ok: false,
-      message: `the plan needs ${jobCount} jobs (${groups.length} for tasks${
-        merged.length > 0 ? ` after merging ${merged.length} chains` : ""
-      }, ${gates.length} for gates): GitHub runs at most ${MAX_JOBS} in one workflow`,
+      message:
+        `the plan needs ${jobCount} jobs (${groups.length} for tasks with ${merged.length} chain${
+          merged.length === 1 ? "" : "s"
+        } merged into one job each, ${gates.length} for gates): GitHub runs at most ${MAX_JOBS} in one workflow; split the plan, or make tasks that run together one task with shards`,
     };
   }
   const text = render(plan, options, groups, gates);
