@@ -17,6 +17,7 @@ import { reportCommand } from "./report.ts";
 import { resumeCommand, runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
 import { exportCommand } from "./export.ts";
+import { fingerprintCommand } from "./fingerprint.ts";
 
 /** Root of the command tree. */
 export const app: CommandSpec = {
@@ -40,6 +41,7 @@ export const app: CommandSpec = {
     searchCommand,
     briefCommand,
     exportCommand,
+    fingerprintCommand,
     completionsCommand(() => app),
   ],
 };
