@@ -10,6 +10,10 @@ import { defineCommand } from "./command.ts";
 import { checkPlanOrThrow, FILE_OPTION, planPath } from "./plan_source.ts";
 import { EXIT_CODE, UsageError } from "./errors.ts";
 import type { ExitCode } from "../exit_code.ts";
+import type { Install } from "../export/job_steps.ts";
+
+/** `--install` values (job_steps.ts INSTALLS; not imported: every command's start-up would load it). */
+const INSTALLS: readonly Install[] = ["binary", "deno"];
 
 /** Where the workflow goes unless `--out` says otherwise, from the plan's folder. */
 const DEFAULT_OUT = ".github/workflows/orchestrate.yml";
@@ -32,6 +36,12 @@ const githubActionsCommand = defineCommand({
       type: "boolean",
       description:
         "Write nothing: exit 1 when the file differs from what the plan gives, 0 when equal",
+    },
+    install: {
+      type: "string",
+      value: "HOW",
+      description:
+        "How each job installs orchestrate: binary (the release binary, checksum checked; default) or deno (setup-deno and orchestrate's source at the release tag)",
     },
     "release-repo": {
       type: "string",
@@ -58,6 +68,14 @@ const githubActionsCommand = defineCommand({
         `--release-repo ${JSON.stringify(repo)}: expected OWNER/NAME`,
       );
     }
+    const install = options.install ?? "binary";
+    if (!(INSTALLS as readonly string[]).includes(install)) {
+      throw new UsageError(
+        `--install must be one of ${INSTALLS.join(", ")}, not ${
+          JSON.stringify(install)
+        }`,
+      );
+    }
     const path = planPath(options.file);
     const { plan } = await checkPlanOrThrow(path);
     const planDir = dirname(resolve(path));
@@ -68,6 +86,7 @@ const githubActionsCommand = defineCommand({
       source: relative(planDir, resolve(path)),
       version: VERSION,
       releaseRepo: repo,
+      install: install as Install,
     });
     if (!result.ok) {
       throw new UsageError(

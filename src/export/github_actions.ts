@@ -2,10 +2,12 @@
  * A plan as a GitHub Actions workflow: one job per task (its shards run
  * inside it), `dependencies` as `needs:`, a gate as a job bound to a GitHub
  * environment of the gate's name, `constraints.timebox` as
- * `timeout-minutes`. Each job installs the orchestrate release binary
- * (checksum checked, as in the README's "Use in your CI") and runs its task
- * through `orchestrate run --task`, so commands, checks, retries, masking
- * and events are those of a local run; nothing is re-written as YAML steps.
+ * `timeout-minutes`. Each job installs orchestrate (the release binary,
+ * checksum checked, or its source at the release tag under setup-deno),
+ * downloads the artifacts of the jobs upstream, and runs its task alone
+ * through `orchestrate run --task X --only`, so commands, checks, retries,
+ * masking and events are those of a local run; nothing is re-written as
+ * YAML steps. A last job merges every job's run log into one run.
  *
  * Pure: the plan in, the workflow's text (or why it cannot be) out.
  * @module
@@ -15,7 +17,15 @@ import { stringify } from "yaml";
 import type { Plan, Task } from "../plan/ir.ts";
 import { APPLY_PATCH } from "../plan/normalize.ts";
 import { environmentNames, JobIds } from "./job_ids.ts";
-import { type JobGroup, jobGroups } from "./job_groups.ts";
+import { type JobGroup, jobGroups, layerGroups } from "./job_groups.ts";
+import {
+  type Install,
+  installScript,
+  jobSteps,
+  needsSteps,
+  setupSteps,
+  uploadStep,
+} from "./job_steps.ts";
 
 /** GitHub's cap on the jobs of one workflow. */
 export const MAX_JOBS = 256;
@@ -30,6 +40,8 @@ export interface ExportOptions {
   version: string;
   /** The GitHub repository that publishes orchestrate's releases. */
   releaseRepo: string;
+  /** The release binary (default) or its source under setup-deno. */
+  install: Install;
 }
 
 /** The workflow, or why GitHub could not run it. */
@@ -38,6 +50,8 @@ export type ExportResult =
     ok: true;
     text: string;
     jobs: number;
+    /** The file's size in bytes. */
+    bytes: number;
     /** One line per job that runs several tasks: what was merged. */
     merged: string[];
   }
@@ -58,8 +72,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  *   constraints: { forbidden_paths: [], timebox_ms: 90_000 },
  * } as unknown as import("../plan/ir.ts").Task;
  * const plan = { project: { name: "demo" }, tasks: [task] } as unknown as import("../plan/ir.ts").Plan;
- * const r = githubActionsWorkflow(plan, { source: "plan.yml", version: "0.1.0", releaseRepo: "o/orchestrate" });
- * assert.ok(r.ok && r.text.includes("timeout-minutes: 2"));
+ * const r = githubActionsWorkflow(plan, { source: "plan.yml", version: "0.1.0", releaseRepo: "o/orchestrate", install: "binary" });
+ * assert.ok(r.ok && r.text.includes("timeout-minutes: 7"));
  * ```
  */
 export function githubActionsWorkflow(
@@ -77,37 +91,74 @@ export function githubActionsWorkflow(
       };
     }
   }
+  for (const task of plan.tasks) {
+    // Outputs become `path:` lines of upload and cache steps, which GitHub evaluates.
+    const bad = task.outputs.find((o) =>
+      CONTROL.test(o) || o.includes("${{") || o.startsWith("!")
+    );
+    if (bad !== undefined) {
+      return {
+        ok: false,
+        message: `task ${task.id}: output ${
+          JSON.stringify(bad)
+        } cannot be a path of an artifact (a control character, \`\${{\` or a leading !)`,
+      };
+    }
+  }
   const gates = [
     ...new Set(plan.tasks.flatMap((t) => environmentGates(t))),
   ];
-  let groups = jobGroups(plan.tasks, false);
-  let merged: string[] = [];
-  if (groups.length + gates.length > MAX_JOBS) {
-    groups = jobGroups(plan.tasks, true);
-    merged = groups.filter((g) => g.tasks.length > 1).map((g) =>
-      `${g.tasks.map((t) => t.id).join(" → ")}: one job (a chain)`
-    );
+  // One job per gate, one to merge the run: the rest is for tasks.
+  const room = MAX_JOBS - gates.length - 1;
+  const chains = jobGroups(plan.tasks, true);
+  const tries: (() => JobGroup[] | null)[] = [
+    () => jobGroups(plan.tasks, false),
+    () => chains,
+  ];
+  for (let budget = room; budget > 0; budget = Math.floor(budget * 0.8)) {
+    tries.push(() => layerGroups(chains, budget));
   }
-  const jobCount = groups.length + gates.length;
-  if (jobCount > MAX_JOBS) {
+  let last = "";
+  for (const attempt of tries) {
+    const groups = attempt();
+    if (groups === null) break;
+    const jobCount = groups.length + gates.length + 1;
+    if (jobCount > MAX_JOBS) {
+      last =
+        `the plan needs ${jobCount} jobs (${groups.length} for tasks, ${gates.length} for gates, 1 to merge the run)`;
+      continue;
+    }
+    const text = render(plan, options, groups, gates);
+    const bytes = new TextEncoder().encode(text).length;
+    if (bytes > MAX_BYTES) {
+      last = `the workflow would be ${bytes} bytes`;
+      continue;
+    }
     return {
-      ok: false,
-      message:
-        `the plan needs ${jobCount} jobs (${groups.length} for tasks with ${merged.length} chain${
-          merged.length === 1 ? "" : "s"
-        } merged into one job each, ${gates.length} for gates): GitHub runs at most ${MAX_JOBS} in one workflow; split the plan, or make tasks that run together one task with shards`,
+      ok: true,
+      text,
+      jobs: jobCount,
+      bytes,
+      merged: mergedLines(groups),
     };
   }
-  const text = render(plan, options, groups, gates);
-  const bytes = new TextEncoder().encode(text).length;
-  if (bytes > MAX_BYTES) {
-    return {
-      ok: false,
-      message:
-        `the workflow would be ${bytes} bytes: GitHub reads at most ${MAX_BYTES}`,
-    };
-  }
-  return { ok: true, text, jobs: jobCount, merged };
+  return {
+    ok: false,
+    message:
+      `${last}, even with chains and layers merged: GitHub runs at most ${MAX_JOBS} jobs and reads at most ${MAX_BYTES} bytes in one workflow; split the plan, or make tasks that run together one task with shards`,
+  };
+}
+
+/** What was merged, one line per job of several tasks. */
+function mergedLines(groups: readonly JobGroup[]): string[] {
+  return groups.filter((g) => g.tasks.length > 1).map((g) => {
+    const ids = g.tasks.map((t) => t.id);
+    if (g.layer === undefined) return `${ids.join(" → ")}: one job (a chain)`;
+    const shown = ids.length > 6
+      ? `${ids.slice(0, 3).join(", ")}, … ${ids.at(-1)}`
+      : ids.join(", ");
+    return `${shown} (${ids.length} tasks): one job (layer ${g.layer})`;
+  });
 }
 
 /** A task's gates that a GitHub environment approves: never an agent's apply_patch. */
@@ -130,27 +181,28 @@ function render(
   for (const gate of gates) {
     const id = ids.take(`gate-${envs.get(gate)}`);
     gateJob.set(gate, id);
-    jobs[id] = {
-      name: `Approve ${plainLine(gate)}`,
-      "runs-on": "ubuntu-latest",
-      // Required reviewers on this environment are the approval.
-      environment: envs.get(gate),
-      steps: [{
-        run: `echo "Approved in the GitHub environment ${envs.get(gate)}"`,
-      }],
-    };
+    jobs[id] = gateJobOf(gate, envs.get(gate)!);
   }
-  const byId = new Map(plan.tasks.map((t) => [t.id, t]));
   const taskJob = new Map<string, string>();
   const groupIds = groups.map((g) => {
     const id = ids.take(g.tasks.at(-1)!.id);
     for (const t of g.tasks) taskJob.set(t.id, id);
     return id;
   });
+  /** Each job's upstream task jobs (transitive): whose artifacts it reads. */
+  const upstream = new Map<string, Set<string>>();
   groups.forEach((group, i) => {
     const id = groupIds[i]!;
-    const last = group.tasks.at(-1)!;
-    const closure = dependencyClosure(last, byId);
+    const up = new Set<string>();
+    for (const t of group.tasks) {
+      for (const d of t.dependencies) {
+        const j = taskJob.get(d)!;
+        if (j === id) continue;
+        up.add(j);
+        for (const k of upstream.get(j) ?? []) up.add(k);
+      }
+    }
+    upstream.set(id, up);
     const needs = [
       ...new Set([
         ...group.tasks.flatMap((t) => t.dependencies).map((d) =>
@@ -159,12 +211,11 @@ function render(
         ...group.tasks.flatMap(environmentGates).map((g) => gateJob.get(g)!),
       ]),
     ];
-    const timebox = closure.every((t) => t.constraints.timebox_ms !== undefined)
-      ? Math.ceil(
-        closure.reduce((n, t) => n + t.constraints.timebox_ms!, 0) / 60_000,
-      )
+    const boxes = group.tasks.map((t) => t.constraints.timebox_ms);
+    const timebox = boxes.every((b) => b !== undefined)
+      ? Math.ceil(boxes.reduce((n, b) => n + b!, 0) / 60_000) + SETUP_MINUTES
       : undefined;
-    const agent = last.agent !== undefined;
+    const last = group.tasks.at(-1)!;
     jobs[id] = {
       name: plainLine(
         group.tasks.length > 1
@@ -174,43 +225,36 @@ function render(
       ...(needs.length > 0 ? { needs } : {}),
       "runs-on": "ubuntu-latest",
       ...(timebox !== undefined ? { "timeout-minutes": timebox } : {}),
+      permissions: { contents: "read" },
       steps: [
-        { uses: "actions/checkout@v4" },
-        {
-          uses: "denoland/setup-deno@v2",
-          with: { "deno-version": "v2.9.x", cache: true },
-        },
-        {
-          name: "Install orchestrate (release binary, checksum verified)",
-          run: INSTALL,
-        },
-        {
-          name: `Run ${last.id} through orchestrate`,
-          run: runScript(last, closure, envs),
-        },
-        {
-          uses: "actions/upload-artifact@v4",
-          if: "always()",
-          with: {
-            name: `orchestrate-${id}`,
-            path: agent
-              ? ".codex/runs/\n.codex/work/**/*.patch\n"
-              : ".codex/runs/",
-            "include-hidden-files": true,
-            "if-no-files-found": "ignore",
-          },
-        },
+        ...setupSteps(options.install),
+        ...needsSteps(
+          groupIds.filter((j) => up.has(j)), // in plan order: a stable file
+        ),
+        ...jobSteps(
+          id,
+          group.tasks,
+          group.tasks.flatMap(environmentGates).map((g) => ({
+            gate: g,
+            environment: envs.get(g)!,
+            job: gateJob.get(g)!,
+          })),
+        ),
+        uploadStep(id, group.tasks),
       ],
     };
   });
+  jobs[ids.take("merge")] = mergeJob(options.install, Object.keys(jobs));
   const workflow = {
     name: plainLine(`orchestrate: ${plan.project.name}`),
     on: { push: { branches: ["main"] }, workflow_dispatch: {} },
-    permissions: { contents: "read" },
+    // Nothing by default: each job names the least it needs.
+    permissions: {},
     env: {
       ORCHESTRATE_VERSION: `v${options.version}`,
       ORCHESTRATE_REPO: options.releaseRepo,
       ORCHESTRATE_ASSET: "orchestrate-x86_64-unknown-linux-gnu",
+      ORCHESTRATE_INSTALL: installScript(options.install),
     },
     jobs,
   };
@@ -222,85 +266,82 @@ function render(
   return header + stringify(workflow, { lineWidth: 0 });
 }
 
-const INSTALL = `dir="$RUNNER_TEMP/orchestrate" && mkdir -p "$dir" && cd "$dir"
-url="https://github.com/$ORCHESTRATE_REPO/releases/download/$ORCHESTRATE_VERSION"
-curl -fsSLO "$url/$ORCHESTRATE_ASSET" -O "$url/SHA256SUMS"
-grep "  $ORCHESTRATE_ASSET\\$" SHA256SUMS | sha256sum -c -
-mv "$ORCHESTRATE_ASSET" orchestrate && chmod +x orchestrate
-echo "$dir" >> "$GITHUB_PATH"
+/** Minutes added to a job's timeboxes for checkout, install and artifacts. */
+export const SETUP_MINUTES = 5;
+
+/**
+ * A gate's job: bound to the environment, so it starts once the
+ * environment's required reviewers approve; it tells the jobs that need
+ * it who approved (GitHub's record of the approval, else who started the
+ * run).
+ */
+function gateJobOf(gate: string, environment: string): unknown {
+  return {
+    name: plainLine(`Approve ${gate}`),
+    "runs-on": "ubuntu-latest",
+    environment,
+    // Reading the run's approvals is all it does.
+    permissions: { actions: "read" },
+    outputs: { approver: "${{ steps.approver.outputs.approver }}" },
+    steps: [{
+      id: "approver",
+      name: "Who approved",
+      env: { GH_TOKEN: "${{ github.token }}", ENVIRONMENT: environment },
+      run: APPROVER,
+    }],
+  };
+}
+
+const APPROVER =
+  `approver=$(gh api "repos/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/approvals" --jq '[.[] | select(any(.environments[]; .name == env.ENVIRONMENT))] | last | .user.login // empty' 2>/dev/null || true)
+echo "approver=\${approver:-$GITHUB_TRIGGERING_ACTOR}" >> "$GITHUB_OUTPUT"
 `;
 
-/** `task` and every task it depends on, each once. */
-function dependencyClosure(task: Task, byId: Map<string, Task>): Task[] {
-  const seen = new Map<string, Task>();
-  const visit = (t: Task) => {
-    if (seen.has(t.id)) return;
-    seen.set(t.id, t);
-    for (const d of t.dependencies) {
-      const dep = byId.get(d);
-      if (dep) visit(dep);
-    }
+/**
+ * The last job: whatever the others did, their run logs become one run
+ * (`orchestrate merge`), reported to the run's summary and uploaded with
+ * TASKS.md; `status` decides the workflow's outcome.
+ */
+function mergeJob(install: Install, needs: string[]): unknown {
+  return {
+    name: "Merge the run",
+    if: "always()",
+    needs,
+    "runs-on": "ubuntu-latest",
+    permissions: { contents: "read" },
+    steps: [
+      ...setupSteps(install),
+      {
+        name: "Download every job's run log",
+        uses: "actions/download-artifact@v4",
+        with: { pattern: "orchestrate-*", path: FRAGMENTS_DIR },
+      },
+      {
+        name: "Merge them into one run",
+        run: `orchestrate merge ${FRAGMENTS_DIR}\n`,
+      },
+      {
+        name: "Report",
+        run:
+          'orchestrate report --out orchestrate-report.md\ncat orchestrate-report.md >> "$GITHUB_STEP_SUMMARY"\n',
+      },
+      {
+        name: "Upload TASKS.md and the report",
+        uses: "actions/upload-artifact@v4",
+        if: "always()",
+        with: {
+          name: "run-report",
+          path: "TASKS.md\norchestrate-report.md\n",
+          "if-no-files-found": "ignore",
+        },
+      },
+      { name: "The run's outcome", run: "orchestrate status\n" },
+    ],
   };
-  visit(task);
-  return [...seen.values()];
 }
 
-/**
- * The job's one orchestrate step. `run --task` runs the task and, on this
- * fresh runner, what it depends on; a pause at a gate this job's `needs:`
- * already had approved in its environment is approved here and resumed.
- */
-function runScript(
-  task: Task,
-  closure: Task[],
-  envs: Map<string, string>,
-): string {
-  const id = task.id; // ID_PATTERN: letters, digits, '.', '_', '-'
-  const gates = [...new Set(closure.flatMap(environmentGates))];
-  const lines = [
-    "status=0",
-    `orchestrate run --task ${id} --no-build || status=$?`,
-  ];
-  if (gates.length > 0) {
-    lines.push(
-      "# Gates whose environments approved this run (this job needs their jobs).",
-      "round=0",
-      `while [ "$status" -eq 3 ] && [ "$round" -lt ${gates.length} ]; do`,
-      "  round=$((round + 1))",
-      ...gates.map((g) =>
-        `  orchestrate approve ${shellWord(g)} --by "GitHub environment ${
-          envs.get(g)
-        }" --note "approved on $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID" || true`
-      ),
-      "  status=0",
-      "  orchestrate resume --no-build || status=$?",
-      "done",
-    );
-  }
-  lines.push('if [ "$status" -eq 3 ]; then');
-  if (task.agent !== undefined) {
-    lines.push(
-      `  echo "::notice::${id}: the agent's validated patch waits at apply_patch; it is in this job's artifact (nothing applied, nothing pushed)"`,
-      "  exit 0",
-    );
-  } else {
-    lines.push(
-      `  echo "::error::${id}: paused at a gate no environment of this workflow approves (an agent's apply_patch)"`,
-    );
-  }
-  lines.push("fi", 'exit "$status"');
-  return lines.join("\n") + "\n";
-}
-
-/**
- * A word for `sh`, single-quoted; `${{` is split (`$''{{`) so GitHub never
- * reads an expression in it (the shell joins it back).
- */
-function shellWord(text: string): string {
-  return `'${
-    text.replaceAll("'", () => `'\\''`).replaceAll("${{", () => "$''{{")
-  }'`;
-}
+/** Where the last job downloads every job's artifact. */
+export const FRAGMENTS_DIR = ".codex/fragments";
 
 /**
  * Text for a job's or workflow's name: one line, no `${{` (GitHub would
