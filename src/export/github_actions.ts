@@ -69,6 +69,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * import { githubActionsWorkflow } from "./github_actions.ts";
  * const task = {
  *   id: "test", title: "Tests", dependencies: [], gates: [], shards: [],
+ *   inputs: [], outputs: [],
  *   constraints: { forbidden_paths: [], timebox_ms: 90_000 },
  * } as unknown as import("../plan/ir.ts").Task;
  * const plan = { project: { name: "demo" }, tasks: [task] } as unknown as import("../plan/ir.ts").Plan;

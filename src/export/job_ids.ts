@@ -44,7 +44,7 @@ export class JobIds {
  * import assert from "node:assert/strict";
  * import { environmentNames } from "./job_ids.ts";
  * const names = environmentNames(["deploy", "ship it", "ship-it"]);
- * assert.deepEqual([...names.values()], ["deploy", "ship-it", "ship-it-2"]);
+ * assert.deepEqual([...names.values()], ["deploy", "ship-it-2", "ship-it"]);
  * ```
  */
 export function environmentNames(
