@@ -231,6 +231,9 @@ function render(
         ...setupSteps(options.install),
         ...needsSteps(
           groupIds.filter((j) => up.has(j)), // in plan order: a stable file
+          groupIds.filter((j, k) =>
+            up.has(j) && groups[k]!.tasks.some((t) => t.outputs.length > 0)
+          ),
         ),
         ...jobSteps(
           id,

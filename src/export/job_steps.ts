@@ -98,31 +98,37 @@ export function setupSteps(install: Install): Step[] {
 
 /**
  * Downloads the artifacts of `jobs` (the jobs upstream of this one), each
- * into a folder of its own under {@link NEEDS_DIR}, and puts the outputs
- * they carry back into the workspace (their run logs stay where
- * `--needs-from` reads them).
+ * into a folder of its own under {@link NEEDS_DIR} (their run logs stay
+ * there, where `--needs-from` reads them), and puts the outputs of those
+ * in `withOutputs` back into the workspace. An artifact with outputs is
+ * rooted at the workspace (the common folder of `.codex/runs/` and the
+ * outputs); one without holds only run logs.
  */
-export function needsSteps(jobs: readonly string[]): Step[] {
+export function needsSteps(
+  jobs: readonly string[],
+  withOutputs: readonly string[],
+): Step[] {
   if (jobs.length === 0) return [];
   const names = jobs.map((j) => `orchestrate-${j}`);
-  return [
-    {
-      name: "Download what the jobs it needs made",
-      uses: "actions/download-artifact@v4",
-      with: {
-        // A pattern (never `name`): each artifact lands in a folder of its own.
-        pattern: names.length === 1 ? names[0] : `{${names.join(",")}}`,
-        path: NEEDS_DIR,
-      },
+  const steps: Step[] = [{
+    name: "Download what the jobs it needs made",
+    uses: "actions/download-artifact@v4",
+    with: {
+      // A pattern (never `name`): each artifact lands in a folder of its own.
+      pattern: names.length === 1 ? names[0] : `{${names.join(",")}}`,
+      path: NEEDS_DIR,
     },
-    {
+  }];
+  if (withOutputs.length > 0) {
+    steps.push({
       name: "Restore their outputs into the workspace",
-      run: `for d in ${NEEDS_DIR}/orchestrate-*/; do
-  [ -d "$d" ] && tar -C "$d" --exclude=./.codex -cf - . | tar -xf -
+      run: `for job in ${withOutputs.join(" ")}; do
+  tar -C "${NEEDS_DIR}/orchestrate-$job" --exclude=./.codex -cf - . | tar -xf -
 done
 `,
-    },
-  ];
+    });
+  }
+  return steps;
 }
 
 /** A gate of a job's task that an environment approves, and its gate job. */

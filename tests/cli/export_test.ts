@@ -184,6 +184,11 @@ Deno.test("export github-actions: a job per task with needs, gates as environmen
     download(ship).with.pattern,
     `{orchestrate-${build},orchestrate-${buildLinux},orchestrate-${testId}}`,
   );
+  // Outputs come back from the jobs that declare some (build.linux's out/*.bin).
+  const restore = (job: Yaml) =>
+    job.steps.find((s: Yaml) => s.name?.startsWith("Restore"))?.run;
+  assert.equal(restore(ship).split("\n")[0], `for job in ${build}; do`);
+  assert.equal(restore(test).split("\n")[0], `for job in ${build}; do`);
   const approvals = runStep(ship).split("\n").filter((l) =>
     l.includes("orchestrate approve")
   );
