@@ -102,7 +102,7 @@ async function localRun(
   dir?: string,
 ): Promise<{ dir: string; code: number }> {
   if (dir === undefined) {
-    dir = join(await tempDir(), "local");
+    dir = join(await tempDir(), "project"); // the jobs' clones' name
     await git(source, "clone", "-q", source, dir);
   }
   let r = await cli(["run"], { cwd: dir });

@@ -201,7 +201,9 @@ export async function runWorkflow(
       run.jobs[id] = { result: "skipped", steps: [], outputs: {} };
       continue;
     }
-    const workspace = join(runDir, "jobs", id);
+    // One name for every clone, as on GitHub (`<repo>/<repo>`): a plan
+    // without a project name is named after its folder.
+    const workspace = join(runDir, "jobs", id, "project");
     await Deno.mkdir(workspace, { recursive: true });
     const summaryFile = join(runDir, `summary-${id}.md`);
     await Deno.writeTextFile(summaryFile, "");
