@@ -210,6 +210,21 @@ Deno.test("run --only at a gate: approve, then resume --needs-from runs the task
   assert.equal(grant?.by, "octocat");
 });
 
+Deno.test("fingerprint: empty, saying why, when a dependency has none (no inputs); a CI cache then never keys the task", async () => {
+  const dir = await tempProject({
+    ...FILES,
+    "orchestrator.yml": PLAN.replace("    inputs: [src/a.txt]\n", ""),
+  });
+  assert.equal((await cli(["run", "--task", "build"], { cwd: dir })).code, 0);
+  const r = await cli(["fingerprint", "test"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "");
+  assert.equal(
+    r.stderr.trim(),
+    "test has no fingerprint: dependency build has no fingerprint",
+  );
+});
+
 Deno.test("run --only: usage errors (no --task, --dry-run, --needs-from alone or missing) exit 2 and record nothing", async () => {
   const dir = await tempProject(FILES);
   const cases: [string[], RegExp][] = [
