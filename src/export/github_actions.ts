@@ -190,6 +190,11 @@ function render(
     for (const t of g.tasks) taskJob.set(t.id, id);
     return id;
   });
+  const agentJobs = new Set(
+    groupIds.filter((_, i) =>
+      groups[i]!.tasks.some((t) => t.agent !== undefined)
+    ),
+  );
   /** Each job's upstream task jobs (transitive): whose artifacts it reads. */
   const upstream = new Map<string, Set<string>>();
   groups.forEach((group, i) => {
@@ -217,6 +222,10 @@ function render(
       ? Math.ceil(boxes.reduce((n, b) => n + b!, 0) / 60_000) + SETUP_MINUTES
       : undefined;
     const last = group.tasks.at(-1)!;
+    // An agent's job that stops at apply_patch succeeds: the jobs after it wait, as locally.
+    const waitFor = needs.filter((j) => agentJobs.has(j)).map((j) =>
+      `needs.${j}.outputs.paused != 'true'`
+    );
     jobs[id] = {
       name: plainLine(
         group.tasks.length > 1
@@ -224,6 +233,10 @@ function render(
           : `${last.id}: ${last.title}`,
       ),
       ...(needs.length > 0 ? { needs } : {}),
+      ...(waitFor.length > 0 ? { if: waitFor.join(" && ") } : {}),
+      ...(last.agent !== undefined
+        ? { outputs: { paused: "${{ steps.run.outputs.paused }}" } }
+        : {}),
       "runs-on": "ubuntu-latest",
       ...(timebox !== undefined ? { "timeout-minutes": timebox } : {}),
       permissions: { contents: "read" },

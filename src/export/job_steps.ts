@@ -180,6 +180,7 @@ export function jobSteps(
     env[`APPROVER_${i}`] = `\${{ needs.${g.job}.outputs.approver }}`;
   });
   steps.push({
+    ...(head.agent !== undefined ? { id: "run" } : {}),
     name: tasks.length === 1
       ? `Run ${head.id} through orchestrate`
       : `Run its ${tasks.length} tasks through orchestrate`,
@@ -240,7 +241,8 @@ function runScript(task: Task, gates: readonly JobGate[]): string {
   if (task.agent !== undefined) {
     lines.push(
       `  echo "::notice::${id}: the agent's validated patch waits at apply_patch; it is in this job's artifact (nothing applied, nothing pushed)"`,
-      "  exit 0",
+      // The jobs after it do not run, as a local run waits there.
+      '  echo "paused=true" >> "$GITHUB_OUTPUT" && status=0',
     );
   } else {
     lines.push(

@@ -21,6 +21,7 @@ import { runWorkflow, type WorkflowRun } from "../scripts/_gha_runner.ts";
 import { lintWorkflow } from "../scripts/_actionlint.ts";
 import { foldLog } from "../../src/events/fold_log.ts";
 import { OUTSIDE_SELECTION } from "../../src/events/types.ts";
+import { agentPlan, LEARNING_AGENT } from "../agent/_agent_project.ts";
 
 const OUT = ".github/workflows/orchestrate.yml";
 
@@ -372,6 +373,64 @@ Deno.test("exported workflow of a plan above the job limit (chains merged into j
     tasks.filter((t) => t.id !== "t256" && t.id !== "t257").map((t) =>
       `out/${t.id}.txt`
     ),
+  );
+  await t.step({
+    name: "the merged record equals the local run's",
+    ignore: !MERGE,
+    fn: () => assertMerged(run, local),
+  });
+});
+
+Deno.test("exported workflow with an agent task = a local run: the validated patch in the job's artifact, nothing applied; the jobs after it wait", async (t) => {
+  const { dir, workflow } = await project({
+    "orchestrator.yml": agentPlan(`  - id: after
+    title: After the fix
+    dependencies: [FIX-1]
+    commands: { a: "true" }
+  - id: other
+    title: Independent
+    commands: { o: "true" }
+`),
+    "agent.sh": LEARNING_AGENT,
+    "greet.txt": "hi\n",
+  });
+  const store = await tempDir();
+  const skip = MERGE ? undefined : (job: string) => job === "merge";
+  const run = await runWorkflow(workflow, {
+    project: dir,
+    store,
+    runId: 1,
+    skip,
+  });
+  const local = await localRun(dir, []);
+  assert.equal(local.code, 3);
+  const expected = await statesOf(local.dir);
+  assert.equal(expected.other, "completed");
+  assert.equal(expected.after, "pending");
+  // The agent's job succeeds at apply_patch; the job after it does not run.
+  assert.equal(run.jobs["FIX-1"]!.result, "success");
+  assert.equal(run.jobs["FIX-1"]!.outputs.paused, "true");
+  assert.equal(run.jobs.after!.result, "skipped");
+  assert.deepEqual(
+    (await fragmentStates(run, [
+      { id: "FIX-1", dependencies: [] },
+      { id: "after", dependencies: ["FIX-1"] },
+      { id: "other", dependencies: [] },
+    ])).states,
+    expected,
+  );
+  // The patch travels in the artifact; the job's project is untouched.
+  const files = await Array.fromAsync(
+    Deno.readDir(join(run.artifacts, "orchestrate-FIX-1")),
+  );
+  assert.ok(files.length > 0);
+  const patches = (await jsonlUnder(join(run.artifacts, "orchestrate-FIX-1")))
+    .map((log) => log.replace(/\.jsonl$/, ""));
+  const patch = join(patches[0]!, "agent/FIX-1/attempt-2.patch");
+  assert.match(await Deno.readTextFile(patch), /\+hello world/);
+  assert.equal(
+    await Deno.readTextFile(join(run.jobs["FIX-1"]!.workspace!, "greet.txt")),
+    "hi\n",
   );
   await t.step({
     name: "the merged record equals the local run's",

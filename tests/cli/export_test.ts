@@ -99,6 +99,7 @@ async function shellValue(line: string): Promise<string> {
 
 /** The `${{ }}` expressions the export writes itself (never from the plan). */
 const OWN_EXPRESSIONS = [
+  /^steps\.run\.outputs\.paused$/,
   /^steps\.fingerprint\.outputs\.key$/,
   /^steps\.approver\.outputs\.approver$/,
   /^needs\.gate-[A-Za-z0-9_.-]+\.outputs\.approver$/,

@@ -47,7 +47,7 @@ export interface JobResult {
 
 /**
  * Evaluates the `if:` expressions and `${{ }}` references this workflow
- * uses: `always()`, `ref == 'literal'`, `ref != 'literal'` and a plain `ref` (`github.event_name`,
+ * uses: `always()`, `ref == 'literal'`, `ref != 'literal'`, `a && b` and a plain `ref` (`github.event_name`,
  * `needs.<job>.outputs.<name>`, `steps.<id>.outputs.<name>`).
  */
 function evaluate(
@@ -56,6 +56,9 @@ function evaluate(
 ): string | boolean {
   const expr = expression.trim().replace(/^\$\{\{(.*)\}\}$/s, "$1").trim();
   if (expr === "always()") return true;
+  if (expr.includes(" && ")) {
+    return expr.split(" && ").every((part) => evaluate(part, scope) === true);
+  }
   const lookup = (ref: string) => {
     let value: unknown = scope;
     for (const key of ref.split(".")) {
