@@ -87,6 +87,10 @@ const githubActionsCommand = defineCommand({
       version: VERSION,
       releaseRepo: repo,
       install: install as Install,
+      flags: [
+        ...(install === "binary" ? [] : [`--install ${install}`]),
+        ...(repo === DEFAULT_RELEASE_REPO ? [] : [`--release-repo ${repo}`]),
+      ].join(" "),
     });
     if (!result.ok) {
       throw new UsageError(
