@@ -53,7 +53,7 @@ const githubActionsCommand = defineCommand({
   run: async ({ options }) => {
     const [
       { dirname, join, relative, resolve },
-      { githubActionsWorkflow },
+      { githubActionsWorkflow, MAX_BYTES, MAX_JOBS },
       { VERSION },
       { print },
     ] = await Promise.all([
@@ -104,7 +104,9 @@ const githubActionsCommand = defineCommand({
     print(
       `wrote ${shown}: ${result.jobs} job${
         result.jobs === 1 ? "" : "s"
-      } for ${plan.tasks.length} task${plan.tasks.length === 1 ? "" : "s"}`,
+      } for ${plan.tasks.length} task${
+        plan.tasks.length === 1 ? "" : "s"
+      }, ${result.bytes} bytes (GitHub's limits: ${MAX_JOBS} jobs, ${MAX_BYTES} bytes)`,
     );
     for (const line of result.merged) print(`  merged ${line}`);
     return EXIT_CODE.ok;
