@@ -81,8 +81,16 @@ export async function readFragments(
   for (const file of await fragmentFiles(dir)) {
     try {
       const { state, warnings } = await foldLog(file);
-      warnings.forEach((w) => warn(`warning: ${w}`));
-      if (state.run !== null) states.push(state);
+      if (state.run === null) {
+        // A task's own output uploaded beside the logs: said once, not per line.
+        warn(`warning: ${file} is not a run log: left out`);
+        continue;
+      }
+      warnings.slice(0, 10).forEach((w) => warn(`warning: ${w}`));
+      if (warnings.length > 10) {
+        warn(`warning: ${file}: ${warnings.length - 10} more lines left out`);
+      }
+      states.push(state);
     } catch (e) {
       warn(`warning: ${file}: cannot read it: ${(e as Error).message}`);
     }

@@ -129,11 +129,20 @@ Deno.test("run --only --needs-from: dependencies from another machine's run logs
   });
   assert.equal(fp.code, 0, fp.stderr);
   assert.match(fp.stdout, /^[0-9a-f]{64}\n$/);
+  // A task's own output that is JSON lines, in the artifact beside the log: one warning.
+  await Deno.writeTextFile(
+    join(b, "needs/orchestrate-build/data.jsonl"),
+    '{"a":1}\n{"b":2}\nnot json\n',
+  );
   const r = await cli(
     ["run", "--task", "test", "--only", "--needs-from", "needs"],
     { cwd: b },
   );
   assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stderr.split("\n").filter((l) => l.includes("data.jsonl")).join("\n"),
+    "warning: needs/orchestrate-build/data.jsonl is not a run log: left out",
+  );
   assert.equal(await lines(join(b, "build.count")), 0);
   assert.equal(await lines(join(b, "test.count")), 1);
   const print = completion(await latestEvents(b), "test")!.fingerprint;
