@@ -18,7 +18,7 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { cli, repoPath, tempDir, tempProject } from "../_cli.ts";
 import { runWorkflow, type WorkflowRun } from "../scripts/_gha_runner.ts";
-import { lintWorkflow } from "../scripts/_actionlint.ts";
+import { workflowProblems } from "../scripts/_workflow_parser.ts";
 import { foldLog } from "../../src/events/fold_log.ts";
 import { OUTSIDE_SELECTION } from "../../src/events/types.ts";
 import { agentPlan, LEARNING_AGENT } from "../agent/_agent_project.ts";
@@ -89,7 +89,7 @@ async function project(files: Record<string, string>): Promise<{
   await git(dir, "add", "-A");
   await git(dir, "commit", "-qm", "plan");
   const workflow = await Deno.readTextFile(join(dir, OUT));
-  assert.deepEqual(await lintWorkflow(workflow, OUT), []);
+  assert.deepEqual(await workflowProblems(workflow, OUT), []);
   return { dir, workflow, stdout: r.stdout };
 }
 
