@@ -17,6 +17,8 @@ import { planCheckCommand, planValidateCommand } from "./plan_validate.ts";
 import { reportCommand } from "./report.ts";
 import { resumeCommand, runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
+import { exportCommand } from "./export.ts";
+import { fingerprintCommand } from "./fingerprint.ts";
 
 /** Root of the command tree. */
 export const app: CommandSpec = {
@@ -40,6 +42,8 @@ export const app: CommandSpec = {
     indexCommand,
     searchCommand,
     briefCommand,
+    exportCommand,
+    fingerprintCommand,
     completionsCommand(() => app),
   ],
 };

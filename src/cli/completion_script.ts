@@ -41,6 +41,7 @@ function flagKind(name: string, spec: OptionSpec): ValueKind | null {
   if (name === "task") return "tasks";
   if (name === "run") return "runs";
   if (name === "file" || name === "out" || name === "cwd") return "files";
+  if (name === "needs-from") return "files";
   return "none";
 }
 

@@ -55,6 +55,17 @@ const RUN_OPTIONS = {
     description: "Run this task (or shard's task) and its dependencies",
   },
   all: { type: "boolean", description: "Run the whole plan (the default)" },
+  only: {
+    type: "boolean",
+    description:
+      "With --task: run that task alone; its dependencies must have completed (in this project's runs or under --needs-from)",
+  },
+  "needs-from": {
+    type: "string",
+    value: "DIR",
+    description:
+      "With --only: run logs of other machines (any *.jsonl below DIR) where dependencies completed",
+  },
   watch: {
     type: "boolean",
     description:
@@ -139,6 +150,7 @@ export const resumeCommand = defineCommand({
     "dry-run": RUN_OPTIONS["dry-run"],
     json: RUN_OPTIONS.json,
     "no-build": RUN_OPTIONS["no-build"],
+    "needs-from": RUN_OPTIONS["needs-from"],
     concurrency: RUN_OPTIONS.concurrency,
     force: RUN_OPTIONS.force,
     "failure-lines": RUN_OPTIONS["failure-lines"],
@@ -189,6 +201,26 @@ async function startRun(
     throw new UsageError(
       "--watch goes with a plain run, not a resume or a dry run",
     );
+  }
+  if (options.only && (options.task === undefined || resume)) {
+    throw new UsageError(
+      "--only goes with --task (a resume of an --only run stays so)",
+    );
+  }
+  if (options.only && (options["dry-run"] || options.watch)) {
+    throw new UsageError(
+      "--only goes with a plain run, not --dry-run or --watch",
+    );
+  }
+  const needsFrom = options["needs-from"];
+  if (needsFrom !== undefined) {
+    if (!options.only && !resume) {
+      throw new UsageError("--needs-from goes with --only");
+    }
+    const info = await Deno.stat(needsFrom).catch(() => null);
+    if (!info?.isDirectory) {
+      throw new UsageError(`--needs-from ${needsFrom}: no such folder`);
+    }
   }
   if (options.json && !options["dry-run"]) {
     throw new UsageError("--json needs --dry-run (see `status --json`)");
@@ -308,6 +340,10 @@ async function runOnce(
       ...(typeof options.run === "string" ? { run: options.run } : {}),
       force,
       noBuild: options["no-build"] === true,
+      only: options.only === true,
+      ...(options["needs-from"] !== undefined
+        ? { needsFrom: options["needs-from"] }
+        : {}),
       concurrency,
       allow,
       runner,

@@ -36,6 +36,7 @@ import { previousFingerprints } from "./history.ts";
 import { decideTask } from "./decide.ts";
 import { resumeTarget } from "./resume_target.ts";
 import { gatherTaskFacts } from "./task_facts.ts";
+import { type OnlyFacts, onlyFacts } from "./only.ts";
 import { gateStatuses } from "./gates.ts";
 import { resolveOwnPrograms } from "../exec/programs.ts";
 import { outputFileName } from "./output_name.ts";
@@ -64,6 +65,10 @@ export interface RunOptions {
   loaded: LoadedPlan;
   /** `--task`: run this task (or the task of this shard) and its dependencies. */
   target?: string;
+  /** `--only`: the target alone; its dependencies completed elsewhere (see `only.ts`). */
+  only?: boolean;
+  /** `--needs-from DIR`: run logs of other machines that `--only` reads. */
+  needsFrom?: string;
   resume: boolean;
   /**
    * `--run ID`: the run to resume (default: the latest, or the newest run
@@ -154,7 +159,17 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
   const hashes = definitionHashes(plan);
   const selection: Selection = options.resume
     ? resumeSelection(plan, prior, hashes)
-    : freshSelection(plan, options.target ?? null);
+    : freshSelection(plan, options.target ?? null, options.only === true);
+  const only = selection.only
+    ? await onlyFacts(
+      plan.tasks.find((t) => t.id === selection.target)!,
+      hashes,
+      store,
+      options.resume ? null : runId,
+      options.needsFrom ?? null,
+      options.warn,
+    )
+    : null;
   // A resumed forced run stays forced.
   const force = options.force || (options.resume && prior.force);
 
@@ -205,6 +220,7 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
       started,
       runner,
       secrets: secrets.values,
+      only,
     });
   } catch (e) {
     if (!(e instanceof Error)) throw e;
@@ -245,6 +261,8 @@ interface Recorded {
   halt: AbortController;
   /** The values masked in output and events (every secret the run knows of). */
   secrets: readonly string[];
+  /** `--only`: the dependencies done elsewhere, or the one that is not. */
+  only: OnlyFacts | null;
 }
 
 /** The ids and names the run itself prints: a secret equal to one is not masked. */
@@ -294,6 +312,19 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
     const toRun = new Set(
       [...selection.selected].filter((id) => !selection.doneEarlier.has(id)),
     );
+    const missing = r.only?.missing;
+    if (missing && toRun.has(selection.target!)) {
+      // `--only` and a dependency that completed nowhere this run can read.
+      options.warn(`${selection.target}: blocked: ${missing.reason}`);
+      emit({
+        type: "task_blocked",
+        task: selection.target!,
+        shard: null,
+        reason: missing.reason,
+        by: missing.id,
+      });
+      return end("failed");
+    }
     const concurrency = options.concurrency ?? defaultConcurrency(plan);
     const withInputs = new Set(
       plan.tasks.filter((t) => toRun.has(t.id) && t.inputs.length > 0).map((
@@ -305,6 +336,10 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       withInputs,
       options.resume ? null : runId,
     );
+    const target = selection.target;
+    if (r.only?.previous && target !== null && !previous.has(target)) {
+      previous.set(target, r.only.previous);
+    }
     // Each resume writes its command output apart, so earlier output stays as the log names it.
     const artifacts = join(
       r.store.artifactDir(runId),
@@ -329,7 +364,7 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
     const result = await schedule({
       plan,
       toRun,
-      done: selection.doneEarlier,
+      done: new Map([...r.only?.done ?? [], ...selection.doneEarlier]),
       concurrency,
       strategy: plan.orchestrator.strategy,
       force: r.force,

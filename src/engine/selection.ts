@@ -19,6 +19,11 @@ export interface Selection {
   selected: Set<string>;
   /** Selected tasks done earlier in the run being resumed, with their fingerprints. */
   doneEarlier: Map<string, string | null>;
+  /**
+   * `--only`: the target alone, its dependencies completed elsewhere (see
+   * `only.ts`); a resume of such a run stays so.
+   */
+  only: boolean;
 }
 
 export { UnknownTarget };
@@ -54,15 +59,22 @@ export function resolveTarget(
   );
 }
 
-/** The selection of a fresh run. */
-export function freshSelection(plan: Plan, target: string | null): Selection {
+/** The selection of a fresh run; with `only`, the target without its dependencies. */
+export function freshSelection(
+  plan: Plan,
+  target: string | null,
+  only = false,
+): Selection {
   const resolved = target === null ? null : resolveTarget(plan, target);
   return {
     target: resolved,
     selected: resolved === null
       ? new Set(plan.tasks.map((t) => t.id))
+      : only
+      ? new Set([resolved])
       : selectWithDependencies(plan.tasks, resolved),
     doneEarlier: new Map(),
+    only: only && resolved !== null,
   };
 }
 
@@ -83,7 +95,13 @@ export function resumeSelection(
     ? state.selection
     : null;
   let selected: Set<string>;
+  // A selection that leaves out a dependency of its target was `--only`.
+  const only = target !== null &&
+    plan.tasks.find((t) => t.id === target)!.dependencies.some((d) =>
+      !wasSelected.has(d)
+    );
   if (state.selection === null) selected = new Set(ids);
+  else if (only) selected = new Set([target]);
   else if (target !== null) {
     selected = selectWithDependencies(plan.tasks, target);
   } else {
@@ -100,5 +118,5 @@ export function resumeSelection(
       doneEarlier.set(id, task.fingerprint);
     }
   }
-  return { target: state.selection, selected, doneEarlier };
+  return { target: state.selection, selected, doneEarlier, only };
 }

@@ -123,7 +123,10 @@ export interface TaskFailedEvent extends EventBase {
  * the failed task, as `by` does). Nothing compares or shows it: a block is
  * worded from `by` (see `render/reason_text.ts`).
  */
-export type BlockedReason = `dependency ${string} failed`;
+export type BlockedReason =
+  | `dependency ${string} failed`
+  /** `run --only`: a dependency completed in no run it can read. */
+  | `dependency ${string} did not complete in ${string}`;
 
 /**
  * The `reason` of `task_blocked` for a block by the failure of `by`.

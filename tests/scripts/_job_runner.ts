@@ -26,8 +26,12 @@ export interface RunJobOptions {
   /** The environment of every step, before the workflow's `env`. */
   env: Record<string, string>;
   context: JobContext;
-  /** Does what the step's action does; `action` is `owner/name` (no version). */
-  uses(action: string, step: Yaml): Promise<void>;
+  /**
+   * Does what the step's action does; `action` is `owner/name` (no
+   * version), the step's `with` values evaluated. What it returns is the
+   * step's outputs.
+   */
+  uses(action: string, step: Yaml): Promise<void | Record<string, string>>;
   /** Rewrites a `run:` script before it runs (e.g. to point a URL at a local folder). */
   rewrite?(script: string): string;
 }
@@ -43,7 +47,7 @@ export interface JobResult {
 
 /**
  * Evaluates the `if:` expressions and `${{ }}` references this workflow
- * uses: `always()`, `ref == 'literal'` and a plain `ref` (`github.event_name`,
+ * uses: `always()`, `ref == 'literal'`, `ref != 'literal'`, `a && b` and a plain `ref` (`github.event_name`,
  * `needs.<job>.outputs.<name>`, `steps.<id>.outputs.<name>`).
  */
 function evaluate(
@@ -52,6 +56,9 @@ function evaluate(
 ): string | boolean {
   const expr = expression.trim().replace(/^\$\{\{(.*)\}\}$/s, "$1").trim();
   if (expr === "always()") return true;
+  if (expr.includes(" && ")) {
+    return expr.split(" && ").every((part) => evaluate(part, scope) === true);
+  }
   const lookup = (ref: string) => {
     let value: unknown = scope;
     for (const key of ref.split(".")) {
@@ -64,8 +71,10 @@ function evaluate(
     }
     return value === undefined ? "" : String(value);
   };
-  const equals = expr.match(/^([\w.-]+)\s*==\s*'([^']*)'$/);
-  if (equals) return lookup(equals[1]!) === equals[2];
+  const equals = expr.match(/^([\w.-]+)\s*(==|!=)\s*'([^']*)'$/);
+  if (equals) {
+    return (lookup(equals[1]!) === equals[3]) === (equals[2] === "==");
+  }
   if (/^[\w.-]+$/.test(expr)) return lookup(expr);
   throw new Error(`Cannot evaluate "${expression}" in this test`);
 }
@@ -125,7 +134,17 @@ export async function runJob(
       if (!condition || (!result.ok && !always)) continue;
       const name = step.name ?? (step.run ? "run" : step.uses);
       if (step.uses !== undefined) {
-        await options.uses(String(step.uses).replace(/@.*$/, ""), step);
+        const given: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(step.with ?? {})) {
+          given[k] = typeof v === "string" ? substitute(v, scope) : v;
+        }
+        const outputs = await options.uses(
+          String(step.uses).replace(/@.*$/, ""),
+          { ...step, with: given },
+        );
+        if (step.id !== undefined) {
+          stepOutputs[step.id] = { outputs: outputs ?? {} };
+        }
         result.steps.push({ name, code: 0, stderr: "" });
         continue;
       }
