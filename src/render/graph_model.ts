@@ -59,7 +59,7 @@ export function graphModel(
   const index = new Map<string, number>();
   plan.tasks.forEach((t, i) => {
     index.set(t.id, i);
-    for (const s of t.shards) index.set(s.id, i);
+    for (const s of t.shards ?? []) index.set(s.id, i);
   });
   const onPath = new Set(critical ?? []);
   const next = new Map<string, string>();
@@ -72,13 +72,13 @@ export function graphModel(
     state: state.tasks.get(t.id)?.state ?? "pending",
     gates: [...(t.gates ?? [])],
     agent: t.agent !== undefined,
-    shards: t.shards.length,
+    shards: t.shards?.length ?? 0,
     critical: onPath.has(t.id),
   }));
   const edges: GraphModel["edges"] = [];
   const seen = new Set<string>();
   plan.tasks.forEach((t, to) => {
-    for (const dep of t.dependencies) {
+    for (const dep of t.dependencies ?? []) {
       const from = index.get(dep);
       if (from === undefined || from === to || seen.has(`${from} ${to}`)) {
         continue;
