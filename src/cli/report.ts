@@ -106,6 +106,7 @@ export const reportCommand: CommandSpec = {
       text = renderReportMd(
         report,
         (path) => relative(base, resolve(root, path)) || ".",
+        (await import("../render/gantt_mermaid.ts")).runTimeline(log.events),
       );
     }
     if (typeof options.out === "string") {
