@@ -98,9 +98,9 @@ export function renderGanttMermaid(
     // A zero-length bar is not drawn: a task that took no time gets a millisecond.
     const end = Math.max(s.end, s.start + 1);
     out.push(
-      `  ${i + 1}. ${ganttText(s.task)} :${
-        tags.join(", ")
-      }, ${s.start}, ${end}`,
+      `  ${i + 1}. ${ganttText(s.task)}${
+        s.state === "failed" ? " failed" : ""
+      } :${tags.join(", ")}, ${s.start}, ${end}`,
     );
   });
   return out.join("\n") + "\n";

@@ -18,17 +18,20 @@ import {
 /**
  * Text for inside a quoted DOT string: control characters made visible
  * (so a newline cannot end the statement), backslashes doubled (DOT reads
- * `\n`, `\l`, `\N` in labels) and quotes escaped.
+ * `\n`, `\l`, `\N` in labels), quotes escaped and `&` written `&amp;`
+ * (Graphviz decodes entities such as `&amp;` in every label).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { dotText } from "./graph_dot.ts";
  * assert.equal(dotText('a "b" \\'), 'a \\"b\\" \\\\');
+ * assert.equal(dotText("&lt;"), "&amp;lt;");
  * ```
  */
 export function dotText(text: string): string {
-  return safeText(text).replace(/[\\"]/g, (c) => `\\${c}`);
+  return safeText(text).replace(/[\\"]/g, (c) => `\\${c}`)
+    .replaceAll("&", "&amp;");
 }
 
 /**
