@@ -159,7 +159,7 @@ function taskSection(
   }
   if (task.commands.length > 0) {
     out.push(
-      "<table><thead><tr><th>Command</th><th>Runs</th><th>Outcome</th><th>Time</th><th>Output</th></tr></thead><tbody>",
+      "<table><thead><tr><th>Name</th><th>Command</th><th>Outcome</th><th>Time</th><th>Output</th></tr></thead><tbody>",
     );
     for (const c of task.commands) {
       const ok = !c.timed_out && !c.signal && c.status === 0;
