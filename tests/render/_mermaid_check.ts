@@ -2,10 +2,10 @@
  * A structural check of the Mermaid this project writes (flowchart and
  * Gantt): every line must be one of the statement forms the renderers
  * use, labels may hold only plain characters, entities (`#60;`) and our
- * own `<br/>`, and every id used must be declared. Mermaid's own parser
- * package does not parse flowcharts or Gantt charts (it covers a few
- * newer diagram types), so this stands in for it: it proves no plan text
- * escapes its label, not that Mermaid draws the chart.
+ * own `<br/>`, and every id used must be declared. It proves no plan
+ * text escapes its label, without a browser; that Mermaid itself draws
+ * the charts is proved in `browser_test.ts` (Mermaid needs a DOM, and
+ * its parser package covers neither flowcharts nor Gantt charts).
  * @module
  */
 
