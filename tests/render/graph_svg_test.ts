@@ -8,6 +8,7 @@ import {
   layoutGraph,
   MAX_ROWS,
   NODE_HEIGHT,
+  SIMPLEX_LIMIT,
 } from "../../src/render/graph_layout.ts";
 import { renderGraphSvg } from "../../src/render/graph_svg.ts";
 import { renderGanttSvg } from "../../src/render/gantt_svg.ts";
@@ -326,4 +327,17 @@ Deno.test("report html: every log and plan text escaped (scripts, quotes, ]]>, $
   assert.ok(textsOf(page, "title").includes(`Run ${safeText(report.run)}`));
   // The diff keeps its lines.
   assert.match(page, /<pre>--- a\n\+\+\+ b\n\+/);
+});
+
+Deno.test("graph layout: 1,000 tasks (above the network-simplex limit) still in layers, each edge to a later layer, no overlap", () => {
+  const plan = bigPlan(20, 50, 0);
+  const graph = graphModel(plan, emptyState(), null);
+  assert.ok(graph.nodes.length > SIMPLEX_LIMIT);
+  const laid = layoutGraph(graph);
+  assert.equal(laid.layers.length, 20);
+  graph.edges.forEach((e) =>
+    assert.ok(laid.nodes[e.to]!.layer > laid.nodes[e.from]!.layer)
+  );
+  const seen = new Set(laid.nodes.map((n) => `${n.x},${n.y}`));
+  assert.equal(seen.size, graph.nodes.length);
 });
