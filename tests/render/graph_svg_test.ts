@@ -341,3 +341,39 @@ Deno.test("graph layout: 1,000 tasks (above the network-simplex limit) still in 
   const seen = new Set(laid.nodes.map((n) => `${n.x},${n.y}`));
   assert.equal(seen.size, graph.nodes.length);
 });
+
+Deno.test("report timelines: Markdown draws up to 200 bars and says so above, the HTML page up to 1,000", async () => {
+  const { buildRunReport } = await import("../../src/events/run_report.ts");
+  const { renderReportMd, REPORT_TIMELINE_LIMIT } = await import(
+    "../../src/render/report_md.ts"
+  );
+  const { HTML_TIMELINE_LIMIT } = await import(
+    "../../src/render/report_html.ts"
+  );
+  const report = buildRunReport("r1", emptyState(), [], [], []);
+  const spans = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      task: `T${i}`,
+      start: i,
+      end: i + 1,
+      state: "completed" as const,
+    }));
+  const md = (n: number) => renderReportMd(report, (p) => p, spans(n));
+  assert.match(md(REPORT_TIMELINE_LIMIT), /## Timeline\n\n```mermaid\ngantt\n/);
+  assert.match(
+    md(REPORT_TIMELINE_LIMIT + 1),
+    /## Timeline\n\n201 task runs: more than 200, too many to draw here\.\n/,
+  );
+  assert.doesNotMatch(md(0), /Timeline/);
+  const html = (n: number) =>
+    renderReportHtml(report, (p) => p, null, spans(n));
+  assert.equal(
+    html(HTML_TIMELINE_LIMIT).match(/<rect class="bar /g)?.length,
+    HTML_TIMELINE_LIMIT,
+  );
+  assert.match(
+    html(HTML_TIMELINE_LIMIT + 1),
+    /<p>1001 task runs: more than 1000, too many to draw here\.<\/p>/,
+  );
+  assert.doesNotMatch(html(0), /Timeline|<svg/);
+});
