@@ -7,6 +7,7 @@ import type { CommandSpec } from "./command.ts";
 import { approveCommand } from "./approve.ts";
 import { briefCommand } from "./brief.ts";
 import { completionsCommand } from "./completions.ts";
+import { graphCommand } from "./graph.ts";
 import { indexCommand } from "./index_cmd.ts";
 import { searchCommand } from "./search.ts";
 import { initCommand } from "./init.ts";
@@ -38,6 +39,7 @@ export const app: CommandSpec = {
     approveCommand,
     reportCommand,
     mergeCommand,
+    graphCommand,
     initCommand,
     indexCommand,
     searchCommand,

@@ -1,5 +1,5 @@
 /**
- * `orchestrate report [--run ID] [--out REPORT.md] [--json]`: one run,
+ * `orchestrate report [--run ID] [--out REPORT.md] [--json | --html]`: one run,
  * from its log alone — outcome, time and critical path, every task's
  * commands, checks, approvals and the events behind each failure.
  * @module
@@ -33,8 +33,16 @@ export const reportCommand: CommandSpec = {
     },
     json: { type: "boolean", description: "Print the report as JSON" },
     from: FROM_OPTION,
+    html: {
+      type: "boolean",
+      description:
+        "Write one self-contained HTML page: the summary, the plan's graph, the run's timeline, each task's commands and checks",
+    },
   },
   async run({ options }) {
+    if (options.json && options.html) {
+      throw new UsageError("--json and --html cannot be used together", "");
+    }
     const [
       { dirname, relative, resolve },
       { RunStore },
@@ -49,7 +57,7 @@ export const reportCommand: CommandSpec = {
     const root = resolve(dirname(planPath(options.file)));
     const store = new RunStore(root);
     const wanted = typeof options.run === "string" ? options.run : null;
-    const { run, report } = typeof options.from === "string"
+    const { run, report, log } = typeof options.from === "string"
       ? await mergedReport(options.from, options.file, wanted)
       : await storedReport(store, wanted);
     // Applied patches are shown as diffs, read from the run's folder.
@@ -64,10 +72,16 @@ export const reportCommand: CommandSpec = {
       const base = typeof options.out === "string"
         ? dirname(resolve(options.out))
         : Deno.cwd();
-      text = renderReportMd(
-        report,
-        (path) => relative(base, resolve(root, path)) || ".",
-      );
+      const link = (path: string) => relative(base, resolve(root, path)) || ".";
+      const { runTimeline } = await import("../render/gantt_mermaid.ts");
+      text = options.html
+        ? await (await import("./report_page.ts")).reportPage(
+          options.file,
+          report,
+          link,
+          runTimeline(log.events),
+        )
+        : renderReportMd(report, link, runTimeline(log.events));
     }
     if (typeof options.out === "string") {
       writeFileAtomic(options.out, text);

@@ -10,10 +10,16 @@ import type { ReportedTask, RunReport } from "../events/run_report.ts";
 import { formatDuration } from "./duration.ts";
 import { escapeMarkdown, markdownLink } from "./markdown.ts";
 import { safeText } from "../text/safe_text.ts";
+import { renderGanttMermaid, type TimelineSpan } from "./gantt_mermaid.ts";
+
+/** Above this many bars the report says the timeline is too long to draw. */
+export const REPORT_TIMELINE_LIMIT = 200;
 
 /**
  * Renders a report. `link` turns a path relative to the project root into
- * a link target relative to where the report is written.
+ * a link target relative to where the report is written. With `timeline`
+ * (`runTimeline` of the run's events) it has a Mermaid Gantt chart of the
+ * run, the critical path marked.
  *
  * @example
  * ```ts
@@ -28,6 +34,7 @@ import { safeText } from "../text/safe_text.ts";
 export function renderReportMd(
   report: RunReport,
   link: (path: string) => string,
+  timeline: readonly TimelineSpan[] = [],
 ): string {
   const text = (s: string) => escapeMarkdown(safeText(s));
   const code = (s: string) => {
@@ -105,6 +112,21 @@ export function renderReportMd(
         `- ${text(e.id)}: ${e.state} in run ${text(e.run)}`
       ),
     );
+  }
+  if (timeline.length > REPORT_TIMELINE_LIMIT) {
+    out.push(
+      "",
+      "## Timeline",
+      "",
+      `${timeline.length} task runs: more than ${REPORT_TIMELINE_LIMIT}, too many to draw here.`,
+    );
+  } else if (timeline.length > 0) {
+    const gantt = renderGanttMermaid(
+      report.run,
+      timeline,
+      report.critical_path?.tasks ?? null,
+    );
+    out.push("", "## Timeline", "", "```mermaid", gantt.trimEnd(), "```");
   }
   for (const t of report.tasks) {
     out.push("", ...taskSection(t, text, code, link));

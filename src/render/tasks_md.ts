@@ -1,7 +1,8 @@
 /**
  * TASKS.md, the PRD's status dashboard: a checkbox per task (shards nested
- * under their task) with state, duration and reason, a summary line and
- * links to the run log and to failed output.
+ * under their task) with state, duration and reason, a summary line,
+ * links to the run log and to failed output, and the plan's graph as a
+ * Mermaid flowchart (GitHub draws it) unless the plan is too big.
  * @module
  */
 
@@ -15,6 +16,11 @@ import { stateText } from "./state_text.ts";
 import { summaryLine } from "./summary.ts";
 import { countViews, isDone, type ShardView, taskViews } from "./task_view.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
+import { graphModel } from "./graph_model.ts";
+import { renderGraphMermaid } from "./graph_mermaid.ts";
+
+/** Above this many tasks TASKS.md says how to get the graph instead of embedding it. */
+export const TASKS_MD_GRAPH_LIMIT = 200;
 
 /** The file name of the dashboard, at the project root. */
 export const TASKS_MD = "TASKS.md";
@@ -140,6 +146,16 @@ export function renderTasksMd(
       }
       lines.push(sub);
     }
+  }
+  lines.push("", "## Graph", "");
+  if (plan.tasks.length > TASKS_MD_GRAPH_LIMIT) {
+    lines.push(
+      `${plan.tasks.length} tasks: more than ${TASKS_MD_GRAPH_LIMIT}, too many to draw here; \`orchestrate graph\` prints the whole graph.`,
+    );
+  } else {
+    // No critical path here: TASKS.md is rewritten while the run goes on.
+    const graph = renderGraphMermaid(graphModel(plan, state, null));
+    lines.push("```mermaid", graph.trimEnd(), "```");
   }
   lines.push("");
   return lines.join("\n");

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { emptyState, foldEvents } from "../../src/events/fold.ts";
-import { renderTasksMd, TASKS_MD_MARK } from "../../src/render/tasks_md.ts";
+import {
+  renderTasksMd,
+  TASKS_MD_GRAPH_LIMIT,
+  TASKS_MD_MARK,
+} from "../../src/render/tasks_md.ts";
 import { finishedRun, LOG, PLAN, RUN, scriptedRun } from "./_fixtures.ts";
 
 Deno.test("renderTasksMd: every state, shards nested, reasons, durations and links", () => {
@@ -24,6 +28,30 @@ Run log: [${LOG}](${LOG}) (run ${RUN}, failed)
 - [x] REL-001 — Release notes (skipped: up to date)
 - [x] LINT-001 — Lint \\*everything\\* (completed) · 4m05s
 - [ ] PEND-001 — Later work (pending)
+
+## Graph
+
+\`\`\`mermaid
+flowchart LR
+  n0["DOC-001: Add orchestration PRD<br/>completed"]
+  n1["EXC-001: Central exception handling<br/>failed - 2 shards"]
+  n2["TEST-001: Error tests<br/>blocked - 1 shard"]
+  n3["REL-001: Release notes<br/>skipped"]
+  n4["LINT-001: Lint #42;everything#42;<br/>completed"]
+  n5["PEND-001: Later work<br/>pending"]
+  n1 --> n2
+  n4 --> n5
+  classDef pending fill:#ffffff,stroke:#555555,color:#000000
+  class n5 pending
+  classDef blocked fill:#ffe5b4,stroke:#555555,color:#000000
+  class n2 blocked
+  classDef failed fill:#f8b4b4,stroke:#555555,color:#000000
+  class n1 failed
+  classDef completed fill:#c6efce,stroke:#555555,color:#000000
+  class n0,n4 completed
+  classDef skipped fill:#e0e0e0,stroke:#555555,color:#000000
+  class n3 skipped
+\`\`\`
 `,
   );
 });
@@ -98,5 +126,34 @@ Deno.test("renderTasksMd: a task outside a --task selection stays unchecked", ()
   );
   assert.ok(
     md.includes("- [x] REL-001 — Release notes (skipped: up to date)\n"),
+  );
+});
+
+Deno.test("renderTasksMd: a plan over the limit gets a note instead of the graph", () => {
+  const tasks = Array.from({ length: TASKS_MD_GRAPH_LIMIT + 1 }, (_, i) => ({
+    id: `T${i}`,
+    title: `task ${i}`,
+    dependencies: i > 0 ? [`T${i - 1}`] : [],
+    shards: [],
+    gates: [],
+  }));
+  const big = { ...PLAN, tasks } as unknown as typeof PLAN;
+  const md = renderTasksMd(big, emptyState(), LOG);
+  assert.ok(!md.includes("```mermaid"));
+  assert.ok(
+    md.includes(
+      `${
+        TASKS_MD_GRAPH_LIMIT + 1
+      } tasks: more than ${TASKS_MD_GRAPH_LIMIT}, too many to draw here; \`orchestrate graph\` prints the whole graph.\n`,
+    ),
+  );
+  const small = {
+    ...PLAN,
+    tasks: tasks.slice(0, TASKS_MD_GRAPH_LIMIT),
+  } as unknown as typeof PLAN;
+  assert.ok(
+    renderTasksMd(small, emptyState(), LOG).includes(
+      "```mermaid\nflowchart LR\n",
+    ),
   );
 });

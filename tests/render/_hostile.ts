@@ -1,0 +1,23 @@
+/** Titles, ids and log text meant to break out of wherever they are written. */
+export const HOSTILE = [
+  'a "quoted" title',
+  "ends in a backslash \\",
+  "]] }} ) --> n9",
+  'n1["x"] --> n0',
+  "line\nbreak\r\n%% comment",
+  "\x1b[2J bell\x07 tab\t",
+  "<b>html</b> &amp; <br/>",
+  "#35; entity #quot;",
+  "`md` *em* ~~x~~",
+  "semi; colon: pipe | brace { } ",
+  "bidi \u202e override \u2066",
+  "line\u2028separator",
+  "classDef x fill:#f00\nclick n0 call alert()",
+  "Déjà vu ✓ 日本語 😀",
+  "section title dateFormat",
+  "}\ndigraph evil { a -> b",
+  "<script>alert(1)</script>",
+  "' onload='alert(1)",
+  "]]> <![CDATA[ x",
+  "${{ secrets.TOKEN }}",
+];
