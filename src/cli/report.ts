@@ -12,6 +12,8 @@ import { FROM_OPTION } from "./from_option.ts";
 import type { RunStore } from "../events/store.ts";
 import type { RunReport } from "../events/run_report.ts";
 import type { RunEvent } from "../events/types.ts";
+import type { RunState } from "../events/fold.ts";
+import type { Plan } from "../plan/ir.ts";
 
 /** The `report` command. */
 export const reportCommand: CommandSpec = {
@@ -57,7 +59,7 @@ export const reportCommand: CommandSpec = {
     const root = resolve(dirname(planPath(options.file)));
     const store = new RunStore(root);
     const wanted = typeof options.run === "string" ? options.run : null;
-    const { run, report, log } = typeof options.from === "string"
+    const { run, report, log, shown } = typeof options.from === "string"
       ? await mergedReport(options.from, options.file, wanted)
       : await storedReport(store, wanted);
     // Applied patches are shown as diffs, read from the run's folder.
@@ -80,6 +82,7 @@ export const reportCommand: CommandSpec = {
           report,
           link,
           runTimeline(log.events),
+          shown ?? null,
         )
         : renderReportMd(report, link, runTimeline(log.events));
     }
@@ -101,6 +104,8 @@ interface Reported {
   run: string;
   report: RunReport;
   log: { events: RunEvent[] };
+  /** The plan and state to draw, for a run not in the store (`--from`). */
+  shown?: { plan: Plan; state: RunState };
 }
 
 /**
@@ -179,5 +184,10 @@ async function mergedReport(
     [],
     view.warnings,
   );
-  return { run: view.run, report, log: { events: view.events } };
+  return {
+    run: view.run,
+    report,
+    log: { events: view.events },
+    shown: { plan: view.plan, state: view.state },
+  };
 }

@@ -12,11 +12,14 @@ import type { TimelineSpan } from "../render/gantt_mermaid.ts";
 import { type GraphModel, graphModel } from "../render/graph_model.ts";
 import { renderReportHtml } from "../render/report_html.ts";
 import { PlanInvalid } from "./errors.ts";
-import { viewRun } from "./run_view.ts";
+import { type RunView, viewRun } from "./run_view.ts";
 
 /**
  * Renders `report` as a page; `file` is `--file`, `link` makes a project
  * path relative to where the page is written.
+ *
+ * `shown` is the plan and state to draw when the run is not stored
+ * (a merge shown with `--from`); else they are read from the run store.
  *
  * @example
  * ```ts ignore
@@ -28,10 +31,13 @@ export async function reportPage(
   report: RunReport,
   link: (path: string) => string,
   timeline: readonly TimelineSpan[],
+  shown: Pick<RunView, "plan" | "state"> | null = null,
 ): Promise<string> {
   let graph: GraphModel | null = null;
   try {
-    const view = await viewRun(file, () => Promise.resolve(report.run));
+    // A merged run (`--from`) is not in the store: its view comes with it.
+    const view = shown ??
+      await viewRun(file, () => Promise.resolve(report.run));
     // The path is only settled once the run ended (not live, not paused at a gate).
     const ended = report.outcome !== null && report.outcome !== "paused";
     graph = graphModel(

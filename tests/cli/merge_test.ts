@@ -327,6 +327,14 @@ Deno.test("status --from and report --from: the merged run shown, nothing writte
     /^\| SHIP \| pending \| +\| awaiting approval: deploy \|$/m,
   );
 
+  // The page draws the merged run's graph from the fragments, not the store.
+  const page = await cli(["report", "--from", art, "--html"], { cwd: dir });
+  assert.equal(page.code, 0, page.stderr);
+  assert.match(
+    page.stdout,
+    /<g class="node failed">\n(?:.*\n){0,4}.*font-weight="bold">B: /,
+  );
+
   // The jobs before the failure: the run waits at the gate alone.
   const gate = join(await tempDir("merge-gate-"), "art");
   for (const id of ["A", "D", "SHIP"]) {
