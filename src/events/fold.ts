@@ -327,6 +327,8 @@ export function applyEvent(state: RunState, event: RunEvent): void {
       return;
     case "interrupted":
       return;
+    case "approval_recorded":
+      return; // A record of another run's approval: it grants nothing here.
     case "completed":
       state.outcome = event.outcome;
       state.ended_at = event.ts;

@@ -11,7 +11,11 @@ import { basename, dirname, join } from "../fs/path.ts";
 import { sha256 } from "../plan/hash.ts";
 import { readRecordedPlan } from "./recorded_plan.ts";
 import type { Plan } from "../plan/ir.ts";
-import { OUTSIDE_SELECTION, type RunEvent } from "./types.ts";
+import {
+  type ApprovalGrantedEvent,
+  OUTSIDE_SELECTION,
+  type RunEvent,
+} from "./types.ts";
 import { eventProblem } from "./validate.ts";
 
 /** Warnings about one file's lines shown at most. */
@@ -21,7 +25,7 @@ const MAX_LINE_WARNINGS = 10;
 export interface Fragment {
   /** The file, as found below the path given (for warnings only). */
   path: string;
-  /** Its valid events in file order, approvals left out (see {@link parseFragment}). */
+  /** Its valid events in file order, approvals as records (see {@link parseFragment}). */
   events: RunEvent[];
   /** SHA-256 of its text: two copies of one file are merged once. */
   digest: string;
@@ -172,7 +176,6 @@ export function parseFragment(
   const warnings: string[] = [];
   const lines = text.split("\n");
   const torn = lines.pop()!;
-  let approvals = 0;
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
     let value: unknown;
@@ -188,20 +191,23 @@ export function parseFragment(
       return;
     }
     const event = value as RunEvent;
-    if (event.type === "approval_granted") approvals++;
+    if (event.type === "approval_granted") events.push(recorded(event));
     else if (!passedOver(event)) events.push(event);
   });
   if (torn.trim() !== "") {
     warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
   }
-  if (approvals > 0) {
-    warnings.push(
-      `${path}: ${approvals} approval${
-        approvals === 1 ? "" : "s"
-      } not carried into the merged run (a seal holds only for the run it was made in); the results of what it let run are`,
-    );
-  }
   return { events, warnings };
+}
+
+/**
+ * A job's approval, carried as a record: a seal holds only for the run it
+ * was made in, and re-sealing would let any file grant a gate, so the
+ * merged run learns who approved what, where, and grants nothing by it.
+ */
+function recorded(event: ApprovalGrantedEvent): RunEvent {
+  const { mac: _, plan_hash: _plan, type: _type, run, ...rest } = event;
+  return { ...rest, run, type: "approval_recorded", granted_in: run };
 }
 
 /**

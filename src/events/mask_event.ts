@@ -40,6 +40,7 @@ const FREE_TEXT: FreeText = {
   acceptance_failed: ["detail", "reason"],
   awaiting_approval: [],
   approval_granted: ["note"],
+  approval_recorded: ["note"],
   agent_started: ["cmd"],
   agent_finished: ["reported_error"],
   patch_proposed: [],

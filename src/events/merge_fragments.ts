@@ -148,8 +148,19 @@ export async function mergeFragments(
     if (owner !== null) owners.set(id, owner);
   }
   const placed: Placed[] = [];
+  // Who approved what, from every job (a gate's approval covers tasks of other jobs).
+  const approvals = new Set<string>();
   parts.forEach((part, p) => {
     part.fragment.events.forEach((event, line) => {
+      if (event.type === "approval_recorded") {
+        const { run: _, ...rest } = event;
+        const key = JSON.stringify(rest);
+        if (approvals.has(key)) return;
+        approvals.add(key);
+        const ts = part.times[line]!;
+        placed.push({ event: rest, ts, task: "", part: p, line });
+        return;
+      }
       if (event.task === null || owners.get(event.task) !== p) return;
       const { run: _, ...rest } = event;
       placed.push({

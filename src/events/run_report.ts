@@ -9,6 +9,7 @@
 import type { RunState, TaskState } from "./fold.ts";
 import type {
   ApprovalGrantedEvent,
+  ApprovalRecordedEvent,
   CiInfo,
   CommandRunEvent,
   PatchSummary,
@@ -52,6 +53,11 @@ export interface ReportedApproval {
   note: string | null;
   /** Per task, the definition hash that was approved. */
   task_hashes: Record<string, string>;
+  /**
+   * For an approval carried from a job of a distributed run (`merge`):
+   * the run it was granted in. Absent for the run's own approvals.
+   */
+  granted_in?: string;
 }
 
 /** One attempt of a task's agent: what it ran, what it reported, what came of it. */
@@ -242,6 +248,7 @@ export function buildRunReport(
         }
         break;
       case "approval_granted":
+      case "approval_recorded":
         approvals.push(reportedApproval(e));
         break;
       case "agent_started":
@@ -367,7 +374,9 @@ function patchSummary(p: PatchSummary): PatchSummary {
   };
 }
 
-function reportedApproval(e: ApprovalGrantedEvent): ReportedApproval {
+function reportedApproval(
+  e: ApprovalGrantedEvent | ApprovalRecordedEvent,
+): ReportedApproval {
   return {
     gate: e.gate,
     task: e.task,
@@ -375,6 +384,7 @@ function reportedApproval(e: ApprovalGrantedEvent): ReportedApproval {
     at: e.ts,
     note: e.note ?? null,
     task_hashes: { ...(e.task_hashes ?? {}) },
+    ...(e.type === "approval_recorded" ? { granted_in: e.granted_in } : {}),
   };
 }
 

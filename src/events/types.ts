@@ -278,6 +278,25 @@ export interface ApprovalGrantedEvent extends EventBase {
   mac?: string;
 }
 
+/**
+ * An approval granted in another run (a job of a distributed run, see
+ * `orchestrate merge`), carried into the merged run for the record: who
+ * approved which gate, where. It grants nothing: only a sealed
+ * `approval_granted` of the run itself does.
+ */
+export interface ApprovalRecordedEvent extends EventBase {
+  type: "approval_recorded";
+  gate: string;
+  /** Who approved, as the granting run recorded it. */
+  by: string;
+  /** The run the approval was granted in (the job's own run). */
+  granted_in: string;
+  /** Definition hash of each task the approval covered. */
+  task_hashes?: Record<string, string>;
+  /** What the approver said. */
+  note?: string;
+}
+
 /** What an agent's patch changes: the numbers a diffstat shows. */
 export interface PatchSummary {
   /** The patch file, relative to the project root. */
@@ -433,6 +452,7 @@ export type RunEvent =
   | AcceptanceFailedEvent
   | AwaitingApprovalEvent
   | ApprovalGrantedEvent
+  | ApprovalRecordedEvent
   | AgentStartedEvent
   | AgentFinishedEvent
   | PatchProposedEvent

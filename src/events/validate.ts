@@ -105,6 +105,11 @@ const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
       need(isString(e.by), "by", "a name") ??
       need(e.note === undefined || isString(e.note), "note", "a string") ??
       need(e.mac === undefined || isString(e.mac), "mac", "a string"),
+  approval_recorded: (e) =>
+    need(isString(e.gate), "gate", "a gate") ??
+      need(isString(e.by), "by", "a name") ?? str(e, "granted_in") ??
+      (e.task_hashes === undefined ? null : hashes(e, "task_hashes")) ??
+      need(e.note === undefined || isString(e.note), "note", "a string"),
   agent_started: (e) => task(e) ?? num(e, "attempt"),
   agent_finished: (e) => task(e) ?? num(e, "attempt") ?? output(e),
   patch_proposed: (e) => task(e) ?? num(e, "attempt"),

@@ -210,6 +210,10 @@ export function eventLine(
       }`;
     case "approval_granted":
       return `${who}approved: ${t(event.gate)} by ${t(event.by)}`;
+    case "approval_recorded":
+      return `${who}approved in run ${t(event.granted_in)}: ${
+        t(event.gate)
+      } by ${t(event.by)}`;
     case "build_started":
       return `[build] started: ${t(event.steps.join(", "))}`;
     case "interrupted":

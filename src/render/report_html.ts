@@ -208,8 +208,10 @@ function taskSection(
       const hash = ap.task_hashes[task.id];
       out.push(
         `<li>${code(ap.gate)} by ${t(ap.by)} at ${t(ap.at)}${
-          hash ? `, definition ${code(hash.slice(0, 12))}` : ""
-        }${ap.note ? ` — “${t(ap.note)}”` : ""}</li>`,
+          ap.granted_in ? ` in run ${code(ap.granted_in)}` : ""
+        }${hash ? `, definition ${code(hash.slice(0, 12))}` : ""}${
+          ap.note ? ` — “${t(ap.note)}”` : ""
+        }</li>`,
       );
     }
     out.push("</ul>");

@@ -197,8 +197,10 @@ function taskSection(
       const hash = a.task_hashes[t.id];
       out.push(
         `- ${code(a.gate)} by ${text(a.by)} at ${text(a.at)}${
-          hash ? `, definition ${code(hash.slice(0, 12))}` : ""
-        }${a.note ? ` — “${text(oneLine(a.note))}”` : ""}`,
+          a.granted_in ? ` in run ${code(a.granted_in)}` : ""
+        }${hash ? `, definition ${code(hash.slice(0, 12))}` : ""}${
+          a.note ? ` — “${text(oneLine(a.note))}”` : ""
+        }`,
       );
     }
     out.push("");

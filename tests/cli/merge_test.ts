@@ -358,7 +358,7 @@ Deno.test("status --from and report --from: the merged run shown, nothing writte
   );
 });
 
-Deno.test("merge: a gate approved in its job and the job's run resumed: the task completed, its dependents run, the approval named in a warning", async () => {
+Deno.test("merge: a gate approved in its job and the job's run resumed: the task completed, its dependents run, who approved recorded (granting nothing)", async () => {
   const art = join(await tempDir("merge-approved-"), "art");
   const plan = PLAN("true");
   const codes = new Map<string, number>();
@@ -369,7 +369,14 @@ Deno.test("merge: a gate approved in its job and the job's run resumed: the task
     // SHIP's job, and POST's (it runs SHIP again: `--task` runs dependencies).
     if (id === "SHIP" || id === "POST") {
       assert.equal(run.code, 3, run.stderr);
-      const approve = await cli(["approve", "deploy"], { cwd: dir });
+      const approve = await cli([
+        "approve",
+        "deploy",
+        "--by",
+        "octocat",
+        "--note",
+        "environment deploy",
+      ], { cwd: dir });
       assert.equal(approve.code, 0, approve.stderr);
       run = await cli(["resume", "--no-build"], { cwd: dir });
     }
@@ -388,13 +395,29 @@ Deno.test("merge: a gate approved in its job and the job's run resumed: the task
   assert.deepEqual(doc.tasks, {
     completed: ["A", "B", "C", "D", "SHIP", "POST"],
   });
-  assert.match(
-    merge.stderr,
-    /^warning: \S+\/orchestrate-SHIP\/\S+\.jsonl: 1 approval not carried into the merged run/m,
-  );
+  assert.doesNotMatch(merge.stderr, /warning/);
   const shown = await status(dir);
   assert.equal(shown.code, 0);
   assert.ok(shown.json.tasks.every((t) => t.state === "completed"));
+
+  // Each job's approval (SHIP's and POST's runs) is a record, not a grant: no seal, no plan hash.
+  const log = (await Deno.readTextFile(
+    join(dir, ".codex/runs", `${doc.run}.jsonl`),
+  )).trim().split("\n").map((l) => JSON.parse(l));
+  const records = log.filter((e) => e.type === "approval_recorded");
+  assert.equal(records.length, 2);
+  for (const r of records) {
+    assert.equal(r.gate, "deploy");
+    assert.equal(r.by, "octocat");
+    assert.equal(r.mac, undefined);
+    assert.notEqual(r.granted_in, doc.run);
+  }
+  assert.equal(log.filter((e) => e.type === "approval_granted").length, 0);
+  const report = await cli(["report"], { cwd: dir });
+  assert.match(
+    report.stdout,
+    /^- `deploy` by octocat at \S+ in run `[^`]+`.*— “environment deploy”$/m,
+  );
 });
 
 Deno.test("merge: while a live run holds the project lock, merge is refused (exit 2) and writes nothing", async () => {

@@ -26,6 +26,7 @@ const TYPES = [
   "acceptance_failed",
   "awaiting_approval",
   "approval_granted",
+  "approval_recorded",
   "build_started",
   "interrupted",
   "completed",
