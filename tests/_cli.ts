@@ -34,10 +34,23 @@ export async function tempDir(prefix = "orchestrate-test-"): Promise<string> {
 }
 
 /**
+ * Deno's cache folder (DENO_DIR, else the default under the cache folder),
+ * as this test process found it: the CLIs started here keep using it when
+ * their XDG_CACHE_HOME moves (Deno's default follows XDG_CACHE_HOME, and a
+ * fresh one would fetch every npm package of the lockfile again, hundreds
+ * of megabytes, on each module's first CLI call).
+ */
+export const DENO_CACHE_DIR: string = Deno.env.get("DENO_DIR") ||
+  join(
+    Deno.env.get("XDG_CACHE_HOME") ||
+      join(Deno.env.get("HOME") ?? "/root", ".cache"),
+    "deno",
+  );
+
+/**
  * The plan cache and the keys (plan cache, approvals) go to folders of this
- * test process, not the user's. The cache folder is this module's (it is
- * also Deno's own cache for the CLIs started here, so it lives as long as
- * the module's tests: removed with them). The state folder, where the
+ * test process, not the user's. The cache folder is this module's (it lives
+ * as long as the module's tests: removed with them). The state folder, where the
  * approvals key lives, is one per process, whatever module asks first:
  * `deno test --parallel` runs modules as workers of one process sharing its
  * environment, and a test that checks approvals in-process must use the key
@@ -58,6 +71,7 @@ const USER_DIRS = await (async () => {
   const state = join(tmp, `${prefix}${Deno.pid}`, "state");
   Deno.mkdirSync(state, { recursive: true, mode: 0o700 });
   const dirs = {
+    DENO_DIR: DENO_CACHE_DIR,
     XDG_CACHE_HOME: join(await tempDir("orchestrate-user-"), "cache"),
     XDG_STATE_HOME: state,
   };

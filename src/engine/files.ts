@@ -193,6 +193,8 @@ class Walker {
 
   // deno-lint-ignore require-await
   async resolve(rel: string): Promise<Resolved> {
+    const direct = this.resolveWithoutLinks(rel);
+    if (direct !== null) return direct;
     let real: string, info: Deno.FileInfo;
     try {
       // Synchronous: two quick calls on a local disk, where each async one
@@ -206,6 +208,29 @@ class Walker {
     }
     const kind = info.isFile ? "file" : info.isDirectory ? "dir" : "special";
     return { kind, real, info };
+  }
+
+  /**
+   * The usual case, cheaply: when no component of `rel` below the root is
+   * a symlink (an lstat each), it leads where it says, inside the root; no
+   * realpath (which lstats every component from `/`) and no second stat.
+   * Null when a link is on the way or the answer needs the full walk.
+   */
+  resolveWithoutLinks(rel: string): Resolved | null {
+    if (rel === "" || !ALREADY_NORMAL.test(rel)) return null;
+    let path = this.root;
+    let info: Deno.FileInfo | null = null;
+    try {
+      for (const part of rel.split("/")) {
+        path = join(path, part);
+        info = Deno.lstatSync(path);
+        if (info.isSymlink) return null;
+      }
+    } catch (e) {
+      return e instanceof Deno.errors.NotFound ? { kind: "missing" } : null;
+    }
+    const kind = info!.isFile ? "file" : info!.isDirectory ? "dir" : "special";
+    return { kind, real: join(this.realRoot, rel), info: info! };
   }
 
   /** Walks folder `dir` (relative; `real` is where it leads), keeping `ancestors` to stop link loops. */

@@ -6,7 +6,7 @@
 
 import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../text/sha256.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import { topologicalOrder } from "../graph/topo.ts";
 import { errorReason, matchFiles } from "./files.ts";
@@ -73,9 +73,12 @@ export async function fingerprint(
   for (const { path, reason } of found.unreadable) {
     parts.push(`${path}:unreadable:${reason}`);
   }
-  // node:crypto is loaded already (the run store's approval seals): a sync hash, no hop.
-  return createHash("sha256").update(parts.join("\n")).digest("hex");
+  // Plain JS: node:crypto is loaded only when a file's content is hashed.
+  return sha256Hex(parts.join("\n"));
 }
+
+/** node:crypto, once a file's content is hashed (~14 ms to load: a no-op re-run with a warm stat cache never does). */
+let nodeCrypto: typeof import("node:crypto") | undefined;
 
 /** Files up to this size are read whole (fast for many small files); larger ones stream. */
 const WHOLE_MAX = 4 * 1024 * 1024;
@@ -99,6 +102,7 @@ export async function fileSha256(path: string): Promise<string> {
     return `unreadable:${errorReason(e)}`;
   }
   try {
+    const { createHash } = nodeCrypto ??= await import("node:crypto");
     const info = file.statSync();
     const size = info.size;
     if (size <= WHOLE_MAX) {
@@ -159,6 +163,7 @@ async function streamHash(
   file: Deno.FsFile,
   head: Uint8Array,
 ): Promise<string> {
+  const { createHash } = nodeCrypto ??= await import("node:crypto");
   const hash = createHash("sha256").update(head);
   const buf = new Uint8Array(CHUNK);
   for (;;) {

@@ -73,6 +73,9 @@ export interface ScheduleResult {
 
 type Settled = "completed" | "skipped" | "failed" | "blocked" | "paused";
 
+/** How long decided skips may wait for more to be written with them. */
+const SKIP_FLUSH_MS = 15;
+
 /**
  * Runs the selected tasks of the plan to the end of the DAG.
  */
@@ -103,15 +106,17 @@ export async function schedule(
   const skip = (event: NewEvent) => {
     if (!options.emitAll) return emit(event);
     skips.push(event);
-    // Written too as soon as the run waits on something (a running command):
+    // Written too once the run waits on something (a running command):
     // skips decided between two commands are not held back while one runs.
+    // Not at the next turn of the event loop: every file read of the next
+    // fingerprint is one, and a no-op would write a batch per task.
     idle ??= setTimeout(() => {
       try {
         flushSkips();
       } catch (error) {
         fail(error);
       }
-    }, 0);
+    }, SKIP_FLUSH_MS);
   };
   const index = new Map(plan.tasks.map((t, i) => [t.id, i]));
   const tasks = plan.tasks;

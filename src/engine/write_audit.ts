@@ -19,7 +19,6 @@
  * @module
  */
 
-import { fstatSync } from "node:fs";
 import { join, relative, sep } from "../fs/path.ts";
 import type { ProcessPolicy } from "../exec/policy.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
@@ -42,8 +41,15 @@ const OWN = new Set([STATE_DIR, "TASKS.md"]);
  */
 let ownOutput: Set<string> | undefined;
 
+/** Empty until {@link findOwnOutputFiles} ran (every audit starts with it). */
 function ownOutputFiles(): Set<string> {
-  if (ownOutput) return ownOutput;
+  return ownOutput ?? new Set();
+}
+
+/** Finds {@link ownOutputFiles}, once; node:fs (~15 ms to load) only when a task is audited. */
+async function findOwnOutputFiles(): Promise<void> {
+  if (ownOutput) return;
+  const { fstatSync } = await import("node:fs");
   ownOutput = new Set();
   for (const fd of [1, 2]) {
     try {
@@ -55,7 +61,6 @@ function ownOutputFiles(): Set<string> {
       // Closed: nothing to ignore.
     }
   }
-  return ownOutput;
 }
 
 /** Device and inode: the same file under any name. */
@@ -296,6 +301,7 @@ export async function startAudit(
   board: AuditBoard | undefined,
 ): Promise<(() => Promise<WriteViolation[]>) | null> {
   if (policy.write === "all" && policy.forbidden.length === 0) return null;
+  await findOwnOutputFiles();
   const ticket = board?.begin(policy);
   try {
     const before = await listGuarded(root, policy);

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { equalInConstantTime, hmacSha256Hex } from "../text/sha256.ts";
 import { join } from "../fs/path.ts";
 import { userDirs } from "../plan/cache.ts";
 import type { ApprovalGrantedEvent } from "./types.ts";
@@ -83,7 +83,7 @@ function sealed(event: UnsealedApproval): string {
 }
 
 function macOf(key: Uint8Array, event: UnsealedApproval): string {
-  return createHmac("sha256", key).update(sealed(event)).digest("hex");
+  return hmacSha256Hex(key, sealed(event));
 }
 
 /**
@@ -150,6 +150,6 @@ export function approvalProblem(event: ApprovalGrantedEvent): string | null {
   }
   const want = new TextEncoder().encode(macOf(key, event));
   const got = new TextEncoder().encode(event.mac);
-  if (want.length === got.length && timingSafeEqual(want, got)) return null;
+  if (equalInConstantTime(want, got)) return null;
   return "its seal does not match (edited, copied from elsewhere, or sealed by another user): approve again";
 }

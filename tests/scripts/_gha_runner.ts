@@ -20,7 +20,7 @@ import { parse } from "yaml";
 import picomatch from "picomatch";
 import { runJob, type Yaml } from "./_job_runner.ts";
 import { CEILING, SOURCE_FLAGS } from "../../scripts/compile.ts";
-import { tempDir } from "../_cli.ts";
+import { DENO_CACHE_DIR, tempDir } from "../_cli.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
@@ -217,6 +217,7 @@ export async function runWorkflow(
         NO_COLOR: "1",
         XDG_STATE_HOME: Deno.env.get("XDG_STATE_HOME") ?? "",
         XDG_CACHE_HOME: userCache,
+        DENO_DIR: DENO_CACHE_DIR, // Else Deno's cache follows XDG_CACHE_HOME: a fresh npm fetch per job.
         GITHUB_ACTIONS: "true",
         GITHUB_REPOSITORY: "octo/project",
         GITHUB_RUN_ID: String(options.runId),

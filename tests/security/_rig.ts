@@ -9,7 +9,13 @@
  */
 
 import { join } from "node:path";
-import { cli, type CliOptions, type CliResult, tempDir } from "../_cli.ts";
+import {
+  cli,
+  type CliOptions,
+  type CliResult,
+  DENO_CACHE_DIR,
+  tempDir,
+} from "../_cli.ts";
 
 /** Who runs orchestrate in a test. */
 export interface TestUser {
@@ -50,7 +56,7 @@ function userAccount(): Promise<TestUser> {
     // Deno's npm cache, hard-linked (read-only for nobody) into a DENO_DIR it owns.
     const denoDir = join(home, "deno");
     await Deno.mkdir(denoDir);
-    const npm = join(denoCacheDir(), "npm");
+    const npm = join(DENO_CACHE_DIR, "npm");
     const copied = await new Deno.Command("cp", {
       args: ["-al", npm, join(denoDir, "npm")],
     }).output();
@@ -98,15 +104,6 @@ const ROOT: TestUser = {
   wrap: [],
   env: {},
 };
-
-/** Deno's cache folder (DENO_DIR, else the default under the home folder). */
-function denoCacheDir(): string {
-  const set = Deno.env.get("DENO_DIR");
-  if (set) return set;
-  const cache = Deno.env.get("XDG_CACHE_HOME") ??
-    join(Deno.env.get("HOME") ?? "/root", ".cache");
-  return join(cache, "deno");
-}
 
 /**
  * Registers `fn` once per user: as root and as an unprivileged user when
