@@ -75,16 +75,20 @@ export const reportCommand: CommandSpec = {
         ? dirname(resolve(options.out))
         : Deno.cwd();
       const link = (path: string) => relative(base, resolve(root, path)) || ".";
-      const { runTimeline } = await import("../render/gantt_mermaid.ts");
+      const [{ runTimeline }, { reportGraph }] = await Promise.all([
+        import("../render/gantt_mermaid.ts"),
+        import("./report_graph.ts"),
+      ]);
+      const graph = await reportGraph(options.file, report, shown ?? null);
+      const timeline = runTimeline(log.events);
       text = options.html
-        ? await (await import("./report_page.ts")).reportPage(
-          options.file,
+        ? (await import("../render/report_html.ts")).renderReportHtml(
           report,
           link,
-          runTimeline(log.events),
-          shown ?? null,
+          graph,
+          timeline,
         )
-        : renderReportMd(report, link, runTimeline(log.events));
+        : renderReportMd(report, link, timeline, graph);
     }
     if (typeof options.out === "string") {
       writeFileAtomic(options.out, text);

@@ -11,6 +11,11 @@ import { formatDuration } from "./duration.ts";
 import { escapeMarkdown, markdownLink } from "./markdown.ts";
 import { safeText } from "../text/safe_text.ts";
 import { renderGanttMermaid, type TimelineSpan } from "./gantt_mermaid.ts";
+import type { GraphModel } from "./graph_model.ts";
+import { renderGraphMermaid } from "./graph_mermaid.ts";
+
+/** Above this many tasks the report says how to get the graph instead of embedding it. */
+export const REPORT_GRAPH_LIMIT = 200;
 
 /** Above this many bars the report says the timeline is too long to draw. */
 export const REPORT_TIMELINE_LIMIT = 200;
@@ -19,7 +24,8 @@ export const REPORT_TIMELINE_LIMIT = 200;
  * Renders a report. `link` turns a path relative to the project root into
  * a link target relative to where the report is written. With `timeline`
  * (`runTimeline` of the run's events) it has a Mermaid Gantt chart of the
- * run, the critical path marked.
+ * run, the critical path marked; with `graph` (see `cli/report_graph.ts`)
+ * a Mermaid flowchart of the plan as the run left it.
  *
  * @example
  * ```ts
@@ -35,6 +41,7 @@ export function renderReportMd(
   report: RunReport,
   link: (path: string) => string,
   timeline: readonly TimelineSpan[] = [],
+  graph: GraphModel | null = null,
 ): string {
   const text = (s: string) => escapeMarkdown(safeText(s));
   const code = (s: string) => {
@@ -112,6 +119,19 @@ export function renderReportMd(
         `- ${text(e.id)}: ${e.state} in run ${text(e.run)}`
       ),
     );
+  }
+  if (graph !== null && graph.nodes.length > REPORT_GRAPH_LIMIT) {
+    out.push(
+      "",
+      "## Graph",
+      "",
+      `${graph.nodes.length} tasks: more than ${REPORT_GRAPH_LIMIT}, too many to draw here; \`orchestrate graph --run ${
+        text(report.run)
+      }\` prints the whole graph, \`report --html\` draws it.`,
+    );
+  } else if (graph !== null) {
+    const flowchart = renderGraphMermaid(graph).trimEnd();
+    out.push("", "## Graph", "", "```mermaid", flowchart, "```");
   }
   if (timeline.length > REPORT_TIMELINE_LIMIT) {
     out.push(

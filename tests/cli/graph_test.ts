@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, tempProject } from "../_cli.ts";
+import { checkFlowchart } from "../render/_mermaid_check.ts";
 
 const PLAN = `version: 1
 tasks:
@@ -124,4 +125,19 @@ Deno.test("report --html --out: one page with the summary, graph, timeline and e
   const both = await cli(["report", "--html", "--json"], { cwd: dir });
   assert.equal(both.code, 2);
   assert.match(both.stderr, /--json and --html cannot be used together/);
+});
+
+Deno.test("report (Markdown): the plan's graph as the run left it, as a Mermaid flowchart with the critical path, before the timeline", async () => {
+  const dir = await tempProject({ "orchestrator.yml": PLAN });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 1);
+  const r = await cli(["report"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const graph = r.stdout.match(/\n## Graph\n\n```mermaid\n([\s\S]*?)\n```\n/);
+  assert.ok(graph, r.stdout);
+  assert.deepEqual(checkFlowchart(graph[1]! + "\n"), []);
+  assert.equal(graph[1]!.match(/^ {2}n\d+[[{]/gm)?.length, 4);
+  assert.match(graph[1]!, /^ {2}class [n0-9,]+ failed$/m);
+  // An ended run: its critical path outlined.
+  assert.match(graph[1]!, /^ {2}style n0 stroke:#d00000/m);
+  assert.ok(r.stdout.indexOf("## Graph") < r.stdout.indexOf("## Timeline"));
 });
