@@ -188,6 +188,7 @@ async function mergedReport(
     [],
     view.warnings,
   );
+  report.merged_from = dir;
   return {
     run: view.run,
     report,

@@ -120,6 +120,11 @@ export interface CriticalPath {
 /** A whole run, as `report` shows it. */
 export interface RunReport {
   run: string;
+  /**
+   * For a merge shown with `--from` (not recorded): the folder its
+   * fragments came from. The run has no log of its own then.
+   */
+  merged_from?: string;
   plan_file: string | null;
   plan_hash: string | null;
   tool_version: string | null;

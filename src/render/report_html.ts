@@ -86,7 +86,13 @@ export function renderReportHtml(
     );
   }
   const log = `${RUNS_DIR}/${report.run}.jsonl`;
-  out.push(`<li>Log: ${a(log, log)}</li>`);
+  out.push(
+    report.merged_from !== undefined
+      ? `<li>Merged from ${
+        code(report.merged_from)
+      }, not recorded (<code>orchestrate merge</code> records it)</li>`
+      : `<li>Log: ${a(log, log)}</li>`,
+  );
   for (const w of report.warnings) out.push(`<li>Warning: ${t(w)}</li>`);
   out.push("</ul>");
   if (graph !== null) {

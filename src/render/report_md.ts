@@ -93,12 +93,16 @@ export function renderReportMd(
     );
   }
   out.push(
-    `- Log: ${
-      markdownLink(
-        `${RUNS_DIR}/${report.run}.jsonl`,
-        link(`${RUNS_DIR}/${report.run}.jsonl`),
-      )
-    }`,
+    report.merged_from !== undefined
+      ? `- Merged from ${
+        code(report.merged_from)
+      }, not recorded (\`orchestrate merge\` records it)`
+      : `- Log: ${
+        markdownLink(
+          `${RUNS_DIR}/${report.run}.jsonl`,
+          link(`${RUNS_DIR}/${report.run}.jsonl`),
+        )
+      }`,
   );
   for (const w of report.warnings) out.push(`- Warning: ${text(w)}`);
   out.push("");

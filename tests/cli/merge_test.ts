@@ -321,6 +321,9 @@ Deno.test("status --from and report --from: the merged run shown, nothing writte
   const report = await cli(["report", "--from", art], { cwd: dir });
   assert.equal(report.code, 0, report.stderr);
   assert.match(report.stdout, /^# Run merged-[0-9a-f]{16}$/m);
+  // No log to link to: it says where the run came from instead.
+  assert.match(report.stdout, /^- Merged from `[^`]*art`, not recorded/m);
+  assert.doesNotMatch(report.stdout, /^- Log:/m);
   assert.match(report.stdout, /^\| B \| failed \|/m);
   assert.match(
     report.stdout,
