@@ -221,7 +221,10 @@ function render(
     ];
     const boxes = group.tasks.map((t) => t.constraints.timebox_ms);
     const timebox = boxes.every((b) => b !== undefined)
-      ? Math.ceil(boxes.reduce((n, b) => n + b!, 0) / 60_000) + SETUP_MINUTES
+      ? Math.min(
+        Math.ceil(boxes.reduce((n, b) => n + b!, 0) / 60_000) + SETUP_MINUTES,
+        HOSTED_JOB_MAX_MINUTES,
+      )
       : undefined;
     const last = group.tasks.at(-1)!;
     // An agent's job that stops at apply_patch succeeds: the jobs after it wait, as locally.
@@ -284,6 +287,13 @@ function render(
     "# Do not edit: change the plan and export again; the same command with --check fails while this file is out of date.\n";
   return header + stringify(workflow, { lineWidth: 0 });
 }
+
+/**
+ * A job on GitHub's hosted runners ends after six hours whatever it asks;
+ * a merged job's summed timeboxes are capped there (each task's own
+ * timebox still holds inside the job).
+ */
+export const HOSTED_JOB_MAX_MINUTES = 360;
 
 /** Minutes added to a job's timeboxes for checkout, install and artifacts. */
 export const SETUP_MINUTES = 5;

@@ -447,3 +447,16 @@ Deno.test("export github-actions: 300 gated tasks (never merged) are refused wit
   );
   assert.ok(!await exists(join(dir, OUT)));
 });
+
+Deno.test("export github-actions: a timebox past six hours asks for GitHub's hosted-runner maximum, 360 minutes", async () => {
+  const { doc, text } = await exported(`version: 1
+tasks:
+  - id: soak
+    title: Soak test
+    commands: { run: "true" }
+    constraints: { timebox: 10h }
+`);
+  const [, soak] = jobOf(doc, "soak");
+  assert.equal(soak["timeout-minutes"], 360);
+  assert.deepEqual(await workflowProblems(text, OUT), []);
+});
