@@ -438,3 +438,36 @@ Deno.test("merge: while a live run holds the project lock, merge is refused (exi
   const after = await cli(["merge", art], { cwd: dir });
   assert.equal(after.code, 0, after.stderr);
 });
+
+Deno.test("merge then resume: the merged run goes on here — the failed task fixed runs again with its blocked dependent, the others stay done", async () => {
+  const { art } = await fixture();
+  const dir = await clone();
+  const merge = await cli(["merge", art, "--json"], { cwd: dir });
+  assert.equal(merge.code, 0, merge.stderr);
+  const run = JSON.parse(merge.stdout).run;
+  await Deno.writeTextFile(join(dir, "orchestrator.yml"), PLAN("echo fixed"));
+  const resume = await cli(["resume", "--no-build"], { cwd: dir });
+  // SHIP still waits for its gate: exit 3.
+  assert.equal(resume.code, 3, resume.stderr + resume.stdout);
+  const shown = await status(dir);
+  assert.deepEqual(states(shown.json), {
+    A: "completed",
+    B: "completed",
+    C: "completed",
+    D: "completed",
+    SHIP: "pending",
+    POST: "pending",
+  });
+  // The same run, resumed: only B (changed) and C (blocked by it) started again.
+  const events = (await Deno.readTextFile(
+    join(dir, ".codex/runs", `${run}.jsonl`),
+  )).trim().split("\n").map((l) => JSON.parse(l));
+  const resumed = events.findIndex((e) => e.type === "resumed");
+  assert.ok(resumed > 0);
+  assert.deepEqual(
+    events.slice(resumed).filter((e) => e.type === "task_started").map((e) =>
+      e.task
+    ),
+    ["B", "C"],
+  );
+});
