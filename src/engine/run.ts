@@ -31,7 +31,8 @@ import { runSecrets, unmaskedWarning } from "../exec/mask.ts";
 import { maskEvent } from "../events/mask_event.ts";
 import { ownEnv } from "../exec/permissions_env.ts";
 import { ciInfo } from "./ci.ts";
-import { definitionHashes } from "./fingerprint.ts";
+import { definitionHashes, fileSha256 } from "./fingerprint.ts";
+import { writeDeferredCachedPlans } from "../plan/cache.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask } from "./decide.ts";
 import { resumeTarget } from "./resume_target.ts";
@@ -232,7 +233,13 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     return EXIT_CODE.io;
   } finally {
     // Still under the lock: no other run writes the cache meanwhile.
-    await saveStatCache(options.loaded.root);
+    // An interrupted run ends now: its racy entries wait for the next run.
+    await saveStatCache(
+      options.loaded.root,
+      options.interrupt.aborted ? undefined : fileSha256,
+    );
+    // The first run here made `.codex/`: its plan is cached from now on.
+    await writeDeferredCachedPlans();
     for (const o of options.observers) {
       try {
         await o.close(state);

@@ -12,7 +12,9 @@
  * {@link RACY_MS}, than the moment before that stat; a younger one is
  * hashed again (and its entry trusted once it is old enough). Deno reports
  * ctime in whole seconds, so a file whose status changed less than about a
- * second before the stat is always hashed.
+ * second before the stat is always hashed. As git does when it writes its
+ * index, the run's end hashes such files once more when they have become
+ * old enough, so the next run (a no-op after an edit) finds them clean.
  * @module
  */
 
@@ -37,6 +39,9 @@ export const RACY_MS = 100;
  * milliseconds): a file changed within the second before the stat is racy.
  */
 const CTIME_GRAIN_MS = 1000;
+
+/** At most this much is hashed again when a run ends ({@link StatCache.settle}). */
+const SETTLE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** The cache file's size bound: beyond it, it is ignored (and rewritten). */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -80,6 +85,8 @@ export class StatCache {
   #root: string;
   #entries: Map<string, Entry>;
   #dirty = false;
+  /** Files whose entry was racy when recorded: settled at {@link save}. */
+  #racy = new Set<string>();
   /** Every file is hashed again (`--force`); the entries are renewed. */
   refresh = false;
   /** Hits and misses of this process, for the bench and tests. */
@@ -128,12 +135,7 @@ export class StatCache {
     if (
       !this.refresh && key !== null && entry !== undefined && entry[0] === key
     ) {
-      // Deno gives ctime in whole seconds: the change may be anywhere in that second.
-      const newest = Math.max(
-        info.mtime!.getTime(),
-        info.ctime!.getTime() + CTIME_GRAIN_MS - 1,
-      );
-      if (newest < entry[2] - RACY_MS) {
+      if (newestChange(info) < entry[2] - RACY_MS) {
         this.hits++;
         return entry[1];
       }
@@ -143,11 +145,39 @@ export class StatCache {
     if (key !== null && !hash.startsWith("unreadable:")) {
       this.#entries.set(path, [key, hash, statAt]);
       this.#dirty = true;
+      if (newestChange(info) >= statAt - RACY_MS) this.#racy.add(path);
+      else this.#racy.delete(path);
     } else if (entry !== undefined) {
       this.#entries.delete(path);
       this.#dirty = true;
     }
     return hash;
+  }
+
+  /**
+   * Hashes again each file whose entry was racy when recorded and is old
+   * enough now (its stat taken first, as in {@link hash}); one changed
+   * since gets its new hash, one still racy is left to the next run.
+   */
+  async settle(hashFile: (path: string) => Promise<string>): Promise<void> {
+    let budget = SETTLE_MAX_BYTES;
+    for (const path of this.#racy) {
+      const statAt = Date.now();
+      let info: Deno.FileInfo;
+      try {
+        info = Deno.statSync(join(this.#root, path));
+      } catch {
+        continue; // Gone: the next run says why.
+      }
+      const key = statKey(info);
+      if (key === null || newestChange(info) >= statAt - RACY_MS) continue;
+      if ((budget -= info.size) < 0) break; // Big files: the next run hashes them.
+      const hash = await hashFile(join(this.#root, path));
+      if (hash.startsWith("unreadable:")) continue;
+      this.#entries.set(path, [key, hash, statAt]);
+      this.#dirty = true;
+    }
+    this.#racy.clear();
   }
 
   /**
@@ -170,6 +200,15 @@ export class StatCache {
       // A read-only or full disk: the next run hashes again.
     }
   }
+}
+
+/** The latest moment the file's content may have changed, by its stat. */
+function newestChange(info: Deno.FileInfo): number {
+  // Deno gives ctime in whole seconds: the change may be anywhere in that second.
+  return Math.max(
+    info.mtime!.getTime(),
+    info.ctime!.getTime() + CTIME_GRAIN_MS - 1,
+  );
 }
 
 function isEntry(e: unknown): e is Entry {
@@ -210,10 +249,18 @@ export function statCacheOf(root: string): Promise<StatCache> | null {
   return caches.get(root) ?? null;
 }
 
-/** Saves the cache of `root` (if one is registered) and lets it go. */
-export async function saveStatCache(root: string): Promise<void> {
+/**
+ * Saves the cache of `root` (if one is registered) and lets it go; with
+ * `hashFile`, racy entries grown old enough are settled first.
+ */
+export async function saveStatCache(
+  root: string,
+  hashFile?: (path: string) => Promise<string>,
+): Promise<void> {
   const cache = caches.get(root);
   if (cache === undefined) return;
   caches.delete(root);
-  await (await cache).save();
+  const loaded = await cache;
+  if (hashFile) await loaded.settle(hashFile);
+  await loaded.save();
 }

@@ -225,7 +225,16 @@ export async function writeCachedPlan(
   modules?: readonly { absolute: string; source: string }[],
 ): Promise<void> {
   const dirs = userDirs();
-  if (!dirs || !await hasCodexDir(file)) return;
+  if (!dirs) return;
+  if (!await hasCodexDir(file)) {
+    // A first run makes `.codex/`: it records the check then (see writeDeferredCachedPlans).
+    deferred.set(
+      file,
+      () => writeCachedPlan(file, checked, include, sources, modules),
+    );
+    return;
+  }
+  deferred.delete(file);
   const planDir = dirname(file);
   if (isTs(file)) {
     if (!modules || tsCacheBlocker(modules) !== null) return;
@@ -270,6 +279,23 @@ export async function writeCachedPlan(
     files,
     ...checked,
   });
+}
+
+/** Checks this process made before their project had `.codex/`. */
+const deferred = new Map<string, () => Promise<void>>();
+
+/**
+ * Records the checks {@link writeCachedPlan} put off for want of
+ * `.codex/`, once a run has made it: the run after the first then finds
+ * its plan cached. Still without `.codex/`, still put off.
+ *
+ * @example
+ * ```ts ignore
+ * await writeDeferredCachedPlans(); // at the end of a run
+ * ```
+ */
+export async function writeDeferredCachedPlans(): Promise<void> {
+  for (const write of [...deferred.values()]) await write();
 }
 
 /** Adds the IR hash to the cache entry of `file` (computed after a hash-less check). */

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { cli, tempProject } from "../_cli.ts";
 import { latestEvents } from "../engine/_events.ts";
 import { RACY_MS, STAT_CACHE_FILE } from "../../src/engine/stat_cache.ts";
@@ -187,4 +188,31 @@ Deno.test("stat cache: a link planted at .codex/cache is set aside, never writte
   assert.ok((await Deno.lstat(join(dir, ".codex/cache"))).isDirectory);
   assert.equal((await entry(dir)).length, 3);
   await Deno.remove(outside, { recursive: true });
+});
+
+Deno.test("stat cache: an input written just before the run is hashed again at its end once old enough, so the next run trusts its entry", async () => {
+  const dir = await tempProject({
+    // A is done at once (both its hashes racy); B keeps the run going 1.3 s.
+    "orchestrator.yml":
+      `${PLAN}  - id: B\n    title: wait\n    dependencies: [A]\n    commands: { wait: "sleep 1.3" }\n`,
+    "in/a.txt": "aaaa\n",
+  });
+  // No settle: the input's ctime is this second, its first hash racy.
+  assert.equal(await runA(dir), "completed");
+  const [, hash, statAt] = await entry(dir);
+  const info = await Deno.stat(join(dir, "in/a.txt"));
+  const newest = Math.max(
+    info.mtime!.getTime(),
+    info.ctime!.getTime() + 999,
+  );
+  // Hashed again at the run's end (after B's 1.3 s): trusted as it stands.
+  assert.ok(
+    newest < statAt - RACY_MS,
+    `entry taken at ${statAt}, file changed up to ${newest}`,
+  );
+  assert.equal(
+    hash,
+    createHash("sha256").update("aaaa\n").digest("hex"),
+  );
+  assert.equal(await runA(dir), "skipped: up to date");
 });

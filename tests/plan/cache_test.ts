@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readCachedPlan, userDirs } from "../../src/plan/cache.ts";
+import {
+  readCachedPlan,
+  userDirs,
+  writeDeferredCachedPlans,
+} from "../../src/plan/cache.ts";
 import { checkPlan, loadPlan } from "../../src/plan/load.ts";
 import { tempDir, tempProject } from "../_cli.ts";
 
@@ -150,4 +154,21 @@ Deno.test("cache: an entry edited by anything but the tool is ignored", async ()
   const again = await loadPlan(file);
   assert.ok(again.ok);
   assert.equal(again.value.plan.tasks[0]!.commands[0]!.run, "echo real");
+});
+
+Deno.test("cache: a plan checked before its project had .codex/ is recorded once a run made it (writeDeferredCachedPlans)", async () => {
+  const dir = await project(false);
+  const file = join(dir, "orchestrator.yml");
+  const first = await loadPlan(file);
+  assert.ok(first.ok);
+  await writeDeferredCachedPlans(); // Still no .codex/: still nothing.
+  assert.equal(await readCachedPlan(file), undefined);
+  await Deno.mkdir(join(dir, ".codex"));
+  await writeDeferredCachedPlans();
+  const hit = await readCachedPlan(file);
+  assert.ok(hit);
+  assert.equal(hit.hash, first.value.hash);
+  // Changed meanwhile: the recorded check does not match it.
+  await Deno.writeTextFile(file, MAIN.replace("title: a", "title: z"));
+  assert.equal(await readCachedPlan(file), undefined);
 });
