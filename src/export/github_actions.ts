@@ -266,6 +266,34 @@ function render(
       ],
     };
   });
+  // A gate's review is asked once what its tasks need is done (as a local
+  // run stops there), not when the workflow starts: its job needs their
+  // dependencies' jobs — but never one that waits for this gate itself.
+  const gatesOf = (j: string) =>
+    new Set(
+      groups.flatMap((g, k) =>
+        groupIds[k] === j || upstream.get(j)!.has(groupIds[k]!)
+          ? g.tasks.flatMap(environmentGates)
+          : []
+      ),
+    );
+  for (const gate of gates) {
+    const needs = new Set<string>();
+    groups.forEach((group, k) => {
+      if (!group.tasks.some((t) => environmentGates(t).includes(gate))) return;
+      for (const t of group.tasks) {
+        for (const d of t.dependencies) {
+          const j = taskJob.get(d)!;
+          if (j !== groupIds[k] && !gatesOf(j).has(gate)) needs.add(j);
+        }
+      }
+    });
+    jobs[gateJob.get(gate)!] = gateJobOf(
+      gate,
+      envs.get(gate)!,
+      groupIds.filter((j) => needs.has(j)), // in plan order: a stable file
+    );
+  }
   jobs[ids.take("merge")] = mergeJob(options.install, Object.keys(jobs));
   const workflow = {
     name: plainLine(`orchestrate: ${plan.project.name}`),
@@ -300,13 +328,18 @@ export const SETUP_MINUTES = 5;
 
 /**
  * A gate's job: bound to the environment, so it starts once the
- * environment's required reviewers approve; it tells the jobs that need
- * it who approved (GitHub's record of the approval, else who started the
- * run).
+ * environment's required reviewers approve (asked once `needs` are done);
+ * it tells the jobs that need it who approved (GitHub's record of the
+ * approval, else who started the run).
  */
-function gateJobOf(gate: string, environment: string): unknown {
+function gateJobOf(
+  gate: string,
+  environment: string,
+  needs: readonly string[] = [],
+): unknown {
   return {
     name: plainLine(`Approve ${gate}`),
+    ...(needs.length > 0 ? { needs: [...needs] } : {}),
     "runs-on": "ubuntu-latest",
     environment,
     // Reading the run's approvals is all it does.

@@ -171,6 +171,11 @@ Deno.test("export github-actions: a job per task with needs, gates as environmen
   );
   for (const g of gateJobs) {
     assert.deepEqual(doc.jobs[g].permissions, { actions: "read" });
+    // Reviewers are asked once what ship needs is done, as a local run stops there.
+    assert.deepEqual(
+      [...doc.jobs[g].needs].sort(),
+      [buildLinux, testId].sort(),
+    );
     assert.equal(
       doc.jobs[g].outputs.approver,
       "${{ steps.approver.outputs.approver }}",
@@ -459,4 +464,35 @@ tasks:
   const [, soak] = jobOf(doc, "soak");
   assert.equal(soak["timeout-minutes"], 360);
   assert.deepEqual(await workflowProblems(text, OUT), []);
+});
+
+Deno.test("export github-actions: a gate shared along a chain asks once the first gated task's needs are done, never in a cycle", async () => {
+  const { doc, text } = await exported(`version: 1
+orchestrator:
+  approvals:
+    required: [deploy]
+tasks:
+  - { id: build, title: build, commands: { b: "true" } }
+  - id: stage
+    title: stage
+    type: deploy
+    dependencies: [build]
+    commands: { s: "true" }
+  - id: prod
+    title: prod
+    type: deploy
+    dependencies: [stage]
+    commands: { p: "true" }
+`);
+  assert.deepEqual(await workflowProblems(text, OUT), []);
+  const [buildId] = jobOf(doc, "build");
+  const [stageId, stage] = jobOf(doc, "stage");
+  const [, prod] = jobOf(doc, "prod");
+  const gate = Object.keys(doc.jobs).find((n) =>
+    doc.jobs[n].environment === "deploy"
+  )!;
+  // Not stage's job: it waits for this very gate.
+  assert.deepEqual(doc.jobs[gate].needs, [buildId]);
+  assert.ok(stage.needs.includes(gate));
+  assert.ok(prod.needs.includes(gate) && prod.needs.includes(stageId));
 });
