@@ -241,8 +241,11 @@ Deno.test({
     const dir = await ranProject();
     const tasksMd = await Deno.readTextFile(join(dir, "TASKS.md"));
     const reportMd = (await cli(["report"], { cwd: dir })).stdout;
-    const block = (md: string) => {
-      const m = md.match(/```mermaid\n([\s\S]*?)```/);
+    /** The Mermaid block under `## heading`. */
+    const block = (md: string, heading: string) => {
+      const m = md.match(
+        new RegExp(`\n## ${heading}\n\n\`\`\`mermaid\n([\\s\\S]*?)\`\`\``),
+      );
       assert.ok(m, md);
       return m[1]!;
     };
@@ -257,8 +260,9 @@ Deno.test({
       })),
     } as unknown as Plan;
     const results = await mermaidResults({
-      tasks: block(tasksMd),
-      report: block(reportMd),
+      tasks: block(tasksMd, "Graph"),
+      reportGraph: block(reportMd, "Graph"),
+      report: block(reportMd, "Timeline"),
       hostileFlowchart: renderGraphMermaid(
         graphModel(hostilePlan, emptyState(), ["T0", "T1"]),
       ),
@@ -275,6 +279,7 @@ Deno.test({
       broken: 'flowchart LR\n  n0["a"b"]\n',
     });
     assert.equal(results.tasks, "ok 4 nodes 0 bars");
+    assert.equal(results.reportGraph, "ok 4 nodes 0 bars");
     // BUILD, LINT and the TEST shards ran; SHIP ran after the approval.
     assert.match(results.report!, /^ok 0 nodes [4-9] bars$/);
     assert.equal(results.hostileFlowchart, `ok ${HOSTILE.length} nodes 0 bars`);
