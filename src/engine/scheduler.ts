@@ -11,6 +11,7 @@
 import { InternalError } from "../fault.ts";
 import { MinHeap } from "../graph/topo.ts";
 import type { Plan, Task } from "../plan/ir.ts";
+import { realTimers } from "../output/timers.ts";
 import { blockedReason, type NewEvent } from "../events/types.ts";
 import type { PatchState } from "../events/fold.ts";
 import { decideTask, type GateStatus } from "./decide.ts";
@@ -85,9 +86,9 @@ export async function schedule(
   const { plan, toRun } = options;
   /** Skips not written yet: written before anything else happens. */
   const skips: NewEvent[] = [];
-  let idle: ReturnType<typeof setTimeout> | undefined;
+  let idle: unknown;
   const flushSkips = () => {
-    clearTimeout(idle);
+    if (idle !== undefined) realTimers.clearTimeout(idle);
     idle = undefined;
     if (skips.length === 0) return;
     const batch = skips.splice(0);
@@ -110,7 +111,8 @@ export async function schedule(
     // skips decided between two commands are not held back while one runs.
     // Not at the next turn of the event loop: every file read of the next
     // fingerprint is one, and a no-op would write a batch per task.
-    idle ??= setTimeout(() => {
+    // The web timer: the global setTimeout loads Node's timers (~13 ms) on first use.
+    idle ??= realTimers.setTimeout(() => {
       try {
         flushSkips();
       } catch (error) {

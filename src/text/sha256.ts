@@ -215,8 +215,14 @@ export function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/** Two hex digits per byte value: a digest is 32 lookups, not 32 conversions. */
+const HEX = Array.from(
+  { length: 256 },
+  (_, b) => b.toString(16).padStart(2, "0"),
+);
+
 function hex(bytes: Uint8Array): string {
   let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]!;
   return out;
 }
