@@ -4,34 +4,32 @@
  * fragments' folders into the project, so `status` shows a failed task's
  * last lines and TASKS.md and the report link its output as after a local
  * run. Only regular files named by an event and found beside the fragment
- * of that run are copied; nothing already in the project is replaced, and
- * no link is followed on either side.
+ * of that run are copied (by the run store: nothing already in the project
+ * is replaced, no link is followed on either side).
  * @module
  */
 
 import { basename, dirname, join } from "../fs/path.ts";
 import { RUNS_DIR } from "../events/log.ts";
-import { controlFolder } from "../events/control_entry.ts";
 import { RUN_ID } from "../events/run_index.ts";
 import type { MergedRun } from "../events/merge_fragments.ts";
 
 /**
- * Copies the outputs `merged`'s events name into `root`.
+ * The output files `merged`'s events name, each as its path under the run
+ * folder of the job run that wrote it and the file beside that job's
+ * fragment to copy it from (the run store copies them in).
  *
- * @param root The project root.
  * @param merged The merged run.
- * @returns How many files were copied, and one warning per file that could not be.
  *
  * @example
  * ```ts ignore
  * // ignore: needs a merged run whose fragments lie in artifact folders
- * const { copied } = await copyMergedOutputs(root, merged);
+ * const files = mergedOutputFiles(merged); // [{ path: "<job run>/A.x.1.log", from: "art/orchestrate-A/<job run>/A.x.1.log" }]
  * ```
  */
-export async function copyMergedOutputs(
-  root: string,
+export function mergedOutputFiles(
   merged: MergedRun,
-): Promise<{ copied: number; warnings: string[] }> {
+): { path: string; from: string }[] {
   // Each job's run id → the folder its fragment was found in.
   const folders = new Map<string, string>();
   for (const fragment of merged.fragments) {
@@ -45,11 +43,9 @@ export async function copyMergedOutputs(
     const output = "output" in event ? event.output : null;
     if (typeof output === "string") names.add(output);
   }
-  let copied = 0;
-  const warnings: string[] = [];
+  const files: { path: string; from: string }[] = [];
   for (const name of [...names].sort()) {
-    const parts = name.split("/");
-    const [state, runs, run, ...rest] = parts;
+    const [state, runs, run, ...rest] = name.split("/");
     if (
       `${state}/${runs}` !== RUNS_DIR || run === undefined ||
       !RUN_ID.test(run) || run === merged.run || rest.length === 0 ||
@@ -57,28 +53,30 @@ export async function copyMergedOutputs(
     ) continue;
     const folder = folders.get(run);
     if (folder === undefined) continue;
-    const from = join(folder, run, ...rest);
-    try {
-      const info = await Deno.lstat(from);
-      if (!info.isFile) continue;
-      let dir = join(root, RUNS_DIR, run);
-      await controlFolder(dir);
-      for (const part of rest.slice(0, -1)) {
-        await controlFolder(dir = join(dir, part));
-      }
-      const to = join(dir, rest.at(-1)!);
-      const bytes = await Deno.readFile(from);
-      await Deno.writeFile(to, bytes, { createNew: true, mode: 0o600 });
-      copied++;
-    } catch (e) {
-      if (
-        e instanceof Deno.errors.NotFound ||
-        e instanceof Deno.errors.AlreadyExists
-      ) continue;
-      warnings.push(
-        `${from}: cannot copy it into the project: ${(e as Error).message}`,
-      );
-    }
+    files.push({
+      path: [run, ...rest].join("/"),
+      from: join(folder, run, ...rest),
+    });
   }
-  return { copied, warnings };
+  return files;
+}
+
+/**
+ * Copies the outputs `merged`'s events name into `root`'s run folders
+ * through its run store (see {@link mergedOutputFiles}).
+ *
+ * @returns How many files were copied, and one warning per file that could not be.
+ *
+ * @example
+ * ```ts ignore
+ * // ignore: needs a merged run whose fragments lie in artifact folders
+ * const { copied } = await copyMergedOutputs(root, merged);
+ * ```
+ */
+export async function copyMergedOutputs(
+  root: string,
+  merged: MergedRun,
+): Promise<{ copied: number; warnings: string[] }> {
+  const { RunStore } = await import("../events/store.ts");
+  return await new RunStore(root).copyRunFiles(mergedOutputFiles(merged));
 }

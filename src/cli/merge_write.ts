@@ -6,14 +6,8 @@
  * @module
  */
 
-import { join, relative } from "../fs/path.ts";
-import { acquireLock, LockedError } from "../events/lock.ts";
-import { artifactDir, logPath, RUNS_DIR } from "../events/log.ts";
-import { controlFolder, entryKind } from "../events/control_entry.ts";
-import { writeRecordedPlan } from "../events/recorded_plan.ts";
-import { recordRun } from "../events/run_index.ts";
-import { writeFileAtomic } from "../fs/write_atomic.ts";
-import { STATE_DIR } from "../fs/state_dir.ts";
+import { relative } from "../fs/path.ts";
+import { LockedError } from "../events/lock.ts";
 import { UsageError } from "./errors.ts";
 import type { MergedSource } from "./merge_source.ts";
 
@@ -46,65 +40,43 @@ export async function writeMergedRun(
   source: MergedSource,
 ): Promise<MergeWritten> {
   const { root, merged } = source;
-  const path = logPath(root, merged.run);
-  const log = relative(root, path);
-  let lock;
-  let outputs: { copied: number; warnings: string[] } = {
-    copied: 0,
-    warnings: [],
-  };
-  const warnings: string[] = [];
+  const [{ RunStore, RunExists }, { mergedOutputFiles }] = await Promise.all([
+    import("../events/store.ts"),
+    import("./merge_outputs.ts"),
+  ]);
+  const store = new RunStore(root);
+  const log = relative(root, store.logPath(merged.run));
+  const files = mergedOutputFiles(merged);
+  let recorded;
   try {
-    lock = await acquireLock(root, merged.run);
+    recorded = await store.importRun(
+      merged.run,
+      merged.text,
+      source.recorded ? source.plan : null,
+      files,
+    );
   } catch (e) {
-    if (e instanceof LockedError) throw new UsageError(e.message);
+    if (e instanceof LockedError || e instanceof RunExists) {
+      throw new UsageError(e.message);
+    }
     throw e;
   }
-  try {
-    await controlFolder(join(root, STATE_DIR), "orchestrate's state");
-    await controlFolder(join(root, RUNS_DIR), "the runs' logs");
-    const kind = await entryKind(path);
-    if (kind === "file") {
-      if ((await Deno.readTextFile(path)) === merged.text) {
-        await recordRun(root, merged.run);
-        return { written: false, log, outputs: 0, warnings: [] };
-      }
-      // A derived id names its events (a hash of them): only a chosen one meets others.
-      throw new UsageError(
-        `Run ${merged.run} exists and holds other events: merge under another --run`,
-      );
-    }
-    if (kind !== "missing") {
-      throw new UsageError(
-        `${log} is not a file: cannot record run ${merged.run} there`,
-      );
-    }
-    if (source.recorded) {
-      const hash = await writeRecordedPlan(
-        artifactDir(root, merged.run),
-        source.plan,
-      );
-      if (hash !== merged.plan_hash) {
-        // Not in the form orchestrate writes (edited by hand): `status` reads the plan file.
-        warnings.push(
-          `the plan recorded beside the fragments is not as orchestrate writes it: the merged run shows the plan file's tasks`,
-        );
-      }
-    }
-    // The outputs first: the log never names a file that is not there yet.
-    const { copyMergedOutputs } = await import("./merge_outputs.ts");
-    outputs = await copyMergedOutputs(root, merged);
-    writeFileAtomic(path, merged.text);
-    await recordRun(root, merged.run);
-  } finally {
-    lock.release();
+  if (!recorded.written) {
+    return { written: false, log, outputs: 0, warnings: [] };
   }
+  const warnings = recorded.planHash !== null &&
+      recorded.planHash !== merged.plan_hash
+    // Not in the form orchestrate writes (edited by hand): `status` reads the plan file.
+    ? [
+      "the plan recorded beside the fragments is not as orchestrate writes it: the merged run shows the plan file's tasks",
+    ]
+    : [];
   await redrawTasksMd(source, log);
   return {
     written: true,
     log,
-    outputs: outputs.copied,
-    warnings: [...warnings, ...outputs.warnings],
+    outputs: recorded.copied,
+    warnings: [...warnings, ...recorded.warnings],
   };
 }
 

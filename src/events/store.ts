@@ -31,7 +31,14 @@ import {
   RUNS_DIR,
 } from "./log.ts";
 import { resolve, sep } from "../fs/path.ts";
-import { appendLine, orderedRuns, RUN_ID, RUN_INDEX } from "./run_index.ts";
+import {
+  appendLine,
+  orderedRuns,
+  recordRun,
+  RUN_ID,
+  RUN_INDEX,
+} from "./run_index.ts";
+import { writeFileAtomic } from "../fs/write_atomic.ts";
 import type { ApprovalGrantedEvent, NewEvent, RunEvent } from "./types.ts";
 import type { Plan } from "../plan/ir.ts";
 import {
@@ -285,6 +292,102 @@ export class RunStore {
   }
 
   /**
+   * Records a whole run made elsewhere (`orchestrate merge`), as a run
+   * records itself: under the project lock, its IR (when given) beside the
+   * log, the files its events name (copied in, never replacing one, never
+   * through a link), then its log in one atomic write, then its place in
+   * the index. The same log recorded again changes nothing.
+   *
+   * @param files Each file's path under the run folder of the run that
+   *   wrote it (`<job run>/<name>`), and the regular file to copy it from.
+   * @returns `false` when the same log was recorded before, the IR's hash
+   *   as written, and what {@link copyRunFiles} did.
+   * @throws {LockedError} When a live run holds the lock.
+   * @throws {RunExists} When `run` holds another log, or is not a file.
+   *
+   * @example
+   * ```ts ignore
+   * const { written } = await store.importRun("merged-1f", text, plan, []);
+   * ```
+   */
+  async importRun(
+    run: string,
+    text: string,
+    plan: Plan | null,
+    files: readonly { path: string; from: string }[],
+  ): Promise<
+    {
+      written: boolean;
+      planHash: string | null;
+      copied: number;
+      warnings: string[];
+    }
+  > {
+    if (!RUN_ID.test(run)) throw new TypeError(`Invalid run id "${run}"`);
+    const lock = await acquireLock(this.root, run);
+    try {
+      await controlFolder(
+        resolve(this.root, RUNS_DIR, ".."),
+        "orchestrate's state",
+      );
+      await controlFolder(resolve(this.root, RUNS_DIR), "the runs' logs");
+      const path = this.logPath(run);
+      const kind = await entryKind(path);
+      if (kind === "file") {
+        if ((await Deno.readTextFile(path)) !== text) {
+          throw new RunExists(
+            `Run ${run} exists and holds other events: merge under another --run`,
+          );
+        }
+        await recordRun(this.root, run);
+        return { written: false, planHash: null, copied: 0, warnings: [] };
+      }
+      if (kind !== "missing") {
+        throw new RunExists(
+          `${RUNS_DIR}/${run}.jsonl is not a file: cannot record run ${run} there`,
+        );
+      }
+      const planHash = plan === null
+        ? null
+        : await writeRecordedPlan(this.artifactDir(run), plan);
+      // The files first: the log never names one that is not there yet.
+      const { copied, warnings } = await this.copyRunFiles(files);
+      writeFileAtomic(path, text);
+      await recordRun(this.root, run);
+      return { written: true, planHash, copied, warnings };
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
+   * Copies files made elsewhere into run folders: each `from` (a regular
+   * file, not a link, at most 64 MiB) to `path` (`<run>/<name>`, no `..`)
+   * under `.codex/runs/`, its folders made as control folders (a planted
+   * link is set aside), never replacing a file. A source that is gone, a
+   * link, or a file already there is passed over.
+   *
+   * @returns How many were copied, and one warning per file that could not be.
+   *
+   * @example
+   * ```ts ignore
+   * await store.copyRunFiles([{ path: "r1/A.log", from: "art/r1/A.log" }]);
+   * ```
+   */
+  async copyRunFiles(
+    files: readonly { path: string; from: string }[],
+  ): Promise<{ copied: number; warnings: string[] }> {
+    let copied = 0;
+    const warnings: string[] = [];
+    for (const file of files) {
+      const done = await _copyIn(resolve(this.root, RUNS_DIR), file);
+      if (done === true) copied++;
+      else if (done !== false) warnings.push(done);
+    }
+    return { copied, warnings };
+  }
+
+  /**
    * Records an approval of `run`. With no live run, it is appended to the
    * log under the lock; while a run is live (or takes the lock first), to
    * the run's approvals journal, which the live run re-reads (see
@@ -378,4 +481,50 @@ function _writer(log: EventLog, lock: Lock, artifactDir: string): RunWriter {
       }
     },
   };
+}
+
+/** A run that cannot be recorded under its id: another log, or not a file, is there. */
+export class RunExists extends Error {
+  override name = "RunExists";
+}
+
+/** The largest file {@link RunStore.importRun} copies in (a command's output is capped at 8 MiB). */
+const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Copies `file.from` (a regular file, not a link) to `file.path` under
+ * `runsDir`, creating its folders as control folders and never replacing a
+ * file: true when copied, false when passed over, else why not.
+ */
+async function _copyIn(
+  runsDir: string,
+  file: { path: string; from: string },
+): Promise<boolean | string> {
+  const parts = file.path.split("/");
+  if (parts.some((p) => p === "" || p === "." || p === "..")) return false;
+  try {
+    const info = await Deno.lstat(file.from);
+    if (!info.isFile) return false;
+    if (info.size > IMPORT_MAX_BYTES) {
+      return `${file.from}: ${info.size} bytes, more than a command's output can be: not copied`;
+    }
+    let dir = runsDir;
+    for (const part of parts.slice(0, -1)) {
+      await controlFolder(dir = resolve(dir, part));
+    }
+    const bytes = await Deno.readFile(file.from);
+    await Deno.writeFile(resolve(dir, parts.at(-1)!), bytes, {
+      createNew: true,
+      mode: 0o600,
+    });
+    return true;
+  } catch (e) {
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.AlreadyExists
+    ) return false;
+    return `${file.from}: cannot copy it into the project: ${
+      (e as Error).message
+    }`;
+  }
 }
