@@ -48,7 +48,7 @@ export const approveCommand: CommandSpec = {
     const gate = positionals[0]!;
     // Loaded here, not at the top: every command's start-up would pay for them.
     const [
-      { viewRun },
+      { namedOrLatestRun, viewRun },
       { definitionHashes },
       { explainChanges },
       { gateBinding, waitingPatch },
@@ -64,17 +64,7 @@ export const approveCommand: CommandSpec = {
     const wanted = typeof options.run === "string" ? options.run : null;
     let live = false;
     const view = await viewRun(options.file, async (store) => {
-      if (wanted !== null) {
-        const runs = await store.runs();
-        if (!runs.includes(wanted)) {
-          const near = closest(wanted, runs);
-          throw new UsageError(
-            `Unknown run "${wanted}"${near ? `: did you mean "${near}"?` : ""}`,
-            "",
-          );
-        }
-        return wanted;
-      }
+      if (wanted !== null) return await namedOrLatestRun(store, wanted);
       const running = (await store.live())?.run;
       if (running) {
         live = true;

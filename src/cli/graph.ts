@@ -43,7 +43,7 @@ export const graphCommand: CommandSpec = {
       );
     }
     const [
-      { viewRun, withEarlierResults },
+      { namedOrLatestRun, viewRun, withEarlierResults },
       { buildRunReport },
       { graphModel },
       { stdout },
@@ -54,19 +54,10 @@ export const graphCommand: CommandSpec = {
       import("../output/stdio.ts"),
     ]);
     const wanted = typeof options.run === "string" ? options.run : null;
-    const picked = await viewRun(options.file, async (store) => {
-      if (wanted === null) return await store.latest();
-      const runs = await store.runs();
-      if (!runs.includes(wanted)) {
-        const { closest } = await import("../plan/suggest.ts");
-        const near = closest(wanted, runs);
-        throw new UsageError(
-          `Unknown run "${wanted}"${near ? `: did you mean "${near}"?` : ""}`,
-          "",
-        );
-      }
-      return wanted;
-    });
+    const picked = await viewRun(
+      options.file,
+      (store) => namedOrLatestRun(store, wanted),
+    );
     // The path is the run's own, and only once it ended: a live or paused run's is not settled.
     let critical: string[] | null = null;
     const outcome = picked.state.outcome;

@@ -120,22 +120,14 @@ async function storedReport(
   store: RunStore,
   wanted: string | null,
 ): Promise<Reported> {
-  const [{ buildRunReport }, { closest }] = await Promise.all([
+  const [{ buildRunReport }, { namedOrLatestRun }] = await Promise.all([
     import("../events/run_report.ts"),
-    import("../plan/suggest.ts"),
+    import("./run_view.ts"),
   ]);
-  const runs = await store.runs();
-  const run = wanted ?? runs.at(-1) ?? null;
+  const run = await namedOrLatestRun(store, wanted);
   if (run === null) {
     throw new UsageError(
       "No run to report yet: start one with `orchestrate run`",
-      "",
-    );
-  }
-  if (!runs.includes(run)) {
-    const near = closest(run, runs);
-    throw new UsageError(
-      `Unknown run "${run}"${near ? `: did you mean "${near}"?` : ""}`,
       "",
     );
   }

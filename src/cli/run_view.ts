@@ -16,7 +16,7 @@ import { recordedPlanOf } from "../engine/run_plan.ts";
 import type { Plan } from "../plan/ir.ts";
 import type { LoadedPlan } from "../plan/load.ts";
 import { printError } from "../output/stdio.ts";
-import { PlanInvalid } from "./errors.ts";
+import { PlanInvalid, UsageError } from "./errors.ts";
 import { loadPlanOrThrow, planPath } from "./plan_source.ts";
 
 /** A run and the plan it works from. */
@@ -126,4 +126,33 @@ export async function withEarlierResults(view: RunView): Promise<RunView> {
     { exclude: view.run, planFile: view.state.plan_file },
   );
   return { ...view, state: overlayEarlier(view.state, earlier) };
+}
+
+/**
+ * `wanted` (`--run`) when the project has that run, else the latest run
+ * (null when none); an unknown id is a usage error naming the nearest.
+ * The picker `viewRun` takes for `status`, `graph` and `report`.
+ *
+ * @throws {UsageError} When no run is called `wanted`.
+ *
+ * @example
+ * ```ts ignore
+ * const view = await viewRun(file, (store) => namedOrLatestRun(store, "r1"));
+ * ```
+ */
+export async function namedOrLatestRun(
+  store: RunStore,
+  wanted: string | null,
+): Promise<string | null> {
+  if (wanted === null) return await store.latest();
+  const runs = await store.runs();
+  if (!runs.includes(wanted)) {
+    const { closest } = await import("../plan/suggest.ts");
+    const near = closest(wanted, runs);
+    throw new UsageError(
+      `Unknown run "${wanted}"${near ? `: did you mean "${near}"?` : ""}`,
+      "",
+    );
+  }
+  return wanted;
 }

@@ -11,7 +11,7 @@ import type { RunState } from "../events/fold.ts";
 import type { Plan } from "../plan/ir.ts";
 import { safeText } from "../text/safe_text.ts";
 import type { RunProcess } from "../render/status.ts";
-import { type CommandSpec, UsageError } from "./command.ts";
+import type { CommandSpec } from "./command.ts";
 import { EXIT_CODE, type ExitCode, RUN_EXIT } from "../exit_code.ts";
 import { FILE_OPTION } from "./plan_source.ts";
 import { FROM_OPTION } from "./from_option.ts";
@@ -108,7 +108,7 @@ export const statusCommand: CommandSpec = {
     const [
       { markAbandoned },
       { RUNS_DIR },
-      { viewRun, withEarlierResults },
+      { namedOrLatestRun, viewRun, withEarlierResults },
       { explainChanges },
       { GONE_HINT, renderStatus, statusJson },
     ] = await Promise.all([
@@ -143,19 +143,10 @@ export const statusCommand: CommandSpec = {
       }
       return statusExitCode(view.state, null);
     }
-    const picked = await viewRun(options.file, async (store) => {
-      if (wanted === null) return await store.latest();
-      const runs = await store.runs();
-      if (!runs.includes(wanted)) {
-        const { closest } = await import("../plan/suggest.ts");
-        const near = closest(wanted, runs);
-        throw new UsageError(
-          `Unknown run "${wanted}"${near ? `: did you mean "${near}"?` : ""}`,
-          "",
-        );
-      }
-      return wanted;
-    });
+    const picked = await viewRun(
+      options.file,
+      (store) => namedOrLatestRun(store, wanted),
+    );
     // A run named by --run is shown alone; the project's state otherwise.
     const view = wanted === null ? await withEarlierResults(picked) : picked;
     const { run, state, plan, store } = view;
