@@ -6,6 +6,7 @@
  * @module
  */
 
+import { CEILING, SOURCE_FLAGS } from "../runtime_flags.ts";
 import type { Task } from "../plan/ir.ts";
 
 /** How jobs install orchestrate. */
@@ -22,20 +23,12 @@ export type Step = Record<string, unknown>;
 
 /**
  * Deno's flags for orchestrate from source: those the release binary bakes
- * in (scripts/compile.ts PERMISSIONS and CEILING, with FROM_SOURCE; a test
- * compares them).
+ * in, with those a run from source adds (`src/runtime_flags.ts`).
  */
-export const SOURCE_RUN_FLAGS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-run",
-  "--allow-env",
-  "--allow-sys",
-  "--allow-net",
-  "--unstable-worker-options",
-  "--unstable-lazy-dynamic-imports",
-  "--no-prompt",
-] as const;
+export const SOURCE_RUN_FLAGS: readonly string[] = [
+  ...SOURCE_FLAGS,
+  ...CEILING,
+];
 
 /** The id of every job's install step (a local runner replaces it). */
 export const INSTALL_STEP_ID = "install-orchestrate";
