@@ -14,7 +14,7 @@ import { isDoneInRun, type RunState } from "../events/fold.ts";
 import { foldLog } from "../events/fold_log.ts";
 import type { RunStore } from "../events/store.ts";
 import { type BlockedReason, OUTSIDE_SELECTION } from "../events/types.ts";
-import { join } from "../fs/path.ts";
+import { fragmentFiles } from "../events/fragment_read.ts";
 import type { Task } from "../plan/ir.ts";
 
 /** What an `--only` run knows of the world outside its one task. */
@@ -50,35 +50,17 @@ export function missingReason(
 }
 
 /**
- * Every `*.jsonl` under `dir` (recursively: download-artifact puts each
- * artifact in a folder of its own), sorted for a stable order.
- */
-async function fragmentFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (at: string) => {
-    for await (const entry of Deno.readDir(at)) {
-      const path = join(at, entry.name);
-      if (entry.isDirectory) await walk(path);
-      else if (entry.isFile && entry.name.endsWith(".jsonl")) {
-        // An approvals journal is folded with its log, not as a run.
-        if (entry.name !== "approvals.jsonl") out.push(path);
-      }
-    }
-  };
-  await walk(dir);
-  return out.sort();
-}
-
-/**
  * The folded fragments under `dir`, newest run first (by start time, then
  * run id). A log that cannot be read is a warning, never a crash.
  */
-export async function readFragments(
+export async function foldedFragments(
   dir: string,
   warn: (message: string) => void,
 ): Promise<RunState[]> {
   const states: RunState[] = [];
-  for (const file of await fragmentFiles(dir)) {
+  const found = await fragmentFiles([dir]);
+  found.warnings.forEach((w) => warn(`warning: ${w}`));
+  for (const file of found.files) {
     try {
       const { state, warnings } = await foldLog(file);
       if (state.run === null) {
@@ -136,7 +118,7 @@ export async function onlyFacts(
       look(state);
     }
   }
-  const fragments = needsFrom === null ? [] : await readFragments(
+  const fragments = needsFrom === null ? [] : await foldedFragments(
     needsFrom,
     warn,
   );

@@ -63,9 +63,7 @@ export interface ReadFragments {
 export async function readFragments(
   paths: readonly string[],
 ): Promise<ReadFragments> {
-  const warnings: string[] = [];
-  const files: string[] = [];
-  for (const path of paths) await collect(path, files, warnings, true);
+  const { files, warnings } = await fragmentFiles(paths);
   const fragments: Fragment[] = [];
   for (const file of files) {
     let text: string;
@@ -95,6 +93,26 @@ export async function readFragments(
     });
   }
   return { fragments, warnings };
+}
+
+/**
+ * The run logs under `paths`, as {@link readFragments} finds them: every
+ * `*.jsonl` below each folder (a file named directly, whatever its name),
+ * sorted, no link followed, a run's approvals journal left out; a path
+ * that cannot be read is a warning.
+ *
+ * @example
+ * ```ts ignore
+ * const { files, warnings } = await fragmentFiles(["art"]);
+ * ```
+ */
+export async function fragmentFiles(
+  paths: readonly string[],
+): Promise<{ files: string[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const files: string[] = [];
+  for (const path of paths) await collect(path, files, warnings, true);
+  return { files, warnings };
 }
 
 async function collect(
