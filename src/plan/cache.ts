@@ -295,7 +295,13 @@ const deferred = new Map<string, () => Promise<void>>();
  * ```
  */
 export async function writeDeferredCachedPlans(): Promise<void> {
-  for (const write of [...deferred.values()]) await write();
+  for (const write of [...deferred.values()]) {
+    try {
+      await write();
+    } catch {
+      // A plan changed or gone meanwhile (its includes no longer expand): the cache is only a shortcut.
+    }
+  }
 }
 
 /** Adds the IR hash to the cache entry of `file` (computed after a hash-less check). */
