@@ -7,8 +7,8 @@
  * @module
  */
 
-import { app } from "./cli/app.ts";
 import { dispatch } from "./cli/command.ts";
+import { treeFor } from "./cli/command_index.ts";
 import { CliError, EXIT_CODE, isIoFault } from "./cli/errors.ts";
 import { VERSION } from "./version.ts";
 import type { ExitCode } from "./exit_code.ts";
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<ExitCode> {
     return 0;
   }
   try {
-    return await dispatch(app, argv, "orchestrate");
+    return await dispatch(await treeFor(argv), argv, "orchestrate");
   } catch (e) {
     return report(e);
   }

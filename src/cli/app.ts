@@ -1,5 +1,7 @@
 /**
- * The command tree of `orchestrate`.
+ * The command tree of `orchestrate`, every command imported: for the root
+ * help, mistakes in a command's name, and completions. Running a named
+ * command imports only that command (`command_index.ts`).
  * @module
  */
 
@@ -13,8 +15,7 @@ import { searchCommand } from "./search.ts";
 import { initCommand } from "./init.ts";
 import { listCommand } from "./list.ts";
 import { mergeCommand } from "./merge.ts";
-import { planCompileCommand } from "./plan_compile.ts";
-import { planCheckCommand, planValidateCommand } from "./plan_validate.ts";
+import { planCommand } from "./plan_command.ts";
 import { reportCommand } from "./report.ts";
 import { resumeCommand, runCommand } from "./run.ts";
 import { statusCommand } from "./status.ts";
@@ -27,11 +28,7 @@ export const app: CommandSpec = {
   summary:
     "Run a repo-local work plan as a DAG of tasks, checks and approval gates.",
   subcommands: [
-    {
-      name: "plan",
-      summary: "Validate, type-check or compile the plan",
-      subcommands: [planValidateCommand, planCheckCommand, planCompileCommand],
-    },
+    planCommand,
     runCommand,
     resumeCommand,
     statusCommand,

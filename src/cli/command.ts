@@ -6,7 +6,6 @@
  */
 
 import { parseArgs } from "./parse_args.ts";
-import { closest } from "../plan/suggest.ts";
 import { print } from "../output/stdio.ts";
 import { UsageError } from "./errors.ts";
 import type { ExitCode } from "../exit_code.ts";
@@ -157,33 +156,71 @@ function changeDirectory(dir: string): void {
   }
 }
 
+/** One of the leading `-C`/`--cwd` flags: its folder, or the flag given without one. */
+type LeadingCwd = { dir: string } | { missing: string };
+
+/**
+ * The `-C`/`--cwd` flags at the start of `argv` (before a command's name),
+ * in order, and where the rest starts; a flag without its folder ends them.
+ */
+function leadingCwd(argv: string[]): { flags: LeadingCwd[]; rest: number } {
+  const flags: LeadingCwd[] = [];
+  let i = 0;
+  for (;;) {
+    const arg = argv[i];
+    if (arg === undefined) return { flags, rest: i };
+    if (arg === "-C" || arg === "--cwd") {
+      const dir = argv[i + 1];
+      if (dir === undefined) {
+        flags.push({ missing: arg });
+        return { flags, rest: argv.length };
+      }
+      flags.push({ dir });
+      i += 2;
+    } else if (arg.startsWith("--cwd=")) {
+      flags.push({ dir: arg.slice("--cwd=".length) });
+      i += 1;
+    } else if (/^-C./.test(arg)) {
+      flags.push({ dir: arg.slice(2) });
+      i += 1;
+    } else return { flags, rest: i };
+  }
+}
+
 /**
  * Applies the `-C`/`--cwd` flags at the start of `argv` (before a command's
  * name) and returns the rest.
  */
 function takeLeadingCwd(argv: string[], help: () => string): string[] {
-  let i = 0;
-  for (;;) {
-    const arg = argv[i];
-    if (arg === undefined) return [];
-    if (arg === "-C" || arg === "--cwd") {
-      const dir = argv[i + 1];
-      if (dir === undefined) {
-        throw new UsageError(
-          `Option "${arg}" needs a folder: ${arg} DIR`,
-          help(),
-        );
-      }
-      changeDirectory(dir);
-      i += 2;
-    } else if (arg.startsWith("--cwd=")) {
-      changeDirectory(arg.slice("--cwd=".length));
-      i += 1;
-    } else if (/^-C./.test(arg)) {
-      changeDirectory(arg.slice(2));
-      i += 1;
-    } else return argv.slice(i);
+  const { flags, rest } = leadingCwd(argv);
+  for (const flag of flags) {
+    if ("missing" in flag) {
+      throw new UsageError(
+        `Option "${flag.missing}" needs a folder: ${flag.missing} DIR`,
+        help(),
+      );
+    }
+    changeDirectory(flag.dir);
   }
+  return argv.slice(rest);
+}
+
+/**
+ * The command `argv` names: its first word after the leading `-C`/`--cwd`
+ * flags, or `undefined` when there is none (or a `-C` lacks its folder).
+ * Changes nothing: {@link dispatch} applies the flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commandName } from "./command.ts";
+ * assert.equal(commandName(["-C", "sub", "plan", "validate"]), "plan");
+ * assert.equal(commandName(["--cwd=sub"]), undefined);
+ * assert.equal(commandName(["-C"]), undefined);
+ * ```
+ */
+export function commandName(argv: string[]): string | undefined {
+  return argv[leadingCwd(argv).rest];
 }
 
 /**
@@ -227,7 +264,7 @@ export async function dispatch(
         const flags = trail === spec.name
           ? ["help", "version", "cwd"]
           : ["help", "cwd"];
-        const near = closest(first.replace(/^-+/, ""), flags);
+        const near = await closest(first.replace(/^-+/, ""), flags);
         throw new UsageError(
           `Unknown option "${first}"${
             near ? `: did you mean "--${near}"?` : ""
@@ -235,7 +272,7 @@ export async function dispatch(
           helpText(spec, trail),
         );
       }
-      const near = closest(first, spec.subcommands.map((c) => c.name));
+      const near = await closest(first, spec.subcommands.map((c) => c.name));
       throw new UsageError(
         `Unknown command "${first}"${near ? `: did you mean "${near}"?` : ""}`,
         helpText(spec, trail),
@@ -261,7 +298,7 @@ export async function dispatch(
     const message = (e as Error).message;
     const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
     if (flag && /Unknown option/.test(message)) {
-      const near = closest(flag.replace(/^-+/, ""), Object.keys(specs));
+      const near = await closest(flag.replace(/^-+/, ""), Object.keys(specs));
       throw new UsageError(
         `Unknown option "${flag}"${near ? `: did you mean "--${near}"?` : ""}`,
         helpText(spec, trail),
@@ -311,6 +348,14 @@ export async function dispatch(
     options: values as Invocation["options"],
     positionals: parsed.positionals,
   });
+}
+
+/** The did-you-mean of a wrong name; its distance package is loaded only for a mistake. */
+async function closest(
+  name: string,
+  candidates: readonly string[],
+): Promise<string | undefined> {
+  return (await import("../plan/suggest.ts")).closest(name, candidates);
 }
 
 /**

@@ -172,3 +172,19 @@ Deno.test("cache: a plan checked before its project had .codex/ is recorded once
   await Deno.writeTextFile(file, MAIN.replace("title: a", "title: z"));
   assert.equal(await readCachedPlan(file), undefined);
 });
+
+Deno.test("cache: a project whose .codex/ is gone is checked afresh, its entry left unread", async () => {
+  const dir = await project();
+  const file = join(dir, "orchestrator.yml");
+  assert.ok((await checkPlan(file)).ok);
+  assert.ok(await readCachedPlan(file));
+  await Deno.remove(join(dir, ".codex"), { recursive: true });
+  assert.equal(await readCachedPlan(file), undefined);
+  // Still checked from its files: an edit shows although the entry remains.
+  await Deno.writeTextFile(file, MAIN.replace("title: a", "title: fresh"));
+  await Deno.mkdir(join(dir, ".codex"));
+  assert.equal(await readCachedPlan(file), undefined, "plan file changed");
+  const again = await checkPlan(file);
+  assert.ok(again.ok);
+  assert.equal(again.value.plan.tasks[0]!.title, "fresh");
+});
