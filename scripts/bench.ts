@@ -2,8 +2,9 @@
  * `deno task bench`: whole-process benchmarks of the CLI against peers
  * measured in the same run, printed as a table of times and ratios.
  *
- * Flags: `--only validate,startup,exec,status,memory,sandbox,index,brief,peers` runs some sections;
- * `--reps N` overrides the repetitions of every section (`peers`: its rounds, default 3).
+ * Flags: `--only validate,startup,exec,status,memory,sandbox,index,brief,peers,tsplan` runs some sections;
+ * `--reps N` overrides the repetitions of every section (`peers`: its rounds, default 3;
+ * `tsplan`: its rounds, default 10).
  * @module
  */
 
@@ -29,6 +30,7 @@ import { generatePlanYaml } from "./bench/gen_plan.ts";
 import { benchPeers } from "./bench/peers.ts";
 import { writeRepo } from "./bench/gen_repo.ts";
 import { benchBrief } from "./bench/brief_section.ts";
+import { benchTsPlan } from "./bench/tsplan_section.ts";
 import {
   type Cmd,
   compare,
@@ -57,7 +59,7 @@ const { values } = parseArgs({
 });
 const sections = new Set(
   (values.only ??
-    "validate,startup,exec,status,memory,sandbox,index,brief,peers")
+    "validate,startup,exec,status,memory,sandbox,index,brief,peers,tsplan")
     .split(
       ",",
     ),
@@ -89,6 +91,9 @@ try {
   if (sections.has("index")) await benchIndex();
   if (sections.has("brief")) await benchBrief(work, orchestrate, row, judge);
   if (sections.has("peers")) await benchPeers(work, reps(3), judge);
+  if (sections.has("tsplan")) {
+    await benchTsPlan(work, reps(10), orchestrate, row, judge);
+  }
   if (verdicts.length > 0) {
     console.log(`\ntargets:\n  ${verdicts.join("\n  ")}`);
   }
