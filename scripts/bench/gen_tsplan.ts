@@ -47,25 +47,14 @@ export function monorepoYaml(): Record<string, string> {
         `    outputs: ["packages/${p}/dist/${id}.txt"]`,
       );
     };
-    task(
-      "build",
-      "Build",
-      ["setup", ...packageDeps(i).map((d) => `${pkg(d)}-build`)],
-      `mkdir -p packages/${p}/dist && echo ${p} > packages/${p}/dist/build.txt`,
-    );
-    task(
-      "test",
-      "Test",
-      [`${p}-build`],
-      `echo ok > packages/${p}/dist/test.txt`,
-    );
-    task("lint", "Lint", ["setup"], `echo ok > packages/${p}/dist/lint.txt`);
-    task(
-      "pack",
-      "Pack",
-      [`${p}-test`, `${p}-lint`],
-      `echo ok > packages/${p}/dist/pack.txt`,
-    );
+    task("build", "Build", [
+      "setup",
+      ...packageDeps(i).map((d) => `${pkg(d)}-build`),
+    ]);
+    task("test", "Test", [`${p}-build`]);
+    task("lint", "Lint", ["setup"]);
+    task("pack", "Pack", [`${p}-test`, `${p}-lint`]);
+    files[`packages/${p}/src/index.txt`] = `${p}\n`;
     files[`packages/${p}/tasks.yml`] = lines.join("\n") + "\n";
   }
   return files;
