@@ -44,7 +44,7 @@ async function bundle(): Promise<Parser> {
       "--quiet",
       "--frozen",
       "--config",
-      repoPath("deno.json"),
+      repoPath("tests/deno.json"),
       repoPath("tests/scripts/_workflow_parser_entry.ts"),
       "-o",
       out,
