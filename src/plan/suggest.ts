@@ -3,9 +3,10 @@
  * @module
  */
 
-// The ESM build: the package's CommonJS `main` would start Deno's Node
-// compatibility layer, about 40 ms on every command.
-import { distance } from "fastest-levenshtein/esm/mod.js";
+// fastest-levenshtein's ESM build (its CommonJS `main` would start Deno's
+// Node compatibility layer, ~40 ms), as a local module: see vendor/README.md.
+// @ts-types="./vendor/fastest_levenshtein.d.mts"
+import { distance } from "./vendor/fastest_levenshtein.mjs";
 
 /**
  * The candidate nearest to `word`, when it is near enough to be a likely typo.

@@ -4,7 +4,9 @@
  * @module
  */
 
-import { load } from "js-yaml";
+// js-yaml as a local module: see ../vendor/README.md.
+// @ts-types="../vendor/js_yaml.d.mts"
+import { load } from "../vendor/js_yaml.mjs";
 import type { Result } from "../diagnostic.ts";
 import { failAt, MAX_ALIASES, MAX_DEPTH, TOO_DEEP } from "./source_text.ts";
 

@@ -1,0 +1,82 @@
+/**
+ * The vendored packages (src/plan/vendor/) are the locked packages' own
+ * files, byte for byte, at the versions deno.json pins.
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import main from "../../deno.json" with { type: "json" };
+import { repoPath } from "../_cli.ts";
+
+const require = createRequire(import.meta.url);
+
+/** The folder of the locked package `name` (its CommonJS `main` resolved, then up to `up`). */
+function packageDir(name: string, up: string): string {
+  return join(dirname(require.resolve(name)), up);
+}
+
+const COPIES: [string, string, [string, string][]][] = [
+  ["js-yaml", "..", [
+    ["dist/js-yaml.mjs", "js_yaml.mjs"],
+    ["dist/js-yaml.d.ts", "js_yaml.d.mts"],
+    ["LICENSE", "js_yaml.LICENSE"],
+  ]],
+  ["fastest-levenshtein", ".", [
+    ["esm/mod.js", "fastest_levenshtein.mjs"],
+    ["esm/mod.d.ts", "fastest_levenshtein.d.mts"],
+    ["LICENSE.md", "fastest_levenshtein.LICENSE"],
+  ]],
+];
+
+Deno.test("vendor: each copy is the locked package's file, and the package is the version deno.json pins", async () => {
+  for (const [name, up, files] of COPIES) {
+    const dir = packageDir(name, up);
+    const pkg = JSON.parse(
+      await Deno.readTextFile(join(dir, "package.json")),
+    ) as { name: string; version: string };
+    assert.equal(pkg.name, name);
+    const imports: Record<string, string> = main.imports;
+    assert.equal(imports[name], `npm:${name}@${pkg.version}`);
+    for (const [from, to] of files) {
+      assert.deepEqual(
+        await Deno.readFile(repoPath(`src/plan/vendor/${to}`)),
+        await Deno.readFile(join(dir, from)),
+        `src/plan/vendor/${to} differs from ${name}@${pkg.version}'s ${from}: copy it again (src/plan/vendor/README.md)`,
+      );
+    }
+  }
+});
+
+Deno.test("vendor: the copies load as local modules, no npm package on plan validate's path", async () => {
+  const { load } = await import("../../src/plan/vendor/js_yaml.mjs");
+  assert.deepEqual(load("a: [1, b]\n"), { a: [1, "b"] });
+  const { distance } = await import(
+    "../../src/plan/vendor/fastest_levenshtein.mjs"
+  );
+  assert.equal(distance("validate", "valdate"), 1);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", repoPath("src/plan/checker.ts")],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    modules: {
+      specifier: string;
+      dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
+    }[];
+  };
+  const deps = new Map(info.modules.map((m) => [m.specifier, m.dependencies]));
+  const seen = new Set<string>();
+  const visit = (specifier: string) => {
+    if (seen.has(specifier)) return;
+    seen.add(specifier);
+    for (const d of deps.get(specifier) ?? []) {
+      if (!d.isDynamic && d.code) visit(d.code.specifier);
+    }
+  };
+  visit(new URL("../../src/plan/checker.ts", import.meta.url).href);
+  assert.deepEqual([...seen].filter((s) => !s.startsWith("file:")), []);
+});
