@@ -27,9 +27,10 @@ import { PLAN_MAX_BYTES, withoutBom } from "./parse/source_text.ts";
 import { readRegularText } from "../fs/regular_file.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
 import { codeOnly } from "./ts/ts_scan.ts";
+import { type IncludeRead, sameReads } from "./include_reads.ts";
 
-/** Bump when the IR changes shape without a version change. */
-const FORMAT = 2;
+/** Bump when the IR (or the entry) changes shape without a version change. */
+const FORMAT = 3;
 /** Entries kept; older ones are removed when a new one is written. */
 const MAX_ENTRIES = 256;
 
@@ -52,6 +53,8 @@ interface Entry extends CachedPlan {
   files: [string, string][];
   /** A TS plan: sha-256 of the `--param` values it was evaluated with. */
   params?: string;
+  /** A plan with includes: the reads their expansion made (see include_reads.ts). */
+  reads?: IncludeRead[];
 }
 
 /**
@@ -183,19 +186,9 @@ export async function readCachedPlan(
       return { plan: entry.plan, hash: entry.hash };
     }
     if (entry.include.length > 0) {
-      const { expandIncludes } = await import("./include.ts");
+      // The expansion's reads answered alike: it names the same files.
+      if (!entry.reads || !await sameReads(entry.reads)) return undefined;
       const planDir = dirname(file);
-      const groups = await expandIncludes(
-        planDir,
-        entry.include,
-        relative(planDir, file),
-      );
-      if (groups.some((g) => g.outside.length > 0)) return undefined;
-      const now = [...new Set(groups.flatMap((g) => g.files))];
-      if (
-        now.length !== entry.files.length ||
-        now.some((f, i) => f !== entry.files[i]![0])
-      ) return undefined;
       for (const [rel, hash] of entry.files) {
         if (await textHash(join(planDir, rel)) !== hash) return undefined;
       }
@@ -262,9 +255,11 @@ export async function writeCachedPlan(
     return;
   }
   const { expandIncludes } = await import("./include.ts");
+  const reads: IncludeRead[] = [];
   const groups = include.length === 0
     ? []
-    : await expandIncludes(planDir, include, relative(planDir, file));
+    : await expandIncludes(planDir, include, relative(planDir, file), reads);
+  if (groups.some((g) => g.outside.length > 0)) return; // refused by the check
   const files: [string, string][] = [];
   for (const rel of [...new Set(groups.flatMap((g) => g.files))]) {
     const text = sources.get(join(planDir, rel));
@@ -280,6 +275,7 @@ export async function writeCachedPlan(
     mainHash: await sha256(main),
     include: [...include],
     files,
+    ...(include.length === 0 ? {} : { reads }),
     ...checked,
   });
 }

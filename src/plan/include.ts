@@ -8,6 +8,12 @@
 
 import picomatch from "picomatch";
 import { join, relative, sep } from "../fs/path.ts";
+import {
+  entriesOf,
+  type ReadLog,
+  realPathOf,
+  statKind,
+} from "./include_reads.ts";
 
 /** What one include glob names. */
 export interface IncludeMatch {
@@ -21,6 +27,8 @@ export interface IncludeMatch {
  * Expands include globs relative to `root` into sorted relative paths of
  * files, one match per glob; `exclude` (the plan file itself) is never
  * returned, and a name without wildcards yields it only when it is a file.
+ * Every read of the file system is added to `log` when given (see
+ * `include_reads.ts`: replayed, it tells whether the result still holds).
  *
  * @example
  * ```ts ignore
@@ -33,7 +41,10 @@ export async function expandIncludes(
   root: string,
   globs: readonly string[],
   exclude: string,
+  log?: ReadLog,
 ): Promise<IncludeMatch[]> {
+  const realPath = async (path: string) =>
+    await realPathOf(path, log) ?? undefined;
   const realRoot = await realPath(root) ?? root;
   const inside = (real: string) =>
     real === realRoot ||
@@ -54,7 +65,8 @@ export async function expandIncludes(
       const path = join(root, normalized);
       const real = await realPath(path);
       if (
-        real !== undefined && reached(normalized, real) && await isFile(path)
+        real !== undefined && reached(normalized, real) &&
+        await statKind(path, log, true) === "f"
       ) {
         found.push(normalized);
       }
@@ -63,7 +75,7 @@ export async function expandIncludes(
       const realBase = await realPath(base);
       if (realBase !== undefined && reached(scan.base, realBase)) {
         const seen = new Set<string>([realBase]);
-        await walk(base, async (abs, entry) => {
+        await walk(base, log, async (abs, entry) => {
           const rel = relative(root, abs).split("\\").join("/");
           if (!entry.isSymlink) {
             if (entry.isFile && matcher(rel)) found.push(rel);
@@ -71,14 +83,14 @@ export async function expandIncludes(
           }
           const real = await realPath(abs);
           if (real === undefined) return false; // a dangling link names nothing
-          const info = await Deno.stat(abs);
-          if (info.isDirectory) {
+          const kind = await statKind(abs, log, false);
+          if (kind === "d") {
             if (!couldMatchUnder(normalized, rel)) return false;
             if (!reached(rel, real) || seen.has(real)) return false;
             seen.add(real);
             return true;
           }
-          if (info.isFile && matcher(rel) && reached(rel, real)) {
+          if (kind === "f" && matcher(rel) && reached(rel, real)) {
             found.push(rel);
           }
           return false;
@@ -127,41 +139,14 @@ function couldMatchUnder(glob: string, dir: string): boolean {
  */
 async function walk(
   dir: string,
+  log: ReadLog,
   visit: (path: string, entry: Deno.DirEntry) => Promise<boolean>,
 ): Promise<void> {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
-  } catch (e) {
-    // A folder that is gone or unreadable names no file.
-    if (
-      e instanceof Deno.errors.NotFound ||
-      e instanceof Deno.errors.NotADirectory ||
-      e instanceof Deno.errors.PermissionDenied
-    ) return;
-    throw e;
-  }
+  // A folder that is gone or unreadable names no file.
+  const entries = await entriesOf(dir, log) ?? [];
   for (const entry of entries) {
     if (entry.name.startsWith(".") && !entry.isFile) continue;
     const path = join(dir, entry.name);
-    if (await visit(path, entry)) await walk(path, visit);
-  }
-}
-
-async function realPath(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.realPath(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
-    throw e;
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
+    if (await visit(path, entry)) await walk(path, log, visit);
   }
 }

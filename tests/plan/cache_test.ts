@@ -188,3 +188,64 @@ Deno.test("cache: a project whose .codex/ is gone is checked afresh, its entry l
   assert.ok(again.ok);
   assert.equal(again.value.plan.tasks[0]!.title, "fresh");
 });
+
+const DEEP = `version: 1
+include: ["tasks/**/*.yml"]
+tasks:
+  - { id: A, title: a }
+`;
+
+const task = (id: string) => `tasks:\n  - { id: ${id}, title: ${id} }\n`;
+
+async function ids(file: string): Promise<string[]> {
+  const checked = await checkPlan(file);
+  assert.ok(checked.ok, JSON.stringify(!checked.ok && checked.diagnostics));
+  return checked.value.plan.tasks.map((t) => t.id);
+}
+
+Deno.test("cache: includes are checked by their reads, never served stale: a new match deep under **, a file turned folder, a link pointed elsewhere", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": DEEP,
+    "tasks/b.yml": task("B"),
+    "tasks/x.yml": task("X"),
+    "tasks/notes.md": "not a plan file\n",
+    "alt1/d.yml": task("D"),
+    "alt2/e.yml": task("E"),
+    ".codex/keep": "",
+  });
+  const file = join(dir, "orchestrator.yml");
+  await Deno.symlink(join(dir, "alt1"), join(dir, "tasks/linked"));
+  assert.deepEqual(await ids(file), ["A", "B", "D", "X"]);
+  assert.ok(await readCachedPlan(file), "cached");
+
+  await Deno.writeTextFile(join(dir, "tasks/notes.md"), "edited\n");
+  assert.ok(await readCachedPlan(file), "a file no glob names changed");
+
+  await Deno.mkdir(join(dir, "tasks/deep/er"), { recursive: true });
+  await Deno.writeTextFile(join(dir, "tasks/deep/er/c.yml"), task("C"));
+  assert.equal(await readCachedPlan(file), undefined, "a new match deep down");
+  assert.deepEqual(await ids(file), ["A", "B", "C", "D", "X"]);
+
+  await Deno.remove(join(dir, "tasks/x.yml"));
+  await Deno.mkdir(join(dir, "tasks/x.yml"));
+  await Deno.writeTextFile(join(dir, "tasks/x.yml/y.yml"), task("Y"));
+  assert.equal(await readCachedPlan(file), undefined, "a file turned folder");
+  assert.deepEqual(await ids(file), ["A", "B", "C", "D", "Y"]);
+
+  await Deno.remove(join(dir, "tasks/linked"));
+  await Deno.symlink(join(dir, "alt2"), join(dir, "tasks/linked"));
+  assert.equal(await readCachedPlan(file), undefined, "the link re-pointed");
+  assert.deepEqual(await ids(file), ["A", "B", "C", "E", "Y"]);
+
+  const away = await tempDir();
+  await Deno.writeTextFile(join(away, "f.yml"), task("F"));
+  await Deno.remove(join(dir, "tasks/linked"));
+  await Deno.symlink(away, join(dir, "tasks/linked"));
+  assert.equal(await readCachedPlan(file), undefined, "the link leads outside");
+  const refused = await checkPlan(file);
+  assert.equal(refused.ok, false);
+  assert.match(
+    JSON.stringify(!refused.ok && refused.diagnostics),
+    /leads outside the project root through a symbolic link/,
+  );
+});
