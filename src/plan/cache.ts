@@ -27,7 +27,7 @@ import { PLAN_MAX_BYTES, withoutBom } from "./parse/source_text.ts";
 import { readRegularText } from "../fs/regular_file.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
 import { codeOnly } from "./ts/ts_scan.ts";
-import { type IncludeRead, sameReads } from "./include_reads.ts";
+import { AT_ONCE, type IncludeRead, sameReads } from "./include_reads.ts";
 
 /** Bump when the IR (or the entry) changes shape without a version change. */
 const FORMAT = 3;
@@ -180,18 +180,14 @@ export async function readCachedPlan(
       // Every module the evaluation loaded, unchanged, with the same parameters.
       if (entry.params !== await paramsHash()) return undefined;
       const planDir = dirname(file);
-      for (const [rel, hash] of entry.files) {
-        if (await textHash(join(planDir, rel)) !== hash) return undefined;
-      }
+      if (!await sameHashes(planDir, entry.files)) return undefined;
       return { plan: entry.plan, hash: entry.hash };
     }
     if (entry.include.length > 0) {
       // The expansion's reads answered alike: it names the same files.
       if (!entry.reads || !await sameReads(entry.reads)) return undefined;
       const planDir = dirname(file);
-      for (const [rel, hash] of entry.files) {
-        if (await textHash(join(planDir, rel)) !== hash) return undefined;
-      }
+      if (!await sameHashes(planDir, entry.files)) return undefined;
     }
   } catch {
     // A file went away or cannot be read: a miss, and the fresh check
@@ -199,6 +195,21 @@ export async function readCachedPlan(
     return undefined;
   }
   return { plan: entry.plan, hash: entry.hash };
+}
+
+/** Whether every file still has its hash (read {@link AT_ONCE} at a time). */
+async function sameHashes(
+  planDir: string,
+  files: readonly [string, string][],
+): Promise<boolean> {
+  for (let i = 0; i < files.length; i += AT_ONCE) {
+    const part = files.slice(i, i + AT_ONCE);
+    const now = await Promise.all(
+      part.map(([rel]) => textHash(join(planDir, rel))),
+    );
+    if (!part.every(([, hash], j) => now[j] === hash)) return false;
+  }
+  return true;
 }
 
 /** The hash of a plan source; past the limit it throws (a miss: the fresh check reports it). */
