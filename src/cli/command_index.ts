@@ -14,7 +14,16 @@ type Load = () => Promise<CommandSpec>;
 /** The root's name, as in `app.ts`: the start of every usage line. */
 export const ROOT_NAME = "orchestrate";
 
-/** Each top-level command's loader, in `app.ts`'s order. */
+/**
+ * Each top-level command's loader, in `app.ts`'s order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { COMMANDS } from "./command_index.ts";
+ * assert.equal((await COMMANDS.get("status")!()).name, "status");
+ * ```
+ */
 export const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
   ["plan", async () => (await import("./plan_command.ts")).planCommand],
   ["run", async () => (await import("./run.ts")).runCommand],
@@ -38,7 +47,16 @@ export const COMMANDS: ReadonlyMap<string, Load> = new Map<string, Load>([
   ["completions", async () => subcommand(await fullTree(), "completions")],
 ]);
 
-/** The whole command tree (`app.ts`). */
+/**
+ * The whole command tree (`app.ts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fullTree } from "./command_index.ts";
+ * assert.ok((await fullTree()).subcommands!.some((c) => c.name === "run"));
+ * ```
+ */
 export async function fullTree(): Promise<CommandSpec> {
   return (await import("./app.ts")).app;
 }
@@ -54,11 +72,11 @@ function subcommand(tree: CommandSpec, name: string): CommandSpec {
  * name), which the one-command root never meets.
  *
  * @example
- * ```ts ignore
- * import { dispatch } from "./command.ts";
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { treeFor } from "./command_index.ts";
- * const argv = ["plan", "validate"];
- * await dispatch(await treeFor(argv), argv, "orchestrate");
+ * const tree = await treeFor(["-C", "sub", "plan", "validate"]);
+ * assert.deepEqual(tree.subcommands!.map((c) => c.name), ["plan"]);
  * ```
  */
 export async function treeFor(argv: string[]): Promise<CommandSpec> {

@@ -9,7 +9,7 @@
  * @module
  */
 
-/** Reads replayed at once, at most. */
+/** Reads replayed at once, at most (each holds a file descriptor). */
 export const AT_ONCE = 32;
 
 /** A directory entry's kind: file, directory, symbolic link, other. */
