@@ -271,8 +271,12 @@ export async function writeCachedPlan(
     ? []
     : await expandIncludes(planDir, include, relative(planDir, file), reads);
   if (groups.some((g) => g.outside.length > 0)) return; // refused by the check
+  const named = [...new Set(groups.flatMap((g) => g.files))];
+  // The files the check read, and no other: one removed since would leave
+  // its tasks in a plan that the expansion's reads would keep serving.
+  if (named.length !== sources.size - 1) return;
   const files: [string, string][] = [];
-  for (const rel of [...new Set(groups.flatMap((g) => g.files))]) {
+  for (const rel of named) {
     const text = sources.get(join(planDir, rel));
     if (text === undefined) return;
     files.push([rel, await sha256(text)]);

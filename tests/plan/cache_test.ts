@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   readCachedPlan,
   userDirs,
+  writeCachedPlan,
   writeDeferredCachedPlans,
 } from "../../src/plan/cache.ts";
 import { checkPlan, loadPlan } from "../../src/plan/load.ts";
@@ -248,4 +249,30 @@ Deno.test("cache: includes are checked by their reads, never served stale: a new
     JSON.stringify(!refused.ok && refused.diagnostics),
     /leads outside the project root through a symbolic link/,
   );
+});
+
+Deno.test("cache: a check is recorded only when its includes still name exactly the files it read", async () => {
+  const other = await project();
+  const checked = await checkPlan(join(other, "orchestrator.yml"));
+  assert.ok(checked.ok);
+  const dir = await project();
+  const file = join(dir, "orchestrator.yml");
+  const read = new Map([
+    [file, MAIN],
+    [join(dir, "tasks/b.yml"), "tasks:\n  - { id: B, title: b }\n"],
+  ]);
+  const record = (sources: Map<string, string>) =>
+    writeCachedPlan(
+      file,
+      { plan: checked.value.plan, hash: null },
+      ["tasks/*.yml"],
+      sources,
+    );
+  // A file read by the check, gone before the record: its tasks would stay.
+  await record(
+    new Map([...read, [join(dir, "tasks/gone.yml"), "tasks: []\n"]]),
+  );
+  assert.equal(await readCachedPlan(file), undefined);
+  await record(read);
+  assert.ok(await readCachedPlan(file));
 });
