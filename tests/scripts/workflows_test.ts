@@ -113,7 +113,7 @@ Deno.test("workflows: ci.yml runs `deno task check` and `deno task test` on Linu
   assert.equal(job["runs-on"], "${{ matrix.os }}");
   const runs = (job.steps as Yaml[]).map((s) => s.run).filter(Boolean);
   assert.deepEqual(runs, [
-    "deno install --frozen",
+    "deno install --frozen && deno install --frozen --config tests/deno.json",
     "deno task check",
     "deno task test",
   ]);
