@@ -108,4 +108,13 @@ export interface ProcessRunner {
    * Ctrl-C).
    */
   killAll(signal: Deno.Signal): void;
+  /**
+   * Commands the run will likely start next: a runner may start their
+   * launchers ahead, held before the command's program, so that a later
+   * {@link run} of the same command starts it sooner. Nothing of a command
+   * runs before its `run()`.
+   */
+  prepare?(requests: readonly RunRequest[]): Promise<void>;
+  /** Ends what {@link prepare} started and no `run()` took (the run is over). */
+  dropSpares?(): Promise<void>;
 }
