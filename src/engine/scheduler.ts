@@ -81,7 +81,9 @@ const SKIP_FLUSH_MS = 15;
 /**
  * How long the schedule waits on its running tasks, with tasks ready for
  * the next free slot, before it asks their runner to start spares of
- * their first commands (see `ProcessRunner.prepare`).
+ * their first commands (see `ProcessRunner.prepare`): tasks that end
+ * sooner are quick, and a run of quick tasks is bound by the CPU, which
+ * spares would cost more than they save.
  */
 const SPARES_AFTER_MS = 10;
 
@@ -387,9 +389,12 @@ export async function schedule(
   const spareRunners = new Set<ProcessRunner>();
   /** The spares being started, awaited before the left ones are dropped. */
   let preparing: Promise<void> = Promise.resolve();
-  /** Spares of the first commands of the next tasks to start, in the order they will. */
-  const prepareSpares = async () => {
-    if (stopped || context.interrupt.aborted) return;
+  /**
+   * Spares of the first commands of the next tasks to start, in the order
+   * they will; false when a runner asks to be asked again later.
+   */
+  const prepareSpares = async (): Promise<boolean> => {
+    if (stopped || context.interrupt.aborted) return true;
     const next: number[] = [];
     while (ready.size > 0 && next.length < options.concurrency) {
       next.push(ready.pop());
@@ -410,11 +415,23 @@ export async function schedule(
       if (!requests.has(workspace.runner)) requests.set(workspace.runner, []);
       requests.get(workspace.runner)!.push(request);
     }
+    let done = true;
     for (const [runner, list] of requests) {
       spareRunners.add(runner);
-      await runner.prepare!(list);
+      if (!(await runner.prepare!(list))) done = false;
     }
+    return done;
   };
+  /** Counts the waits below: a spare timer of an earlier wait does nothing. */
+  let waits = 0;
+  const armSpares = (wait: number): unknown =>
+    realTimers.setTimeout(() => {
+      preparing = preparing.then(async () => {
+        if (wait === waits && !(await prepareSpares()) && wait === waits) {
+          armSpares(wait);
+        }
+      }).catch(fail);
+    }, SPARES_AFTER_MS);
 
   /** Paused tasks whose gates are granted now go back to the ready queue. */
   const recheckPaused = async () => {
@@ -449,12 +466,10 @@ export async function schedule(
       }
       // Tasks wait for a slot while the running ones take a while: their
       // launchers start now, on the time spent waiting.
-      const spares = ready.size > 0 && !stopped
-        ? realTimers.setTimeout(() => {
-          preparing = preparing.then(prepareSpares).catch(fail);
-        }, SPARES_AFTER_MS)
-        : undefined;
+      const wait = ++waits;
+      const spares = ready.size > 0 && !stopped ? armSpares(wait) : undefined;
       await Promise.race(running.values());
+      waits++;
       if (spares !== undefined) realTimers.clearTimeout(spares);
       if (paused.size > 0 && failure === null) await recheckPaused();
     }

@@ -48,16 +48,7 @@ const FORCED_EXIT_MS = 500;
 /** A command in flight, as {@link DenoRunner.killAll} sees it. */
 interface InFlight {
   killNow(signal: Deno.Signal): void;
-  /** When its run started (performance.now()). */
-  started: number;
 }
-
-/**
- * How long a command must have been running before spares are started for
- * the next ones: a run of quick commands is bound by the CPU, which a
- * spare's extra `sh` would cost more than its set-up saves.
- */
-export const SPARE_AFTER_MS = 10;
 
 /** At most this many spares wait at once. */
 const MAX_SPARES = 8;
@@ -235,7 +226,6 @@ export class DenoRunner implements ProcessRunner {
       );
     };
     const inFlight: InFlight = {
-      started,
       killNow: (signal) => {
         aborted = true;
         stopping = true;
@@ -325,23 +315,21 @@ export class DenoRunner implements ProcessRunner {
   /**
    * Starts spares for `requests`, commands the run will likely start
    * next, each held at its gate until a {@link run} of the same command
-   * releases it; only while a command has been running for
-   * {@link SPARE_AFTER_MS} (the run waits on commands, not the CPU), and
-   * only for commands whose sandbox is a pid namespace that can be set up
-   * without side effects (see `SpawnWrapper`).
+   * releases it; only while a command runs (the run waits on commands:
+   * the caller asks once its tasks have taken a while, since a run of
+   * quick commands is bound by the CPU, which a spare's extra `sh` would
+   * cost more than its set-up saves), and only for commands whose sandbox
+   * is a pid namespace that can be set up without side effects (see
+   * `SpawnWrapper`). Resolves to false when no command runs yet: ask
+   * again later.
    */
-  async prepare(requests: readonly RunRequest[]): Promise<void> {
+  async prepare(requests: readonly RunRequest[]): Promise<boolean> {
     const ahead = this.#wrap?.ahead;
-    if (ahead === undefined) return;
-    const now = performance.now();
-    let waiting = false;
-    for (const command of this.#running) {
-      if (now - command.started >= SPARE_AFTER_MS) waiting = true;
-    }
-    if (!waiting) return;
+    if (ahead === undefined) return true;
+    if (this.#running.size === 0) return false;
     this.#shell ??= probeShell();
     const changed = await this.#shell;
-    if (changed === null) return;
+    if (changed === null) return true;
     for (const request of requests) {
       const { policy } = request;
       if (
@@ -358,13 +346,14 @@ export class DenoRunner implements ProcessRunner {
       if (gate === null) continue;
       const wrapped = await ahead(gate, request);
       if (wrapped === null || wrapped.stdin || wrapped.done) continue;
-      if (this.#spares.length >= MAX_SPARES) return;
+      if (this.#spares.length >= MAX_SPARES) break;
       const child = spawn(wrapped.argv, request, added, false, GO);
       if (child instanceof Error) continue;
       const spare: Spare = { key, child, tag, wrapped, ended: false };
       child.status.then(() => spare.ended = true);
       this.#spares.push(spare);
     }
+    return true;
   }
 
   /** Ends every spare not released (the run is over, or stopping): none runs its command. */
