@@ -444,6 +444,11 @@ export async function schedule(
     }
   };
 
+  // The first tasks' launchers may need a one-off probe: started now,
+  // while those tasks are being started.
+  if (ready.size > 0) {
+    preparing = preparing.then(prepareSpares).then(() => {}).catch(fail);
+  }
   try {
     for (;;) {
       while (

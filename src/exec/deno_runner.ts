@@ -82,6 +82,8 @@ export class DenoRunner implements ProcessRunner {
   #path = Deno.env.get("PATH") ?? "";
   #wrap: SpawnWrapper | undefined;
   #spares: Spare[] = [];
+  /** The sandbox's probe, started by the first {@link prepare}. */
+  #warming: Promise<unknown> | undefined;
   /** Names the gate's shell changes (null: no spares here), probed on first need. */
   #shell: Promise<Set<string> | null> | undefined;
 
@@ -326,7 +328,14 @@ export class DenoRunner implements ProcessRunner {
   async prepare(requests: readonly RunRequest[]): Promise<boolean> {
     const ahead = this.#wrap?.ahead;
     if (ahead === undefined) return true;
-    if (this.#running.size === 0) return false;
+    if (this.#running.size === 0) {
+      // Too early for spares, not for the sandbox's one-off probe, which
+      // the first commands would otherwise wait for.
+      if (requests.length > 0) {
+        this.#warming ??= ahead(["true"], requests[0]!).catch(() => null);
+      }
+      return false;
+    }
     this.#shell ??= probeShell();
     const changed = await this.#shell;
     if (changed === null) return true;
