@@ -18,7 +18,7 @@ import { decideTask, type GateStatus } from "./decide.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
 import { runTask, type TaskContext } from "./task_runner.ts";
-import type { WorkspaceProvider } from "./workspace.ts";
+import type { TaskWorkspace, WorkspaceProvider } from "./workspace.ts";
 import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
 
 /** What the scheduler needs besides the task context. */
@@ -213,6 +213,7 @@ export async function schedule(
 
   const finish = async (id: string, outcome: Settled, print: string | null) => {
     settled.set(id, outcome);
+    workspaces.delete(id);
     if (outcome === "completed" || outcome === "skipped") {
       fingerprints.set(id, print);
       for (const next of dependents.get(id) ?? []) {
@@ -256,7 +257,7 @@ export async function schedule(
     });
 
   const start = async (task: Task) => {
-    const workspace = options.workspaces.forTask(task);
+    const workspace = workspaceOf(task);
     const facts = await factsOf(task, workspace.root);
     const { gates, fingerprint: before } = facts;
     const depPrints = task.dependencies.map((d) => fingerprints.get(d) ?? null);
@@ -386,6 +387,19 @@ export async function schedule(
     task.constraints.timebox_ms === undefined && !task.keep_running &&
     !task.skip_when_accepted &&
     (options.force || !options.previousFingerprints.has(task.id));
+  /**
+   * Each task's workspace, made once: a spare's request and the task's own
+   * share its policy (computed once, and the same object for the runner).
+   */
+  const workspaces = new Map<string, TaskWorkspace>();
+  const workspaceOf = (task: Task) => {
+    let workspace = workspaces.get(task.id);
+    if (workspace === undefined) {
+      workspace = options.workspaces.forTask(task);
+      workspaces.set(task.id, workspace);
+    }
+    return workspace;
+  };
   const spareRunners = new Set<ProcessRunner>();
   /** The spares being started, awaited before the left ones are dropped. */
   let preparing: Promise<void> = Promise.resolve();
@@ -406,7 +420,7 @@ export async function schedule(
       if (settled.has(task.id) || running.has(task.id) || !spareable(task)) {
         continue;
       }
-      const workspace = options.workspaces.forTask(task);
+      const workspace = workspaceOf(task);
       if (workspace.runner.prepare === undefined) continue;
       const request = workspace.request(task.commands[0]!.run, {
         outputPath: "",

@@ -29,6 +29,7 @@ import {
   TAG_VARIABLE,
 } from "./process_tree.ts";
 import type { ProcessRunner, RunRequest, RunResult } from "./runner.ts";
+import type { ProcessPolicy } from "./policy.ts";
 import { feed } from "./sandbox/bwrap.ts";
 import type { SpawnWrapper, Wrapped } from "./sandbox/confine.ts";
 import { gateArgv, GO, probeShell } from "./spare.ts";
@@ -391,8 +392,18 @@ function spareKey(argv: readonly string[], request: RunRequest): string {
     request.root ?? null,
     request.keepRunning === true,
     request.env === request.policy?.env ? null : request.env ?? null,
-    request.policy ?? null,
-  ]);
+  ]) + (request.policy ? policyText(request.policy) : "");
+}
+
+/** A policy as text, once per policy object (a task's commands share one). */
+const policyTexts = new WeakMap<ProcessPolicy, string>();
+function policyText(policy: ProcessPolicy): string {
+  let text = policyTexts.get(policy);
+  if (text === undefined) {
+    text = JSON.stringify(policy);
+    policyTexts.set(policy, text);
+  }
+  return text;
 }
 
 /** Kills a spare held at its gate (its namespace ends with its bwrap) and reaps it. */
