@@ -93,6 +93,15 @@ export class DenoRunner implements ProcessRunner {
     this.#wrap = options.wrap;
   }
 
+  /** The argv of `request`'s command line, found on the PATH it runs with. */
+  #argv(request: RunRequest): Promise<string[]> {
+    const { policy } = request;
+    return commandArgv(
+      request.command,
+      (policy ? policy.env.PATH : request.env?.PATH) ?? this.#path,
+    );
+  }
+
   #nextTag(): string {
     return `${Deno.pid}.${++this.#count}`;
   }
@@ -139,10 +148,7 @@ export class DenoRunner implements ProcessRunner {
     const { policy } = request;
     const ownGroup = request.timeoutMs !== undefined ||
       request.ownProcessGroup === true;
-    const argv = await commandArgv(
-      request.command,
-      (policy ? policy.env.PATH : request.env?.PATH) ?? this.#path,
-    );
+    const argv = await this.#argv(request);
     // The program itself is checked, before any sandbox wraps it.
     const refused = policy ? refuseSpawn(argv[0]!, policy, request.cwd) : null;
     if (refused !== null) {
@@ -346,7 +352,7 @@ export class DenoRunner implements ProcessRunner {
         this.#spares.length >= MAX_SPARES || policy === undefined ||
         request.timeoutMs !== undefined || request.ownProcessGroup === true
       ) continue;
-      const argv = await commandArgv(request.command, policy.env.PATH ?? "");
+      const argv = await this.#argv(request);
       if (refuseSpawn(argv[0]!, policy, request.cwd) !== null) continue;
       const key = spareKey(argv, request);
       if (this.#spares.some((s) => s.key === key)) continue;

@@ -202,3 +202,26 @@ await new Promise((r) => setTimeout(r, 30000));
   assert.deepEqual(await tagged(prefix), []);
   await assert.rejects(Deno.stat(join(dir, "ran")), Deno.errors.NotFound);
 });
+
+Deno.test({
+  name:
+    "spares: a command whose policy names no PATH (found on orchestrate's own) takes its spare too",
+  ignore: NO_SPARES,
+}, async () => {
+  const dir = await tempDir();
+  const { runner, request } = setup(dir);
+  const long = await longCommand(runner, request, dir);
+  const [pid, n] = long.tag.split(".");
+  const bare = (out: string): RunRequest => ({
+    ...request("env", out),
+    policy: { ...UNRESTRICTED, env: {} },
+  });
+  await runner.prepare([bare("x.log")]);
+  assert.equal((await runner.run(bare("env.log"))).status, 0);
+  assert.equal(
+    await Deno.readTextFile(join(dir, "env.log")),
+    `ORCHESTRATE_COMMAND_TAG=${pid}.${Number(n) + 1}\nPWD=${dir}\n`,
+  );
+  assert.equal((await long.run).status, 0);
+  await runner.dropSpares();
+});
