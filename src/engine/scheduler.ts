@@ -81,9 +81,8 @@ const SKIP_FLUSH_MS = 15;
 /**
  * How long the schedule waits on its running tasks, with tasks ready for
  * the next free slot, before it asks their runner to start spares of
- * their first commands (see `ProcessRunner.prepare`): tasks that end
- * sooner are quick, and a run of quick tasks is bound by the CPU, which
- * spares would cost more than they save.
+ * their first commands (see `ProcessRunner.prepare`), and again as long
+ * as the runner says it is too early.
  */
 const SPARES_AFTER_MS = 10;
 

@@ -49,7 +49,17 @@ const FORCED_EXIT_MS = 500;
 /** A command in flight, as {@link DenoRunner.killAll} sees it. */
 interface InFlight {
   killNow(signal: Deno.Signal): void;
+  /** When its run started (performance.now()). */
+  started: number;
 }
+
+/**
+ * How long a command must have been running before spares are started
+ * for the next ones. A run of quick commands is bound by the CPU, which a
+ * spare's extra `sh` costs more than its set-up saves; and a run that
+ * merely waits longer on a loaded machine is no sign of long commands.
+ */
+export const SPARE_AFTER_MS = 20;
 
 /** At most this many spares wait at once. */
 const MAX_SPARES = 8;
@@ -235,6 +245,7 @@ export class DenoRunner implements ProcessRunner {
       );
     };
     const inFlight: InFlight = {
+      started,
       killNow: (signal) => {
         aborted = true;
         stopping = true;
@@ -324,13 +335,11 @@ export class DenoRunner implements ProcessRunner {
   /**
    * Starts spares for `requests`, commands the run will likely start
    * next, each held at its gate until a {@link run} of the same command
-   * releases it; only while a command runs (the run waits on commands:
-   * the caller asks once its tasks have taken a while, since a run of
-   * quick commands is bound by the CPU, which a spare's extra `sh` would
-   * cost more than its set-up saves), and only for commands whose sandbox
-   * is a pid namespace that can be set up without side effects (see
-   * `SpawnWrapper`). Resolves to false when no command runs yet: ask
-   * again later.
+   * releases it; only once a command has been running for
+   * {@link SPARE_AFTER_MS} (the run waits on commands, not on the CPU),
+   * and only for commands whose sandbox is a pid namespace that can be set
+   * up without side effects (see `SpawnWrapper`). Resolves to false when
+   * it is too early (no command has run that long yet): ask again later.
    */
   async prepare(requests: readonly RunRequest[]): Promise<boolean> {
     const ahead = this.#wrap?.ahead;
@@ -343,6 +352,12 @@ export class DenoRunner implements ProcessRunner {
       }
       return false;
     }
+    const now = performance.now();
+    let long = false;
+    for (const command of this.#running) {
+      if (now - command.started >= SPARE_AFTER_MS) long = true;
+    }
+    if (!long) return false;
     this.#shell ??= probeShell();
     const changed = await this.#shell;
     if (changed === null) return true;
