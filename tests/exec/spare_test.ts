@@ -122,13 +122,27 @@ Deno.test({
   const { runner, request } = setup(dir);
   // Programs run without a shell, which would add PWD itself.
   const env = "env", stdin = "readlink /proc/self/fd/0";
+  const status = "cat /proc/self/status";
   const fresh = await runner.run(request(env, "fresh.log"));
   assert.equal(fresh.status, 0);
+  assert.equal((await runner.run(request(status, "status1.log"))).status, 0);
   const long = await longCommand(runner, request, dir);
   const [pid, n] = long.tag.split(".");
-  await prepared(runner, [request(env, "x.log"), request(stdin, "y.log")]);
+  await prepared(runner, [
+    request(env, "x.log"),
+    request(stdin, "y.log"),
+    request(status, "z.log"),
+  ]);
   assert.equal((await runner.run(request(env, "spare.log"))).status, 0);
   assert.equal((await runner.run(request(stdin, "stdin.log"))).status, 0);
+  assert.equal((await runner.run(request(status, "status2.log"))).status, 0);
+  // Its pid in the namespace, signals, capabilities: as a fresh spawn's.
+  const kept = async (file: string) =>
+    (await Deno.readTextFile(join(dir, file))).split("\n").filter((l) =>
+      /^(Pid|PPid|Sig(Blk|Ign|Cgt)|Cap\w+|NoNewPrivs|Seccomp|Uid|Gid):/.test(l)
+    );
+  assert.deepEqual(await kept("status2.log"), await kept("status1.log"));
+  assert.ok((await kept("status1.log")).includes("Pid:\t2"));
   assert.equal((await long.run).status, 0);
   const lines = async (file: string) =>
     (await Deno.readTextFile(join(dir, file))).split("\n").filter((l) =>
