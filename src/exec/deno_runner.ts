@@ -343,7 +343,8 @@ export class DenoRunner implements ProcessRunner {
    */
   async prepare(requests: readonly RunRequest[]): Promise<boolean> {
     const ahead = this.#wrap?.ahead;
-    if (ahead === undefined) return true;
+    // Spares hold a pid namespace (bwrap): Linux only.
+    if (ahead === undefined || Deno.build.os !== "linux") return true;
     if (this.#running.size === 0) {
       // Too early for spares, not for the sandbox's one-off probe, which
       // the first commands would otherwise wait for.
