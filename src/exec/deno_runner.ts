@@ -359,9 +359,6 @@ export class DenoRunner implements ProcessRunner {
       if (now - command.started >= SPARE_AFTER_MS) long = true;
     }
     if (!long) return false;
-    this.#shell ??= probeShell();
-    const changed = await this.#shell;
-    if (changed === null) return true;
     for (const request of requests) {
       const { policy } = request;
       if (
@@ -372,6 +369,11 @@ export class DenoRunner implements ProcessRunner {
       if (refuseSpawn(argv[0]!, policy, request.cwd) !== null) continue;
       const key = spareKey(argv, request);
       if (this.#spares.some((s) => s.key === key)) continue;
+      // No namespace ahead for it (--sandbox off, limits, keep_running): no spare.
+      if (await ahead(argv, request) === null) continue;
+      this.#shell ??= probeShell();
+      const changed = await this.#shell;
+      if (changed === null) return true;
       const tag = this.#nextTag();
       const added = this.#added(request, tag);
       const gate = gateArgv(argv, { ...policy.env, ...added }, changed);
