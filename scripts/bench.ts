@@ -475,6 +475,7 @@ async function benchSandbox(): Promise<void> {
   const rows = [
     ["off", "bare (--sandbox off)"],
     ["pidns", "pid namespace alone (a task without limits)"],
+    ["pidns_spare", "pid namespace started ahead (a spare), from its run"],
     ["bwrap_before", "bwrap as before (no cap drop, no seccomp)"],
     ["bwrap_capdrop", "bwrap + user namespace + --cap-drop ALL"],
     ["bwrap", "bwrap + cap drop + seccomp (auto on Linux)"],

@@ -4,7 +4,11 @@
  * (what a task without limits gets); bwrap as it was before capabilities
  * were dropped and unix sockets filtered; plus the user namespace and
  * `--cap-drop ALL`; plus the seccomp filter (through its `sh` trampoline),
- * which is what `auto` runs on Linux; and the sandbox runtime. Confined
+ * which is what `auto` runs on Linux; and the sandbox runtime. The
+ * `pidns_spare` row times a pid namespace started ahead as a spare (see
+ * `src/exec/spare.ts`): from its run to its end, what a command waiting
+ * for a slot pays once its spare is up (the spare's set-up, outside the
+ * timing, waits 15 ms while another command runs, as spares do). Confined
  * rows have a forbidden path and no network, so every layer has something
  * to enforce. Prints one JSON object of milliseconds per command, plus
  * each row's first command (the runtime's one-off start).
@@ -61,6 +65,7 @@ try {
   ][] = [
     ["off", confined, () => ({})],
     ["pidns", UNRESTRICTED, () => new Sandbox("auto", () => {})],
+    ["pidns_spare", UNRESTRICTED, () => new Sandbox("auto", () => {})],
     ["bwrap_before", confined, () => ({
       wrap: bwrapWithout(["--unshare-user", "--cap-drop"]),
     })],
@@ -77,6 +82,8 @@ try {
     close?: () => Promise<void>;
     total: number;
   }[] = [];
+  /** Spares are made only while a command runs: this one, for the whole bench. */
+  const holder = new AbortController();
   for (const [name, policy, make] of rows) {
     if (name !== "off" && name !== "runtime" && bwrap !== null) {
       result[name] = bwrap;
@@ -89,11 +96,23 @@ try {
       const r = await runner.run(request(policy));
       if (r.status !== 0) throw new Error(`${name}: true exited ${r.status}`);
       result[`${name}_first`] = performance.now() - first;
+      const held = name === "pidns_spare"
+        ? runner.run({
+          ...request(policy),
+          command: "sleep 3600",
+          signal: holder.signal,
+        })
+        : null;
       live.push({
         name,
         policy,
         runner,
-        close: () => sandbox.close?.() ?? Promise.resolve(),
+        close: async () => {
+          holder.abort();
+          await held;
+          await runner.dropSpares();
+          await sandbox.close?.();
+        },
         total: 0,
       });
     } catch (e) {
@@ -104,6 +123,10 @@ try {
   try {
     for (let i = 0; i < n; i++) {
       for (const row of live) {
+        if (row.name === "pidns_spare") {
+          await row.runner.prepare([request(row.policy)]);
+          await new Promise((r) => setTimeout(r, 15));
+        }
         const started = performance.now();
         await row.runner.run(request(row.policy));
         row.total += performance.now() - started;

@@ -18,7 +18,8 @@ import { decideTask, type GateStatus } from "./decide.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
 import { runTask, type TaskContext } from "./task_runner.ts";
-import type { WorkspaceProvider } from "./workspace.ts";
+import type { TaskWorkspace, WorkspaceProvider } from "./workspace.ts";
+import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
 
 /** What the scheduler needs besides the task context. */
 export interface ScheduleOptions {
@@ -76,6 +77,17 @@ type Settled = "completed" | "skipped" | "failed" | "blocked" | "paused";
 
 /** How long decided skips may wait for more to be written with them. */
 const SKIP_FLUSH_MS = 15;
+
+/**
+ * How long the schedule waits on its running tasks, with tasks ready for
+ * the next free slot, before it asks their runner to start spares of
+ * their first commands (see `ProcessRunner.prepare`), and again as long
+ * as the runner says it is too early.
+ */
+const SPARES_AFTER_MS = 10;
+
+/** The signal of a request made only to start a spare (never aborted: it runs nothing). */
+const NEVER = new AbortController().signal;
 
 /**
  * Runs the selected tasks of the plan to the end of the DAG.
@@ -200,6 +212,7 @@ export async function schedule(
 
   const finish = async (id: string, outcome: Settled, print: string | null) => {
     settled.set(id, outcome);
+    workspaces.delete(id);
     if (outcome === "completed" || outcome === "skipped") {
       fingerprints.set(id, print);
       for (const next of dependents.get(id) ?? []) {
@@ -243,7 +256,7 @@ export async function schedule(
     });
 
   const start = async (task: Task) => {
-    const workspace = options.workspaces.forTask(task);
+    const workspace = workspaceOf(task);
     const facts = await factsOf(task, workspace.root);
     const { gates, fingerprint: before } = facts;
     const depPrints = task.dependencies.map((d) => fingerprints.get(d) ?? null);
@@ -361,6 +374,78 @@ export async function schedule(
     return { patch: summary };
   };
 
+  /**
+   * A task whose first action, once started, is surely spawning its first
+   * command as a plain request: no agent, shards, gates, timebox (its own
+   * process group), pre-check, or earlier completion (it may be up to date).
+   */
+  const spareable = (task: Task) =>
+    task.agent === undefined && task.shards.length === 0 &&
+    task.commands.length > 0 && task.commands[0]!.timeout_ms === undefined &&
+    task.gates.length === 0 && task.approvals.length === 0 &&
+    task.constraints.timebox_ms === undefined && !task.keep_running &&
+    !task.skip_when_accepted &&
+    (options.force || !options.previousFingerprints.has(task.id));
+  /**
+   * Each task's workspace, made once: a spare's request and the task's own
+   * share its policy (computed once, and the same object for the runner).
+   */
+  const workspaces = new Map<string, TaskWorkspace>();
+  const workspaceOf = (task: Task) => {
+    let workspace = workspaces.get(task.id);
+    if (workspace === undefined) {
+      workspace = options.workspaces.forTask(task);
+      workspaces.set(task.id, workspace);
+    }
+    return workspace;
+  };
+  const spareRunners = new Set<ProcessRunner>();
+  /** The spares being started, awaited before the left ones are dropped. */
+  let preparing: Promise<void> = Promise.resolve();
+  /**
+   * Spares of the first commands of the next tasks to start, in the order
+   * they will; false when a runner asks to be asked again later.
+   */
+  const prepareSpares = async (): Promise<boolean> => {
+    if (stopped || context.interrupt.aborted) return true;
+    const next: number[] = [];
+    while (ready.size > 0 && next.length < options.concurrency) {
+      next.push(ready.pop());
+    }
+    for (const i of next) ready.push(i);
+    const requests = new Map<ProcessRunner, RunRequest[]>();
+    for (const i of next) {
+      const task = tasks[i]!;
+      if (settled.has(task.id) || running.has(task.id) || !spareable(task)) {
+        continue;
+      }
+      const workspace = workspaceOf(task);
+      if (workspace.runner.prepare === undefined) continue;
+      const request = workspace.request(task.commands[0]!.run, {
+        outputPath: "",
+        signal: NEVER,
+      });
+      if (!requests.has(workspace.runner)) requests.set(workspace.runner, []);
+      requests.get(workspace.runner)!.push(request);
+    }
+    let done = true;
+    for (const [runner, list] of requests) {
+      spareRunners.add(runner);
+      if (!(await runner.prepare!(list))) done = false;
+    }
+    return done;
+  };
+  /** Counts the waits below: a spare timer of an earlier wait does nothing. */
+  let waits = 0;
+  const armSpares = (wait: number): unknown =>
+    realTimers.setTimeout(() => {
+      preparing = preparing.then(async () => {
+        if (wait === waits && !(await prepareSpares()) && wait === waits) {
+          armSpares(wait);
+        }
+      }).catch(fail);
+    }, SPARES_AFTER_MS);
+
   /** Paused tasks whose gates are granted now go back to the ready queue. */
   const recheckPaused = async () => {
     for (const id of [...paused]) {
@@ -372,27 +457,44 @@ export async function schedule(
     }
   };
 
-  for (;;) {
-    while (
-      !stopped && !context.interrupt.aborted &&
-      running.size < options.concurrency && ready.size > 0
-    ) {
-      const task = tasks[ready.pop()]!;
-      if (settled.has(task.id) || running.has(task.id)) continue;
-      const promise = start(task).catch(fail).finally(() =>
-        running.delete(task.id)
-      );
-      running.set(task.id, promise);
+  // The first tasks' launchers may need a one-off probe: started now,
+  // while those tasks are being started.
+  if (ready.size > 0) {
+    preparing = preparing.then(prepareSpares).then(() => {}).catch(fail);
+  }
+  try {
+    for (;;) {
+      while (
+        !stopped && !context.interrupt.aborted &&
+        running.size < options.concurrency && ready.size > 0
+      ) {
+        const task = tasks[ready.pop()]!;
+        if (settled.has(task.id) || running.has(task.id)) continue;
+        const promise = start(task).catch(fail).finally(() =>
+          running.delete(task.id)
+        );
+        running.set(task.id, promise);
+      }
+      if (running.size === 0) {
+        if (paused.size === 0 || stopped || context.interrupt.aborted) break;
+        const before = ready.size;
+        await recheckPaused();
+        if (ready.size === before) break;
+        continue;
+      }
+      // Tasks wait for a slot while the running ones take a while: their
+      // launchers start now, on the time spent waiting.
+      const wait = ++waits;
+      const spares = ready.size > 0 && !stopped ? armSpares(wait) : undefined;
+      await Promise.race(running.values());
+      waits++;
+      if (spares !== undefined) realTimers.clearTimeout(spares);
+      if (paused.size > 0 && failure === null) await recheckPaused();
     }
-    if (running.size === 0) {
-      if (paused.size === 0 || stopped || context.interrupt.aborted) break;
-      const before = ready.size;
-      await recheckPaused();
-      if (ready.size === before) break;
-      continue;
-    }
-    await Promise.race(running.values());
-    if (paused.size > 0 && failure === null) await recheckPaused();
+  } finally {
+    // Spares nobody took end without running their command.
+    await preparing;
+    await Promise.all([...spareRunners].map((r) => r.dropSpares?.()));
   }
   if (failure !== null) {
     try {

@@ -29,8 +29,10 @@ import {
   TAG_VARIABLE,
 } from "./process_tree.ts";
 import type { ProcessRunner, RunRequest, RunResult } from "./runner.ts";
+import type { ProcessPolicy } from "./policy.ts";
 import { feed } from "./sandbox/bwrap.ts";
 import type { SpawnWrapper, Wrapped } from "./sandbox/confine.ts";
+import { gateArgv, GO, probeShell } from "./spare.ts";
 
 /** Time a command gets between SIGTERM and SIGKILL. */
 export const KILL_GRACE_MS = 2000;
@@ -47,6 +49,30 @@ const FORCED_EXIT_MS = 500;
 /** A command in flight, as {@link DenoRunner.killAll} sees it. */
 interface InFlight {
   killNow(signal: Deno.Signal): void;
+  /** When its run started (performance.now()). */
+  started: number;
+}
+
+/**
+ * How long a command must have been running before spares are started
+ * for the next ones. A run of quick commands is bound by the CPU, which a
+ * spare's extra `sh` costs more than its set-up saves; and a run that
+ * merely waits longer on a loaded machine is no sign of long commands.
+ */
+export const SPARE_AFTER_MS = 20;
+
+/** At most this many spares wait at once. */
+const MAX_SPARES = 8;
+
+/** A command's launcher started ahead, held at its gate (see `spare.ts`). */
+interface Spare {
+  /** What it runs, as {@link spareKey} says it. */
+  key: string;
+  child: Deno.ChildProcess;
+  tag: string;
+  wrapped: Wrapped;
+  /** It ended before it was released (its sandbox could not start). */
+  ended: boolean;
 }
 
 /**
@@ -66,10 +92,62 @@ export class DenoRunner implements ProcessRunner {
   #outerTags = Deno.env.get(TAG_VARIABLE);
   #path = Deno.env.get("PATH") ?? "";
   #wrap: SpawnWrapper | undefined;
+  #spares: Spare[] = [];
+  /** The sandbox's probe, started by the first {@link prepare}. */
+  #warming: Promise<unknown> | undefined;
+  /** Names the gate's shell changes (null: no spares here), probed on first need. */
+  #shell: Promise<Set<string> | null> | undefined;
 
   /** @param options.wrap Confines each command line just before spawn (the sandbox). */
   constructor(options: { wrap?: SpawnWrapper } = {}) {
     this.#wrap = options.wrap;
+  }
+
+  /** The argv of `request`'s command line, found on the PATH it runs with. */
+  #argv(request: RunRequest): Promise<string[]> {
+    const { policy } = request;
+    return commandArgv(
+      request.command,
+      (policy ? policy.env.PATH : request.env?.PATH) ?? this.#path,
+    );
+  }
+
+  #nextTag(): string {
+    return `${Deno.pid}.${++this.#count}`;
+  }
+
+  /**
+   * What orchestrate itself adds for a process (an agent's
+   * ORCHESTRATE_BRIEF, ...) on top of the policy's environment: its tag.
+   */
+  #added(request: RunRequest, tag: string): Record<string, string> {
+    return {
+      ...(request.env === request.policy?.env ? undefined : request.env),
+      [TAG_VARIABLE]: this.#outerTags ? `${this.#outerTags},${tag}` : tag,
+    };
+  }
+
+  /**
+   * Takes the spare of `key` and lets it run its command, or null when
+   * there is none or it has ended (then it is reaped and forgotten).
+   */
+  async #release(key: string): Promise<Spare | null> {
+    const at = this.#spares.findIndex((s) => s.key === key);
+    if (at < 0) return null;
+    const [spare] = this.#spares.splice(at, 1);
+    if (!spare!.ended) {
+      const writer = spare!.child.stdin.getWriter();
+      try {
+        await writer.write(GO);
+        await writer.close();
+        return spare!;
+      } catch {
+        // Its sandbox ended before it could be released: spawned anew.
+        writer.releaseLock();
+      }
+    }
+    await discard(spare!);
+    return null;
   }
 
   async run(request: RunRequest): Promise<RunResult> {
@@ -77,33 +155,38 @@ export class DenoRunner implements ProcessRunner {
     // Stopped before it started (Ctrl-C, a timebox): never start it, however quick it would be.
     if (request.signal?.aborted) return stoppedBeforeStart();
     const output = new OutputFile(request.outputPath, request.outputCapBytes);
-    const tag = `${Deno.pid}.${++this.#count}`;
     const { policy } = request;
-    // What orchestrate itself adds for this process (an agent's
-    // ORCHESTRATE_BRIEF, ...) on top of the policy's environment.
-    const added = {
-      ...(request.env === policy?.env ? undefined : request.env),
-      [TAG_VARIABLE]: this.#outerTags ? `${this.#outerTags},${tag}` : tag,
-    };
     const ownGroup = request.timeoutMs !== undefined ||
       request.ownProcessGroup === true;
-    const argv = await commandArgv(
-      request.command,
-      (policy ? policy.env.PATH : request.env?.PATH) ?? this.#path,
-    );
+    const argv = await this.#argv(request);
     // The program itself is checked, before any sandbox wraps it.
     const refused = policy ? refuseSpawn(argv[0]!, policy, request.cwd) : null;
     if (refused !== null) {
       return await notStarted(refused, request, output, started);
     }
-    const wrapped: Wrapped = this.#wrap
-      ? await this.#wrap(argv, request)
-      : { argv };
-    if (wrapped.refused !== undefined) {
-      wrapped.done?.();
-      return await notStarted(wrapped.refused, request, output, started);
+    // A spare of exactly this command (program, folder, environment,
+    // policy) is released instead of a new spawn.
+    const spare = this.#spares.length > 0 && !ownGroup
+      ? await this.#release(spareKey(argv, request))
+      : null;
+    let tag: string, wrapped: Wrapped, child: Deno.ChildProcess | Error;
+    if (spare !== null) {
+      ({ tag, wrapped, child } = spare);
+    } else {
+      tag = this.#nextTag();
+      wrapped = this.#wrap ? await this.#wrap(argv, request) : { argv };
+      if (wrapped.refused !== undefined) {
+        wrapped.done?.();
+        return await notStarted(wrapped.refused, request, output, started);
+      }
+      child = spawn(
+        wrapped.argv,
+        request,
+        this.#added(request, tag),
+        ownGroup,
+        wrapped.stdin,
+      );
     }
-    const child = spawn(wrapped.argv, request, added, ownGroup, wrapped.stdin);
     if (child instanceof Error) {
       wrapped.done?.();
       return await notStarted(child, request, output, started);
@@ -162,6 +245,7 @@ export class DenoRunner implements ProcessRunner {
       );
     };
     const inFlight: InFlight = {
+      started,
       killNow: (signal) => {
         aborted = true;
         stopping = true;
@@ -248,11 +332,117 @@ export class DenoRunner implements ProcessRunner {
     }
   }
 
+  /**
+   * Starts spares for `requests`, commands the run will likely start
+   * next, each held at its gate until a {@link run} of the same command
+   * releases it; only once a command has been running for
+   * {@link SPARE_AFTER_MS} (the run waits on commands, not on the CPU),
+   * and only for commands whose sandbox is a pid namespace that can be set
+   * up without side effects (see `SpawnWrapper`). Resolves to false when
+   * it is too early (no command has run that long yet): ask again later.
+   */
+  async prepare(requests: readonly RunRequest[]): Promise<boolean> {
+    const ahead = this.#wrap?.ahead;
+    // Spares hold a pid namespace (bwrap): Linux only.
+    if (ahead === undefined || Deno.build.os !== "linux") return true;
+    if (this.#running.size === 0) {
+      // Too early for spares, not for the sandbox's one-off probe, which
+      // the first commands would otherwise wait for.
+      if (requests.length > 0) {
+        this.#warming ??= ahead(["true"], requests[0]!).catch(() => null);
+      }
+      return false;
+    }
+    const now = performance.now();
+    let long = false;
+    for (const command of this.#running) {
+      if (now - command.started >= SPARE_AFTER_MS) long = true;
+    }
+    if (!long) return false;
+    for (const request of requests) {
+      const { policy } = request;
+      if (
+        this.#spares.length >= MAX_SPARES || policy === undefined ||
+        request.timeoutMs !== undefined || request.ownProcessGroup === true
+      ) continue;
+      const argv = await this.#argv(request);
+      if (refuseSpawn(argv[0]!, policy, request.cwd) !== null) continue;
+      const key = spareKey(argv, request);
+      if (this.#spares.some((s) => s.key === key)) continue;
+      // No namespace ahead for it (--sandbox off, limits, keep_running): no spare.
+      if (await ahead(argv, request) === null) continue;
+      this.#shell ??= probeShell();
+      const changed = await this.#shell;
+      if (changed === null) return true;
+      const tag = this.#nextTag();
+      const added = this.#added(request, tag);
+      const gate = gateArgv(argv, { ...policy.env, ...added }, changed);
+      if (gate === null) continue;
+      const wrapped = await ahead(gate, request);
+      if (wrapped === null || wrapped.stdin || wrapped.done) continue;
+      if (this.#spares.length >= MAX_SPARES) break;
+      const child = spawn(wrapped.argv, request, added, false, GO);
+      if (child instanceof Error) continue;
+      const spare: Spare = { key, child, tag, wrapped, ended: false };
+      child.status.then(() => spare.ended = true);
+      this.#spares.push(spare);
+    }
+    return true;
+  }
+
+  /** Ends every spare not released (the run is over, or stopping): none runs its command. */
+  async dropSpares(): Promise<void> {
+    const spares = this.#spares.splice(0);
+    await Promise.all(spares.map(discard));
+  }
+
   killAll(signal: Deno.Signal): void {
+    void this.dropSpares();
     for (const command of this.#running) command.killNow(signal);
     // orchestrate's own processes (git) stop with the tasks' ones.
     killOwnProcesses(signal);
   }
+}
+
+/**
+ * The key of a command for its spare: what the spawn depends on besides
+ * the per-command tag (the timeout and group are excluded: such commands
+ * get no spare).
+ */
+function spareKey(argv: readonly string[], request: RunRequest): string {
+  return JSON.stringify([
+    argv,
+    request.cwd,
+    request.root ?? null,
+    request.keepRunning === true,
+    request.env === request.policy?.env ? null : request.env ?? null,
+  ]) + (request.policy ? policyText(request.policy) : "");
+}
+
+/** A policy as text, once per policy object (a task's commands share one). */
+const policyTexts = new WeakMap<ProcessPolicy, string>();
+function policyText(policy: ProcessPolicy): string {
+  let text = policyTexts.get(policy);
+  if (text === undefined) {
+    text = JSON.stringify(policy);
+    policyTexts.set(policy, text);
+  }
+  return text;
+}
+
+/** Kills a spare held at its gate (its namespace ends with its bwrap) and reaps it. */
+async function discard(spare: Spare): Promise<void> {
+  try {
+    if (!spare.ended) spare.child.kill("SIGKILL");
+  } catch {
+    // Gone already.
+  }
+  await Promise.all([
+    spare.child.stdin.close().catch(() => {}),
+    spare.child.stdout.cancel().catch(() => {}),
+    spare.child.stderr.cancel().catch(() => {}),
+    spare.child.status,
+  ]);
 }
 
 /**

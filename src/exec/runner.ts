@@ -108,4 +108,14 @@ export interface ProcessRunner {
    * Ctrl-C).
    */
   killAll(signal: Deno.Signal): void;
+  /**
+   * Commands the run will likely start next: a runner may start their
+   * launchers ahead, held before the command's program, so that a later
+   * {@link run} of the same command starts it sooner. Nothing of a command
+   * runs before its `run()`. Resolves to false when it is too early to
+   * tell (no command of the run is running yet): ask again later.
+   */
+  prepare?(requests: readonly RunRequest[]): Promise<boolean>;
+  /** Ends what {@link prepare} started and no `run()` took (the run is over). */
+  dropSpares?(): Promise<void>;
 }

@@ -69,12 +69,16 @@ interface BwrapSetup {
 
 /**
  * Rewrites a command line just before spawn so that it runs confined;
- * the seam between the process runner and the sandboxes.
+ * the seam between the process runner and the sandboxes. With `ahead`,
+ * the same for a command not started yet (a spare, see `spare.ts`): it has
+ * no side effect (no folder made, no probe that is not done already), and
+ * gives null where that is not so or the command would run bare anyway.
  */
-export type SpawnWrapper = (
-  argv: string[],
-  request: RunRequest,
-) => Promise<Wrapped>;
+export type SpawnWrapper =
+  & ((argv: string[], request: RunRequest) => Promise<Wrapped>)
+  & {
+    ahead?: (argv: string[], request: RunRequest) => Promise<Wrapped | null>;
+  };
 
 type Backend = "bwrap" | "runtime";
 
@@ -139,7 +143,32 @@ export class Sandbox {
   }
 
   /** The {@link SpawnWrapper} to give the process runner. */
-  readonly wrap: SpawnWrapper = async (argv, request) => {
+  readonly wrap: SpawnWrapper = Object.assign(
+    (argv: string[], request: RunRequest) => this.#wrapNow(argv, request),
+    {
+      ahead: (argv: string[], request: RunRequest) =>
+        this.#wrapAhead(argv, request),
+    },
+  );
+
+  /**
+   * Only the pid namespace of a command without limits is wrapped ahead:
+   * a confined one's wrapping makes its write folders.
+   */
+  async #wrapAhead(
+    argv: string[],
+    request: RunRequest,
+  ): Promise<Wrapped | null> {
+    const policy = request.policy;
+    if (
+      this.mode === "off" || !policy || needsSandbox(policy) ||
+      this.#os !== "linux" || request.keepRunning === true
+    ) return null;
+    const wrapped = await this.#ownPids(argv, request);
+    return wrapped.pidNamespace === true ? wrapped : null;
+  }
+
+  async #wrapNow(argv: string[], request: RunRequest): Promise<Wrapped> {
     const policy = request.policy;
     if (this.mode === "off" || !policy) return { argv };
     if (!needsSandbox(policy)) return await this.#ownPids(argv, request);
@@ -189,7 +218,7 @@ export class Sandbox {
       { ...confined, forbidden: [...confined.forbidden, ...control.denyWrite] },
       { cwd: request.cwd, writable: [] },
     );
-  };
+  }
 
   /** A command without limits, in a pid namespace of its own where bwrap runs. */
   async #ownPids(argv: string[], request: RunRequest): Promise<Wrapped> {
