@@ -112,3 +112,59 @@ tasks:
     },
   );
 }
+
+securityTest(
+  "/proc: a task without permissions that unmounts its /proc (root) still cannot read the orchestrator's environment",
+  async (user) => {
+    const value = `s3cr3t-${crypto.randomUUID()}`;
+    const dir = await projectAs(user, {
+      "orchestrator.yml": `version: 1
+tasks:
+  - id: unmount
+    title: Uncovers the host's /proc, then looks
+    type: chore
+    commands:
+      unmount: "sh -c 'umount -l /proc 2>/dev/null; echo $? > out/umount.txt'"
+      snoop: ${snoop(value)}
+`,
+      "out/.keep": "",
+    });
+    const r = await cliAs(user, ["run"], {
+      cwd: dir,
+      env: { DEPLOY_TOKEN: value },
+      killAfterMs: 60_000,
+    });
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.notEqual(await textOr(join(dir, "out/umount.txt")), "0\n");
+    const found = (await textOr(join(dir, "out/found.txt"))) ?? "";
+    assert.ok(found.includes("searched"), `the task ran: ${found}`);
+    assert.equal(found.includes(value), false, found);
+  },
+);
+
+securityTest(
+  "/proc: root's task without permissions keeps the capabilities of ordinary root work (chown, setuid) in its pid namespace",
+  async (user) => {
+    const dir = await projectAs(user, {
+      "orchestrator.yml": `version: 1
+tasks:
+  - id: own
+    title: Gives a file away and runs as another user
+    type: chore
+    commands:
+      give: "sh -c 'touch out/f; chown 1 out/f; stat -c %u out/f > out/owner.txt'"
+      become: "sh -c 'setpriv --reuid=1 --regid=1 --clear-groups id -u > out/uid.txt'"
+`,
+      "out/.keep": "",
+    });
+    const r = await cliAs(user, ["run"], { cwd: dir, killAfterMs: 60_000 });
+    if (user.name !== "root") {
+      // Anyone else has no capability to keep.
+      assert.notEqual(r.code, 0);
+      return;
+    }
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.equal(await textOr(join(dir, "out/owner.txt")), "1\n");
+    assert.equal(await textOr(join(dir, "out/uid.txt")), "1\n");
+  },
+);

@@ -77,6 +77,7 @@ export const SECCOMP_FD = 9;
 export function pidNamespaceArgs(
   argv: readonly string[],
   cwd: string,
+  capDrop: readonly string[] = [],
 ): string[] {
   return [
     "--dev-bind",
@@ -86,12 +87,37 @@ export function pidNamespaceArgs(
     "/proc",
     "--unshare-pid",
     "--die-with-parent",
+    ...capDrop.flatMap((cap) => ["--cap-drop", cap]),
     "--chdir",
     cwd,
     "--",
     ...argv,
   ];
 }
+
+/**
+ * The capabilities root gives up in a pid namespace without limits: those
+ * that reach past it (unmount the private /proc to see the host's,
+ * mount another, enter a namespace, trace, read kernel or physical memory,
+ * load a module or an eBPF program). The rest stay, so an unconfined root
+ * task still installs packages, changes owners and drops privileges.
+ * Newest first: an older libcap that does not know `CAP_BPF` gets the
+ * shorter list ({@link ROOT_ESCAPE_CAPS_OLD}).
+ */
+export const ROOT_ESCAPE_CAPS: readonly string[] = [
+  "CAP_SYS_ADMIN",
+  "CAP_SYS_PTRACE",
+  "CAP_SYS_RAWIO",
+  "CAP_SYS_MODULE",
+  "CAP_BPF",
+  "CAP_PERFMON",
+];
+
+/** {@link ROOT_ESCAPE_CAPS} for a libcap older than `CAP_BPF` (before 2.43). */
+export const ROOT_ESCAPE_CAPS_OLD: readonly string[] = ROOT_ESCAPE_CAPS.slice(
+  0,
+  4,
+);
 
 /**
  * The arguments of `bwrap` that run `argv` confined by `policy`. Paths that

@@ -27,6 +27,8 @@ import {
   bwrapProblem,
   pidNamespaceArgs,
   PROBE_POLICY,
+  ROOT_ESCAPE_CAPS,
+  ROOT_ESCAPE_CAPS_OLD,
   SECCOMP_FD,
   SECCOMP_TRAMPOLINE,
 } from "./bwrap.ts";
@@ -55,6 +57,14 @@ export interface Wrapped {
    * the command gets its grace period, and SIGKILLs it last.
    */
   pidNamespace?: boolean;
+}
+
+/** How the pid namespace of a command without limits runs here. */
+interface PidSetup {
+  /** Null when it runs, else why not. */
+  problem: string | null;
+  /** The capabilities root gives up there (none for anyone else). */
+  capDrop: readonly string[];
 }
 
 /** How bubblewrap runs here, found once by probing. */
@@ -116,7 +126,7 @@ export class Sandbox {
   #warned = false;
   #problems = new Map<Backend, Promise<string | null>>();
   #setup: Promise<BwrapSetup> | undefined;
-  #pidProblem: Promise<string | null> | undefined;
+  #pidSetup: Promise<PidSetup> | undefined;
   #runtime = new RuntimeSandbox();
   #bwrap: string;
   #os: typeof Deno.build.os;
@@ -223,11 +233,8 @@ export class Sandbox {
   /** A command without limits, in a pid namespace of its own where bwrap runs. */
   async #ownPids(argv: string[], request: RunRequest): Promise<Wrapped> {
     if (this.#os !== "linux" || request.keepRunning === true) return { argv };
-    this.#pidProblem ??= bwrapProblem(
-      this.#bwrap,
-      pidNamespaceArgs(["true"], "/"),
-    );
-    const problem = await this.#pidProblem;
+    this.#pidSetup ??= this.#probePids();
+    const { problem, capDrop } = await this.#pidSetup;
     if (problem !== null) {
       this.#warnOnce(
         `warning: ${problem}: tasks without a sandbox run as before, so their processes can outlive them and see the run's other processes`,
@@ -235,9 +242,29 @@ export class Sandbox {
       return { argv };
     }
     return {
-      argv: [this.#bwrap, ...pidNamespaceArgs(argv, request.cwd)],
+      argv: [this.#bwrap, ...pidNamespaceArgs(argv, request.cwd, capDrop)],
       pidNamespace: true,
     };
+  }
+
+  /**
+   * Probes the pid namespace once. Root keeps its capabilities in it but
+   * those that would reach past it (as root, bwrap drops none by itself);
+   * anyone else has none there.
+   */
+  async #probePids(): Promise<PidSetup> {
+    const lists = Deno.uid() === 0
+      ? [ROOT_ESCAPE_CAPS, ROOT_ESCAPE_CAPS_OLD]
+      : [[]];
+    let problem: string | null = null;
+    for (const capDrop of lists) {
+      problem = await bwrapProblem(
+        this.#bwrap,
+        pidNamespaceArgs(["true"], "/", capDrop),
+      );
+      if (problem === null) return { problem, capDrop };
+    }
+    return { problem, capDrop: [] };
   }
 
   /** Probes bwrap once: with a user namespace and the filter, else (root) without the namespace. */
