@@ -305,21 +305,30 @@ async function runOnce(
   },
 ): Promise<ExitCode> {
   const { target, resume, force, concurrency, allow, sandboxMode } = how;
-  const { executeRun } = await import("../engine/run.ts");
-  const { runObservers } = await import("./run_observers.ts");
-  const { FAILURE_LINES } = await import("../render/output_tail.ts");
-  const { agentFeatures } = await import("./run_steps.ts");
-  const { DenoRunner } = await import("../exec/deno_runner.ts");
-  const { Sandbox } = await import("../exec/sandbox/confine.ts");
-  const { planFiles } = await import("../plan/plan_files.ts");
-  // The plan's own files stay read-only to confined tasks, like `.codex/`.
-  const sandbox = new Sandbox(sandboxMode as SandboxMode, printError, {
-    planFiles: await planFiles(loaded.file),
-  });
-  const runner = new DenoRunner({ wrap: sandbox.wrap });
-  const { handleInterrupts } = await import("./interrupts.ts");
-  const { LOCK_FILE } = await import("../events/lock.ts");
-  const { helperProcesses } = await import("../exec/helper_process.ts");
+  // Side by side: each import waited for alone costs a turn of module loading.
+  const [
+    { executeRun },
+    { runObservers },
+    { FAILURE_LINES },
+    { agentFeatures },
+    { runRunner },
+    { handleInterrupts },
+    { LOCK_FILE },
+    { helperProcesses },
+    earlier,
+  ] = await Promise.all([
+    import("../engine/run.ts"),
+    import("./run_observers.ts"),
+    import("../render/output_tail.ts"),
+    import("./run_steps.ts"),
+    import("./run_runner.ts"),
+    import("./interrupts.ts"),
+    import("../events/lock.ts"),
+    import("../exec/helper_process.ts"),
+    earlierForDashboard(loaded.root, loaded.plan, resume),
+  ]);
+  // Made when the first command starts: a no-op re-run loads no sandbox.
+  const runner = runRunner(sandboxMode as SandboxMode, loaded.file, printError);
   // The second Ctrl-C kills the runner's commands and orchestrate's own helpers alike.
   const interrupts = handleInterrupts(
     {
@@ -350,7 +359,7 @@ async function runOnce(
       ...runObservers(loaded.root, {
         failureLines: options["failure-lines"] ??
           loaded.plan.orchestrator.failure_lines ?? FAILURE_LINES,
-        earlier: await earlierForDashboard(loaded.root, loaded.plan, resume),
+        earlier,
         stream: options.stream === true,
       }),
       interrupt: interrupts.signal,
@@ -360,7 +369,7 @@ async function runOnce(
     });
   } finally {
     interrupts.dispose();
-    await sandbox.close();
+    await runner.close();
   }
 }
 
