@@ -129,6 +129,42 @@ export async function outputsPresent(
   return true;
 }
 
+/**
+ * `root` joined and ended with a separator: `underRoot(root) + rel` is
+ * `join(root, rel)` for a `rel` that is already normal (see
+ * {@link ALREADY_NORMAL}) with the platform's separators.
+ *
+ * @example
+ * ```ts ignore
+ * underRoot("/repo/"); // "/repo/"
+ * underRoot("/"); // "/"
+ * ```
+ */
+export function underRoot(root: string): string {
+  let under = underRoots.get(root);
+  if (under === undefined) {
+    under = join(root, "x").slice(0, -1);
+    underRoots.set(root, under);
+  }
+  return under;
+}
+const underRoots = new Map<string, string>();
+
+/**
+ * `join(root, rel)`, by concatenation when `rel` is already normal (as
+ * every path {@link matchFiles} gives is).
+ *
+ * @example
+ * ```ts ignore
+ * joinUnder("/repo", "in/a.txt"); // "/repo/in/a.txt"
+ * joinUnder("/repo", "in/../a.txt"); // "/repo/a.txt"
+ * ```
+ */
+export function joinUnder(root: string, rel: string): string {
+  if (rel === "" || !ALREADY_NORMAL.test(rel)) return join(root, rel);
+  return underRoot(root) + (sep === "/" ? rel : rel.replaceAll("/", sep));
+}
+
 /** No leading or trailing slash, no `//`, no `.` or `..` segment, not empty. */
 const ALREADY_NORMAL = /^(?!\/)(?!.*\/\/)(?!(?:.*\/)?\.\.?(?:\/|$)).*[^/]$/;
 
@@ -184,6 +220,7 @@ class Walker {
   special = new Set<string>();
   stats = new Map<string, Deno.FileInfo>();
   unreadable: { path: string; reason: string }[] = [];
+  under: string | undefined;
   constructor(readonly root: string, readonly realRoot: string) {}
 
   inside(real: string): boolean {
@@ -218,19 +255,22 @@ class Walker {
    */
   resolveWithoutLinks(rel: string): Resolved | null {
     if (rel === "" || !ALREADY_NORMAL.test(rel)) return null;
-    let path = this.root;
+    // `rel` is already normal: joined by concatenation, not normalize (a
+    // cost on every input and output of every task).
+    const under = this.under ??= underRoot(this.root);
+    const local = sep === "/" ? rel : rel.replaceAll("/", sep);
     let info: Deno.FileInfo | null = null;
     try {
-      for (const part of rel.split("/")) {
-        path = join(path, part);
-        info = Deno.lstatSync(path);
+      for (let at = local.indexOf(sep); ; at = local.indexOf(sep, at + 1)) {
+        info = Deno.lstatSync(under + (at === -1 ? local : local.slice(0, at)));
         if (info.isSymlink) return null;
+        if (at === -1) break;
       }
     } catch (e) {
       return e instanceof Deno.errors.NotFound ? { kind: "missing" } : null;
     }
     const kind = info!.isFile ? "file" : info!.isDirectory ? "dir" : "special";
-    return { kind, real: join(this.realRoot, rel), info: info! };
+    return { kind, real: underRoot(this.realRoot) + local, info: info! };
   }
 
   /** Walks folder `dir` (relative; `real` is where it leads), keeping `ancestors` to stop link loops. */

@@ -4,12 +4,11 @@
  * @module
  */
 
-import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
 import { sha256Hex } from "../text/sha256.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import { topologicalOrder } from "../graph/topo.ts";
-import { errorReason, matchFiles } from "./files.ts";
+import { errorReason, joinUnder, matchFiles } from "./files.ts";
 import { statCacheOf } from "./stat_cache.ts";
 
 /**
@@ -52,7 +51,7 @@ export async function fingerprint(
   const found = await matchFiles(root, task.inputs);
   const cache = cached === null ? null : await cached;
   for (const file of found.files) {
-    const path = join(root, file);
+    const path = joinUnder(root, file);
     const hash = () => fileSha256(path);
     let info = found.stats.get(file);
     if (cache !== null && info === undefined) {
