@@ -7,7 +7,6 @@
 import { fastHash } from "../plan/fast_hash.ts";
 import { sha256Hex } from "../text/sha256.ts";
 import type { Plan, Task } from "../plan/ir.ts";
-import { topologicalOrder } from "../graph/topo.ts";
 import { errorReason, joinUnder, matchFiles } from "./files.ts";
 import { statCacheOf } from "./stat_cache.ts";
 
@@ -19,13 +18,36 @@ import { statCacheOf } from "./stat_cache.ts";
 export function definitionHashes(plan: Plan): Record<string, string> {
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
   const hashes: Record<string, string> = Object.create(null);
-  for (const id of topologicalOrder(plan.tasks)) {
-    const task = byId.get(id)!;
-    hashes[id] = fastHash(
-      JSON.stringify(task) + task.dependencies.map((d) => hashes[d]).join(","),
-    );
+  // Dependencies first, depth first: any such order gives the same hashes,
+  // without the plan-ordered topological sort (a heap; ~4 ms on 1,000 tasks).
+  const stack: Task[] = [];
+  for (const task of plan.tasks) {
+    stack.push(task);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (hashes[top.id] !== undefined) {
+        stack.pop();
+        continue;
+      }
+      let ready = true;
+      for (const d of top.dependencies) {
+        const dep = byId.get(d);
+        if (dep !== undefined && hashes[d] === undefined) {
+          stack.push(dep);
+          ready = false;
+        }
+      }
+      if (!ready) continue;
+      stack.pop();
+      hashes[top.id] = fastHash(
+        JSON.stringify(top) + top.dependencies.map((d) => hashes[d]).join(","),
+      );
+    }
   }
-  return hashes;
+  // Keyed in plan order, whatever order they were computed in.
+  const inPlanOrder: Record<string, string> = Object.create(null);
+  for (const task of plan.tasks) inPlanOrder[task.id] = hashes[task.id]!;
+  return inPlanOrder;
 }
 
 /**
