@@ -11,6 +11,7 @@ import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { VERSION } from "../version.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../exec/sandbox/modes.ts";
 import type { LoadedPlan } from "../plan/load.ts";
+import type { TaskState } from "../events/fold.ts";
 
 /**
  * The run-wide restriction, named like Deno's flags: every task of the run
@@ -325,7 +326,7 @@ async function runOnce(
     import("./interrupts.ts"),
     import("../events/lock.ts"),
     import("../exec/helper_process.ts"),
-    earlierForDashboard(loaded.root, loaded.plan, resume),
+    earlierForDashboard(loaded.root, loaded.plan, resume, target),
   ]);
   // Made when the first command starts: a no-op re-run loads no sandbox.
   const runner = runRunner(sandboxMode as SandboxMode, loaded.file, printError);
@@ -414,13 +415,16 @@ async function runFlags(
 /**
  * Each task's latest result in the project's earlier runs, for TASKS.md to
  * show the tasks this run leaves out (a resume continues the latest run,
- * whose own results it shows).
+ * whose own results it shows). A fresh run of the whole plan leaves out
+ * none: nothing to read.
  */
 async function earlierForDashboard(
   root: string,
   plan: { tasks: readonly { id: string }[] },
   resume: boolean,
-) {
+  target: string | undefined,
+): Promise<Map<string, TaskState>> {
+  if (!resume && target === undefined) return new Map();
   const [{ RunStore }, { earlierResults }] = await Promise.all([
     import("../events/store.ts"),
     import("../events/project_state.ts"),

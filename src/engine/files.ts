@@ -261,7 +261,7 @@ class Walker {
     const local = sep === "/" ? rel : rel.replaceAll("/", sep);
     let info: Deno.FileInfo | null = null;
     try {
-      for (let at = local.indexOf(sep); ; at = local.indexOf(sep, at + 1)) {
+      for (let at = local.indexOf(sep);; at = local.indexOf(sep, at + 1)) {
         info = Deno.lstatSync(under + (at === -1 ? local : local.slice(0, at)));
         if (info.isSymlink) return null;
         if (at === -1) break;
