@@ -9,6 +9,37 @@ import { join, posix, sep } from "../fs/path.ts";
 import type { Task } from "../plan/ir.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
 
+/**
+ * Folders seen to be real folders (not links) since {@link trustFolders},
+ * until {@link distrustFolders}: while no task of the run has started,
+ * nothing of the run can have made one a link, so the fingerprints and
+ * output checks of a no-op re-run lstat each folder on the way once, not
+ * once per file below it. Null: every component is looked at each time.
+ */
+let folders: Set<string> | null = null;
+
+/**
+ * From now until {@link distrustFolders}, a folder found by the link-free
+ * resolve is remembered as such: the run calls it before its first
+ * fingerprint, when nothing it runs has started.
+ *
+ * @example
+ * ```ts ignore
+ * trustFolders(); // a run starts: no task has run yet
+ * await matchFiles(root, ["in/a"]); // lstats in, in/a
+ * await matchFiles(root, ["in/b"]); // lstats in/b only
+ * distrustFolders(); // a task starts: anything may change from now on
+ * ```
+ */
+export function trustFolders(): void {
+  folders = new Set();
+}
+
+/** Forgets the folders seen and remembers no more (a task starts: it may change any). */
+export function distrustFolders(): void {
+  folders = null;
+}
+
 /** Folders never searched: version control and our own state. */
 const SKIP_DIRS = new Set([".git", STATE_DIR, "node_modules"]);
 
@@ -262,9 +293,12 @@ class Walker {
     let info: Deno.FileInfo | null = null;
     try {
       for (let at = local.indexOf(sep);; at = local.indexOf(sep, at + 1)) {
-        info = Deno.lstatSync(under + (at === -1 ? local : local.slice(0, at)));
+        const path = under + (at === -1 ? local : local.slice(0, at));
+        if (at !== -1 && folders?.has(path)) continue;
+        info = Deno.lstatSync(path);
         if (info.isSymlink) return null;
         if (at === -1) break;
+        if (info.isDirectory) folders?.add(path);
       }
     } catch (e) {
       return e instanceof Deno.errors.NotFound ? { kind: "missing" } : null;

@@ -53,6 +53,7 @@ import type { FeatureSteps, OutputTap } from "./steps/handler.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
 import { saveStatCache, useStatCache } from "./stat_cache.ts";
+import { distrustFolders, trustFolders } from "./files.ts";
 
 /** Something that watches a run (terminal view, TASKS.md). */
 export interface RunObserver {
@@ -232,6 +233,7 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     );
     return EXIT_CODE.io;
   } finally {
+    distrustFolders();
     // Still under the lock: no other run writes the cache meanwhile.
     // An interrupted run ends now: its racy entries wait for the next run.
     await saveStatCache(
@@ -368,6 +370,8 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       flags: options.allow,
       secrets: r.secrets,
     });
+    // Until a task starts, nothing of the run changes a folder into a link.
+    trustFolders();
     const result = await schedule({
       plan,
       toRun,
@@ -585,6 +589,7 @@ async function finalBuild(
 ): Promise<"success" | "failed" | "interrupted"> {
   const steps = plan.project.final_build;
   if (steps.length === 0) return "success";
+  distrustFolders();
   emit({
     type: "build_started",
     task: null,

@@ -24,6 +24,7 @@ import type {
 } from "./steps/handler.ts";
 import { NO_FEATURES, stepHandlers } from "./steps/record.ts";
 import type { TaskWorkspace } from "./workspace.ts";
+import { distrustFolders } from "./files.ts";
 import { describeViolations, startAudit } from "./write_audit.ts";
 
 export type { TaskContext };
@@ -62,6 +63,8 @@ export async function runTask(
     reusePatch?: PatchState | null;
   },
 ): Promise<TaskOutcome> {
+  // From here on the task may change any file: no folder is taken as seen.
+  distrustFolders();
   const started = performance.now();
   const abort = new AbortController();
   let timedOut = false;
