@@ -3,7 +3,8 @@
  * texts a run hashes on every start (fingerprints of hashes, approval
  * seals): loading `node:crypto` costs ~14 ms of a no-op re-run, and
  * `crypto.subtle` is asynchronous. File contents still go through
- * `node:crypto` (native speed), loaded only when a file is hashed.
+ * `node:crypto` (native speed) once they add up to more than a few small
+ * files (see `fileSha256`).
  * @module
  */
 
