@@ -35,14 +35,11 @@ import { definitionHashes, fileSha256 } from "./fingerprint.ts";
 import { writeDeferredCachedPlans } from "../plan/cache.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask } from "./decide.ts";
-import { resumeTarget } from "./resume_target.ts";
 import { gatherTaskFacts } from "./task_facts.ts";
-import { type OnlyFacts, onlyFacts } from "./only.ts";
-import { gateStatuses } from "./gates.ts";
+import type { OnlyFacts } from "./only.ts";
 import { resolveOwnPrograms } from "../exec/programs.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
-import { planToResume } from "./run_plan.ts";
 import { RunRefused } from "./refused.ts";
 import {
   freshSelection,
@@ -127,6 +124,11 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
   let runId: string;
   let prior: RunState = emptyState();
   if (options.resume) {
+    // Resume-only modules load with the resume.
+    const [{ resumeTarget }, { planToResume }] = await Promise.all([
+      import("./resume_target.ts"),
+      import("./run_plan.ts"),
+    ]);
     const latest = await resumeTarget(store, options.run);
     runId = latest;
     const read = await store.fold(runId);
@@ -163,7 +165,7 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     ? resumeSelection(plan, prior, hashes)
     : freshSelection(plan, options.target ?? null, options.only === true);
   const only = selection.only
-    ? await onlyFacts(
+    ? await (await import("./only.ts")).onlyFacts(
       plan.tasks.find((t) => t.id === selection.target)!,
       hashes,
       store,
@@ -383,6 +385,7 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       previousFingerprints: previous,
       gates: async (task) => {
         if (task.gates.length === 0) return [];
+        const { gateStatuses } = await import("./gates.ts");
         // Approvals given while this run is live arrive through the store's journal.
         for (const grant of await r.store.approvals(runId)) {
           applyEvent(state, grant);
