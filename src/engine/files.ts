@@ -155,6 +155,13 @@ export async function outputsPresent(
   task: Pick<Task, "outputs">,
 ): Promise<boolean> {
   for (const output of task.outputs) {
+    const pattern = normalizePattern(output);
+    if (!isGlob(pattern)) {
+      // A path: a file there is enough, without gathering a whole match.
+      const found = await resolveInside(root, pattern);
+      if (found.kind === "file") continue;
+      if (found.kind !== "dir") return false;
+    }
     if ((await matchFiles(root, [output])).files.length === 0) return false;
   }
   return true;
