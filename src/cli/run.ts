@@ -235,6 +235,9 @@ async function startRun(
       }, not "${sandboxMode}"`,
     );
   }
+  // The run's modules load while the plan does (module loading waits on
+  // the disk much of its time); a dry run needs none of them.
+  if (!options["dry-run"]) void runModules().catch(() => {});
   const loaded = await loadPlanOrThrow(options.file);
   const target = options.task;
   if (target !== undefined) {
@@ -292,6 +295,22 @@ async function startRun(
   });
 }
 
+/** The modules of a run, loading side by side (each import waited for alone costs a turn of module loading). */
+let running: ReturnType<typeof loadRunModules> | undefined;
+const runModules = () => running ??= loadRunModules();
+function loadRunModules() {
+  return Promise.all([
+    import("../engine/run.ts"),
+    import("./run_observers.ts"),
+    import("../render/output_tail.ts"),
+    import("./run_steps.ts"),
+    import("./run_runner.ts"),
+    import("./interrupts.ts"),
+    import("../events/lock.ts"),
+    import("../exec/helper_process.ts"),
+  ]);
+}
+
 /** One run (or resume) of `loaded`, with its sandbox, interrupts and views. */
 async function runOnce(
   options: RunOptionValues,
@@ -306,26 +325,20 @@ async function runOnce(
   },
 ): Promise<ExitCode> {
   const { target, resume, force, concurrency, allow, sandboxMode } = how;
-  // Side by side: each import waited for alone costs a turn of module loading.
   const [
-    { executeRun },
-    { runObservers },
-    { FAILURE_LINES },
-    { agentFeatures },
-    { runRunner },
-    { handleInterrupts },
-    { LOCK_FILE },
-    { helperProcesses },
+    [
+      { executeRun },
+      { runObservers },
+      { FAILURE_LINES },
+      { agentFeatures },
+      { runRunner },
+      { handleInterrupts },
+      { LOCK_FILE },
+      { helperProcesses },
+    ],
     earlier,
   ] = await Promise.all([
-    import("../engine/run.ts"),
-    import("./run_observers.ts"),
-    import("../render/output_tail.ts"),
-    import("./run_steps.ts"),
-    import("./run_runner.ts"),
-    import("./interrupts.ts"),
-    import("../events/lock.ts"),
-    import("../exec/helper_process.ts"),
+    runModules(),
     earlierForDashboard(loaded.root, loaded.plan, resume, target),
   ]);
   // Made when the first command starts: a no-op re-run loads no sandbox.
