@@ -129,18 +129,12 @@ export async function matchFiles(
 /** Real paths of roots, once per process: every fingerprint asks for it. */
 const realRoots = new Map<string, Promise<string>>();
 
-/** The same real paths once known, for synchronous readers. */
-const realRootsKnown = new Map<string, string>();
-
 /** The real path of a root (cached; a failure is not). */
 function realRoot(root: string): Promise<string> {
   let real = realRoots.get(root);
   if (real === undefined) {
     real = Deno.realPath(root);
-    real.then(
-      (known) => realRootsKnown.set(root, known),
-      () => realRoots.delete(root),
-    );
+    real.catch(() => realRoots.delete(root));
     realRoots.set(root, real);
   }
   return real;
@@ -218,62 +212,6 @@ function normalizePattern(raw: string): string {
   if (ALREADY_NORMAL.test(raw)) return raw;
   const path = posix.normalize(raw).replace(/\/+$/, "");
   return path === "." ? "" : path;
-}
-
-/**
- * Where `path` (relative to `root`) leads, answered synchronously in the
- * usual case ({@link Walker.resolveWithoutLinks}: already normal, no link
- * on the way, the root's real path known); null when only
- * {@link resolveInside} can tell.
- *
- * @example
- * ```ts ignore
- * resolveNow("/repo", "in/a.txt"); // { kind: "file", ... } or null
- * ```
- */
-export function resolveNow(root: string, path: string): Resolved | null {
-  const real = realRootsKnown.get(root);
-  if (real === undefined) return null;
-  return new Walker(root, real).resolveWithoutLinks(path);
-}
-
-/**
- * {@link outputsPresent} answered synchronously when every output is a
- * path {@link resolveNow} can resolve to a file or to nothing; undefined
- * when one needs the full answer (a glob, a folder, a link on the way).
- *
- * @example
- * ```ts ignore
- * outputsPresentNow("/repo", { outputs: ["out/a.txt"] }); // true, false or undefined
- * ```
- */
-export function outputsPresentNow(
-  root: string,
-  task: Pick<Task, "outputs">,
-): boolean | undefined {
-  let present = true;
-  for (const output of task.outputs) {
-    const pattern = normalizePattern(output);
-    if (isGlob(pattern)) return undefined;
-    const found = resolveNow(root, pattern);
-    if (found === null || found.kind === "dir") return undefined;
-    if (found.kind !== "file") present = false;
-  }
-  return present;
-}
-
-/**
- * The paths and globs of `patterns` (normalized as {@link matchFiles}
- * does), or null when one is a glob.
- */
-export function plainPaths(patterns: readonly string[]): string[] | null {
-  const paths: string[] = [];
-  for (const raw of patterns) {
-    const pattern = normalizePattern(raw);
-    if (isGlob(pattern)) return null;
-    paths.push(pattern);
-  }
-  return paths;
 }
 
 /** Whether a path has glob syntax. */

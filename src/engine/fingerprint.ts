@@ -7,14 +7,8 @@
 import { fastHash } from "../plan/fast_hash.ts";
 import { sha256Hex } from "../text/sha256.ts";
 import type { Plan, Task } from "../plan/ir.ts";
-import {
-  errorReason,
-  joinUnder,
-  matchFiles,
-  plainPaths,
-  resolveNow,
-} from "./files.ts";
-import { loadedStatCache, statCacheOf } from "./stat_cache.ts";
+import { errorReason, joinUnder, matchFiles } from "./files.ts";
+import { statCacheOf } from "./stat_cache.ts";
 
 /**
  * Per task, a hash of its definition and (recursively) its dependencies'
@@ -101,45 +95,6 @@ export async function fingerprint(
     parts.push(`${path}:unreadable:${reason}`);
   }
   // Plain JS: node:crypto is loaded only when a large file's content is hashed.
-  return sha256Hex(parts.join("\n"));
-}
-
-/**
- * {@link fingerprint} answered synchronously in the usual case of a re-run:
- * every input a path to a file reached without a link, each hash a hit of
- * the root's loaded stat cache. Undefined when only {@link fingerprint} can
- * tell (a glob, a folder, a link, a missing file, a changed or racy one).
- *
- * @example
- * ```ts ignore
- * fingerprintNow(root, task, hash, deps) ?? await fingerprint(root, task, hash, deps);
- * ```
- */
-export function fingerprintNow(
-  root: string,
-  task: Task,
-  definitionHash: string,
-  dependencyFingerprints: readonly (string | null)[],
-): string | null | undefined {
-  if (
-    task.inputs.length === 0 || dependencyFingerprints.some((f) => f === null)
-  ) return null;
-  const cache = loadedStatCache(root);
-  const paths = cache === undefined ? null : plainPaths(task.inputs);
-  if (cache === undefined || paths === null) return undefined;
-  // As matchFiles gives them: each file once, sorted, with its stat.
-  const files = new Map<string, Deno.FileInfo>();
-  for (const path of paths) {
-    const found = resolveNow(root, path);
-    if (found === null || found.kind !== "file") return undefined;
-    files.set(path, found.info);
-  }
-  const parts = [definitionHash, ...dependencyFingerprints as string[]];
-  for (const file of [...files.keys()].sort()) {
-    const hash = cache.hit(file, files.get(file)!);
-    if (hash === undefined) return undefined;
-    parts.push(`${file}:${hash}`);
-  }
   return sha256Hex(parts.join("\n"));
 }
 

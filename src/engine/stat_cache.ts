@@ -130,10 +130,16 @@ export class StatCache {
     statAt: number,
     hashFile: () => Promise<string>,
   ): Promise<string> {
-    const hit = this.hit(path, info);
-    if (hit !== undefined) return hit;
     const key = statKey(info);
     const entry = this.#entries.get(path);
+    if (
+      !this.refresh && key !== null && entry !== undefined && entry[0] === key
+    ) {
+      if (newestChange(info) < entry[2] - RACY_MS) {
+        this.hits++;
+        return entry[1];
+      }
+    }
     this.misses++;
     const hash = await hashFile();
     if (key !== null && !hash.startsWith("unreadable:")) {
@@ -146,22 +152,6 @@ export class StatCache {
       this.#dirty = true;
     }
     return hash;
-  }
-
-  /**
-   * The hash of `path` (relative to the root) from the cache when `info`
-   * (its stat) matches the entry and the entry is not racy; undefined
-   * otherwise ({@link hash} then hashes it).
-   */
-  hit(path: string, info: Deno.FileInfo): string | undefined {
-    if (this.refresh) return undefined;
-    const entry = this.#entries.get(path);
-    if (entry === undefined) return undefined;
-    const key = statKey(info);
-    if (key === null || entry[0] !== key) return undefined;
-    if (newestChange(info) >= entry[2] - RACY_MS) return undefined;
-    this.hits++;
-    return entry[1];
   }
 
   /**
@@ -228,8 +218,6 @@ function isEntry(e: unknown): e is Entry {
 
 /** The cache of each root a run registered (only the project's own root). */
 const caches = new Map<string, Promise<StatCache>>();
-/** The same caches once loaded, for synchronous readers. */
-const loadedCaches = new Map<string, StatCache>();
 
 /**
  * Uses a stat cache for fingerprints of files under `root` in this process
@@ -247,22 +235,18 @@ export function useStatCache(
   options: { refresh?: boolean } = {},
 ): void {
   if (caches.has(root)) return;
-  const loading: Promise<StatCache> = StatCache.load(root).then((cache) => {
-    cache.refresh = options.refresh ?? false;
-    if (caches.get(root) === loading) loadedCaches.set(root, cache);
-    return cache;
-  });
-  caches.set(root, loading);
+  caches.set(
+    root,
+    StatCache.load(root).then((cache) => {
+      cache.refresh = options.refresh ?? false;
+      return cache;
+    }),
+  );
 }
 
 /** The stat cache registered for `root`, or null. */
 export function statCacheOf(root: string): Promise<StatCache> | null {
   return caches.get(root) ?? null;
-}
-
-/** The stat cache registered for `root` once it has loaded, else undefined. */
-export function loadedStatCache(root: string): StatCache | undefined {
-  return loadedCaches.get(root);
 }
 
 /**
@@ -276,7 +260,6 @@ export async function saveStatCache(
   const cache = caches.get(root);
   if (cache === undefined) return;
   caches.delete(root);
-  loadedCaches.delete(root);
   const loaded = await cache;
   if (hashFile) await loaded.settle(hashFile);
   await loaded.save();

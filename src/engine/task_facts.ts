@@ -9,8 +9,8 @@
 
 import type { Task } from "../plan/ir.ts";
 import type { GateStatus, TaskFacts } from "./decide.ts";
-import { outputsPresent, outputsPresentNow } from "./files.ts";
-import { fingerprint, fingerprintNow } from "./fingerprint.ts";
+import { outputsPresent } from "./files.ts";
+import { fingerprint } from "./fingerprint.ts";
 
 /** What is known about one dependency of a task when it is asked about. */
 export type Upstream =
@@ -85,27 +85,23 @@ export async function gatherTaskFacts(
     !facts.selected || facts.doneEarlier || blockedBy !== null ||
     waitingOn !== null
   ) return facts;
-  // A task without gates has no statuses to ask for (and no promise to wait on).
-  facts.gates = task.gates.length === 0 ? [] : await source.gates();
+  facts.gates = await source.gates();
   if (source.force || task.inputs.length === 0) return facts;
   const deps = task.dependencies.map((d) => {
     const up = source.upstream(d);
     return up.state === "done" ? up.fingerprint : null;
   });
-  // Synchronously when it can be (a no-op re-run: every task): the same
-  // answers, without a promise per file.
-  const now = fingerprintNow(source.root, task, source.definitionHash, deps);
-  facts.fingerprint = now !== undefined
-    ? now
-    : await fingerprint(source.root, task, source.definitionHash, deps);
+  facts.fingerprint = await fingerprint(
+    source.root,
+    task,
+    source.definitionHash,
+    deps,
+  );
   // Outputs matter only when the fingerprint matches; spare the glob otherwise.
   if (
     facts.fingerprint !== null &&
     facts.fingerprint === facts.previousFingerprint
-  ) {
-    facts.outputsPresent = outputsPresentNow(source.root, task) ??
-      await outputsPresent(source.root, task);
-  }
+  ) facts.outputsPresent = await outputsPresent(source.root, task);
   return facts;
 }
 
