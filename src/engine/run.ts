@@ -51,6 +51,7 @@ import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
 import { saveStatCache, useStatCache } from "./stat_cache.ts";
 import { distrustFolders, trustFolders } from "./files.ts";
+import { keptDefinitionHashes } from "./definition_cache.ts";
 
 /** Something that watches a run (terminal view, TASKS.md). */
 export interface RunObserver {
@@ -160,7 +161,16 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     runId = newRunId();
   }
   const { plan } = options.loaded;
-  const hashes = definitionHashes(plan);
+  // A fresh run's plan is the one loaded, whose hash is its IR's: the
+  // hashes may come from the run before (a resume's plan is rebuilt).
+  const definitions = options.resume
+    ? { hashes: definitionHashes(plan), save: async () => {} }
+    : await keptDefinitionHashes(
+      options.loaded.root,
+      plan,
+      options.loaded.hash,
+    );
+  const hashes = definitions.hashes;
   const selection: Selection = options.resume
     ? resumeSelection(plan, prior, hashes)
     : freshSelection(plan, options.target ?? null, options.only === true);
@@ -242,6 +252,7 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
       options.loaded.root,
       options.interrupt.aborted ? undefined : fileSha256,
     );
+    await definitions.save();
     // The first run here made `.codex/`: its plan is cached from now on.
     await writeDeferredCachedPlans();
     for (const o of options.observers) {
