@@ -21,19 +21,23 @@ import { approvalsKey } from "../events/approval_seal.ts";
 import { controlFolder } from "../events/control_entry.ts";
 import { equalInConstantTime } from "../text/sha256.ts";
 import { definitionHashes } from "./fingerprint.ts";
+import { fastHash } from "../plan/fast_hash.ts";
 
 /** Where the hashes are kept, relative to the project root. */
 export const DEFINITIONS_FILE = `${STATE_DIR}/cache/definitions.json`;
 
-/** Bump when {@link definitionHashes} changes what it gives for an IR. */
-const FORMAT = 1;
 /** What the seal says it covers: the approvals key seals other records too. */
 const LABEL = "orchestrate definition hashes";
+/** Bump when {@link definitionHashes} changes how it combines a task's parts. */
+const FORMAT = 1;
+/** The hash function's answer for a fixed text: a new hash function makes every kept copy stale. */
+const CANARY = fastHash(`${LABEL} ${FORMAT}`);
 /** Far above any plan's (1,000 tasks: ~45 kB). */
 const MAX_BYTES = 64 * 1024 * 1024;
 
 interface Kept {
   format: number;
+  canary: string;
   tool: string;
   /** The sha-256 of the IR they are the hashes of. */
   plan: string;
@@ -77,6 +81,7 @@ export async function keptDefinitionHashes(
       const body = JSON.stringify(
         {
           format: FORMAT,
+          canary: CANARY,
           tool: config.version,
           plan: planHash,
           hashes,
@@ -109,7 +114,8 @@ async function readKept(
     if (!equalInConstantTime(want, got)) return null;
     const kept = JSON.parse(body) as Kept;
     if (
-      kept.format !== FORMAT || kept.tool !== config.version ||
+      kept.format !== FORMAT || kept.canary !== CANARY ||
+      kept.tool !== config.version ||
       kept.plan !== planHash || typeof kept.hashes !== "object" ||
       kept.hashes === null
     ) return null;
