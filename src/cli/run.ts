@@ -303,7 +303,6 @@ function loadRunModules() {
     import("../engine/run.ts"),
     import("./run_observers.ts"),
     import("../render/output_tail.ts"),
-    import("./run_steps.ts"),
     import("./run_runner.ts"),
     import("./interrupts.ts"),
     import("../events/lock.ts"),
@@ -330,7 +329,6 @@ async function runOnce(
       { executeRun },
       { runObservers },
       { FAILURE_LINES },
-      { agentFeatures },
       { runRunner },
       { handleInterrupts },
       { LOCK_FILE },
@@ -341,6 +339,12 @@ async function runOnce(
     runModules(),
     earlierForDashboard(loaded.root, loaded.plan, resume, target),
   ]);
+  // Only agent tasks have agent and apply_patch steps (a resume's own IR may
+  // still hold one the plan file dropped).
+  const features =
+    resume || loaded.plan.tasks.some((t) => t.agent !== undefined)
+      ? (await import("./run_steps.ts")).agentFeatures
+      : undefined;
   // Made when the first command starts: a no-op re-run loads no sandbox.
   const runner = runRunner(sandboxMode as SandboxMode, loaded.file, printError);
   // The second Ctrl-C kills the runner's commands and orchestrate's own helpers alike.
@@ -379,7 +383,7 @@ async function runOnce(
       interrupt: interrupts.signal,
       toolVersion: VERSION,
       warn: printError,
-      features: agentFeatures,
+      ...(features ? { features } : {}),
     });
   } finally {
     interrupts.dispose();
