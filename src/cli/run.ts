@@ -11,6 +11,7 @@ import { FILE_OPTION, loadPlanOrThrow } from "./plan_source.ts";
 import { VERSION } from "../version.ts";
 import { SANDBOX_MODES, type SandboxMode } from "../exec/sandbox/modes.ts";
 import type { LoadedPlan } from "../plan/load.ts";
+import type { TaskState } from "../events/fold.ts";
 
 /**
  * The run-wide restriction, named like Deno's flags: every task of the run
@@ -234,6 +235,9 @@ async function startRun(
       }, not "${sandboxMode}"`,
     );
   }
+  // The run's modules load while the plan does (module loading waits on
+  // the disk much of its time); a dry run needs none of them.
+  if (!options["dry-run"]) void runModules().catch(() => {});
   const loaded = await loadPlanOrThrow(options.file);
   const target = options.task;
   if (target !== undefined) {
@@ -291,6 +295,21 @@ async function startRun(
   });
 }
 
+/** The modules of a run, loading side by side (each import waited for alone costs a turn of module loading). */
+let running: ReturnType<typeof loadRunModules> | undefined;
+const runModules = () => running ??= loadRunModules();
+function loadRunModules() {
+  return Promise.all([
+    import("../engine/run.ts"),
+    import("./run_observers.ts"),
+    import("../render/output_tail.ts"),
+    import("./run_runner.ts"),
+    import("./interrupts.ts"),
+    import("../events/lock.ts"),
+    import("../exec/helper_process.ts"),
+  ]);
+}
+
 /** One run (or resume) of `loaded`, with its sandbox, interrupts and views. */
 async function runOnce(
   options: RunOptionValues,
@@ -305,21 +324,29 @@ async function runOnce(
   },
 ): Promise<ExitCode> {
   const { target, resume, force, concurrency, allow, sandboxMode } = how;
-  const { executeRun } = await import("../engine/run.ts");
-  const { runObservers } = await import("./run_observers.ts");
-  const { FAILURE_LINES } = await import("../render/output_tail.ts");
-  const { agentFeatures } = await import("./run_steps.ts");
-  const { DenoRunner } = await import("../exec/deno_runner.ts");
-  const { Sandbox } = await import("../exec/sandbox/confine.ts");
-  const { planFiles } = await import("../plan/plan_files.ts");
-  // The plan's own files stay read-only to confined tasks, like `.codex/`.
-  const sandbox = new Sandbox(sandboxMode as SandboxMode, printError, {
-    planFiles: await planFiles(loaded.file),
-  });
-  const runner = new DenoRunner({ wrap: sandbox.wrap });
-  const { handleInterrupts } = await import("./interrupts.ts");
-  const { LOCK_FILE } = await import("../events/lock.ts");
-  const { helperProcesses } = await import("../exec/helper_process.ts");
+  const [
+    [
+      { executeRun },
+      { runObservers },
+      { FAILURE_LINES },
+      { runRunner },
+      { handleInterrupts },
+      { LOCK_FILE },
+      { helperProcesses },
+    ],
+    earlier,
+  ] = await Promise.all([
+    runModules(),
+    earlierForDashboard(loaded.root, loaded.plan, resume, target),
+  ]);
+  // Only agent tasks have agent and apply_patch steps (a resume's own IR may
+  // still hold one the plan file dropped).
+  const features =
+    resume || loaded.plan.tasks.some((t) => t.agent !== undefined)
+      ? (await import("./run_steps.ts")).agentFeatures
+      : undefined;
+  // Made when the first command starts: a no-op re-run loads no sandbox.
+  const runner = runRunner(sandboxMode as SandboxMode, loaded.file, printError);
   // The second Ctrl-C kills the runner's commands and orchestrate's own helpers alike.
   const interrupts = handleInterrupts(
     {
@@ -350,17 +377,17 @@ async function runOnce(
       ...runObservers(loaded.root, {
         failureLines: options["failure-lines"] ??
           loaded.plan.orchestrator.failure_lines ?? FAILURE_LINES,
-        earlier: await earlierForDashboard(loaded.root, loaded.plan, resume),
+        earlier,
         stream: options.stream === true,
       }),
       interrupt: interrupts.signal,
       toolVersion: VERSION,
       warn: printError,
-      features: agentFeatures,
+      ...(features ? { features } : {}),
     });
   } finally {
     interrupts.dispose();
-    await sandbox.close();
+    await runner.close();
   }
 }
 
@@ -405,13 +432,16 @@ async function runFlags(
 /**
  * Each task's latest result in the project's earlier runs, for TASKS.md to
  * show the tasks this run leaves out (a resume continues the latest run,
- * whose own results it shows).
+ * whose own results it shows). A fresh run of the whole plan leaves out
+ * none: nothing to read.
  */
 async function earlierForDashboard(
   root: string,
   plan: { tasks: readonly { id: string }[] },
   resume: boolean,
-) {
+  target: string | undefined,
+): Promise<Map<string, TaskState>> {
+  if (!resume && target === undefined) return new Map();
   const [{ RunStore }, { earlierResults }] = await Promise.all([
     import("../events/store.ts"),
     import("../events/project_state.ts"),

@@ -22,6 +22,7 @@ import type { FeatureSteps } from "../engine/steps/handler.ts";
  * ```
  */
 export function agentFeatures(run: RunFeatures): FeatureSteps {
+  let planFiles: Promise<readonly string[]> | null = null;
   const services: AgentServices = {
     budget: AgentBudget.of(run.plan.orchestrator.agent_limits, run.state),
     brief: indexedBrief(
@@ -30,15 +31,21 @@ export function agentFeatures(run: RunFeatures): FeatureSteps {
       () => ({ run: run.runId, state: run.state }),
     ),
     concurrency: run.concurrency,
-    planFiles: import("../plan/plan_files.ts").then((m) =>
-      m.planFiles(run.planFile)
-    ),
+    // Read when the first agent or patch step starts, before it runs: a
+    // run without agents never parses the plan files again.
+    get planFiles() {
+      return planFiles ??= import("../plan/plan_files.ts").then((m) =>
+        m.planFiles(run.planFile)
+      );
+    },
   };
   let loaded: Promise<FeatureSteps> | null = null;
-  const handlers = () =>
-    loaded ??= import("../agent/step_handlers.ts").then((m) =>
+  const handlers = () => {
+    if (loaded === null) void services.planFiles.catch(() => {});
+    return loaded ??= import("../agent/step_handlers.ts").then((m) =>
       m.agentStepHandlers(services)
     );
+  };
   return {
     agent: async (step, input) => (await handlers()).agent(step, input),
     apply_patch: async (step, input) =>

@@ -9,6 +9,37 @@ import { join, posix, sep } from "../fs/path.ts";
 import type { Task } from "../plan/ir.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
 
+/**
+ * Folders seen to be real folders (not links) since {@link trustFolders},
+ * until {@link distrustFolders}: while no task of the run has started,
+ * nothing of the run can have made one a link, so the fingerprints and
+ * output checks of a no-op re-run lstat each folder on the way once, not
+ * once per file below it. Null: every component is looked at each time.
+ */
+let folders: Set<string> | null = null;
+
+/**
+ * From now until {@link distrustFolders}, a folder found by the link-free
+ * resolve is remembered as such: the run calls it before its first
+ * fingerprint, when nothing it runs has started.
+ *
+ * @example
+ * ```ts ignore
+ * trustFolders(); // a run starts: no task has run yet
+ * await matchFiles(root, ["in/a"]); // lstats in, in/a
+ * await matchFiles(root, ["in/b"]); // lstats in/b only
+ * distrustFolders(); // a task starts: anything may change from now on
+ * ```
+ */
+export function trustFolders(): void {
+  folders = new Set();
+}
+
+/** Forgets the folders seen and remembers no more (a task starts: it may change any). */
+export function distrustFolders(): void {
+  folders = null;
+}
+
 /** Folders never searched: version control and our own state. */
 const SKIP_DIRS = new Set([".git", STATE_DIR, "node_modules"]);
 
@@ -124,9 +155,52 @@ export async function outputsPresent(
   task: Pick<Task, "outputs">,
 ): Promise<boolean> {
   for (const output of task.outputs) {
+    const pattern = normalizePattern(output);
+    if (!isGlob(pattern)) {
+      // A path: a file there is enough, without gathering a whole match.
+      const found = await resolveInside(root, pattern);
+      if (found.kind === "file") continue;
+      if (found.kind !== "dir") return false;
+    }
     if ((await matchFiles(root, [output])).files.length === 0) return false;
   }
   return true;
+}
+
+/**
+ * `root` joined and ended with a separator: `underRoot(root) + rel` is
+ * `join(root, rel)` for a `rel` that is already normal (see
+ * {@link ALREADY_NORMAL}) with the platform's separators.
+ *
+ * @example
+ * ```ts ignore
+ * underRoot("/repo/"); // "/repo/"
+ * underRoot("/"); // "/"
+ * ```
+ */
+export function underRoot(root: string): string {
+  let under = underRoots.get(root);
+  if (under === undefined) {
+    under = join(root, "x").slice(0, -1);
+    underRoots.set(root, under);
+  }
+  return under;
+}
+const underRoots = new Map<string, string>();
+
+/**
+ * `join(root, rel)`, by concatenation when `rel` is already normal (as
+ * every path {@link matchFiles} gives is).
+ *
+ * @example
+ * ```ts ignore
+ * joinUnder("/repo", "in/a.txt"); // "/repo/in/a.txt"
+ * joinUnder("/repo", "in/../a.txt"); // "/repo/a.txt"
+ * ```
+ */
+export function joinUnder(root: string, rel: string): string {
+  if (rel === "" || !ALREADY_NORMAL.test(rel)) return join(root, rel);
+  return underRoot(root) + (sep === "/" ? rel : rel.replaceAll("/", sep));
 }
 
 /** No leading or trailing slash, no `//`, no `.` or `..` segment, not empty. */
@@ -184,6 +258,7 @@ class Walker {
   special = new Set<string>();
   stats = new Map<string, Deno.FileInfo>();
   unreadable: { path: string; reason: string }[] = [];
+  under: string | undefined;
   constructor(readonly root: string, readonly realRoot: string) {}
 
   inside(real: string): boolean {
@@ -218,19 +293,25 @@ class Walker {
    */
   resolveWithoutLinks(rel: string): Resolved | null {
     if (rel === "" || !ALREADY_NORMAL.test(rel)) return null;
-    let path = this.root;
+    // `rel` is already normal: joined by concatenation, not normalize (a
+    // cost on every input and output of every task).
+    const under = this.under ??= underRoot(this.root);
+    const local = sep === "/" ? rel : rel.replaceAll("/", sep);
     let info: Deno.FileInfo | null = null;
     try {
-      for (const part of rel.split("/")) {
-        path = join(path, part);
+      for (let at = local.indexOf(sep);; at = local.indexOf(sep, at + 1)) {
+        const path = under + (at === -1 ? local : local.slice(0, at));
+        if (at !== -1 && folders?.has(path)) continue;
         info = Deno.lstatSync(path);
         if (info.isSymlink) return null;
+        if (at === -1) break;
+        if (info.isDirectory) folders?.add(path);
       }
     } catch (e) {
       return e instanceof Deno.errors.NotFound ? { kind: "missing" } : null;
     }
     const kind = info!.isFile ? "file" : info!.isDirectory ? "dir" : "special";
-    return { kind, real: join(this.realRoot, rel), info: info! };
+    return { kind, real: underRoot(this.realRoot) + local, info: info! };
   }
 
   /** Walks folder `dir` (relative; `real` is where it leads), keeping `ancestors` to stop link loops. */

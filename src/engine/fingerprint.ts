@@ -4,12 +4,10 @@
  * @module
  */
 
-import { join } from "../fs/path.ts";
 import { fastHash } from "../plan/fast_hash.ts";
 import { sha256Hex } from "../text/sha256.ts";
 import type { Plan, Task } from "../plan/ir.ts";
-import { topologicalOrder } from "../graph/topo.ts";
-import { errorReason, matchFiles } from "./files.ts";
+import { errorReason, joinUnder, matchFiles } from "./files.ts";
 import { statCacheOf } from "./stat_cache.ts";
 
 /**
@@ -20,13 +18,36 @@ import { statCacheOf } from "./stat_cache.ts";
 export function definitionHashes(plan: Plan): Record<string, string> {
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
   const hashes: Record<string, string> = Object.create(null);
-  for (const id of topologicalOrder(plan.tasks)) {
-    const task = byId.get(id)!;
-    hashes[id] = fastHash(
-      JSON.stringify(task) + task.dependencies.map((d) => hashes[d]).join(","),
-    );
+  // Dependencies first, depth first: any such order gives the same hashes,
+  // without the plan-ordered topological sort (a heap; ~4 ms on 1,000 tasks).
+  const stack: Task[] = [];
+  for (const task of plan.tasks) {
+    stack.push(task);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (hashes[top.id] !== undefined) {
+        stack.pop();
+        continue;
+      }
+      let ready = true;
+      for (const d of top.dependencies) {
+        const dep = byId.get(d);
+        if (dep !== undefined && hashes[d] === undefined) {
+          stack.push(dep);
+          ready = false;
+        }
+      }
+      if (!ready) continue;
+      stack.pop();
+      hashes[top.id] = fastHash(
+        JSON.stringify(top) + top.dependencies.map((d) => hashes[d]).join(","),
+      );
+    }
   }
-  return hashes;
+  // Keyed in plan order, whatever order they were computed in.
+  const inPlanOrder: Record<string, string> = Object.create(null);
+  for (const task of plan.tasks) inPlanOrder[task.id] = hashes[task.id]!;
+  return inPlanOrder;
 }
 
 /**
@@ -52,7 +73,7 @@ export async function fingerprint(
   const found = await matchFiles(root, task.inputs);
   const cache = cached === null ? null : await cached;
   for (const file of found.files) {
-    const path = join(root, file);
+    const path = joinUnder(root, file);
     const hash = () => fileSha256(path);
     let info = found.stats.get(file);
     if (cache !== null && info === undefined) {
@@ -73,12 +94,20 @@ export async function fingerprint(
   for (const { path, reason } of found.unreadable) {
     parts.push(`${path}:unreadable:${reason}`);
   }
-  // Plain JS: node:crypto is loaded only when a file's content is hashed.
+  // Plain JS: node:crypto is loaded only when a large file's content is hashed.
   return sha256Hex(parts.join("\n"));
 }
 
-/** node:crypto, once a file's content is hashed (~14 ms to load: a no-op re-run with a warm stat cache never does). */
+/** node:crypto, once a large file (or many) is hashed (~20 ms to load: a no-op re-run with a warm stat cache never does). */
 let nodeCrypto: typeof import("node:crypto") | undefined;
+
+/**
+ * Files up to this size are hashed in plain JS while the process has
+ * hashed at most {@link jsBudget} more bytes so: about what loading
+ * node:crypto costs (cold JS hashes ~1 MiB in ~25 ms); past it, natively.
+ */
+const JS_FILE_MAX = 256 * 1024;
+let jsBudget = 1024 * 1024;
 
 /** Files up to this size are read whole (fast for many small files); larger ones stream. */
 const WHOLE_MAX = 4 * 1024 * 1024;
@@ -102,7 +131,6 @@ export async function fileSha256(path: string): Promise<string> {
     return `unreadable:${errorReason(e)}`;
   }
   try {
-    const { createHash } = nodeCrypto ??= await import("node:crypto");
     const info = file.statSync();
     const size = info.size;
     if (size <= WHOLE_MAX) {
@@ -111,6 +139,16 @@ export async function fileSha256(path: string): Promise<string> {
       const bytes = info.isFile
         ? readAllSync(file, size)
         : await readAll(file, size);
+      if (
+        nodeCrypto === undefined && bytes.length <= JS_FILE_MAX &&
+        bytes.length <= jsBudget
+      ) {
+        // A few small files (the one edited before a re-run): hashed in
+        // plain JS, sparing node:crypto's ~20 ms load.
+        jsBudget -= bytes.length;
+        return sha256Hex(bytes);
+      }
+      const { createHash } = nodeCrypto ??= await import("node:crypto");
       if (bytes.length <= WHOLE_MAX) {
         return createHash("sha256").update(bytes).digest("hex");
       }

@@ -35,7 +35,13 @@ export async function previousFingerprints(
   if (wanted.size === 0) return new Map();
   const runs = (await store.runs()).filter((r) => r !== exceptRun).reverse();
   for (const run of runs) {
-    const { events } = await store.events(run);
+    // Only the kinds read below: the run's other events are not parsed.
+    const events = await store.eventsOfTypes(run, [
+      "task_completed",
+      "skipped",
+      "task_started",
+      "task_failed",
+    ]);
     for (let i = events.length - 1; i >= 0; i--) {
       const e = events[i]!;
       if (e.task === null || !wanted.has(e.task) || found.has(e.task)) {

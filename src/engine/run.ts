@@ -35,14 +35,11 @@ import { definitionHashes, fileSha256 } from "./fingerprint.ts";
 import { writeDeferredCachedPlans } from "../plan/cache.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask } from "./decide.ts";
-import { resumeTarget } from "./resume_target.ts";
 import { gatherTaskFacts } from "./task_facts.ts";
-import { type OnlyFacts, onlyFacts } from "./only.ts";
-import { gateStatuses } from "./gates.ts";
+import type { OnlyFacts } from "./only.ts";
 import { resolveOwnPrograms } from "../exec/programs.ts";
 import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
-import { planToResume } from "./run_plan.ts";
 import { RunRefused } from "./refused.ts";
 import {
   freshSelection,
@@ -53,6 +50,8 @@ import type { FeatureSteps, OutputTap } from "./steps/handler.ts";
 import { projectWorkspaces, type TaskWorkspace } from "./workspace.ts";
 import { AuditBoard } from "./write_audit.ts";
 import { saveStatCache, useStatCache } from "./stat_cache.ts";
+import { distrustFolders, trustFolders } from "./files.ts";
+import { keptDefinitionHashes } from "./definition_cache.ts";
 
 /** Something that watches a run (terminal view, TASKS.md). */
 export interface RunObserver {
@@ -126,6 +125,11 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
   let runId: string;
   let prior: RunState = emptyState();
   if (options.resume) {
+    // Resume-only modules load with the resume.
+    const [{ resumeTarget }, { planToResume }] = await Promise.all([
+      import("./resume_target.ts"),
+      import("./run_plan.ts"),
+    ]);
     const latest = await resumeTarget(store, options.run);
     runId = latest;
     const read = await store.fold(runId);
@@ -157,12 +161,21 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     runId = newRunId();
   }
   const { plan } = options.loaded;
-  const hashes = definitionHashes(plan);
+  // A fresh run's plan is the one loaded, whose hash is its IR's: the
+  // hashes may come from the run before (a resume's plan is rebuilt).
+  const definitions = options.resume
+    ? { hashes: definitionHashes(plan), save: async () => {} }
+    : await keptDefinitionHashes(
+      options.loaded.root,
+      plan,
+      options.loaded.hash,
+    );
+  const hashes = definitions.hashes;
   const selection: Selection = options.resume
     ? resumeSelection(plan, prior, hashes)
     : freshSelection(plan, options.target ?? null, options.only === true);
   const only = selection.only
-    ? await onlyFacts(
+    ? await (await import("./only.ts")).onlyFacts(
       plan.tasks.find((t) => t.id === selection.target)!,
       hashes,
       store,
@@ -232,12 +245,14 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     );
     return EXIT_CODE.io;
   } finally {
+    distrustFolders();
     // Still under the lock: no other run writes the cache meanwhile.
     // An interrupted run ends now: its racy entries wait for the next run.
     await saveStatCache(
       options.loaded.root,
       options.interrupt.aborted ? undefined : fileSha256,
     );
+    await definitions.save();
     // The first run here made `.codex/`: its plan is cached from now on.
     await writeDeferredCachedPlans();
     for (const o of options.observers) {
@@ -368,6 +383,8 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       flags: options.allow,
       secrets: r.secrets,
     });
+    // Until a task starts, nothing of the run changes a folder into a link.
+    trustFolders();
     const result = await schedule({
       plan,
       toRun,
@@ -379,6 +396,7 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       previousFingerprints: previous,
       gates: async (task) => {
         if (task.gates.length === 0) return [];
+        const { gateStatuses } = await import("./gates.ts");
         // Approvals given while this run is live arrive through the store's journal.
         for (const grant of await r.store.approvals(runId)) {
           applyEvent(state, grant);
@@ -585,6 +603,7 @@ async function finalBuild(
 ): Promise<"success" | "failed" | "interrupted"> {
   const steps = plan.project.final_build;
   if (steps.length === 0) return "success";
+  distrustFolders();
   emit({
     type: "build_started",
     task: null,

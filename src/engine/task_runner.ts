@@ -22,8 +22,8 @@ import type {
   TaskContext,
   Validate,
 } from "./steps/handler.ts";
-import { NO_FEATURES, stepHandlers } from "./steps/record.ts";
 import type { TaskWorkspace } from "./workspace.ts";
+import { distrustFolders } from "./files.ts";
 import { describeViolations, startAudit } from "./write_audit.ts";
 
 export type { TaskContext };
@@ -41,6 +41,9 @@ export type TaskOutcome =
     reason: FailureReason;
     detail: string;
   };
+
+/** The step handlers' module (commands, checks, pre-checks and what they load). */
+let stepRecord: Promise<typeof import("./steps/record.ts")> | undefined;
 
 /**
  * Runs `task`: first its pre-check when `precheck` is set (its acceptance,
@@ -62,7 +65,13 @@ export async function runTask(
     reusePatch?: PatchState | null;
   },
 ): Promise<TaskOutcome> {
+  // From here on the task may change any file: no folder is taken as seen.
+  distrustFolders();
   const started = performance.now();
+  // Loaded with the first task that runs: a no-op re-run never needs them.
+  const { NO_FEATURES, stepHandlers } = await (stepRecord ??= import(
+    "./steps/record.ts"
+  ));
   const abort = new AbortController();
   let timedOut = false;
   const onInterrupt = () => abort.abort();

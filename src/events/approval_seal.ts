@@ -64,6 +64,22 @@ function loadKey(path: string, create: boolean): Uint8Array | null {
   return key;
 }
 
+/**
+ * This user's approvals key (created on first use when `create`), or null
+ * when there is none or no state folder is known. Other records that
+ * approvals rely on (a run's kept definition hashes) are sealed with it too,
+ * each under its own label.
+ *
+ * @example
+ * ```ts ignore
+ * const key = approvalsKey(true); // Uint8Array of the key's text, or null
+ * ```
+ */
+export function approvalsKey(create: boolean): Uint8Array | null {
+  const path = approvalsKeyPath();
+  return path === null ? null : loadKey(path, create);
+}
+
 /** What the seal covers: every field that decides what the approval grants, in a fixed order. */
 function sealed(event: UnsealedApproval): string {
   const hashes = event.task_hashes ?? {};

@@ -210,6 +210,46 @@ export function parseLog(text: string, path: string): ReadLog {
 }
 
 /**
+ * The valid events of log text whose type is one of `types`, in order.
+ * A line that cannot hold one (no `"<type>"` in it, and no escape that
+ * could spell one) is not parsed: a reader that wants a few kinds of
+ * events spares the rest, `run_started` and its hashes of every task first.
+ * Damaged lines are left out silently.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { eventsOfTypes } from "./log.ts";
+ * const text = '{"ts":"2024-01-01T00:00:00.000Z","run":"r","type":"skipped","task":"A","shard":null,"reason":"up to date","fingerprint":null}\n' +
+ *   '{"ts":"2024-01-01T00:00:00.000Z","run":"r","type":"plan_validated","task":null,"shard":null,"plan_hash":"h","tasks":1}\n';
+ * assert.deepEqual(eventsOfTypes(text, "x.jsonl", ["skipped"]).map((e) => e.task), ["A"]);
+ * ```
+ */
+export function eventsOfTypes(
+  text: string,
+  path: string,
+  types: readonly RunEvent["type"][],
+): RunEvent[] {
+  const quoted = types.map((t) => `"${t}"`);
+  const wanted = new Set<string>(types);
+  const events: RunEvent[] = [];
+  const warnings: string[] = [];
+  let start = 0;
+  let line = 0;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    if (end < 0) break;
+    line++;
+    const raw = text.slice(start, end);
+    start = end + 1;
+    if (!raw.includes("\\") && !quoted.some((q) => raw.includes(q))) continue;
+    const event = parseEventLine(raw, path, line, warnings);
+    if (event !== null && wanted.has(event.type)) events.push(event);
+  }
+  return events;
+}
+
+/**
  * Calls `each` with every valid event of log text, in order, and returns
  * the warnings: one per line that is not JSON or not a valid event, and one
  * for a torn last line. `parseLog` and the fold both read logs through it.

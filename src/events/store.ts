@@ -25,6 +25,7 @@ import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
 import {
   artifactDir,
   EventLog,
+  eventsOfTypes,
   logPath,
   parseLog,
   type ReadLog,
@@ -196,6 +197,18 @@ export class RunStore {
   async events(run: string): Promise<ReadLog> {
     const path = this.logPath(run);
     return parseLog(await Deno.readTextFile(path), path);
+  }
+
+  /**
+   * The run's events of the given types only (see {@link eventsOfTypes}):
+   * cheaper than {@link events} for a reader that needs a few kinds.
+   */
+  async eventsOfTypes(
+    run: string,
+    types: readonly RunEvent["type"][],
+  ): Promise<RunEvent[]> {
+    const path = this.logPath(run);
+    return eventsOfTypes(await Deno.readTextFile(path), path, types);
   }
 
   /**

@@ -12,9 +12,9 @@ import type { Reporter } from "./reporter.ts";
 import { TasksMdWriter, type TasksMdWriterOptions } from "./tasks_md_writer.ts";
 
 /**
- * A {@link Reporter} that keeps `<root>/TASKS.md` current: written at the
- * start, rewritten at most every ~250 ms while events come, and written once
- * more on `close`.
+ * A {@link Reporter} that keeps `<root>/TASKS.md` current: written ~250 ms
+ * after the start, rewritten at most every ~250 ms while events come, and
+ * written once more on `close` (a run shorter than that writes it once).
  *
  * @param root The project root (absolute, or relative to the working directory).
  * @param options Interval, writer and timers (tests inject these).
@@ -47,7 +47,7 @@ export function tasksMdReporter(
       const link = relative(root, resolve(Deno.cwd(), logPath))
         .replaceAll("\\", "/");
       writer = new TasksMdWriter(root, link, options);
-      writer.flush(p, project(state));
+      writer.scheduleLater(p, project(state));
     },
     onEvent(_event: RunEvent, state: RunState) {
       if (writer && plan) writer.schedule(plan, project(state));

@@ -125,6 +125,17 @@ export class TasksMdWriter {
     this.#throttle.request();
   }
 
+  /**
+   * Asks for the first write one interval from now: a run that ends sooner
+   * writes TASKS.md once, at its end (a no-op re-run of 1,000 tasks spares
+   * a whole render).
+   */
+  scheduleLater(plan: Plan, state: RunState): void {
+    this.#plan = plan;
+    this.#state = state;
+    this.#throttle.requestLater();
+  }
+
   /** Writes now: the last scheduled state, or the one given. */
   flush(plan?: Plan, state?: RunState): void {
     if (plan && state) this.schedule(plan, state);

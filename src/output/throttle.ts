@@ -62,6 +62,15 @@ export class Throttle {
     }, wait);
   }
 
+  /**
+   * Asks for the job to run one interval from now, as if it had just run:
+   * what ends sooner (and flushes) runs it once.
+   */
+  requestLater(): void {
+    if (this.#timer === null) this.#lastRun = this.#timers.now();
+    this.request();
+  }
+
   /** Runs the job now if it was asked for since its last run. */
   flush(): void {
     this.#clear();

@@ -3,11 +3,12 @@
  * texts a run hashes on every start (fingerprints of hashes, approval
  * seals): loading `node:crypto` costs ~14 ms of a no-op re-run, and
  * `crypto.subtle` is asynchronous. File contents still go through
- * `node:crypto` (native speed), loaded only when a file is hashed.
+ * `node:crypto` (native speed) once they add up to more than a few small
+ * files (see `fileSha256`).
  * @module
  */
 
-const K = new Uint32Array([
+const K = new Int32Array([
   0x428a2f98,
   0x71374491,
   0xb5c0fbcf,
@@ -76,6 +77,13 @@ const K = new Uint32Array([
 
 const encoder = new TextEncoder();
 
+/** Reused between calls (the process is single-threaded): no garbage per digest. */
+const W = new Int32Array(64);
+const STATE = new Int32Array(8);
+/** The last one or two blocks: the message's tail, 0x80, zeros, its bit length. */
+const TAIL = new Uint8Array(128);
+let scratch = new Uint8Array(1024);
+
 /**
  * The SHA-256 digest of `data` (a string is hashed as UTF-8).
  *
@@ -87,45 +95,82 @@ const encoder = new TextEncoder();
  * ```
  */
 export function sha256Bytes(data: string | Uint8Array): Uint8Array {
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  const length = bytes.length;
-  // The message, a 0x80 byte, zeros, and the bit length in 8 bytes: whole blocks.
-  const padded = new Uint8Array(Math.ceil((length + 9) / 64) * 64);
-  padded.set(bytes);
-  padded[length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(length / 0x20000000));
-  view.setUint32(padded.length - 4, (length * 8) >>> 0);
-  const h = new Uint32Array([
-    0x6a09e667,
-    0xbb67ae85,
-    0x3c6ef372,
-    0xa54ff53a,
-    0x510e527f,
-    0x9b05688c,
-    0x1f83d9ab,
-    0x5be0cd19,
-  ]);
-  const w = new Uint32Array(64);
-  for (let block = 0; block < padded.length; block += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(block + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const a = w[i - 15]!, b = w[i - 2]!;
-      const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
-      const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^
-        (b >>> 10);
-      w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
+  let bytes: Uint8Array;
+  if (typeof data === "string") {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (scratch.length < data.length * 3) {
+      scratch = new Uint8Array(data.length * 3);
     }
-    let a = h[0]!, b = h[1]!, c = h[2]!, d = h[3]!;
-    let e = h[4]!, f = h[5]!, g = h[6]!, k = h[7]!;
+    const { written } = encoder.encodeInto(data, scratch);
+    bytes = scratch.subarray(0, written);
+  } else bytes = data;
+  const length = bytes.length;
+  STATE.set(INITIAL);
+  const whole = length - (length % 64);
+  compress(bytes, 0, whole);
+  const rest = length - whole;
+  TAIL.fill(0);
+  TAIL.set(bytes.subarray(whole), 0);
+  TAIL[rest] = 0x80;
+  const end = rest < 56 ? 64 : 128;
+  const high = Math.floor(length / 0x20000000), low = (length * 8) >>> 0;
+  TAIL[end - 8] = high >>> 24;
+  TAIL[end - 7] = high >>> 16;
+  TAIL[end - 6] = high >>> 8;
+  TAIL[end - 5] = high;
+  TAIL[end - 4] = low >>> 24;
+  TAIL[end - 3] = low >>> 16;
+  TAIL[end - 2] = low >>> 8;
+  TAIL[end - 1] = low;
+  compress(TAIL, 0, end);
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) {
+    const v = STATE[i]!;
+    out[i * 4] = v >>> 24;
+    out[i * 4 + 1] = v >>> 16;
+    out[i * 4 + 2] = v >>> 8;
+    out[i * 4 + 3] = v;
+  }
+  return out;
+}
+
+const INITIAL = new Int32Array([
+  0x6a09e667,
+  0xbb67ae85,
+  0x3c6ef372,
+  0xa54ff53a,
+  0x510e527f,
+  0x9b05688c,
+  0x1f83d9ab,
+  0x5be0cd19,
+]);
+
+/** Runs the blocks of `p` from `from` to `to` (a multiple of 64 apart) into {@link STATE}. */
+function compress(p: Uint8Array, from: number, to: number): void {
+  // Int32 throughout: values stay small integers for the engine, never boxed doubles.
+  for (let pos = from; pos < to; pos += 64) {
+    for (let i = 0; i < 16; i++) {
+      const j = pos + i * 4;
+      W[i] = (p[j]! << 24) | (p[j + 1]! << 16) | (p[j + 2]! << 8) | p[j + 3]!;
+    }
+    for (let i = 16; i < 64; i++) {
+      const x = W[i - 15]!, y = W[i - 2]!;
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^
+        (y >>> 10);
+      W[i] = (((W[i - 16]! + s0) | 0) + ((W[i - 7]! + s1) | 0)) | 0;
+    }
+    let a = STATE[0]!, b = STATE[1]!, c = STATE[2]!, d = STATE[3]!;
+    let e = STATE[4]!, f = STATE[5]!, g = STATE[6]!, h = STATE[7]!;
     for (let i = 0; i < 64; i++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^
         ((e >>> 25) | (e << 7));
-      const t1 = (k + S1 + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
+      const t1 = (((h + S1) | 0) +
+        ((((e & f) ^ (~e & g)) + ((K[i]! + W[i]!) | 0)) | 0)) | 0;
       const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^
         ((a >>> 22) | (a << 10));
       const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-      k = g;
+      h = g;
       g = f;
       f = e;
       e = (d + t1) | 0;
@@ -134,19 +179,15 @@ export function sha256Bytes(data: string | Uint8Array): Uint8Array {
       b = a;
       a = (t1 + t2) | 0;
     }
-    h[0] = h[0]! + a;
-    h[1] = h[1]! + b;
-    h[2] = h[2]! + c;
-    h[3] = h[3]! + d;
-    h[4] = h[4]! + e;
-    h[5] = h[5]! + f;
-    h[6] = h[6]! + g;
-    h[7] = h[7]! + k;
+    STATE[0] = (STATE[0]! + a) | 0;
+    STATE[1] = (STATE[1]! + b) | 0;
+    STATE[2] = (STATE[2]! + c) | 0;
+    STATE[3] = (STATE[3]! + d) | 0;
+    STATE[4] = (STATE[4]! + e) | 0;
+    STATE[5] = (STATE[5]! + f) | 0;
+    STATE[6] = (STATE[6]! + g) | 0;
+    STATE[7] = (STATE[7]! + h) | 0;
   }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]!);
-  return out;
 }
 
 /**

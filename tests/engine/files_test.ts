@@ -125,6 +125,24 @@ Deno.test("outputsPresent: every declared output must name a file", async () => 
   );
 });
 
+Deno.test("outputsPresent: a path names a file directly, through a link inside the root, or in a folder; a FIFO or a link out does not", async () => {
+  const root = await tempProject({ "out/report.txt": "", "src/a.txt": "" });
+  const present = (outputs: string[]) => outputsPresent(root, { outputs });
+  assert.equal(await present(["out/report.txt"]), true);
+  assert.equal(await present(["./out//report.txt"]), true, "normalized");
+  assert.equal(await present(["out/missing.txt"]), false);
+  await Deno.symlink(join(root, "src"), join(root, "alias"));
+  assert.equal(await present(["alias/a.txt"]), true, "a link inside the root");
+  assert.equal(await present(["alias"]), true, "a linked folder with a file");
+  const elsewhere = await tempProject({ "b.txt": "" });
+  await Deno.symlink(elsewhere, join(root, "away"));
+  assert.equal(await present(["away/b.txt"]), false, "through a link out");
+  const mkfifo = new Deno.Command("mkfifo", { args: [join(root, "pipe")] });
+  assert.ok((await mkfifo.output()).success);
+  assert.equal(await present(["pipe"]), false, "a FIFO is not an output");
+  assert.equal(await present(["out/report.txt", "pipe"]), false);
+});
+
 Deno.test("errorReason: short reasons without Deno's path suffix", () => {
   assert.equal(
     errorReason(new Deno.errors.PermissionDenied("Permission denied")),

@@ -27,6 +27,21 @@ Deno.test("fileSha256: a small file's hash is the sha-256 of its content and cha
   assert.notEqual(await fileSha256(file), before);
 });
 
+Deno.test("fileSha256: small files (hashed in plain JS until its budget is spent, then natively) and a larger one give the reference sha-256", async () => {
+  const files: Record<string, string> = {};
+  // 12 x 200 KiB: past the plain-JS budget (1 MiB) part way; one of 300 KiB: over its size limit.
+  for (let i = 0; i < 12; i++) {
+    files[`s${i}.txt`] = String.fromCharCode(97 + i).repeat(200 * 1024 - i);
+  }
+  files["multi.txt"] = "é€𝄞".repeat(1000);
+  files["large.txt"] = "z".repeat(300 * 1024);
+  const root = await tempProject(files);
+  for (const name of Object.keys(files)) {
+    const path = join(root, name);
+    assert.equal(await fileSha256(path), await referenceSha256(path), name);
+  }
+});
+
 Deno.test("fileSha256: a 64 MiB file streams to the same sha-256 and changes with one byte", async () => {
   const root = await tempProject();
   const file = join(root, "big.bin");
