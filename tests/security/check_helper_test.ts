@@ -7,7 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { repoPath, SOURCE_FLAGS } from "../_cli.ts";
+import { join } from "node:path";
+import { exists, repoPath, SOURCE_FLAGS } from "../_cli.ts";
 import { latestEvents } from "../engine/_events.ts";
 import { gone, within } from "../exec/_processes.ts";
 import { projectAs, securityTest, type TestUser } from "./_rig.ts";
@@ -69,7 +70,9 @@ async function runWithHelper(
   output.then(() => ended = true);
   for (let i = 0; i < 400; i++) {
     const helpers = await childrenWith(child.pid, "__check");
-    if (helpers.length > 0) return { child, output, helpers };
+    if (helpers.length > 0 && await exists(join(dir, "held.txt"))) {
+      return { child, output, helpers };
+    }
     if (ended) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -77,9 +80,13 @@ async function runWithHelper(
   throw new Error("the run started no check helper");
 }
 
-/** Runs beside the check and ignores SIGTERM: the run is still stopping when the second Ctrl-C comes. */
+/**
+ * Runs beside the check and ignores SIGTERM: the run is still stopping when
+ * the second Ctrl-C comes. It says when it holds (held.txt): a Ctrl-C that
+ * comes before its command started would end the run at once.
+ */
 const HOLD =
-  `  - { id: HOLD, title: holds on, commands: { wait: "trap '' TERM; sleep 30" } }
+  `  - { id: HOLD, title: holds on, commands: { wait: "trap '' TERM; : > held.txt; sleep 30" } }
 `;
 
 const PLANS = {
