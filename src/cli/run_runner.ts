@@ -58,6 +58,14 @@ export function runRunner(
         : AbortSignal.any([request.signal, killed.signal]);
       return await runner.run({ ...request, signal });
     },
+    // Spares are asked for only while a command runs: the runner is made.
+    async prepare(requests: readonly RunRequest[]): Promise<boolean> {
+      const runner = made?.runner ?? await (making ??= make());
+      return await runner.prepare?.(requests) ?? true;
+    },
+    async dropSpares(): Promise<void> {
+      await made?.runner.dropSpares?.();
+    },
     killAll(signal: Deno.Signal): void {
       killed.abort();
       if (made !== null) return made.runner.killAll(signal);
