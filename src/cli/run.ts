@@ -270,7 +270,8 @@ async function startRun(
     return await watchRuns(
       loaded,
       options.file,
-      (plan: LoadedPlan) =>
+      target,
+      (plan: LoadedPlan, affected: string[] | null) =>
         runOnce(options, plan, {
           target,
           resume,
@@ -278,6 +279,7 @@ async function startRun(
           concurrency,
           allow,
           sandboxMode,
+          affected,
         }),
     );
   }
@@ -302,6 +304,8 @@ async function runOnce(
     concurrency: number | undefined;
     allow: Awaited<ReturnType<typeof runFlags>>;
     sandboxMode: string;
+    /** `--watch` after a change: what it affects (see `watch_runs.ts`). */
+    affected?: string[] | null;
   },
 ): Promise<ExitCode> {
   const { target, resume, force, concurrency, allow, sandboxMode } = how;
@@ -341,6 +345,7 @@ async function runOnce(
       force,
       noBuild: options["no-build"] === true,
       only: options.only === true,
+      ...(how.affected ? { affected: how.affected } : {}),
       ...(options["needs-from"] !== undefined
         ? { needsFrom: options["needs-from"] }
         : {}),

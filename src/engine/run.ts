@@ -37,7 +37,7 @@ import { previousFingerprints } from "./history.ts";
 import { decideTask } from "./decide.ts";
 import { resumeTarget } from "./resume_target.ts";
 import { gatherTaskFacts } from "./task_facts.ts";
-import { type OnlyFacts, onlyFacts } from "./only.ts";
+import { type OnlyFacts, onlyFacts, widenSelection } from "./only.ts";
 import { gateStatuses } from "./gates.ts";
 import { resolveOwnPrograms } from "../exec/programs.ts";
 import { outputFileName } from "./output_name.ts";
@@ -45,6 +45,7 @@ import { schedule } from "./scheduler.ts";
 import { planToResume } from "./run_plan.ts";
 import { RunRefused } from "./refused.ts";
 import {
+  affectedSelection,
   freshSelection,
   resumeSelection,
   type Selection,
@@ -70,6 +71,11 @@ export interface RunOptions {
   only?: boolean;
   /** `--needs-from DIR`: run logs of other machines that `--only` reads. */
   needsFrom?: string;
+  /**
+   * `run --watch` after a change: the tasks it affects; they and their
+   * dependents run, within `target`'s selection (see `affectedSelection`).
+   */
+  affected?: readonly string[];
   resume: boolean;
   /**
    * `--run ID`: the run to resume (default: the latest, or the newest run
@@ -158,10 +164,30 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
   }
   const { plan } = options.loaded;
   const hashes = definitionHashes(plan);
-  const selection: Selection = options.resume
+  const picked: Selection = options.resume
     ? resumeSelection(plan, prior, hashes)
+    : options.affected !== undefined
+    ? affectedSelection(plan, options.target ?? null, options.affected)
     : freshSelection(plan, options.target ?? null, options.only === true);
-  const only = selection.only
+  const widened = picked.widen
+    ? await widenSelection(
+      plan,
+      picked,
+      hashes,
+      store,
+      options.resume ? null : runId,
+      options.warn,
+    )
+    : null;
+  widened?.added.forEach((id) =>
+    options.warn(
+      `${id} runs too: its latest run for this definition did not complete it`,
+    )
+  );
+  const selection = widened?.selection ?? picked;
+  const only = widened !== null
+    ? widened.facts
+    : selection.only
     ? await onlyFacts(
       plan.tasks.find((t) => t.id === selection.target)!,
       hashes,

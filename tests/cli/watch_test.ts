@@ -1,7 +1,10 @@
 /**
- * `run --watch` driven as a user would: real file changes run the plan
- * again (an input's task and what depends on it), a plan made invalid shows
- * its errors and watching goes on, and Ctrl-C ends it with exit 130.
+ * `run --watch` driven as a user would, with real file changes: a change
+ * runs the tasks it affects and their dependents, and only those (the
+ * run's events say which ran and which were left out); a plan edit runs
+ * the task it changed; changes close together, or made during a run, give
+ * one run after it; a plan made invalid shows its errors and watching goes
+ * on; Ctrl-C ends it with exit 130.
  * @module
  */
 
@@ -9,101 +12,353 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { repoPath, SOURCE_FLAGS, tempProject } from "../_cli.ts";
 
+/**
+ * GEN declares no inputs; BUILD reads src/, LINT reads lint/; PACK needs
+ * BUILD and GEN. Each appends to a log of its own, so a run shows in it.
+ */
 const PLAN = `version: 1
 tasks:
+  - id: GEN
+    title: Generate
+    commands: { g: "sh -c 'echo gen >> gen.log'" }
   - id: BUILD
     title: Build
     inputs: [src/]
     outputs: [out.txt]
-    commands: { b: "sh -c 'cat src/a.txt > out.txt'" }
+    commands: { b: "sh -c 'cat src/a.txt > out.txt; echo build >> build.log'" }
+  - id: LINT
+    title: Lint
+    inputs: [lint/]
+    commands: { l: "sh -c 'echo lint >> lint.log'" }
   - id: PACK
     title: Pack
-    dependencies: [BUILD]
+    dependencies: [BUILD, GEN]
     commands: { p: "sh -c 'cat out.txt > packed.txt'" }
 `;
 
-/** Waits (bounded) until `check` holds; a bound on a hang, not a speed test. */
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 600; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
+const decoder = new TextDecoder();
+
+/** `orchestrate run --watch …` in `dir`, its output read as it comes. */
+class Watch {
+  stdout = "";
+  stderr = "";
+  #child: Deno.ChildProcess;
+  #reading: Promise<void>[];
+
+  constructor(dir: string, args: string[] = []) {
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        ...SOURCE_FLAGS,
+        repoPath("src/main.ts"),
+        "run",
+        "--watch",
+        ...args,
+      ],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#reading = [
+      this.#child.stdout.pipeTo(
+        new WritableStream({
+          write: (chunk) => {
+            this.stdout += decoder.decode(chunk);
+          },
+        }),
+      ),
+      this.#child.stderr.pipeTo(
+        new WritableStream({
+          write: (chunk) => {
+            this.stderr += decoder.decode(chunk);
+          },
+        }),
+      ),
+    ];
   }
-  throw new Error(`timed out waiting for ${what}`);
+
+  /** Waits until the watch is watching for the `n`th time. */
+  watching(n: number): Promise<void> {
+    return this.until(
+      () => count(this.stdout, /^watch: watching /gm) >= n,
+      `watching #${n}`,
+    );
+  }
+
+  /** Waits (bounded) until `check` holds; the bound is for a hang, not a speed test. */
+  async until(check: () => boolean | Promise<boolean>, what: string) {
+    for (let i = 0; i < 1200; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(
+      `timed out waiting for ${what}\n${this.stdout}\n${this.stderr}`,
+    );
+  }
+
+  /** Ctrl-C; the exit code. */
+  async stop(): Promise<number> {
+    this.#child.kill("SIGINT");
+    const { code } = await this.#child.status;
+    await Promise.all(this.#reading);
+    return code;
+  }
+
+  kill() {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // Ended.
+    }
+  }
 }
 
-const read = (path: string) => Deno.readTextFile(path).catch(() => "");
+function count(text: string, pattern: RegExp): number {
+  return [...text.matchAll(pattern)].length;
+}
 
-Deno.test("run --watch: a changed input runs the plan again; an invalid plan is shown and watching goes on; Ctrl-C ends it (130)", async () => {
+/** The project's runs, oldest first. */
+async function runs(dir: string): Promise<string[]> {
+  const index = await Deno.readTextFile(join(dir, ".codex/runs/index"))
+    .catch(() => "");
+  return index.split("\n").map((l) => l.trim().split(/\s+/)[0]!).filter(
+    Boolean,
+  );
+}
+
+/** Which tasks ran a command in `run`, which it left out, and its outcome. */
+async function runFacts(dir: string, run: string) {
+  const events =
+    (await Deno.readTextFile(join(dir, `.codex/runs/${run}.jsonl`)))
+      .trim().split("\n").map((l) => JSON.parse(l));
+  const tasks = (pick: (e: Record<string, unknown>) => boolean) =>
+    [...new Set(events.filter(pick).map((e) => e.task as string))].sort();
+  return {
+    ran: tasks((e) => e.type === "command_run"),
+    outside: tasks((e) =>
+      e.type === "skipped" && e.reason === "outside the selection"
+    ),
+    outcome: events.find((e) => e.type === "completed")?.outcome,
+  };
+}
+
+const lines = async (path: string) =>
+  (await Deno.readTextFile(path).catch(() => "")).split("\n").filter(Boolean)
+    .length;
+
+Deno.test("run --watch: a changed input runs its task and its dependents only; a task without inputs and an unrelated task are not run again", async () => {
   const dir = await tempProject({
     "orchestrator.yml": PLAN,
     "src/a.txt": "one\n",
+    "lint/x.txt": "x\n",
   });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...SOURCE_FLAGS,
-      repoPath("src/main.ts"),
-      "run",
-      "--watch",
-    ],
-    cwd: dir,
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const output = child.output();
+  const watch = new Watch(dir);
   try {
-    await until(
-      async () => (await read(join(dir, "packed.txt"))) === "one\n",
-      "the first run",
-    );
-    // Let the watcher start before changing anything.
-    await new Promise((r) => setTimeout(r, 700));
+    await watch.watching(1);
+    const [first] = await runs(dir);
+    assert.deepEqual((await runFacts(dir, first!)).ran, [
+      "BUILD",
+      "GEN",
+      "LINT",
+      "PACK",
+    ]);
     await Deno.writeTextFile(join(dir, "src/a.txt"), "two\n");
-    await until(
-      async () => (await read(join(dir, "packed.txt"))) === "two\n",
-      "the run after the change",
+    await watch.watching(2);
+    assert.match(
+      watch.stdout,
+      /^watch: changed: src\/a\.txt → BUILD, PACK \(2 tasks\)$/m,
     );
-    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(await Deno.readTextFile(join(dir, "packed.txt")), "two\n");
+    const second = (await runs(dir))[1]!;
+    assert.deepEqual(await runFacts(dir, second), {
+      ran: ["BUILD", "PACK"],
+      outside: ["GEN", "LINT"],
+      outcome: "success",
+    });
+    // The other input: its task alone (nothing depends on it).
+    await Deno.writeTextFile(join(dir, "lint/x.txt"), "y\n");
+    await watch.watching(3);
+    assert.match(
+      watch.stdout,
+      /^watch: changed: lint\/x\.txt → LINT \(1 task\)$/m,
+    );
+    const third = (await runs(dir))[2]!;
+    assert.deepEqual((await runFacts(dir, third)).ran, ["LINT"]);
+    assert.equal(await lines(join(dir, "gen.log")), 1, "GEN ran once");
+    assert.equal(await lines(join(dir, "build.log")), 2);
+    assert.equal(await lines(join(dir, "lint.log")), 2);
+    assert.equal(await watch.stop(), 130);
+    assert.match(watch.stdout, /^watch: stopped$/m);
+    assert.equal((await runs(dir)).length, 3);
+  } finally {
+    watch.kill();
+  }
+});
+
+Deno.test("run --watch: a plan edit runs the task it changed; an invalid plan is shown and watching goes on; two quick changes give one run", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": PLAN,
+    "src/a.txt": "one\n",
+    "src/b.txt": "b\n",
+    "lint/x.txt": "x\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    await Deno.writeTextFile(
+      join(dir, "orchestrator.yml"),
+      PLAN.replace("echo lint >>", "echo lint2 >>"),
+    );
+    await watch.watching(2);
+    assert.match(
+      watch.stdout,
+      /^watch: changed: orchestrator\.yml → LINT \(1 task\)$/m,
+    );
+    assert.deepEqual(
+      (await runFacts(dir, (await runs(dir))[1]!)).ran,
+      ["LINT"],
+    );
+    assert.match(await Deno.readTextFile(join(dir, "lint.log")), /^lint2$/m);
+
+    // Invalid: said, nothing runs, watching goes on.
     await Deno.writeTextFile(
       join(dir, "orchestrator.yml"),
       PLAN.replace("title: Pack", "titel: Pack"),
     );
-    await new Promise((r) => setTimeout(r, 1500));
-    await Deno.writeTextFile(join(dir, "orchestrator.yml"), PLAN);
-    await Deno.writeTextFile(join(dir, "src/a.txt"), "three\n");
-    await until(
-      async () => (await read(join(dir, "packed.txt"))) === "three\n",
-      "the run after the fix",
+    await watch.until(
+      () => /the plan is invalid: fix it; watching goes on/.test(watch.stderr),
+      "the invalid plan's errors",
     );
-    await new Promise((r) => setTimeout(r, 700));
-    child.kill("SIGINT");
-    const out = await output;
-    const stdout = new TextDecoder().decode(out.stdout);
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 130, stdout + stderr);
     assert.match(
-      stdout,
-      /watch: watching the plan's files and 1 input\/path pattern \(Ctrl-C to stop\)/,
+      watch.stderr,
+      /orchestrator\.yml:\d+:\d+: Unknown key "titel"/,
     );
-    assert.match(stdout, /watch: changed src\/a\.txt/);
-    assert.match(stdout, /watch: stopped/);
-    assert.match(stderr, /orchestrator\.yml:\d+:\d+: Unknown key "titel"/);
+    // Fixed as it was: no task's definition changed, nothing to run.
+    await Deno.writeTextFile(
+      join(dir, "orchestrator.yml"),
+      PLAN.replace("echo lint >>", "echo lint2 >>"),
+    );
+    await watch.until(
+      () =>
+        /^watch: changed: orchestrator\.yml → no task to run$/m.test(
+          watch.stdout,
+        ),
+      "the fixed plan",
+    );
+    // Watching again after the first run, the edit, the invalid plan and the fix.
+    await watch.watching(4);
+
+    // Two files written one after the other: one batch, one run.
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "two\n");
+    await Deno.writeTextFile(join(dir, "src/b.txt"), "c\n");
+    await watch.watching(5);
     assert.match(
-      stderr,
-      /watch: the plan is invalid: fix it; watching goes on/,
+      watch.stdout,
+      /^watch: changed: src\/a\.txt, src\/b\.txt → BUILD, PACK \(2 tasks\)$/m,
     );
-    const runs = (await Deno.readTextFile(join(dir, ".codex/runs/index")))
-      .trim().split("\n");
-    assert.equal(runs.length, 3, runs.join(" "));
+    assert.equal(await watch.stop(), 130);
+    assert.equal((await runs(dir)).length, 3);
+    assert.equal(count(watch.stdout, /^watch: changed: /gm), 3);
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // Ended.
-    }
+    watch.kill();
+  }
+});
+
+Deno.test("run --watch: a change during a run is handled after it; a dependency that failed when it last ran runs again with its dependent", async () => {
+  const plan = `version: 1
+tasks:
+  - id: BUILD
+    title: Build
+    inputs: [src/]
+    commands: { b: "sh -c 'v=$(cat src/a.txt); touch started; sleep 1; test $v != fail'" }
+  - id: TEST
+    title: Test
+    dependencies: [BUILD]
+    inputs: [test/]
+    commands: { t: "sh -c 'echo test >> test.log'" }
+`;
+  const dir = await tempProject({
+    "orchestrator.yml": plan,
+    "src/a.txt": "fail\n",
+    "test/t.txt": "1\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    // During the first run (BUILD sleeps): fixed; handled once the run ends.
+    await watch.until(
+      () => Deno.stat(join(dir, "started")).then(() => true, () => false),
+      "BUILD to start",
+    );
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "ok\n");
+    await watch.watching(2);
+    const [first, second] = await runs(dir);
+    assert.equal((await runFacts(dir, first!)).outcome, "failed");
+    assert.match(
+      watch.stdout,
+      /^watch: changed: src\/a\.txt → BUILD, TEST \(2 tasks\)$/m,
+    );
+    assert.deepEqual((await runFacts(dir, second!)).ran, ["BUILD", "TEST"]);
+
+    // Broken again, then only TEST's input changes: BUILD, failed, runs too.
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "fail\n");
+    await watch.watching(3);
+    assert.equal(
+      (await runFacts(dir, (await runs(dir))[2]!)).outcome,
+      "failed",
+    );
+    await Deno.writeTextFile(join(dir, "test/t.txt"), "2\n");
+    await watch.watching(4);
+    assert.match(
+      watch.stdout,
+      /^watch: changed: test\/t\.txt → TEST \(1 task\)$/m,
+    );
+    assert.match(
+      watch.stderr,
+      /BUILD runs too: its latest run for this definition did not complete it/,
+    );
+    const fourth = await runFacts(dir, (await runs(dir))[3]!);
+    assert.deepEqual(fourth.ran, ["BUILD"]);
+    assert.equal(fourth.outcome, "failed");
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
+
+Deno.test("run --watch --task: only the task and its dependencies are watched and run", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": PLAN,
+    "src/a.txt": "one\n",
+    "lint/x.txt": "x\n",
+  });
+  const watch = new Watch(dir, ["--task", "PACK"]);
+  try {
+    await watch.watching(1);
+    assert.match(
+      watch.stdout,
+      /^watch: watching the plan's files and 1 input\/path pattern \(Ctrl-C to stop\)$/m,
+    );
+    const [first] = await runs(dir);
+    assert.deepEqual((await runFacts(dir, first!)).outside, ["LINT"]);
+    // LINT's input is not watched; BUILD's is.
+    await Deno.writeTextFile(join(dir, "lint/x.txt"), "y\n");
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "two\n");
+    await watch.watching(2);
+    assert.match(
+      watch.stdout,
+      /^watch: changed: src\/a\.txt → BUILD, PACK \(2 tasks\)$/m,
+    );
+    assert.deepEqual(await runFacts(dir, (await runs(dir))[1]!), {
+      ran: ["BUILD", "PACK"],
+      outside: ["GEN", "LINT"],
+      outcome: "success",
+    });
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
   }
 });
 
