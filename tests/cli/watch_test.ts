@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { repoPath, SOURCE_FLAGS, tempProject } from "../_cli.ts";
+import { cli, repoPath, SOURCE_FLAGS, tempProject } from "../_cli.ts";
 
 /**
  * GEN declares no inputs; BUILD reads src/, LINT reads lint/; PACK needs
@@ -141,7 +141,8 @@ async function runFacts(dir: string, run: string) {
     outside: tasks((e) =>
       e.type === "skipped" && e.reason === "outside the selection"
     ),
-    outcome: events.find((e) => e.type === "completed")?.outcome,
+    // A resumed run has one `completed` per part: the last says how it ended.
+    outcome: events.findLast((e) => e.type === "completed")?.outcome,
   };
 }
 
@@ -322,6 +323,46 @@ tasks:
     const fourth = await runFacts(dir, (await runs(dir))[3]!);
     assert.deepEqual(fourth.ran, ["BUILD"]);
     assert.equal(fourth.outcome, "failed");
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
+
+Deno.test("run --watch: a gate stops a run and says so, watching goes on; resuming a re-run runs what it left, not the tasks it left out", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": PLAN.replace(
+      "dependencies: [BUILD, GEN]",
+      "dependencies: [BUILD, GEN]\n    approvals: [ship]",
+    ),
+    "src/a.txt": "one\n",
+    "lint/x.txt": "x\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    const gate =
+      /^watch: the run waits at a gate: approve it, then `orchestrate resume` \(watching goes on\)$/gm;
+    assert.equal(count(watch.stdout, gate), 1);
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "two\n");
+    await watch.watching(2);
+    assert.equal(count(watch.stdout, gate), 2);
+    const second = (await runs(dir))[1]!;
+    assert.deepEqual(await runFacts(dir, second), {
+      ran: ["BUILD"],
+      outside: ["GEN", "LINT"],
+      outcome: "paused",
+    });
+    assert.equal((await cli(["approve", "ship"], { cwd: dir })).code, 0);
+    const resumed = await cli(["resume"], { cwd: dir });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(await Deno.readTextFile(join(dir, "packed.txt")), "two\n");
+    assert.deepEqual(await runFacts(dir, second), {
+      ran: ["BUILD", "PACK"],
+      outside: ["GEN", "LINT"],
+      outcome: "success",
+    });
+    assert.equal(await lines(join(dir, "gen.log")), 1, "GEN ran once");
     assert.equal(await watch.stop(), 130);
   } finally {
     watch.kill();
