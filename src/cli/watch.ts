@@ -9,6 +9,7 @@
 import picomatch from "picomatch";
 import { STATE_DIR } from "../fs/state_dir.ts";
 import { join, relative } from "../fs/path.ts";
+import { selectWithDependencies } from "../graph/select.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 
 /** What `--watch` watches: folders to listen on, and which changed paths count. */
@@ -25,8 +26,13 @@ export interface WatchTargets {
    * no file the plan knows of: no change of a file affects it.
    */
   affected(paths: readonly string[]): string[];
-  /** Whether a path is a declared output of a watched task. */
-  isOutput(path: string): boolean;
+  /**
+   * Whether a run of the tasks `ran` left nothing to do after its change
+   * of `path`: a declared output of one of them, read only by tasks that
+   * ran too, after it (they depend on it). A change the run made that
+   * another task reads is a change like any other.
+   */
+  madeBy(path: string, ran: ReadonlySet<string>): boolean;
   /** What is watched, for people. */
   description: string;
 }
@@ -88,7 +94,7 @@ export function watchTargets(
     id: t.id,
     match: matcher(taskPatterns(t)),
   }));
-  const isOutput = matcher(tasks.flatMap((t) => t.outputs));
+  const makers = tasks.map((t) => ({ id: t.id, match: matcher(t.outputs) }));
   const plans = new Set(planFiles.map((f) => relative(root, f)));
   const bases = new Set<string>();
   for (const p of patterns) {
@@ -106,7 +112,15 @@ export function watchTargets(
     isPlan: (path) => plans.has(path),
     affected: (paths) =>
       byTask.filter((t) => paths.some((p) => t.match(p))).map((t) => t.id),
-    isOutput,
+    madeBy: (path, ran) => {
+      const made = makers.filter((t) => ran.has(t.id) && t.match(path));
+      const readers = byTask.filter((t) => t.match(path));
+      return made.length > 0 && readers.every((r) => {
+        const upstream = selectWithDependencies(plan.tasks, r.id);
+        return ran.has(r.id) &&
+          made.some((m) => m.id !== r.id && upstream.has(m.id));
+      });
+    },
     description: patterns.size === 0
       ? "the plan's files (no task declares inputs or paths)"
       : `the plan's files and ${patterns.size} input/path pattern${

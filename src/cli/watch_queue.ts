@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, relative } from "../fs/path.ts";
+import { dirname, isAbsolute, relative } from "../fs/path.ts";
 import { DEBOUNCE_MS, type WatchTargets } from "./watch.ts";
 
 /**
@@ -24,7 +24,9 @@ import { DEBOUNCE_MS, type WatchTargets } from "./watch.ts";
 export class ChangeQueue {
   #root: string;
   #targets: WatchTargets;
-  #watcher: Deno.FsWatcher | null = null;
+  #watchers: Deno.FsWatcher[] = [];
+  /** The folders watched: with everything below them, and alone. */
+  #watching: { deep: string[]; shallow: string[] } | null = null;
   #pending = new Set<string>();
   /** Changes while a run goes: what the run wrote is left out after it. */
   #held: Set<string> | null = null;
@@ -39,15 +41,22 @@ export class ChangeQueue {
   /** Starts watching `targets` under `root`. */
   static async open(root: string, targets: WatchTargets): Promise<ChangeQueue> {
     const queue = new ChangeQueue(root, targets);
-    await queue.#listen();
+    queue.#listen(await queue.#layout());
     return queue;
   }
 
-  /** Watches other targets (the plan changed); changes kept so far stay. */
+  /**
+   * Watches `targets` afresh (the plan changed, a folder appeared, a file
+   * was replaced); changes kept so far stay. The new watchers start before
+   * the old ones stop: no change falls between them.
+   */
   async retarget(targets: WatchTargets): Promise<void> {
-    this.#stop();
     this.#targets = targets;
-    await this.#listen();
+    const layout = await this.#layout();
+    if (JSON.stringify(layout) === JSON.stringify(this.#watching)) return;
+    const old = this.#watchers;
+    this.#listen(layout);
+    ChangeQueue.#close(old);
   }
 
   /** Keeps the changes from now on apart, until {@link release}. */
@@ -99,31 +108,59 @@ export class ChangeQueue {
 
   /** Stops watching. */
   close(): void {
-    this.#stop();
+    ChangeQueue.#close(this.#watchers);
+    this.#watchers = [];
+    this.#watching = null;
   }
 
-  #stop(): void {
-    try {
-      this.#watcher?.close();
-    } catch {
-      // Already closed.
-    }
-    this.#watcher = null;
-  }
-
-  async #listen(): Promise<void> {
-    const roots: string[] = [];
-    for (const path of this.#targets.roots) {
+  static #close(watchers: readonly Deno.FsWatcher[]): void {
+    for (const watcher of watchers) {
       try {
-        await Deno.stat(path);
-        roots.push(path);
+        watcher.close();
       } catch {
-        // Not there yet: a change inside it shows in a watched parent, or not at all.
+        // Already closed.
       }
     }
-    if (roots.length === 0) roots.push(this.#root);
-    const watcher = Deno.watchFs(roots, { recursive: true });
-    this.#watcher = watcher;
+  }
+
+  /**
+   * Folders are watched with everything below them; a file, or a path not
+   * there yet, through the nearest folder above it that is, alone (a file
+   * an editor replaces, or one a task creates, is seen either way).
+   */
+  async #layout(): Promise<{ deep: string[]; shallow: string[] }> {
+    const deep = new Set<string>();
+    const shallow = new Set<string>();
+    for (const path of this.#targets.roots) {
+      let at = path;
+      let info = await Deno.stat(at).catch(() => null);
+      if (info?.isDirectory) {
+        deep.add(at);
+        continue;
+      }
+      do {
+        at = dirname(at);
+        info = await Deno.stat(at).catch(() => null);
+      } while (!info?.isDirectory && dirname(at) !== at);
+      shallow.add(at);
+    }
+    if (deep.size === 0 && shallow.size === 0) shallow.add(this.#root);
+    return { deep: [...deep].sort(), shallow: [...shallow].sort() };
+  }
+
+  #listen(layout: { deep: string[]; shallow: string[] }): void {
+    const { deep, shallow } = layout;
+    this.#watchers = [
+      ...(deep.length > 0 ? [Deno.watchFs(deep, { recursive: true })] : []),
+      ...(shallow.length > 0
+        ? [Deno.watchFs(shallow, { recursive: false })]
+        : []),
+    ];
+    this.#watching = layout;
+    for (const watcher of this.#watchers) this.#pump(watcher);
+  }
+
+  #pump(watcher: Deno.FsWatcher): void {
     (async () => {
       for await (const event of watcher) {
         for (const path of event.paths) {
@@ -135,7 +172,7 @@ export class ChangeQueue {
         }
       }
     })().catch(() => {
-      // Closed while reading: the next listen (or none) takes over.
+      // Closed while reading: the watchers that replaced it go on.
     });
   }
 }

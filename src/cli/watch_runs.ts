@@ -51,16 +51,16 @@ export async function watchRuns(
       import("../engine/refused.ts"),
     ]);
   const { selectWithDependencies } = await import("../graph/select.ts");
-  const targetsOf = async (p: LoadedPlan): Promise<WatchTargets> =>
-    watchTargets(
-      p.plan,
-      p.root,
-      await planFiles(p.file),
-      target === undefined ? undefined : selectWithDependencies(
+  // The watched selection: `--task` and its dependencies, or every task.
+  const watched = (p: LoadedPlan) =>
+    target === undefined
+      ? new Set(p.plan.tasks.map((t) => t.id))
+      : selectWithDependencies(
         p.plan.tasks,
         selection.resolveTarget(p.plan, target),
-      ),
-    );
+      );
+  const targetsOf = async (p: LoadedPlan): Promise<WatchTargets> =>
+    watchTargets(p.plan, p.root, await planFiles(p.file), watched(p));
   let plan = loaded;
   let hashes = definitionHashes(plan.plan);
   let targets = await targetsOf(plan);
@@ -77,8 +77,9 @@ export async function watchRuns(
         try {
           code = await run(plan, affected);
         } finally {
-          // What the run wrote to declared outputs does not trigger the next.
-          queue.release(targets.isOutput);
+          // What the run wrote for its own later tasks does not trigger the next.
+          const ran = new Set(affected ?? watched(plan));
+          queue.release((path) => targets.madeBy(path, ran));
         }
         if (code === EXIT_CODE.interrupted) return code;
         if (code === EXIT_CODE.paused) {
@@ -117,9 +118,9 @@ export async function watchRuns(
         plan = next;
         hashes = nextHashes;
         unseen = [];
-        // Its includes, inputs or paths may differ; a replaced file is a new one to watch.
-        await queue.retarget(targets);
       }
+      // The plan's includes, inputs or paths may differ; a folder may have appeared.
+      await queue.retarget(targets);
       const picked = selection.affectedSelection(
         plan.plan,
         target ?? null,

@@ -13,8 +13,9 @@ import { join } from "node:path";
 import { cli, repoPath, SOURCE_FLAGS, tempProject } from "../_cli.ts";
 
 /**
- * GEN declares no inputs; BUILD reads src/, LINT reads lint/; PACK needs
- * BUILD and GEN. Each appends to a log of its own, so a run shows in it.
+ * GEN declares no inputs; BUILD reads src/ and writes out.txt, which PACK,
+ * after BUILD and GEN, reads; LINT reads lint/. Each appends to a log of
+ * its own, so a run shows in it.
  */
 const PLAN = `version: 1
 tasks:
@@ -33,6 +34,7 @@ tasks:
   - id: PACK
     title: Pack
     dependencies: [BUILD, GEN]
+    inputs: [out.txt]
     commands: { p: "sh -c 'cat out.txt > packed.txt'" }
 `;
 
@@ -329,6 +331,47 @@ tasks:
   }
 });
 
+Deno.test("run --watch: what a run writes for a task after it does not start another run; for a task that does not depend on the writer, it does", async () => {
+  // One at a time, in plan order: CHECK runs before BUILD writes out.txt.
+  const plan = `version: 1
+tasks:
+  - id: CHECK
+    title: Check
+    inputs: [out.txt]
+    commands: { c: "sh -c 'echo check >> check.log'" }
+  - id: BUILD
+    title: Build
+    inputs: [src/]
+    outputs: [out.txt]
+    commands: { b: "sh -c 'cat src/a.txt > out.txt'" }
+  - id: PACK
+    title: Pack
+    dependencies: [BUILD]
+    inputs: [out.txt]
+    commands: { p: "sh -c 'echo pack >> pack.log'" }
+`;
+  const dir = await tempProject({
+    "orchestrator.yml": plan,
+    "src/a.txt": "one\n",
+  });
+  const watch = new Watch(dir, ["--concurrency", "1"]);
+  try {
+    await watch.watching(2);
+    assert.match(
+      watch.stdout,
+      /^watch: changed: out\.txt → CHECK, PACK \(2 tasks\)$/m,
+    );
+    const second = await runFacts(dir, (await runs(dir))[1]!);
+    // PACK read out.txt after BUILD wrote it: up to date.
+    assert.deepEqual(second.ran, ["CHECK"]);
+    assert.equal(await lines(join(dir, "check.log")), 2);
+    assert.equal(await lines(join(dir, "pack.log")), 1);
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
+
 Deno.test("run --watch: a gate stops a run and says so, watching goes on; resuming a re-run runs what it left, not the tasks it left out", async () => {
   const dir = await tempProject({
     "orchestrator.yml": PLAN.replace(
@@ -380,7 +423,7 @@ Deno.test("run --watch --task: only the task and its dependencies are watched an
     await watch.watching(1);
     assert.match(
       watch.stdout,
-      /^watch: watching the plan's files and 1 input\/path pattern \(Ctrl-C to stop\)$/m,
+      /^watch: watching the plan's files and 2 input\/path patterns \(Ctrl-C to stop\)$/m,
     );
     const [first] = await runs(dir);
     assert.deepEqual((await runFacts(dir, first!)).outside, ["LINT"]);
