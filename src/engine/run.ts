@@ -444,9 +444,10 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       outcome = "paused";
     }
 
-    // The final build belongs to the whole plan: a `--task` run skips it.
+    // The final build belongs to the whole plan: a `--task` run skips it, and so does a watch re-run of a part.
     if (
-      outcome === "success" && !options.noBuild && selection.target === null
+      outcome === "success" && !options.noBuild && selection.target === null &&
+      !selection.only
     ) {
       outcome = await finalBuild(
         plan,

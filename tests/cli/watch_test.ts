@@ -15,9 +15,11 @@ import { cli, repoPath, SOURCE_FLAGS, tempProject } from "../_cli.ts";
 /**
  * GEN declares no inputs; BUILD reads src/ and writes out.txt, which PACK,
  * after BUILD and GEN, reads; LINT reads lint/. Each appends to a log of
- * its own, so a run shows in it.
+ * its own, so a run shows in it; so does the final build (release).
  */
 const PLAN = `version: 1
+project:
+  build: { release: "sh -c 'echo release >> release.log'" }
 tasks:
   - id: GEN
     title: Generate
@@ -139,7 +141,8 @@ async function runFacts(dir: string, run: string) {
   const tasks = (pick: (e: Record<string, unknown>) => boolean) =>
     [...new Set(events.filter(pick).map((e) => e.task as string))].sort();
   return {
-    ran: tasks((e) => e.type === "command_run"),
+    // The final build's commands belong to no task.
+    ran: tasks((e) => e.type === "command_run" && e.task !== null),
     outside: tasks((e) =>
       e.type === "skipped" && e.reason === "outside the selection"
     ),
@@ -193,6 +196,8 @@ Deno.test("run --watch: a changed input runs its task and its dependents only; a
     assert.equal(await lines(join(dir, "gen.log")), 1, "GEN ran once");
     assert.equal(await lines(join(dir, "build.log")), 2);
     assert.equal(await lines(join(dir, "lint.log")), 2);
+    // The whole plan's final build: after the first run only, as with --task.
+    assert.equal(await lines(join(dir, "release.log")), 1);
     assert.equal(await watch.stop(), 130);
     assert.match(watch.stdout, /^watch: stopped$/m);
     assert.equal((await runs(dir)).length, 3);
@@ -406,6 +411,8 @@ Deno.test("run --watch: a gate stops a run and says so, watching goes on; resumi
       outcome: "success",
     });
     assert.equal(await lines(join(dir, "gen.log")), 1, "GEN ran once");
+    // The first run stopped at the gate; the resumed part of a plan builds nothing.
+    assert.equal(await lines(join(dir, "release.log")), 0);
     assert.equal(await watch.stop(), 130);
   } finally {
     watch.kill();
