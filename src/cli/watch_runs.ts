@@ -129,10 +129,10 @@ export async function watchRuns(
       const ids = plan.plan.tasks.filter((t) => picked.selected.has(t.id))
         .map((t) => t.id);
       print(
-        `watch: changed: ${listed(paths)} → ${
+        `watch: changed: ${listed(paths, 3)} → ${
           ids.length === 0
             ? "no task to run"
-            : `${ids.join(", ")} (${ids.length} task${
+            : `${listed(ids, 8)} (${ids.length} task${
               ids.length === 1 ? "" : "s"
             })`
         }`,
@@ -158,8 +158,10 @@ async function nextBatch(queue: ChangeQueue): Promise<string[] | null> {
   }
 }
 
-/** Paths for one line: the first three, then how many more. */
-function listed(paths: readonly string[]): string {
-  const shown = paths.slice(0, 3).join(", ");
-  return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
+/** Names for one line: the first `shown`, then how many more. */
+function listed(names: readonly string[], shown: number): string {
+  const first = names.slice(0, shown).join(", ");
+  return names.length > shown
+    ? `${first} and ${names.length - shown} more`
+    : first;
 }

@@ -181,28 +181,21 @@ export async function widenSelection(
   const selected = new Set(selection.selected);
   const done = new Map<string, string | null>();
   const runs = (await store.runs()).filter((r) => r !== exceptRun).reverse();
-  const states: RunState[] = [];
-  // Logs are folded as far back as a lookup needs, once each.
-  const stateAt = async (i: number): Promise<RunState | null> => {
-    while (states.length <= i && states.length < runs.length) {
-      const { state, warnings } = await store.fold(runs[states.length]!);
-      warnings.forEach((w) => warn(`warning: ${w}`));
-      states.push(state);
+  const summaries: Map<string, Ran>[] = [];
+  // Logs are read as far back as a lookup needs, once each.
+  const ranAt = async (i: number): Promise<Map<string, Ran> | null> => {
+    while (summaries.length <= i && summaries.length < runs.length) {
+      summaries.push(await ranIn(store, runs[summaries.length]!, warn));
     }
-    return states[i] ?? null;
+    return summaries[i] ?? null;
   };
   const latest = async (id: string) => {
     for (let i = 0;; i++) {
-      const state = await stateAt(i);
-      if (state === null) return null;
-      if (state.task_hashes[id] !== hashes[id]) continue;
-      const t = state.tasks.get(id);
-      if (!t || (t.state === "skipped" && t.reason === OUTSIDE_SELECTION)) {
-        continue;
-      }
-      return isDoneInRun(t.state, t.reason)
-        ? { fingerprint: t.fingerprint }
-        : null;
+      const ran = await ranAt(i);
+      if (ran === null) return null;
+      const t = ran.get(id);
+      if (t === undefined || t.hash !== hashes[id]) continue;
+      return t.done ? { fingerprint: t.fingerprint } : null;
     }
   };
   const todo = [...selected];
@@ -225,4 +218,43 @@ export async function widenSelection(
       selected.has(t.id) && !selection.selected.has(t.id)
     ).map((t) => t.id),
   };
+}
+
+/** A task a run selected: its definition then, and whether it got done. */
+interface Ran {
+  hash: string | undefined;
+  done: boolean;
+  fingerprint: string | null;
+}
+
+/**
+ * What each run did, by its log's path, with the log's size and time then:
+ * a watch session asks after every change, mostly of the same logs.
+ */
+const ranByLog = new Map<string, { stamp: string; ran: Map<string, Ran> }>();
+
+/** The tasks `run` selected, read from its log, or from memory while the log is unchanged. */
+async function ranIn(
+  store: RunStore,
+  run: string,
+  warn: (message: string) => void,
+): Promise<Map<string, Ran>> {
+  const path = store.logPath(run);
+  const info = await Deno.stat(path).catch(() => null);
+  const stamp = info === null ? null : `${info.size} ${info.mtime?.getTime()}`;
+  const known = ranByLog.get(path);
+  if (stamp !== null && known?.stamp === stamp) return known.ran;
+  const { state, warnings } = await store.fold(run);
+  warnings.forEach((w) => warn(`warning: ${w}`));
+  const ran = new Map<string, Ran>();
+  for (const [id, t] of state.tasks) {
+    if (t.state === "skipped" && t.reason === OUTSIDE_SELECTION) continue;
+    ran.set(id, {
+      hash: state.task_hashes[id],
+      done: isDoneInRun(t.state, t.reason),
+      fingerprint: t.fingerprint,
+    });
+  }
+  if (stamp !== null) ranByLog.set(path, { stamp, ran });
+  return ran;
 }

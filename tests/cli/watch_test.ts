@@ -453,6 +453,35 @@ Deno.test("run --watch --task: only the task and its dependencies are watched an
   }
 });
 
+Deno.test("run --watch: a long list of changes or tasks is cut to one line", async () => {
+  const chain = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `  - { id: T${i}, title: t${i}, commands: { c: "true" }${
+        i === 0 ? ", inputs: [src/]" : `, dependencies: [T${i - 1}]`
+      } }`,
+  ).join("\n");
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1\ntasks:\n${chain}\n`,
+    "src/a": "",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    for (const name of ["a", "b", "c", "d"]) {
+      await Deno.writeTextFile(join(dir, "src", name), "x");
+    }
+    await watch.watching(2);
+    assert.match(
+      watch.stdout,
+      /^watch: changed: src\/a, src\/b, src\/c and 1 more → T0, T1, T2, T3, T4, T5, T6, T7 and 2 more \(10 tasks\)$/m,
+    );
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
+
 Deno.test("run --watch: refused with --dry-run or a resume (exit 2)", async () => {
   const dir = await tempProject({
     "orchestrator.yml": PLAN,
