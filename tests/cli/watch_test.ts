@@ -453,6 +453,35 @@ Deno.test("run --watch --task: only the task and its dependencies are watched an
   }
 });
 
+Deno.test("run --watch: Ctrl-C during a re-run stops it as any run: recorded as interrupted, exit 130", async () => {
+  const plan = `version: 1
+tasks:
+  - id: BUILD
+    title: Build
+    inputs: [src/]
+    commands: { b: "sh -c 'if [ $(cat src/a.txt) = wait ]; then touch started; i=0; while [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; fi'" }
+`;
+  const dir = await tempProject({
+    "orchestrator.yml": plan,
+    "src/a.txt": "go\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "wait\n");
+    await watch.until(
+      () => Deno.stat(join(dir, "started")).then(() => true, () => false),
+      "the re-run's command to start",
+    );
+    assert.equal(await watch.stop(), 130);
+    const [, second] = await runs(dir);
+    assert.equal((await runFacts(dir, second!)).outcome, "interrupted");
+    assert.doesNotMatch(watch.stdout, /^watch: stopped$/m);
+  } finally {
+    watch.kill();
+  }
+});
+
 Deno.test("run --watch: a long list of changes or tasks is cut to one line", async () => {
   const chain = Array.from(
     { length: 10 },
