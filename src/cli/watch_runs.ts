@@ -7,7 +7,9 @@
  * changed, and their dependents; their other dependencies are not run
  * again (a dependency that did not complete when it last ran joins them).
  * A run that stops at a gate says so and watching goes on; a plan that no
- * longer validates shows its errors and watching goes on until it does.
+ * longer validates shows its errors and watching goes on until it does; a
+ * run refused because another holds the project's lock (a `resume` in
+ * another terminal) is said, and what it would have run joins the next.
  * Ctrl-C while a run is going stops it as always (recorded, exit 130);
  * between runs it ends the watch at once, with nothing to record.
  * @module
@@ -68,14 +70,24 @@ export async function watchRuns(
   try {
     let affected: string[] | null = null;
     let runNext = true;
+    /**
+     * What a run refused (another run held the project's lock) left to do,
+     * for the next batch: its tasks, or null for the whole watched selection.
+     */
+    let left: string[] | null | undefined;
     /** Changes seen while the plan was invalid: handled once it is fixed. */
     let unseen: string[] = [];
     for (;;) {
       if (runNext) {
         queue.hold();
-        let code: ExitCode;
+        let code: ExitCode | null = null;
         try {
           code = await run(plan, affected);
+        } catch (e) {
+          if (!(e instanceof RunRefused)) throw e;
+          printError(`error: ${e.message}`);
+          printError("watch: nothing ran: it runs with the next change");
+          left = affected;
         } finally {
           // What the run wrote for its own later tasks does not trigger the next.
           const ran = new Set(affected ?? watched(plan));
@@ -121,11 +133,17 @@ export async function watchRuns(
       }
       // The plan's includes, inputs or paths may differ; a folder may have appeared.
       await queue.retarget(targets);
+      const whole = left === null;
       const picked = selection.affectedSelection(
         plan.plan,
         target ?? null,
-        [...targets.affected(paths), ...edited],
+        [
+          ...targets.affected(paths),
+          ...edited,
+          ...(whole ? watched(plan) : left ?? []),
+        ],
       );
+      left = undefined;
       const ids = plan.plan.tasks.filter((t) => picked.selected.has(t.id))
         .map((t) => t.id);
       print(
@@ -137,7 +155,7 @@ export async function watchRuns(
             })`
         }`,
       );
-      affected = [...picked.selected];
+      affected = whole ? null : [...picked.selected];
       runNext = ids.length > 0;
     }
   } finally {

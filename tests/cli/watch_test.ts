@@ -482,6 +482,57 @@ tasks:
   }
 });
 
+Deno.test("run --watch: a re-run refused because another run holds the lock is said; what it would have run joins the next", async () => {
+  const plan = `version: 1
+tasks:
+  - id: HOLD
+    title: Hold
+    commands: { h: "sh -c 'if [ -f hold ]; then touch holding; i=0; while [ ! -f go ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; fi'" }
+  - id: BUILD
+    title: Build
+    inputs: [src/]
+    commands: { b: "sh -c 'cat src/a.txt > out.txt'" }
+  - id: LINT
+    title: Lint
+    inputs: [lint/]
+    commands: { l: "true" }
+`;
+  const dir = await tempProject({
+    "orchestrator.yml": plan,
+    "src/a.txt": "one\n",
+    "lint/x.txt": "x\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    await Deno.writeTextFile(join(dir, "hold"), "");
+    const other = cli(["run", "--task", "HOLD"], { cwd: dir });
+    await watch.until(
+      () => Deno.stat(join(dir, "holding")).then(() => true, () => false),
+      "the other run to hold the lock",
+    );
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "two\n");
+    await watch.watching(2);
+    assert.match(watch.stderr, /^error: .*lock/m);
+    assert.match(
+      watch.stderr,
+      /^watch: nothing ran: it runs with the next change$/m,
+    );
+    await Deno.writeTextFile(join(dir, "go"), "");
+    assert.equal((await other).code, 0);
+    await Deno.writeTextFile(join(dir, "lint/x.txt"), "y\n");
+    await watch.watching(3);
+    assert.match(
+      watch.stdout,
+      /^watch: changed: lint\/x\.txt → BUILD, LINT \(2 tasks\)$/m,
+    );
+    assert.equal(await Deno.readTextFile(join(dir, "out.txt")), "two\n");
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
+
 Deno.test("run --watch: a long list of changes or tasks is cut to one line", async () => {
   const chain = Array.from(
     { length: 10 },
