@@ -447,6 +447,24 @@ Deno.test("run --watch --task: only the task and its dependencies are watched an
       outside: ["GEN", "LINT"],
       outcome: "success",
     });
+    // The plan no longer has the task: said as a plan error; watching goes on.
+    await Deno.writeTextFile(
+      join(dir, "orchestrator.yml"),
+      PLAN.replaceAll("PACK", "SHIP"),
+    );
+    await watch.until(
+      () => /the plan is invalid: fix it; watching goes on/.test(watch.stderr),
+      "the missing task's error",
+    );
+    assert.match(watch.stderr, /^error: Unknown task "PACK"/m);
+    await Deno.writeTextFile(join(dir, "orchestrator.yml"), PLAN);
+    await watch.until(
+      () =>
+        /^watch: changed: orchestrator\.yml → no task to run$/m.test(
+          watch.stdout,
+        ),
+      "the plan put back",
+    );
     assert.equal(await watch.stop(), 130);
   } finally {
     watch.kill();
