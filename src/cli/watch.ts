@@ -29,8 +29,8 @@ export interface WatchTargets {
   /**
    * Whether a run of the tasks `ran` left nothing to do after its change
    * of `path`: a declared output of one of them, read only by tasks that
-   * ran too, after it (they depend on it). A change the run made that
-   * another task reads is a change like any other.
+   * ran too, after it (they depend on it) or being it. A change the run
+   * made that another task reads is a change like any other.
    */
   madeBy(path: string, ran: ReadonlySet<string>): boolean;
   /** What is watched, for people. */
@@ -115,10 +115,10 @@ export function watchTargets(
     madeBy: (path, ran) => {
       const made = makers.filter((t) => ran.has(t.id) && t.match(path));
       const readers = byTask.filter((t) => t.match(path));
+      // A reader that wrote it itself (a formatter) or depends on its writer read it after.
       return made.length > 0 && readers.every((r) => {
         const upstream = selectWithDependencies(plan.tasks, r.id);
-        return ran.has(r.id) &&
-          made.some((m) => m.id !== r.id && upstream.has(m.id));
+        return ran.has(r.id) && made.some((m) => upstream.has(m.id));
       });
     },
     description: patterns.size === 0

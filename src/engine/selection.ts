@@ -116,7 +116,8 @@ export function affectedSelection(
   for (const task of plan.tasks) {
     if (!watched.has(task.id)) continue;
     for (const dep of task.dependencies) {
-      dependents.set(dep, [...dependents.get(dep) ?? [], task.id]);
+      if (!dependents.has(dep)) dependents.set(dep, []);
+      dependents.get(dep)!.push(task.id);
     }
   }
   const selected = new Set<string>();

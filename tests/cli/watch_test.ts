@@ -377,6 +377,46 @@ tasks:
   }
 });
 
+Deno.test("run --watch: a task that rewrites its own input (a formatter) does not start another run", async () => {
+  const plan = `version: 1
+tasks:
+  - id: FMT
+    title: Format
+    inputs: [src/]
+    outputs: [src/]
+    commands: { f: "sh -c 'for f in src/*.txt; do tr a-z A-Z < $f > $f.tmp && mv $f.tmp $f; done'" }
+  - id: LINT
+    title: Lint
+    inputs: [lint/]
+    commands: { l: "true" }
+`;
+  const dir = await tempProject({
+    "orchestrator.yml": plan,
+    "src/a.txt": "one\n",
+    "lint/x.txt": "x\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "two\n");
+    await watch.watching(2);
+    assert.equal(await Deno.readTextFile(join(dir, "src/a.txt")), "TWO\n");
+    // A run for what FMT wrote would come first, as soon as watching resumed.
+    await Deno.writeTextFile(join(dir, "lint/x.txt"), "y\n");
+    await watch.watching(3);
+    assert.deepEqual(
+      watch.stdout.split("\n").filter((l) => l.startsWith("watch: changed")),
+      [
+        "watch: changed: src/a.txt → FMT (1 task)",
+        "watch: changed: lint/x.txt → LINT (1 task)",
+      ],
+    );
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
+
 Deno.test("run --watch: a gate stops a run and says so, watching goes on; resuming a re-run runs what it left, not the tasks it left out", async () => {
   const dir = await tempProject({
     "orchestrator.yml": PLAN.replace(
