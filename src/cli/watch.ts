@@ -101,9 +101,7 @@ export function watchTargets(
     const base = picomatch.scan(p.replace(/\/+$/, "")).base;
     bases.add(base === "" ? root : join(root, base));
   }
-  const roots = [...bases, ...planFiles].filter((path, i, all) =>
-    all.indexOf(path) === i
-  );
+  const roots = [...new Set([...bases, ...planFiles])];
   return {
     roots,
     counts: (path) =>

@@ -8,6 +8,14 @@
 import { dirname, isAbsolute, relative } from "../fs/path.ts";
 import { DEBOUNCE_MS, type WatchTargets } from "./watch.ts";
 
+/** The folders watched: with everything below them, and alone. */
+interface Layout {
+  deep: string[];
+  shallow: string[];
+  /** Whether a root was not there: watched through a folder above it until it is. */
+  absent: boolean;
+}
+
 /**
  * The changed paths that count under a project's watch targets, in
  * debounced batches.
@@ -16,7 +24,7 @@ import { DEBOUNCE_MS, type WatchTargets } from "./watch.ts";
  * ```ts ignore
  * const queue = await ChangeQueue.open(root, targets);
  * queue.hold(); // a run starts
- * queue.release((path) => targets.isOutput(path)); // it ended
+ * queue.release((path) => targets.madeBy(path, ran)); // it ended
  * const batch = await queue.next(signal); // ["src/a.ts"], or null on abort
  * queue.close();
  * ```
@@ -25,8 +33,7 @@ export class ChangeQueue {
   #root: string;
   #targets: WatchTargets;
   #watchers: Deno.FsWatcher[] = [];
-  /** The folders watched: with everything below them, and alone. */
-  #watching: { deep: string[]; shallow: string[] } | null = null;
+  #watching: Layout | null = null;
   #pending = new Set<string>();
   /** Changes while a run goes: what the run wrote is left out after it. */
   #held: Set<string> | null = null;
@@ -46,14 +53,20 @@ export class ChangeQueue {
   }
 
   /**
-   * Watches `targets` afresh (the plan changed, a folder appeared, a file
-   * was replaced); changes kept so far stay. The new watchers start before
-   * the old ones stop: no change falls between them.
+   * Watches `targets` afresh (the plan changed, or a path that was not
+   * there is); changes kept so far stay. The new watchers start before the
+   * old ones stop: no change falls between them.
    */
   async retarget(targets: WatchTargets): Promise<void> {
+    // Same targets, all there when watching began: nothing to look at again.
+    if (targets === this.#targets && this.#watching?.absent === false) return;
     this.#targets = targets;
     const layout = await this.#layout();
-    if (JSON.stringify(layout) === JSON.stringify(this.#watching)) return;
+    const same = (a: Layout | null) => JSON.stringify([a?.deep, a?.shallow]);
+    if (same(layout) === same(this.#watching)) {
+      this.#watching = layout;
+      return;
+    }
     const old = this.#watchers;
     this.#listen(layout);
     ChangeQueue.#close(old);
@@ -128,27 +141,32 @@ export class ChangeQueue {
    * there yet, through the nearest folder above it that is, alone (a file
    * an editor replaces, or one a task creates, is seen either way).
    */
-  async #layout(): Promise<{ deep: string[]; shallow: string[] }> {
-    const deep = new Set<string>();
-    const shallow = new Set<string>();
-    for (const path of this.#targets.roots) {
-      let at = path;
-      let info = await Deno.stat(at).catch(() => null);
-      if (info?.isDirectory) {
-        deep.add(at);
-        continue;
-      }
-      do {
+  async #layout(): Promise<Layout> {
+    const kind = (path: string) =>
+      Deno.stat(path).then(
+        (i) => i.isDirectory ? "folder" : "file",
+        () => null,
+      );
+    const places = await Promise.all(this.#targets.roots.map(async (path) => {
+      const found = await kind(path);
+      if (found === "folder") return { deep: path, absent: false };
+      let at = dirname(path);
+      while (await kind(at) !== "folder" && dirname(at) !== at) {
         at = dirname(at);
-        info = await Deno.stat(at).catch(() => null);
-      } while (!info?.isDirectory && dirname(at) !== at);
-      shallow.add(at);
-    }
+      }
+      return { shallow: at, absent: found === null };
+    }));
+    const deep = new Set(places.flatMap((p) => p.deep ?? []));
+    const shallow = new Set(places.flatMap((p) => p.shallow ?? []));
     if (deep.size === 0 && shallow.size === 0) shallow.add(this.#root);
-    return { deep: [...deep].sort(), shallow: [...shallow].sort() };
+    return {
+      deep: [...deep].sort(),
+      shallow: [...shallow].sort(),
+      absent: places.some((p) => p.absent),
+    };
   }
 
-  #listen(layout: { deep: string[]; shallow: string[] }): void {
+  #listen(layout: Layout): void {
     const { deep, shallow } = layout;
     this.#watchers = [
       ...(deep.length > 0 ? [Deno.watchFs(deep, { recursive: true })] : []),
