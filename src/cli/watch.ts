@@ -28,9 +28,10 @@ export interface WatchTargets {
   affected(paths: readonly string[]): string[];
   /**
    * Whether a run of the tasks `ran` left nothing to do after its change
-   * of `path`: a declared output of one of them, read only by tasks that
-   * ran too, after it (they depend on it) or being it. A change the run
-   * made that another task reads is a change like any other.
+   * of `path`: a declared output or preferred path of one of them, read
+   * only by tasks that ran too, after it (they depend on it) or being it.
+   * A change the run made that another task reads is a change like any
+   * other.
    */
   madeBy(path: string, ran: ReadonlySet<string>): boolean;
   /** What is watched, for people. */
@@ -94,7 +95,15 @@ export function watchTargets(
     id: t.id,
     match: matcher(taskPatterns(t)),
   }));
-  const makers = tasks.map((t) => ({ id: t.id, match: matcher(t.outputs) }));
+  // Where a task writes: its outputs, and the paths it prefers (an agent's patch lands there).
+  const makers = tasks.map((t) => ({
+    id: t.id,
+    match: matcher([
+      ...t.outputs,
+      ...t.paths.preferred,
+      ...t.shards.flatMap((s) => s.paths.preferred),
+    ]),
+  }));
   const plans = new Set(planFiles.map((f) => relative(root, f)));
   const bases = new Set<string>();
   for (const p of patterns) {

@@ -8,6 +8,9 @@
 import { dirname, isAbsolute, relative } from "../fs/path.ts";
 import { DEBOUNCE_MS, type WatchTargets } from "./watch.ts";
 
+/** How long the changes of a run that ended are still taken for its own. */
+export const SETTLE_MS = 50;
+
 /** The folders watched: with everything below them, and alone. */
 interface Layout {
   deep: string[];
@@ -24,7 +27,7 @@ interface Layout {
  * ```ts ignore
  * const queue = await ChangeQueue.open(root, targets);
  * queue.hold(); // a run starts
- * queue.release((path) => targets.madeBy(path, ran)); // it ended
+ * await queue.release((path) => targets.madeBy(path, ran)); // it ended
  * const batch = await queue.next(signal); // ["src/a.ts"], or null on abort
  * queue.close();
  * ```
@@ -77,8 +80,22 @@ export class ChangeQueue {
     this.#held ??= new Set();
   }
 
-  /** Queues the changes held since {@link hold}, less those `drop` names. */
-  release(drop: (path: string) => boolean): void {
+  /**
+   * Queues the changes held since {@link hold}, less those `drop` names,
+   * once the run's own changes have had time to arrive.
+   */
+  async release(
+    drop: (path: string) => boolean,
+    settleMs = SETTLE_MS,
+  ): Promise<void> {
+    // The run's last writes reach the watcher a moment after it ends: wait
+    // until none came for `settleMs` (at most ten times that).
+    const until = performance.now() + 10 * settleMs;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+    } while (
+      performance.now() - this.#lastAt < settleMs && performance.now() < until
+    );
     for (const path of this.#held ?? []) {
       if (!drop(path)) this.#pending.add(path);
     }

@@ -91,7 +91,7 @@ export async function watchRuns(
         } finally {
           // What the run wrote for its own later tasks does not trigger the next.
           const ran = new Set(affected ?? watched(plan));
-          queue.release((path) => targets.madeBy(path, ran));
+          await queue.release((path) => targets.madeBy(path, ran));
         }
         if (code === EXIT_CODE.interrupted) return code;
         if (code === EXIT_CODE.paused) {

@@ -377,7 +377,7 @@ tasks:
   }
 });
 
-Deno.test("run --watch: a task that rewrites its own input (a formatter) does not start another run", async () => {
+Deno.test("run --watch: a task that rewrites its own input (a formatter), or writes where it prefers to (as an agent does), does not start another run", async () => {
   const plan = `version: 1
 tasks:
   - id: FMT
@@ -385,6 +385,10 @@ tasks:
     inputs: [src/]
     outputs: [src/]
     commands: { f: "sh -c 'for f in src/*.txt; do tr a-z A-Z < $f > $f.tmp && mv $f.tmp $f; done'" }
+  - id: DOCS
+    title: Docs
+    paths: { preferred: [docs/] }
+    commands: { d: "sh -c 'mkdir -p docs && date +%s%N > docs/stamp'" }
   - id: LINT
     title: Lint
     inputs: [lint/]
