@@ -5,7 +5,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, relative } from "../fs/path.ts";
+import { dirname, isAbsolute, join, relative } from "../fs/path.ts";
 import { DEBOUNCE_MS, type WatchTargets } from "./watch.ts";
 
 /** How long the changes of a run that ended are still taken for its own. */
@@ -27,7 +27,7 @@ interface Layout {
  * ```ts ignore
  * const queue = await ChangeQueue.open(root, targets);
  * queue.hold(); // a run starts
- * await queue.release((path) => targets.madeBy(path, ran)); // it ended
+ * await queue.release((path) => targets.madeBy(path, ran), Date.now()); // it ended
  * const batch = await queue.next(signal); // ["src/a.ts"], or null on abort
  * queue.close();
  * ```
@@ -81,11 +81,13 @@ export class ChangeQueue {
   }
 
   /**
-   * Queues the changes held since {@link hold}, less those `drop` names,
-   * once the run's own changes have had time to arrive.
+   * Queues the changes held since {@link hold}, less those `drop` names
+   * that the run made (not changed since `endedAt`, the run's end by the
+   * clock, or gone), once the run's own changes have had time to arrive.
    */
   async release(
     drop: (path: string) => boolean,
+    endedAt: number,
     settleMs = SETTLE_MS,
   ): Promise<void> {
     // The run's last writes reach the watcher a moment after it ends: wait
@@ -96,10 +98,18 @@ export class ChangeQueue {
     } while (
       performance.now() - this.#lastAt < settleMs && performance.now() < until
     );
-    for (const path of this.#held ?? []) {
-      if (!drop(path)) this.#pending.add(path);
-    }
+    const held = [...this.#held ?? []];
     this.#held = null;
+    // A file written after the run ended is someone else's change.
+    const since = (path: string) =>
+      Deno.stat(join(this.#root, path)).then(
+        (i) => (i.mtime?.getTime() ?? 0) > endedAt,
+        () => false,
+      );
+    const kept = await Promise.all(
+      held.map((path) => !drop(path) || since(path)),
+    );
+    held.forEach((path, i) => kept[i] && this.#pending.add(path));
     this.#wake?.();
   }
 

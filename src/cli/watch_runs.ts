@@ -78,20 +78,20 @@ export async function watchRuns(
     /** Changes seen while the plan was invalid: handled once it is fixed. */
     let unseen: string[] = [];
     for (;;) {
+      let ran: Set<string> | null = null;
+      let ended = Date.now();
       if (runNext) {
         queue.hold();
+        ran = new Set(affected ?? watched(plan));
         let code: ExitCode | null = null;
         try {
           code = await run(plan, affected);
+          ended = Date.now();
         } catch (e) {
           if (!(e instanceof RunRefused)) throw e;
           printError(`error: ${e.message}`);
           printError("watch: nothing ran: it runs with the next change");
           left = affected;
-        } finally {
-          // What the run wrote for its own later tasks does not trigger the next.
-          const ran = new Set(affected ?? watched(plan));
-          await queue.release((path) => targets.madeBy(path, ran));
         }
         if (code === EXIT_CODE.interrupted) return code;
         if (code === EXIT_CODE.paused) {
@@ -101,7 +101,11 @@ export async function watchRuns(
         }
       }
       print(`watch: watching ${targets.description} (Ctrl-C to stop)`);
-      const changed = await nextBatch(queue);
+      // What the run wrote for itself or its later tasks does not trigger the next.
+      const drop = ran === null
+        ? null
+        : (path: string) => targets.madeBy(path, ran);
+      const changed = await nextBatch(queue, drop, ended);
       if (changed === null) {
         print("watch: stopped");
         return EXIT_CODE.interrupted;
@@ -163,13 +167,21 @@ export async function watchRuns(
   }
 }
 
-/** The next batch of changes, or null on Ctrl-C (or SIGTERM). */
-async function nextBatch(queue: ChangeQueue): Promise<string[] | null> {
+/**
+ * The next batch of changes, or null on Ctrl-C (or SIGTERM); after a run
+ * that ended at `endedAt`, its held changes less those it made join first.
+ */
+async function nextBatch(
+  queue: ChangeQueue,
+  drop: ((path: string) => boolean) | null,
+  endedAt: number,
+): Promise<string[] | null> {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   const signals = ["SIGINT", "SIGTERM"] as const;
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   try {
+    if (drop !== null) await queue.release(drop, endedAt);
     return await queue.next(stop.signal);
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
