@@ -3,8 +3,10 @@
  * runs the tasks it affects and their dependents, and only those (the
  * run's events say which ran and which were left out); a plan edit runs
  * the task it changed; changes close together, or made during a run, give
- * one run after it; a plan made invalid shows its errors and watching goes
- * on; Ctrl-C ends it with exit 130.
+ * one run after it; what a run writes for itself or its later tasks starts
+ * no other; gates, a held lock and an invalid plan are said and watching
+ * goes on; Ctrl-C ends it with exit 130. No test bounds a duration: the
+ * waits poll the output and the files, with a bound only against a hang.
  * @module
  */
 
