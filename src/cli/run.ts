@@ -274,7 +274,8 @@ async function startRun(
     return await watchRuns(
       loaded,
       options.file,
-      (plan: LoadedPlan) =>
+      target,
+      (plan: LoadedPlan, affected: string[] | null) =>
         runOnce(options, plan, {
           target,
           resume,
@@ -282,6 +283,7 @@ async function startRun(
           concurrency,
           allow,
           sandboxMode,
+          affected,
         }),
     );
   }
@@ -321,6 +323,8 @@ async function runOnce(
     concurrency: number | undefined;
     allow: Awaited<ReturnType<typeof runFlags>>;
     sandboxMode: string;
+    /** `--watch` after a change: what it affects (see `watch_runs.ts`). */
+    affected?: string[] | null;
   },
 ): Promise<ExitCode> {
   const { target, resume, force, concurrency, allow, sandboxMode } = how;
@@ -337,7 +341,12 @@ async function runOnce(
     earlier,
   ] = await Promise.all([
     runModules(),
-    earlierForDashboard(loaded.root, loaded.plan, resume, target),
+    earlierForDashboard(
+      loaded.root,
+      loaded.plan,
+      resume,
+      target !== undefined || (how.affected ?? null) !== null,
+    ),
   ]);
   // Only agent tasks have agent and apply_patch steps (a resume's own IR may
   // still hold one the plan file dropped).
@@ -368,6 +377,7 @@ async function runOnce(
       force,
       noBuild: options["no-build"] === true,
       only: options.only === true,
+      ...(how.affected ? { affected: how.affected } : {}),
       ...(options["needs-from"] !== undefined
         ? { needsFrom: options["needs-from"] }
         : {}),
@@ -433,15 +443,16 @@ async function runFlags(
  * Each task's latest result in the project's earlier runs, for TASKS.md to
  * show the tasks this run leaves out (a resume continues the latest run,
  * whose own results it shows). A fresh run of the whole plan leaves out
- * none: nothing to read.
+ * none: nothing to read; `--task` and a watch re-run of what a change
+ * affects (`part`) leave out the rest.
  */
 async function earlierForDashboard(
   root: string,
   plan: { tasks: readonly { id: string }[] },
   resume: boolean,
-  target: string | undefined,
+  part: boolean,
 ): Promise<Map<string, TaskState>> {
-  if (!resume && target === undefined) return new Map();
+  if (!resume && !part) return new Map();
   const [{ RunStore }, { earlierResults }] = await Promise.all([
     import("../events/store.ts"),
     import("../events/project_state.ts"),

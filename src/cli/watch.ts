@@ -1,15 +1,16 @@
 /**
- * `run --watch`: what to watch after a run (the plan's files, every task's
- * `inputs` and `paths.preferred`), and waiting, debounced, for the next
- * change among them. Files orchestrate writes (`.codex/`, TASKS.md) and
- * `.git/` never count, so a run cannot trigger itself.
+ * `run --watch`: what to watch (the plan's files, and the `inputs` and
+ * `paths.preferred` of every watched task), and which tasks a changed path
+ * affects. Files orchestrate writes (`.codex/`, TASKS.md) and `.git/`
+ * never count, so a run cannot trigger itself.
  * @module
  */
 
 import picomatch from "picomatch";
 import { STATE_DIR } from "../fs/state_dir.ts";
-import { isAbsolute, join, relative } from "../fs/path.ts";
-import type { Plan } from "../plan/ir.ts";
+import { join, relative } from "../fs/path.ts";
+import { selectWithDependencies } from "../graph/select.ts";
+import type { Plan, Task } from "../plan/ir.ts";
 
 /** What `--watch` watches: folders to listen on, and which changed paths count. */
 export interface WatchTargets {
@@ -19,6 +20,20 @@ export interface WatchTargets {
   counts(path: string): boolean;
   /** Whether a changed path is one of the plan's own files. */
   isPlan(path: string): boolean;
+  /**
+   * The watched tasks whose `inputs` or `paths.preferred` (a shard's too)
+   * name a changed path, in plan order. A task that declares neither reads
+   * no file the plan knows of: no change of a file affects it.
+   */
+  affected(paths: readonly string[]): string[];
+  /**
+   * Whether a run of the tasks `ran` left nothing to do after its change
+   * of `path`: a declared output or preferred path of one of them, read
+   * only by tasks that ran too, after it (they depend on it) or being it.
+   * A change the run made that another task reads is a change like any
+   * other.
+   */
+  madeBy(path: string, ran: ReadonlySet<string>): boolean;
   /** What is watched, for people. */
   description: string;
 }
@@ -28,118 +43,95 @@ export const DEBOUNCE_MS = 300;
 
 const IGNORED = [STATE_DIR, ".git", "TASKS.md", "node_modules"];
 
+/** A matcher of paths and globs where a folder stands for everything below it. */
+function matcher(patterns: Iterable<string>): (path: string) => boolean {
+  const globs = [...patterns].flatMap((p) => {
+    const clean = p.replace(/\/+$/, "");
+    return picomatch.scan(clean).isGlob ? [clean] : [clean, `${clean}/**`];
+  });
+  return globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
+}
+
+/** A task's watched patterns: its `inputs` and its own and shards' `paths.preferred`. */
+function taskPatterns(task: Task): string[] {
+  return [
+    ...task.inputs,
+    ...task.paths.preferred,
+    ...task.shards.flatMap((s) => s.paths.preferred),
+  ];
+}
+
 /**
  * The folders and patterns `--watch` follows for `plan`: its files, and
- * every task's (and shard's) `inputs` and `paths.preferred`.
+ * the `inputs` and `paths.preferred` of each task in `watched` (default:
+ * every task).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { watchTargets } from "./watch.ts";
- * const plan = { tasks: [{ inputs: ["src/**\/*.rs"], paths: { preferred: ["docs/"] }, shards: [] }] };
+ * const task = (id: string, inputs: string[], preferred: string[]) =>
+ *   ({ id, inputs, outputs: [], paths: { preferred }, shards: [] });
+ * const plan = { tasks: [task("A", ["src/**\/*.rs"], ["docs/"]), task("B", [], [])] };
  * const t = watchTargets(plan as never, "/p", ["/p/orchestrator.yml"]);
  * assert.deepEqual(t.roots, ["/p/src", "/p/docs", "/p/orchestrator.yml"]);
  * assert.equal(t.counts("src/a/b.rs"), true);
  * assert.equal(t.counts("src/a/b.txt"), false);
- * assert.equal(t.counts("docs/x.md"), true);
  * assert.equal(t.counts(".codex/runs/x.jsonl"), false);
+ * assert.deepEqual(t.affected(["docs/x.md"]), ["A"]);
+ * assert.deepEqual(t.affected(["orchestrator.yml"]), []);
  * ```
  */
 export function watchTargets(
   plan: Plan,
   root: string,
   planFiles: readonly string[],
+  watched?: ReadonlySet<string>,
 ): WatchTargets {
-  const patterns = new Set<string>();
-  for (const task of plan.tasks) {
-    for (const p of task.inputs) patterns.add(p);
-    for (const p of task.paths.preferred) patterns.add(p);
-    for (const shard of task.shards) {
-      for (const p of shard.paths.preferred) patterns.add(p);
-    }
-  }
-  // A folder stands for everything below it, as in `inputs` and `paths`.
-  const globs = [...patterns].flatMap((p) => {
-    const clean = p.replace(/\/+$/, "");
-    return picomatch.scan(clean).isGlob ? [clean] : [clean, `${clean}/**`];
-  });
-  const match = globs.length > 0
-    ? picomatch(globs, { dot: true })
-    : () => false;
+  const tasks = plan.tasks.filter((t) => watched?.has(t.id) ?? true);
+  const patterns = new Set(tasks.flatMap(taskPatterns));
+  const match = matcher(patterns);
+  const byTask = tasks.map((t) => ({
+    id: t.id,
+    match: matcher(taskPatterns(t)),
+  }));
+  // Where a task writes: its outputs, and the paths it prefers (an agent's patch lands there).
+  const makers = tasks.map((t) => ({
+    id: t.id,
+    match: matcher([
+      ...t.outputs,
+      ...t.paths.preferred,
+      ...t.shards.flatMap((s) => s.paths.preferred),
+    ]),
+  }));
   const plans = new Set(planFiles.map((f) => relative(root, f)));
   const bases = new Set<string>();
   for (const p of patterns) {
     const base = picomatch.scan(p.replace(/\/+$/, "")).base;
     bases.add(base === "" ? root : join(root, base));
   }
-  const roots = [...bases, ...planFiles].filter((path, i, all) =>
-    all.indexOf(path) === i
-  );
+  const roots = [...new Set([...bases, ...planFiles])];
   return {
     roots,
     counts: (path) =>
       !IGNORED.some((i) => path === i || path.startsWith(`${i}/`)) &&
       (plans.has(path) || match(path)),
     isPlan: (path) => plans.has(path),
+    affected: (paths) =>
+      byTask.filter((t) => paths.some((p) => t.match(p))).map((t) => t.id),
+    madeBy: (path, ran) => {
+      const made = makers.filter((t) => ran.has(t.id) && t.match(path));
+      const readers = byTask.filter((t) => t.match(path));
+      // A reader that wrote it itself (a formatter) or depends on its writer read it after.
+      return made.length > 0 && readers.every((r) => {
+        const upstream = selectWithDependencies(plan.tasks, r.id);
+        return ran.has(r.id) && made.some((m) => upstream.has(m.id));
+      });
+    },
     description: patterns.size === 0
       ? "the plan's files (no task declares inputs or paths)"
       : `the plan's files and ${patterns.size} input/path pattern${
         patterns.size === 1 ? "" : "s"
       }`,
   };
-}
-
-/**
- * Waits for changes that count, then for {@link DEBOUNCE_MS} without
- * another, and returns the changed paths (relative to `root`); null when
- * `signal` aborts first. Roots that do not exist yet are skipped.
- */
-export async function nextChange(
-  targets: WatchTargets,
-  root: string,
-  signal: AbortSignal,
-  debounceMs = DEBOUNCE_MS,
-): Promise<string[] | null> {
-  const roots: string[] = [];
-  for (const path of targets.roots) {
-    try {
-      await Deno.stat(path);
-      roots.push(path);
-    } catch {
-      // Not there yet: a change inside it shows in a watched parent, or not at all.
-    }
-  }
-  if (roots.length === 0) roots.push(root);
-  const watcher = Deno.watchFs(roots, { recursive: true });
-  const stop = () => watcher.close();
-  signal.addEventListener("abort", stop, { once: true });
-  const changed = new Set<string>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await new Promise<string[] | null>((resolve) => {
-      (async () => {
-        for await (const event of watcher) {
-          for (const path of event.paths) {
-            const rel = isAbsolute(path) ? relative(root, path) : path;
-            if (!targets.counts(rel)) continue;
-            changed.add(rel);
-            clearTimeout(timer);
-            timer = setTimeout(
-              () => resolve([...changed].sort()),
-              debounceMs,
-            );
-          }
-        }
-        resolve(null); // closed: aborted
-      })().catch(() => resolve(null));
-    });
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener("abort", stop);
-    try {
-      watcher.close();
-    } catch {
-      // Already closed.
-    }
-  }
 }

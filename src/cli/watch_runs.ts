@@ -1,11 +1,17 @@
 /**
- * `run --watch`: run, then watch the plan's files, inputs and paths; on a
- * change, run again (tasks whose inputs did not change are skipped as up to
- * date, so what a change affects runs, and what depends on it). A run that
- * stops at a gate says so and watching goes on; a plan that no longer
- * validates shows its errors and watching goes on until it does. Ctrl-C
- * while a run is going stops it as always (recorded, exit 130); between
- * runs it ends the watch at once, with nothing to record.
+ * `run --watch`: run the watched selection (`--task` and its dependencies,
+ * or the whole plan), then watch the plan's files and the watched tasks'
+ * `inputs` and `paths.preferred`. After each change (debounced; a change
+ * during a run is handled after it) run what it affects: the tasks whose
+ * inputs or paths name a changed path, or whose definition a plan change
+ * changed, and their dependents; their other dependencies are not run
+ * again (a dependency that did not complete when it last ran joins them).
+ * A run that stops at a gate says so and watching goes on; a plan that no
+ * longer validates shows its errors and watching goes on until it does; a
+ * run refused because another holds the project's lock (a `resume` in
+ * another terminal) is said, and what it would have run joins the next.
+ * Ctrl-C while a run is going stops it as always (recorded, exit 130);
+ * between runs it ends the watch at once, with nothing to record.
  * @module
  */
 
@@ -14,66 +20,178 @@ import type { LoadedPlan } from "../plan/load.ts";
 import { EXIT_CODE, type ExitCode } from "../exit_code.ts";
 import { CliError } from "./errors.ts";
 import { loadPlanOrThrow } from "./plan_source.ts";
-import { nextChange, watchTargets } from "./watch.ts";
+import { type WatchTargets, watchTargets } from "./watch.ts";
+import { ChangeQueue } from "./watch_queue.ts";
+
+/** One run of the plan: the tasks a change affects, or (null) the whole watched selection. */
+export type WatchedRun = (
+  plan: LoadedPlan,
+  affected: string[] | null,
+) => Promise<ExitCode>;
 
 /**
- * Runs `run(loaded)`, then again after each change, until Ctrl-C.
+ * Runs `run(loaded, null)`, then, after each change, what it affects,
+ * until Ctrl-C.
  *
  * @param loaded The plan as first loaded.
  * @param file `--file`, to load the plan again when it changes.
+ * @param target `--task`: the watched selection is it and its dependencies.
  * @param run One run of a plan; its exit code.
  * @returns 130 when the watch ends by Ctrl-C (or a run was interrupted).
  */
 export async function watchRuns(
   loaded: LoadedPlan,
   file: string | boolean | undefined,
-  run: (plan: LoadedPlan) => Promise<ExitCode>,
+  target: string | undefined,
+  run: WatchedRun,
 ): Promise<ExitCode> {
-  const { planFiles } = await import("../plan/plan_files.ts");
+  const [{ planFiles }, { definitionHashes }, selection, { RunRefused }] =
+    await Promise.all([
+      import("../plan/plan_files.ts"),
+      import("../engine/fingerprint.ts"),
+      import("../engine/selection.ts"),
+      import("../engine/refused.ts"),
+    ]);
+  const { selectWithDependencies } = await import("../graph/select.ts");
+  // The watched selection: `--task` and its dependencies, or every task.
+  const watched = (p: LoadedPlan) =>
+    target === undefined
+      ? new Set(p.plan.tasks.map((t) => t.id))
+      : selectWithDependencies(
+        p.plan.tasks,
+        selection.resolveTarget(p.plan, target),
+      );
+  const targetsOf = async (p: LoadedPlan): Promise<WatchTargets> =>
+    watchTargets(p.plan, p.root, await planFiles(p.file), watched(p));
   let plan = loaded;
-  let runNext = true;
-  for (;;) {
-    if (runNext) {
-      const code = await run(plan);
-      if (code === EXIT_CODE.interrupted) return code;
-      if (code === EXIT_CODE.paused) {
-        print(
-          "watch: the run waits at a gate: approve it, then `orchestrate resume` (watching goes on)",
-        );
+  let hashes = definitionHashes(plan.plan);
+  let targets = await targetsOf(plan);
+  const queue = await ChangeQueue.open(plan.root, targets);
+  try {
+    let affected: string[] | null = null;
+    let runNext = true;
+    /**
+     * What a run refused (another run held the project's lock) left to do,
+     * for the next batch: its tasks, or null for the whole watched selection.
+     */
+    let left: string[] | null | undefined;
+    /** Changes seen while the plan was invalid: handled once it is fixed. */
+    let unseen: string[] = [];
+    for (;;) {
+      let ran: Set<string> | null = null;
+      let ended = Date.now();
+      if (runNext) {
+        queue.hold();
+        ran = new Set(affected ?? watched(plan));
+        let code: ExitCode | null = null;
+        try {
+          code = await run(plan, affected);
+          ended = Date.now();
+        } catch (e) {
+          if (!(e instanceof RunRefused)) throw e;
+          printError(`error: ${e.message}`);
+          printError("watch: nothing ran: it runs with the next change");
+          left = affected;
+        }
+        if (code === EXIT_CODE.interrupted) return code;
+        if (code === EXIT_CODE.paused) {
+          print(
+            "watch: the run waits at a gate: approve it, then `orchestrate resume` (watching goes on)",
+          );
+        }
       }
-    }
-    const targets = watchTargets(
-      plan.plan,
-      plan.root,
-      await planFiles(plan.file),
-    );
-    print(`watch: watching ${targets.description} (Ctrl-C to stop)`);
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    const signals = ["SIGINT", "SIGTERM"] as const;
-    for (const s of signals) Deno.addSignalListener(s, onSignal);
-    let changed: string[] | null;
-    try {
-      changed = await nextChange(targets, plan.root, stop.signal);
-    } finally {
-      for (const s of signals) Deno.removeSignalListener(s, onSignal);
-    }
-    if (changed === null) {
-      print("watch: stopped");
-      return EXIT_CODE.interrupted;
-    }
-    print(`watch: changed ${changed.join(", ")}`);
-    if (changed.some((path) => targets.isPlan(path))) {
-      try {
-        plan = await loadPlanOrThrow(file);
-      } catch (e) {
-        if (!(e instanceof CliError)) throw e;
-        printError(e.text());
-        printError("watch: the plan is invalid: fix it; watching goes on");
-        runNext = false;
-        continue;
+      print(`watch: watching ${targets.description} (Ctrl-C to stop)`);
+      // What the run wrote for itself or its later tasks does not trigger the next.
+      const drop = ran === null
+        ? null
+        : (path: string) => targets.madeBy(path, ran);
+      const changed = await nextBatch(queue, drop, ended);
+      if (changed === null) {
+        print("watch: stopped");
+        return EXIT_CODE.interrupted;
       }
+      const paths = [...new Set([...unseen, ...changed])].sort();
+      let edited: string[] = [];
+      if (unseen.length > 0 || changed.some((p) => targets.isPlan(p))) {
+        let next: LoadedPlan;
+        try {
+          next = await loadPlanOrThrow(file);
+          targets = await targetsOf(next);
+        } catch (e) {
+          if (e instanceof CliError) printError(e.text());
+          else if (e instanceof RunRefused) printError(`error: ${e.message}`);
+          else throw e;
+          printError("watch: the plan is invalid: fix it; watching goes on");
+          unseen = paths;
+          runNext = false;
+          continue;
+        }
+        const nextHashes = definitionHashes(next.plan);
+        edited = next.plan.tasks.filter((t) =>
+          hashes[t.id] !== nextHashes[t.id]
+        )
+          .map((t) => t.id);
+        plan = next;
+        hashes = nextHashes;
+        unseen = [];
+      }
+      // The plan's includes, inputs or paths may differ; a folder may have appeared.
+      await queue.retarget(targets);
+      const whole = left === null;
+      const picked = selection.affectedSelection(
+        plan.plan,
+        target ?? null,
+        [
+          ...targets.affected(paths),
+          ...edited,
+          ...(whole ? watched(plan) : left ?? []),
+        ],
+      );
+      left = undefined;
+      const ids = plan.plan.tasks.filter((t) => picked.selected.has(t.id))
+        .map((t) => t.id);
+      print(
+        `watch: changed: ${listed(paths, 3)} → ${
+          ids.length === 0
+            ? "no task to run"
+            : `${listed(ids, 8)} (${ids.length} task${
+              ids.length === 1 ? "" : "s"
+            })`
+        }`,
+      );
+      affected = whole ? null : [...picked.selected];
+      runNext = ids.length > 0;
     }
-    runNext = true;
+  } finally {
+    queue.close();
   }
+}
+
+/**
+ * The next batch of changes, or null on Ctrl-C (or SIGTERM); after a run
+ * that ended at `endedAt`, its held changes less those it made join first.
+ */
+async function nextBatch(
+  queue: ChangeQueue,
+  drop: ((path: string) => boolean) | null,
+  endedAt: number,
+): Promise<string[] | null> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  for (const s of signals) Deno.addSignalListener(s, onSignal);
+  try {
+    if (drop !== null) await queue.release(drop, endedAt);
+    return await queue.next(stop.signal);
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, onSignal);
+  }
+}
+
+/** Names for one line: the first `shown`, then how many more. */
+function listed(names: readonly string[], shown: number): string {
+  const first = names.slice(0, shown).join(", ");
+  return names.length > shown
+    ? `${first} and ${names.length - shown} more`
+    : first;
 }

@@ -42,6 +42,7 @@ import { outputFileName } from "./output_name.ts";
 import { schedule } from "./scheduler.ts";
 import { RunRefused } from "./refused.ts";
 import {
+  affectedSelection,
   freshSelection,
   resumeSelection,
   type Selection,
@@ -69,6 +70,11 @@ export interface RunOptions {
   only?: boolean;
   /** `--needs-from DIR`: run logs of other machines that `--only` reads. */
   needsFrom?: string;
+  /**
+   * `run --watch` after a change: the tasks it affects; they and their
+   * dependents run, within `target`'s selection (see `affectedSelection`).
+   */
+  affected?: readonly string[];
   resume: boolean;
   /**
    * `--run ID`: the run to resume (default: the latest, or the newest run
@@ -171,10 +177,30 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
       options.loaded.hash,
     );
   const hashes = definitions.hashes;
-  const selection: Selection = options.resume
+  const picked: Selection = options.resume
     ? resumeSelection(plan, prior, hashes)
+    : options.affected !== undefined
+    ? affectedSelection(plan, options.target ?? null, options.affected)
     : freshSelection(plan, options.target ?? null, options.only === true);
-  const only = selection.only
+  const widened = picked.widen
+    ? await (await import("./only.ts")).widenSelection(
+      plan,
+      picked,
+      hashes,
+      store,
+      options.resume ? null : runId,
+      options.warn,
+    )
+    : null;
+  widened?.added.forEach((id) =>
+    options.warn(
+      `${id} runs too: its latest run for this definition did not complete it`,
+    )
+  );
+  const selection = widened?.selection ?? picked;
+  const only = widened !== null
+    ? widened.facts
+    : selection.only
     ? await (await import("./only.ts")).onlyFacts(
       plan.tasks.find((t) => t.id === selection.target)!,
       hashes,
@@ -436,9 +462,10 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       outcome = "paused";
     }
 
-    // The final build belongs to the whole plan: a `--task` run skips it.
+    // The final build belongs to the whole plan: a `--task` run skips it, and so does a watch re-run of a part.
     if (
-      outcome === "success" && !options.noBuild && selection.target === null
+      outcome === "success" && !options.noBuild && selection.target === null &&
+      !selection.only
     ) {
       outcome = await finalBuild(
         plan,

@@ -1,7 +1,8 @@
 /**
  * Which tasks a run covers: a fresh run's selection (`--task` and its
- * dependencies, or all), and on resume, which tasks are done earlier in the
- * run and which run again. Pure; `run` and `--dry-run` both read it.
+ * dependencies, or all), a watch re-run's (what a change affects and its
+ * dependents), and on resume, which tasks are done earlier in the run and
+ * which run again. Pure; `run` and `--dry-run` both read it.
  * @module
  */
 
@@ -24,6 +25,13 @@ export interface Selection {
    * `only.ts`); a resume of such a run stays so.
    */
   only: boolean;
+  /**
+   * With `only`: a dependency outside the selection that did not complete
+   * for its current definition in the project's latest runs joins the
+   * selection (a watch re-run, see `widenSelection`), instead of blocking
+   * the target (`--only`).
+   */
+  widen?: boolean;
 }
 
 export { UnknownTarget };
@@ -79,9 +87,63 @@ export function freshSelection(
 }
 
 /**
+ * The selection of a watch re-run: the tasks `affected` by a change and
+ * every task that depends on them, within the watched selection (`target`
+ * and its dependencies, or the whole plan). Their other dependencies are
+ * not run again: they come from the project's runs (`widen`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { affectedSelection } from "./selection.ts";
+ * const task = (id: string, ...dependencies: string[]) => ({ id, dependencies, shards: [] });
+ * const plan = { tasks: [task("A"), task("B", "A"), task("C", "B"), task("D")] };
+ * const s = affectedSelection(plan as never, null, ["B"]);
+ * assert.deepEqual([...s.selected].sort(), ["B", "C"]);
+ * assert.equal(affectedSelection(plan as never, "B", ["B"]).selected.has("C"), false);
+ * ```
+ */
+export function affectedSelection(
+  plan: Plan,
+  target: string | null,
+  affected: Iterable<string>,
+): Selection {
+  const resolved = target === null ? null : resolveTarget(plan, target);
+  const watched = resolved === null
+    ? new Set(plan.tasks.map((t) => t.id))
+    : selectWithDependencies(plan.tasks, resolved);
+  const dependents = new Map<string, string[]>();
+  for (const task of plan.tasks) {
+    if (!watched.has(task.id)) continue;
+    for (const dep of task.dependencies) {
+      if (!dependents.has(dep)) dependents.set(dep, []);
+      dependents.get(dep)!.push(task.id);
+    }
+  }
+  const selected = new Set<string>();
+  const todo = [...affected].filter((id) => watched.has(id));
+  while (todo.length > 0) {
+    const id = todo.pop()!;
+    if (selected.has(id)) continue;
+    selected.add(id);
+    todo.push(...dependents.get(id) ?? []);
+  }
+  return {
+    target: resolved,
+    selected,
+    doneEarlier: new Map(),
+    only: true,
+    widen: true,
+  };
+}
+
+/**
  * The selection of a resumed run: the run's own selection (its target, or
  * the tasks it selected when the target is gone from the plan, plus tasks
  * added since), less the tasks done earlier with an unchanged definition.
+ * A run that left out a dependency of a task it selected (`--only`, a
+ * watch re-run) resumes the same tasks, its dependencies again from
+ * elsewhere.
  */
 export function resumeSelection(
   plan: Plan,
@@ -95,13 +157,18 @@ export function resumeSelection(
     ? state.selection
     : null;
   let selected: Set<string>;
-  // A selection that leaves out a dependency of its target was `--only`.
-  const only = target !== null &&
-    plan.tasks.find((t) => t.id === target)!.dependencies.some((d) =>
-      !wasSelected.has(d)
+  // Tasks that existed when the run started and that it left out.
+  const leftOut = (id: string) => recorded.has(id) && !wasSelected.has(id);
+  const partial = state.selection === null
+    ? [...recorded.keys()].some(leftOut)
+    : plan.tasks.some((t) =>
+      wasSelected.has(t.id) && t.dependencies.some(leftOut)
     );
-  if (state.selection === null) selected = new Set(ids);
-  else if (only) selected = new Set([target]);
+  // `--only` selected its target alone; a watch re-run, a task's dependents.
+  const widen = partial &&
+    !(target !== null && wasSelected.size === 1 && wasSelected.has(target));
+  if (partial) selected = new Set([...ids].filter((id) => wasSelected.has(id)));
+  else if (state.selection === null) selected = new Set(ids);
   else if (target !== null) {
     selected = selectWithDependencies(plan.tasks, target);
   } else {
@@ -118,5 +185,11 @@ export function resumeSelection(
       doneEarlier.set(id, task.fingerprint);
     }
   }
-  return { target: state.selection, selected, doneEarlier, only };
+  return {
+    target: state.selection,
+    selected,
+    doneEarlier,
+    only: partial,
+    widen,
+  };
 }
