@@ -58,6 +58,19 @@ export function runRunner(
         : AbortSignal.any([request.signal, killed.signal]);
       return await runner.run({ ...request, signal });
     },
+    // Spares and the sandbox's probe: asked only for a command the run
+    // will surely start (the scheduler's rule), so a no-op makes no runner.
+    async prepare(requests: readonly RunRequest[]): Promise<boolean> {
+      if (killed.signal.aborted) return true;
+      // A runner that cannot be made says so to the command that needs it.
+      const runner = made?.runner ??
+        await (making ??= make()).catch(() => null);
+      return await runner?.prepare?.(requests) ?? true;
+    },
+    async dropSpares(): Promise<void> {
+      if (making !== null) await making.catch(() => {});
+      await made?.runner.dropSpares?.();
+    },
     killAll(signal: Deno.Signal): void {
       killed.abort();
       if (made !== null) return made.runner.killAll(signal);
