@@ -67,6 +67,12 @@ export function runRunner(
         await (making ??= make()).catch(() => null);
       return await runner?.prepare?.(requests) ?? true;
     },
+    // A command will surely start: the runner's modules and the sandbox's
+    // probe load now, while the run is still deciding and recording.
+    warm(): void {
+      if (killed.signal.aborted || made !== null) return;
+      void (making ??= make()).then((r) => r.warm?.(), () => {});
+    },
     async dropSpares(): Promise<void> {
       if (making !== null) await making.catch(() => {});
       await made?.runner.dropSpares?.();
