@@ -162,7 +162,9 @@ export class Sandbox {
         this.#wrapAhead(argv, request),
       warm: () => {
         if (this.mode !== "off" && this.#os === "linux") {
-          this.#pidSetup ??= this.#probePids();
+          // A probe that cannot run (no run access to bwrap) fails the
+          // command that waits for it, as it would have unwarmed; not this.
+          (this.#pidSetup ??= this.#probePids()).catch(() => {});
         }
       },
     },
