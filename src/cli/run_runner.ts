@@ -58,12 +58,23 @@ export function runRunner(
         : AbortSignal.any([request.signal, killed.signal]);
       return await runner.run({ ...request, signal });
     },
-    // Spares are asked for only while a command runs: the runner is made.
+    // Spares and the sandbox's probe: asked only for a command the run
+    // will surely start (the scheduler's rule), so a no-op makes no runner.
     async prepare(requests: readonly RunRequest[]): Promise<boolean> {
-      const runner = made?.runner ?? await (making ??= make());
-      return await runner.prepare?.(requests) ?? true;
+      if (killed.signal.aborted) return true;
+      // A runner that cannot be made says so to the command that needs it.
+      const runner = made?.runner ??
+        await (making ??= make()).catch(() => null);
+      return await runner?.prepare?.(requests) ?? true;
+    },
+    // A command will surely start: the runner's modules and the sandbox's
+    // probe load now, while the run is still deciding and recording.
+    warm(): void {
+      if (killed.signal.aborted || made !== null) return;
+      void (making ??= make()).then((r) => r.warm?.(), () => {});
     },
     async dropSpares(): Promise<void> {
+      if (making !== null) await making.catch(() => {});
       await made?.runner.dropSpares?.();
     },
     killAll(signal: Deno.Signal): void {

@@ -17,7 +17,7 @@ import type { PatchState } from "../events/fold.ts";
 import { decideTask, type GateStatus } from "./decide.ts";
 import { fingerprint } from "./fingerprint.ts";
 import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
-import { runTask, type TaskContext } from "./task_runner.ts";
+import { loadSteps, runTask, type TaskContext } from "./task_runner.ts";
 import type { TaskWorkspace, WorkspaceProvider } from "./workspace.ts";
 import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
 
@@ -255,6 +255,7 @@ export async function schedule(
       gates: () => options.gates(task),
     });
 
+  let warmed = false;
   const start = async (task: Task) => {
     const workspace = workspaceOf(task);
     const facts = await factsOf(task, workspace.root);
@@ -301,6 +302,12 @@ export async function schedule(
         fingerprint: before,
       });
       return finish(task.id, "skipped", before);
+    }
+    if (!warmed) {
+      // The first task that runs: its runner loads beside its steps.
+      warmed = true;
+      loadSteps();
+      workspace.runner.warm?.();
     }
     flushSkips(); // Its pre-check may spawn checks that read what the skipped made.
     const outcome = await runTask(

@@ -46,6 +46,18 @@ export type TaskOutcome =
 let stepRecord: Promise<typeof import("./steps/record.ts")> | undefined;
 
 /**
+ * Starts loading the step handlers' modules: a task will surely run soon.
+ *
+ * @example
+ * ```ts ignore
+ * loadSteps(); // then, later: await runTask(task, workspace, ctx, options);
+ * ```
+ */
+export function loadSteps(): void {
+  void (stepRecord ??= import("./steps/record.ts")).catch(() => {});
+}
+
+/**
  * Runs `task`: first its pre-check when `precheck` is set (its acceptance,
  * with the task's environment and timebox; when it holds, the task is
  * skipped), else `task_started` and its steps. Emits every event but

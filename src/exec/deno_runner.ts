@@ -396,6 +396,11 @@ export class DenoRunner implements ProcessRunner {
     await Promise.all(spares.map(discard));
   }
 
+  /** Starts the sandbox's one-off probe (see {@link ProcessRunner.warm}). */
+  warm(): void {
+    this.#wrap?.warm?.();
+  }
+
   killAll(signal: Deno.Signal): void {
     void this.dropSpares();
     for (const command of this.#running) command.killNow(signal);

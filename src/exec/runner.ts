@@ -118,4 +118,10 @@ export interface ProcessRunner {
   prepare?(requests: readonly RunRequest[]): Promise<boolean>;
   /** Ends what {@link prepare} started and no `run()` took (the run is over). */
   dropSpares?(): Promise<void>;
+  /**
+   * A command will surely start soon: load and probe now what the first
+   * one would wait for (the runner's modules, the sandbox's one-off probe).
+   * Starts nothing of any command; never needed for correctness.
+   */
+  warm?(): void;
 }

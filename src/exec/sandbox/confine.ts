@@ -88,6 +88,8 @@ export type SpawnWrapper =
   & ((argv: string[], request: RunRequest) => Promise<Wrapped>)
   & {
     ahead?: (argv: string[], request: RunRequest) => Promise<Wrapped | null>;
+    /** Starts the one-off probe a command without limits waits for (no side effect). */
+    warm?: () => void;
   };
 
 type Backend = "bwrap" | "runtime";
@@ -158,6 +160,13 @@ export class Sandbox {
     {
       ahead: (argv: string[], request: RunRequest) =>
         this.#wrapAhead(argv, request),
+      warm: () => {
+        if (this.mode !== "off" && this.#os === "linux") {
+          // A probe that cannot run (no run access to bwrap) fails the
+          // command that waits for it, as it would have unwarmed; not this.
+          (this.#pidSetup ??= this.#probePids()).catch(() => {});
+        }
+      },
     },
   );
 
