@@ -49,6 +49,8 @@ export function distrustFolders(): void {
  */
 interface Listing {
   lookups: number;
+  /** Its size by its lstat, once asked (at the first lookup it may be listed). */
+  size: number | null;
   /** Its entries by name; null: not listed (yet); false: not to be listed. */
   entries: Map<string, Deno.DirEntry> | null | false;
 }
@@ -60,9 +62,9 @@ let listings: Map<string, Listing> | null = null;
 const LIST_AFTER = 16;
 
 /**
- * Nor when its size (as its lstat says: on the usual file systems, a few
- * dozen bytes an entry or less) passes this much per lookup so far: a big
- * folder with few outputs in it keeps its lstats.
+ * Nor before its size (as its lstat says: on the usual file systems, a few
+ * dozen bytes an entry or less) is at most this much per lookup so far: a
+ * big folder with few outputs in it keeps its lstats.
  */
 const LIST_BYTES_PER_LOOKUP = 1024;
 
@@ -82,12 +84,16 @@ function listedOutput(root: string, rel: string): "file" | "missing" | null {
   if (!folders.has(folder)) return null;
   let listing = listings.get(folder);
   if (listing === undefined) {
-    listing = { lookups: 0, entries: null };
+    listing = { lookups: 0, size: null, entries: null };
     listings.set(folder, listing);
   }
   listing.lookups++;
   if (listing.entries === null && listing.lookups >= LIST_AFTER) {
-    listing.entries = listFolder(folder, listing.lookups);
+    listing.size ??= folderSize(folder);
+    if (listing.size === null) listing.entries = false;
+    else if (listing.size <= listing.lookups * LIST_BYTES_PER_LOOKUP) {
+      listing.entries = listFolder(folder);
+    }
   }
   if (!listing.entries) return null;
   const entry = listing.entries.get(rel.slice(cut + 1));
@@ -95,16 +101,19 @@ function listedOutput(root: string, rel: string): "file" | "missing" | null {
   return entry.isFile ? "file" : null;
 }
 
-/** The entries of `folder` by name, or false when it is big or cannot be listed. */
-function listFolder(
-  folder: string,
-  lookups: number,
-): Map<string, Deno.DirEntry> | false {
+/** The size of `folder` by its lstat; null when it is no longer a folder. */
+function folderSize(folder: string): number | null {
   try {
     const info = Deno.lstatSync(folder);
-    if (!info.isDirectory || info.size > lookups * LIST_BYTES_PER_LOOKUP) {
-      return false;
-    }
+    return info.isDirectory ? info.size : null;
+  } catch {
+    return null; // Gone or unreadable: each lookup says why.
+  }
+}
+
+/** The entries of `folder` by name, or false when it cannot be listed. */
+function listFolder(folder: string): Map<string, Deno.DirEntry> | false {
+  try {
     const entries = new Map<string, Deno.DirEntry>();
     for (const entry of Deno.readDirSync(folder)) {
       entries.set(entry.name, entry);
