@@ -124,7 +124,7 @@ export async function controlFolder(
     }
     aside = await setAside(path);
   }
-  await Deno.mkdir(path, { recursive: true });
+  Deno.mkdirSync(path, { recursive: true }); // Local: no hop to a worker thread.
   return aside;
 }
 
