@@ -38,11 +38,28 @@ async function run(dir: string, ...args: string[]): Promise<string[]> {
   ).map((e) => `${e.task} ${e.type}`);
 }
 
-type Cache = { prints: Record<string, [string, string]> };
-const readCache = async (dir: string): Promise<Cache> =>
-  JSON.parse(await Deno.readTextFile(join(dir, STAT_CACHE_FILE)));
-const writeCache = (dir: string, cache: Cache) =>
-  Deno.writeTextFile(join(dir, STAT_CACHE_FILE), JSON.stringify(cache));
+/** The cache file, its kept fingerprints by task id (kept as one flat list: id, text, fingerprint, ...). */
+type Cache = {
+  file: { prints: string[] };
+  prints: Record<string, [string, string]>;
+};
+async function readCache(dir: string): Promise<Cache> {
+  const file = JSON.parse(await Deno.readTextFile(join(dir, STAT_CACHE_FILE)));
+  const prints: Record<string, [string, string]> = {};
+  for (let i = 0; i < file.prints.length; i += 3) {
+    prints[file.prints[i]] = [file.prints[i + 1], file.prints[i + 2]];
+  }
+  return { file, prints };
+}
+const writeCache = (dir: string, cache: Cache) => {
+  cache.file.prints = Object.entries(cache.prints).flatMap((
+    [id, [text, print]],
+  ) => [id, text, print]);
+  return Deno.writeTextFile(
+    join(dir, STAT_CACHE_FILE),
+    JSON.stringify(cache.file),
+  );
+};
 
 /** A project that ran once, its inputs old enough for the cache. */
 async function primed(): Promise<string> {
