@@ -33,11 +33,95 @@ let folders: Set<string> | null = null;
  */
 export function trustFolders(): void {
   folders = new Set();
+  listings = new Map();
 }
 
 /** Forgets the folders seen and remembers no more (a task starts: it may change any). */
 export function distrustFolders(): void {
   folders = null;
+  listings = null;
+}
+
+/**
+ * Output lookups in one trusted folder, and its listing once taken: a
+ * no-op re-run checks ~1,000 outputs in one folder with one listing
+ * instead of ~1,000 lstats (each a FileInfo with four dates to make).
+ */
+interface Listing {
+  lookups: number;
+  /** Its size by its lstat, once asked (at the first lookup it may be listed). */
+  size: number | null;
+  /** Its entries by name; null: not listed (yet); false: not to be listed. */
+  entries: Map<string, Deno.DirEntry> | null | false;
+}
+
+/** The listings of trusted folders, by absolute path (null: not trusted). */
+let listings: Map<string, Listing> | null = null;
+
+/** A folder is listed at its this-many-th output lookup, not before. */
+const LIST_AFTER = 16;
+
+/**
+ * Nor before its size (as its lstat says: on the usual file systems, a few
+ * dozen bytes an entry or less) is at most this much per lookup so far: a
+ * big folder with few outputs in it keeps its lstats.
+ */
+const LIST_BYTES_PER_LOOKUP = 1024;
+
+/**
+ * Whether the output at `rel` (already normal, no glob) is a regular file
+ * or missing, from its trusted folder's listing; null when the listing
+ * cannot tell (not trusted, not listed, a folder, link or other kind
+ * there): the caller resolves it as usual. The folder is one the link-free
+ * resolve saw to be a real folder since {@link trustFolders}.
+ */
+function listedOutput(root: string, rel: string): "file" | "missing" | null {
+  if (listings === null || folders === null || sep !== "/") return null;
+  if (!ALREADY_NORMAL.test(rel)) return null;
+  const cut = rel.lastIndexOf("/");
+  if (cut === -1) return null; // In the root itself: its lstat is enough.
+  const folder = underRoot(root) + rel.slice(0, cut);
+  if (!folders.has(folder)) return null;
+  let listing = listings.get(folder);
+  if (listing === undefined) {
+    listing = { lookups: 0, size: null, entries: null };
+    listings.set(folder, listing);
+  }
+  listing.lookups++;
+  if (listing.entries === null && listing.lookups >= LIST_AFTER) {
+    listing.size ??= folderSize(folder);
+    if (listing.size === null) listing.entries = false;
+    else if (listing.size <= listing.lookups * LIST_BYTES_PER_LOOKUP) {
+      listing.entries = listFolder(folder);
+    }
+  }
+  if (!listing.entries) return null;
+  const entry = listing.entries.get(rel.slice(cut + 1));
+  if (entry === undefined) return "missing";
+  return entry.isFile ? "file" : null;
+}
+
+/** The size of `folder` by its lstat; null when it is no longer a folder. */
+function folderSize(folder: string): number | null {
+  try {
+    const info = Deno.lstatSync(folder);
+    return info.isDirectory ? info.size : null;
+  } catch {
+    return null; // Gone or unreadable: each lookup says why.
+  }
+}
+
+/** The entries of `folder` by name, or false when it cannot be listed. */
+function listFolder(folder: string): Map<string, Deno.DirEntry> | false {
+  try {
+    const entries = new Map<string, Deno.DirEntry>();
+    for (const entry of Deno.readDirSync(folder)) {
+      entries.set(entry.name, entry);
+    }
+    return entries;
+  } catch {
+    return false; // Gone or unreadable: each lookup says why.
+  }
 }
 
 /** Folders never searched: version control and our own state. */
@@ -158,6 +242,9 @@ export async function outputsPresent(
     const pattern = normalizePattern(output);
     if (!isGlob(pattern)) {
       // A path: a file there is enough, without gathering a whole match.
+      const listed = listedOutput(root, pattern);
+      if (listed === "file") continue;
+      if (listed === "missing") return false;
       const found = await resolveInside(root, pattern);
       if (found.kind === "file") continue;
       if (found.kind !== "dir") return false;

@@ -55,7 +55,8 @@ export function definitionHashes(plan: Plan): Record<string, string> {
  * declares no `inputs`, or a dependency has no fingerprint. Each input
  * file counts by its path and sha-256 ({@link fileSha256}); one that
  * cannot be read counts by its path and the reason. Under a root with a
- * stat cache (`useStatCache`), an unchanged file's hash comes from it.
+ * stat cache (`useStatCache`), an unchanged file's hash comes from it,
+ * and so does the fingerprint when its text is exactly the one kept.
  */
 export async function fingerprint(
   root: string,
@@ -95,7 +96,10 @@ export async function fingerprint(
     parts.push(`${path}:unreadable:${reason}`);
   }
   // Plain JS: node:crypto is loaded only when a large file's content is hashed.
-  return sha256Hex(parts.join("\n"));
+  const text = parts.join("\n");
+  return cache === null
+    ? sha256Hex(text)
+    : cache.fingerprint(task.id, text, sha256Hex);
 }
 
 /** node:crypto, once a large file (or many) is hashed (~20 ms to load: a no-op re-run with a warm stat cache never does). */

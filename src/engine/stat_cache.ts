@@ -15,6 +15,10 @@
  * second before the stat is always hashed. As git does when it writes its
  * index, the run's end hashes such files once more when they have become
  * old enough, so the next run (a no-op after an edit) finds them clean.
+ *
+ * The same file keeps each task's last fingerprint with the exact text it
+ * hashed: a fingerprint whose text is the same string again is read, not
+ * hashed (see {@link StatCache.fingerprint}).
  * @module
  */
 
@@ -50,6 +54,9 @@ const VERSION = 1;
 /** An entry: the stat key, the hash, and when (ms) the stat was taken. */
 type Entry = [key: string, hash: string, statAt: number];
 
+/** A task's last fingerprint: the exact text hashed, and its sha-256. */
+type Print = [text: string, print: string];
+
 /**
  * The five values of a stat the hash depends on, as one string; null when
  * the file system gives no mtime or ctime (then nothing is cached).
@@ -84,6 +91,8 @@ export function statKey(info: Deno.FileInfo): string | null {
 export class StatCache {
   #root: string;
   #entries: Map<string, Entry>;
+  /** By task id: the text its last fingerprint hashed, and the fingerprint. */
+  #prints: Map<string, Print>;
   #dirty = false;
   /** Files whose entry was racy when recorded: settled at {@link save}. */
   #racy = new Set<string>();
@@ -93,29 +102,73 @@ export class StatCache {
   hits = 0;
   misses = 0;
 
-  private constructor(root: string, entries: Map<string, Entry>) {
+  private constructor(
+    root: string,
+    entries: Map<string, Entry>,
+    prints: Map<string, Print>,
+  ) {
     this.#root = root;
     this.#entries = entries;
+    this.#prints = prints;
   }
 
   /** The cache of `root` as last saved; empty when absent or unreadable. */
   static async load(root: string): Promise<StatCache> {
     const entries = new Map<string, Entry>();
+    const prints = new Map<string, Print>();
     try {
       const text = await readRegularText(
         join(root, STAT_CACHE_FILE),
         MAX_BYTES,
       );
-      const data = JSON.parse(text) as { v?: unknown; files?: unknown };
+      const data = JSON.parse(text) as {
+        v?: unknown;
+        files?: unknown;
+        prints?: unknown;
+      };
       if (data.v === VERSION && typeof data.files === "object" && data.files) {
         for (const [path, e] of Object.entries(data.files)) {
           if (isEntry(e)) entries.set(path, e);
+        }
+        // One flat list (id, text, fingerprint, ...): JSON.parse makes an
+        // object of 1,000 keys, or 1,000 small lists, several times slower.
+        const flat = data.prints;
+        if (Array.isArray(flat) && flat.length % 3 === 0) {
+          for (let i = 0; i < flat.length; i += 3) {
+            const id = flat[i], text = flat[i + 1], print = flat[i + 2];
+            if (
+              typeof id === "string" && typeof text === "string" &&
+              typeof print === "string"
+            ) prints.set(id, [text, print]);
+          }
         }
       }
     } catch {
       // Absent, unreadable or not ours: start empty (it is rewritten at the end).
     }
-    return new StatCache(root, entries);
+    return new StatCache(root, entries, prints);
+  }
+
+  /**
+   * The sha-256 (hex) of `text`, a task's fingerprint text: the one kept
+   * for task `id` when it was computed from exactly this text (a string
+   * comparison, so the answer is exact), else `hashText(text)`, kept.
+   * Hashing ~1,000 fingerprint texts in plain JS was most of a no-op
+   * re-run's hashing; comparing them costs a fraction of it.
+   */
+  fingerprint(
+    id: string,
+    text: string,
+    hashText: (text: string) => string,
+  ): string {
+    const kept = this.#prints.get(id);
+    if (!this.refresh && kept !== undefined && kept[0] === text) return kept[1];
+    const print = hashText(text);
+    if (kept === undefined || kept[0] !== text || kept[1] !== print) {
+      this.#prints.set(id, [text, print]);
+      this.#dirty = true;
+    }
+    return print;
   }
 
   /**
@@ -191,9 +244,13 @@ export class StatCache {
       await controlFolder(join(this.#root, STATE_DIR, "cache"));
       const files: Record<string, Entry> = Object.create(null);
       for (const [path, e] of this.#entries) files[path] = e;
+      const prints: string[] = [];
+      for (const [id, [text, print]] of this.#prints) {
+        prints.push(id, text, print);
+      }
       writeFileAtomic(
         join(this.#root, STAT_CACHE_FILE),
-        JSON.stringify({ v: VERSION, files }),
+        JSON.stringify({ v: VERSION, files, prints }),
       );
       this.#dirty = false;
     } catch {

@@ -105,7 +105,9 @@ export async function acquireLock(
   graceMs: number = LOCK_GRACE_MS,
 ): Promise<Lock> {
   const path = join(root, LOCK_FILE);
-  await Deno.mkdir(join(root, STATE_DIR), { recursive: true });
+  // Synchronous steps on the way to a free lock: each async one is a hop to
+  // a worker thread, paid before the run's first task.
+  Deno.mkdirSync(join(root, STATE_DIR), { recursive: true });
   const info: LockInfo = {
     pid: Deno.pid,
     host: Deno.hostname(),
@@ -120,7 +122,7 @@ export async function acquireLock(
   // Since when (monotonic) an unreadable lock has read the same.
   let watchedContent: string | null = null, watchedSince = 0;
   while (performance.now() < deadline) {
-    if (await _linkNew(path, text)) return _held(path, info, text, warning);
+    if (_linkNew(path, text)) return _held(path, info, text, warning);
     const seen = await _readRaw(path);
     if (seen === null) continue; // Released in between: try again.
     const holder = parseLockInfo(seen);
@@ -271,16 +273,16 @@ function _lockedMessage(holder: LockInfo, host: string): string {
 }
 
 /** Creates `path` with `text` in one step: link a complete temp file to it. */
-async function _linkNew(path: string, text: string): Promise<boolean> {
-  const tmp = await _writeTemp(path, text);
+function _linkNew(path: string, text: string): boolean {
+  const tmp = _writeTemp(path, text);
   try {
-    await Deno.link(tmp, path);
+    Deno.linkSync(tmp, path);
     return true;
   } catch (e) {
     if (e instanceof Deno.errors.AlreadyExists) return false;
     throw e;
   } finally {
-    await Deno.remove(tmp);
+    Deno.removeSync(tmp);
   }
 }
 
@@ -301,7 +303,7 @@ async function _replaceIfUnchanged(
   try {
     await guard.lock(true);
     if (await _readRaw(path) !== seen) return false;
-    const tmp = await _writeTemp(path, text);
+    const tmp = _writeTemp(path, text);
     await Deno.rename(tmp, path);
     return true;
   } finally {
@@ -309,7 +311,7 @@ async function _replaceIfUnchanged(
   }
 }
 
-async function _writeTemp(path: string, text: string): Promise<string> {
+function _writeTemp(path: string, text: string): string {
   const tmp = `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
   try {
     // Synchronous: a lock's few bytes never wait, and the first async file
@@ -317,7 +319,11 @@ async function _writeTemp(path: string, text: string): Promise<string> {
     Deno.writeTextFileSync(tmp, text, { createNew: true });
   } catch (e) {
     // A full disk can create the file and fail the write: leave nothing behind.
-    await Deno.remove(tmp).catch(() => {});
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // Never created.
+    }
     throw e;
   }
   return tmp;

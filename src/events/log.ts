@@ -126,11 +126,13 @@ export class EventLog {
    * ```
    */
   static async create(root: string, run: string): Promise<EventLog | null> {
-    await Deno.mkdir(join(root, RUNS_DIR), { recursive: true });
+    // Synchronous: local steps before the run's first task, where each
+    // async one is a hop to a worker thread.
+    Deno.mkdirSync(join(root, RUNS_DIR), { recursive: true });
     const path = logPath(root, run);
     let file: Deno.FsFile;
     try {
-      file = await Deno.open(path, { append: true, createNew: true });
+      file = Deno.openSync(path, { append: true, createNew: true });
     } catch (e) {
       if (e instanceof Deno.errors.AlreadyExists) return null;
       throw e;

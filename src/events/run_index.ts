@@ -6,10 +6,10 @@
  */
 
 import { join } from "../fs/path.ts";
-import { refuseSpecialFile } from "../fs/regular_file.ts";
-import { readStateText } from "./state_file.ts";
+import { refuseSpecialFileSync } from "../fs/regular_file.ts";
+import { readStateTextSync } from "./state_file.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
-import { entryKind, setAside } from "./control_entry.ts";
+import { entryKindSync, setAside } from "./control_entry.ts";
 
 // Not log.ts's RUNS_DIR: log.ts imports this module.
 const RUNS_DIR = `${STATE_DIR}/runs`;
@@ -39,12 +39,22 @@ export const RUN_ID = /^[^/\\\s]+$/;
  * await Deno.remove(root, { recursive: true });
  * ```
  */
+// deno-lint-ignore require-await
 export async function readRunIndex(root: string): Promise<string[]> {
+  return readRunIndexSync(root);
+}
+
+/**
+ * {@link readRunIndex}, synchronous (a small local file: a run reads it
+ * twice before its first task, where each async step is a hop to a worker
+ * thread).
+ */
+function readRunIndexSync(root: string): string[] {
   // Not a regular file (a folder, a FIFO, a link): no order known; `recordRun` sets it aside.
-  if ((await entryKind(join(root, RUN_INDEX))) !== "file") return [];
+  if (entryKindSync(join(root, RUN_INDEX)) !== "file") return [];
   let text: string;
   try {
-    text = await readStateText(join(root, RUN_INDEX));
+    text = readStateTextSync(join(root, RUN_INDEX));
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
@@ -73,10 +83,12 @@ export async function readRunIndex(root: string): Promise<string[]> {
  * await Deno.remove(root, { recursive: true });
  * ```
  */
+// deno-lint-ignore require-await
 export async function orderedRuns(root: string): Promise<string[]> {
   const logs = new Set<string>();
   try {
-    for await (const entry of Deno.readDir(join(root, RUNS_DIR))) {
+    // Synchronous, as the index's read: one listing of a local folder.
+    for (const entry of Deno.readDirSync(join(root, RUNS_DIR))) {
       if (entry.isFile && entry.name.endsWith(".jsonl")) {
         logs.add(entry.name.slice(0, -".jsonl".length));
       }
@@ -86,7 +98,7 @@ export async function orderedRuns(root: string): Promise<string[]> {
   }
   const indexed: string[] = [];
   const seen = new Set<string>();
-  for (const run of await readRunIndex(root)) {
+  for (const run of readRunIndexSync(root)) {
     if (logs.has(run) && !seen.has(run)) {
       seen.add(run);
       indexed.push(run);
@@ -105,11 +117,11 @@ export async function orderedRuns(root: string): Promise<string[]> {
 export async function recordRun(root: string, run: string): Promise<void> {
   if (!RUN_ID.test(run)) throw new TypeError(`Invalid run id "${run}"`);
   const path = join(root, RUN_INDEX);
-  const kind = await entryKind(path);
+  const kind = entryKindSync(path);
   // Only the order of runs is lost: runs it does not name are ordered by name.
   if (kind !== "file" && kind !== "missing") await setAside(path);
-  if ((await readRunIndex(root)).includes(run)) return;
-  await appendLine(path, run);
+  if (readRunIndexSync(root).includes(run)) return;
+  appendLineSync(path, run);
 }
 
 /**
@@ -120,26 +132,32 @@ export async function recordRun(root: string, run: string): Promise<void> {
  * @param path The file (created if missing).
  * @param line The line, without its newline.
  */
+// deno-lint-ignore require-await
 export async function appendLine(path: string, line: string): Promise<void> {
-  await refuseSpecialFile(path); // Opening a FIFO would wait for a reader forever.
-  const file = await Deno.open(path, {
+  appendLineSync(path, line);
+}
+
+/** {@link appendLine}, synchronous (a line to a local file never waits long). */
+function appendLineSync(path: string, line: string): void {
+  refuseSpecialFileSync(path); // Opening a FIFO would wait for a reader forever.
+  const file = Deno.openSync(path, {
     read: true,
     append: true,
     create: true,
   });
   try {
-    const { size } = await file.stat();
+    const { size } = file.statSync();
     let prefix = "";
     if (size > 0) {
       const last = new Uint8Array(1);
-      await file.seek(size - 1, Deno.SeekMode.Start);
-      await file.read(last);
+      file.seekSync(size - 1, Deno.SeekMode.Start);
+      file.readSync(last);
       if (last[0] !== 0x0a) prefix = "\n";
     }
     const bytes = new TextEncoder().encode(`${prefix}${line}\n`);
     let written = 0;
     while (written < bytes.length) {
-      written += await file.write(bytes.subarray(written));
+      written += file.writeSync(bytes.subarray(written));
     }
   } finally {
     file.close();

@@ -149,14 +149,19 @@ export async function readRegularText(
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
+// deno-lint-ignore require-await
 export async function readRegularBytes(
   path: string,
   maxBytes: number,
 ): Promise<Uint8Array> {
-  await refuseSpecialFile(path);
-  const file = await Deno.open(path, { read: true });
+  // Synchronous steps: a regular file's stat, open and reads never wait
+  // long, where each async one is a hop to a worker thread (0.03 ms on a
+  // quiet machine, 0.2-0.5 ms on a loaded one; five of them per file, and
+  // every command reads a few such files before it does anything).
+  refuseSpecialFileSync(path);
+  const file = Deno.openSync(path, { read: true });
   try {
-    const { size, isFile, isDirectory } = await file.stat();
+    const { size, isFile, isDirectory } = file.statSync();
     // Swapped since the check, or a folder (which Linux lets one open).
     if (isDirectory) {
       throw new Deno.errors.IsADirectory(`Is a directory: '${path}'`);
@@ -174,7 +179,7 @@ export async function readRegularBytes(
         bigger.set(buffer);
         buffer = bigger;
       }
-      const n = await file.read(buffer.subarray(got));
+      const n = file.readSync(buffer.subarray(got));
       if (n === null) break;
       got += n;
     }

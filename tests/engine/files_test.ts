@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tempProject } from "../_cli.ts";
 import {
+  distrustFolders,
   errorReason,
   matchFiles,
   outputsPresent,
   resolveInside,
+  trustFolders,
 } from "../../src/engine/files.ts";
 
 Deno.test("matchFiles: paths, folders and globs, skipping .git, .codex and node_modules", async () => {
@@ -176,5 +178,56 @@ Deno.test("matchFiles: a glob enters only folders that can hold matches; braces 
     ]);
   } finally {
     await Deno.chmod(join(root, "locked"), 0o700);
+  }
+});
+
+Deno.test("outputsPresent: outputs in a trusted folder answered from its listing answer as their lstats do", async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`out/f${i}`] = "";
+  const root = await tempProject({ ...files, "out/sub/x": "", "src/a": "" });
+  await Deno.mkdir(join(root, "out/empty"));
+  await Deno.symlink(join(root, "src/a"), join(root, "out/alias"));
+  await Deno.symlink(join(root, "src"), join(root, "out/dir_alias"));
+  const elsewhere = await tempProject({ "b": "" });
+  await Deno.symlink(join(elsewhere, "b"), join(root, "out/away"));
+  await Deno.symlink(join(root, "nowhere"), join(root, "out/dangling"));
+  const mkfifo = new Deno.Command("mkfifo", { args: [join(root, "out/pipe")] });
+  assert.ok((await mkfifo.output()).success);
+  const names = [
+    ...Object.keys(files),
+    "out/missing",
+    "out/sub",
+    "out/empty",
+    "out/alias",
+    "out/dir_alias",
+    "out/away",
+    "out/dangling",
+    "out/pipe",
+  ];
+  const answers = async () => {
+    const got: boolean[] = [];
+    for (const name of names) {
+      got.push(await outputsPresent(root, { outputs: [name] }));
+    }
+    return got;
+  };
+  const plain = await answers();
+  assert.deepEqual(plain.slice(40), [
+    false, // missing
+    true, // a folder with a file
+    false, // an empty folder
+    true, // a link to a file inside the root
+    true, // a link to a folder inside the root
+    false, // a link out
+    false, // dangling
+    false, // a FIFO
+  ]);
+  trustFolders();
+  try {
+    // The folder is listed part way through the first pass: both passes agree.
+    assert.deepEqual(await answers(), plain);
+    assert.deepEqual(await answers(), plain);
+  } finally {
+    distrustFolders();
   }
 });
