@@ -236,19 +236,31 @@ export function eventsOfTypes(
   const wanted = new Set<string>(types);
   const events: RunEvent[] = [];
   const warnings: string[] = [];
+  eachCompleteLine(text, (raw, line) => {
+    if (!raw.includes("\\") && !quoted.some((q) => raw.includes(q))) return;
+    const event = parseEventLine(raw, path, line, warnings);
+    if (event !== null && wanted.has(event.type)) events.push(event);
+  });
+  return events;
+}
+
+/**
+ * Calls `each` with every line of `text` that ends in a newline (without
+ * it) and its number from 1; returns where the rest (a torn last line,
+ * or nothing) begins.
+ */
+function eachCompleteLine(
+  text: string,
+  each: (raw: string, line: number) => void,
+): number {
   let start = 0;
   let line = 0;
   for (;;) {
     const end = text.indexOf("\n", start);
-    if (end < 0) break;
-    line++;
-    const raw = text.slice(start, end);
+    if (end < 0) return start;
+    each(text.slice(start, end), ++line);
     start = end + 1;
-    if (!raw.includes("\\") && !quoted.some((q) => raw.includes(q))) continue;
-    const event = parseEventLine(raw, path, line, warnings);
-    if (event !== null && wanted.has(event.type)) events.push(event);
   }
-  return events;
 }
 
 /**
@@ -272,24 +284,12 @@ export function forEachEvent(
   each: (event: RunEvent) => void,
 ): string[] {
   const warnings: string[] = [];
-  let start = 0;
-  let line = 0;
-  for (;;) {
-    const end = text.indexOf("\n", start);
-    if (end < 0) break;
-    line++;
-    if (end > start) {
-      const event = parseEventLine(
-        text.slice(start, end),
-        path,
-        line,
-        warnings,
-      );
-      if (event !== null) each(event);
-    }
-    start = end + 1;
-  }
-  if (text.slice(start).trim() !== "") {
+  const rest = eachCompleteLine(text, (raw, line) => {
+    if (raw === "") return;
+    const event = parseEventLine(raw, path, line, warnings);
+    if (event !== null) each(event);
+  });
+  if (text.slice(rest).trim() !== "") {
     warnings.push(`${path}: ignoring a torn last line (an interrupted write)`);
   }
   return warnings;
