@@ -4,6 +4,7 @@ import { app } from "../../src/cli/app.ts";
 import type { CommandSpec } from "../../src/cli/command.ts";
 import { join } from "node:path";
 import { cli, PERMISSIONS, repoPath, tempProject } from "../_cli.ts";
+import { denoInfo } from "../_deno_info.ts";
 
 /** Every command path of the tree: ["plan"], ["plan", "validate"], ... */
 function commandPaths(spec: CommandSpec, trail: string[] = []): string[][] {
@@ -113,24 +114,10 @@ Deno.test("unknown commands and options: exit 2, one error line with did-you-mea
 
 /** Modules of src/ reachable from main.ts, with their imports (static, dynamic and type-only). */
 async function moduleGraph(): Promise<Map<string, string[]>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", repoPath("src/main.ts")],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    modules: {
-      specifier: string;
-      dependencies?: {
-        code?: { specifier: string };
-        type?: { specifier: string };
-      }[];
-    }[];
-  };
+  const modules = await denoInfo("src/main.ts");
   const src = new URL("../../src/", import.meta.url).href;
   const graph = new Map<string, string[]>();
-  for (const m of info.modules) {
+  for (const m of modules) {
     if (!m.specifier.startsWith(src)) continue;
     const deps = (m.dependencies ?? []).flatMap((d) =>
       [d.code?.specifier, d.type?.specifier].filter((s): s is string =>

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { app } from "../../src/cli/app.ts";
 import { COMMANDS, ROOT_NAME, treeFor } from "../../src/cli/command_index.ts";
-import { cli, repoPath, tempProject } from "../_cli.ts";
+import { cli, tempProject } from "../_cli.ts";
+import { staticImports } from "../_deno_info.ts";
 
 Deno.test("command index: one loader per top-level command, in the tree's order, giving the tree's own objects", async () => {
   assert.equal(ROOT_NAME, app.name);
@@ -36,31 +37,10 @@ Deno.test("command index: a named command gets a root of its own; help, a wrong 
 
 /** The modules `src/main.ts` loads before its first line runs (static imports only). */
 async function staticClosure(): Promise<Set<string>> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", repoPath("src/main.ts")],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    modules: {
-      specifier: string;
-      dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
-    }[];
-  };
-  const deps = new Map(info.modules.map((m) => [m.specifier, m.dependencies]));
   const src = new URL("../../src/", import.meta.url).href;
-  const seen = new Set<string>();
-  const visit = (specifier: string) => {
-    if (seen.has(specifier)) return;
-    seen.add(specifier);
-    for (const d of deps.get(specifier) ?? []) {
-      if (!d.isDynamic && d.code) visit(d.code.specifier);
-    }
-  };
-  visit(`${src}main.ts`);
   return new Set(
-    [...seen].filter((s) => s.startsWith(src)).map((s) => s.slice(src.length)),
+    [...await staticImports("src/main.ts")].filter((s) => s.startsWith(src))
+      .map((s) => s.slice(src.length)),
   );
 }
 

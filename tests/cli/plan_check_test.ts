@@ -7,7 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { cli, repoPath, tempProject } from "../_cli.ts";
+import { cli, tempProject } from "../_cli.ts";
+import { denoInfo } from "../_deno_info.ts";
 
 const HELPER = `import { defineTask, type DefinedTask } from "orchestrate";
 
@@ -147,26 +148,11 @@ Deno.test("plan validate --types on a YAML plan: a note, then the usual validati
 });
 
 Deno.test("the TypeScript compiler is imported only by plan/ts/type_check.ts, and that module only dynamically", async () => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", repoPath("src/main.ts")],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    modules: {
-      specifier: string;
-      dependencies?: {
-        specifier: string;
-        code?: { specifier: string };
-        isDynamic?: boolean;
-      }[];
-    }[];
-  };
+  const modules = await denoInfo("src/main.ts");
   const src = new URL("../../src/", import.meta.url).href;
   const importers = new Map<string, boolean[]>();
   const compilerUsers: string[] = [];
-  for (const m of info.modules) {
+  for (const m of modules) {
     for (const d of m.dependencies ?? []) {
       const target = d.code?.specifier ?? "";
       if (/^npm:\/?typescript@/.test(target)) {

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import main from "../../deno.json" with { type: "json" };
 import { repoPath } from "../_cli.ts";
+import { staticImports } from "../_deno_info.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -56,27 +57,6 @@ Deno.test("vendor: the copies load as local modules, no npm package on plan vali
     "../../src/plan/vendor/fastest_levenshtein.mjs"
   );
   assert.equal(distance("validate", "valdate"), 1);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", repoPath("src/plan/checker.ts")],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    modules: {
-      specifier: string;
-      dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
-    }[];
-  };
-  const deps = new Map(info.modules.map((m) => [m.specifier, m.dependencies]));
-  const seen = new Set<string>();
-  const visit = (specifier: string) => {
-    if (seen.has(specifier)) return;
-    seen.add(specifier);
-    for (const d of deps.get(specifier) ?? []) {
-      if (!d.isDynamic && d.code) visit(d.code.specifier);
-    }
-  };
-  visit(new URL("../../src/plan/checker.ts", import.meta.url).href);
+  const seen = await staticImports("src/plan/checker.ts");
   assert.deepEqual([...seen].filter((s) => !s.startsWith("file:")), []);
 });
