@@ -60,23 +60,3 @@ export function mergedOutputFiles(
   }
   return files;
 }
-
-/**
- * Copies the outputs `merged`'s events name into `root`'s run folders
- * through its run store (see {@link mergedOutputFiles}).
- *
- * @returns How many files were copied, and one warning per file that could not be.
- *
- * @example
- * ```ts ignore
- * // ignore: needs a merged run whose fragments lie in artifact folders
- * const { copied } = await copyMergedOutputs(root, merged);
- * ```
- */
-export async function copyMergedOutputs(
-  root: string,
-  merged: MergedRun,
-): Promise<{ copied: number; warnings: string[] }> {
-  const { RunStore } = await import("../events/store.ts");
-  return await new RunStore(root).copyRunFiles(mergedOutputFiles(merged));
-}

@@ -40,6 +40,11 @@ import {
   RUN_INDEX,
 } from "./run_index.ts";
 import { writeFileAtomic } from "../fs/write_atomic.ts";
+import {
+  FileTooLarge,
+  NotARegularFile,
+  readRegularBytes,
+} from "../fs/regular_file.ts";
 import type { ApprovalGrantedEvent, NewEvent, RunEvent } from "./types.ts";
 import type { Plan } from "../plan/ir.ts";
 import {
@@ -511,7 +516,11 @@ const IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 /**
  * Copies `file.from` (a regular file, not a link) to `file.path` under
  * `runsDir`, creating its folders as control folders and never replacing a
- * file: true when copied, false when passed over, else why not.
+ * file: true when copied, false when passed over, else why not. Each part
+ * of `from` that `path` names (its run folder down) is checked not to be
+ * a link; the bytes are read from the open file (its kind and size checked
+ * there) and written beside the target first, then linked into place, so
+ * a full disk leaves no partial file under the target's name.
  */
 async function _copyIn(
   runsDir: string,
@@ -519,29 +528,48 @@ async function _copyIn(
 ): Promise<boolean | string> {
   const parts = file.path.split("/");
   if (parts.some((p) => p === "" || p === "." || p === "..")) return false;
+  let partial: string | null = null;
   try {
-    const info = await Deno.lstat(file.from);
-    if (!info.isFile) return false;
-    if (info.size > IMPORT_MAX_BYTES) {
-      return `${file.from}: ${info.size} bytes, more than a command's output can be: not copied`;
+    const named = file.from.endsWith(`/${file.path}`) ? parts : [parts.at(-1)!];
+    let at = file.from.slice(0, file.from.length - named.join("/").length - 1);
+    for (const [i, part] of named.entries()) {
+      const info = await Deno.lstat(at = resolve(at, part));
+      if (i < named.length - 1 ? !info.isDirectory : !info.isFile) {
+        return false;
+      }
+      if (i === named.length - 1 && info.size > IMPORT_MAX_BYTES) {
+        return `${file.from}: ${info.size} bytes, more than a command's output can be: not copied`;
+      }
     }
     let dir = runsDir;
     for (const part of parts.slice(0, -1)) {
-      await controlFolder(dir = resolve(dir, part));
+      dir = resolve(dir, part);
+      // A record (another run's log) where a folder goes stays where it is.
+      if (await entryKind(dir) === "file") {
+        return `${file.from}: ${dir} is a file, not a run's folder: not copied`;
+      }
+      await controlFolder(dir);
     }
-    const bytes = await Deno.readFile(file.from);
-    await Deno.writeFile(resolve(dir, parts.at(-1)!), bytes, {
-      createNew: true,
-      mode: 0o600,
-    });
+    const bytes = await readRegularBytes(file.from, IMPORT_MAX_BYTES);
+    const target = resolve(dir, parts.at(-1)!);
+    if (await entryKind(target) !== "missing") return false;
+    partial = `${target}.partial-${crypto.randomUUID()}`;
+    await Deno.writeFile(partial, bytes, { createNew: true, mode: 0o600 });
+    await Deno.link(partial, target);
     return true;
   } catch (e) {
     if (
       e instanceof Deno.errors.NotFound ||
-      e instanceof Deno.errors.AlreadyExists
+      e instanceof Deno.errors.AlreadyExists ||
+      e instanceof NotARegularFile
     ) return false;
+    if (e instanceof FileTooLarge) {
+      return `${file.from}: ${e.size} bytes, more than a command's output can be: not copied`;
+    }
     return `${file.from}: cannot copy it into the project: ${
       (e as Error).message
     }`;
+  } finally {
+    if (partial !== null) await Deno.remove(partial).catch(() => {});
   }
 }
