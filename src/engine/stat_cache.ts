@@ -49,6 +49,10 @@ const SETTLE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** The cache file's size bound: beyond it, it is ignored (and rewritten). */
 const MAX_BYTES = 64 * 1024 * 1024;
+/** The longest fingerprint text kept (a task with ~3,000 inputs). */
+const PRINT_TEXT_MAX = 256 * 1024;
+/** What the kept fingerprint texts may take of the cache file, at most. */
+const PRINTS_MAX_BYTES = 16 * 1024 * 1024;
 const VERSION = 1;
 
 /** An entry: the stat key, the hash, and when (ms) the stat was taken. */
@@ -161,6 +165,12 @@ export class StatCache {
     text: string,
     hashText: (text: string) => string,
   ): string {
+    // A task with thousands of inputs: its text is not kept (the cache
+    // would repeat every input's hash, and grow past what it may read).
+    if (text.length > PRINT_TEXT_MAX) {
+      if (this.#prints.delete(id)) this.#dirty = true;
+      return hashText(text);
+    }
     const kept = this.#prints.get(id);
     if (!this.refresh && kept !== undefined && kept[0] === text) return kept[1];
     const print = hashText(text);
@@ -245,7 +255,11 @@ export class StatCache {
       const files: Record<string, Entry> = Object.create(null);
       for (const [path, e] of this.#entries) files[path] = e;
       const prints: string[] = [];
+      let room = PRINTS_MAX_BYTES;
       for (const [id, [text, print]] of this.#prints) {
+        // Past the room (many tasks gone from the plan, say), the rest are
+        // hashed again next time rather than the whole cache grown unreadable.
+        if ((room -= text.length + id.length + print.length) < 0) break;
         prints.push(id, text, print);
       }
       writeFileAtomic(

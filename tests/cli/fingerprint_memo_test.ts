@@ -118,3 +118,34 @@ Deno.test("fingerprint memo: another text is hashed, not read from the kept pair
   assert.deepEqual(await run(dir), ["A task_completed", "B task_completed"]);
   assert.notEqual((await readCache(dir)).prints.A![0], text);
 });
+
+Deno.test("fingerprint memo: a task with thousands of inputs is not kept with its text, and is still up to date next time", async () => {
+  const files: Record<string, string> = {
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: MANY
+    title: reads many files
+    inputs: ["in/**"]
+    outputs: ["out/n.txt"]
+    commands: { count: "sh -c 'mkdir -p out && ls in | wc -l > out/n.txt'" }
+  - id: A
+    title: copy
+    inputs: ["a.txt"]
+    outputs: ["out/a.txt"]
+    commands: { copy: "sh -c 'mkdir -p out && cp a.txt out/a.txt'" }
+`,
+    "a.txt": "a\n",
+  };
+  // Each input adds its path and sha-256 to the text: ~4,000 of them pass 256 KiB.
+  for (let i = 0; i < 4000; i++) files[`in/file-${i}.txt`] = `${i}\n`;
+  const dir = await tempProject(files);
+  // Side by side: in either order.
+  assert.deepEqual((await run(dir)).sort(), [
+    "A task_completed",
+    "MANY task_completed",
+  ]);
+  await settle();
+  assert.deepEqual((await run(dir)).sort(), ["A skipped", "MANY skipped"]);
+  const { prints } = await readCache(dir);
+  assert.deepEqual(Object.keys(prints), ["A"]);
+});
