@@ -93,8 +93,6 @@ export class DenoRunner implements ProcessRunner {
   #path = Deno.env.get("PATH") ?? "";
   #wrap: SpawnWrapper | undefined;
   #spares: Spare[] = [];
-  /** The sandbox's probe, started by the first {@link prepare}. */
-  #warming: Promise<unknown> | undefined;
   /** Names the gate's shell changes (null: no spares here), probed on first need. */
   #shell: Promise<Set<string> | null> | undefined;
 
@@ -348,9 +346,7 @@ export class DenoRunner implements ProcessRunner {
     if (this.#running.size === 0) {
       // Too early for spares, not for the sandbox's one-off probe, which
       // the first commands would otherwise wait for.
-      if (requests.length > 0) {
-        this.#warming ??= ahead(["true"], requests[0]!).catch(() => null);
-      }
+      if (requests.length > 0) this.warm();
       return false;
     }
     const now = performance.now();
