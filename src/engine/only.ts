@@ -240,8 +240,7 @@ async function ranIn(
   warn: (message: string) => void,
 ): Promise<Map<string, Ran>> {
   const path = store.logPath(run);
-  const info = await Deno.stat(path).catch(() => null);
-  const stamp = info === null ? null : `${info.size} ${info.mtime?.getTime()}`;
+  const stamp = await store.logStamp(run);
   const known = ranByLog.get(path);
   if (stamp !== null && known?.stamp === stamp) return known.ran;
   const { state, warnings } = await store.fold(run);

@@ -142,6 +142,16 @@ export class RunStore {
     return logPath(this.root, run);
   }
 
+  /**
+   * A stamp of `run`'s log as it is now (its size and time; null when
+   * there is none): equal stamps, an unchanged log, so what was read from
+   * it still holds (a log only grows).
+   */
+  async logStamp(run: string): Promise<string | null> {
+    const info = await Deno.stat(this.logPath(run)).catch(() => null);
+    return info === null ? null : `${info.size} ${info.mtime?.getTime()}`;
+  }
+
   /** Path of a run's artifact folder (command output, approvals journal). */
   artifactDir(run: string): string {
     return artifactDir(this.root, run);
