@@ -398,6 +398,8 @@ async function runOnce(
   } finally {
     interrupts.dispose();
     await runner.close();
+    // The first run here made `.codex/`: its plan is cached from now on.
+    await (await import("../plan/cache.ts")).writeDeferredCachedPlans();
   }
 }
 

@@ -32,7 +32,6 @@ import { maskEvent } from "../events/mask_event.ts";
 import { ownEnv } from "../exec/permissions_env.ts";
 import { ciInfo } from "./ci.ts";
 import { definitionHashes, fileSha256 } from "./fingerprint.ts";
-import { writeDeferredCachedPlans } from "../plan/cache.ts";
 import { previousFingerprints } from "./history.ts";
 import { decideTask } from "./decide.ts";
 import { gatherTaskFacts } from "./task_facts.ts";
@@ -279,8 +278,6 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
       options.interrupt.aborted ? undefined : fileSha256,
     );
     await definitions.save();
-    // The first run here made `.codex/`: its plan is cached from now on.
-    await writeDeferredCachedPlans();
     for (const o of options.observers) {
       try {
         await o.close(state);
