@@ -16,6 +16,8 @@ import type { Plan, Task } from "../plan/ir.ts";
 export interface WatchTargets {
   /** Absolute folders (recursive) or files. */
   roots: string[];
+  /** The plan's own files (absolute). */
+  planFiles: readonly string[];
   /** Whether a changed path (relative to the project root) counts. */
   counts(path: string): boolean;
   /** Whether a changed path is one of the plan's own files. */
@@ -113,6 +115,7 @@ export function watchTargets(
   const roots = [...new Set([...bases, ...planFiles])];
   return {
     roots,
+    planFiles,
     counts: (path) =>
       !IGNORED.some((i) => path === i || path.startsWith(`${i}/`)) &&
       (plans.has(path) || match(path)),

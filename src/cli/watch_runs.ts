@@ -61,11 +61,24 @@ export async function watchRuns(
         p.plan.tasks,
         selection.resolveTarget(p.plan, target),
       );
+  // The plan's files as they are now: with an invalid plan, those of the
+  // last valid one's tasks and the files the plan names now (a new include
+  // that holds the mistake is watched, so its fix is seen).
   const targetsOf = async (p: LoadedPlan): Promise<WatchTargets> =>
-    watchTargets(p.plan, p.root, await planFiles(p.file), watched(p));
+    watchTargets(
+      p.plan,
+      p.root,
+      await planFiles(p.file).catch(() => targets.planFiles),
+      watched(p),
+    );
   let plan = loaded;
   let hashes = definitionHashes(plan.plan);
-  let targets = await targetsOf(plan);
+  let targets: WatchTargets = watchTargets(
+    plan.plan,
+    plan.root,
+    await planFiles(plan.file),
+    watched(plan),
+  );
   const queue = await ChangeQueue.open(plan.root, targets);
   try {
     let affected: string[] | null = null;
@@ -122,6 +135,8 @@ export async function watchRuns(
           else if (e instanceof RunRefused) printError(`error: ${e.message}`);
           else throw e;
           printError("watch: the plan is invalid: fix it; watching goes on");
+          targets = await targetsOf(plan);
+          await queue.retarget(targets);
           unseen = paths;
           runNext = false;
           continue;

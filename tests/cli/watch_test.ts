@@ -657,3 +657,47 @@ Deno.test("run --watch: refused with --dry-run or a resume (exit 2)", async () =
     );
   }
 });
+
+Deno.test("run --watch: a mistake in a file the plan just began to include is watched, so its fix is seen and runs the new task", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": PLAN,
+    "src/a.txt": "one\n",
+    "lint/x.txt": "x\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    // The include and its mistake in one go: the plan is invalid.
+    await Deno.writeTextFile(
+      join(dir, "more.yml"),
+      "tasks:\n  - { id: EXTRA, titel: extra, commands: { e: \"sh -c 'echo extra >> extra.log'\" } }\n",
+    );
+    await Deno.writeTextFile(
+      join(dir, "orchestrator.yml"),
+      PLAN.replace("version: 1\n", "version: 1\ninclude: [more.yml]\n"),
+    );
+    await watch.until(
+      () => /the plan is invalid: fix it; watching goes on/.test(watch.stderr),
+      "the invalid plan's errors",
+    );
+    assert.match(watch.stderr, /more\.yml:\d+:\d+: Unknown key "titel"/);
+    // Fixed in the included file alone.
+    await Deno.writeTextFile(
+      join(dir, "more.yml"),
+      "tasks:\n  - { id: EXTRA, title: extra, commands: { e: \"sh -c 'echo extra >> extra.log'\" } }\n",
+    );
+    await watch.until(
+      () =>
+        /^watch: changed: .*more\.yml.* → EXTRA \(1 task\)$/m.test(
+          watch.stdout,
+        ),
+      "the fixed include's task run",
+    );
+    // The watch's third "watching": after the invalid plan, and after this run.
+    await watch.watching(3);
+    assert.equal(await Deno.readTextFile(join(dir, "extra.log")), "extra\n");
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
