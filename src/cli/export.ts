@@ -10,10 +10,7 @@ import { defineCommand } from "./command.ts";
 import { checkPlanOrThrow, FILE_OPTION, planPath } from "./plan_source.ts";
 import { EXIT_CODE, UsageError } from "./errors.ts";
 import type { ExitCode } from "../exit_code.ts";
-import type { Install } from "../export/job_steps.ts";
-
-/** `--install` values (job_steps.ts INSTALLS; not imported: every command's start-up would load it). */
-const INSTALLS: readonly Install[] = ["binary", "deno"];
+import { type Install, INSTALLS } from "../export/job_steps.ts";
 
 /** Where the workflow goes unless `--out` says otherwise, from the plan's folder. */
 const DEFAULT_OUT = ".github/workflows/orchestrate.yml";
