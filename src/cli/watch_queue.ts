@@ -6,18 +6,33 @@
  */
 
 import { dirname, isAbsolute, join, relative } from "../fs/path.ts";
+import { printError } from "../output/stdio.ts";
+import { CliError, EXIT_CODE } from "./errors.ts";
 import { DEBOUNCE_MS, type WatchTargets } from "./watch.ts";
 
 /** How long the changes of a run that ended are still taken for its own. */
 export const SETTLE_MS = 50;
 
+/** Paths kept that did not count, at most (a build writing a great many files). */
+const UNCOUNTED_MAX = 10_000;
+
 /** The folders watched: with everything below them, and alone. */
 interface Layout {
   deep: string[];
   shallow: string[];
-  /** Whether a root was not there: watched through a folder above it until it is. */
-  absent: boolean;
+  /**
+   * Which folder each is (device, inode and birth time): one deleted and
+   * made again under the same name is another, and its old watch sees
+   * nothing.
+   */
+  identity: Record<string, string>;
 }
+
+/** How a folder is watched: `Deno.watchFs`, or a stand-in in tests. */
+export type Watch = (
+  paths: string[],
+  options: { recursive: boolean },
+) => Deno.FsWatcher;
 
 /**
  * The changed paths that count under a project's watch targets, in
@@ -42,37 +57,84 @@ export class ChangeQueue {
   #held: Set<string> | null = null;
   #lastAt = 0;
   #wake: (() => void) | null = null;
+  #watch: Watch;
+  /**
+   * Paths that changed since the last batch was taken but did not count:
+   * the targets that batch leads to may count them (a plan edit names a
+   * new input, a new include's file is written right after).
+   */
+  #uncounted = new Set<string>();
+  /** Each watcher's reading, which ends after it is closed. */
+  #pumps = new WeakMap<Deno.FsWatcher, Promise<void>>();
+  /** A watched folder itself was removed: watch again at the next {@link retarget}. */
+  #stale = false;
+  /** Why watching stopped for good: {@link next} throws it. */
+  #failure: CliError | null = null;
 
-  private constructor(root: string, targets: WatchTargets) {
+  private constructor(root: string, targets: WatchTargets, watch: Watch) {
     this.#root = root;
     this.#targets = targets;
+    this.#watch = watch;
   }
 
-  /** Starts watching `targets` under `root`. */
-  static async open(root: string, targets: WatchTargets): Promise<ChangeQueue> {
-    const queue = new ChangeQueue(root, targets);
+  /**
+   * Starts watching `targets` under `root`.
+   *
+   * @throws {CliError} (exit 74) when the system refuses to watch them
+   *   (the limit of watches a user may hold, say).
+   */
+  static async open(
+    root: string,
+    targets: WatchTargets,
+    watch: Watch = Deno.watchFs,
+  ): Promise<ChangeQueue> {
+    const queue = new ChangeQueue(root, targets, watch);
     queue.#listen(await queue.#layout());
     return queue;
   }
 
   /**
-   * Watches `targets` afresh (the plan changed, or a path that was not
-   * there is); changes kept so far stay. The new watchers start before the
-   * old ones stop: no change falls between them.
+   * Watches `targets` afresh (the plan changed, a path that was not there
+   * is, or a watched folder was deleted and made again); changes kept so
+   * far stay. The new watchers start before the old ones stop: no change
+   * falls between them (a folder deleted is the exception, see below).
+   *
+   * @throws {CliError} (exit 74) when the system refuses to watch them.
    */
-  async retarget(targets: WatchTargets): Promise<void> {
-    // Same targets, all there when watching began: nothing to look at again.
-    if (targets === this.#targets && this.#watching?.absent === false) return;
+  async retarget(targets: WatchTargets, again = 2): Promise<void> {
     this.#targets = targets;
+    for (const path of this.#uncounted) {
+      if (targets.counts(path)) this.#changed(path);
+    }
+    this.#uncounted.clear();
     const layout = await this.#layout();
-    const same = (a: Layout | null) => JSON.stringify([a?.deep, a?.shallow]);
-    if (same(layout) === same(this.#watching)) {
-      this.#watching = layout;
+    const same = (a: Layout | null) =>
+      JSON.stringify([a?.deep, a?.shallow, a?.identity]);
+    if (!this.#stale && same(layout) === same(this.#watching)) return;
+    const before = this.#watching?.identity ?? {};
+    const remade = Object.keys(layout.identity).filter((path) =>
+      path in before && before[path] !== layout.identity[path]
+    );
+    const old = this.#watchers;
+    if (!this.#stale && remade.length === 0) {
+      this.#listen(layout);
+      ChangeQueue.#close(old);
       return;
     }
-    const old = this.#watchers;
-    this.#listen(layout);
+    // A watch made while the old one of a deleted folder is open sees
+    // nothing: close first, and count the folders made again as changed
+    // (what happened in them meanwhile is not known).
+    this.#stale = false;
+    const ended = old.map((w) => this.#pumps.get(w));
+    this.#watchers = [];
     ChangeQueue.#close(old);
+    // The old watch lets go of its folders once its reading has ended (a turn later).
+    await Promise.all(ended);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#listen(layout);
+    for (const path of remade) this.#changed(relative(this.#root, path));
+    // A folder made again while nothing watched: look once more.
+    if (again > 0) await this.retarget(targets, again - 1);
   }
 
   /** Keeps the changes from now on apart, until {@link release}. */
@@ -123,10 +185,12 @@ export class ChangeQueue {
     debounceMs = DEBOUNCE_MS,
   ): Promise<string[] | null> {
     while (!signal.aborted) {
+      if (this.#failure !== null) throw this.#failure;
       const quiet = this.#lastAt + debounceMs - performance.now();
       if (this.#pending.size > 0 && quiet <= 0) {
         const batch = [...this.#pending].sort();
         this.#pending.clear();
+        this.#uncounted.clear();
         return batch;
       }
       await new Promise<void>((resolve) => {
@@ -169,55 +233,133 @@ export class ChangeQueue {
    * an editor replaces, or one a task creates, is seen either way).
    */
   async #layout(): Promise<Layout> {
-    const kind = (path: string) =>
-      Deno.stat(path).then(
-        (i) => i.isDirectory ? "folder" : "file",
-        () => null,
-      );
-    const places = await Promise.all(this.#targets.roots.map(async (path) => {
-      const found = await kind(path);
-      if (found === "folder") return { deep: path, absent: false };
+    const stat = (path: string) => Deno.stat(path).catch(() => null);
+    const folderAbove = async (path: string) => {
       let at = dirname(path);
-      while (await kind(at) !== "folder" && dirname(at) !== at) {
+      while (!(await stat(at))?.isDirectory && dirname(at) !== at) {
         at = dirname(at);
       }
-      return { shallow: at, absent: found === null };
-    }));
-    const deep = new Set(places.flatMap((p) => p.deep ?? []));
-    const shallow = new Set(places.flatMap((p) => p.shallow ?? []));
-    if (deep.size === 0 && shallow.size === 0) shallow.add(this.#root);
-    return {
-      deep: [...deep].sort(),
-      shallow: [...shallow].sort(),
-      absent: places.some((p) => p.absent),
+      return at;
     };
+    const deep = new Set<string>();
+    const shallow = new Set<string>();
+    await Promise.all([
+      ...this.#targets.roots.map(async (path) => {
+        if ((await stat(path))?.isDirectory) deep.add(path);
+        else shallow.add(await folderAbove(path));
+      }),
+      ...this.#targets.shallowRoots.map(async (path) => {
+        shallow.add(
+          (await stat(path))?.isDirectory ? path : await folderAbove(path),
+        );
+      }),
+    ]);
+    if (deep.size === 0 && shallow.size === 0) shallow.add(this.#root);
+    const sorted = { deep: [...deep].sort(), shallow: [...shallow].sort() };
+    const identity: Record<string, string> = {};
+    await Promise.all(
+      [...sorted.deep, ...sorted.shallow].map(async (path) => {
+        const info = await stat(path);
+        // Inode numbers are reused at once: the birth time tells the new folder apart.
+        const born = info?.birthtime ?? info?.ctime;
+        identity[path] = `${info?.dev}:${info?.ino}:${born?.getTime()}`;
+      }),
+    );
+    return { ...sorted, identity };
   }
 
   #listen(layout: Layout): void {
     const { deep, shallow } = layout;
-    this.#watchers = [
-      ...(deep.length > 0 ? [Deno.watchFs(deep, { recursive: true })] : []),
-      ...(shallow.length > 0
-        ? [Deno.watchFs(shallow, { recursive: false })]
-        : []),
-    ];
+    const made: Deno.FsWatcher[] = [];
+    try {
+      if (deep.length > 0) made.push(this.#watch(deep, { recursive: true }));
+      if (shallow.length > 0) {
+        made.push(this.#watch(shallow, { recursive: false }));
+      }
+    } catch (e) {
+      ChangeQueue.#close(made);
+      throw new CliError(
+        `watch: cannot watch ${[...deep, ...shallow].join(", ")}: ${
+          e instanceof Error ? e.message : String(e)
+        }`,
+        EXIT_CODE.io,
+      );
+    }
+    this.#watchers = made;
     this.#watching = layout;
-    for (const watcher of this.#watchers) this.#pump(watcher);
+    for (const watcher of made) this.#pump(watcher);
+  }
+
+  /**
+   * Changes may have been lost (the system's queue overflowed, or a
+   * watcher failed and was made again): every root counts as changed, so
+   * every watched task is looked at again (those still up to date are
+   * skipped by the run as always).
+   */
+  #lostTrack(why: string): void {
+    printError(
+      `watch: ${why}: changes may have been missed; every watched path counts as changed`,
+    );
+    const all = [...this.#targets.roots, ...this.#targets.shallowRoots];
+    for (const path of all) this.#changed(relative(this.#root, path));
+  }
+
+  /** Keeps `path` (relative to the root) as changed: held while a run goes. */
+  #changed(path: string): void {
+    (this.#held ?? this.#pending).add(path);
+    this.#lastAt = performance.now();
+    if (this.#held === null) this.#wake?.();
+  }
+
+  #isWatched(path: string): boolean {
+    const folders = [
+      ...this.#watching?.deep ?? [],
+      ...this.#watching?.shallow ?? [],
+    ];
+    return folders.includes(path);
   }
 
   #pump(watcher: Deno.FsWatcher): void {
-    (async () => {
+    const reading = (async () => {
       for await (const event of watcher) {
+        if (event.flag === "rescan") {
+          this.#lostTrack("the system's queue of file events overflowed");
+          continue;
+        }
         for (const path of event.paths) {
+          if (event.kind === "remove" && this.#isWatched(path)) {
+            this.#stale = true;
+          }
           const rel = isAbsolute(path) ? relative(this.#root, path) : path;
-          if (!this.#targets.counts(rel)) continue;
-          (this.#held ?? this.#pending).add(rel);
-          this.#lastAt = performance.now();
-          if (this.#held === null) this.#wake?.();
+          if (this.#targets.counts(rel)) this.#changed(rel);
+          else if (this.#uncounted.size < UNCOUNTED_MAX) {
+            this.#uncounted.add(rel);
+          }
         }
       }
-    })().catch(() => {
+    })().catch(async (e) => {
       // Closed while reading: the watchers that replaced it go on.
+      if (!this.#watchers.includes(watcher)) return;
+      // It failed while in use: watch again, and count what it may have missed.
+      try {
+        const old = this.#watchers;
+        this.#listen(await this.#layout());
+        ChangeQueue.#close(old);
+        this.#lostTrack(
+          `watching failed (${
+            e instanceof Error ? e.message : String(e)
+          }) and began again`,
+        );
+      } catch (again) {
+        this.#failure = again instanceof CliError ? again : new CliError(
+          `watch: watching stopped: ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+          EXIT_CODE.io,
+        );
+        this.#wake?.();
+      }
     });
+    this.#pumps.set(watcher, reading);
   }
 }

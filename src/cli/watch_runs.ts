@@ -45,7 +45,7 @@ export async function watchRuns(
   target: string | undefined,
   run: WatchedRun,
 ): Promise<ExitCode> {
-  const [{ planFiles }, { definitionHashes }, selection, { RunRefused }] =
+  const [{ planSources }, { definitionHashes }, selection, { RunRefused }] =
     await Promise.all([
       import("../plan/plan_files.ts"),
       import("../engine/fingerprint.ts"),
@@ -68,7 +68,7 @@ export async function watchRuns(
     watchTargets(
       p.plan,
       p.root,
-      await planFiles(p.file).catch(() => targets.planFiles),
+      await planSources(p.file).catch(() => targets.sources),
       watched(p),
     );
   let plan = loaded;
@@ -76,7 +76,7 @@ export async function watchRuns(
   let targets: WatchTargets = watchTargets(
     plan.plan,
     plan.root,
-    await planFiles(plan.file),
+    await planSources(plan.file),
     watched(plan),
   );
   const queue = await ChangeQueue.open(plan.root, targets);

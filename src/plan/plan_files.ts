@@ -38,40 +38,74 @@ const MAX_MODULES = 256;
  * ```
  */
 export async function planFiles(file: string): Promise<string[]> {
+  return (await planSources(file)).files;
+}
+
+/** A plan's files, and the `include:` globs that may name more of them later. */
+export interface PlanSources {
+  /** Absolute paths of the files the plan is made of now. */
+  files: string[];
+  /** The folder `includes` are relative to: the plan file's. */
+  dir: string;
+  /** The plan file's `include:` globs as written (a YAML/JSON plan's). */
+  includes: string[];
+}
+
+/**
+ * {@link planFiles}, with the plan's `include:` globs: a file created
+ * later that one of them names is part of the plan too (`run --watch`
+ * watches for it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planSources } from "./plan_files.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/orchestrator.yml`, "version: 1\ninclude: [tasks/*.yml]\ntasks: []\n");
+ * const sources = await planSources(`${dir}/orchestrator.yml`);
+ * assert.deepEqual(sources.includes, ["tasks/*.yml"]);
+ * assert.deepEqual(sources.files, [`${dir}/orchestrator.yml`]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function planSources(file: string): Promise<PlanSources> {
   const main = resolve(file);
   const dir = dirname(main);
   const found = new Set<string>([main]);
   for (const name of PLAN_NAMES) {
     if (await isFile(join(dir, name))) found.add(join(dir, name));
   }
+  let includes: string[] = [];
   if (main.endsWith(".ts")) {
     await addModules(main, dir, found);
   } else {
-    await addIncludes(main, dir, found);
+    includes = await addIncludes(main, dir, found);
   }
-  return [...found];
+  return { files: [...found], dir, includes };
 }
 
+/** Adds the files `main`'s includes name to `found`; its include globs. */
 async function addIncludes(
   main: string,
   dir: string,
   found: Set<string>,
-): Promise<void> {
+): Promise<string[]> {
   const text = await read(main);
   // No key `include` in a text without the word or an escape (`\u0069nclude`): spare the parse (~90 ms for 1,000 tasks).
-  if (text === null || !/include|\\/.test(text)) return;
+  if (text === null || !/include|\\/.test(text)) return [];
   const parsed = await parseSource(text, main);
-  if (!parsed.ok) return;
+  if (!parsed.ok) return [];
   const include = (parsed.value as { include?: unknown } | null)?.include;
-  if (!Array.isArray(include)) return;
+  if (!Array.isArray(include)) return [];
   const globs = include.filter((g): g is string =>
     typeof g === "string" && g !== ""
   );
-  if (globs.length === 0) return;
+  if (globs.length === 0) return [];
   const { expandIncludes } = await import("./include.ts");
   for (const match of await expandIncludes(dir, globs, relative(dir, main))) {
     for (const f of match.files) found.add(join(dir, f));
   }
+  return globs;
 }
 
 /** Relative module specifiers of TS source: `from "./x.ts"`, `import("./x.ts")`. */

@@ -701,3 +701,72 @@ Deno.test("run --watch: a mistake in a file the plan just began to include is wa
     watch.kill();
   }
 });
+
+Deno.test("run --watch: a new file an include glob names is part of the plan: its task runs", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": PLAN.replace(
+      "version: 1\n",
+      "version: 1\ninclude: [tasks/*.yml]\n",
+    ),
+    "tasks/a.yml":
+      "tasks:\n  - { id: AAA, title: a, commands: { a: \"sh -c 'echo a >> a.log'\" } }\n",
+    "src/a.txt": "one\n",
+    "lint/x.txt": "x\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    await Deno.writeTextFile(
+      join(dir, "tasks/b.yml"),
+      "tasks:\n  - { id: BBB, title: b, commands: { b: \"sh -c 'echo b >> b.log'\" } }\n",
+    );
+    await watch.until(
+      () =>
+        /^watch: changed: tasks\/b\.yml → BBB \(1 task\)$/m.test(watch.stdout),
+      "the new include's task run",
+    );
+    await watch.watching(2);
+    assert.equal(await Deno.readTextFile(join(dir, "b.log")), "b\n");
+    assert.equal(await lines(join(dir, "a.log")), 1, "AAA ran once");
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
+
+Deno.test("run --watch: an input folder deleted and made again is watched again", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": PLAN,
+    "src/a.txt": "one\n",
+    "lint/x.txt": "x\n",
+  });
+  const watch = new Watch(dir);
+  try {
+    await watch.watching(1);
+    // As a branch switch does: the folder goes, and another takes its name.
+    await Deno.remove(join(dir, "src"), { recursive: true });
+    await Deno.mkdir(join(dir, "src"));
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "three\n");
+    await watch.until(
+      async () =>
+        await Deno.readTextFile(join(dir, "packed.txt")).catch(() => "") ===
+          "three\n",
+      "the new folder's content built",
+    );
+    // An edit in the new folder runs BUILD again.
+    const built = await lines(join(dir, "build.log"));
+    const watchings = count(watch.stdout, /^watch: watching /gm);
+    await watch.watching(watchings);
+    await Deno.writeTextFile(join(dir, "src/a.txt"), "four\n");
+    await watch.until(
+      async () =>
+        await Deno.readTextFile(join(dir, "packed.txt")).catch(() => "") ===
+          "four\n",
+      "the edit in the new folder built",
+    );
+    assert.ok(await lines(join(dir, "build.log")) > built);
+    assert.equal(await watch.stop(), 130);
+  } finally {
+    watch.kill();
+  }
+});
