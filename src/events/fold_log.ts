@@ -18,6 +18,8 @@ export interface FoldedLog {
   state: RunState;
   /** One line per skipped line of the log. */
   warnings: string[];
+  /** How much log text was read (characters). */
+  read: number;
 }
 
 /**
@@ -77,5 +79,5 @@ export function foldLogText(text: string, path: string): FoldedLog {
     path,
     (event) => applyEvent(state, event),
   );
-  return { state, warnings };
+  return { state, warnings, read: text.length };
 }

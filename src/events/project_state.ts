@@ -13,8 +13,13 @@ import type { RunState, TaskState } from "./fold.ts";
 import type { RunStore } from "./store.ts";
 import { OUTSIDE_SELECTION } from "./types.ts";
 
-/** How many earlier runs are folded at most to find tasks' latest results. */
-export const EARLIER_RUNS_MAX = 50;
+/**
+ * How much of earlier runs' logs is read at most (characters) to find
+ * tasks' latest results. A budget of text, not of runs: a watch session's
+ * hundreds of small re-runs, each of a task or two, still reach the run
+ * that last gave the others a result.
+ */
+export const EARLIER_READ_MAX = 32 * 1024 * 1024;
 
 /**
  * Whether a run gave `task` a result of its own (it ran, failed, was
@@ -104,7 +109,7 @@ function candidatesOf(
 
 /**
  * Each of `ids`' latest result in the project's runs other than `exclude`
- * (newest first, at most {@link EARLIER_RUNS_MAX} runs folded), from runs
+ * (newest first, until {@link EARLIER_READ_MAX} of their logs is read), from runs
  * of the same plan file when both name one. Tasks no run touched are absent.
  *
  * @param store The project's run store.
@@ -119,13 +124,14 @@ export async function earlierResults(
 ): Promise<Map<string, TaskState>> {
   const found = new Map<string, TaskState>();
   const runs = (await store.runs()).filter((r) => r !== options.exclude);
-  let folded = 0;
+  let read = 0;
   for (let i = runs.length - 1; i >= 0; i--) {
-    if (found.size === ids.size || folded === EARLIER_RUNS_MAX) break;
-    folded++;
+    if (found.size === ids.size || read >= EARLIER_READ_MAX) break;
     let state: RunState;
     try {
-      state = (await store.fold(runs[i]!)).state;
+      const folded = await store.fold(runs[i]!);
+      state = folded.state;
+      read += folded.read;
     } catch {
       continue; // A run that cannot be read adds nothing; its own view says why.
     }

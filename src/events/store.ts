@@ -63,6 +63,8 @@ export interface FoldedRun {
   state: RunState;
   /** One line per skipped line of the log or the journal. */
   warnings: string[];
+  /** How much log text was read (characters). */
+  read: number;
 }
 
 /** The run a live process owns, from the lock. */

@@ -113,3 +113,31 @@ Deno.test("project state: report of a run of a selection lists the tasks it left
     ["B", "C"],
   );
 });
+
+Deno.test("project state: after more than fifty runs of one task (a watch session), the others still show the result an early run gave them", async () => {
+  const dir = await tempProject({
+    "orchestrator.yml": `version: 1
+tasks:
+  - { id: A, title: first, commands: { x: "true" } }
+  - { id: B, title: second, commands: { x: "true" } }
+`,
+  });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  for (let i = 0; i < 55; i++) {
+    assert.equal((await cli(["run", "--task", "A"], { cwd: dir })).code, 0);
+  }
+  const [first] = await runIds(dir);
+  const status = await cli(["status", "--json"], { cwd: dir });
+  const byId = Object.fromEntries(
+    (JSON.parse(status.stdout).tasks as {
+      id: string;
+      state: string;
+      run: string;
+    }[])
+      .map((t) => [t.id, t]),
+  );
+  assert.equal(byId.B!.state, "completed");
+  assert.equal(byId.B!.run, first);
+  const md = await Deno.readTextFile(join(dir, "TASKS.md"));
+  assert.match(md, /^- \[x\] B — second/m);
+});
