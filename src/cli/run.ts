@@ -304,6 +304,7 @@ function loadRunModules() {
   return Promise.all([
     import("../engine/run.ts"),
     import("./run_observers.ts"),
+    import("./plan_cache_observer.ts"),
     import("../render/output_tail.ts"),
     import("./run_runner.ts"),
     import("./interrupts.ts"),
@@ -332,6 +333,7 @@ async function runOnce(
     [
       { executeRun },
       { runObservers },
+      { planCacheObserver },
       { FAILURE_LINES },
       { runRunner },
       { handleInterrupts },
@@ -355,6 +357,7 @@ async function runOnce(
       ? (await import("./run_steps.ts")).agentFeatures
       : undefined;
   // Made when the first command starts: a no-op re-run loads no sandbox.
+  const planCache = planCacheObserver();
   const runner = runRunner(sandboxMode as SandboxMode, loaded.file, printError);
   // The second Ctrl-C kills the runner's commands and orchestrate's own helpers alike.
   const interrupts = handleInterrupts(
@@ -369,6 +372,12 @@ async function runOnce(
     LOCK_FILE,
   );
   try {
+    const view = runObservers(loaded.root, {
+      failureLines: options["failure-lines"] ??
+        loaded.plan.orchestrator.failure_lines ?? FAILURE_LINES,
+      earlier,
+      stream: options.stream === true,
+    });
     return await executeRun({
       loaded,
       target,
@@ -384,12 +393,8 @@ async function runOnce(
       concurrency,
       allow,
       runner,
-      ...runObservers(loaded.root, {
-        failureLines: options["failure-lines"] ??
-          loaded.plan.orchestrator.failure_lines ?? FAILURE_LINES,
-        earlier,
-        stream: options.stream === true,
-      }),
+      ...view,
+      observers: [...view.observers, planCache],
       interrupt: interrupts.signal,
       toolVersion: VERSION,
       warn: printError,
@@ -399,7 +404,7 @@ async function runOnce(
     interrupts.dispose();
     await runner.close();
     // The first run here made `.codex/`: its plan is cached from now on.
-    await (await import("../plan/cache.ts")).writeDeferredCachedPlans();
+    await planCache.written();
   }
 }
 

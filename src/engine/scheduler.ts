@@ -20,6 +20,7 @@ import { gatherTaskFacts, type Upstream } from "./task_facts.ts";
 import { loadSteps, runTask, type TaskContext } from "./task_runner.ts";
 import type { TaskWorkspace, WorkspaceProvider } from "./workspace.ts";
 import type { ProcessRunner, RunRequest } from "../exec/runner.ts";
+import { nextTurn } from "./next_turn.ts";
 
 /** What the scheduler needs besides the task context. */
 export interface ScheduleOptions {
@@ -85,6 +86,14 @@ const SKIP_FLUSH_MS = 15;
  * as the runner says it is too early.
  */
 const SPARES_AFTER_MS = 10;
+
+/**
+ * How long the schedule may decide tasks without a turn of the event loop
+ * (see `next_turn.ts`): a run of up-to-date tasks would otherwise hold
+ * back the I/O of the one task that runs (its changed input's hash, its
+ * runner's modules, the sandbox's probe) until every skip is decided.
+ */
+const TURN_MS = 2;
 
 /** The signal of a request made only to start a spare (never aborted: it runs nothing). */
 const NEVER = new AbortController().signal;
@@ -255,6 +264,25 @@ export async function schedule(
       gates: () => options.gates(task),
     });
 
+  /** When each task in flight started. */
+  const startedAt = new Map<string, number>();
+  /** When the schedule last gave the event loop a turn. */
+  let turned = performance.now();
+  /**
+   * After a task settled without I/O: a turn of the loop when one is due
+   * and a task in flight has waited that long (its I/O may be held back).
+   * A no-op's skips alone never wait on anything: no turn.
+   */
+  const turnWhenDue = async () => {
+    const now = performance.now();
+    if (now - turned < TURN_MS) return;
+    for (const since of startedAt.values()) {
+      if (now - since < TURN_MS) continue;
+      await nextTurn();
+      turned = performance.now();
+      return;
+    }
+  };
   let warmed = false;
   const start = async (task: Task) => {
     const workspace = workspaceOf(task);
@@ -301,7 +329,8 @@ export async function schedule(
         reason: "up to date",
         fingerprint: before,
       });
-      return finish(task.id, "skipped", before);
+      await finish(task.id, "skipped", before);
+      return await turnWhenDue();
     }
     if (!warmed) {
       // The first task that runs: its runner loads beside its steps.
@@ -321,6 +350,7 @@ export async function schedule(
         reusePatch: task.agent ? options.agentPatch?.(task) ?? null : null,
       },
     );
+    turned = performance.now(); // Its command's end came with a turn.
     if (outcome.kind === "paused") {
       emit({
         type: "awaiting_approval",
@@ -477,9 +507,11 @@ export async function schedule(
       ) {
         const task = tasks[ready.pop()]!;
         if (settled.has(task.id) || running.has(task.id)) continue;
-        const promise = start(task).catch(fail).finally(() =>
-          running.delete(task.id)
-        );
+        startedAt.set(task.id, performance.now());
+        const promise = start(task).catch(fail).finally(() => {
+          running.delete(task.id);
+          startedAt.delete(task.id);
+        });
         running.set(task.id, promise);
       }
       if (running.size === 0) {
