@@ -37,6 +37,8 @@ export type DryRunWhy =
   | { kind: "unless_accepted" }
   /** May be up to date once the dependencies that run first have. */
   | { kind: "unless_up_to_date_after_dependencies" }
+  /** Both: may be up to date once they have, else skipped when its acceptance holds. */
+  | { kind: "unless_up_to_date_or_accepted" }
   /** Stops at these gates of its own. */
   | { kind: "gates"; task: string; gates: GateStatus[] }
   /** Waits for `task`, which stops at these gates. */
@@ -211,14 +213,17 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunReport> {
           upstream.set(id, { state: "done", fingerprint: facts.fingerprint });
         } else {
           upstream.set(id, { state: "pending" });
-          if (decision.precheck === "acceptance already holds") {
-            entry.why = { kind: "unless_accepted" };
-          } else if (
-            !force && task.inputs.length > 0 &&
+          // Its fingerprint takes those of dependencies that run first: known only once they have.
+          const afterDependencies = !force && task.inputs.length > 0 &&
             facts.previousFingerprint !== null &&
-            task.dependencies.some((d) => upstream.get(d)?.state === "pending")
-          ) {
-            // Its fingerprint takes those of dependencies that run first: known only once they have.
+            task.dependencies.some((d) => upstream.get(d)?.state === "pending");
+          const unlessAccepted =
+            decision.precheck === "acceptance already holds";
+          if (afterDependencies && unlessAccepted) {
+            entry.why = { kind: "unless_up_to_date_or_accepted" };
+          } else if (unlessAccepted) {
+            entry.why = { kind: "unless_accepted" };
+          } else if (afterDependencies) {
             entry.why = { kind: "unless_up_to_date_after_dependencies" };
           }
         }

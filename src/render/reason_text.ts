@@ -98,6 +98,8 @@ export function dryRunReasonText(why: DryRunWhy | null): string | null {
       return "runs unless its acceptance already holds (checked when run)";
     case "unless_up_to_date_after_dependencies":
       return "runs unless it is up to date once its dependencies have run (checked when run)";
+    case "unless_up_to_date_or_accepted":
+      return "runs unless it is up to date once its dependencies have run, or its acceptance already holds (checked when run)";
     case "gates":
       return `stops at gate ${
         why.gates.map((g) => gateHint(g, why.task)).join("; ")

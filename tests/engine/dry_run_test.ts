@@ -278,6 +278,42 @@ Deno.test("dry run: predicts what the run does, over generated plans and histori
   );
 });
 
+Deno.test("dry run: a task with inputs and skip_when_accepted behind one that runs names both ways it may be skipped, as the run finds", async () => {
+  const dir = await tempProject({
+    "src/a": "x\n",
+    "orchestrator.yml": `version: 1
+tasks:
+  - id: A
+    title: a
+    inputs: ["src/**"]
+    outputs: ["out/a"]
+    commands: { a: "mkdir -p out && touch out/a" }
+  - id: B
+    title: b
+    dependencies: [A]
+    inputs: ["src/**"]
+    skip_when_accepted: true
+    acceptance: ["File exists: flag/b"]
+    commands: { b: "mkdir -p flag && touch flag/b" }
+`,
+  });
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  await Deno.remove(join(dir, "out"), { recursive: true }); // A runs again.
+  const dry = await cli(["run", "--dry-run", "--json"], { cwd: dir });
+  assert.equal(dry.code, 0, dry.stderr);
+  const b = (JSON.parse(dry.stdout) as WordedDryRunReport).tasks.find((t) =>
+    t.id === "B"
+  )!;
+  const run = await cli(["run"], { cwd: dir });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /\[B\] skipped: up to date/);
+  assert.equal(b.action, "run");
+  assert.equal(
+    b.reason,
+    "runs unless it is up to date once its dependencies have run, or its acceptance already holds (checked when run)",
+  );
+});
+
 Deno.test("dry run: a task with inputs behind one that runs says it may turn out up to date, as the run finds", async () => {
   const dir = await tempProject({
     "src/a": "x\n",

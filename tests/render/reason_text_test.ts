@@ -30,6 +30,10 @@ Deno.test("reason text: every dry-run reason kind in the words --dry-run has alw
       "runs unless it is up to date once its dependencies have run (checked when run)",
     ],
     [
+      { kind: "unless_up_to_date_or_accepted" },
+      "runs unless it is up to date once its dependencies have run, or its acceptance already holds (checked when run)",
+    ],
+    [
       {
         kind: "gates",
         task: "D",
