@@ -242,8 +242,9 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
       }
       return written;
     };
-    // The IR the run works from, before the event that names its hash.
-    const hash = await writer.recordPlan(plan);
+    // The IR the run works from, before the event that names its hash
+    // (the loader's: the plan is serialized again only when no copy has it).
+    const hash = await writer.recordPlan(plan, options.loaded.hash);
     options = { ...options, loaded: { ...options.loaded, hash } };
     return await runRecorded({
       halt: new AbortController(),

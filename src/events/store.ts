@@ -98,9 +98,11 @@ export interface RunWriter {
   appendAll(events: readonly NewEvent[], now?: Date): RunEvent[];
   /**
    * Records the IR the run works from (atomically; kept when already there)
-   * and returns its hash, for the event that names it.
+   * and returns its hash, for the event that names it. Given the hash its
+   * loader computed, a copy of the same IR recorded by the run before is
+   * used (see `writeRecordedPlan`).
    */
-  recordPlan(plan: Plan): Promise<string>;
+  recordPlan(plan: Plan, hash?: string): Promise<string>;
   /** Closes the log and releases the lock. Safe to call twice. */
   close(): void;
 }
@@ -272,7 +274,7 @@ export class RunStore {
     const lock = await acquireLock(this.root, run);
     try {
       const dir = this.artifactDir(run);
-      return _writer(await EventLog.open(this.root, run), lock, dir);
+      return _writer(await EventLog.open(this.root, run), lock, dir, null);
     } catch (e) {
       lock.release();
       throw e;
@@ -303,14 +305,20 @@ export class RunStore {
    */
   async create(base: string): Promise<RunWriter> {
     if (!RUN_ID.test(base)) throw new TypeError(`Invalid run id "${base}"`);
-    const known = new Set(await this.runs());
+    const runs = await this.runs();
+    const known = new Set(runs);
+    // The run before: the IR it recorded is likely this run's too.
+    const last = runs.at(-1);
+    const earlier = last === undefined ? null : this.artifactDir(last);
     for (let n = 1; n <= MAX_SAME_ID; n++) {
       const run = n === 1 ? base : `${base}-${n}`;
       if (known.has(run) || await _exists(this.artifactDir(run))) continue;
       const lock = await acquireLock(this.root, run);
       try {
         const log = await EventLog.create(this.root, run);
-        if (log !== null) return _writer(log, lock, this.artifactDir(run));
+        if (log !== null) {
+          return _writer(log, lock, this.artifactDir(run), earlier);
+        }
       } catch (e) {
         lock.release();
         throw e;
@@ -494,7 +502,12 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-function _writer(log: EventLog, lock: Lock, artifactDir: string): RunWriter {
+function _writer(
+  log: EventLog,
+  lock: Lock,
+  artifactDir: string,
+  earlier: string | null,
+): RunWriter {
   let closed = false;
   return {
     run: log.run,
@@ -502,7 +515,12 @@ function _writer(log: EventLog, lock: Lock, artifactDir: string): RunWriter {
     warning: lock.warning,
     append: (event, now) => log.append(event, now),
     appendAll: (events, now) => log.appendAll(events, now),
-    recordPlan: (plan) => writeRecordedPlan(artifactDir, plan),
+    recordPlan: (plan, hash) =>
+      writeRecordedPlan(
+        artifactDir,
+        plan,
+        hash === undefined ? undefined : { hash, earlier },
+      ),
     close() {
       if (closed) return;
       closed = true;
