@@ -24,8 +24,8 @@ import { controlFolder, entryKind, setAside } from "./control_entry.ts";
 import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
 import {
   artifactDir,
+  eachEventNewestFirst,
   EventLog,
-  eventsOfTypes,
   logPath,
   parseLog,
   type ReadLog,
@@ -217,18 +217,25 @@ export class RunStore {
   }
 
   /**
-   * The run's events of the given types only (see {@link eventsOfTypes}):
-   * cheaper than {@link events} for a reader that needs a few kinds.
+   * The run's events of the given types, newest first (see
+   * {@link eachEventNewestFirst}): a line of a task `passOver` says is
+   * settled is not parsed.
    */
-  // deno-lint-ignore require-await
-  async eventsOfTypes(
+  eachEventNewestFirst(
     run: string,
     types: readonly RunEvent["type"][],
-  ): Promise<RunEvent[]> {
+    passOver: (task: string) => boolean,
+    each: (event: RunEvent) => void,
+  ): void {
     const path = this.logPath(run);
-    // Synchronous: the whole file is wanted now, and an async read is a
-    // hop to a worker thread (a run reads the latest log before its tasks).
-    return eventsOfTypes(Deno.readTextFileSync(path), path, types);
+    // Synchronous, as eventsOfTypes reads.
+    eachEventNewestFirst(
+      Deno.readTextFileSync(path),
+      path,
+      types,
+      passOver,
+      each,
+    );
   }
 
   /**
