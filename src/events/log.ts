@@ -260,9 +260,6 @@ export function eachEventNewestFirst(
   }
 }
 
-/** `"task"`, then its value when that is a string: `"task" : "A"` gives A. */
-const TASK_VALUE = /"task"\s*:\s*"([^"]*)"/y;
-
 /**
  * The task of an event line, told without parsing it, or null when it
  * cannot be told so. Told only when the line has no backslash (so every
@@ -275,8 +272,10 @@ function plainTask(line: string): string | null {
   if (line.includes("\\")) return null;
   const at = line.indexOf('"task"');
   if (at < 0 || line.indexOf('"task"', at + 1) >= 0) return null;
-  TASK_VALUE.lastIndex = at;
-  return TASK_VALUE.exec(line)?.[1] ?? null;
+  // As the log writes it; other spellings (spaces) are parsed.
+  if (!line.startsWith(':"', at + 6)) return null;
+  const end = line.indexOf('"', at + 8);
+  return end < 0 ? null : line.slice(at + 8, end);
 }
 
 /**
