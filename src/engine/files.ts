@@ -157,11 +157,11 @@ export async function matchFiles(
   root: string,
   patterns: readonly string[],
 ): Promise<FileMatch> {
-  const walker = new Walker(root, await realRoot(root));
+  const walker = new Walker(root, realRoots.get(root) ?? await realRoot(root));
   for (const raw of patterns) {
     const pattern = normalizePattern(raw);
     if (!isGlob(pattern)) {
-      const found = await walker.resolve(pattern);
+      const found = walker.resolve(pattern);
       if (found.kind === "outside") walker.outside.add(pattern);
       else if (found.kind === "unreadable") {
         walker.unreadable.push({ path: pattern, reason: found.reason });
@@ -175,7 +175,7 @@ export async function matchFiles(
     }
     const { default: picomatch } = await import("picomatch");
     const base = picomatch.scan(pattern).base;
-    const found = await walker.resolve(base);
+    const found = walker.resolve(base);
     if (found.kind === "outside") walker.outside.add(base);
     if (found.kind === "unreadable") {
       walker.unreadable.push({ path: base || ".", reason: found.reason });
@@ -211,16 +211,12 @@ export async function matchFiles(
 }
 
 /** Real paths of roots, once per process: every fingerprint asks for it. */
-const realRoots = new Map<string, Promise<string>>();
+const realRoots = new Map<string, string>();
 
-/** The real path of a root (cached; a failure is not). */
-function realRoot(root: string): Promise<string> {
-  let real = realRoots.get(root);
-  if (real === undefined) {
-    real = Deno.realPath(root);
-    real.catch(() => realRoots.delete(root));
-    realRoots.set(root, real);
-  }
+/** The real path of a root (kept; a failure is not). */
+async function realRoot(root: string): Promise<string> {
+  const real = realRoots.get(root) ?? await Deno.realPath(root);
+  realRoots.set(root, real);
   return real;
 }
 
@@ -328,7 +324,7 @@ export async function resolveInside(
   root: string,
   path: string,
 ): Promise<Resolved> {
-  return await new Walker(root, await realRoot(root)).resolve(path);
+  return new Walker(root, await realRoot(root)).resolve(path);
 }
 
 interface Matcher {
@@ -353,8 +349,8 @@ class Walker {
       this.realRoot === sep;
   }
 
-  // deno-lint-ignore require-await
-  async resolve(rel: string): Promise<Resolved> {
+  /** Synchronous: a no-op re-run resolves every input without a turn of the event loop. */
+  resolve(rel: string): Resolved {
     const direct = this.resolveWithoutLinks(rel);
     if (direct !== null) return direct;
     let real: string, info: Deno.FileInfo;
@@ -436,7 +432,7 @@ class Walker {
     matcher: Matcher,
     ancestors: string[],
   ): Promise<void> {
-    const found = await this.resolve(rel);
+    const found = this.resolve(rel);
     if (found.kind === "missing") return;
     if (found.kind === "unreadable") {
       if (matcher.isMatch(rel)) {

@@ -8,7 +8,7 @@ import { fastHash } from "../plan/fast_hash.ts";
 import { sha256Hex } from "../text/sha256.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import { errorReason, joinUnder, matchFiles } from "./files.ts";
-import { statCacheOf } from "./stat_cache.ts";
+import { loadedStatCache, statCacheOf } from "./stat_cache.ts";
 
 /**
  * Per task, a hash of its definition and (recursively) its dependencies'
@@ -68,11 +68,13 @@ export async function fingerprint(
     task.inputs.length === 0 || dependencyFingerprints.some((f) => f === null)
   ) return null;
   const parts = [definitionHash, ...dependencyFingerprints as string[]];
-  const cached = statCacheOf(root);
+  // Loaded already (as from the second task on): no await for it.
+  const now = loadedStatCache(root);
+  const cached = now === undefined ? statCacheOf(root) : null;
   // Before any stat: an entry is trusted only for files older than this.
   const statAt = Date.now();
   const found = await matchFiles(root, task.inputs);
-  const cache = cached === null ? null : await cached;
+  const cache = cached === null ? now ?? null : await cached;
   for (const file of found.files) {
     const path = joinUnder(root, file);
     const hash = () => fileSha256(path);
@@ -88,7 +90,8 @@ export async function fingerprint(
       `${file}:${
         cache === null || info === undefined
           ? await hash()
-          : await cache.hash(file, info, statAt, hash)
+          : cache.known(file, info) ??
+            await cache.hash(file, info, statAt, hash)
       }`,
     );
   }

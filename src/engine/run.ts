@@ -5,7 +5,7 @@
 
 import { join, relative } from "../fs/path.ts";
 import type { LoadedPlan } from "../plan/load.ts";
-import type { Plan } from "../plan/ir.ts";
+import type { Plan, Task } from "../plan/ir.ts";
 import {
   applyEvent,
   countStates,
@@ -242,8 +242,9 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
       }
       return written;
     };
-    // The IR the run works from, before the event that names its hash.
-    const hash = await writer.recordPlan(plan);
+    // The IR the run works from, before the event that names its hash
+    // (the loader's: the plan is serialized again only when no copy has it).
+    const hash = await writer.recordPlan(plan, options.loaded.hash);
     options = { ...options, loaded: { ...options.loaded, hash } };
     return await runRecorded({
       halt: new AbortController(),
@@ -406,6 +407,15 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       flags: options.allow,
       secrets: r.secrets,
     });
+    /** The status of each gate of a task that has some. */
+    const gatesOf = async (task: Task) => {
+      const { gateStatuses } = await import("./gates.ts");
+      // Approvals given while this run is live arrive through the store's journal.
+      for (const grant of await r.store.approvals(runId)) {
+        applyEvent(state, grant);
+      }
+      return gateStatuses(task, hashes[task.id]!, state);
+    };
     // Until a task starts, nothing of the run changes a folder into a link.
     trustFolders();
     const result = await schedule({
@@ -417,15 +427,7 @@ async function runRecorded(r: Recorded): Promise<ExitCode> {
       force: r.force,
       definitionHashes: hashes,
       previousFingerprints: previous,
-      gates: async (task) => {
-        if (task.gates.length === 0) return [];
-        const { gateStatuses } = await import("./gates.ts");
-        // Approvals given while this run is live arrive through the store's journal.
-        for (const grant of await r.store.approvals(runId)) {
-          applyEvent(state, grant);
-        }
-        return gateStatuses(task, hashes[task.id]!, state);
-      },
+      gates: (task) => task.gates.length === 0 ? [] : gatesOf(task),
       workspaces,
       // Applied or not: a patch that landed is reconciled, never redone by its agent.
       agentPatch: (task) => taskPatch(state, task.id, hashes[task.id]!),

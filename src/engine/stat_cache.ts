@@ -182,9 +182,25 @@ export class StatCache {
   }
 
   /**
+   * The sha-256 of `path` (relative to the root) from the cache, when
+   * `info` (its stat) matches the entry and the entry is not racy; else
+   * undefined (then {@link hash} hashes it). Synchronous: a no-op re-run
+   * asks it for every input, without a turn of the event loop each.
+   */
+  known(path: string, info: Deno.FileInfo): string | undefined {
+    if (this.refresh) return undefined;
+    const entry = this.#entries.get(path);
+    if (entry === undefined || entry[0] !== statKey(info)) return undefined;
+    // Changed too close to when its hash was taken: it may have changed since.
+    if (newestChange(info) >= entry[2] - RACY_MS) return undefined;
+    this.hits++;
+    return entry[1];
+  }
+
+  /**
    * The sha-256 of `path` (relative to the root): from the cache when
-   * `info` (its stat) matches the entry and the entry is not racy, else
-   * from `hashFile`, remembered when it is a real hash.
+   * {@link known} has it, else from `hashFile`, remembered when it is a
+   * real hash.
    * @param statAt When (ms) `info` was about to be taken: no later than the stat.
    */
   async hash(
@@ -193,16 +209,10 @@ export class StatCache {
     statAt: number,
     hashFile: () => Promise<string>,
   ): Promise<string> {
+    const hit = this.known(path, info);
+    if (hit !== undefined) return hit;
     const key = statKey(info);
     const entry = this.#entries.get(path);
-    if (
-      !this.refresh && key !== null && entry !== undefined && entry[0] === key
-    ) {
-      if (newestChange(info) < entry[2] - RACY_MS) {
-        this.hits++;
-        return entry[1];
-      }
-    }
     this.misses++;
     const hash = await hashFile();
     if (key !== null && !hash.startsWith("unreadable:")) {
@@ -289,6 +299,8 @@ function isEntry(e: unknown): e is Entry {
 
 /** The cache of each root a run registered (only the project's own root). */
 const caches = new Map<string, Promise<StatCache>>();
+/** The same caches once loaded, for {@link loadedStatCache}. */
+const loaded = new Map<string, StatCache>();
 
 /**
  * Uses a stat cache for fingerprints of files under `root` in this process
@@ -310,6 +322,7 @@ export function useStatCache(
     root,
     StatCache.load(root).then((cache) => {
       cache.refresh = options.refresh ?? false;
+      if (caches.has(root)) loaded.set(root, cache);
       return cache;
     }),
   );
@@ -318,6 +331,15 @@ export function useStatCache(
 /** The stat cache registered for `root`, or null. */
 export function statCacheOf(root: string): Promise<StatCache> | null {
   return caches.get(root) ?? null;
+}
+
+/**
+ * The stat cache registered for `root` once it has loaded (undefined
+ * before that: then {@link statCacheOf} is awaited), or null when none is.
+ */
+export function loadedStatCache(root: string): StatCache | null | undefined {
+  if (!caches.has(root)) return null;
+  return loaded.get(root);
 }
 
 /**
@@ -331,7 +353,8 @@ export async function saveStatCache(
   const cache = caches.get(root);
   if (cache === undefined) return;
   caches.delete(root);
-  const loaded = await cache;
-  if (hashFile) await loaded.settle(hashFile);
-  await loaded.save();
+  loaded.delete(root);
+  const saving = await cache;
+  if (hashFile) await saving.settle(hashFile);
+  await saving.save();
 }

@@ -85,7 +85,9 @@ export async function gatherTaskFacts(
     !facts.selected || facts.doneEarlier || blockedBy !== null ||
     waitingOn !== null
   ) return facts;
-  facts.gates = await source.gates();
+  const gates = source.gates();
+  // Most tasks have none: no turn of the event loop for them.
+  facts.gates = Array.isArray(gates) ? gates : await gates;
   if (source.force || task.inputs.length === 0) return facts;
   const deps = task.dependencies.map((d) => {
     const up = source.upstream(d);

@@ -212,36 +212,70 @@ export function parseLog(text: string, path: string): ReadLog {
 }
 
 /**
- * The valid events of log text whose type is one of `types`, in order.
- * A line that cannot hold one (no `"<type>"` in it, and no escape that
- * could spell one) is not parsed: a reader that wants a few kinds of
- * events spares the rest, `run_started` and its hashes of every task first.
- * Damaged lines are left out silently.
+ * The valid events of log text whose type is one of `types`, newest
+ * first, each given to `each` as it is read. A line that cannot hold one
+ * (no `"<type>"` in it, and no escape that could spell one) is not parsed,
+ * nor is a line whose task can be told without parsing it (see
+ * {@link plainTask}) when `passOver` says that task is settled already.
+ * Damaged lines are left out silently. A reader that wants each task's
+ * newest event (a run's history) parses one line a task, not all of them.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { eventsOfTypes } from "./log.ts";
- * const text = '{"ts":"2024-01-01T00:00:00.000Z","run":"r","type":"skipped","task":"A","shard":null,"reason":"up to date","fingerprint":null}\n' +
- *   '{"ts":"2024-01-01T00:00:00.000Z","run":"r","type":"plan_validated","task":null,"shard":null,"plan_hash":"h","tasks":1}\n';
- * assert.deepEqual(eventsOfTypes(text, "x.jsonl", ["skipped"]).map((e) => e.task), ["A"]);
+ * import { eachEventNewestFirst } from "./log.ts";
+ * const line = (type: string) => `{"ts":"2024-01-01T00:00:00.000Z","run":"r","type":"${type}","task":"A","shard":null,"duration_ms":1,"fingerprint":"f"}\n`;
+ * const seen: string[] = [];
+ * eachEventNewestFirst(line("task_started") + line("task_completed"), "x.jsonl", ["task_started", "task_completed"], () => seen.length > 0, (e) => seen.push(e.type));
+ * assert.deepEqual(seen, ["task_completed"]);
  * ```
  */
-export function eventsOfTypes(
+export function eachEventNewestFirst(
   text: string,
   path: string,
   types: readonly RunEvent["type"][],
-): RunEvent[] {
+  passOver: (task: string) => boolean,
+  each: (event: RunEvent) => void,
+): void {
   const quoted = types.map((t) => `"${t}"`);
   const wanted = new Set<string>(types);
-  const events: RunEvent[] = [];
   const warnings: string[] = [];
-  eachCompleteLine(text, (raw, line) => {
-    if (!raw.includes("\\") && !quoted.some((q) => raw.includes(q))) return;
-    const event = parseEventLine(raw, path, line, warnings);
-    if (event !== null && wanted.has(event.type)) events.push(event);
-  });
-  return events;
+  // Where each complete line begins (a torn last one is no event):
+  // found forwards, as lastIndexOf is several times slower than indexOf.
+  const starts = [0];
+  for (
+    let end = text.indexOf("\n");
+    end >= 0;
+    end = text.indexOf("\n", end + 1)
+  ) {
+    starts.push(end + 1);
+  }
+  for (let i = starts.length - 2; i >= 0; i--) {
+    const raw = text.slice(starts[i]!, starts[i + 1]! - 1);
+    const task = plainTask(raw);
+    if (task !== null && passOver(task)) continue;
+    if (!raw.includes("\\") && !quoted.some((q) => raw.includes(q))) continue;
+    const event = parseEventLine(raw, path, 0, warnings);
+    if (event !== null && wanted.has(event.type)) each(event);
+  }
+}
+
+/**
+ * The task of an event line, told without parsing it, or null when it
+ * cannot be told so. Told only when the line has no backslash (so every
+ * `"` in it is JSON's own) and `"task"` just once: an event has a
+ * top-level `task` key (see `eventProblem`), so that one is it. A line
+ * that is not a valid event may give a wrong task; it is not an event
+ * either way.
+ */
+function plainTask(line: string): string | null {
+  if (line.includes("\\")) return null;
+  const at = line.indexOf('"task"');
+  if (at < 0 || line.indexOf('"task"', at + 1) >= 0) return null;
+  // As the log writes it; other spellings (spaces) are parsed.
+  if (!line.startsWith(':"', at + 6)) return null;
+  const end = line.indexOf('"', at + 8);
+  return end < 0 ? null : line.slice(at + 8, end);
 }
 
 /**

@@ -24,8 +24,8 @@ import { controlFolder, entryKind, setAside } from "./control_entry.ts";
 import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
 import {
   artifactDir,
+  eachEventNewestFirst,
   EventLog,
-  eventsOfTypes,
   logPath,
   parseLog,
   type ReadLog,
@@ -100,9 +100,11 @@ export interface RunWriter {
   appendAll(events: readonly NewEvent[], now?: Date): RunEvent[];
   /**
    * Records the IR the run works from (atomically; kept when already there)
-   * and returns its hash, for the event that names it.
+   * and returns its hash, for the event that names it. Given the hash its
+   * loader computed, a copy of the same IR recorded by the run before is
+   * used (see `writeRecordedPlan`).
    */
-  recordPlan(plan: Plan): Promise<string>;
+  recordPlan(plan: Plan, hash?: string): Promise<string>;
   /** Closes the log and releases the lock. Safe to call twice. */
   close(): void;
 }
@@ -217,18 +219,25 @@ export class RunStore {
   }
 
   /**
-   * The run's events of the given types only (see {@link eventsOfTypes}):
-   * cheaper than {@link events} for a reader that needs a few kinds.
+   * The run's events of the given types, newest first (see
+   * {@link eachEventNewestFirst}): a line of a task `passOver` says is
+   * settled is not parsed.
    */
-  // deno-lint-ignore require-await
-  async eventsOfTypes(
+  eachEventNewestFirst(
     run: string,
     types: readonly RunEvent["type"][],
-  ): Promise<RunEvent[]> {
+    passOver: (task: string) => boolean,
+    each: (event: RunEvent) => void,
+  ): void {
     const path = this.logPath(run);
-    // Synchronous: the whole file is wanted now, and an async read is a
-    // hop to a worker thread (a run reads the latest log before its tasks).
-    return eventsOfTypes(Deno.readTextFileSync(path), path, types);
+    // Synchronous, as eventsOfTypes reads.
+    eachEventNewestFirst(
+      Deno.readTextFileSync(path),
+      path,
+      types,
+      passOver,
+      each,
+    );
   }
 
   /**
@@ -274,7 +283,7 @@ export class RunStore {
     const lock = await acquireLock(this.root, run);
     try {
       const dir = this.artifactDir(run);
-      return _writer(await EventLog.open(this.root, run), lock, dir);
+      return _writer(await EventLog.open(this.root, run), lock, dir, null);
     } catch (e) {
       lock.release();
       throw e;
@@ -305,14 +314,20 @@ export class RunStore {
    */
   async create(base: string): Promise<RunWriter> {
     if (!RUN_ID.test(base)) throw new TypeError(`Invalid run id "${base}"`);
-    const known = new Set(await this.runs());
+    const runs = await this.runs();
+    const known = new Set(runs);
+    // The run before: the IR it recorded is likely this run's too.
+    const last = runs.at(-1);
+    const earlier = last === undefined ? null : this.artifactDir(last);
     for (let n = 1; n <= MAX_SAME_ID; n++) {
       const run = n === 1 ? base : `${base}-${n}`;
       if (known.has(run) || await _exists(this.artifactDir(run))) continue;
       const lock = await acquireLock(this.root, run);
       try {
         const log = await EventLog.create(this.root, run);
-        if (log !== null) return _writer(log, lock, this.artifactDir(run));
+        if (log !== null) {
+          return _writer(log, lock, this.artifactDir(run), earlier);
+        }
       } catch (e) {
         lock.release();
         throw e;
@@ -496,7 +511,12 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-function _writer(log: EventLog, lock: Lock, artifactDir: string): RunWriter {
+function _writer(
+  log: EventLog,
+  lock: Lock,
+  artifactDir: string,
+  earlier: string | null,
+): RunWriter {
   let closed = false;
   return {
     run: log.run,
@@ -504,7 +524,12 @@ function _writer(log: EventLog, lock: Lock, artifactDir: string): RunWriter {
     warning: lock.warning,
     append: (event, now) => log.append(event, now),
     appendAll: (events, now) => log.appendAll(events, now),
-    recordPlan: (plan) => writeRecordedPlan(artifactDir, plan),
+    recordPlan: (plan, hash) =>
+      writeRecordedPlan(
+        artifactDir,
+        plan,
+        hash === undefined ? undefined : { hash, earlier },
+      ),
     close() {
       if (closed) return;
       closed = true;

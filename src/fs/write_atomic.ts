@@ -7,7 +7,7 @@
 import { basename, dirname, join } from "./path.ts";
 
 /**
- * Writes `text` to `path` atomically: first to a temporary file beside it,
+ * Writes `text` (or bytes) to `path` atomically: first to a temporary file beside it,
  * then renamed over it. The temporary file is removed if the write fails.
  *
  * @param path The file to replace (its folder must exist).
@@ -26,7 +26,7 @@ import { basename, dirname, join } from "./path.ts";
  */
 export function writeFileAtomic(
   path: string,
-  text: string,
+  text: string | Uint8Array,
   options: { mode?: number } = {},
 ): void {
   const temp = join(
@@ -34,7 +34,9 @@ export function writeFileAtomic(
     `.${basename(path)}.${Deno.pid}.${_counter++}.tmp`,
   );
   try {
-    Deno.writeTextFileSync(temp, text, { mode: options.mode });
+    if (typeof text === "string") {
+      Deno.writeTextFileSync(temp, text, { mode: options.mode });
+    } else Deno.writeFileSync(temp, text, { mode: options.mode });
     // Exactly the mode asked for, whatever the umask took from it; where the
     // file system keeps no modes, the file as created will do.
     if (options.mode !== undefined && Deno.build.os !== "windows") {

@@ -82,3 +82,36 @@ Deno.test("recorded plan: a run without one (recorded before IRs were kept) or w
     );
   }
 });
+
+Deno.test("recorded plan: a re-run records its own copy of the IR, taken from the run before only when that copy still has the hash", async () => {
+  const dir = await tempProject({ "orchestrator.yml": CHAIN("B1") });
+  await Deno.writeTextFile(join(dir, "ok"), "");
+  const recorded = async () => {
+    const started = (await latestEvents(dir))[0]!;
+    assert.ok(started.type === "run_started");
+    return join(
+      dir,
+      ".codex/runs",
+      started.run,
+      `plan-${started.plan_hash}.json`,
+    );
+  };
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  const first = await recorded();
+  const text = await Deno.readTextFile(first);
+  // The first run's copy edited by hand: the next run does not take it.
+  await Deno.writeTextFile(first, text.replace('"B1', '"B9'));
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  const second = await recorded();
+  assert.notEqual(second, first);
+  assert.equal(await Deno.readTextFile(second), text);
+  // Its own copy intact: the next run takes it, as it is.
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  const third = await recorded();
+  assert.notEqual(third, second);
+  assert.equal(await Deno.readTextFile(third), text);
+  assert.equal((await Deno.lstat(third)).mode! & 0o777, 0o600);
+  const status = await cli(["status", "--json"], { cwd: dir });
+  assert.equal(status.code, 0, status.stderr);
+  assert.equal(JSON.parse(status.stdout).plan.recorded, true);
+});
