@@ -35,6 +35,9 @@ const env = {
   NX_DAEMON: "false",
 };
 
+/** The informative wide-1k row of orchestrate with `--sandbox off` (goals judge the default run). */
+const SANDBOX_OFF = "orchestrate --sandbox off (informative)";
+
 type Argv = string[];
 const orch = (...a: string[]): Argv => [
   DENO,
@@ -159,6 +162,14 @@ for (let r = 0; r < ROUNDS; r++) {
       tools[t] = async () =>
         must(argv, await fresh("wide", t, `r${r}`), `wide ${t}`);
     }
+    // Informative: orchestrate without the per-command pid namespace, so
+    // the table shows its own per-task cost apart from the namespace's.
+    tools[SANDBOX_OFF] = async () =>
+      must(
+        [...rs.orchestrate!, "--sandbox", "off"],
+        await fresh("wide", "orchestrate", `r${r}-off`),
+        "wide orchestrate --sandbox off",
+      );
     tools["floor: xargs -P2 (C)"] = () =>
       must(["sh", "-c", "seq 1000 | xargs -P2 -I{} /bin/true"], WORK, "xargs");
     tools["floor: Deno spawn (null stdio)"] = () =>
