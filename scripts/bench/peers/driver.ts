@@ -35,6 +35,12 @@ const env = {
   NX_DAEMON: "false",
 };
 
+/** The informative wide-1k row of orchestrate with `--sandbox off` (goals judge the default run). */
+const SANDBOX_OFF = "orchestrate --sandbox off (informative)";
+
+/** The piped floor with each `true` in a bwrap pid namespace, as the default sandbox runs a task. */
+const PIDNS_FLOOR = "floor: Deno spawn (piped), each in a bwrap pid namespace";
+
 type Argv = string[];
 const orch = (...a: string[]): Argv => [
   DENO,
@@ -112,6 +118,8 @@ const haveJust = JUST !== "" && has(JUST),
 const which = async (p: string) =>
   (await exec(["sh", "-c", `command -v ${p}`], "/")).code === 0;
 const haveMake = await which("make"), haveNinja = await which("ninja");
+// The pid namespace floor needs bwrap on Linux (orchestrate runs without one elsewhere).
+const haveBwrap = Deno.build.os === "linux" && await which("bwrap");
 
 /** Runner argv for a workload at concurrency j. */
 function runners(j: number, goal: "all"): Record<string, Argv> {
@@ -159,25 +167,33 @@ for (let r = 0; r < ROUNDS; r++) {
       tools[t] = async () =>
         must(argv, await fresh("wide", t, `r${r}`), `wide ${t}`);
     }
+    // Informative: orchestrate without the per-command pid namespace, so
+    // the table shows its own per-task cost apart from the namespace's.
+    tools[SANDBOX_OFF] = async () =>
+      must(
+        [...rs.orchestrate!, "--sandbox", "off"],
+        await fresh("wide", "orchestrate", `r${r}-off`),
+        "wide orchestrate --sandbox off",
+      );
     tools["floor: xargs -P2 (C)"] = () =>
       must(["sh", "-c", "seq 1000 | xargs -P2 -I{} /bin/true"], WORK, "xargs");
-    tools["floor: Deno spawn (null stdio)"] = () =>
-      must(
-        denoScript(join(PROJECT, "scripts/bench/spawn_floor.ts"), "1000", "2"),
-        WORK,
-        "spawn floor",
-      );
-    tools["floor: Deno spawn (piped)"] = () =>
+    // The project's spawn loop, 1,000 x `true` 2 at a time (see spawn_floor.ts).
+    const spawnFloor = (what: string, ...how: string[]) => () =>
       must(
         denoScript(
           join(PROJECT, "scripts/bench/spawn_floor.ts"),
           "1000",
           "2",
-          "piped",
+          ...how,
         ),
         WORK,
-        "piped floor",
+        what,
       );
+    tools["floor: Deno spawn (null stdio)"] = spawnFloor("spawn floor");
+    tools["floor: Deno spawn (piped)"] = spawnFloor("piped floor", "piped");
+    if (haveBwrap) {
+      tools[PIDNS_FLOOR] = spawnFloor("pid namespace floor", "piped", "pidns");
+    }
     for (const t of rotate(Object.keys(tools), r)) {
       rec("wide-1k", t, r, await tools[t]!());
     }

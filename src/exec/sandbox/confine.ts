@@ -15,7 +15,10 @@
  * (bwrap, ≈3 ms a command): its processes end with it and it cannot read
  * the orchestrator's or another task's /proc (their environment holds
  * secrets it was not given). A task that declares `keep_running` runs
- * bare instead, so that what it starts may outlive it.
+ * bare instead, so that what it starts may outlive it. Of that cost (CPU,
+ * 2-CPU VM), ≈1 ms is bwrap's own exec (mostly the dynamic loader probing
+ * the CPU), ≈0.8 ms the mount set-up every bwrap does, and only ≈0.2 ms
+ * the namespaces and fresh /proc; no bwrap option changes it measurably.
  * @module
  */
 
