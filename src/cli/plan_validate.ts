@@ -62,7 +62,7 @@ async function validate(
   const path = planPath(file);
   let typed = "";
   if (types && isTsPlan(path)) {
-    await refuseSpecialFile(path);
+    refuseSpecialFile(path);
     // The compiler is ~10 MB of JavaScript: loaded for this command only.
     const { typeCheckPlan } = await import("../plan/ts/type_check.ts");
     const errors = await typeCheckPlan(path, Deno.cwd());
@@ -76,10 +76,11 @@ async function validate(
   const loaded = await checkPlanOrThrow(path);
   const { plan } = loaded;
   const shards = plan.tasks.reduce((n, t) => n + t.shards.length, 0);
+  // \u2014 is an em dash: modules loaded at start-up stay ASCII (faster to load).
   print(
     `${safeText(loaded.file)}: valid plan "${
       safeText(plan.project.name)
-    }" — ${plan.tasks.length} task${
+    }" \u2014 ${plan.tasks.length} task${
       plan.tasks.length === 1 ? "" : "s"
     }, ${shards} shard${shards === 1 ? "" : "s"}${typed}`,
   );

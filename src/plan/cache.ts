@@ -171,7 +171,7 @@ export async function readCachedPlan(
 ): Promise<CachedPlan | undefined> {
   // Only projects with `.codex/` are cached: elsewhere a stat spares the
   // entry's lookup (its key's hash, its read), ~1.5 ms of a first command.
-  if (!await hasCodexDir(file)) return undefined;
+  if (!hasCodexDir(file)) return undefined;
   const entry = await readEntry(file);
   if (!entry) return undefined;
   try {
@@ -233,7 +233,7 @@ export async function writeCachedPlan(
 ): Promise<void> {
   const dirs = userDirs();
   if (!dirs) return;
-  if (!await hasCodexDir(file)) {
+  if (!hasCodexDir(file)) {
     // A first run makes `.codex/`: it records the check then (see writeDeferredCachedPlans).
     deferred.set(
       file,
@@ -375,9 +375,10 @@ function absolute(file: string): string {
   return resolve(Deno.cwd(), file);
 }
 
-async function hasCodexDir(file: string): Promise<boolean> {
+/** Synchronous: a stat is quick, and an async one is a hop to a worker thread. */
+function hasCodexDir(file: string): boolean {
   try {
-    return (await Deno.stat(join(dirname(file), STATE_DIR))).isDirectory;
+    return Deno.statSync(join(dirname(file), STATE_DIR)).isDirectory;
   } catch {
     return false;
   }
@@ -436,7 +437,7 @@ export function tsCacheBlocker(
  *
  * @example
  * ```ts ignore
- * await whyNotCached("orchestrator.ts"); // "orchestrator.ts:3 uses Date: …"
+ * await whyNotCached("orchestrator.ts"); // "orchestrator.ts:3 uses Date: ..."
  * ```
  */
 export async function whyNotCached(file: string): Promise<string | null> {
