@@ -16,7 +16,10 @@ import {
 import { errorSummary, formatDiagnostic } from "../plan/diagnostic.ts";
 import { printError } from "../output/stdio.ts";
 import type { Diagnostic, Result } from "../plan/diagnostic.ts";
-import { NotARegularFile, refuseSpecialFileSync } from "../fs/regular_file.ts";
+import {
+  NotARegularFile,
+  refuseSpecialFile as refuseSpecialPath,
+} from "../fs/regular_file.ts";
 import {
   type CheckedPlan,
   checkPlan,
@@ -76,7 +79,7 @@ async function orThrow<T>(
   load: (path: string) => Promise<Result<T>>,
 ): Promise<T> {
   const path = planPath(file);
-  refuseSpecialFile(path);
+  await refuseSpecialFile(path);
   if (isTsPlan(path)) {
     // Only TS plans have a DSL copy: YAML commands never load this.
     const { warnIfDslCopyIsOld } = await import("../init/dsl_copy.ts");
@@ -146,14 +149,13 @@ function nearestPlan(): string {
 
 // Reading a FIFO or a device would block or never end: only files and folders reach the loader
 // (which reports a folder, or a file it cannot read, as a located error).
-// A stat does not wait on a FIFO: done synchronously, as the loader's reads are.
 /**
  * Refuses a plan path that is a pipe, socket or device.
  * @throws {PlanInvalid} When it is one.
  */
-export function refuseSpecialFile(path: string): void {
+export async function refuseSpecialFile(path: string): Promise<void> {
   try {
-    refuseSpecialFileSync(path);
+    await refuseSpecialPath(path);
     return;
   } catch (e) {
     // The loader reports a missing or unreadable plan with its location.

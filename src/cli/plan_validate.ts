@@ -62,7 +62,7 @@ async function validate(
   const path = planPath(file);
   let typed = "";
   if (types && isTsPlan(path)) {
-    refuseSpecialFile(path);
+    await refuseSpecialFile(path);
     // The compiler is ~10 MB of JavaScript: loaded for this command only.
     const { typeCheckPlan } = await import("../plan/ts/type_check.ts");
     const errors = await typeCheckPlan(path, Deno.cwd());

@@ -171,7 +171,7 @@ export async function readCachedPlan(
 ): Promise<CachedPlan | undefined> {
   // Only projects with `.codex/` are cached: elsewhere a stat spares the
   // entry's lookup (its key's hash, its read), ~1.5 ms of a first command.
-  if (!hasCodexDir(file)) return undefined;
+  if (!await hasCodexDir(file)) return undefined;
   const entry = await readEntry(file);
   if (!entry) return undefined;
   try {
@@ -233,7 +233,7 @@ export async function writeCachedPlan(
 ): Promise<void> {
   const dirs = userDirs();
   if (!dirs) return;
-  if (!hasCodexDir(file)) {
+  if (!await hasCodexDir(file)) {
     // A first run makes `.codex/`: it records the check then (see writeDeferredCachedPlans).
     deferred.set(
       file,
@@ -375,10 +375,9 @@ function absolute(file: string): string {
   return resolve(Deno.cwd(), file);
 }
 
-/** Synchronous: a stat is quick, and an async one is a hop to a worker thread. */
-function hasCodexDir(file: string): boolean {
+async function hasCodexDir(file: string): Promise<boolean> {
   try {
-    return Deno.statSync(join(dirname(file), STATE_DIR)).isDirectory;
+    return (await Deno.stat(join(dirname(file), STATE_DIR))).isDirectory;
   } catch {
     return false;
   }
