@@ -76,10 +76,11 @@ async function validate(
   const loaded = await checkPlanOrThrow(path);
   const { plan } = loaded;
   const shards = plan.tasks.reduce((n, t) => n + t.shards.length, 0);
+  // \u2014 is an em dash: modules loaded at start-up stay ASCII (faster to load).
   print(
     `${safeText(loaded.file)}: valid plan "${
       safeText(plan.project.name)
-    }" — ${plan.tasks.length} task${
+    }" \u2014 ${plan.tasks.length} task${
       plan.tasks.length === 1 ? "" : "s"
     }, ${shards} shard${shards === 1 ? "" : "s"}${typed}`,
   );

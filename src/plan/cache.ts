@@ -436,7 +436,7 @@ export function tsCacheBlocker(
  *
  * @example
  * ```ts ignore
- * await whyNotCached("orchestrator.ts"); // "orchestrator.ts:3 uses Date: …"
+ * await whyNotCached("orchestrator.ts"); // "orchestrator.ts:3 uses Date: ..."
  * ```
  */
 export async function whyNotCached(file: string): Promise<string | null> {

@@ -51,8 +51,9 @@ export function formatDiagnostic(d: Diagnostic): string {
     const from = d.sourceLine.length > SHOWN && col > SHOWN / 2
       ? col - SHOWN / 2
       : 0;
-    const before = from > 0 ? "…" : "";
-    const after = d.sourceLine.length > from + SHOWN ? "…" : "";
+    // \u2026 is an ellipsis: modules loaded at start-up stay ASCII (faster to load).
+    const before = from > 0 ? "\u2026" : "";
+    const after = d.sourceLine.length > from + SHOWN ? "\u2026" : "";
     const line = before + d.sourceLine.slice(from, from + SHOWN) + after;
     text += `\n  ${line}\n  ${" ".repeat(col - from + before.length)}^`;
   }

@@ -1,5 +1,5 @@
 /**
- * The plan loader: file → schema → includes → IR → semantic checks. The only
+ * The plan loader: file -> schema -> includes -> IR -> semantic checks. The only
  * way to obtain a {@link Plan}. A cached check (see `cache.ts`) is used when
  * the plan's files are unchanged; only a miss loads the checker (and zod).
  * @module
@@ -88,7 +88,7 @@ export async function checkPlan(file: string): Promise<Result<CheckedPlan>> {
  * @example
  * ```ts ignore
  * import { planHash } from "./load.ts";
- * await planHash(plan); // "3f2a…"
+ * await planHash(plan); // "3f2a..."
  * ```
  */
 export function planHash(plan: Plan): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * Plan as written → IR. Pure; runs only on input the schema accepted.
+ * Plan as written -> IR. Pure; runs only on input the schema accepted.
  * @module
  */
 

@@ -29,7 +29,7 @@ const NAMED: Record<string, string> = {
  * import assert from "node:assert/strict";
  * import { safeText } from "./safe_text.ts";
  * assert.equal(safeText("Fix\x1b[2J it\nnow\x07"), "Fix\\x1b[2J it\\nnow\\x07");
- * assert.equal(safeText("Déjà vu ✓"), "Déjà vu ✓");
+ * assert.equal(safeText("D\u00e9j\u00e0 vu \u2713"), "D\u00e9j\u00e0 vu \u2713");
  * assert.equal(safeText("a\u202eb"), "a\\u{202e}b");
  * ```
  */

@@ -72,3 +72,30 @@ Deno.test("command index: starting imports no command and not the did-you-mean; 
   assert.match(root.stderr, /did you mean "status"\?/);
   assert.match(root.stderr, /Commands:\n(.|\n)* {2}fingerprint /);
 });
+
+Deno.test("command index: every module `plan validate` of a YAML plan loads is ASCII (a one-byte string for V8: faster to load)", async () => {
+  const roots = [
+    "src/main.ts",
+    "src/cli/plan_command.ts",
+    "src/plan/checker.ts",
+  ];
+  const modules = new Set<string>();
+  for (const root of roots) {
+    for (const s of await staticImports(root)) {
+      if (s.startsWith("file:") && /\.m?[jt]s$/.test(s)) modules.add(s);
+    }
+  }
+  assert.ok(
+    modules.has(
+      new URL("../../src/plan/vendor/js_yaml.mjs", import.meta.url).href,
+    ),
+  );
+  const wide = [...modules].filter((s) =>
+    /[\u0080-\uffff]/.test(Deno.readTextFileSync(new URL(s)))
+  );
+  assert.deepEqual(
+    wide,
+    [],
+    "write such characters as \\uXXXX escapes (ASCII in comments)",
+  );
+});

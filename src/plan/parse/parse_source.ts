@@ -1,5 +1,5 @@
 /**
- * Source text → plain data, for YAML and strict JSON, with syntax errors as
+ * Source text -> plain data, for YAML and strict JSON, with syntax errors as
  * located diagnostics and guards against hostile input (alias bombs, deep
  * nesting, huge documents).
  * @module
