@@ -70,6 +70,8 @@ export interface ProcessOptions {
 
 /** Hands out workspaces: one per task, one for the final build. */
 export interface WorkspaceProvider {
+  /** The project root: where every task's workspace starts (before a worktree). */
+  readonly root: string;
   forTask(task: Task): TaskWorkspace;
   /** The workspace of the final release/install steps. */
   forBuild(): TaskWorkspace;
@@ -214,6 +216,7 @@ export function projectWorkspaces(
   };
   const build = make(null, null, { ORCHESTRATE_RUN_ID: runId });
   return {
+    root,
     forTask: (task) =>
       make(task, null, {
         ORCHESTRATE_RUN_ID: runId,
