@@ -10,6 +10,7 @@ import {
   applyEvent,
   countStates,
   emptyState,
+  isDoneInRun,
   type RunState,
   taskPatch,
 } from "../events/fold.ts";
@@ -277,6 +278,16 @@ export async function executeRun(given: RunOptions): Promise<ExitCode> {
     await saveStatCache(
       options.loaded.root,
       options.interrupt.aborted ? undefined : fileSha256,
+      {
+        tasks: new Set(plan.tasks.map((t) => t.id)),
+        // Files only after a run that asked every task for its inputs.
+        files: !options.interrupt.aborted && !options.resume &&
+          !selection.only && selection.selected.size === plan.tasks.length &&
+          plan.tasks.every((t) => {
+            const task = state.tasks.get(t.id);
+            return task !== undefined && isDoneInRun(task.state, task.reason);
+          }),
+      },
     );
     await definitions.save();
     for (const o of options.observers) {

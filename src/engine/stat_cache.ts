@@ -98,6 +98,8 @@ export class StatCache {
   /** By task id: the text its last fingerprint hashed, and the fingerprint. */
   #prints: Map<string, Print>;
   #dirty = false;
+  /** Files this run asked for, hit or not (what {@link prune} keeps). */
+  #used = new Set<string>();
   /** Files whose entry was racy when recorded: settled at {@link save}. */
   #racy = new Set<string>();
   /** Every file is hashed again (`--force`); the entries are renewed. */
@@ -188,6 +190,7 @@ export class StatCache {
    * asks it for every input, without a turn of the event loop each.
    */
   known(path: string, info: Deno.FileInfo): string | undefined {
+    this.#used.add(path);
     if (this.refresh) return undefined;
     const entry = this.#entries.get(path);
     if (entry === undefined || entry[0] !== statKey(info)) return undefined;
@@ -251,6 +254,25 @@ export class StatCache {
       this.#dirty = true;
     }
     this.#racy.clear();
+  }
+
+  /**
+   * Forgets what the plan no longer has: the kept fingerprints of tasks not
+   * in `tasks`, and, when `files` (the run asked every task of the plan for
+   * its inputs), the entries of files this run did not ask for (inputs
+   * renamed, deleted or no longer named). Without it a project's cache
+   * only grows, until it is too big to read and is thrown away whole.
+   */
+  prune(tasks: ReadonlySet<string>, files: boolean): void {
+    for (const id of this.#prints.keys()) {
+      if (!tasks.has(id) && this.#prints.delete(id)) this.#dirty = true;
+    }
+    if (!files) return;
+    for (const path of this.#entries.keys()) {
+      if (!this.#used.has(path) && this.#entries.delete(path)) {
+        this.#dirty = true;
+      }
+    }
   }
 
   /**
@@ -344,11 +366,13 @@ export function loadedStatCache(root: string): StatCache | null | undefined {
 
 /**
  * Saves the cache of `root` (if one is registered) and lets it go; with
- * `hashFile`, racy entries grown old enough are settled first.
+ * `hashFile`, racy entries grown old enough are settled first; with
+ * `prune`, what the plan no longer has is forgotten ({@link StatCache.prune}).
  */
 export async function saveStatCache(
   root: string,
   hashFile?: (path: string) => Promise<string>,
+  prune?: { tasks: ReadonlySet<string>; files: boolean },
 ): Promise<void> {
   const cache = caches.get(root);
   if (cache === undefined) return;
@@ -356,5 +380,6 @@ export async function saveStatCache(
   loaded.delete(root);
   const saving = await cache;
   if (hashFile) await saving.settle(hashFile);
+  if (prune) saving.prune(prune.tasks, prune.files);
   await saving.save();
 }

@@ -216,3 +216,48 @@ Deno.test("stat cache: an input written just before the run is hashed again at i
   );
   assert.equal(await runA(dir), "skipped: up to date");
 });
+
+Deno.test("stat cache: a task or input the plan no longer has is forgotten after a whole-plan run; a run of a selection or one that failed forgets no file", async () => {
+  const two = `${PLAN}  - id: B
+    title: other
+    inputs: ["in/b.txt"]
+    commands: { b: "true" }
+`;
+  const dir = await tempProject({
+    "orchestrator.yml": two,
+    "in/a.txt": "aaaa\n",
+    "in/b.txt": "bbbb\n",
+  });
+  const cache = async () => {
+    const c = JSON.parse(await Deno.readTextFile(join(dir, STAT_CACHE_FILE)));
+    const prints = (c.prints as string[]).filter((_, i) => i % 3 === 0);
+    return { files: Object.keys(c.files).sort(), prints: prints.sort() };
+  };
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  assert.deepEqual(await cache(), {
+    files: ["in/a.txt", "in/b.txt"],
+    prints: ["A", "B"],
+  });
+  // A run of a selection keeps the files and fingerprints of what it left out.
+  assert.equal((await cli(["run", "--task", "A"], { cwd: dir })).code, 0);
+  assert.deepEqual(await cache(), {
+    files: ["in/a.txt", "in/b.txt"],
+    prints: ["A", "B"],
+  });
+  // B goes from the plan (its fingerprint with it); A's change fails the
+  // run, which did not ask every task for its inputs: no file is forgotten.
+  await Deno.writeTextFile(join(dir, "in/a.txt"), "changed\n");
+  await Deno.writeTextFile(
+    join(dir, "orchestrator.yml"),
+    PLAN.replace("mkdir -p out &&", "exit 1 &&"),
+  );
+  assert.equal((await cli(["run"], { cwd: dir })).code, 1);
+  assert.deepEqual(await cache(), {
+    files: ["in/a.txt", "in/b.txt"],
+    prints: ["A"],
+  });
+  // A whole-plan run that decided every task: in/b.txt is forgotten.
+  await Deno.writeTextFile(join(dir, "orchestrator.yml"), PLAN);
+  assert.equal((await cli(["run"], { cwd: dir })).code, 0);
+  assert.deepEqual(await cache(), { files: ["in/a.txt"], prints: ["A"] });
+});
