@@ -562,6 +562,10 @@ async function recordStart(
     force,
     ci: ciInfo(),
     dependencies,
+    // Recorded, so a resume need not guess it from the selection's shape.
+    ...(selection.only
+      ? { partial: selection.widen ? "widen" as const : "only" as const }
+      : {}),
   });
   emit({
     type: "plan_validated",

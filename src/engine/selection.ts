@@ -164,9 +164,13 @@ export function resumeSelection(
     : plan.tasks.some((t) =>
       wasSelected.has(t.id) && t.dependencies.some(leftOut)
     );
-  // `--only` selected its target alone; a watch re-run, a task's dependents.
+  // As recorded; in an older log, by shape: `--only` selected its target
+  // alone, a watch re-run a task's dependents (the target alone too, at times).
   const widen = partial &&
-    !(target !== null && wasSelected.size === 1 && wasSelected.has(target));
+    (state.partial !== null
+      ? state.partial === "widen"
+      : !(target !== null && wasSelected.size === 1 &&
+        wasSelected.has(target)));
   if (partial) selected = new Set([...ids].filter((id) => wasSelected.has(id)));
   else if (state.selection === null) selected = new Set(ids);
   else if (target !== null) {

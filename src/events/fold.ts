@@ -59,6 +59,8 @@ export interface RunState {
   task_hashes: Record<string, string>;
   selection: string | null;
   selected: string[];
+  /** How the run takes dependencies it left out (see `RunStartedEvent.partial`); null: none, or not recorded. */
+  partial: "only" | "widen" | null;
   /** Started with `--force`: a resume of it stays forced. */
   force: boolean;
   started_at: string | null;
@@ -95,6 +97,7 @@ export function emptyState(): RunState {
     task_hashes: Object.create(null),
     selection: null,
     selected: [],
+    partial: null,
     force: false,
     started_at: null,
     ended_at: null,
@@ -196,6 +199,7 @@ export function applyEvent(state: RunState, event: RunEvent): void {
         task_hashes: bare(event.task_hashes),
         selection: event.selection,
         selected: [...event.selected],
+        partial: event.partial ?? null,
         force: event.force === true,
         started_at: event.ts,
       });

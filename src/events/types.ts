@@ -69,6 +69,14 @@ export interface RunStartedEvent extends EventBase {
    * path). Absent in logs written before it was recorded.
    */
   dependencies?: Record<string, string[]>;
+  /**
+   * How the run takes dependencies it left out of its selection: `only`
+   * (`run --task X --only`: each must have completed elsewhere, else X is
+   * blocked) or `widen` (a watch re-run: one that did not complete joins
+   * the run). Absent when it leaves none out, and in logs written before it
+   * was recorded (a resume then tells them apart by the selection's shape).
+   */
+  partial?: "only" | "widen";
 }
 
 /** The plan was loaded and validated. */

@@ -76,6 +76,12 @@ const CHECKS: Readonly<Record<RunEvent["type"], Check>> = {
         e.dependencies === undefined || idLists(e.dependencies),
         "dependencies",
         "a map of task id lists",
+      ) ??
+      need(
+        e.partial === undefined || e.partial === "only" ||
+          e.partial === "widen",
+        "partial",
+        '"only", "widen" or absent',
       ),
   plan_validated: nothing,
   plan_updated: (e) =>

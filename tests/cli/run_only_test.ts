@@ -99,6 +99,9 @@ Deno.test("run --only: a dependency completed in the project's runs is not run a
       (e as unknown as { reason: string }).reason === "outside the selection"
     ),
   );
+  // Recorded, so its resume stays --only without guessing.
+  const started = events.find((e) => e.type === "run_started");
+  assert.equal((started as unknown as { partial?: string }).partial, "only");
   const print = completion(events, "test")!.fingerprint;
   assert.match(print ?? "", /^[0-9a-f]{64}$/);
   // The same fingerprint a whole local run gives.

@@ -186,6 +186,20 @@ Deno.test("run --watch: a changed input runs its task and its dependents only; a
       outside: ["GEN", "LINT"],
       outcome: "success",
     });
+    // A re-run widens (a dependency that did not complete joins it), as recorded for its resume.
+    const started = JSON.parse(
+      (await Deno.readTextFile(join(dir, `.codex/runs/${second}.jsonl`)))
+        .split("\n")[0]!,
+    );
+    assert.equal(started.type, "run_started");
+    assert.equal(started.partial, "widen");
+    assert.equal(
+      JSON.parse(
+        (await Deno.readTextFile(join(dir, `.codex/runs/${first}.jsonl`)))
+          .split("\n")[0]!,
+      ).partial,
+      undefined,
+    );
     // The other input: its task alone (nothing depends on it).
     await Deno.writeTextFile(join(dir, "lint/x.txt"), "y\n");
     await watch.watching(3);
