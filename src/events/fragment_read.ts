@@ -8,6 +8,7 @@
  */
 
 import { basename, dirname, join } from "../fs/path.ts";
+import { STATE_DIR } from "../fs/state_dir.ts";
 import { sha256 } from "../plan/hash.ts";
 import { readRecordedPlan } from "./recorded_plan.ts";
 import type { Plan } from "../plan/ir.ts";
@@ -99,7 +100,10 @@ export async function readFragments(
  * The run logs under `paths`, as {@link readFragments} finds them: every
  * `*.jsonl` below each folder (a file named directly, whatever its name),
  * sorted, no link followed, a run's approvals journal left out; a path
- * that cannot be read is a warning.
+ * that cannot be read is a warning. A folder that holds a `.codex/` is a
+ * job's workspace (an artifact of its run logs and its tasks' outputs):
+ * below it only `.codex/runs/*.jsonl` are run logs, so a task's own
+ * output shaped like a run log never passes for one.
  *
  * @example
  * ```ts ignore
@@ -111,15 +115,25 @@ export async function fragmentFiles(
 ): Promise<{ files: string[]; warnings: string[] }> {
   const warnings: string[] = [];
   const files: string[] = [];
-  for (const path of paths) await collect(path, files, warnings, true);
+  for (const path of paths) {
+    await collect(path, files, warnings, true, "any");
+  }
   return { files, warnings };
 }
+
+/**
+ * Where a walk is: anywhere (`any`), at a job's `.codex/runs/` (`runs`),
+ * or at one of its entries (`run entry`: a log is taken, a run's own
+ * folder of command output is not walked).
+ */
+type Place = "any" | "runs" | "run entry";
 
 async function collect(
   path: string,
   files: string[],
   warnings: string[],
   named: boolean,
+  place: Place,
 ): Promise<void> {
   let info: Deno.FileInfo;
   try {
@@ -138,7 +152,7 @@ async function collect(
     if (named || path.endsWith(".jsonl")) files.push(path);
     return;
   }
-  if (!info.isDirectory) return;
+  if (!info.isDirectory || place === "run entry") return;
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(path)) names.push(entry.name);
@@ -147,9 +161,34 @@ async function collect(
     return;
   }
   names.sort();
+  // A job's workspace (an artifact of its run logs and its tasks' outputs):
+  // its run logs are in .codex/runs/; the rest is outputs, never read as logs.
+  if (place === "any" && names.includes(STATE_DIR)) {
+    const runs = join(path, STATE_DIR, "runs");
+    // A workspace that never ran has none: nothing to say.
+    if (await isRealFolder(runs)) {
+      await collect(runs, files, warnings, false, "runs");
+    }
+    return;
+  }
   for (const name of names) {
     const child = join(path, name);
-    if (!isJournal(child)) await collect(child, files, warnings, false);
+    if (isJournal(child)) continue;
+    await collect(
+      child,
+      files,
+      warnings,
+      false,
+      place === "runs" ? "run entry" : "any",
+    );
+  }
+}
+
+async function isRealFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(path)).isDirectory;
+  } catch {
+    return false;
   }
 }
 

@@ -307,6 +307,43 @@ Deno.test("merge: a fragment of a changed plan is refused (exit 2, both files na
   assert.equal(await exists(join(dir, "TASKS.md")), false);
 });
 
+Deno.test("merge: in a job's workspace artifact (run logs and outputs), only .codex/runs/ holds run logs: a task's output shaped like a run log is not read as one", async () => {
+  const { art } = await fixture();
+  const mixed = join(await tempDir("merge-outputs-"), "art");
+  await copyTree(art, mixed);
+  // Job A's artifact as CI uploads it with outputs: rooted at the workspace.
+  const workspace = join(mixed, "orchestrate-A");
+  const logs = join(await tempDir("merge-a-logs-"), "runs");
+  await copyTree(workspace, logs);
+  await Deno.remove(workspace, { recursive: true });
+  await copyTree(logs, join(workspace, ".codex/runs"));
+  // One output is a run log of another plan, as a task could write one.
+  const changed = await clone(PLAN("true"));
+  const run = await cli(["run", "--task", "B", "--no-build"], {
+    cwd: changed,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  for await (const entry of Deno.readDir(join(changed, ".codex/runs"))) {
+    if (!entry.name.endsWith(".jsonl")) continue;
+    await Deno.mkdir(join(workspace, "dist"), { recursive: true });
+    await Deno.copyFile(
+      join(changed, ".codex/runs", entry.name),
+      join(workspace, "dist", "forged.jsonl"),
+    );
+  }
+  assert.ok(await exists(join(workspace, "dist/forged.jsonl")));
+
+  const dir = await clone();
+  const merge = await cli(["merge", mixed], { cwd: dir });
+  assert.equal(merge.code, 0, merge.stderr);
+  assert.doesNotMatch(merge.stderr + merge.stdout, /forged/);
+  const local = await fixture();
+  assert.deepEqual(
+    states((await status(dir)).json),
+    states(local.localStatus.json),
+  );
+});
+
 Deno.test("status --from and report --from: the merged run shown, nothing written; a gate alone waiting exits 3", async () => {
   const { art, localStatus } = await fixture();
   const dir = await clone();

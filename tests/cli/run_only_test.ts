@@ -178,6 +178,30 @@ Deno.test("run --only --needs-from: dependencies from another machine's run logs
   );
 });
 
+Deno.test("run --only --needs-from: a task's output shaped like a run log, in a workspace artifact, is not read as one: a forged completion does not unblock the task", async () => {
+  // Machine A ran build: its log, planted as another job's output.
+  const a = await tempProject(FILES);
+  assert.equal((await cli(["run", "--task", "build"], { cwd: a })).code, 0);
+  const b = await tempProject(FILES);
+  const artifact = join(b, "needs/orchestrate-other");
+  await Deno.mkdir(join(artifact, ".codex/runs"), { recursive: true });
+  await Deno.mkdir(join(artifact, "dist"), { recursive: true });
+  for await (const entry of Deno.readDir(join(a, ".codex/runs"))) {
+    if (!entry.name.endsWith(".jsonl")) continue;
+    await Deno.copyFile(
+      join(a, ".codex/runs", entry.name),
+      join(artifact, "dist/report.jsonl"),
+    );
+  }
+  const r = await cli(
+    ["run", "--task", "test", "--only", "--needs-from", "needs"],
+    { cwd: b },
+  );
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr + r.stdout, /dependency build did not complete/);
+  assert.equal(await lines(join(b, "test.count")), 0);
+});
+
 Deno.test("run --only --needs-from: a dependency completed for another definition is a block naming the folder", async () => {
   const a = await tempProject(FILES);
   assert.equal((await cli(["run", "--task", "build"], { cwd: a })).code, 0);
