@@ -113,12 +113,15 @@ export async function watchRuns(
           );
         }
       }
-      print(`watch: watching ${targets.description} (Ctrl-C to stop)`);
       // What the run wrote for itself or its later tasks does not trigger the next.
       const drop = ran === null
         ? null
         : (path: string) => targets.madeBy(path, ran);
-      const changed = await nextBatch(queue, drop, ended);
+      // Said once the run's own writes are sorted out: a change made after
+      // this line is never taken for one of them.
+      const watching = () =>
+        print(`watch: watching ${targets.description} (Ctrl-C to stop)`);
+      const changed = await nextBatch(queue, drop, ended, watching);
       if (changed === null) {
         print("watch: stopped");
         return EXIT_CODE.interrupted;
@@ -184,12 +187,14 @@ export async function watchRuns(
 
 /**
  * The next batch of changes, or null on Ctrl-C (or SIGTERM); after a run
- * that ended at `endedAt`, its held changes less those it made join first.
+ * that ended at `endedAt`, its held changes less those it made join first,
+ * and only then is `watching` said.
  */
 async function nextBatch(
   queue: ChangeQueue,
   drop: ((path: string) => boolean) | null,
   endedAt: number,
+  watching: () => void,
 ): Promise<string[] | null> {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -197,6 +202,7 @@ async function nextBatch(
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   try {
     if (drop !== null) await queue.release(drop, endedAt);
+    watching();
     return await queue.next(stop.signal);
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
