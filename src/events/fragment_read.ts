@@ -9,6 +9,7 @@
 
 import { basename, dirname, join } from "../fs/path.ts";
 import { STATE_DIR } from "../fs/state_dir.ts";
+import { entryKind } from "./control_entry.ts";
 import { sha256 } from "../plan/hash.ts";
 import { readRecordedPlan } from "./recorded_plan.ts";
 import type { Plan } from "../plan/ir.ts";
@@ -165,8 +166,9 @@ async function collect(
   // its run logs are in .codex/runs/; the rest is outputs, never read as logs.
   if (place === "any" && names.includes(STATE_DIR)) {
     const runs = join(path, STATE_DIR, "runs");
-    // A workspace that never ran has none: nothing to say.
-    if (await isRealFolder(runs)) {
+    // A workspace that never ran has none: nothing to say (a link or an
+    // unreadable one is said, as anywhere else).
+    if (await entryKind(runs).catch(() => null) !== "missing") {
       await collect(runs, files, warnings, false, "runs");
     }
     return;
@@ -181,14 +183,6 @@ async function collect(
       false,
       place === "runs" ? "run entry" : "any",
     );
-  }
-}
-
-async function isRealFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.lstat(path)).isDirectory;
-  } catch {
-    return false;
   }
 }
 
