@@ -12,6 +12,7 @@ import { join, relative } from "../fs/path.ts";
 import { selectWithDependencies } from "../graph/select.ts";
 import type { Plan, Task } from "../plan/ir.ts";
 import type { PlanSources } from "../plan/plan_files.ts";
+import { includeMatcher } from "../plan/include.ts";
 
 /** What `--watch` watches: folders to listen on, and which changed paths count. */
 export interface WatchTargets {
@@ -136,12 +137,21 @@ export function watchTargets(
       ...t.shards.flatMap((s) => s.paths.preferred),
     ]),
   }));
+  // Each task and what it depends on, worked out once: a formatter's run
+  // asks it of every file it rewrote.
+  const upstreams = new Map<string, ReadonlySet<string>>();
+  const upstreamOf = (id: string) => {
+    let found = upstreams.get(id);
+    if (found === undefined) {
+      found = selectWithDependencies(plan.tasks, id);
+      upstreams.set(id, found);
+    }
+    return found;
+  };
   const plans = new Set(planFiles.map((f) => relative(root, f)));
   // Includes name paths relative to the plan's folder, which may not be the root.
   const includes = sources.includes.map((g) => g.replace(/^\.\//, ""));
-  const included = includes.length > 0
-    ? picomatch(includes, { dot: false })
-    : () => false;
+  const included = includeMatcher(includes);
   const includeBases = includes.map((g) =>
     relative(root, join(sources.dir, baseOf(g)))
   );
@@ -188,7 +198,7 @@ export function watchTargets(
       const readers = byTask.filter((t) => t.match(path));
       // A reader that wrote it itself (a formatter) or depends on its writer read it after.
       return made.length > 0 && readers.every((r) => {
-        const upstream = selectWithDependencies(plan.tasks, r.id);
+        const upstream = upstreamOf(r.id);
         return ran.has(r.id) && made.some((m) => upstream.has(m.id));
       });
     },

@@ -59,9 +59,9 @@ export class ChangeQueue {
   #wake: (() => void) | null = null;
   #watch: Watch;
   /**
-   * Paths that changed since the last batch was taken but did not count:
-   * the targets that batch leads to may count them (a plan edit names a
-   * new input, a new include's file is written right after).
+   * Paths that changed since the last {@link retarget} but did not count:
+   * the targets the next batch leads to may count them (a plan edit names
+   * a new input, a new include's file is written with it or right after).
    */
   #uncounted = new Set<string>();
   /** Each watcher's reading, which ends after it is closed. */
@@ -190,7 +190,6 @@ export class ChangeQueue {
       if (this.#pending.size > 0 && quiet <= 0) {
         const batch = [...this.#pending].sort();
         this.#pending.clear();
-        this.#uncounted.clear();
         return batch;
       }
       await new Promise<void>((resolve) => {

@@ -95,16 +95,17 @@ export async function watchRuns(
       let ended = Date.now();
       if (runNext) {
         queue.hold();
-        ran = new Set(affected ?? watched(plan));
         let code: ExitCode | null = null;
         try {
           code = await run(plan, affected);
           ended = Date.now();
+          ran = await startedIn(plan.root);
         } catch (e) {
           if (!(e instanceof RunRefused)) throw e;
           printError(`error: ${e.message}`);
           printError("watch: nothing ran: it runs with the next change");
           left = affected;
+          ran = new Set(); // What changed meanwhile is someone else's.
         }
         if (code === EXIT_CODE.interrupted) return code;
         if (code === EXIT_CODE.paused) {
@@ -169,7 +170,7 @@ export async function watchRuns(
       const ids = plan.plan.tasks.filter((t) => picked.selected.has(t.id))
         .map((t) => t.id);
       print(
-        `watch: changed: ${listed(paths, 3)} → ${
+        `watch: changed: ${listed(paths.map((p) => p === "" ? "." : p), 3)} → ${
           ids.length === 0
             ? "no task to run"
             : `${listed(ids, 8)} (${ids.length} task${
@@ -207,6 +208,27 @@ async function nextBatch(
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
   }
+}
+
+/**
+ * The tasks the run just made (the project's latest) started, from its
+ * log: the widened selection's added dependencies included, tasks skipped
+ * as up to date not. None when its log cannot be read.
+ */
+async function startedIn(root: string): Promise<Set<string>> {
+  const { RunStore } = await import("../events/store.ts");
+  const store = new RunStore(root);
+  const started = new Set<string>();
+  try {
+    const run = await store.latest();
+    if (run === null) return started;
+    for (const e of (await store.events(run)).events) {
+      if (e.type === "task_started" && e.task !== null) started.add(e.task);
+    }
+  } catch {
+    // Unreadable: none counts as made by the run, so every change is looked at.
+  }
+  return started;
 }
 
 /** Names for one line: the first `shown`, then how many more. */

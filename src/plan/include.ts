@@ -53,7 +53,7 @@ export async function expandIncludes(
   for (const glob of globs) {
     const normalized = glob.replace(/^\.\//, "");
     const scan = picomatch.scan(normalized);
-    const matcher = picomatch(normalized, { dot: false });
+    const matcher = includeMatcher([normalized]);
     const found: string[] = [];
     const outside: IncludeMatch["outside"] = [];
     const reached = (rel: string, real: string) => {
@@ -116,7 +116,29 @@ export async function expandIncludes(
  * ```
  */
 export function includesFile(glob: string, path: string): boolean {
-  return picomatch(glob.replace(/^\.\//, ""), { dot: false })(path);
+  return includeMatcher([glob])(path);
+}
+
+/**
+ * Whether any of `globs` (as written in `include:`) names a relative path:
+ * compiled once, for many paths (`run --watch` asks it of every change).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { includeMatcher } from "./include.ts";
+ * const included = includeMatcher(["./tasks/*.yml"]);
+ * assert.equal(included("tasks/a.yml"), true);
+ * assert.equal(included("tasks/.hidden.yml"), false);
+ * ```
+ */
+export function includeMatcher(
+  globs: readonly string[],
+): (path: string) => boolean {
+  const normalized = globs.map((g) => g.replace(/^\.\//, ""));
+  return normalized.length === 0
+    ? () => false
+    : picomatch(normalized, { dot: false });
 }
 
 /** Whether files under the folder `dir` could match `glob`: its segments match the glob's leading ones, or meet a `**`. */
