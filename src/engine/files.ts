@@ -97,7 +97,9 @@ function listedOutput(root: string, rel: string): "file" | "missing" | null {
   }
   if (!listing.entries) return null;
   const entry = listing.entries.get(rel.slice(cut + 1));
-  if (entry === undefined) return "missing";
+  // Not listed under this exact name: lstat it (a file system that folds
+  // case or Unicode forms finds it under another spelling).
+  if (entry === undefined) return null;
   return entry.isFile ? "file" : null;
 }
 
@@ -157,7 +159,7 @@ export async function matchFiles(
   root: string,
   patterns: readonly string[],
 ): Promise<FileMatch> {
-  const walker = new Walker(root, realRoots.get(root) ?? await realRoot(root));
+  const walker = new Walker(root, await realRoot(root));
   for (const raw of patterns) {
     const pattern = normalizePattern(raw);
     if (!isGlob(pattern)) {

@@ -36,24 +36,31 @@ export async function previousFingerprints(
   const runs = (await store.runs()).filter((r) => r !== exceptRun).reverse();
   for (const run of runs) {
     // Only the kinds read below, newest first: the run's other events, and
-    // older ones of a task already found, are not parsed.
-    store.eachEventNewestFirst(
-      run,
-      ["task_completed", "skipped", "task_started", "task_failed"],
-      (task) => !wanted.has(task) || found.has(task),
-      (e) => {
-        if (e.task === null || !wanted.has(e.task) || found.has(e.task)) {
-          return;
-        }
-        if (e.type === "task_completed") found.set(e.task, e.fingerprint);
-        else if (e.type === "skipped") {
-          // Left out of a `--task` run: says nothing; look further back.
-          if (e.reason !== OUTSIDE_SELECTION) found.set(e.task, e.fingerprint);
-        } else if (e.type === "task_started" || e.type === "task_failed") {
-          found.set(e.task, null); // A later attempt that did not complete.
-        }
-      },
-    );
+    // older ones of a task already found, are not parsed. A log gone or not
+    // a file tells nothing: its tasks run again (status says why).
+    try {
+      store.eachEventNewestFirst(
+        run,
+        ["task_completed", "skipped", "task_started", "task_failed"],
+        (task) => !wanted.has(task) || found.has(task),
+        (e) => {
+          if (e.task === null || !wanted.has(e.task) || found.has(e.task)) {
+            return;
+          }
+          if (e.type === "task_completed") found.set(e.task, e.fingerprint);
+          else if (e.type === "skipped") {
+            // Left out of a `--task` run: says nothing; look further back.
+            if (e.reason !== OUTSIDE_SELECTION) {
+              found.set(e.task, e.fingerprint);
+            }
+          } else if (e.type === "task_started" || e.type === "task_failed") {
+            found.set(e.task, null); // A later attempt that did not complete.
+          }
+        },
+      );
+    } catch {
+      continue;
+    }
     if (found.size === wanted.size) break;
   }
   const prints = new Map<string, string>();

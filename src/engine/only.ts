@@ -243,7 +243,15 @@ async function ranIn(
   const stamp = await store.logStamp(run);
   const known = ranByLog.get(path);
   if (stamp !== null && known?.stamp === stamp) return known.ran;
-  const { state, warnings } = await store.fold(run);
+  let folded;
+  try {
+    folded = await store.fold(run);
+  } catch (e) {
+    // Gone or unreadable since it was listed: it tells nothing (as for status).
+    warn(`warning: ${path}: cannot read it: ${(e as Error).message}`);
+    return new Map();
+  }
+  const { state, warnings } = folded;
   warnings.forEach((w) => warn(`warning: ${w}`));
   const ran = new Map<string, Ran>();
   for (const [id, t] of state.tasks) {

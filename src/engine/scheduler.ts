@@ -465,12 +465,18 @@ export async function schedule(
       if (settled.has(task.id) || running.has(task.id) || !spareable(task)) {
         continue;
       }
-      const workspace = workspaceOf(task);
-      if (workspace.runner.prepare === undefined) continue;
-      const request = workspace.request(task.commands[0]!.run, {
-        outputPath: "",
-        signal: NEVER,
-      });
+      let workspace: TaskWorkspace, request: RunRequest;
+      try {
+        workspace = workspaceOf(task);
+        if (workspace.runner.prepare === undefined) continue;
+        request = workspace.request(task.commands[0]!.run, {
+          outputPath: "",
+          signal: NEVER,
+        });
+      } catch {
+        // No spare: the task's own start meets the problem and says it.
+        continue;
+      }
       if (!requests.has(workspace.runner)) requests.set(workspace.runner, []);
       requests.get(workspace.runner)!.push(request);
     }

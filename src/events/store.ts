@@ -20,7 +20,13 @@ import type { RunState } from "./fold.ts";
 import { foldLog } from "./fold_log.ts";
 import { journalPath, readJournal } from "./approvals_journal.ts";
 import { sealApproval } from "./approval_seal.ts";
-import { controlFolder, entryKind, setAside } from "./control_entry.ts";
+import {
+  ControlFileError,
+  controlFolder,
+  entryKind,
+  entryKindSync,
+  setAside,
+} from "./control_entry.ts";
 import { acquireLock, inspectLock, type Lock, LockedError } from "./lock.ts";
 import {
   artifactDir,
@@ -230,7 +236,12 @@ export class RunStore {
     each: (event: RunEvent) => void,
   ): void {
     const path = this.logPath(run);
-    // Synchronous, as eventsOfTypes reads.
+    // Never through a link, never a FIFO (its read would wait forever), as fold's.
+    const kind = entryKindSync(path);
+    if (kind !== "file" && kind !== "missing") {
+      throw new ControlFileError(path, kind, "the run's log");
+    }
+    // Synchronous: a no-op reads its previous fingerprints before its first turn.
     eachEventNewestFirst(
       Deno.readTextFileSync(path),
       path,
@@ -587,10 +598,12 @@ async function _copyIn(
       }
       await controlFolder(dir);
     }
-    const bytes = await readRegularBytes(file.from, IMPORT_MAX_BYTES);
     const target = resolve(dir, parts.at(-1)!);
+    // Already here (merged before): not read at all; `link` below settles a race.
     if (await entryKind(target) !== "missing") return false;
-    partial = `${target}.partial-${crypto.randomUUID()}`;
+    const bytes = await readRegularBytes(file.from, IMPORT_MAX_BYTES);
+    // Hidden, as writeFileAtomic's temp files: a kill -9 before the link leaves no visible stray.
+    partial = resolve(dir, `.${parts.at(-1)!}.partial-${crypto.randomUUID()}`);
     await Deno.writeFile(partial, bytes, { createNew: true, mode: 0o600 });
     await Deno.link(partial, target);
     return true;

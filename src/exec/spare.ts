@@ -18,6 +18,11 @@
  * @module
  */
 
+import { runOwn } from "./own_process.ts";
+
+/** How long the shell's one-off probe may take. */
+const PROBE_TIMEOUT_MS = 5000;
+
 /** What a spare is released with. */
 export const GO: Uint8Array = new TextEncoder().encode("go\n");
 
@@ -121,20 +126,16 @@ export async function probeShell(): Promise<Set<string> | null> {
   env.PATH = "/usr/bin:/bin";
   const gate = gateArgv(["/bin/cat", "/proc/self/environ"], env, new Set());
   try {
-    const child = new Deno.Command(gate![0]!, {
+    // An own process: bounded in time, and stopped with the others by a second Ctrl-C.
+    const out = await runOwn({
+      program: gate![0]!,
       args: gate!.slice(1),
       cwd: "/",
       env,
-      clearEnv: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(GO);
-    await writer.close();
-    const out = await child.output();
-    if (!out.success) return null;
+      stdin: GO,
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
+    if (out.code !== 0) return null;
     const got = new Map<string, string>();
     for (const entry of new TextDecoder().decode(out.stdout).split("\0")) {
       if (entry === "") continue;

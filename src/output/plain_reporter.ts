@@ -62,16 +62,34 @@ export class PlainReporter implements Reporter {
     // write each: 1,000 writes to a pipe cost ~5 ms.
     const out = options.out;
     let pending = "";
+    // A write that failed in the batch's microtask (a full disk behind
+    // stdout): thrown from the next print, inside the run, whose fault path
+    // records it and ends the run (not an uncaught error losing the log).
+    let failure: { error: unknown } | null = null;
     const flush = () => {
       const text = pending;
       pending = "";
-      if (text !== "") out(text);
+      try {
+        if (text !== "") out(text);
+      } catch (error) {
+        failure ??= { error };
+      }
+    };
+    const rethrow = () => {
+      if (failure === null) return;
+      const { error } = failure;
+      failure = null;
+      throw error;
     };
     this.#out = (text) => {
+      rethrow();
       if (pending === "") queueMicrotask(flush);
       pending += text;
     };
-    this.#flush = flush;
+    this.#flush = () => {
+      flush();
+      rethrow();
+    };
     this.#style = style(options.color);
     this.#failures = options.failures;
   }

@@ -42,3 +42,22 @@ Deno.test("PlainReporter: the lines of events told in one go reach the output in
   one.close(again);
   assert.equal(writes.join(""), whole);
 });
+
+Deno.test("PlainReporter: a batch whose write fails (a full disk behind stdout) is thrown from the next print, inside the run, not lost as an uncaught error", async () => {
+  const full = new Error("No space left on device (os error 28)");
+  const reporter = new PlainReporter({
+    color: false,
+    out: () => {
+      throw full;
+    },
+  });
+  const state = emptyState();
+  reporter.start(PLAN, state, LOG); // queued: its write fails in a microtask
+  await new Promise((r) => setTimeout(r, 0));
+  const [first] = finishedRun();
+  applyEvent(state, first!);
+  assert.throws(() => reporter.onEvent(first!, state), (e) => e === full);
+  // Thrown once: the next batch is tried again, and its failure comes from close.
+  reporter.onEvent(first!, state);
+  assert.throws(() => reporter.close(state), (e) => e === full);
+});
